@@ -1,0 +1,50 @@
+/* The analysis pipeline over one snapshot, in DevTools' order:
+ * graph (flags, essential edges, retainers) -> DOM state -> shallow-size
+ * re-attribution -> dominators + retained sizes -> distances -> class names
+ * (incl. inferred {a, b} interfaces) -> per-class aggregates -> statistics.
+ * Each phase's result is its own array; struct hs_analysis only groups them. */
+#ifndef HSNAP_ANALYSIS_H
+#define HSNAP_ANALYSIS_H
+#include <stdint.h>
+#include "hsnap/snapshot.h"
+#include "hsnap/graph.h"
+#include "hsnap/dominators.h"
+#include "hsnap/classes.h"
+
+#define HS_NO_DISTANCE (-5)          /* DevTools' noDistance: unreachable */
+#define HS_BASE_SYSTEM_DISTANCE 100000000
+
+struct hs_statistics {
+	uint64_t total, v8_heap, native, code, strings, js_arrays, typed_arrays, system;
+};
+
+struct hs_analysis_opts {
+	int raw_sizes;   /* 1: keep the file's self sizes (no re-attribution) */
+	void (*phase)(void *ctx, const char *name); /* progress: phase starts */
+	void *phase_ctx;
+};
+
+struct hs_analysis {
+	const struct hs_snapshot *s;
+	struct hs_graph graph;
+	uint8_t *dom_state;      /* [n] propagated detachedness 0/1/2 */
+	uint64_t *self_size;     /* [n] shallow sizes as DevTools shows them */
+	struct hs_dominators dom;
+	int32_t *distance;       /* [n] HS_NO_DISTANCE when unreachable */
+	struct hs_classes classes;
+	struct hs_statistics stats;
+};
+
+int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
+		    const struct hs_analysis_opts *opts, struct hs_error *err);
+void hs_analysis_release(struct hs_analysis *a);
+
+/* Phases (exposed for tests). */
+void hs_shallow_sizes(const struct hs_snapshot *s, const struct hs_graph *g, uint64_t *out);
+void hs_distances(const struct hs_snapshot *s, int32_t *out);
+void hs_dom_state(const struct hs_snapshot *s, uint8_t *out);
+void hs_statistics_compute(struct hs_statistics *st, const struct hs_snapshot *s,
+			   const struct hs_graph *g, const uint64_t *self,
+			   uint64_t total_retained);
+
+#endif

@@ -1,0 +1,45 @@
+/* DevTools class names per node and per-class aggregates.
+ * Class names follow JSHeapSnapshot.calculateObjectNames: hidden -> (system),
+ * code -> (compiled code), closure -> Function, regexp -> RegExp,
+ * object/native -> the node name (`<tag attr>` -> `<tag>`, detached natives
+ * prefixed `Detached `), other types -> `(<type>)`; plain `Object`s get the
+ * `{a, b, …}` interface DevTools infers (inferInterfaceDefinitions +
+ * applyInterfaceDefinitions).  Aggregates follow buildAggregates +
+ * calculateClassesRetainedSize, keyed by class name. */
+#ifndef HSNAP_CLASSES_H
+#define HSNAP_CLASSES_H
+#include <stdint.h>
+#include "hsnap/snapshot.h"
+#include "hsnap/dominators.h"
+
+struct hs_class {
+	uint64_t count;          /* objects with self_size > 0 */
+	uint64_t self_size;
+	uint64_t retained_size;  /* without double counting nested instances */
+	int32_t distance;        /* minimum distance of its objects */
+};
+
+struct hs_classes {
+	struct hs_strtab names;  /* class id -> name */
+	struct hs_class *cls;    /* [names.count] */
+	uint32_t *class_of;      /* [node_count] class id per node */
+	uint32_t n_interfaces;   /* interface definitions inferred */
+};
+
+/* class_of/names only (no aggregates): what diff needs per snapshot. */
+int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s,
+		    const uint8_t *dom_state);
+/* Aggregates over nodes with self_size > 0. */
+void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
+			  const uint64_t *self_size, const struct hs_dominators *d,
+			  const int32_t *distance);
+void hs_classes_release(struct hs_classes *c);
+static inline const char *hs_class_name(const struct hs_classes *c, uint32_t id)
+{
+	return hs_str(&c->names, id);
+}
+
+/* Length of a UTF-8 string in UTF-16 code units (JavaScript's .length). */
+size_t hs_utf16_len(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,121 @@
+/* The snapshot model: struct-of-arrays indexed by node ordinal (0 = root) and
+ * by edge index.  Filled by hs_snapshot_load*, immutable afterwards; every
+ * analysis reads it as const.  hs_snapshot_free releases everything. */
+#ifndef HSNAP_SNAPSHOT_H
+#define HSNAP_SNAPSHOT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "hsnap/error.h"
+
+#define HS_NO_TYPE 0xff
+
+/* String table: one arena, strings NUL-terminated, off[i] is the start of
+ * string i, off[count] the end of the arena (so length = off[i+1]-off[i]-1). */
+struct hs_strtab {
+	char *arena;
+	size_t len, alloc;
+	uint64_t *off;
+	uint32_t count, off_alloc;
+};
+
+static inline const char *hs_str(const struct hs_strtab *t, uint32_t i)
+{
+	return t->arena + t->off[i];
+}
+static inline size_t hs_strlen(const struct hs_strtab *t, uint32_t i)
+{
+	return (size_t)(t->off[i + 1] - t->off[i] - 1);
+}
+void hs_strtab_init(struct hs_strtab *t);
+uint32_t hs_strtab_add(struct hs_strtab *t, const char *s, size_t len);
+void hs_strtab_release(struct hs_strtab *t);
+
+/* Node and edge type ids of this file, resolved by name from meta.
+ * HS_NO_TYPE where the file's enum lacks the name. */
+struct hs_types {
+	uint8_t hidden, array, string, object, code, closure, regexp, number,
+		native, synthetic, cons_string, sliced_string, symbol, bigint,
+		object_shape;
+	uint8_t e_context, e_element, e_property, e_internal, e_hidden,
+		e_shortcut, e_weak;
+};
+
+struct hs_location {
+	uint32_t node;      /* ordinal */
+	uint32_t script_id, line, column; /* 0-based line/column as in the file */
+};
+
+struct hs_snapshot {
+	char *file;               /* name used in messages */
+	uint64_t file_bytes;      /* bytes of JSON read (after gunzip) */
+	int gzipped;
+
+	uint32_t node_count, edge_count;
+	uint32_t header_node_count, header_edge_count; /* as the header claims */
+	uint32_t root;            /* ordinal of the root (0 unless root_index) */
+
+	/* nodes */
+	uint8_t *node_type;
+	uint32_t *node_name;      /* string index */
+	uint32_t *node_id;
+	uint64_t *self_size;      /* as written in the file */
+	uint32_t *first_edge;     /* [node_count + 1], prefix sums of edge_count */
+	uint8_t *detachedness;    /* NULL when the file has no such field */
+	uint32_t *trace_node_id;  /* NULL when absent */
+
+	/* edges, grouped by source node */
+	uint8_t *edge_type;
+	uint32_t *edge_name;      /* string index, or the index for element/hidden */
+	uint32_t *edge_to;        /* target ordinal */
+
+	struct hs_strtab strings;
+
+	/* meta */
+	char **node_type_names, **edge_type_names, **node_fields, **edge_fields;
+	uint32_t n_node_types, n_edge_types, n_node_fields, n_edge_fields;
+	struct hs_types t;
+
+	struct hs_location *locations;
+	uint32_t location_count;
+
+	uint64_t extra_native_bytes;
+	uint32_t trace_function_count;
+	uint64_t samples_len, trace_function_infos_len;
+	unsigned has_locations : 1, has_samples : 1, has_trace_tree : 1,
+		has_trace_function_infos : 1;
+	char warning[256];        /* first non-fatal problem, "" if none */
+};
+
+struct hs_load_opts {
+	/* Called about twice a second while loading (NULL: none).  disk_total is
+	 * 0 when the size is unknown (stdin). */
+	void (*progress)(void *ctx, uint64_t disk_done, uint64_t disk_total);
+	void *progress_ctx;
+};
+
+/* Loads a .heapsnapshot (plain or gzip, "-" = stdin).  Returns 0 or a negative
+ * hs_status with err filled; on success *out must be freed with
+ * hs_snapshot_free. */
+int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
+		     struct hs_snapshot **out, struct hs_error *err);
+/* Loads from memory (tests, fuzzing).  chunk > 0 feeds the parser in pieces
+ * of that many bytes. */
+int hs_snapshot_load_mem(const char *name, const void *buf, size_t len,
+			 size_t chunk, struct hs_snapshot **out,
+			 struct hs_error *err);
+void hs_snapshot_free(struct hs_snapshot *s);
+
+static inline uint32_t hs_edge_begin(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n]; }
+static inline uint32_t hs_edge_end(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n + 1]; }
+static inline const char *hs_node_name(const struct hs_snapshot *s, uint32_t n) { return hs_str(&s->strings, s->node_name[n]); }
+const char *hs_node_type_name(const struct hs_snapshot *s, uint32_t n);
+const char *hs_edge_type_name(const struct hs_snapshot *s, uint32_t e);
+/* 1 when name_or_index of edge e is a string index. */
+static inline int hs_edge_has_string_name(const struct hs_snapshot *s, uint32_t e)
+{
+	return s->edge_type[e] != s->t.e_element && s->edge_type[e] != s->t.e_hidden;
+}
+/* Location of node n or NULL (binary search; locations sorted by node). */
+const struct hs_location *hs_snapshot_location(const struct hs_snapshot *s, uint32_t n);
+
+#endif

@@ -1,0 +1,700 @@
+/* Class names, DOM state, interface inference and per-class aggregates, after
+ * DevTools' HeapSnapshot.ts (propagateDOMState, calculateObjectNames,
+ * inferInterfaceDefinitions, applyInterfaceDefinitions, buildAggregates,
+ * calculateClassesRetainedSize).  Class ids index a string table of names;
+ * uthash holds only the small name -> id map and the interface trie. */
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+#include "hsnap/analysis.h"
+#include "vec.h"
+
+#define NONE 0xffffffffu
+#define MIN_OBJECT_COUNT_PER_INTERFACE 2
+#define MIN_OBJECT_PROPORTION_PER_INTERFACE 1000
+#define MAX_INTERFACE_NAME_LENGTH 120
+
+size_t hs_utf16_len(const char *s, size_t len)
+{
+	size_t i, n = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
+/* ---- DOM state (propagateDOMState) ------------------------------------ */
+
+static void dom_visit(const struct hs_snapshot *s, uint8_t *st, uint8_t *visited,
+		      uint32_t n, uint8_t state, uint32_t *att, uint32_t *na,
+		      uint32_t *det, uint32_t *nd)
+{
+	if (visited[n])
+		return;
+	visited[n] = 1;
+	if (s->node_type[n] != s->t.native)
+		return; /* state does not pass through JavaScript objects */
+	st[n] = state;
+	if (state == 1)
+		att[(*na)++] = n;
+	else if (state == 2)
+		det[(*nd)++] = n;
+}
+
+static void dom_propagate(const struct hs_snapshot *s, uint8_t *st, uint8_t *visited,
+			  uint32_t n, uint8_t state, uint32_t *att, uint32_t *na,
+			  uint32_t *det, uint32_t *nd)
+{
+	uint32_t e;
+	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
+		uint8_t t = s->edge_type[e];
+		if (t == s->t.e_hidden || t == s->t.e_weak)
+			continue;
+		dom_visit(s, st, visited, s->edge_to[e], state, att, na, det, nd);
+	}
+}
+
+void hs_dom_state(const struct hs_snapshot *s, uint8_t *st)
+{
+	uint32_t n = s->node_count, i, na = 0, nd = 0, *att, *det;
+	uint8_t *visited;
+
+	if (!s->detachedness) {
+		memset(st, 0, n);
+		return;
+	}
+	memcpy(st, s->detachedness, n);
+	HS_CALLOC_ARRAY(visited, n);
+	HS_ALLOC_ARRAY(att, n);
+	HS_ALLOC_ARRAY(det, n);
+	for (i = 0; i < n; i++)
+		if (s->detachedness[i])
+			dom_visit(s, st, visited, i, s->detachedness[i], att, &na, det, &nd);
+	while (na) {
+		uint32_t x = att[--na];
+		dom_propagate(s, st, visited, x, 1, att, &na, det, &nd);
+	}
+	while (nd) {
+		uint32_t x = det[--nd];
+		if (st[x] == 1)
+			continue;
+		dom_propagate(s, st, visited, x, 2, att, &na, det, &nd);
+	}
+	free(visited);
+	free(att);
+	free(det);
+}
+
+/* ---- class name table -------------------------------------------------- */
+
+struct name_entry {
+	char *key;
+	uint32_t id;
+	UT_hash_handle hh;
+};
+
+struct namer {
+	const struct hs_snapshot *s;
+	struct hs_classes *c;
+	struct name_entry *map;
+	uint32_t *by_string;     /* [strings] class id of a plain name, NONE */
+	uint32_t by_type[256];
+	char *buf;
+	size_t buf_alloc;
+};
+
+static uint32_t intern(struct namer *nm, const char *name, size_t len)
+{
+	struct name_entry *e;
+	uint32_t id;
+
+	HASH_FIND(hh, nm->map, name, len, e);
+	if (e)
+		return e->id;
+	id = hs_strtab_add(&nm->c->names, name, len);
+	e = hs_xmalloc(sizeof(*e));
+	e->key = hs_xmalloc(len + 1);
+	memcpy(e->key, name, len);
+	e->key[len] = '\0';
+	e->id = id;
+	HASH_ADD_KEYPTR(hh, nm->map, e->key, len, e);
+	return id;
+}
+
+static char *scratch(struct namer *nm, size_t len)
+{
+	if (len + 1 > nm->buf_alloc) {
+		nm->buf_alloc = len + 64;
+		nm->buf = hs_xrealloc(nm->buf, nm->buf_alloc);
+	}
+	return nm->buf;
+}
+
+/* object/native class: `<tag attr>` -> `<tag>`, `Detached <tag a>` -> `Detached <tag>`. */
+static uint32_t named_class(struct namer *nm, const char *name, size_t len)
+{
+	const char *sp;
+
+	if (len && name[0] == '<' && (sp = memchr(name, ' ', len)) != NULL) {
+		size_t l = (size_t)(sp - name);
+		char *b = scratch(nm, l + 1);
+		memcpy(b, name, l);
+		b[l] = '>';
+		return intern(nm, b, l + 1);
+	}
+	if (len > 10 && !memcmp(name, "Detached <", 10) &&
+	    (sp = memchr(name + 10, ' ', len - 10)) != NULL) {
+		size_t l = (size_t)(sp - name);
+		char *b = scratch(nm, l + 1);
+		memcpy(b, name, l);
+		b[l] = '>';
+		return intern(nm, b, l + 1);
+	}
+	return intern(nm, name, len);
+}
+
+static uint32_t node_class(struct namer *nm, uint32_t n, const uint8_t *dom_state)
+{
+	const struct hs_snapshot *s = nm->s;
+	uint8_t t = s->node_type[n];
+	uint32_t str = s->node_name[n];
+
+	if (t == s->t.object || t == s->t.native) {
+		if (t == s->t.native && dom_state && dom_state[n] == 2) {
+			size_t l = hs_strlen(&s->strings, str);
+			char *b = scratch(nm, l + 9);
+			memcpy(b, "Detached ", 9);
+			memcpy(b + 9, hs_str(&s->strings, str), l);
+			return named_class(nm, b, l + 9);
+		}
+		if (nm->by_string[str] == NONE)
+			nm->by_string[str] = named_class(nm, hs_str(&s->strings, str), hs_strlen(&s->strings, str));
+		return nm->by_string[str];
+	}
+	if (nm->by_type[t] == NONE) {
+		const char *fixed = t == s->t.hidden ? "(system)" : t == s->t.code ? "(compiled code)"
+			: t == s->t.closure ? "Function" : t == s->t.regexp ? "RegExp" : NULL;
+		if (fixed) {
+			nm->by_type[t] = intern(nm, fixed, strlen(fixed));
+		} else {
+			const char *tn = s->node_type_names[t];
+			size_t l = strlen(tn);
+			char *b = scratch(nm, l + 2);
+			b[0] = '(';
+			memcpy(b + 1, tn, l);
+			b[l + 1] = ')';
+			nm->by_type[t] = intern(nm, b, l + 2);
+		}
+	}
+	return nm->by_type[t];
+}
+
+/* ---- interfaces (inferInterfaceDefinitions / applyInterfaceDefinitions) -- */
+
+struct buf { char *p; size_t len, alloc; };
+
+static void buf_add(struct buf *b, const char *s, size_t len)
+{
+	if (b->len + len + 1 > b->alloc) {
+		b->alloc = (b->len + len + 1) * 2;
+		b->p = hs_xrealloc(b->p, b->alloc);
+	}
+	memcpy(b->p + b->len, s, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+/* JSHeapSnapshotNode.formatPropertyName: names with , ' " { } are shown as
+ * JSON string literals (JSON.stringify escaping). */
+static void format_property(struct buf *b, const char *name, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (!memchr(name, ',', len) && !memchr(name, '\'', len) && !memchr(name, '"', len) &&
+	    !memchr(name, '{', len) && !memchr(name, '}', len)) {
+		buf_add(b, name, len);
+		return;
+	}
+	buf_add(b, "\"", 1);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			buf_add(b, esc, 2);
+		} else if (c < 0x20) {
+			const char *short_esc = c == '\b' ? "b" : c == '\f' ? "f" : c == '\n' ? "n"
+				: c == '\r' ? "r" : c == '\t' ? "t" : NULL;
+			if (short_esc) {
+				esc[1] = short_esc[0];
+				buf_add(b, esc, 2);
+			} else {
+				esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+				esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
+				buf_add(b, esc, 6);
+			}
+		} else if (c == 0xed && i + 2 < len && ((unsigned char)name[i + 1] & 0xe0) == 0xa0) {
+			/* a lone surrogate (WTF-8): JSON.stringify writes \udxxx */
+			unsigned cp = 0xd000 | (((unsigned char)name[i + 1] & 0x3f) << 6) |
+				      ((unsigned char)name[i + 2] & 0x3f);
+			esc[1] = 'u';
+			esc[2] = hex[(cp >> 12) & 15]; esc[3] = hex[(cp >> 8) & 15];
+			esc[4] = hex[(cp >> 4) & 15]; esc[5] = hex[cp & 15];
+			buf_add(b, esc, 6);
+			i += 2;
+		} else {
+			buf_add(b, name + i, 1);
+		}
+	}
+	buf_add(b, "\"", 1);
+}
+
+struct candidate {
+	char *name;
+	uint64_t count, seq;
+	uint32_t first_node;     /* the object whose edges define the properties */
+	UT_hash_handle hh;
+};
+
+static int is_plain_object(const struct hs_snapshot *s, uint32_t n, uint32_t object_str)
+{
+	return s->node_type[n] == s->t.object && s->node_name[n] == object_str;
+}
+
+static int is_proto(const struct hs_snapshot *s, uint32_t e)
+{
+	return !strcmp(hs_str(&s->strings, s->edge_name[e]), "__proto__");
+}
+
+/* Builds the candidate name of object n into b; returns the number of
+ * properties and, in *last_edge, the edge after the last one used. */
+static uint32_t interface_name(const struct hs_snapshot *s, uint32_t n, struct buf *b,
+			       struct buf *tmp, uint32_t *last_edge)
+{
+	uint32_t e, props = 0;
+	size_t len16 = 1;
+
+	b->len = 0;
+	buf_add(b, "{", 1);
+	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
+		size_t f16;
+		if (s->edge_type[e] != s->t.e_property || is_proto(s, e))
+			continue;
+		tmp->len = 0;
+		format_property(tmp, hs_str(&s->strings, s->edge_name[e]), hs_strlen(&s->strings, s->edge_name[e]));
+		f16 = hs_utf16_len(tmp->p, tmp->len);
+		if (len16 > 1 && len16 + f16 > MAX_INTERFACE_NAME_LENGTH)
+			break;
+		if (len16 != 1) {
+			buf_add(b, ", ", 2);
+			len16 += 2;
+		}
+		buf_add(b, tmp->p, tmp->len);
+		len16 += f16;
+		props++;
+	}
+	*last_edge = e;
+	buf_add(b, "}", 1);
+	return props;
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+	const struct candidate *a = *(struct candidate *const *)x, *b = *(struct candidate *const *)y;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Definitions: the candidates seen on >= max(2, plain/1000) objects, most
+ * common first (ties: first seen). */
+static struct candidate **infer(const struct hs_snapshot *s, uint32_t object_str,
+				uint32_t *ndefs, struct candidate **all)
+{
+	struct candidate *map = NULL, *c, **sorted;
+	struct buf b = { 0 }, tmp = { 0 };
+	uint64_t total = 0, seq = 0;
+	uint32_t n, last, i, count;
+	double min;
+
+	for (n = 0; n < s->node_count; n++) {
+		if (!is_plain_object(s, n, object_str))
+			continue;
+		total++;
+		if (!interface_name(s, n, &b, &tmp, &last))
+			continue;
+		HASH_FIND(hh, map, b.p, b.len, c);
+		if (c) {
+			c->count++;
+			continue;
+		}
+		c = hs_xcalloc(1, sizeof(*c));
+		c->name = hs_xmalloc(b.len + 1);
+		memcpy(c->name, b.p, b.len + 1);
+		c->count = 1;
+		c->seq = seq++;
+		c->first_node = n;
+		HASH_ADD_KEYPTR(hh, map, c->name, b.len, c);
+	}
+	free(b.p);
+	free(tmp.p);
+	count = HASH_COUNT(map);
+	HS_ALLOC_ARRAY(sorted, count ? count : 1);
+	i = 0;
+	for (c = map; c; c = c->hh.next)
+		sorted[i++] = c;
+	qsort(sorted, count, sizeof(*sorted), cand_cmp);
+	min = (double)total / MIN_OBJECT_PROPORTION_PER_INTERFACE;
+	if (min < MIN_OBJECT_COUNT_PER_INTERFACE)
+		min = MIN_OBJECT_COUNT_PER_INTERFACE;
+	for (i = 0; i < count && (double)sorted[i]->count >= min; i++)
+		;
+	*ndefs = i;
+	*all = map;
+	return sorted;
+}
+
+/* The property trie of applyInterfaceDefinitions, over property ranks. */
+struct vocab { char *key; uint32_t rank; UT_hash_handle hh; };
+struct tedge { uint64_t key; uint32_t child; UT_hash_handle hh; };
+struct tnode { uint32_t greatest; uint32_t def; uint32_t nprops; };
+
+struct trie {
+	struct vocab *vocab;
+	struct tedge *edges;
+	struct tnode *nodes;
+	uint32_t count, alloc;
+	int32_t *rank_of_str;    /* [strings] -2 unknown, -1 absent, else rank */
+};
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t trie_child(const struct trie *t, uint32_t node, uint32_t rank)
+{
+	uint64_t key = ((uint64_t)node << 32) | rank;
+	struct tedge *e;
+	HASH_FIND(hh, t->edges, &key, sizeof(key), e);
+	return e ? e->child : NONE;
+}
+
+static uint32_t trie_add_node(struct trie *t)
+{
+	HS_GROW(t->nodes, t->count, t->alloc);
+	t->nodes[t->count].greatest = NONE;
+	t->nodes[t->count].def = NONE;
+	t->nodes[t->count].nprops = 0;
+	return t->count++;
+}
+
+/* Property names of definition d (the ones its first object contributed). */
+static uint32_t def_props(const struct hs_snapshot *s, const struct candidate *d,
+			  const char ***out, size_t *alloc)
+{
+	struct buf b = { 0 }, tmp = { 0 };
+	uint32_t last, e, k = 0;
+
+	interface_name(s, d->first_node, &b, &tmp, &last);
+	free(b.p);
+	free(tmp.p);
+	for (e = hs_edge_begin(s, d->first_node); e < last; e++) {
+		if (s->edge_type[e] != s->t.e_property || is_proto(s, e))
+			continue;
+		HS_GROW(*out, k, *alloc);
+		(*out)[k++] = hs_str(&s->strings, s->edge_name[e]);
+	}
+	return k;
+}
+
+static void trie_build(struct trie *t, const struct hs_snapshot *s,
+		       struct candidate **defs, uint32_t ndefs)
+{
+	const char **props = NULL, **all = NULL;
+	size_t palloc = 0, aalloc = 0, nall = 0, i;
+	uint32_t d, k, np, *ranks = NULL;
+
+	memset(t, 0, sizeof(*t));
+	trie_add_node(t);
+	for (d = 0; d < ndefs; d++) {
+		np = def_props(s, defs[d], &props, &palloc);
+		for (k = 0; k < np; k++) {
+			HS_GROW(all, nall, aalloc);
+			all[nall++] = props[k];
+		}
+	}
+	qsort(all, nall, sizeof(*all), str_cmp);
+	for (i = 0; i < nall; i++) {
+		struct vocab *v;
+		size_t l = strlen(all[i]);
+		HASH_FIND(hh, t->vocab, all[i], l, v);
+		if (v)
+			continue;
+		v = hs_xmalloc(sizeof(*v));
+		v->key = (char *)all[i];
+		v->rank = HASH_COUNT(t->vocab);
+		HASH_ADD_KEYPTR(hh, t->vocab, v->key, l, v);
+	}
+	free(all);
+	for (d = 0; d < ndefs; d++) {
+		uint32_t node = 0;
+		np = def_props(s, defs[d], &props, &palloc);
+		HS_REALLOC_ARRAY(ranks, np ? np : 1);
+		for (k = 0; k < np; k++) {
+			struct vocab *v;
+			HASH_FIND(hh, t->vocab, props[k], strlen(props[k]), v);
+			ranks[k] = v->rank;
+		}
+		qsort(ranks, np, sizeof(*ranks), u32_cmp);
+		for (k = 0; k < np; k++) {
+			uint32_t child = trie_child(t, node, ranks[k]);
+			if (child == NONE) {
+				struct tedge *e = hs_xmalloc(sizeof(*e));
+				child = trie_add_node(t);
+				e->key = ((uint64_t)node << 32) | ranks[k];
+				e->child = child;
+				HASH_ADD(hh, t->edges, key, sizeof(e->key), e);
+				if (t->nodes[node].greatest == NONE || t->nodes[node].greatest < ranks[k])
+					t->nodes[node].greatest = ranks[k];
+			}
+			node = child;
+		}
+		if (t->nodes[node].def == NONE) {
+			t->nodes[node].def = d;
+			t->nodes[node].nprops = np;
+		}
+	}
+	free(ranks);
+	free(props);
+	HS_ALLOC_ARRAY(t->rank_of_str, s->strings.count);
+	for (i = 0; i < s->strings.count; i++)
+		t->rank_of_str[i] = -2;
+}
+
+static void trie_release(struct trie *t)
+{
+	struct vocab *v, *vt;
+	struct tedge *e, *et;
+	HASH_ITER(hh, t->vocab, v, vt) { HASH_DEL(t->vocab, v); free(v); }
+	HASH_ITER(hh, t->edges, e, et) { HASH_DEL(t->edges, e); free(e); }
+	free(t->nodes);
+	free(t->rank_of_str);
+}
+
+static int32_t prop_rank(struct trie *t, const struct hs_snapshot *s, uint32_t str)
+{
+	if (t->rank_of_str[str] == -2) {
+		struct vocab *v;
+		HASH_FIND(hh, t->vocab, hs_str(&s->strings, str), hs_strlen(&s->strings, str), v);
+		t->rank_of_str[str] = v ? (int32_t)v->rank : -1;
+	}
+	return t->rank_of_str[str];
+}
+
+/* Best definition whose property set is a subset of object n's properties:
+ * most properties, then the earliest definition; NONE if there is none. */
+static uint32_t match_object(struct trie *t, const struct hs_snapshot *s, uint32_t n,
+			     uint32_t **props, size_t *palloc, uint32_t **states,
+			     size_t *salloc)
+{
+	uint32_t e, np = 0, ns = 1, k, best = NONE, best_np = 0;
+
+	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
+		int32_t r;
+		if (s->edge_type[e] != s->t.e_property)
+			continue;
+		if ((r = prop_rank(t, s, s->edge_name[e])) < 0)
+			continue;
+		HS_GROW(*props, np, *palloc);
+		(*props)[np++] = (uint32_t)r;
+	}
+	qsort(*props, np, sizeof(**props), u32_cmp);
+	HS_GROW(*states, 0, *salloc);
+	(*states)[0] = 0;
+	for (k = 0; k < np && ns; k++) {
+		uint32_t p = (*props)[k], i, cur = ns;
+		if (k && p == (*props)[k - 1])
+			continue;
+		for (i = 0; i < cur; i++) {
+			uint32_t st = (*states)[i], child = trie_child(t, st, p);
+			if (child != NONE) {
+				const struct tnode *c = &t->nodes[child];
+				HS_GROW(*states, ns, *salloc);
+				(*states)[ns++] = child;
+				if (c->def != NONE && (best == NONE || c->nprops > best_np ||
+						       (c->nprops == best_np && c->def < best))) {
+					best = c->def;
+					best_np = c->nprops;
+				}
+			}
+		}
+		/* Drop states that cannot advance past p (DevTools' greatestNext). */
+		for (i = 0, cur = 0; i < ns; i++) {
+			uint32_t g = t->nodes[(*states)[i]].greatest;
+			if (g != NONE && g > p)
+				(*states)[cur++] = (*states)[i];
+		}
+		ns = cur;
+	}
+	return best;
+}
+
+static void apply_interfaces(struct namer *nm, uint32_t object_str)
+{
+	const struct hs_snapshot *s = nm->s;
+	struct candidate *map, **defs, *c, *ct;
+	struct trie t;
+	uint32_t ndefs, n, *def_class, *props = NULL, *states = NULL;
+	size_t palloc = 0, salloc = 0;
+
+	defs = infer(s, object_str, &ndefs, &map);
+	nm->c->n_interfaces = ndefs;
+	if (ndefs) {
+		uint32_t d;
+		trie_build(&t, s, defs, ndefs);
+		HS_ALLOC_ARRAY(def_class, ndefs);
+		for (d = 0; d < ndefs; d++)
+			def_class[d] = NONE;
+		for (n = 0; n < s->node_count; n++) {
+			uint32_t m;
+			if (!is_plain_object(s, n, object_str))
+				continue;
+			m = match_object(&t, s, n, &props, &palloc, &states, &salloc);
+			if (m == NONE)
+				continue;
+			if (def_class[m] == NONE)
+				def_class[m] = intern(nm, defs[m]->name, strlen(defs[m]->name));
+			nm->c->class_of[n] = def_class[m];
+		}
+		free(def_class);
+		free(props);
+		free(states);
+		trie_release(&t);
+	}
+	free(defs);
+	HASH_ITER(hh, map, c, ct) {
+		HASH_DEL(map, c);
+		free(c->name);
+		free(c);
+	}
+}
+
+static uint32_t find_string(const struct hs_snapshot *s, const char *text)
+{
+	uint32_t i;
+	/* V8 interns strings, so "Object" appears once; search from the start. */
+	for (i = 0; i < s->strings.count; i++)
+		if (!strcmp(hs_str(&s->strings, i), text))
+			return i;
+	return NONE;
+}
+
+int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uint8_t *dom_state)
+{
+	struct namer nm;
+	struct name_entry *e, *et;
+	uint32_t n, object_str, i;
+
+	memset(c, 0, sizeof(*c));
+	memset(&nm, 0, sizeof(nm));
+	nm.s = s;
+	nm.c = c;
+	hs_strtab_init(&c->names);
+	HS_ALLOC_ARRAY(nm.by_string, s->strings.count ? s->strings.count : 1);
+	for (i = 0; i < s->strings.count; i++)
+		nm.by_string[i] = NONE;
+	for (i = 0; i < 256; i++)
+		nm.by_type[i] = NONE;
+	HS_ALLOC_ARRAY(c->class_of, s->node_count);
+	for (n = 0; n < s->node_count; n++)
+		c->class_of[n] = node_class(&nm, n, dom_state);
+	object_str = find_string(s, "Object");
+	if (object_str != NONE && s->t.object != HS_NO_TYPE && s->t.e_property != HS_NO_TYPE)
+		apply_interfaces(&nm, object_str);
+	HASH_ITER(hh, nm.map, e, et) {
+		HASH_DEL(nm.map, e);
+		free(e->key);
+		free(e);
+	}
+	free(nm.by_string);
+	free(nm.buf);
+	return 0;
+}
+
+/* ---- aggregates --------------------------------------------------------- */
+
+/* calculateClassesRetainedSize: DFS over the dominator tree; an object adds
+ * its retained size to its class unless an ancestor of the same class did. */
+static void class_retained(struct hs_classes *c, const struct hs_snapshot *s,
+			   const uint64_t *self, const struct hs_dominators *d)
+{
+	uint32_t n = s->node_count, *list, *sizes, *keys, nl = 0, ns = 0;
+	uint8_t *seen;
+
+	HS_ALLOC_ARRAY(list, n + 1);
+	HS_ALLOC_ARRAY(sizes, n + 2);
+	HS_ALLOC_ARRAY(keys, n + 1);
+	HS_CALLOC_ARRAY(seen, c->names.count);
+	list[nl++] = s->root;
+	sizes[ns++] = NONE;
+	while (nl) {
+		uint32_t x = list[--nl], key = c->class_of[x], k;
+		uint32_t from = d->dom_first[x], to = d->dom_first[x + 1];
+		if (!seen[key] && self[x]) {
+			c->cls[key].retained_size += d->retained[x];
+			if (from != to) {
+				seen[key] = 1;
+				sizes[ns] = nl;
+				keys[ns++] = key;
+			}
+		}
+		for (k = from; k < to; k++)
+			list[nl++] = d->dom_children[k];
+		while (ns > 1 && sizes[ns - 1] == nl)
+			seen[keys[--ns]] = 0;
+	}
+	free(list);
+	free(sizes);
+	free(keys);
+	free(seen);
+}
+
+void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
+			  const uint64_t *self, const struct hs_dominators *d,
+			  const int32_t *distance)
+{
+	uint32_t n, k;
+
+	HS_CALLOC_ARRAY(c->cls, c->names.count ? c->names.count : 1);
+	for (k = 0; k < c->names.count; k++)
+		c->cls[k].distance = INT32_MAX;
+	for (n = 0; n < s->node_count; n++) {
+		struct hs_class *cl;
+		if (!self[n])
+			continue;
+		cl = &c->cls[c->class_of[n]];
+		cl->count++;
+		cl->self_size += self[n];
+		if (distance[n] < cl->distance)
+			cl->distance = distance[n];
+	}
+	class_retained(c, s, self, d);
+}
+
+void hs_classes_release(struct hs_classes *c)
+{
+	hs_strtab_release(&c->names);
+	free(c->cls);
+	free(c->class_of);
+	memset(c, 0, sizeof(*c));
+}

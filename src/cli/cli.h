@@ -1,0 +1,72 @@
+/* Shared pieces of the command-line front end: the only code that prints
+ * or exits.  Exit codes: 0 ok, 1 --fail-on violated, 2 usage, 3 input,
+ * 4 out of memory / limit. */
+#ifndef HSNAP_CLI_H
+#define HSNAP_CLI_H
+#include <stdint.h>
+#include <stdio.h>
+#include <yajl_gen.h>
+#include "hsnap/hsnap.h"
+
+enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_LIMIT = 4 };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD };
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* common.c */
+int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int parse_format(const char *cmd, const char *arg, enum fmt *out);
+int parse_count(const char *cmd, const char *opt, const char *arg, long *out);
+int exit_code_for(int status);
+/* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and
+ * one error line on failure.  Returns an exit code. */
+int load_snapshot(const char *path, struct hs_snapshot **out);
+int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a);
+void warn_snapshot(const struct hs_snapshot *s);
+
+/* report.c */
+const char *human_size(uint64_t bytes, char *buf, size_t len);
+const char *group_digits(uint64_t v, char *buf, size_t len);
+const char *percent(uint64_t part, uint64_t whole, char *buf, size_t len);
+
+struct table {
+	int ncols;
+	const char *const *head;
+	const char *align;        /* 'l' or 'r' per column */
+	char **cells;             /* row-major, owned */
+	size_t nrows, alloc;
+};
+void table_init(struct table *t, int ncols, const char *const *head, const char *align);
+void table_row(struct table *t, const char *const *cells);
+void table_print(const struct table *t, enum fmt f, int indent);
+void table_release(struct table *t);
+void csv_field(FILE *f, const char *s);
+void tsv_field(FILE *f, const char *s);
+void md_escape(FILE *f, const char *s);
+
+yajl_gen json_new(int pretty);
+void json_flush(yajl_gen g);
+void json_str(yajl_gen g, const char *s);
+void json_key(yajl_gen g, const char *k);
+void json_u64(yajl_gen g, uint64_t v);
+void json_i64(yajl_gen g, int64_t v);
+void json_kv_str(yajl_gen g, const char *k, const char *v);
+void json_kv_u64(yajl_gen g, const char *k, uint64_t v);
+void json_stats(yajl_gen g, const struct hs_statistics *st);
+
+/* Selection of the k largest values (ties: lower index first). */
+uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
+	       const void *ctx, uint32_t k, uint32_t *out);
+/* Display name of node n as DevTools shows it in lists: "Class @id". */
+const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len);
+
+int cmd_summary(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+
+#endif

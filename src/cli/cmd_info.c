@@ -1,0 +1,171 @@
+/* hsnap info: format facts, no analysis. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "vec.h"
+
+static const char usage_text[] =
+	"Usage: hsnap info [options] FILE\n"
+	"\n"
+	"Format facts of a snapshot without running the analyses: node and edge\n"
+	"fields, node and edge types with how many of each, counts (and whether the\n"
+	"header agrees with the arrays), strings, and which optional sections\n"
+	"(locations, samples, allocation traces) are present.\n"
+	"\n"
+	"Options:\n"
+	"  --format FMT     text (default), json, csv (type counts) or markdown\n"
+	"  --top N          accepted for uniformity; ignored\n"
+	"  -h, --help       show this help\n";
+
+static void join(char *buf, size_t len, char **list, uint32_t n)
+{
+	uint32_t i;
+	size_t o = 0;
+	buf[0] = '\0';
+	for (i = 0; i < n && o + 1 < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", list[i]);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' }, { "top", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	};
+	enum fmt f = FMT_TEXT;
+	long ignored;
+	int c, rc;
+	uint32_t i;
+	uint64_t *ncount, *ecount, *nsize;
+	struct hs_snapshot *s;
+	char b1[1024], b2[32];
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': if (parse_format("info", optarg, &f)) return EXIT_USAGE; break;
+		case 't': if (parse_count("info", "--top", optarg, &ignored)) return EXIT_USAGE; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case ':': return usage_error("info", "option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("info", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("info", "expected one FILE, got %d", argc - optind);
+	if ((rc = load_snapshot(argv[optind], &s)))
+		return rc;
+	warn_snapshot(s);
+	HS_CALLOC_ARRAY(ncount, s->n_node_types);
+	HS_CALLOC_ARRAY(nsize, s->n_node_types);
+	HS_CALLOC_ARRAY(ecount, s->n_edge_types);
+	for (i = 0; i < s->node_count; i++) {
+		ncount[s->node_type[i]]++;
+		nsize[s->node_type[i]] += s->self_size[i];
+	}
+	for (i = 0; i < s->edge_count; i++)
+		ecount[s->edge_type[i]]++;
+	if (f == FMT_JSON) {
+		yajl_gen g = json_new(1);
+		yajl_gen_map_open(g);
+		json_kv_str(g, "file", s->file);
+		json_key(g, "gzip"); yajl_gen_bool(g, s->gzipped);
+		json_kv_u64(g, "json_bytes", s->file_bytes);
+		json_kv_u64(g, "node_count", s->node_count);
+		json_kv_u64(g, "edge_count", s->edge_count);
+		json_kv_u64(g, "header_node_count", s->header_node_count);
+		json_kv_u64(g, "header_edge_count", s->header_edge_count);
+		json_kv_u64(g, "string_count", s->strings.count);
+		json_kv_u64(g, "extra_native_bytes", s->extra_native_bytes);
+		json_kv_u64(g, "trace_function_count", s->trace_function_count);
+		json_key(g, "node_fields"); yajl_gen_array_open(g);
+		for (i = 0; i < s->n_node_fields; i++) json_str(g, s->node_fields[i]);
+		yajl_gen_array_close(g);
+		json_key(g, "edge_fields"); yajl_gen_array_open(g);
+		for (i = 0; i < s->n_edge_fields; i++) json_str(g, s->edge_fields[i]);
+		yajl_gen_array_close(g);
+		json_key(g, "node_types"); yajl_gen_array_open(g);
+		for (i = 0; i < s->n_node_types; i++) {
+			yajl_gen_map_open(g);
+			json_kv_str(g, "type", s->node_type_names[i]);
+			json_kv_u64(g, "count", ncount[i]);
+			json_kv_u64(g, "self_size", nsize[i]);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		json_key(g, "edge_types"); yajl_gen_array_open(g);
+		for (i = 0; i < s->n_edge_types; i++) {
+			yajl_gen_map_open(g);
+			json_kv_str(g, "type", s->edge_type_names[i]);
+			json_kv_u64(g, "count", ecount[i]);
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+		json_key(g, "sections"); yajl_gen_map_open(g);
+		json_kv_u64(g, "locations", s->location_count);
+		json_kv_u64(g, "samples", s->samples_len / 2);
+		json_kv_u64(g, "trace_function_infos", s->trace_function_infos_len);
+		json_key(g, "trace_tree"); yajl_gen_bool(g, s->has_trace_tree);
+		yajl_gen_map_close(g);
+		yajl_gen_map_close(g);
+		json_flush(g);
+		putchar('\n');
+		yajl_gen_free(g);
+	} else if (f == FMT_TEXT || f == FMT_MD) {
+		static const char *const head[] = { "Node type", "Count", "Self size" };
+		static const char *const ehead[] = { "Edge type", "Count" };
+		struct table t;
+		if (f == FMT_MD)
+			printf("## `%s`\n\n", s->file);
+		else
+			printf("%s%s\n", s->file, s->gzipped ? " (gzip)" : "");
+		printf("%sJSON bytes: %llu\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->file_bytes);
+		printf("%snodes: %u, edges: %u, strings: %u\n", f == FMT_MD ? "- " : "  ", s->node_count, s->edge_count, s->strings.count);
+		if (s->warning[0])
+			printf("%sheader: %s\n", f == FMT_MD ? "- " : "  ", s->warning);
+		join(b1, sizeof(b1), s->node_fields, s->n_node_fields);
+		printf("%snode fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
+		join(b1, sizeof(b1), s->edge_fields, s->n_edge_fields);
+		printf("%sedge fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
+		printf("%ssections: locations %u, samples %llu, trace functions %u, trace tree %s\n",
+		       f == FMT_MD ? "- " : "  ", s->location_count, (unsigned long long)s->samples_len / 2,
+		       s->trace_function_count, s->has_trace_tree ? "yes" : "no");
+		printf("%sextra native bytes: %llu\n\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->extra_native_bytes);
+		table_init(&t, 3, head, "lrr");
+		for (i = 0; i < s->n_node_types; i++) {
+			char cn[32];
+			const char *cells[3] = { s->node_type_names[i], group_digits(ncount[i], cn, sizeof(cn)),
+						 human_size(nsize[i], b2, sizeof(b2)) };
+			table_row(&t, cells);
+		}
+		table_print(&t, f, f == FMT_TEXT ? 2 : 0);
+		table_release(&t);
+		putchar('\n');
+		table_init(&t, 2, ehead, "lr");
+		for (i = 0; i < s->n_edge_types; i++) {
+			char cn[32];
+			const char *cells[2] = { s->edge_type_names[i], group_digits(ecount[i], cn, sizeof(cn)) };
+			table_row(&t, cells);
+		}
+		table_print(&t, f, f == FMT_TEXT ? 2 : 0);
+		table_release(&t);
+	} else {
+		printf("kind,type,count,self_size\n");
+		for (i = 0; i < s->n_node_types; i++) {
+			printf("node,");
+			csv_field(stdout, s->node_type_names[i]);
+			printf(",%llu,%llu\n", (unsigned long long)ncount[i], (unsigned long long)nsize[i]);
+		}
+		for (i = 0; i < s->n_edge_types; i++) {
+			printf("edge,");
+			csv_field(stdout, s->edge_type_names[i]);
+			printf(",%llu,\n", (unsigned long long)ecount[i]);
+		}
+	}
+	free(ncount);
+	free(nsize);
+	free(ecount);
+	hs_snapshot_free(s);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;
+}

@@ -1,0 +1,270 @@
+/* hsnap summary: header, statistics, top classes and top objects. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "vec.h"
+
+static const char usage_text[] =
+	"Usage: hsnap summary [options] FILE\n"
+	"\n"
+	"What is in memory: node and edge counts, total size, statistics (V8 heap,\n"
+	"code, strings, JS arrays, typed arrays, system, native), the classes with\n"
+	"the largest retained size and the largest single objects.  Class names,\n"
+	"shallow and retained sizes are those of Chrome DevTools' Summary view.\n"
+	"\n"
+	"Options:\n"
+	"  --top N          classes and objects to show (default 20; JSON and CSV\n"
+	"                   list every class and N objects)\n"
+	"  --sort KEY       order classes by retained (default), shallow or count\n"
+	"  --format FMT     text (default), json, csv (the class table) or markdown\n"
+	"  --raw-sizes      use the file's shallow sizes; by default the size of\n"
+	"                   internal arrays owned by one object moves to that object,\n"
+	"                   as DevTools does\n"
+	"  -h, --help       show this help\n";
+
+enum sort_key { SORT_RETAINED, SORT_SHALLOW, SORT_COUNT };
+
+struct class_sort { const struct hs_class *cls; const struct hs_strtab *names; enum sort_key key; };
+static struct class_sort g_sort;
+
+static int class_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct hs_class *ca = &g_sort.cls[a], *cb = &g_sort.cls[b];
+	uint64_t ka = g_sort.key == SORT_COUNT ? ca->count : g_sort.key == SORT_SHALLOW ? ca->self_size : ca->retained_size;
+	uint64_t kb = g_sort.key == SORT_COUNT ? cb->count : g_sort.key == SORT_SHALLOW ? cb->self_size : cb->retained_size;
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	return strcmp(hs_str(g_sort.names, a), hs_str(g_sort.names, b));
+}
+
+/* Classes with at least one counted object, sorted. */
+static uint32_t sorted_classes(const struct hs_classes *c, enum sort_key key, uint32_t **out)
+{
+	uint32_t i, n = 0;
+
+	HS_ALLOC_ARRAY(*out, c->names.count ? c->names.count : 1);
+	for (i = 0; i < c->names.count; i++)
+		if (c->cls[i].count)
+			(*out)[n++] = i;
+	g_sort.cls = c->cls;
+	g_sort.names = &c->names;
+	g_sort.key = key;
+	qsort(*out, n, sizeof(**out), class_cmp);
+	return n;
+}
+
+static int keep_object(const void *ctx, uint32_t n)
+{
+	const struct hs_analysis *a = ctx;
+	return n != a->s->root && a->s->node_type[n] != a->s->t.synthetic;
+}
+
+static void print_stats_text(const struct hs_analysis *a)
+{
+	const struct hs_statistics *st = &a->stats;
+	char b1[32], b2[32];
+	const struct { const char *name; uint64_t v; int indent; } rows[] = {
+		{ "V8 heap", st->v8_heap, 2 }, { "code", st->code, 4 }, { "strings", st->strings, 4 },
+		{ "JS arrays", st->js_arrays, 4 }, { "system", st->system, 4 },
+		{ "native", st->native, 2 }, { "typed arrays", st->typed_arrays, 4 },
+	};
+	size_t i;
+
+	printf("Statistics\n");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		printf("%*s%-*s %10s  %6s\n", rows[i].indent, "", 16 - rows[i].indent, rows[i].name,
+		       human_size(rows[i].v, b1, sizeof(b1)), percent(rows[i].v, st->total, b2, sizeof(b2)));
+}
+
+static void class_table(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
+			enum fmt f, int exact)
+{
+	static const char *const head[] = { "Class", "Count", "Shallow", "Retained", "% of total" };
+	static const char *const head_csv[] = { "class", "count", "self_size", "retained_size", "distance" };
+	const struct hs_classes *c = &a->classes;
+	struct table t;
+	uint32_t i;
+
+	table_init(&t, 5, f == FMT_CSV ? head_csv : head, "lrrrr");
+	for (i = 0; i < n; i++) {
+		const struct hs_class *cl = &c->cls[ids[i]];
+		char cnt[32], sh[32], re[32], pc[32];
+		const char *cells[5];
+		if (exact) {
+			snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)cl->count);
+			snprintf(sh, sizeof(sh), "%llu", (unsigned long long)cl->self_size);
+			snprintf(re, sizeof(re), "%llu", (unsigned long long)cl->retained_size);
+			snprintf(pc, sizeof(pc), "%d", cl->distance);
+		} else {
+			group_digits(cl->count, cnt, sizeof(cnt));
+			human_size(cl->self_size, sh, sizeof(sh));
+			human_size(cl->retained_size, re, sizeof(re));
+			percent(cl->retained_size, a->stats.total, pc, sizeof(pc));
+		}
+		cells[0] = hs_class_name(c, ids[i]);
+		cells[1] = cnt; cells[2] = sh; cells[3] = re; cells[4] = pc;
+		table_row(&t, cells);
+	}
+	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
+	table_release(&t);
+}
+
+static void object_table(const struct hs_analysis *a, const uint32_t *top, uint32_t n, enum fmt f)
+{
+	static const char *const head[] = { "Object", "Type", "Shallow", "Retained", "% of total" };
+	struct table t;
+	uint32_t i;
+
+	table_init(&t, 5, head, "llrrr");
+	for (i = 0; i < n; i++) {
+		uint32_t x = top[i];
+		char lb[160], sh[32], re[32], pc[32];
+		const char *cells[5];
+		cells[0] = node_label(a, x, lb, sizeof(lb));
+		cells[1] = hs_node_type_name(a->s, x);
+		cells[2] = human_size(a->self_size[x], sh, sizeof(sh));
+		cells[3] = human_size(a->dom.retained[x], re, sizeof(re));
+		cells[4] = percent(a->dom.retained[x], a->stats.total, pc, sizeof(pc));
+		table_row(&t, cells);
+	}
+	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
+	table_release(&t);
+}
+
+static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
+		       const uint32_t *top, uint32_t ntop)
+{
+	const struct hs_snapshot *s = a->s;
+	const struct hs_classes *c = &a->classes;
+	yajl_gen g = json_new(1);
+	uint32_t i;
+
+	yajl_gen_map_open(g);
+	json_kv_str(g, "file", s->file);
+	json_kv_u64(g, "node_count", s->node_count);
+	json_kv_u64(g, "edge_count", s->edge_count);
+	json_kv_u64(g, "total_size", a->stats.total);
+	json_key(g, "statistics");
+	json_stats(g, &a->stats);
+	json_key(g, "classes");
+	yajl_gen_array_open(g);
+	for (i = 0; i < n; i++) {
+		const struct hs_class *cl = &c->cls[ids[i]];
+		yajl_gen_map_open(g);
+		json_kv_str(g, "name", hs_class_name(c, ids[i]));
+		json_kv_u64(g, "count", cl->count);
+		json_kv_u64(g, "self_size", cl->self_size);
+		json_kv_u64(g, "retained_size", cl->retained_size);
+		json_key(g, "distance");
+		json_i64(g, cl->distance);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	json_key(g, "top");
+	yajl_gen_array_open(g);
+	for (i = 0; i < ntop; i++) {
+		uint32_t x = top[i];
+		yajl_gen_map_open(g);
+		json_kv_u64(g, "id", s->node_id[x]);
+		json_kv_str(g, "name", hs_node_name(s, x));
+		json_kv_str(g, "type", hs_node_type_name(s, x));
+		json_kv_str(g, "class", hs_class_name(c, c->class_of[x]));
+		json_kv_u64(g, "self_size", a->self_size[x]);
+		json_kv_u64(g, "retained_size", a->dom.retained[x]);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	json_flush(g);
+	putchar('\n');
+	yajl_gen_free(g);
+}
+
+static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
+			 const uint32_t *top, uint32_t ntop, long ntopc, enum fmt f)
+{
+	const struct hs_snapshot *s = a->s;
+	char b1[32], b2[32], b3[32], b4[32];
+	uint32_t shown = n < (uint32_t)ntopc ? n : (uint32_t)ntopc;
+
+	if (f == FMT_MD) {
+		printf("## Heap snapshot summary: `%s`\n\n", s->file);
+		printf("%s nodes, %s edges, total size **%s** (%s bytes)\n\n",
+		       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
+		       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
+		printf("### Top %u classes by retained size\n\n", shown);
+		class_table(a, ids, shown, f, 0);
+		printf("\n### Top %u objects by retained size\n\n", ntop);
+		object_table(a, top, ntop, f);
+		return;
+	}
+	printf("%s\n", s->file);
+	printf("  %s nodes, %s edges, total size %s (%s bytes)\n\n",
+	       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
+	       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
+	print_stats_text(a);
+	printf("\nTop %u of %u classes by retained size\n", shown, n);
+	class_table(a, ids, shown, f, 0);
+	printf("\nTop %u objects by retained size\n", ntop);
+	object_table(a, top, ntop, f);
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	};
+	enum fmt f = FMT_TEXT;
+	enum sort_key key = SORT_RETAINED;
+	long ntopc = 20;
+	int raw = 0, c, rc;
+	struct hs_snapshot *s;
+	struct hs_analysis a;
+	uint32_t *ids, n, *top, ntop;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': if (parse_count("summary", "--top", optarg, &ntopc)) return EXIT_USAGE; break;
+		case 'f': if (parse_format("summary", optarg, &f)) return EXIT_USAGE; break;
+		case 'r': raw = 1; break;
+		case 's':
+			if (!strcmp(optarg, "retained")) key = SORT_RETAINED;
+			else if (!strcmp(optarg, "shallow") || !strcmp(optarg, "self")) key = SORT_SHALLOW;
+			else if (!strcmp(optarg, "count")) key = SORT_COUNT;
+			else return usage_error("summary", "--sort must be retained, shallow or count, got '%s'", optarg);
+			break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case ':': return usage_error("summary", "option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("summary", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("summary", "expected one FILE, got %d", argc - optind);
+	if ((rc = load_snapshot(argv[optind], &s)))
+		return rc;
+	warn_snapshot(s);
+	if ((rc = analyze_snapshot(s, raw, &a))) {
+		hs_snapshot_free(s);
+		return rc;
+	}
+	n = sorted_classes(&a.classes, key, &ids);
+	HS_ALLOC_ARRAY(top, (size_t)ntopc + 1);
+	ntop = top_k(a.dom.retained, s->node_count, keep_object, &a, (uint32_t)ntopc, top);
+	if (f == FMT_JSON)
+		print_json(&a, ids, n, top, ntop);
+	else if (f == FMT_CSV)
+		class_table(&a, ids, n, f, 1);
+	else
+		print_report(&a, ids, n, top, ntop, ntopc, f);
+	free(ids);
+	free(top);
+	hs_analysis_release(&a);
+	hs_snapshot_free(s);
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;
+}

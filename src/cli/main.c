@@ -1,0 +1,65 @@
+/* hsnap entry point: the command table and dispatch, nothing else. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const struct command commands[] = {
+	{ "summary", cmd_summary, "statistics, top classes and objects by retained size" },
+	{ "top", cmd_top, "largest objects with what they retain (dominator tree)" },
+	{ "info", cmd_info, "format facts of a snapshot, without analysis" },
+	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+	fprintf(f,
+		"Usage: hsnap <command> [options] FILE...\n"
+		"\n"
+		"Analyze V8 heap snapshots (.heapsnapshot from Node, Chrome, Electron, Deno):\n"
+		"what is in memory, what retains it, and what grew.  FILE may be gzipped;\n"
+		"'-' reads standard input.  Numbers match Chrome DevTools' Memory panel.\n"
+		"\n"
+		"Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+		"\n"
+		"Every command takes --format text|json|csv|markdown, --top N and -h/--help.\n"
+		"Run 'hsnap <command> --help' for its options.\n"
+		"\n"
+		"Exit codes: 0 success, 1 a --fail-on rule was violated, 2 usage error,\n"
+		"3 input error (unreadable or malformed snapshot), 4 out of memory.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		if (argc > 2 && strcmp(argv[1], "help") == 0) {
+			for (i = 0; i < NCOMMANDS; i++)
+				if (!strcmp(argv[2], commands[i].name)) {
+					char *av[] = { argv[2], (char *)"--help", NULL };
+					return commands[i].fn(2, av);
+				}
+		}
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("hsnap %s\n", HSNAP_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "hsnap: unknown command '%s'\n", argv[1]);
+	fprintf(stderr, "Run 'hsnap --help' for the list of commands.\n");
+	return EXIT_USAGE;
+}

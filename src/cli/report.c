@@ -1,0 +1,323 @@
+/* Output helpers: human sizes, tables in text / markdown / CSV, JSON through
+ * yajl_gen, and top-k selection. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "vec.h"
+
+const char *human_size(uint64_t b, char *buf, size_t len)
+{
+	static const char *const unit[] = { "kB", "MB", "GB", "TB" };
+	double v = (double)b;
+	int u = -1;
+
+	if (b < 1000) {
+		snprintf(buf, len, "%" PRIu64 " B", b);
+		return buf;
+	}
+	while (v >= 1000 && u < 3) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, len, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v, unit[u]);
+	return buf;
+}
+
+const char *group_digits(uint64_t v, char *buf, size_t len)
+{
+	char tmp[32];
+	int n = snprintf(tmp, sizeof(tmp), "%" PRIu64, v), i, j = 0;
+
+	for (i = 0; i < n && (size_t)j + 2 < len; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[j++] = ',';
+		buf[j++] = tmp[i];
+	}
+	buf[j] = '\0';
+	return buf;
+}
+
+const char *percent(uint64_t part, uint64_t whole, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.1f%%", whole ? 100.0 * (double)part / (double)whole : 0.0);
+	return buf;
+}
+
+/* ---- tables ------------------------------------------------------------- */
+
+void table_init(struct table *t, int ncols, const char *const *head, const char *align)
+{
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	t->head = head;
+	t->align = align;
+}
+
+void table_row(struct table *t, const char *const *cells)
+{
+	int i;
+	size_t need = (t->nrows + 1) * (size_t)t->ncols;
+
+	if (need > t->alloc) {
+		t->alloc = need * 2;
+		HS_REALLOC_ARRAY(t->cells, t->alloc);
+	}
+	for (i = 0; i < t->ncols; i++) {
+		size_t l = strlen(cells[i]);
+		char *c = hs_xmalloc(l + 1);
+		memcpy(c, cells[i], l + 1);
+		t->cells[t->nrows * (size_t)t->ncols + (size_t)i] = c;
+	}
+	t->nrows++;
+}
+
+void csv_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void tsv_field(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\t') fputs("\\t", f);
+		else if (*s == '\n') fputs("\\n", f);
+		else if (*s == '\r') fputs("\\r", f);
+		else fputc(*s, f);
+	}
+}
+
+void md_escape(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '_' || *s == '`' || *s == '<' || *s == '[')
+			fputc('\\', f);
+		if (*s == '\n' || *s == '\r')
+			fputc(' ', f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* Display width of a UTF-8 string (code points; good enough for tables). */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+void table_print(const struct table *t, enum fmt f, int indent)
+{
+	size_t r, *w;
+	int i;
+
+	if (f == FMT_CSV) {
+		for (i = 0; i < t->ncols; i++) {
+			if (i) putchar(',');
+			csv_field(stdout, t->head[i]);
+		}
+		putchar('\n');
+		for (r = 0; r < t->nrows; r++) {
+			for (i = 0; i < t->ncols; i++) {
+				if (i) putchar(',');
+				csv_field(stdout, t->cells[r * (size_t)t->ncols + (size_t)i]);
+			}
+			putchar('\n');
+		}
+		return;
+	}
+	if (f == FMT_MD) {
+		printf("|");
+		for (i = 0; i < t->ncols; i++) {
+			putchar(' ');
+			md_escape(stdout, t->head[i]);
+			printf(" |");
+		}
+		printf("\n|");
+		for (i = 0; i < t->ncols; i++)
+			printf(t->align[i] == 'r' ? "---:|" : "---|");
+		putchar('\n');
+		for (r = 0; r < t->nrows; r++) {
+			printf("|");
+			for (i = 0; i < t->ncols; i++) {
+				putchar(' ');
+				md_escape(stdout, t->cells[r * (size_t)t->ncols + (size_t)i]);
+				printf(" |");
+			}
+			putchar('\n');
+		}
+		return;
+	}
+	HS_CALLOC_ARRAY(w, (size_t)t->ncols);
+	for (i = 0; i < t->ncols; i++) {
+		w[i] = width(t->head[i]);
+		for (r = 0; r < t->nrows; r++) {
+			size_t x = width(t->cells[r * (size_t)t->ncols + (size_t)i]);
+			if (x > w[i])
+				w[i] = x;
+		}
+	}
+	for (r = 0; r <= t->nrows; r++) {
+		printf("%*s", indent, "");
+		for (i = 0; i < t->ncols; i++) {
+			const char *c = r ? t->cells[(r - 1) * (size_t)t->ncols + (size_t)i] : t->head[i];
+			size_t pad = w[i] - width(c);
+			int last = i == t->ncols - 1;
+			if (t->align[i] == 'r')
+				printf("%*s%s", (int)pad, "", c);
+			else
+				printf("%s%*s", c, last ? 0 : (int)pad, "");
+			if (!last)
+				printf("  ");
+		}
+		putchar('\n');
+	}
+	free(w);
+}
+
+void table_release(struct table *t)
+{
+	size_t i;
+	for (i = 0; i < t->nrows * (size_t)t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+yajl_gen json_new(int pretty)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	if (!g) {
+		fprintf(stderr, "hsnap: out of memory (yajl_gen_alloc)\n");
+		exit(EXIT_LIMIT);
+	}
+	yajl_gen_config(g, yajl_gen_beautify, pretty);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	return g;
+}
+
+void json_flush(yajl_gen g)
+{
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen_get_buf(g, &buf, &len);
+	fwrite(buf, 1, len, stdout);
+	yajl_gen_clear(g);
+}
+
+void json_str(yajl_gen g, const char *s) { yajl_gen_string(g, (const unsigned char *)s, strlen(s)); }
+void json_key(yajl_gen g, const char *k) { json_str(g, k); }
+
+void json_u64(yajl_gen g, uint64_t v)
+{
+	char b[32];
+	int n = snprintf(b, sizeof(b), "%" PRIu64, v);
+	yajl_gen_number(g, b, (size_t)n);
+}
+
+void json_i64(yajl_gen g, int64_t v)
+{
+	char b[32];
+	int n = snprintf(b, sizeof(b), "%" PRId64, v);
+	yajl_gen_number(g, b, (size_t)n);
+}
+
+void json_kv_str(yajl_gen g, const char *k, const char *v) { json_key(g, k); json_str(g, v); }
+void json_kv_u64(yajl_gen g, const char *k, uint64_t v) { json_key(g, k); json_u64(g, v); }
+
+void json_stats(yajl_gen g, const struct hs_statistics *st)
+{
+	yajl_gen_map_open(g);
+	json_kv_u64(g, "total", st->total);
+	json_kv_u64(g, "v8_heap", st->v8_heap);
+	json_kv_u64(g, "native", st->native);
+	json_kv_u64(g, "code", st->code);
+	json_kv_u64(g, "strings", st->strings);
+	json_kv_u64(g, "js_arrays", st->js_arrays);
+	json_kv_u64(g, "typed_arrays", st->typed_arrays);
+	json_kv_u64(g, "system", st->system);
+	yajl_gen_map_close(g);
+}
+
+/* ---- selection -------------------------------------------------------- */
+
+/* Min-heap of size k over (key desc, index asc). */
+static int worse(const uint64_t *key, uint32_t a, uint32_t b)
+{
+	return key[a] < key[b] || (key[a] == key[b] && a > b);
+}
+
+static void sift_down(uint32_t *h, uint32_t n, uint32_t i, const uint64_t *key)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, m = i, t;
+		if (l < n && worse(key, h[l], h[m])) m = l;
+		if (r < n && worse(key, h[r], h[m])) m = r;
+		if (m == i)
+			return;
+		t = h[i]; h[i] = h[m]; h[m] = t;
+		i = m;
+	}
+}
+
+uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
+	       const void *ctx, uint32_t k, uint32_t *out)
+{
+	uint32_t i, m = 0;
+
+	if (!k)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (keep && !keep(ctx, i))
+			continue;
+		if (m < k) {
+			uint32_t j = m++;
+			out[j] = i;
+			while (j && worse(key, out[j], out[(j - 1) / 2])) {
+				uint32_t p = (j - 1) / 2, t = out[j];
+				out[j] = out[p]; out[p] = t;
+				j = p;
+			}
+		} else if (worse(key, out[0], i)) {
+			out[0] = i;
+			sift_down(out, m, 0, key);
+		}
+	}
+	/* heap sort: best first */
+	for (i = m; i > 1; i--) {
+		uint32_t t = out[0];
+		out[0] = out[i - 1];
+		out[i - 1] = t;
+		sift_down(out, i - 1, 0, key);
+	}
+	return m;
+}
+
+const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len)
+{
+	const struct hs_snapshot *s = a->s;
+	const char *cls = hs_class_name(&a->classes, a->classes.class_of[n]);
+	const char *name = hs_node_name(s, n);
+	uint8_t t = s->node_type[n];
+
+	if ((t == s->t.string || t == s->t.closure || t == s->t.regexp) && *name)
+		snprintf(buf, len, "%s \"%.60s%s\" @%u", cls, name, strlen(name) > 60 ? "…" : "", s->node_id[n]);
+	else
+		snprintf(buf, len, "%s @%u", cls, s->node_id[n]);
+	return buf;
+}

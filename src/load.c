@@ -1,0 +1,958 @@
+/* Streaming loader: the only file that includes yajl_parse.h.
+ *
+ * A small state machine over yajl callbacks.  Top-level keys select a section;
+ * the small "snapshot" header is re-serialised with yajl_gen and parsed with
+ * yajl_tree once complete, so meta can be read by name.  The big numeric
+ * arrays are decoded value by value straight into the struct-of-arrays model
+ * when meta is already known (V8 always writes "snapshot" first); when a
+ * third-party writer puts "nodes"/"edges" first, their raw values are kept
+ * and replayed once the header has been read.  Nothing is allocated from a
+ * header count: arrays grow geometrically with what is actually read. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <yajl_parse.h>
+#include <yajl_gen.h>
+#include <yajl_tree.h>
+#include "hsnap/snapshot.h"
+#include "input.h"
+#include "vec.h"
+
+#define CHUNK (4u << 20)
+#define MAX_DEPTH 4096
+#define MAX_HEADER_BYTES (64u << 20)
+#define MAX_FIELDS 64
+
+enum section { SEC_NONE, SEC_SNAPSHOT, SEC_NODES, SEC_EDGES, SEC_STRINGS,
+	       SEC_LOCATIONS, SEC_SAMPLES, SEC_TFI, SEC_TRACE_TREE, SEC_SKIP,
+	       SEC_COUNT };
+static const char *const section_names[SEC_COUNT] = {
+	"", "snapshot", "nodes", "edges", "strings", "locations", "samples",
+	"trace_function_infos", "trace_tree", ""
+};
+
+enum role { R_IGNORE, R_TYPE, R_NAME, R_ID, R_SELF, R_EDGES, R_TRACE, R_DETACH, R_TO };
+
+struct u64vec { uint64_t *v; size_t nr, alloc; };
+
+struct parser {
+	struct hs_snapshot *s;
+	struct hs_error *err;
+	int failed;
+	int depth;
+	enum section sec;
+	unsigned seen;             /* bit per section */
+	yajl_gen gen;              /* header being re-serialised */
+	int header_done;
+	uint32_t nf, ef, lf;
+	uint8_t node_role[MAX_FIELDS], edge_role[MAX_FIELDS];
+	int loc_node, loc_script, loc_line, loc_col;
+	uint32_t nfield, efield;
+	size_t node_alloc, edge_alloc;
+	uint64_t edge_values;      /* values seen in "edges" */
+	uint64_t string_values;    /* non-string elements of "strings" */
+	struct u64vec raw_nodes, raw_edges, raw_locs;
+	uint64_t bytes_fed;
+};
+
+static int fail(struct parser *p, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail(struct parser *p, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return 0;
+	p->failed = 1;
+	if (p->err) {
+		p->err->status = status;
+		va_start(ap, fmt);
+		vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+		va_end(ap);
+	}
+	return 0; /* cancels the yajl parse */
+}
+
+static void u64_push(struct u64vec *v, uint64_t x)
+{
+	HS_GROW(v->v, v->nr, v->alloc);
+	v->v[v->nr++] = x;
+}
+
+/* ---- numeric sections ------------------------------------------------- */
+
+static void grow_nodes(struct parser *p)
+{
+	struct hs_snapshot *s = p->s;
+	size_t a = p->node_alloc, n = s->node_count;
+
+	if (n + 1 < a)
+		return;
+	if (n >= UINT32_MAX - 2)
+		return;
+	a = a < 1024 ? 1024 : a + a / 2;
+	HS_REALLOC_ARRAY(s->node_type, a);
+	HS_REALLOC_ARRAY(s->node_name, a);
+	HS_REALLOC_ARRAY(s->node_id, a);
+	HS_REALLOC_ARRAY(s->self_size, a);
+	HS_REALLOC_ARRAY(s->first_edge, a + 1);
+	if (s->detachedness)
+		HS_REALLOC_ARRAY(s->detachedness, a);
+	if (s->trace_node_id)
+		HS_REALLOC_ARRAY(s->trace_node_id, a);
+	p->node_alloc = a;
+}
+
+static int node_value(struct parser *p, uint64_t v)
+{
+	struct hs_snapshot *s = p->s;
+	uint32_t n = s->node_count;
+
+	if (p->nfield == 0) {
+		if (n >= UINT32_MAX - 2)
+			return fail(p, HS_ERR_LIMIT, "more than %u nodes", UINT32_MAX - 2);
+		grow_nodes(p);
+	}
+	switch (p->node_role[p->nfield]) {
+	case R_TYPE:
+		if (v >= HS_NO_TYPE)
+			return fail(p, HS_ERR_FORMAT, "node %u: type %llu out of range", n, (unsigned long long)v);
+		s->node_type[n] = (uint8_t)v;
+		break;
+	case R_NAME:
+	case R_ID:
+	case R_EDGES:
+	case R_TRACE:
+		if (v > UINT32_MAX)
+			return fail(p, HS_ERR_FORMAT, "node %u: field %s value %llu exceeds 32 bits",
+				    n, s->node_fields[p->nfield], (unsigned long long)v);
+		if (p->node_role[p->nfield] == R_NAME)
+			s->node_name[n] = (uint32_t)v;
+		else if (p->node_role[p->nfield] == R_ID)
+			s->node_id[n] = (uint32_t)v;
+		else if (p->node_role[p->nfield] == R_EDGES)
+			s->first_edge[n + 1] = (uint32_t)v;
+		else
+			s->trace_node_id[n] = (uint32_t)v;
+		break;
+	case R_SELF:
+		s->self_size[n] = v;
+		break;
+	case R_DETACH:
+		if (v > 3)
+			return fail(p, HS_ERR_FORMAT, "node %u: detachedness %llu out of range (0-3)", n, (unsigned long long)v);
+		s->detachedness[n] = (uint8_t)v;
+		break;
+	default:
+		break;
+	}
+	if (++p->nfield == p->nf) {
+		p->nfield = 0;
+		s->node_count++;
+	}
+	return 1;
+}
+
+static int edge_value(struct parser *p, uint64_t v)
+{
+	struct hs_snapshot *s = p->s;
+	uint32_t e = s->edge_count;
+
+	if (p->efield == 0) {
+		if (e >= UINT32_MAX - 1)
+			return fail(p, HS_ERR_LIMIT, "more than %u edges", UINT32_MAX - 2);
+		if (e >= p->edge_alloc) {
+			size_t a = p->edge_alloc < 4096 ? 4096 : p->edge_alloc + p->edge_alloc / 2;
+			HS_REALLOC_ARRAY(s->edge_type, a);
+			HS_REALLOC_ARRAY(s->edge_name, a);
+			HS_REALLOC_ARRAY(s->edge_to, a);
+			p->edge_alloc = a;
+		}
+	}
+	switch (p->edge_role[p->efield]) {
+	case R_TYPE:
+		if (v >= HS_NO_TYPE)
+			return fail(p, HS_ERR_FORMAT, "edge %u: type %llu out of range", e, (unsigned long long)v);
+		s->edge_type[e] = (uint8_t)v;
+		break;
+	case R_NAME:
+		if (v > UINT32_MAX)
+			return fail(p, HS_ERR_FORMAT, "edge %u: name_or_index %llu exceeds 32 bits", e, (unsigned long long)v);
+		s->edge_name[e] = (uint32_t)v;
+		break;
+	case R_TO:
+		if (v % p->nf)
+			return fail(p, HS_ERR_FORMAT, "edge %u: to_node %llu is not a multiple of node_fields (%u)",
+				    e, (unsigned long long)v, p->nf);
+		if (v / p->nf >= UINT32_MAX)
+			return fail(p, HS_ERR_FORMAT, "edge %u: to_node %llu out of range", e, (unsigned long long)v);
+		s->edge_to[e] = (uint32_t)(v / p->nf);
+		break;
+	default:
+		break;
+	}
+	if (++p->efield == p->ef) {
+		p->efield = 0;
+		s->edge_count++;
+	}
+	return 1;
+}
+
+static int parse_uint(struct parser *p, const char *t, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len && t[0] == '-')
+		return fail(p, HS_ERR_FORMAT, "%s: negative number %.*s where an unsigned integer belongs",
+			    section_names[p->sec], (int)(len > 40 ? 40 : len), t);
+	for (i = 0; i < len; i++) {
+		unsigned d = (unsigned char)t[i] - '0';
+		if (d > 9)
+			return fail(p, HS_ERR_FORMAT, "%s: %.*s is not an integer",
+				    section_names[p->sec], (int)(len > 40 ? 40 : len), t);
+		if (v > (UINT64_MAX - d) / 10)
+			return fail(p, HS_ERR_FORMAT, "%s: number %.*s exceeds 64 bits",
+				    section_names[p->sec], (int)(len > 40 ? 40 : len), t);
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 1;
+}
+
+/* ---- header (snapshot.meta) ------------------------------------------- */
+
+static char **string_list(yajl_val v, uint32_t *n)
+{
+	char **out;
+	size_t i;
+
+	*n = 0;
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len > 4096)
+		return NULL;
+	for (i = 0; i < v->u.array.len; i++)
+		if (!YAJL_IS_STRING(v->u.array.values[i]))
+			return NULL;
+	HS_CALLOC_ARRAY(out, v->u.array.len + 1);
+	for (i = 0; i < v->u.array.len; i++) {
+		const char *str = YAJL_GET_STRING(v->u.array.values[i]);
+		size_t l = strlen(str);
+		out[i] = hs_xmalloc(l + 1);
+		memcpy(out[i], str, l + 1);
+	}
+	*n = (uint32_t)v->u.array.len;
+	return out;
+}
+
+static int find_name(char **list, uint32_t n, const char *name)
+{
+	uint32_t i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return (int)i;
+	return -1;
+}
+
+static uint8_t type_id(char **list, uint32_t n, const char *name)
+{
+	int i = find_name(list, n, name);
+	return i < 0 ? HS_NO_TYPE : (uint8_t)i;
+}
+
+static int header_uint(struct parser *p, yajl_val obj, const char *key, uint64_t *out)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+
+	if (!v)
+		return 0;
+	if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
+		return fail(p, HS_ERR_FORMAT, "snapshot.%s is not an unsigned integer", key) - 1;
+	*out = (uint64_t)YAJL_GET_INTEGER(v);
+	return 1;
+}
+
+static int resolve_types(struct parser *p, yajl_val meta)
+{
+	struct hs_snapshot *s = p->s;
+	const char *nt_path[] = { "node_types", NULL }, *et_path[] = { "edge_types", NULL };
+	yajl_val nt = yajl_tree_get(meta, nt_path, yajl_t_array);
+	yajl_val et = yajl_tree_get(meta, et_path, yajl_t_array);
+	int nto = find_name(s->node_fields, s->n_node_fields, "type");
+	int eto = find_name(s->edge_fields, s->n_edge_fields, "type");
+
+	if (!nt || nt->u.array.len <= (size_t)nto ||
+	    !(s->node_type_names = string_list(nt->u.array.values[nto], &s->n_node_types)))
+		return fail(p, HS_ERR_FORMAT, "meta.node_types lacks the list of node type names");
+	if (!et || et->u.array.len <= (size_t)eto ||
+	    !(s->edge_type_names = string_list(et->u.array.values[eto], &s->n_edge_types)))
+		return fail(p, HS_ERR_FORMAT, "meta.edge_types lacks the list of edge type names");
+	if (s->n_node_types >= HS_NO_TYPE || s->n_edge_types >= HS_NO_TYPE)
+		return fail(p, HS_ERR_FORMAT, "meta: too many node or edge types");
+#define NT(f, name) s->t.f = type_id(s->node_type_names, s->n_node_types, name)
+#define ET(f, name) s->t.f = type_id(s->edge_type_names, s->n_edge_types, name)
+	NT(hidden, "hidden"); NT(array, "array"); NT(string, "string");
+	NT(object, "object"); NT(code, "code"); NT(closure, "closure");
+	NT(regexp, "regexp"); NT(number, "number"); NT(native, "native");
+	NT(synthetic, "synthetic"); NT(cons_string, "concatenated string");
+	NT(sliced_string, "sliced string"); NT(symbol, "symbol");
+	NT(bigint, "bigint"); NT(object_shape, "object shape");
+	ET(e_context, "context"); ET(e_element, "element"); ET(e_property, "property");
+	ET(e_internal, "internal"); ET(e_hidden, "hidden"); ET(e_shortcut, "shortcut");
+	ET(e_weak, "weak");
+#undef NT
+#undef ET
+	return 1;
+}
+
+static int setup_roles(struct parser *p)
+{
+	struct hs_snapshot *s = p->s;
+	static const char *const nreq[] = { "type", "name", "id", "self_size", "edge_count" };
+	static const char *const ereq[] = { "type", "name_or_index", "to_node" };
+	uint32_t i;
+
+	for (i = 0; i < 5; i++)
+		if (find_name(s->node_fields, s->n_node_fields, nreq[i]) < 0)
+			return fail(p, HS_ERR_FORMAT, "meta.node_fields lacks \"%s\"", nreq[i]);
+	for (i = 0; i < 3; i++)
+		if (find_name(s->edge_fields, s->n_edge_fields, ereq[i]) < 0)
+			return fail(p, HS_ERR_FORMAT, "meta.edge_fields lacks \"%s\"", ereq[i]);
+	p->nf = s->n_node_fields;
+	p->ef = s->n_edge_fields;
+	if (p->nf > MAX_FIELDS || p->ef > MAX_FIELDS)
+		return fail(p, HS_ERR_FORMAT, "meta: more than %d node or edge fields", MAX_FIELDS);
+	for (i = 0; i < p->nf; i++) {
+		const char *f = s->node_fields[i];
+		p->node_role[i] = !strcmp(f, "type") ? R_TYPE : !strcmp(f, "name") ? R_NAME
+			: !strcmp(f, "id") ? R_ID : !strcmp(f, "self_size") ? R_SELF
+			: !strcmp(f, "edge_count") ? R_EDGES : !strcmp(f, "trace_node_id") ? R_TRACE
+			: !strcmp(f, "detachedness") ? R_DETACH : R_IGNORE;
+		if (p->node_role[i] == R_DETACH && !s->detachedness)
+			HS_CALLOC_ARRAY(s->detachedness, p->node_alloc + 1);
+		if (p->node_role[i] == R_TRACE && !s->trace_node_id)
+			HS_CALLOC_ARRAY(s->trace_node_id, p->node_alloc + 1);
+	}
+	for (i = 0; i < p->ef; i++) {
+		const char *f = s->edge_fields[i];
+		p->edge_role[i] = !strcmp(f, "type") ? R_TYPE : !strcmp(f, "name_or_index") ? R_NAME
+			: !strcmp(f, "to_node") ? R_TO : R_IGNORE;
+	}
+	return 1;
+}
+
+static int location_fields(struct parser *p, yajl_val meta)
+{
+	const char *path[] = { "location_fields", NULL };
+	yajl_val v = yajl_tree_get(meta, path, yajl_t_any);
+	char **lf;
+	uint32_t n = 0, i;
+
+	p->loc_node = p->loc_script = p->loc_line = p->loc_col = -1;
+	if (!v)
+		return 1;
+	if (!(lf = string_list(v, &n)))
+		return fail(p, HS_ERR_FORMAT, "meta.location_fields is not a list of names");
+	p->lf = n;
+	p->loc_node = find_name(lf, n, "object_index");
+	p->loc_script = find_name(lf, n, "script_id");
+	p->loc_line = find_name(lf, n, "line");
+	p->loc_col = find_name(lf, n, "column");
+	for (i = 0; i < n; i++)
+		free(lf[i]);
+	free(lf);
+	return 1;
+}
+
+static int interpret_header(struct parser *p, const char *json, size_t len)
+{
+	struct hs_snapshot *s = p->s;
+	char ebuf[128];
+	char *copy = hs_xmalloc(len + 1);
+	yajl_val root, meta;
+	const char *meta_path[] = { "meta", NULL };
+	const char *nf_path[] = { "node_fields", NULL }, *ef_path[] = { "edge_fields", NULL };
+	uint64_t v;
+	int ok = 0;
+
+	memcpy(copy, json, len);
+	copy[len] = '\0';
+	root = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
+	free(copy);
+	if (!root)
+		return fail(p, HS_ERR_FORMAT, "snapshot header cannot be read: %s", ebuf);
+	meta = yajl_tree_get(root, meta_path, yajl_t_object);
+	if (!meta) {
+		fail(p, HS_ERR_FORMAT, "not a heap snapshot: snapshot.meta is missing");
+		goto cleanup;
+	}
+	s->node_fields = string_list(yajl_tree_get(meta, nf_path, yajl_t_any), &s->n_node_fields);
+	s->edge_fields = string_list(yajl_tree_get(meta, ef_path, yajl_t_any), &s->n_edge_fields);
+	if (!s->node_fields || !s->edge_fields || !s->n_node_fields || !s->n_edge_fields) {
+		fail(p, HS_ERR_FORMAT, "meta.node_fields / meta.edge_fields missing or not lists of names");
+		goto cleanup;
+	}
+	if (!setup_roles(p) || !resolve_types(p, meta) || !location_fields(p, meta))
+		goto cleanup;
+	if (header_uint(p, root, "node_count", &v) < 0) goto cleanup;
+	s->header_node_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	if (header_uint(p, root, "edge_count", &v) < 0) goto cleanup;
+	s->header_edge_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	v = 0;
+	if (header_uint(p, root, "trace_function_count", &v) < 0) goto cleanup;
+	s->trace_function_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	if (header_uint(p, root, "extra_native_bytes", &s->extra_native_bytes) < 0) goto cleanup;
+	v = 0;
+	if (header_uint(p, root, "root_index", &v) < 0) goto cleanup;
+	if (v % p->nf || v / p->nf > UINT32_MAX) {
+		fail(p, HS_ERR_FORMAT, "snapshot.root_index %llu is not a node offset", (unsigned long long)v);
+		goto cleanup;
+	}
+	s->root = (uint32_t)(v / p->nf);
+	p->header_done = 1;
+	ok = 1;
+cleanup:
+	yajl_tree_free(root);
+	return ok;
+}
+
+static int finish_header(struct parser *p)
+{
+	const unsigned char *buf;
+	size_t len;
+	int ok;
+
+	yajl_gen_get_buf(p->gen, &buf, &len);
+	ok = interpret_header(p, (const char *)buf, len);
+	yajl_gen_free(p->gen);
+	p->gen = NULL;
+	return ok;
+}
+
+static int header_too_big(struct parser *p)
+{
+	const unsigned char *buf;
+	size_t len;
+
+	yajl_gen_get_buf(p->gen, &buf, &len);
+	if (len > MAX_HEADER_BYTES)
+		return fail(p, HS_ERR_FORMAT, "snapshot header larger than %u MiB", MAX_HEADER_BYTES >> 20);
+	return 0;
+}
+
+/* ---- yajl callbacks --------------------------------------------------- */
+
+static int section_scalar(struct parser *p, const char *what)
+{
+	return fail(p, HS_ERR_FORMAT, "\"%s\" must be an array, found %s",
+		    section_names[p->sec], what);
+}
+
+static int cb_null(void *ctx)
+{
+	struct parser *p = ctx;
+	if (p->gen) return yajl_gen_null(p->gen) == yajl_gen_status_ok;
+	if (p->depth == 0) return fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
+	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
+	if (p->depth == 1) return section_scalar(p, "null");
+	return fail(p, HS_ERR_FORMAT, "%s: null where a value belongs", section_names[p->sec]);
+}
+
+static int cb_bool(void *ctx, int b)
+{
+	struct parser *p = ctx;
+	if (p->gen) return yajl_gen_bool(p->gen, b) == yajl_gen_status_ok;
+	if (p->depth == 0) return fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
+	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
+	if (p->depth == 1) return section_scalar(p, "a boolean");
+	return fail(p, HS_ERR_FORMAT, "%s: boolean where a value belongs", section_names[p->sec]);
+}
+
+static int cb_number(void *ctx, const char *t, size_t len)
+{
+	struct parser *p = ctx;
+	uint64_t v;
+
+	if (p->depth == 2) {
+		switch (p->sec) {
+		case SEC_NODES:
+			if (!parse_uint(p, t, len, &v)) return 0;
+			if (p->header_done) return node_value(p, v);
+			u64_push(&p->raw_nodes, v);
+			return 1;
+		case SEC_EDGES:
+			if (!parse_uint(p, t, len, &v)) return 0;
+			p->edge_values++;
+			if (p->header_done) return edge_value(p, v);
+			u64_push(&p->raw_edges, v);
+			return 1;
+		case SEC_LOCATIONS:
+			if (!parse_uint(p, t, len, &v)) return 0;
+			u64_push(&p->raw_locs, v);
+			return 1;
+		case SEC_SAMPLES:
+			p->s->samples_len++;
+			return 1;
+		case SEC_TFI:
+			p->s->trace_function_infos_len++;
+			return 1;
+		case SEC_STRINGS:
+			return fail(p, HS_ERR_FORMAT, "strings: element %u is a number, not a string", p->s->strings.count);
+		default:
+			break;
+		}
+	}
+	if (p->gen) {
+		if (yajl_gen_number(p->gen, t, len) != yajl_gen_status_ok) return 0;
+		return !header_too_big(p);
+	}
+	if (p->depth == 0) return fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
+	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
+	if (p->depth == 1) return section_scalar(p, "a number");
+	return fail(p, HS_ERR_FORMAT, "%s: nested value where a number belongs", section_names[p->sec]);
+}
+
+static int cb_string(void *ctx, const unsigned char *str, size_t len)
+{
+	struct parser *p = ctx;
+
+	if (p->depth == 2 && p->sec == SEC_STRINGS) {
+		if (p->s->strings.count >= UINT32_MAX - 1024)
+			return fail(p, HS_ERR_LIMIT, "more than %u strings", UINT32_MAX - 1024);
+		hs_strtab_add(&p->s->strings, (const char *)str, len);
+		return 1;
+	}
+	if (p->gen) {
+		if (yajl_gen_string(p->gen, str, len) != yajl_gen_status_ok) return 0;
+		return !header_too_big(p);
+	}
+	if (p->depth == 0) return fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
+	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
+	if (p->depth == 1) return section_scalar(p, "a string");
+	return fail(p, HS_ERR_FORMAT, "%s: string where a number belongs", section_names[p->sec]);
+}
+
+static enum section section_of(const unsigned char *key, size_t len)
+{
+	int i;
+	for (i = SEC_SNAPSHOT; i < SEC_SKIP; i++)
+		if (strlen(section_names[i]) == len && !memcmp(section_names[i], key, len))
+			return (enum section)i;
+	return SEC_SKIP;
+}
+
+static int cb_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct parser *p = ctx;
+
+	if (p->gen) {
+		if (yajl_gen_string(p->gen, key, len) != yajl_gen_status_ok) return 0;
+		return !header_too_big(p);
+	}
+	if (p->depth == 1) {
+		p->sec = section_of(key, len);
+		if (p->sec != SEC_SKIP) {
+			if (p->seen & (1u << p->sec))
+				return fail(p, HS_ERR_FORMAT, "duplicate \"%s\" section", section_names[p->sec]);
+			p->seen |= 1u << p->sec;
+		}
+	}
+	return 1;
+}
+
+static int open_container(struct parser *p, int is_map)
+{
+	if (p->depth >= MAX_DEPTH)
+		return fail(p, HS_ERR_FORMAT, "JSON nested deeper than %d levels", MAX_DEPTH);
+	if (p->depth == 0) {
+		if (!is_map)
+			return fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
+		p->depth = 1;
+		return 1;
+	}
+	if (p->depth == 1) {
+		switch (p->sec) {
+		case SEC_SNAPSHOT:
+			if (!is_map)
+				return fail(p, HS_ERR_FORMAT, "\"snapshot\" must be an object");
+			p->gen = yajl_gen_alloc(NULL);
+			break;
+		case SEC_SKIP:
+		case SEC_TRACE_TREE:
+			break;
+		default:
+			if (is_map)
+				return section_scalar(p, "an object");
+			break;
+		}
+	} else if (p->depth == 2 && !p->gen && p->sec != SEC_SKIP && p->sec != SEC_TRACE_TREE) {
+		return fail(p, HS_ERR_FORMAT, "%s: nested %s where a %s belongs", section_names[p->sec],
+			    is_map ? "object" : "array", p->sec == SEC_STRINGS ? "string" : "number");
+	}
+	if (p->gen) {
+		if ((is_map ? yajl_gen_map_open(p->gen) : yajl_gen_array_open(p->gen)) != yajl_gen_status_ok)
+			return fail(p, HS_ERR_FORMAT, "snapshot header nested too deeply");
+	}
+	p->depth++;
+	return 1;
+}
+
+static int close_container(struct parser *p, int is_map)
+{
+	p->depth--;
+	if (p->gen) {
+		if ((is_map ? yajl_gen_map_close(p->gen) : yajl_gen_array_close(p->gen)) != yajl_gen_status_ok)
+			return 0;
+		if (p->depth == 1)
+			return finish_header(p);
+	}
+	return 1;
+}
+
+static int cb_start_map(void *ctx) { return open_container(ctx, 1); }
+static int cb_end_map(void *ctx) { return close_container(ctx, 1); }
+static int cb_start_array(void *ctx) { return open_container(ctx, 0); }
+static int cb_end_array(void *ctx) { return close_container(ctx, 0); }
+
+static const yajl_callbacks callbacks = {
+	cb_null, cb_bool, NULL, NULL, cb_number, cb_string,
+	cb_start_map, cb_key, cb_end_map, cb_start_array, cb_end_array
+};
+
+/* ---- after the document ----------------------------------------------- */
+
+static int replay(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->raw_nodes.nr; i++)
+		if (!node_value(p, p->raw_nodes.v[i]))
+			return 0;
+	for (i = 0; i < p->raw_edges.nr; i++)
+		if (!edge_value(p, p->raw_edges.v[i]))
+			return 0;
+	return 1;
+}
+
+static int check_nodes(struct parser *p)
+{
+	struct hs_snapshot *s = p->s;
+	uint64_t sum = 0;
+	uint32_t i;
+
+	if (p->nfield)
+		return fail(p, HS_ERR_FORMAT, "nodes array length is not a multiple of node_fields (%u)", p->nf);
+	if (p->efield)
+		return fail(p, HS_ERR_FORMAT, "edges array length is not a multiple of edge_fields (%u)", p->ef);
+	if (!s->node_count)
+		return fail(p, HS_ERR_FORMAT, "snapshot has no nodes");
+	if (s->root >= s->node_count)
+		return fail(p, HS_ERR_FORMAT, "snapshot.root_index is beyond the last node");
+	s->first_edge[0] = 0;
+	for (i = 0; i < s->node_count; i++) {
+		if (s->node_type[i] >= s->n_node_types)
+			return fail(p, HS_ERR_FORMAT, "node %u: type %u is not in meta.node_types (%u types)",
+				    i, s->node_type[i], s->n_node_types);
+		if (s->node_name[i] >= s->strings.count)
+			return fail(p, HS_ERR_FORMAT, "node %u: name %u is not a string index (%u strings)",
+				    i, s->node_name[i], s->strings.count);
+		sum += s->first_edge[i + 1];
+		if (sum > s->edge_count)
+			break;
+		s->first_edge[i + 1] = (uint32_t)sum;
+	}
+	if (i < s->node_count || sum != s->edge_count) {
+		for (; i < s->node_count; i++)
+			sum += s->first_edge[i + 1];
+		return fail(p, HS_ERR_FORMAT, "sum of node edge_count (%llu) != number of edges (%u)",
+			    (unsigned long long)sum, s->edge_count);
+	}
+	return 1;
+}
+
+static int check_edges(struct parser *p)
+{
+	struct hs_snapshot *s = p->s;
+	uint32_t e;
+
+	for (e = 0; e < s->edge_count; e++) {
+		if (s->edge_type[e] >= s->n_edge_types)
+			return fail(p, HS_ERR_FORMAT, "edge %u: type %u is not in meta.edge_types (%u types)",
+				    e, s->edge_type[e], s->n_edge_types);
+		if (s->edge_to[e] >= s->node_count)
+			return fail(p, HS_ERR_FORMAT, "edge %u: to_node %llu is beyond the last node (%u nodes)",
+				    e, (unsigned long long)s->edge_to[e] * p->nf, s->node_count);
+		if (hs_edge_has_string_name(s, e) && s->edge_name[e] >= s->strings.count)
+			return fail(p, HS_ERR_FORMAT, "edge %u: name %u is not a string index (%u strings)",
+				    e, s->edge_name[e], s->strings.count);
+	}
+	return 1;
+}
+
+static int loc_cmp(const void *a, const void *b)
+{
+	const struct hs_location *x = a, *y = b;
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	/* script_id temporarily holds the record number: later records win. */
+	return x->script_id < y->script_id ? -1 : x->script_id > y->script_id;
+}
+
+static int build_locations(struct parser *p)
+{
+	struct hs_snapshot *s = p->s;
+	size_t n, i, out = 0;
+	uint32_t *script;
+
+	if (!p->raw_locs.nr)
+		return 1;
+	if (p->loc_node < 0 || p->loc_script < 0 || p->loc_line < 0 || p->loc_col < 0 || !p->lf)
+		return 1; /* unknown layout: ignore, as DevTools would mis-read it */
+	if (p->raw_locs.nr % p->lf)
+		return fail(p, HS_ERR_FORMAT, "locations array length is not a multiple of location_fields (%u)", p->lf);
+	n = p->raw_locs.nr / p->lf;
+	if (n > UINT32_MAX)
+		return fail(p, HS_ERR_LIMIT, "too many locations");
+	HS_ALLOC_ARRAY(s->locations, n ? n : 1);
+	HS_ALLOC_ARRAY(script, n ? n : 1);
+	for (i = 0; i < n; i++) {
+		const uint64_t *r = p->raw_locs.v + i * p->lf;
+		uint64_t off = r[p->loc_node];
+		if (off % p->nf || off / p->nf >= s->node_count) {
+			free(script);
+			return fail(p, HS_ERR_FORMAT, "location %zu: object_index %llu is not a node offset",
+				    i, (unsigned long long)off);
+		}
+		if (r[p->loc_script] > UINT32_MAX || r[p->loc_line] > UINT32_MAX || r[p->loc_col] > UINT32_MAX) {
+			free(script);
+			return fail(p, HS_ERR_FORMAT, "location %zu: value exceeds 32 bits", i);
+		}
+		s->locations[i].node = (uint32_t)(off / p->nf);
+		s->locations[i].script_id = (uint32_t)i;
+		script[i] = (uint32_t)r[p->loc_script];
+		s->locations[i].line = (uint32_t)r[p->loc_line];
+		s->locations[i].column = (uint32_t)r[p->loc_col];
+	}
+	qsort(s->locations, n, sizeof(*s->locations), loc_cmp);
+	for (i = 0; i < n; i++) {
+		struct hs_location l = s->locations[i];
+		l.script_id = script[l.script_id];
+		if (out && s->locations[out - 1].node == l.node)
+			s->locations[out - 1] = l; /* DevTools: the last record wins */
+		else
+			s->locations[out++] = l;
+	}
+	free(script);
+	s->location_count = (uint32_t)out;
+	return 1;
+}
+
+static int finish(struct parser *p)
+{
+	struct hs_snapshot *s = p->s;
+
+	if (!(p->seen & (1u << SEC_SNAPSHOT)))
+		return fail(p, HS_ERR_FORMAT, "not a heap snapshot: no \"snapshot\" header");
+	if (!(p->seen & (1u << SEC_NODES)))
+		return fail(p, HS_ERR_FORMAT, "not a heap snapshot: no \"nodes\" array");
+	if (!(p->seen & (1u << SEC_EDGES)))
+		return fail(p, HS_ERR_FORMAT, "not a heap snapshot: no \"edges\" array");
+	if (!(p->seen & (1u << SEC_STRINGS)))
+		return fail(p, HS_ERR_FORMAT, "not a heap snapshot: no \"strings\" array");
+	if (!p->header_done)
+		return 0;
+	s->has_locations = !!(p->seen & (1u << SEC_LOCATIONS));
+	s->has_samples = !!(p->seen & (1u << SEC_SAMPLES));
+	s->has_trace_tree = !!(p->seen & (1u << SEC_TRACE_TREE));
+	s->has_trace_function_infos = !!(p->seen & (1u << SEC_TFI));
+	if (!replay(p) || !check_nodes(p) || !check_edges(p) || !build_locations(p))
+		return 0;
+	if (s->header_node_count != s->node_count || s->header_edge_count != s->edge_count)
+		snprintf(s->warning, sizeof(s->warning),
+			 "header says %u nodes and %u edges, the arrays hold %u and %u",
+			 s->header_node_count, s->header_edge_count, s->node_count, s->edge_count);
+	return 1;
+}
+
+/* ---- driver ----------------------------------------------------------- */
+
+static void parser_init(struct parser *p, struct hs_snapshot *s, struct hs_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->s = s;
+	p->err = err;
+	p->nf = 1;
+	hs_strtab_init(&s->strings);
+	s->t.e_element = s->t.e_hidden = HS_NO_TYPE;
+}
+
+static void parser_release(struct parser *p)
+{
+	if (p->gen)
+		yajl_gen_free(p->gen);
+	free(p->raw_nodes.v);
+	free(p->raw_edges.v);
+	free(p->raw_locs.v);
+}
+
+static int yajl_failure(struct parser *p, yajl_handle h, const unsigned char *chunk,
+			size_t len, int at_end)
+{
+	unsigned char *msg;
+	char clean[160];
+	size_t i, j = 0;
+	uint64_t at = p->bytes_fed + (at_end ? 0 : yajl_get_bytes_consumed(h));
+
+	if (p->failed)
+		return p->err ? p->err->status : HS_ERR_FORMAT;
+	msg = yajl_get_error(h, 0, chunk, len);
+	for (i = 0; msg && msg[i] && j + 1 < sizeof(clean); i++)
+		if (msg[i] != '\n')
+			clean[j++] = (char)msg[i];
+	clean[j] = '\0';
+	if (msg)
+		yajl_free_error(h, msg);
+	p->failed = 1;
+	if (at_end && !strstr(clean, "trailing"))
+		return hs_error_set(p->err, HS_ERR_FORMAT,
+				    "truncated: the JSON ends early (after %llu bytes; %s)",
+				    (unsigned long long)at, clean);
+	return hs_error_set(p->err, HS_ERR_FORMAT, "invalid JSON at byte %llu: %s",
+			    (unsigned long long)at, clean);
+}
+
+static yajl_handle new_handle(struct parser *p)
+{
+	yajl_handle h = yajl_alloc(&callbacks, NULL, p);
+	if (!h) {
+		fprintf(stderr, "hsnap: out of memory (yajl_alloc)\n");
+		exit(4);
+	}
+	yajl_config(h, yajl_dont_validate_strings, 1);
+	return h;
+}
+
+static int feed(struct parser *p, yajl_handle h, const unsigned char *buf, size_t len)
+{
+	if (yajl_parse(h, buf, len) != yajl_status_ok)
+		return yajl_failure(p, h, buf, len, 0);
+	p->bytes_fed += len;
+	return 0;
+}
+
+static int complete(struct parser *p, yajl_handle h)
+{
+	if (p->bytes_fed == 0)
+		return hs_error_set(p->err, HS_ERR_FORMAT, "empty file");
+	if (yajl_complete_parse(h) != yajl_status_ok)
+		return yajl_failure(p, h, NULL, 0, 1);
+	if (!finish(p))
+		return p->err ? p->err->status : HS_ERR_FORMAT;
+	return 0;
+}
+
+static struct hs_snapshot *snapshot_new(const char *name)
+{
+	struct hs_snapshot *s = hs_xcalloc(1, sizeof(*s));
+	size_t l = strlen(name);
+
+	s->file = hs_xmalloc(l + 1);
+	memcpy(s->file, name, l + 1);
+	return s;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
+		     struct hs_snapshot **out, struct hs_error *err)
+{
+	struct hs_input *in = NULL;
+	struct hs_snapshot *s;
+	struct parser p;
+	struct hs_error local;
+	yajl_handle h;
+	unsigned char *buf;
+	double last = now();
+	int rc;
+
+	if (!err)
+		err = &local;
+	*out = NULL;
+	if ((rc = hs_input_open(path, &in, err)) < 0)
+		return rc;
+	s = snapshot_new(path);
+	s->gzipped = hs_input_is_gzip(in);
+	parser_init(&p, s, err);
+	h = new_handle(&p);
+	buf = hs_xmalloc(CHUNK);
+	for (;;) {
+		long r = hs_input_read(in, buf, CHUNK, err);
+		if (r < 0) {
+			rc = (int)r;
+			break;
+		}
+		if (r == 0) {
+			rc = complete(&p, h);
+			break;
+		}
+		if ((rc = feed(&p, h, buf, (size_t)r)) < 0)
+			break;
+		if (opts && opts->progress && now() - last > 0.5) {
+			last = now();
+			opts->progress(opts->progress_ctx, hs_input_disk_pos(in), hs_input_disk_size(in));
+		}
+	}
+	s->file_bytes = p.bytes_fed;
+	free(buf);
+	yajl_free(h);
+	parser_release(&p);
+	hs_input_close(in);
+	if (rc < 0) {
+		hs_snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int hs_snapshot_load_mem(const char *name, const void *buf, size_t len, size_t chunk,
+			 struct hs_snapshot **out, struct hs_error *err)
+{
+	struct hs_snapshot *s = snapshot_new(name);
+	struct parser p;
+	struct hs_error local;
+	yajl_handle h;
+	size_t off = 0;
+	int rc = 0;
+
+	if (!err)
+		err = &local;
+	*out = NULL;
+	parser_init(&p, s, err);
+	h = new_handle(&p);
+	if (!chunk)
+		chunk = len ? len : 1;
+	while (off < len && rc == 0) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		rc = feed(&p, h, (const unsigned char *)buf + off, n);
+		off += n;
+	}
+	if (rc == 0)
+		rc = complete(&p, h);
+	s->file_bytes = p.bytes_fed;
+	yajl_free(h);
+	parser_release(&p);
+	if (rc < 0) {
+		hs_snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* Model accessors and release. */
+#include <stdlib.h>
+#include "hsnap/snapshot.h"
+
+static void free_list(char **l, uint32_t n)
+{
+	uint32_t i;
+	if (!l)
+		return;
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void hs_snapshot_free(struct hs_snapshot *s)
+{
+	if (!s)
+		return;
+	free(s->file);
+	free(s->node_type);
+	free(s->node_name);
+	free(s->node_id);
+	free(s->self_size);
+	free(s->first_edge);
+	free(s->detachedness);
+	free(s->trace_node_id);
+	free(s->edge_type);
+	free(s->edge_name);
+	free(s->edge_to);
+	hs_strtab_release(&s->strings);
+	free_list(s->node_type_names, s->n_node_types);
+	free_list(s->edge_type_names, s->n_edge_types);
+	free_list(s->node_fields, s->n_node_fields);
+	free_list(s->edge_fields, s->n_edge_fields);
+	free(s->locations);
+	free(s);
+}
+
+const char *hs_node_type_name(const struct hs_snapshot *s, uint32_t n)
+{
+	return s->node_type_names[s->node_type[n]];
+}
+
+const char *hs_edge_type_name(const struct hs_snapshot *s, uint32_t e)
+{
+	return s->edge_type_names[s->edge_type[e]];
+}
+
+const struct hs_location *hs_snapshot_location(const struct hs_snapshot *s, uint32_t n)
+{
+	uint32_t lo = 0, hi = s->location_count;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (s->locations[mid].node < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->location_count && s->locations[lo].node == n ? &s->locations[lo] : NULL;
+}
