@@ -77,8 +77,14 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		memcpy(a->self_size, s->self_size, sizeof(*a->self_size) * n);
 	else
 		hs_shallow_sizes(s, &a->graph, a->self_size);
+	/* Statistics need the retainer counts; compute them now so that the
+	 * counts and flags can be freed before the dominator work arrays. */
+	hs_statistics_compute(&a->stats, s, &a->graph, a->self_size, 0);
+	hs_graph_release_counts(&a->graph);
 	phase(opts, "computing dominators");
 	hs_dominators_build(&a->dom, &a->graph, a->self_size);
+	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
+	a->stats.v8_heap = a->stats.total - a->stats.native;
 	phase(opts, "calculating distances");
 	HS_ALLOC_ARRAY(a->distance, n);
 	hs_distances(s, a->distance);
@@ -86,7 +92,6 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	hs_classes_name(&a->classes, s, a->dom_state);
 	phase(opts, "aggregating classes");
 	hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
-	hs_statistics_compute(&a->stats, s, &a->graph, a->self_size, a->dom.retained[s->root]);
 	return 0;
 }
 

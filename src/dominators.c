@@ -6,9 +6,11 @@
  * Work arrays ([n + 1] uint32 each):
  *   parent   DFS tree parent          semi     semidominator DFS number
  *   ancestor link/eval forest         label    eval label
- *   vertex   DFS number -> vertex     dom      (immediate) dominator
- *   scratch  DFS next-edge cursor, then the compression stack
- *   bucket / bnext  singly linked bucket lists (each w is in one bucket once) */
+ *   vertex   DFS number -> vertex     dom      DFS next-edge cursor, then
+ *                                              the (immediate) dominator
+ *   bucket / bnext  singly linked bucket lists (each w is in one bucket once)
+ * Path compression reverses ancestor links on the way up instead of using a
+ * stack, so no further array is needed. */
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/dominators.h"
@@ -17,13 +19,13 @@
 struct lt {
 	const struct hs_graph *g;
 	uint32_t n;
-	uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom, *scratch, *bucket, *bnext;
+	uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom, *bucket, *bnext;
 };
 
 static void dfs(struct lt *t, uint32_t root, uint32_t *counter)
 {
 	const struct hs_snapshot *s = t->g->s;
-	uint32_t *next = t->scratch;
+	uint32_t *next = t->dom; /* cursor per ordinal; dom is cleared afterwards */
 	uint32_t v = root;
 
 	next[root - 1] = hs_edge_begin(s, root - 1);
@@ -49,19 +51,28 @@ static void dfs(struct lt *t, uint32_t root, uint32_t *counter)
 	}
 }
 
+/* Same order of updates as DevTools' stack-based compress: walk up to the
+ * node whose ancestor is a forest root, reversing links, then walk back down
+ * restoring each link and compressing it. */
 static void compress(struct lt *t, uint32_t v)
 {
-	uint32_t *stack = t->scratch, sp = 0;
+	uint32_t *anc = t->ancestor, prev = 0, x = v, up;
 
-	while (t->ancestor[t->ancestor[v]] != 0) {
-		stack[++sp] = v;
-		v = t->ancestor[v];
+	while (anc[anc[x]] != 0) {
+		uint32_t next = anc[x];
+		anc[x] = prev;
+		prev = x;
+		x = next;
 	}
-	while (sp > 0) {
-		uint32_t w = stack[sp--];
-		if (t->semi[t->label[t->ancestor[w]]] < t->semi[t->label[w]])
-			t->label[w] = t->label[t->ancestor[w]];
-		t->ancestor[w] = t->ancestor[t->ancestor[w]];
+	up = x;
+	while (prev != 0) {
+		uint32_t w = prev;
+		prev = anc[w];
+		anc[w] = up;
+		if (t->semi[t->label[up]] < t->semi[t->label[w]])
+			t->label[w] = t->label[up];
+		anc[w] = anc[up];
+		up = w;
 	}
 }
 
@@ -185,15 +196,14 @@ int hs_dominators_build(struct hs_dominators *d, const struct hs_graph *g,
 	HS_CALLOC_ARRAY(t.vertex, len);
 	HS_CALLOC_ARRAY(t.label, len);
 	HS_CALLOC_ARRAY(t.semi, len);
-	HS_CALLOC_ARRAY(t.scratch, len);
-	n = number_vertices(&t, r, &d->unreachable);
 	HS_CALLOC_ARRAY(t.dom, len);
+	n = number_vertices(&t, r, &d->unreachable);
+	memset(t.dom, 0, sizeof(*t.dom) * len);
 	HS_CALLOC_ARRAY(t.bucket, len);
 	HS_CALLOC_ARRAY(t.bnext, len);
 	semidominators(&t, r, n);
 	free(t.ancestor);
 	free(t.label);
-	free(t.scratch);
 	free(t.bucket);
 	free(t.bnext);
 	free(t.parent);

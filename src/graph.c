@@ -177,6 +177,14 @@ int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s)
 	return 0;
 }
 
+void hs_graph_release_counts(struct hs_graph *g)
+{
+	free(g->flags);
+	free(g->in_degree);
+	g->flags = NULL;
+	g->in_degree = NULL;
+}
+
 void hs_graph_release(struct hs_graph *g)
 {
 	free(g->flags);

@@ -100,8 +100,6 @@ static void grow_nodes(struct parser *p)
 	HS_REALLOC_ARRAY(s->first_edge, a + 1);
 	if (s->detachedness)
 		HS_REALLOC_ARRAY(s->detachedness, a);
-	if (s->trace_node_id)
-		HS_REALLOC_ARRAY(s->trace_node_id, a);
 	p->node_alloc = a;
 }
 
@@ -134,8 +132,7 @@ static int node_value(struct parser *p, uint64_t v)
 			s->node_id[n] = (uint32_t)v;
 		else if (p->node_role[p->nfield] == R_EDGES)
 			s->first_edge[n + 1] = (uint32_t)v;
-		else
-			s->trace_node_id[n] = (uint32_t)v;
+		/* trace_node_id: validated, not stored (no analysis uses it yet) */
 		break;
 	case R_SELF:
 		s->self_size[n] = v;
@@ -332,8 +329,8 @@ static int setup_roles(struct parser *p)
 			: !strcmp(f, "detachedness") ? R_DETACH : R_IGNORE;
 		if (p->node_role[i] == R_DETACH && !s->detachedness)
 			HS_CALLOC_ARRAY(s->detachedness, p->node_alloc + 1);
-		if (p->node_role[i] == R_TRACE && !s->trace_node_id)
-			HS_CALLOC_ARRAY(s->trace_node_id, p->node_alloc + 1);
+		if (p->node_role[i] == R_TRACE)
+			s->has_trace_node_id = 1;
 	}
 	for (i = 0; i < p->ef; i++) {
 		const char *f = s->edge_fields[i];
@@ -396,8 +393,10 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	}
 	if (!setup_roles(p) || !resolve_types(p, meta) || !location_fields(p, meta))
 		goto cleanup;
+	v = 0;
 	if (header_uint(p, root, "node_count", &v) < 0) goto cleanup;
 	s->header_node_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	v = 0;
 	if (header_uint(p, root, "edge_count", &v) < 0) goto cleanup;
 	s->header_edge_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 	v = 0;

@@ -23,7 +23,6 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	free(s->self_size);
 	free(s->first_edge);
 	free(s->detachedness);
-	free(s->trace_node_id);
 	free(s->edge_type);
 	free(s->edge_name);
 	free(s->edge_to);

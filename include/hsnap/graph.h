@@ -24,6 +24,8 @@ struct hs_graph {
 
 int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s);
 void hs_graph_release(struct hs_graph *g);
+/* Frees flags and in_degree (not needed once statistics are computed). */
+void hs_graph_release_counts(struct hs_graph *g);
 
 /* DevTools' JSHeapSnapshot.isUserRoot: not synthetic, or (Document DOM trees). */
 int hs_is_user_root(const struct hs_snapshot *s, uint32_t n);

@@ -61,7 +61,6 @@ struct hs_snapshot {
 	uint64_t *self_size;      /* as written in the file */
 	uint32_t *first_edge;     /* [node_count + 1], prefix sums of edge_count */
 	uint8_t *detachedness;    /* NULL when the file has no such field */
-	uint32_t *trace_node_id;  /* NULL when absent */
 
 	/* edges, grouped by source node */
 	uint8_t *edge_type;
@@ -81,7 +80,7 @@ struct hs_snapshot {
 	uint64_t extra_native_bytes;
 	uint32_t trace_function_count;
 	uint64_t samples_len, trace_function_infos_len;
-	unsigned has_locations : 1, has_samples : 1, has_trace_tree : 1,
+	unsigned has_trace_node_id : 1, has_locations : 1, has_samples : 1, has_trace_tree : 1,
 		has_trace_function_infos : 1;
 	char warning[256];        /* first non-fatal problem, "" if none */
 };

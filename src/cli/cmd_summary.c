@@ -183,7 +183,7 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 }
 
 static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-			 const uint32_t *top, uint32_t ntop, long ntopc, enum fmt f)
+			 const uint32_t *top, uint32_t ntop, long ntopc, enum fmt f, const char *by)
 {
 	const struct hs_snapshot *s = a->s;
 	char b1[32], b2[32], b3[32], b4[32];
@@ -194,7 +194,7 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 		printf("%s nodes, %s edges, total size **%s** (%s bytes)\n\n",
 		       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
 		       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
-		printf("### Top %u classes by retained size\n\n", shown);
+		printf("### Top %u classes by %s\n\n", shown, by);
 		class_table(a, ids, shown, f, 0);
 		printf("\n### Top %u objects by retained size\n\n", ntop);
 		object_table(a, top, ntop, f);
@@ -205,7 +205,7 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 	       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
 	       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
 	print_stats_text(a);
-	printf("\nTop %u of %u classes by retained size\n", shown, n);
+	printf("\nTop %u of %u classes by %s\n", shown, n, by);
 	class_table(a, ids, shown, f, 0);
 	printf("\nTop %u objects by retained size\n", ntop);
 	object_table(a, top, ntop, f);
@@ -261,7 +261,8 @@ int cmd_summary(int argc, char **argv)
 	else if (f == FMT_CSV)
 		class_table(&a, ids, n, f, 1);
 	else
-		print_report(&a, ids, n, top, ntop, ntopc, f);
+		print_report(&a, ids, n, top, ntop, ntopc, f,
+			     key == SORT_COUNT ? "count" : key == SORT_SHALLOW ? "shallow size" : "retained size");
 	free(ids);
 	free(top);
 	hs_analysis_release(&a);
