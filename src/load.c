@@ -37,6 +37,21 @@ enum role { R_IGNORE, R_TYPE, R_NAME, R_ID, R_SELF, R_EDGES, R_TRACE, R_DETACH, 
 
 struct u64vec { uint64_t *v; size_t nr, alloc; };
 
+/* The numeric "nodes"/"edges" arrays (90% of a file) bypass the yajl lexer:
+ * when yajl reports the '[' that opens one, the callback cancels that parse,
+ * the bytes after it are scanned here (digits, commas, JSON white space and
+ * the closing ']' only; anything else is an error), and a fresh yajl handle
+ * resumes after the ']' (primed with `{"":""` so it is inside the top-level
+ * object, callbacks ignored while priming). */
+enum fast_state { F_OPEN, F_NUM, F_VALUE, F_COMMA };
+struct fast {
+	int active;
+	enum fast_state state;
+	uint64_t v;
+	int lead_zero;
+	size_t resume_at;        /* offset in the current chunk after '[' */
+};
+
 struct parser {
 	struct hs_snapshot *s;
 	struct hs_error *err;
@@ -55,6 +70,9 @@ struct parser {
 	uint64_t string_values;    /* non-string elements of "strings" */
 	struct u64vec raw_nodes, raw_edges, raw_locs;
 	uint64_t bytes_fed;
+	yajl_handle h;             /* the handle currently parsing */
+	struct fast fast;
+	int priming;               /* callbacks from the `{"":""` primer */
 };
 
 static int fail(struct parser *p, int status, const char *fmt, ...)
@@ -474,6 +492,8 @@ static int cb_number(void *ctx, const char *t, size_t len)
 	struct parser *p = ctx;
 	uint64_t v;
 
+	if (p->priming)
+		return 1;
 	if (p->depth == 2) {
 		switch (p->sec) {
 		case SEC_NODES:
@@ -517,6 +537,8 @@ static int cb_string(void *ctx, const unsigned char *str, size_t len)
 {
 	struct parser *p = ctx;
 
+	if (p->priming)
+		return 1;
 	if (p->depth == 2 && p->sec == SEC_STRINGS) {
 		if (p->s->strings.count >= UINT32_MAX - 1024)
 			return fail(p, HS_ERR_LIMIT, "more than %u strings", UINT32_MAX - 1024);
@@ -546,6 +568,8 @@ static int cb_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct parser *p = ctx;
 
+	if (p->priming)
+		return 1;
 	if (p->gen) {
 		if (yajl_gen_string(p->gen, key, len) != yajl_gen_status_ok) return 0;
 		return !header_too_big(p);
@@ -563,6 +587,10 @@ static int cb_key(void *ctx, const unsigned char *key, size_t len)
 
 static int open_container(struct parser *p, int is_map)
 {
+	if (p->priming) {
+		p->depth = 1;
+		return 1;
+	}
 	if (p->depth >= MAX_DEPTH)
 		return fail(p, HS_ERR_FORMAT, "JSON nested deeper than %d levels", MAX_DEPTH);
 	if (p->depth == 0) {
@@ -581,6 +609,14 @@ static int open_container(struct parser *p, int is_map)
 		case SEC_SKIP:
 		case SEC_TRACE_TREE:
 			break;
+		case SEC_NODES:
+		case SEC_EDGES:
+			if (is_map)
+				return section_scalar(p, "an object");
+			memset(&p->fast, 0, sizeof(p->fast));
+			p->fast.active = 1;
+			p->fast.resume_at = yajl_get_bytes_consumed(p->h);
+			return 0; /* the rest is scan_numbers' */
 		default:
 			if (is_map)
 				return section_scalar(p, "an object");
@@ -833,20 +869,148 @@ static yajl_handle new_handle(struct parser *p)
 	return h;
 }
 
-static int feed(struct parser *p, yajl_handle h, const unsigned char *buf, size_t len)
+static int emit(struct parser *p, uint64_t v)
 {
-	if (yajl_parse(h, buf, len) != yajl_status_ok)
-		return yajl_failure(p, h, buf, len, 0);
-	p->bytes_fed += len;
+	if (p->sec == SEC_EDGES) {
+		p->edge_values++;
+		if (p->header_done)
+			return edge_value(p, v);
+		u64_push(&p->raw_edges, v);
+		return 1;
+	}
+	if (p->header_done)
+		return node_value(p, v);
+	u64_push(&p->raw_nodes, v);
+	return 1;
+}
+
+static int scan_error(struct parser *p, size_t i, unsigned char c)
+{
+	const char *sec = section_names[p->sec];
+	unsigned long long at = (unsigned long long)(p->bytes_fed + i);
+
+	if (c == '-')
+		return fail(p, HS_ERR_FORMAT, "%s: negative number at byte %llu where an unsigned integer belongs", sec, at);
+	if (c == '.' || c == 'e' || c == 'E')
+		return fail(p, HS_ERR_FORMAT, "%s: number at byte %llu is not an integer", sec, at);
+	if (c == '[' || c == '{')
+		return fail(p, HS_ERR_FORMAT, "%s: nested %s at byte %llu where a number belongs", sec,
+			    c == '[' ? "array" : "object", at);
+	if (c == '"')
+		return fail(p, HS_ERR_FORMAT, "%s: string at byte %llu where a number belongs", sec, at);
+	return fail(p, HS_ERR_FORMAT, "invalid JSON at byte %llu: unexpected character in the \"%s\" array", at, sec);
+}
+
+/* Scans array text; returns the bytes used (all of b while the array goes
+ * on, up to and including ']' when it ends) or -1 on error. */
+static long scan_numbers(struct parser *p, const unsigned char *b, size_t len)
+{
+	struct fast *f = &p->fast;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned c = b[i];
+		if (f->state == F_NUM) {
+			uint64_t v = f->v;
+			while (i < len && (c = b[i]) - '0' <= 9u) {
+				unsigned d = c - '0';
+				if (f->lead_zero) {
+					fail(p, HS_ERR_FORMAT, "invalid JSON at byte %llu: number with a leading zero",
+					     (unsigned long long)(p->bytes_fed + i));
+					return -1;
+				}
+				if (v > (UINT64_MAX - d) / 10) {
+					fail(p, HS_ERR_FORMAT, "%s: number at byte %llu exceeds 64 bits",
+					     section_names[p->sec], (unsigned long long)(p->bytes_fed + i));
+					return -1;
+				}
+				v = v * 10 + d;
+				i++;
+			}
+			f->v = v;
+			if (i == len)
+				break;
+			if (!emit(p, v))
+				return -1;
+			f->state = F_VALUE;
+		}
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			i++;
+		} else if (c - '0' <= 9u && f->state != F_VALUE) {
+			f->state = F_NUM;
+			f->v = c - '0';
+			f->lead_zero = c == '0';
+			i++;
+		} else if (c == ',' && f->state == F_VALUE) {
+			f->state = F_COMMA;
+			i++;
+		} else if (c == ']' && f->state != F_COMMA) {
+			f->active = 0;
+			return (long)(i + 1);
+		} else {
+			scan_error(p, i, (unsigned char)c);
+			return -1;
+		}
+	}
+	return (long)len;
+}
+
+/* After a fast-scanned array: a new handle, primed to be inside the
+ * top-level object, parses the rest of the document. */
+static void resume_yajl(struct parser *p)
+{
+	/* a string: complete without lookahead, unlike a number */
+	static const unsigned char primer[] = "{\"\":\"\"";
+
+	yajl_free(p->h);
+	p->h = new_handle(p);
+	p->priming = 1;
+	yajl_parse(p->h, primer, sizeof(primer) - 1);
+	p->priming = 0;
+	p->depth = 1;
+}
+
+static int feed(struct parser *p, const unsigned char *buf, size_t len)
+{
+	while (len) {
+		yajl_status st;
+		if (p->fast.active) {
+			long used = scan_numbers(p, buf, len);
+			if (used < 0)
+				return p->err ? p->err->status : HS_ERR_FORMAT;
+			buf += used;
+			len -= (size_t)used;
+			p->bytes_fed += (uint64_t)used;
+			if (!p->fast.active)
+				resume_yajl(p);
+			continue;
+		}
+		st = yajl_parse(p->h, buf, len);
+		if (st == yajl_status_client_canceled && p->fast.active && !p->failed) {
+			size_t off = p->fast.resume_at;
+			buf += off;
+			len -= off;
+			p->bytes_fed += off;
+			continue;
+		}
+		if (st != yajl_status_ok)
+			return yajl_failure(p, p->h, buf, len, 0);
+		p->bytes_fed += len;
+		len = 0;
+	}
 	return 0;
 }
 
-static int complete(struct parser *p, yajl_handle h)
+static int complete(struct parser *p)
 {
 	if (p->bytes_fed == 0)
 		return hs_error_set(p->err, HS_ERR_FORMAT, "empty file");
-	if (yajl_complete_parse(h) != yajl_status_ok)
-		return yajl_failure(p, h, NULL, 0, 1);
+	if (p->fast.active)
+		return hs_error_set(p->err, HS_ERR_FORMAT,
+				    "truncated: the JSON ends inside the \"%s\" array (after %llu bytes)",
+				    section_names[p->sec], (unsigned long long)p->bytes_fed);
+	if (yajl_complete_parse(p->h) != yajl_status_ok)
+		return yajl_failure(p, p->h, NULL, 0, 1);
 	if (!finish(p))
 		return p->err ? p->err->status : HS_ERR_FORMAT;
 	return 0;
@@ -876,7 +1040,6 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 	struct hs_snapshot *s;
 	struct parser p;
 	struct hs_error local;
-	yajl_handle h;
 	unsigned char *buf;
 	double last = now();
 	int rc;
@@ -889,7 +1052,7 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 	s = snapshot_new(path);
 	s->gzipped = hs_input_is_gzip(in);
 	parser_init(&p, s, err);
-	h = new_handle(&p);
+	p.h = new_handle(&p);
 	buf = hs_xmalloc(CHUNK);
 	for (;;) {
 		long r = hs_input_read(in, buf, CHUNK, err);
@@ -898,10 +1061,10 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 			break;
 		}
 		if (r == 0) {
-			rc = complete(&p, h);
+			rc = complete(&p);
 			break;
 		}
-		if ((rc = feed(&p, h, buf, (size_t)r)) < 0)
+		if ((rc = feed(&p, buf, (size_t)r)) < 0)
 			break;
 		if (opts && opts->progress && now() - last > 0.5) {
 			last = now();
@@ -910,7 +1073,7 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 	}
 	s->file_bytes = p.bytes_fed;
 	free(buf);
-	yajl_free(h);
+	yajl_free(p.h);
 	parser_release(&p);
 	hs_input_close(in);
 	if (rc < 0) {
@@ -927,7 +1090,6 @@ int hs_snapshot_load_mem(const char *name, const void *buf, size_t len, size_t c
 	struct hs_snapshot *s = snapshot_new(name);
 	struct parser p;
 	struct hs_error local;
-	yajl_handle h;
 	size_t off = 0;
 	int rc = 0;
 
@@ -935,18 +1097,18 @@ int hs_snapshot_load_mem(const char *name, const void *buf, size_t len, size_t c
 		err = &local;
 	*out = NULL;
 	parser_init(&p, s, err);
-	h = new_handle(&p);
+	p.h = new_handle(&p);
 	if (!chunk)
 		chunk = len ? len : 1;
 	while (off < len && rc == 0) {
 		size_t n = len - off < chunk ? len - off : chunk;
-		rc = feed(&p, h, (const unsigned char *)buf + off, n);
+		rc = feed(&p, (const unsigned char *)buf + off, n);
 		off += n;
 	}
 	if (rc == 0)
-		rc = complete(&p, h);
+		rc = complete(&p);
 	s->file_bytes = p.bytes_fed;
-	yajl_free(h);
+	yajl_free(p.h);
 	parser_release(&p);
 	if (rc < 0) {
 		hs_snapshot_free(s);
