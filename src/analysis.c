@@ -89,7 +89,7 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	HS_ALLOC_ARRAY(a->distance, n);
 	hs_distances(s, a->distance);
 	phase(opts, "naming classes");
-	hs_classes_name(&a->classes, s, a->dom_state);
+	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
 	phase(opts, "aggregating classes");
 	hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
 	return 0;

@@ -398,41 +398,81 @@ static uint32_t trie_add_node(struct trie *t)
 	return t->count++;
 }
 
-/* Property names of definition d (the ones its first object contributed). */
-static uint32_t def_props(const struct hs_snapshot *s, const struct candidate *d,
-			  const char ***out, size_t *alloc)
+/* Definition list from the selected candidates: each definition's
+ * properties are the ones its first object contributed to the name. */
+static void candidates_to_interfaces(struct hs_interfaces *out, const struct hs_snapshot *s,
+				     struct candidate **defs, uint32_t ndefs)
 {
 	struct buf b = { 0 }, tmp = { 0 };
-	uint32_t last, e, k = 0;
+	uint32_t d, last, e;
 
-	interface_name(s, d->first_node, &b, &tmp, &last);
+	out->count = ndefs;
+	HS_CALLOC_ARRAY(out->v, ndefs ? ndefs : 1);
+	for (d = 0; d < ndefs; d++) {
+		struct hs_interface *it = &out->v[d];
+		size_t alloc = 0;
+		it->name = hs_xmalloc(strlen(defs[d]->name) + 1);
+		strcpy(it->name, defs[d]->name);
+		interface_name(s, defs[d]->first_node, &b, &tmp, &last);
+		for (e = hs_edge_begin(s, defs[d]->first_node); e < last; e++) {
+			const char *nm;
+			if (s->edge_type[e] != s->t.e_property || is_proto(s, e))
+				continue;
+			nm = hs_str(&s->strings, s->edge_name[e]);
+			HS_GROW(it->props, it->nprops, alloc);
+			it->props[it->nprops] = hs_xmalloc(strlen(nm) + 1);
+			strcpy(it->props[it->nprops++], nm);
+		}
+	}
 	free(b.p);
 	free(tmp.p);
-	for (e = hs_edge_begin(s, d->first_node); e < last; e++) {
-		if (s->edge_type[e] != s->t.e_property || is_proto(s, e))
-			continue;
-		HS_GROW(*out, k, *alloc);
-		(*out)[k++] = hs_str(&s->strings, s->edge_name[e]);
-	}
-	return k;
 }
 
-static void trie_build(struct trie *t, const struct hs_snapshot *s,
-		       struct candidate **defs, uint32_t ndefs)
+void hs_interfaces_release(struct hs_interfaces *ifs)
 {
-	const char **props = NULL, **all = NULL;
-	size_t palloc = 0, aalloc = 0, nall = 0, i;
+	uint32_t d, k;
+	for (d = 0; d < ifs->count; d++) {
+		for (k = 0; k < ifs->v[d].nprops; k++)
+			free(ifs->v[d].props[k]);
+		free(ifs->v[d].props);
+		free(ifs->v[d].name);
+	}
+	free(ifs->v);
+	memset(ifs, 0, sizeof(*ifs));
+}
+
+void hs_interfaces_copy(struct hs_interfaces *dst, const struct hs_interfaces *src)
+{
+	uint32_t d, k;
+	dst->count = src->count;
+	HS_CALLOC_ARRAY(dst->v, src->count ? src->count : 1);
+	for (d = 0; d < src->count; d++) {
+		const struct hs_interface *f = &src->v[d];
+		struct hs_interface *t = &dst->v[d];
+		t->name = hs_xmalloc(strlen(f->name) + 1);
+		strcpy(t->name, f->name);
+		t->nprops = f->nprops;
+		HS_ALLOC_ARRAY(t->props, f->nprops ? f->nprops : 1);
+		for (k = 0; k < f->nprops; k++) {
+			t->props[k] = hs_xmalloc(strlen(f->props[k]) + 1);
+			strcpy(t->props[k], f->props[k]);
+		}
+	}
+}
+
+static void trie_build(struct trie *t, const struct hs_snapshot *s, const struct hs_interfaces *ifs)
+{
+	const char **all = NULL;
+	size_t aalloc = 0, nall = 0, i;
 	uint32_t d, k, np, *ranks = NULL;
 
 	memset(t, 0, sizeof(*t));
 	trie_add_node(t);
-	for (d = 0; d < ndefs; d++) {
-		np = def_props(s, defs[d], &props, &palloc);
-		for (k = 0; k < np; k++) {
+	for (d = 0; d < ifs->count; d++)
+		for (k = 0; k < ifs->v[d].nprops; k++) {
 			HS_GROW(all, nall, aalloc);
-			all[nall++] = props[k];
+			all[nall++] = ifs->v[d].props[k];
 		}
-	}
 	qsort(all, nall, sizeof(*all), str_cmp);
 	for (i = 0; i < nall; i++) {
 		struct vocab *v;
@@ -446,13 +486,13 @@ static void trie_build(struct trie *t, const struct hs_snapshot *s,
 		HASH_ADD_KEYPTR(hh, t->vocab, v->key, l, v);
 	}
 	free(all);
-	for (d = 0; d < ndefs; d++) {
+	for (d = 0; d < ifs->count; d++) {
 		uint32_t node = 0;
-		np = def_props(s, defs[d], &props, &palloc);
+		np = ifs->v[d].nprops;
 		HS_REALLOC_ARRAY(ranks, np ? np : 1);
 		for (k = 0; k < np; k++) {
 			struct vocab *v;
-			HASH_FIND(hh, t->vocab, props[k], strlen(props[k]), v);
+			HASH_FIND(hh, t->vocab, ifs->v[d].props[k], strlen(ifs->v[d].props[k]), v);
 			ranks[k] = v->rank;
 		}
 		qsort(ranks, np, sizeof(*ranks), u32_cmp);
@@ -475,8 +515,7 @@ static void trie_build(struct trie *t, const struct hs_snapshot *s,
 		}
 	}
 	free(ranks);
-	free(props);
-	HS_ALLOC_ARRAY(t->rank_of_str, s->strings.count);
+	HS_ALLOC_ARRAY(t->rank_of_str, s->strings.count ? s->strings.count : 1);
 	for (i = 0; i < s->strings.count; i++)
 		t->rank_of_str[i] = -2;
 }
@@ -549,44 +588,53 @@ static uint32_t match_object(struct trie *t, const struct hs_snapshot *s, uint32
 	return best;
 }
 
-static void apply_interfaces(struct namer *nm, uint32_t object_str)
+/* Infers DevTools' interface definitions (or takes the given ones, as the
+ * Comparison view applies the newer snapshot's definitions to the base) and
+ * renames the plain objects that match one. */
+static void apply_interfaces(struct namer *nm, uint32_t object_str, const struct hs_interfaces *given)
 {
 	const struct hs_snapshot *s = nm->s;
-	struct candidate *map, **defs, *c, *ct;
+	struct hs_interfaces *ifs = &nm->c->interfaces;
 	struct trie t;
-	uint32_t ndefs, n, *def_class, *props = NULL, *states = NULL;
+	uint32_t n, d, *def_class, *props = NULL, *states = NULL;
 	size_t palloc = 0, salloc = 0;
 
-	defs = infer(s, object_str, &ndefs, &map);
-	nm->c->n_interfaces = ndefs;
-	if (ndefs) {
-		uint32_t d;
-		trie_build(&t, s, defs, ndefs);
-		HS_ALLOC_ARRAY(def_class, ndefs);
-		for (d = 0; d < ndefs; d++)
-			def_class[d] = NONE;
-		for (n = 0; n < s->node_count; n++) {
-			uint32_t m;
-			if (!is_plain_object(s, n, object_str))
-				continue;
-			m = match_object(&t, s, n, &props, &palloc, &states, &salloc);
-			if (m == NONE)
-				continue;
-			if (def_class[m] == NONE)
-				def_class[m] = intern(nm, defs[m]->name, strlen(defs[m]->name));
-			nm->c->class_of[n] = def_class[m];
+	if (given) {
+		hs_interfaces_copy(ifs, given);
+	} else {
+		struct candidate *map, **defs, *c, *ct;
+		uint32_t ndefs;
+		defs = infer(s, object_str, &ndefs, &map);
+		candidates_to_interfaces(ifs, s, defs, ndefs);
+		free(defs);
+		HASH_ITER(hh, map, c, ct) {
+			HASH_DEL(map, c);
+			free(c->name);
+			free(c);
 		}
-		free(def_class);
-		free(props);
-		free(states);
-		trie_release(&t);
 	}
-	free(defs);
-	HASH_ITER(hh, map, c, ct) {
-		HASH_DEL(map, c);
-		free(c->name);
-		free(c);
+	nm->c->n_interfaces = ifs->count;
+	if (!ifs->count)
+		return;
+	trie_build(&t, s, ifs);
+	HS_ALLOC_ARRAY(def_class, ifs->count);
+	for (d = 0; d < ifs->count; d++)
+		def_class[d] = NONE;
+	for (n = 0; n < s->node_count; n++) {
+		uint32_t m;
+		if (!is_plain_object(s, n, object_str))
+			continue;
+		m = match_object(&t, s, n, &props, &palloc, &states, &salloc);
+		if (m == NONE)
+			continue;
+		if (def_class[m] == NONE)
+			def_class[m] = intern(nm, ifs->v[m].name, strlen(ifs->v[m].name));
+		nm->c->class_of[n] = def_class[m];
 	}
+	free(def_class);
+	free(props);
+	free(states);
+	trie_release(&t);
 }
 
 static uint32_t find_string(const struct hs_snapshot *s, const char *text)
@@ -599,7 +647,8 @@ static uint32_t find_string(const struct hs_snapshot *s, const char *text)
 	return NONE;
 }
 
-int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uint8_t *dom_state)
+int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uint8_t *dom_state,
+		    const struct hs_interfaces *given)
 {
 	struct namer nm;
 	struct name_entry *e, *et;
@@ -620,7 +669,7 @@ int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uin
 		c->class_of[n] = node_class(&nm, n, dom_state);
 	object_str = find_string(s, "Object");
 	if (object_str != NONE && s->t.object != HS_NO_TYPE && s->t.e_property != HS_NO_TYPE)
-		apply_interfaces(&nm, object_str);
+		apply_interfaces(&nm, object_str, given);
 	HASH_ITER(hh, nm.map, e, et) {
 		HASH_DEL(nm.map, e);
 		free(e->key);
@@ -694,6 +743,7 @@ void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
 void hs_classes_release(struct hs_classes *c)
 {
 	hs_strtab_release(&c->names);
+	hs_interfaces_release(&c->interfaces);
 	free(c->cls);
 	free(c->class_of);
 	memset(c, 0, sizeof(*c));

@@ -19,16 +19,32 @@ struct hs_class {
 	int32_t distance;        /* minimum distance of its objects */
 };
 
+/* DevTools interface definition: plain objects having all `props` (as
+ * property edges) are named `name` (e.g. "{a, b}"). */
+struct hs_interface {
+	char *name;
+	char **props;
+	uint32_t nprops;
+};
+struct hs_interfaces {
+	struct hs_interface *v;  /* most common first; earlier wins ties */
+	uint32_t count;
+};
+void hs_interfaces_copy(struct hs_interfaces *dst, const struct hs_interfaces *src);
+void hs_interfaces_release(struct hs_interfaces *ifs);
+
 struct hs_classes {
 	struct hs_strtab names;  /* class id -> name */
 	struct hs_class *cls;    /* [names.count] */
 	uint32_t *class_of;      /* [node_count] class id per node */
-	uint32_t n_interfaces;   /* interface definitions inferred */
+	uint32_t n_interfaces;   /* interface definitions used */
+	struct hs_interfaces interfaces;
 };
 
-/* class_of/names only (no aggregates): what diff needs per snapshot. */
+/* class_of and names.  `given`: interface definitions to apply instead of
+ * inferring them from this snapshot (NULL: infer, as DevTools' Summary). */
 int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s,
-		    const uint8_t *dom_state);
+		    const uint8_t *dom_state, const struct hs_interfaces *given);
 /* Aggregates over nodes with self_size > 0. */
 void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
 			  const uint64_t *self_size, const struct hs_dominators *d,
