@@ -8,4 +8,6 @@
 #include "hsnap/dominators.h"
 #include "hsnap/classes.h"
 #include "hsnap/analysis.h"
+#include "hsnap/diff.h"
+#include "hsnap/gate.h"
 #endif

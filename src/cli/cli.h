@@ -32,6 +32,8 @@ void warn_snapshot(const struct hs_snapshot *s);
 const char *human_size(uint64_t bytes, char *buf, size_t len);
 const char *group_digits(uint64_t v, char *buf, size_t len);
 const char *percent(uint64_t part, uint64_t whole, char *buf, size_t len);
+const char *signed_digits(int64_t v, char *buf, size_t len);
+const char *signed_size(int64_t v, char *buf, size_t len);
 
 struct table {
 	int ncols;
@@ -68,5 +70,6 @@ int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

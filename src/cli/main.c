@@ -7,6 +7,7 @@ static const struct command commands[] = {
 	{ "summary", cmd_summary, "statistics, top classes and objects by retained size" },
 	{ "top", cmd_top, "largest objects with what they retain (dominator tree)" },
 	{ "info", cmd_info, "format facts of a snapshot, without analysis" },
+	{ "diff", cmd_diff, "what grew between two snapshots, per class; the CI gate (--fail-on)" },
 	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

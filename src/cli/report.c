@@ -38,6 +38,22 @@ const char *group_digits(uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
+const char *signed_digits(int64_t v, char *buf, size_t len)
+{
+	char tmp[32];
+	group_digits(v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v, tmp, sizeof(tmp));
+	snprintf(buf, len, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", tmp);
+	return buf;
+}
+
+const char *signed_size(int64_t v, char *buf, size_t len)
+{
+	char tmp[32];
+	human_size(v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v, tmp, sizeof(tmp));
+	snprintf(buf, len, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", tmp);
+	return buf;
+}
+
 const char *percent(uint64_t part, uint64_t whole, char *buf, size_t len)
 {
 	snprintf(buf, len, "%.1f%%", whole ? 100.0 * (double)part / (double)whole : 0.0);

@@ -1,0 +1,68 @@
+/* Comparisons between snapshots on compact per-snapshot tables, so that only
+ * one snapshot's graph needs to be in memory at a time.
+ *
+ * A side is built from an analysed snapshot (class rows plus the sorted
+ * (class, id) keys of every counted object) or from a JSON baseline written
+ * by `hsnap summary --format json` (class rows only).  Class ids are global
+ * across sides through struct hs_class_names. */
+#ifndef HSNAP_DIFF_H
+#define HSNAP_DIFF_H
+#include <stdint.h>
+#include "hsnap/analysis.h"
+
+struct hs_class_names {
+	struct hs_strtab names;  /* gid -> name */
+	void *map;               /* uthash name -> gid (opaque) */
+};
+void hs_class_names_init(struct hs_class_names *ns);
+uint32_t hs_class_names_intern(struct hs_class_names *ns, const char *name, size_t len);
+void hs_class_names_release(struct hs_class_names *ns);
+
+struct hs_class_row {
+	uint64_t count, self_size, retained_size;
+	int present;
+};
+
+struct hs_side {
+	char *file;
+	int is_baseline;           /* no object ids: new/deleted unknown */
+	uint64_t node_count, total_size;
+	struct hs_class_row *rows; /* [nrows] indexed by gid */
+	uint32_t nrows;
+	uint64_t *objects;         /* sorted (gid << 32 | V8 id) of counted objects */
+	uint64_t nobjects;
+};
+
+/* From an analysed snapshot (counted objects: self_size > 0, as DevTools). */
+void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
+			   const struct hs_analysis *a);
+/* From `hsnap summary --format json` output. */
+int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
+			      const char *path, struct hs_error *err);
+/* 1 when the file looks like an hsnap summary JSON rather than a snapshot
+ * (its first key is not one of a heap snapshot's). */
+int hs_is_summary_json(const char *path);
+void hs_side_release(struct hs_side *side);
+
+struct hs_diff_row {
+	uint32_t gid;
+	uint64_t count_a, count_b, self_a, self_b, retained_a, retained_b;
+	uint64_t added, deleted;    /* by id within the class (0 with a baseline) */
+};
+
+struct hs_diff {
+	struct hs_diff_row *rows;   /* classes where anything differs */
+	uint32_t nrows;
+	uint64_t shared_ids;        /* objects matched by (class, id) */
+	uint64_t shared_js_ids;     /* of which JS objects (odd ids) */
+	uint64_t b_old_ids;         /* B's JS objects with ids <= A's largest JS id:
+				     * in one process these existed at A, so
+				     * nearly all of them match */
+	int has_ids;                /* both sides are snapshots */
+};
+
+/* DevTools' calculateSnapshotDiff over the sorted keys, plus the class rows. */
+void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs_side *b);
+void hs_diff_release(struct hs_diff *d);
+
+#endif

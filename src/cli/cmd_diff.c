@@ -1,0 +1,465 @@
+/* hsnap diff: per-class growth between two snapshots, and the CI gate. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "vec.h"
+
+static const char usage_text[] =
+	"Usage: hsnap diff [options] A B\n"
+	"\n"
+	"What grew from snapshot A to snapshot B, class by class: counts, objects\n"
+	"new in B and deleted since A (matched by V8 object id within a class, as\n"
+	"DevTools' Comparison view does), shallow and retained sizes with deltas.\n"
+	"A and B should come from the same process (ids are per process); hsnap\n"
+	"warns when they share hardly any ids.  A may also be a JSON baseline\n"
+	"written by 'hsnap summary --format json' (class-level numbers only).\n"
+	"\n"
+	"Options:\n"
+	"  --sort KEY       retained (default: retained-size growth), self, count\n"
+	"                   or new\n"
+	"  --top N          classes shown in text/markdown (default 20; JSON and CSV\n"
+	"                   list every class that changed)\n"
+	"  --fail-on RULE   exit 1 when RULE is violated (repeatable).\n"
+	"                   RULE is SELECTOR:METRIC>LIMIT\n"
+	"                     SELECTOR  total, or a class-name glob ('*', 'Detached *')\n"
+	"                     METRIC    count, self, retained (growth B-A) or new\n"
+	"                     LIMIT     1000, 5MB, 2MiB (KB/MB/GB = 1000^n,\n"
+	"                               KiB/MiB/GiB = 1024^n) or 5% (of A's value)\n"
+	"                   e.g. --fail-on '*:count>1000' --fail-on 'total:self>5%'\n"
+	"  --format FMT     text (default), json, csv or markdown (for a PR comment)\n"
+	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
+	"  -h, --help       show this help\n"
+	"\n"
+	"Exit codes: 0 no rule violated, 1 a rule violated, 2 usage, 3 input, 4 memory.\n";
+
+enum sort_key { S_RETAINED, S_SELF, S_COUNT, S_NEW };
+
+struct violation {
+	const struct hs_rule *rule;
+	const char *cls;        /* NULL for total */
+	int64_t value;
+	double limit;
+};
+
+struct ctx {
+	struct hs_class_names ns;
+	struct hs_side a, b;
+	struct hs_diff d;
+	struct hs_rule *rules;
+	int nrules;
+	struct violation *viol;
+	size_t nviol, aviol;
+	enum sort_key key;
+	enum fmt f;
+	long top;
+};
+
+static int64_t delta(uint64_t a, uint64_t b) { return (int64_t)b - (int64_t)a; }
+
+static int64_t metric(const struct hs_diff_row *r, enum sort_key k)
+{
+	switch (k) {
+	case S_SELF: return delta(r->self_a, r->self_b);
+	case S_COUNT: return delta(r->count_a, r->count_b);
+	case S_NEW: return (int64_t)r->added;
+	default: return delta(r->retained_a, r->retained_b);
+	}
+}
+
+static const struct ctx *g_ctx;
+
+static int row_cmp(const void *x, const void *y)
+{
+	const struct hs_diff_row *a = x, *b = y;
+	int64_t ka = metric(a, g_ctx->key), kb = metric(b, g_ctx->key);
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	return strcmp(hs_str(&g_ctx->ns.names, a->gid), hs_str(&g_ctx->ns.names, b->gid));
+}
+
+/* ---- loading both sides, one graph in memory at a time ------------------ */
+
+static int load_side(struct ctx *c, const char *path, struct hs_side *side, int raw,
+		     const struct hs_interfaces *given, struct hs_interfaces *keep)
+{
+	struct hs_snapshot *s;
+	struct hs_analysis a;
+	struct hs_error err = { 0, "" };
+	int rc;
+
+	if ((rc = load_snapshot(path, &s)))
+		return rc;
+	warn_snapshot(s);
+	{
+		struct hs_analysis_opts o = { raw, given, NULL, NULL };
+		rc = hs_analysis_run(&a, s, &o, &err);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
+		hs_snapshot_free(s);
+		return exit_code_for(rc);
+	}
+	hs_side_from_analysis(side, &c->ns, &a);
+	if (keep)
+		hs_interfaces_copy(keep, &a.classes.interfaces);
+	hs_analysis_release(&a);
+	hs_snapshot_free(s);
+	return EXIT_OK;
+}
+
+/* B first: its interface definitions name A's plain objects, as DevTools'
+ * Comparison view does, so `{a, b}` classes line up. */
+static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
+{
+	struct hs_interfaces ifs = { NULL, 0 };
+	struct hs_error err = { 0, "" };
+	int rc;
+
+	if (hs_is_summary_json(pb))
+		return usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
+	if ((rc = load_side(c, pb, &c->b, raw, NULL, &ifs)))
+		return rc;
+	if (hs_is_summary_json(pa)) {
+		if ((rc = hs_side_from_summary_json(&c->a, &c->ns, pa, &err)) < 0) {
+			fprintf(stderr, "hsnap: %s: %s\n", pa, err.msg);
+			rc = exit_code_for(rc);
+		}
+	} else {
+		rc = load_side(c, pa, &c->a, raw, &ifs, NULL);
+	}
+	hs_interfaces_release(&ifs);
+	return rc;
+}
+
+/* ---- the gate ----------------------------------------------------------- */
+
+static void add_violation(struct ctx *c, const struct hs_rule *r, const char *cls,
+			  int64_t value, uint64_t base)
+{
+	struct violation *v;
+	HS_GROW(c->viol, c->nviol, c->aviol);
+	v = &c->viol[c->nviol++];
+	v->rule = r;
+	v->cls = cls;
+	v->value = value;
+	v->limit = hs_rule_limit(r, base);
+}
+
+static void check_total(struct ctx *c, const struct hs_rule *r)
+{
+	uint64_t ca = 0, cb = 0, added = 0, base;
+	int64_t value;
+	uint32_t i;
+
+	for (i = 0; i < c->a.nrows; i++)
+		ca += c->a.rows[i].count;
+	for (i = 0; i < c->b.nrows; i++)
+		cb += c->b.rows[i].count;
+	for (i = 0; i < c->d.nrows; i++)
+		added += c->d.rows[i].added;
+	switch (r->metric) {
+	case HS_METRIC_COUNT: value = delta(ca, cb); base = ca; break;
+	case HS_METRIC_NEW: value = (int64_t)added; base = ca; break;
+	default: value = delta(c->a.total_size, c->b.total_size); base = c->a.total_size; break;
+	}
+	if (hs_rule_violated(r, value, base))
+		add_violation(c, r, NULL, value, base);
+}
+
+static void check_rules(struct ctx *c)
+{
+	int k;
+	uint32_t i;
+
+	for (k = 0; k < c->nrules; k++) {
+		const struct hs_rule *r = &c->rules[k];
+		if (r->is_total) {
+			check_total(c, r);
+			continue;
+		}
+		for (i = 0; i < c->d.nrows; i++) {
+			const struct hs_diff_row *row = &c->d.rows[i];
+			const char *name = hs_str(&c->ns.names, row->gid);
+			int64_t value;
+			uint64_t base;
+			if (!hs_rule_matches(r, name))
+				continue;
+			switch (r->metric) {
+			case HS_METRIC_COUNT: value = delta(row->count_a, row->count_b); base = row->count_a; break;
+			case HS_METRIC_SELF: value = delta(row->self_a, row->self_b); base = row->self_a; break;
+			case HS_METRIC_RETAINED: value = delta(row->retained_a, row->retained_b); base = row->retained_a; break;
+			default: value = (int64_t)row->added; base = row->count_a; break;
+			}
+			if (hs_rule_violated(r, value, base))
+				add_violation(c, r, name, value, base);
+		}
+	}
+}
+
+static const char *value_text(const struct violation *v, char *buf, size_t len)
+{
+	if (v->rule->metric == HS_METRIC_SELF || v->rule->metric == HS_METRIC_RETAINED)
+		snprintf(buf, len, "%+" PRId64 " bytes", v->value);
+	else
+		snprintf(buf, len, "%+" PRId64, v->value);
+	return buf;
+}
+
+static void print_violations_stderr(const struct ctx *c)
+{
+	size_t i;
+	char vb[48];
+
+	for (i = 0; i < c->nviol; i++) {
+		const struct violation *v = &c->viol[i];
+		fprintf(stderr, "hsnap: diff: rule '%s' violated by %s: %s %s > limit %.0f\n",
+			v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
+			value_text(v, vb, sizeof(vb)), v->limit);
+	}
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void print_json(const struct ctx *c)
+{
+	yajl_gen g = json_new(1);
+	const struct hs_side *sides[2] = { &c->a, &c->b };
+	uint32_t i;
+	int k;
+	size_t v;
+
+	yajl_gen_map_open(g);
+	for (k = 0; k < 2; k++) {
+		json_key(g, k ? "b" : "a");
+		yajl_gen_map_open(g);
+		json_kv_str(g, "file", sides[k]->file);
+		json_key(g, "baseline");
+		yajl_gen_bool(g, sides[k]->is_baseline);
+		json_kv_u64(g, "node_count", sides[k]->node_count);
+		json_kv_u64(g, "total_size", sides[k]->total_size);
+		yajl_gen_map_close(g);
+	}
+	json_key(g, "shared_ids");
+	if (c->d.has_ids) json_u64(g, c->d.shared_ids); else yajl_gen_null(g);
+	json_key(g, "classes");
+	yajl_gen_array_open(g);
+	for (i = 0; i < c->d.nrows; i++) {
+		const struct hs_diff_row *r = &c->d.rows[i];
+		yajl_gen_map_open(g);
+		json_kv_str(g, "name", hs_str(&c->ns.names, r->gid));
+		json_kv_u64(g, "count_a", r->count_a);
+		json_kv_u64(g, "count_b", r->count_b);
+		json_key(g, "count_delta"); json_i64(g, delta(r->count_a, r->count_b));
+		json_key(g, "new");
+		if (c->d.has_ids) json_u64(g, r->added); else yajl_gen_null(g);
+		json_key(g, "deleted");
+		if (c->d.has_ids) json_u64(g, r->deleted); else yajl_gen_null(g);
+		json_kv_u64(g, "self_a", r->self_a);
+		json_kv_u64(g, "self_b", r->self_b);
+		json_key(g, "self_delta"); json_i64(g, delta(r->self_a, r->self_b));
+		json_kv_u64(g, "retained_a", r->retained_a);
+		json_kv_u64(g, "retained_b", r->retained_b);
+		json_key(g, "retained_delta"); json_i64(g, delta(r->retained_a, r->retained_b));
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	json_key(g, "violations");
+	yajl_gen_array_open(g);
+	for (v = 0; v < c->nviol; v++) {
+		const struct violation *x = &c->viol[v];
+		yajl_gen_map_open(g);
+		json_kv_str(g, "rule", x->rule->text);
+		json_key(g, "class");
+		if (x->cls) json_str(g, x->cls); else yajl_gen_null(g);
+		json_kv_str(g, "metric", hs_metric_name(x->rule->metric));
+		json_key(g, "value"); json_i64(g, x->value);
+		json_key(g, "limit"); json_i64(g, (int64_t)x->limit);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	json_flush(g);
+	putchar('\n');
+	yajl_gen_free(g);
+}
+
+static void print_csv(const struct ctx *c)
+{
+	uint32_t i;
+
+	printf("class,count_a,count_b,count_delta,new,deleted,self_a,self_b,self_delta,"
+	       "retained_a,retained_b,retained_delta\n");
+	for (i = 0; i < c->d.nrows; i++) {
+		const struct hs_diff_row *r = &c->d.rows[i];
+		csv_field(stdout, hs_str(&c->ns.names, r->gid));
+		printf(",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",", r->count_a, r->count_b, delta(r->count_a, r->count_b));
+		if (c->d.has_ids)
+			printf("%" PRIu64 ",%" PRIu64, r->added, r->deleted);
+		else
+			printf(",");
+		printf(",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%" PRIu64 ",%" PRIu64 ",%" PRId64 "\n",
+		       r->self_a, r->self_b, delta(r->self_a, r->self_b),
+		       r->retained_a, r->retained_b, delta(r->retained_a, r->retained_b));
+	}
+}
+
+static void print_table(const struct ctx *c)
+{
+	static const char *const head[] = { "Class", "Count A", "Count B", "Δ Count", "New", "Deleted",
+					    "Δ Shallow", "Δ Retained", "Retained B" };
+	struct table t;
+	uint32_t i, n = c->d.nrows < (uint32_t)c->top ? c->d.nrows : (uint32_t)c->top;
+
+	table_init(&t, 9, head, "lrrrrrrrr");
+	for (i = 0; i < n; i++) {
+		const struct hs_diff_row *r = &c->d.rows[i];
+		char ca[32], cb[32], dc[32], nw[32], dl[32], ds[32], dr[32], rb[32];
+		const char *cells[9];
+		cells[0] = hs_str(&c->ns.names, r->gid);
+		cells[1] = group_digits(r->count_a, ca, sizeof(ca));
+		cells[2] = group_digits(r->count_b, cb, sizeof(cb));
+		cells[3] = signed_digits(delta(r->count_a, r->count_b), dc, sizeof(dc));
+		cells[4] = c->d.has_ids ? group_digits(r->added, nw, sizeof(nw)) : "-";
+		cells[5] = c->d.has_ids ? group_digits(r->deleted, dl, sizeof(dl)) : "-";
+		cells[6] = signed_size(delta(r->self_a, r->self_b), ds, sizeof(ds));
+		cells[7] = signed_size(delta(r->retained_a, r->retained_b), dr, sizeof(dr));
+		cells[8] = human_size(r->retained_b, rb, sizeof(rb));
+		table_row(&t, cells);
+	}
+	table_print(&t, c->f, c->f == FMT_TEXT ? 2 : 0);
+	table_release(&t);
+}
+
+static void print_report(const struct ctx *c)
+{
+	char b1[32], b2[32], b3[32], b4[32], b5[32];
+	const char *by = c->key == S_SELF ? "shallow-size growth" : c->key == S_COUNT ? "count growth"
+		: c->key == S_NEW ? "new objects" : "retained-size growth";
+	uint32_t shown = c->d.nrows < (uint32_t)c->top ? c->d.nrows : (uint32_t)c->top;
+	int md = c->f == FMT_MD;
+	size_t i;
+
+	if (md)
+		printf("## Heap snapshot diff\n\n| | file | nodes | total size |\n|---|---|---:|---:|\n"
+		       "| A | `%s`%s | %s | %s |\n| B | `%s` | %s | %s |\n\n",
+		       c->a.file, c->a.is_baseline ? " (baseline)" : "",
+		       group_digits(c->a.node_count, b1, sizeof(b1)), human_size(c->a.total_size, b2, sizeof(b2)),
+		       c->b.file, group_digits(c->b.node_count, b3, sizeof(b3)), human_size(c->b.total_size, b4, sizeof(b4)));
+	else
+		printf("A: %s%s: %s nodes, %s\nB: %s: %s nodes, %s\n", c->a.file,
+		       c->a.is_baseline ? " (baseline)" : "", group_digits(c->a.node_count, b1, sizeof(b1)),
+		       human_size(c->a.total_size, b2, sizeof(b2)), c->b.file,
+		       group_digits(c->b.node_count, b3, sizeof(b3)), human_size(c->b.total_size, b4, sizeof(b4)));
+	printf("%sTotal size %s (%s); %u classes changed%s\n\n", md ? "" : "  ",
+	       signed_size(delta(c->a.total_size, c->b.total_size), b5, sizeof(b5)),
+	       percent((uint64_t)llabs(delta(c->a.total_size, c->b.total_size)), c->a.total_size, b1, sizeof(b1)),
+	       c->d.nrows, c->d.has_ids ? "" : " (A is a baseline: new/deleted unknown)");
+	if (md)
+		printf("### Top %u classes by %s\n\n", shown, by);
+	else
+		printf("Top %u of %u changed classes by %s\n", shown, c->d.nrows, by);
+	print_table(c);
+	if (!c->nrules)
+		return;
+	printf(md ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", c->nviol, c->nviol == 1 ? "" : "s");
+	for (i = 0; i < c->nviol; i++) {
+		const struct violation *v = &c->viol[i];
+		char vb[48];
+		printf(md ? "- `%s`: %s %s %s > limit %.0f\n" : "  FAIL %s: %s %s %s > limit %.0f\n",
+		       v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
+		       value_text(v, vb, sizeof(vb)), v->limit);
+	}
+	if (!c->nviol)
+		printf(md ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", c->nrules, c->nrules == 1 ? "" : "s");
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
+{
+	static const struct option opts[] = {
+		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' }, { "fail-on", required_argument, NULL, 'F' },
+		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct hs_error err;
+	int o;
+
+	optind = 1;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (o) {
+		case 't': if (parse_count("diff", "--top", optarg, &c->top)) return EXIT_USAGE; break;
+		case 'f': if (parse_format("diff", optarg, &c->f)) return EXIT_USAGE; break;
+		case 'r': *raw = 1; break;
+		case 's':
+			if (!strcmp(optarg, "retained")) c->key = S_RETAINED;
+			else if (!strcmp(optarg, "self") || !strcmp(optarg, "shallow")) c->key = S_SELF;
+			else if (!strcmp(optarg, "count")) c->key = S_COUNT;
+			else if (!strcmp(optarg, "new")) c->key = S_NEW;
+			else return usage_error("diff", "--sort must be retained, self, count or new, got '%s'", optarg);
+			break;
+		case 'F':
+			HS_REALLOC_ARRAY(c->rules, (size_t)c->nrules + 1);
+			if (hs_rule_parse(optarg, &c->rules[c->nrules], &err) < 0)
+				return usage_error("diff", "%s", err.msg);
+			c->nrules++;
+			break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		case ':': return usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("diff", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return usage_error("diff", "expected two files A B, got %d", argc - optind);
+	return 0;
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct ctx c;
+	int raw = 0, rc, k;
+
+	memset(&c, 0, sizeof(c));
+	c.top = 20;
+	c.key = S_RETAINED;
+	hs_class_names_init(&c.ns);
+	rc = parse_args(&c, argc, argv, &raw);
+	if (rc == 0 && hs_is_summary_json(argv[optind]))
+		for (k = 0; k < c.nrules; k++)
+			if (c.rules[k].metric == HS_METRIC_NEW) {
+				rc = usage_error("diff", "rule '%s' needs two snapshots: A (%s) is a JSON baseline without object ids",
+						 c.rules[k].text, argv[optind]);
+				break;
+			}
+	if (rc == 0)
+		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
+	if (rc == 0) {
+		hs_diff_compute(&c.d, &c.a, &c.b);
+		/* In one process, B's JS objects with ids up to A's largest existed
+		 * when A was taken, so nearly all of them match A by (class, id). */
+		if (c.d.has_ids && c.d.b_old_ids >= 100 && c.d.shared_js_ids * 10 < c.d.b_old_ids * 9)
+			fprintf(stderr, "hsnap: diff: warning: only %.0f%% of the objects of B that are older "
+				"than A match A by id: A and B do not look like snapshots of one process, so "
+				"new/deleted counts are meaningless (class deltas are still valid)\n",
+				100.0 * (double)c.d.shared_js_ids / (double)c.d.b_old_ids);
+		g_ctx = &c;
+		qsort(c.d.rows, c.d.nrows, sizeof(*c.d.rows), row_cmp);
+		check_rules(&c);
+		if (c.f == FMT_JSON) print_json(&c);
+		else if (c.f == FMT_CSV) print_csv(&c);
+		else print_report(&c);
+		print_violations_stderr(&c);
+		rc = fflush(stdout) != 0 ? EXIT_INPUT : c.nviol ? EXIT_GATE : EXIT_OK;
+	}
+	hs_diff_release(&c.d);
+	hs_side_release(&c.a);
+	hs_side_release(&c.b);
+	hs_class_names_release(&c.ns);
+	free(c.rules);
+	free(c.viol);
+	return rc < 0 ? EXIT_OK : rc;
+}

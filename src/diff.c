@@ -1,0 +1,327 @@
+/* Per-class comparison of two snapshots (DevTools' aggregatesForDiff +
+ * calculateSnapshotDiff), on compact sides: class rows by global class id
+ * and the sorted (class, id) keys of counted objects. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+#include <yajl_tree.h>
+#include "hsnap/diff.h"
+#include "input.h"
+#include "vec.h"
+
+struct gname { char *key; uint32_t gid; UT_hash_handle hh; };
+
+void hs_class_names_init(struct hs_class_names *ns)
+{
+	hs_strtab_init(&ns->names);
+	ns->map = NULL;
+}
+
+uint32_t hs_class_names_intern(struct hs_class_names *ns, const char *name, size_t len)
+{
+	struct gname *map = ns->map, *e;
+
+	HASH_FIND(hh, map, name, len, e);
+	if (e)
+		return e->gid;
+	e = hs_xmalloc(sizeof(*e));
+	e->key = hs_xmalloc(len + 1);
+	memcpy(e->key, name, len);
+	e->key[len] = '\0';
+	e->gid = hs_strtab_add(&ns->names, name, len);
+	HASH_ADD_KEYPTR(hh, map, e->key, len, e);
+	ns->map = map;
+	return e->gid;
+}
+
+void hs_class_names_release(struct hs_class_names *ns)
+{
+	struct gname *map = ns->map, *e, *t;
+	HASH_ITER(hh, map, e, t) {
+		HASH_DEL(map, e);
+		free(e->key);
+		free(e);
+	}
+	hs_strtab_release(&ns->names);
+	ns->map = NULL;
+}
+
+static struct hs_class_row *side_row(struct hs_side *side, uint32_t gid)
+{
+	if (gid >= side->nrows) {
+		uint32_t n = gid + 1 > side->nrows * 2 ? gid + 1 : side->nrows * 2;
+		HS_REALLOC_ARRAY(side->rows, n);
+		memset(side->rows + side->nrows, 0, sizeof(*side->rows) * (n - side->nrows));
+		side->nrows = n;
+	}
+	return &side->rows[gid];
+}
+
+static void side_init(struct hs_side *side, const char *file)
+{
+	memset(side, 0, sizeof(*side));
+	side->file = hs_xmalloc(strlen(file) + 1);
+	strcpy(side->file, file);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
+			   const struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->s;
+	const struct hs_classes *c = &a->classes;
+	uint32_t *gid_of, k, n;
+	uint64_t m = 0;
+
+	side_init(side, s->file);
+	side->node_count = s->node_count;
+	side->total_size = a->stats.total;
+	HS_ALLOC_ARRAY(gid_of, c->names.count ? c->names.count : 1);
+	for (k = 0; k < c->names.count; k++) {
+		struct hs_class_row *row;
+		gid_of[k] = hs_class_names_intern(ns, hs_str(&c->names, k), hs_strlen(&c->names, k));
+		if (!c->cls[k].count)
+			continue;
+		row = side_row(side, gid_of[k]);
+		row->present = 1;
+		row->count = c->cls[k].count;
+		row->self_size = c->cls[k].self_size;
+		row->retained_size = c->cls[k].retained_size;
+	}
+	for (n = 0; n < s->node_count; n++)
+		m += a->self_size[n] != 0;
+	HS_ALLOC_ARRAY(side->objects, m ? m : 1);
+	side->nobjects = m;
+	m = 0;
+	for (n = 0; n < s->node_count; n++)
+		if (a->self_size[n])
+			side->objects[m++] = ((uint64_t)gid_of[c->class_of[n]] << 32) | s->node_id[n];
+	qsort(side->objects, m, sizeof(*side->objects), u64_cmp);
+	free(gid_of);
+}
+
+/* ---- JSON baselines --------------------------------------------------- */
+
+#define MAX_BASELINE (256u << 20)
+
+int hs_is_summary_json(const char *path)
+{
+	static const char *const keys[] = { "file", "node_count", "edge_count", "total_size",
+					    "statistics", "classes", "top" };
+	struct hs_input *in;
+	unsigned char buf[4096];
+	long r = 0, got;
+	size_t i, k;
+
+	if (hs_input_open(path, &in, NULL) < 0)
+		return 0;
+	while (r < (long)sizeof(buf) - 1 &&
+	       (got = hs_input_read(in, buf + r, sizeof(buf) - 1 - (size_t)r, NULL)) > 0)
+		r += got;
+	hs_input_close(in);
+	if (r <= 0)
+		return 0;
+	for (i = 0; i < (size_t)r && buf[i] != '{'; i++)
+		if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t')
+			return 0;
+	for (i++; i < (size_t)r && buf[i] != '"'; i++)
+		;
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		size_t l = strlen(keys[k]);
+		if (i + l + 1 < (size_t)r && !memcmp(buf + i + 1, keys[k], l) && buf[i + 1 + l] == '"')
+			return 1;
+	}
+	return 0;
+}
+
+static int tree_uint(yajl_val obj, const char *key, uint64_t *out)
+{
+	const char *path[] = { key, NULL };
+	yajl_val v = yajl_tree_get(obj, path, yajl_t_number);
+	if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
+		return 0;
+	*out = (uint64_t)YAJL_GET_INTEGER(v);
+	return 1;
+}
+
+static char *read_all(const char *path, size_t *len, struct hs_error *err)
+{
+	struct hs_input *in;
+	char *buf = NULL;
+	size_t n = 0, alloc = 0;
+	int rc;
+
+	if ((rc = hs_input_open(path, &in, err)) < 0)
+		return NULL;
+	for (;;) {
+		long r;
+		if (n + 65536 + 1 > alloc) {
+			alloc = (n + 65536 + 1) * 2;
+			buf = hs_xrealloc(buf, alloc);
+		}
+		r = hs_input_read(in, (unsigned char *)buf + n, alloc - n - 1, err);
+		if (r < 0) {
+			free(buf);
+			hs_input_close(in);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n > MAX_BASELINE) {
+			free(buf);
+			hs_input_close(in);
+			hs_error_set(err, HS_ERR_LIMIT, "JSON baseline larger than %u MiB", MAX_BASELINE >> 20);
+			return NULL;
+		}
+	}
+	hs_input_close(in);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
+			      const char *path, struct hs_error *err)
+{
+	const char *classes_path[] = { "classes", NULL };
+	char ebuf[160];
+	size_t len, i;
+	char *text = read_all(path, &len, err);
+	yajl_val root, classes;
+
+	if (!text)
+		return err ? err->status : HS_ERR_IO;
+	root = yajl_tree_parse(text, ebuf, sizeof(ebuf));
+	free(text);
+	if (!root) {
+		for (i = 0; ebuf[i]; i++)
+			if (ebuf[i] == '\n')
+				ebuf[i] = ' ';
+		return hs_error_set(err, HS_ERR_FORMAT, "not a valid JSON baseline: %s", ebuf);
+	}
+	side_init(side, path);
+	side->is_baseline = 1;
+	classes = yajl_tree_get(root, classes_path, yajl_t_array);
+	if (!classes || !tree_uint(root, "total_size", &side->total_size) ||
+	    !tree_uint(root, "node_count", &side->node_count)) {
+		yajl_tree_free(root);
+		hs_side_release(side);
+		return hs_error_set(err, HS_ERR_FORMAT,
+				    "not an hsnap summary JSON baseline (needs node_count, total_size, classes)");
+	}
+	for (i = 0; i < classes->u.array.len; i++) {
+		yajl_val c = classes->u.array.values[i];
+		const char *name_path[] = { "name", NULL };
+		yajl_val name = yajl_tree_get(c, name_path, yajl_t_string);
+		struct hs_class_row row = { 0, 0, 0, 1 }, *r;
+		const char *nm;
+		if (!name || !YAJL_GET_STRING(name) || !tree_uint(c, "count", &row.count) || !tree_uint(c, "self_size", &row.self_size) ||
+		    !tree_uint(c, "retained_size", &row.retained_size)) {
+			yajl_tree_free(root);
+			hs_side_release(side);
+			return hs_error_set(err, HS_ERR_FORMAT,
+					    "classes[%zu] lacks name, count, self_size or retained_size", i);
+		}
+		nm = YAJL_GET_STRING(name);
+		r = side_row(side, hs_class_names_intern(ns, nm, strlen(nm)));
+		r->present = 1;
+		r->count += row.count;
+		r->self_size += row.self_size;
+		r->retained_size += row.retained_size;
+	}
+	yajl_tree_free(root);
+	return 0;
+}
+
+void hs_side_release(struct hs_side *side)
+{
+	free(side->file);
+	free(side->rows);
+	free(side->objects);
+	memset(side, 0, sizeof(*side));
+}
+
+/* ---- the comparison ----------------------------------------------------- */
+
+static const struct hs_class_row *row_of(const struct hs_side *s, uint32_t gid)
+{
+	static const struct hs_class_row none = { 0, 0, 0, 0 };
+	return gid < s->nrows ? &s->rows[gid] : &none;
+}
+
+void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs_side *b)
+{
+	uint32_t nclasses = a->nrows > b->nrows ? a->nrows : b->nrows, g;
+	uint64_t *added, *deleted, i = 0, j = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->has_ids = !a->is_baseline && !b->is_baseline;
+	HS_CALLOC_ARRAY(added, nclasses ? nclasses : 1);
+	HS_CALLOC_ARRAY(deleted, nclasses ? nclasses : 1);
+	if (d->has_ids) {
+		uint32_t max_a = 0;
+		/* JS objects have odd ids (DevTools' maxJsNodeId); embedder ids
+		 * may be pointer-derived and are left out. */
+		for (i = 0; i < a->nobjects; i++)
+			if (((uint32_t)a->objects[i] & 1) && (uint32_t)a->objects[i] > max_a)
+				max_a = (uint32_t)a->objects[i];
+		for (j = 0; j < b->nobjects; j++)
+			d->b_old_ids += ((uint32_t)b->objects[j] & 1) && (uint32_t)b->objects[j] <= max_a;
+		i = j = 0;
+		/* merge of two sorted key lists: equal keys are the same object */
+		while (i < a->nobjects && j < b->nobjects) {
+			uint64_t x = a->objects[i], y = b->objects[j];
+			if (x < y) {
+				deleted[x >> 32]++;
+				i++;
+			} else if (x > y) {
+				added[y >> 32]++;
+				j++;
+			} else {
+				d->shared_ids++;
+				d->shared_js_ids += (uint32_t)x & 1;
+				i++;
+				j++;
+			}
+		}
+		for (; i < a->nobjects; i++)
+			deleted[a->objects[i] >> 32]++;
+		for (; j < b->nobjects; j++)
+			added[b->objects[j] >> 32]++;
+	}
+	HS_ALLOC_ARRAY(d->rows, nclasses ? nclasses : 1);
+	for (g = 0; g < nclasses; g++) {
+		const struct hs_class_row *ra = row_of(a, g), *rb = row_of(b, g);
+		struct hs_diff_row *r;
+		if (!ra->present && !rb->present)
+			continue;
+		if (ra->count == rb->count && ra->self_size == rb->self_size &&
+		    ra->retained_size == rb->retained_size && !added[g] && !deleted[g])
+			continue;
+		r = &d->rows[d->nrows++];
+		r->gid = g;
+		r->count_a = ra->count;
+		r->count_b = rb->count;
+		r->self_a = ra->self_size;
+		r->self_b = rb->self_size;
+		r->retained_a = ra->retained_size;
+		r->retained_b = rb->retained_size;
+		r->added = added[g];
+		r->deleted = deleted[g];
+	}
+	free(added);
+	free(deleted);
+}
+
+void hs_diff_release(struct hs_diff *d)
+{
+	free(d->rows);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,102 @@
+/* --fail-on rules: parsing and evaluation. */
+#include <ctype.h>
+#include <fnmatch.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hsnap/gate.h"
+
+const char *hs_metric_name(enum hs_metric m)
+{
+	static const char *const n[] = { "count", "self", "retained", "new" };
+	return n[m];
+}
+
+static int bad(struct hs_error *err, const char *text, const char *why)
+{
+	return hs_error_set(err, HS_ERR_USAGE, "bad rule '%.120s': %s", text, why);
+}
+
+static int parse_limit(struct hs_rule *r, const char *s, struct hs_error *err)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "KiB", 1024.0 }, { "MiB", 1048576.0 }, { "GiB", 1073741824.0 },
+		{ "KB", 1e3 }, { "MB", 1e6 }, { "GB", 1e9 }, { "kB", 1e3 }, { "B", 1.0 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	if (!*s)
+		return bad(err, r->text, "the limit after '>' is missing");
+	if (!isdigit((unsigned char)*s))
+		return bad(err, r->text, "the limit must be a non-negative number (e.g. 1000, 5MB, 10%)");
+	v = strtod(s, &end);
+	if (!isfinite(v))
+		return bad(err, r->text, "the limit is not a finite number");
+	if (*end == '%' && end[1] == '\0') {
+		r->percent = 1;
+		r->limit = v;
+		return 0;
+	}
+	if (*end == '\0') {
+		r->limit = v;
+		return 0;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].unit)) {
+			if (r->metric == HS_METRIC_COUNT || r->metric == HS_METRIC_NEW)
+				return bad(err, r->text, "a size unit makes no sense for count or new");
+			r->limit = v * units[i].mult;
+			return 0;
+		}
+	return bad(err, r->text, "unknown unit (use KB, MB, GB, KiB, MiB, GiB or %)");
+}
+
+int hs_rule_parse(const char *text, struct hs_rule *r, struct hs_error *err)
+{
+	const char *gt, *colon;
+	size_t sel_len, met_len;
+
+	memset(r, 0, sizeof(*r));
+	if (strlen(text) >= sizeof(r->text))
+		return bad(err, text, "rule too long");
+	strcpy(r->text, text);
+	gt = strrchr(text, '>');
+	if (!gt)
+		return bad(err, text, "expected SELECTOR:METRIC>LIMIT, e.g. '*:count>1000'");
+	for (colon = gt; colon > text && colon[-1] != ':'; colon--)
+		;
+	if (colon == text)
+		return bad(err, text, "missing ':' between the selector and the metric");
+	sel_len = (size_t)(colon - 1 - text);
+	met_len = (size_t)(gt - colon);
+	if (!sel_len)
+		return bad(err, text, "the selector before ':' is empty (use 'total' or a class glob)");
+	if (sel_len >= sizeof(r->selector))
+		return bad(err, text, "selector too long");
+	memcpy(r->selector, text, sel_len);
+	r->selector[sel_len] = '\0';
+	r->is_total = !strcmp(r->selector, "total");
+	if (met_len == 5 && !memcmp(colon, "count", 5)) r->metric = HS_METRIC_COUNT;
+	else if (met_len == 4 && !memcmp(colon, "self", 4)) r->metric = HS_METRIC_SELF;
+	else if (met_len == 8 && !memcmp(colon, "retained", 8)) r->metric = HS_METRIC_RETAINED;
+	else if (met_len == 3 && !memcmp(colon, "new", 3)) r->metric = HS_METRIC_NEW;
+	else return bad(err, text, "unknown metric (count, self, retained or new)");
+	return parse_limit(r, gt + 1, err);
+}
+
+int hs_rule_matches(const struct hs_rule *r, const char *name)
+{
+	return !r->is_total && fnmatch(r->selector, name, 0) == 0;
+}
+
+double hs_rule_limit(const struct hs_rule *r, uint64_t base)
+{
+	return r->percent ? (double)base * r->limit / 100.0 : r->limit;
+}
+
+int hs_rule_violated(const struct hs_rule *r, int64_t value, uint64_t base)
+{
+	return (double)value > hs_rule_limit(r, base);
+}
