@@ -301,6 +301,70 @@ static uint32_t interface_name(const struct hs_snapshot *s, uint32_t n, struct b
 	return props;
 }
 
+/* JSHeapSnapshotNode.#plainObjectName: `{first, second, …, last}`, taking
+ * property names alternately from the start and the end of the edge list
+ * while the name stays within 100 UTF-16 units (at least one property). */
+size_t hs_plain_object_name(const struct hs_snapshot *s, uint32_t n, char *out, size_t cap)
+{
+	struct buf start = { 0 }, end = { 0 }, f = { 0 }, tmp = { 0 };
+	uint32_t lo = hs_edge_begin(s, n), hi = hs_edge_end(s, n), e;
+	int from_end = 0, first_end = 1;
+	size_t s16 = 1, e16 = 1, len;
+
+	buf_add(&start, "{", 1);
+	buf_add(&end, "}", 1);
+	while (lo < hi) {
+		size_t f16;
+		e = from_end ? hi - 1 : lo;
+		if (s->edge_type[e] != s->t.e_property || is_proto(s, e)) {
+			if (from_end) hi--; else lo++;
+			continue;
+		}
+		f.len = 0;
+		format_property(&f, hs_str(&s->strings, s->edge_name[e]), hs_strlen(&s->strings, s->edge_name[e]));
+		f16 = hs_utf16_len(f.p, f.len);
+		if (s16 > 1 && s16 + e16 + f16 > 100)
+			break;
+		if (from_end) {
+			hi--;
+			tmp.len = 0;
+			buf_add(&tmp, f.p, f.len);
+			if (!first_end)
+				buf_add(&tmp, ", ", 2);
+			buf_add(&tmp, end.p, end.len);
+			end.len = 0;
+			buf_add(&end, tmp.p, tmp.len);
+			e16 += f16 + (first_end ? 0 : 2);
+			first_end = 0;
+		} else {
+			lo++;
+			if (s16 > 1) {
+				buf_add(&start, ", ", 2);
+				s16 += 2;
+			}
+			buf_add(&start, f.p, f.len);
+			s16 += f16;
+		}
+		from_end = !from_end;
+	}
+	if (lo < hi)
+		buf_add(&start, ", \xe2\x80\xa6", 5);
+	if (!first_end)
+		buf_add(&start, ", ", 2);
+	buf_add(&start, end.p, end.len);
+	len = start.len;
+	if (cap) {
+		size_t c = len < cap - 1 ? len : cap - 1;
+		memcpy(out, start.p, c);
+		out[c] = '\0';
+	}
+	free(start.p);
+	free(end.p);
+	free(f.p);
+	free(tmp.p);
+	return len;
+}
+
 static int cand_cmp(const void *x, const void *y)
 {
 	const struct candidate *a = *(struct candidate *const *)x, *b = *(struct candidate *const *)y;

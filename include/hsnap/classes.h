@@ -55,6 +55,9 @@ static inline const char *hs_class_name(const struct hs_classes *c, uint32_t id)
 	return hs_str(&c->names, id);
 }
 
+/* DevTools' display name of a plain object: `{a, b, …, z}`.  Writes at most
+ * cap bytes (NUL-terminated); returns the full length. */
+size_t hs_plain_object_name(const struct hs_snapshot *s, uint32_t n, char *out, size_t cap);
 /* Length of a UTF-8 string in UTF-16 code units (JavaScript's .length). */
 size_t hs_utf16_len(const char *s, size_t len);
 

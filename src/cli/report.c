@@ -331,7 +331,11 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 	const char *name = hs_node_name(s, n);
 	uint8_t t = s->node_type[n];
 
-	if ((t == s->t.string || t == s->t.closure || t == s->t.regexp) && *name)
+	if (t == s->t.object && !strcmp(name, "Object")) {
+		char plain[128];
+		hs_plain_object_name(s, n, plain, sizeof(plain));
+		snprintf(buf, len, "%s @%u", plain, s->node_id[n]);
+	} else if ((t == s->t.string || t == s->t.closure || t == s->t.regexp) && *name)
 		snprintf(buf, len, "%s \"%.60s%s\" @%u", cls, name, strlen(name) > 60 ? "…" : "", s->node_id[n]);
 	else
 		snprintf(buf, len, "%s @%u", cls, s->node_id[n]);
