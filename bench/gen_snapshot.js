@@ -7,6 +7,8 @@
 //   --target-mb N   approximate size of the written .heapsnapshot in MB (10^6 bytes); default 150
 //   --units U       override the calibrated scale (number of "units" of work) directly
 //   --out FILE      output path (required)
+//   --second FILE   then grow the heap (--grow-units U, default 5% of the units) and write a
+//                   second snapshot of the same process (for diff benchmarks)
 //
 // All data comes from a seeded PRNG (mulberry32) and loop counters: no Math.random, no
 // timestamps, no environment-dependent content.  The file itself is not byte-identical across
@@ -37,6 +39,8 @@ function parseArgs(argv) {
     if (a === '--target-mb') o.targetMb = Number(argv[++i]);
     else if (a === '--units') o.units = Number(argv[++i]);
     else if (a === '--out') o.out = argv[++i];
+    else if (a === '--second') o.second = argv[++i];
+    else if (a === '--grow-units') o.growUnits = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
       console.log('usage: gen_snapshot.js --target-mb N --out FILE [--units U]');
       process.exit(0);
@@ -274,6 +278,16 @@ function main() {
   const s = (a, b) => (Number(b - a) / 1e9).toFixed(1);
   console.error(`gen_snapshot: units=${units} build=${s(t0, t1)}s write=${s(t1, t2)}s ` +
     `size=${(size / 1e6).toFixed(1)}MB (target ${o.targetMb}MB) -> ${o.out}`);
+  if (o.second) {
+    // A second snapshot of the same process (ids comparable, for `hsnap diff`):
+    // a further build of --grow-units units (default 5% of the first) is kept too.
+    const grow = o.growUnits > 0 ? Math.round(o.growUnits) : Math.max(100, Math.round(units / 20));
+    globalThis.__hsnapBenchGrowth = build(grow);
+    const tmp2 = o.second + '.tmp';
+    v8.writeHeapSnapshot(tmp2);
+    fs.renameSync(tmp2, o.second);
+    console.error(`gen_snapshot: second snapshot (+${grow} units) -> ${o.second}`);
+  }
 }
 
 main();
