@@ -83,11 +83,14 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	hs_graph_release_counts(&a->graph);
 	phase(opts, "computing dominators");
 	hs_dominators_build(&a->dom, &a->graph, a->self_size);
+	hs_graph_release(&a->graph); /* the retainer index served the dominators */
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
 	a->stats.v8_heap = a->stats.total - a->stats.native;
-	phase(opts, "calculating distances");
-	HS_ALLOC_ARRAY(a->distance, n);
-	hs_distances(s, a->distance);
+	if (!opts || !opts->no_distances) {
+		phase(opts, "calculating distances");
+		HS_ALLOC_ARRAY(a->distance, n);
+		hs_distances(s, a->distance);
+	}
 	phase(opts, "naming classes");
 	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
 	phase(opts, "aggregating classes");

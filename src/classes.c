@@ -798,7 +798,7 @@ void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
 		cl = &c->cls[c->class_of[n]];
 		cl->count++;
 		cl->self_size += self[n];
-		if (distance[n] < cl->distance)
+		if (distance && distance[n] < cl->distance)
 			cl->distance = distance[n];
 	}
 	class_retained(c, s, self, d);

@@ -65,10 +65,42 @@ static void side_init(struct hs_side *side, const char *file)
 	strcpy(side->file, file);
 }
 
-static int u64_cmp(const void *a, const void *b)
+/* LSD radix sort, 16-bit digits; digits equal in every key are skipped. */
+static void radix_sort(uint64_t *v, uint64_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	uint64_t *tmp, *src = v, *dst, i, or_all = 0, and_all = ~(uint64_t)0;
+	uint64_t *count;
+	int shift;
+
+	for (i = 0; i < n; i++) {
+		or_all |= v[i];
+		and_all &= v[i];
+	}
+	HS_ALLOC_ARRAY(tmp, n ? n : 1);
+	HS_ALLOC_ARRAY(count, 65536);
+	dst = tmp;
+	for (shift = 0; shift < 64; shift += 16) {
+		uint64_t sum = 0, *t;
+		if ((((or_all ^ and_all) >> shift) & 0xffff) == 0)
+			continue;
+		memset(count, 0, 65536 * sizeof(*count));
+		for (i = 0; i < n; i++)
+			count[(src[i] >> shift) & 0xffff]++;
+		for (i = 0; i < 65536; i++) {
+			uint64_t c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, n * sizeof(*v));
+	free(tmp);
+	free(count);
 }
 
 void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
@@ -102,7 +134,7 @@ void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 	for (n = 0; n < s->node_count; n++)
 		if (a->self_size[n])
 			side->objects[m++] = ((uint64_t)gid_of[c->class_of[n]] << 32) | s->node_id[n];
-	qsort(side->objects, m, sizeof(*side->objects), u64_cmp);
+	radix_sort(side->objects, m);
 	free(gid_of);
 }
 

@@ -21,6 +21,7 @@ struct hs_statistics {
 struct hs_analysis_opts {
 	int raw_sizes;   /* 1: keep the file's self sizes (no re-attribution) */
 	const struct hs_interfaces *interfaces; /* NULL: infer from the snapshot */
+	int no_distances; /* skip distances (distance stays NULL; comparisons) */
 	void (*phase)(void *ctx, const char *name); /* progress: phase starts */
 	void *phase_ctx;
 };

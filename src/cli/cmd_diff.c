@@ -93,7 +93,7 @@ static int load_side(struct ctx *c, const char *path, struct hs_side *side, int 
 		return rc;
 	warn_snapshot(s);
 	{
-		struct hs_analysis_opts o = { raw, given, NULL, NULL };
+		struct hs_analysis_opts o = { raw, given, 1, NULL, NULL };
 		rc = hs_analysis_run(&a, s, &o, &err);
 	}
 	if (rc < 0) {

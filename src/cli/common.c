@@ -123,7 +123,7 @@ int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analy
 {
 	struct hs_error err = { 0, "" };
 	struct progress p = { s->file, now(), 0 };
-	struct hs_analysis_opts opts = { raw_sizes, NULL, NULL, NULL };
+	struct hs_analysis_opts opts = { raw_sizes, NULL, 0, NULL, NULL };
 	int rc;
 
 	if (isatty(2)) {

@@ -1,6 +1,9 @@
 /* hsnap entry point: the command table and dispatch, nothing else. */
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "cli.h"
 
 static const struct command commands[] = {
@@ -38,6 +41,13 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+#ifdef __GLIBC__
+	/* Big arrays always from mmap, so that freeing one snapshot's arrays
+	 * returns the memory before the next snapshot is loaded (glibc would
+	 * otherwise raise its threshold to 32 MiB and keep such arrays on the
+	 * heap, where freed space is not given back). */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
