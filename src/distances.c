@@ -8,6 +8,7 @@
 #include <string.h>
 #include <uthash.h>
 #include "hsnap/analysis.h"
+#include "hsnap/paths.h"
 #include "vec.h"
 
 struct pending {              /* a WeakMap edge pair seen once so far */
@@ -20,6 +21,8 @@ struct pending {              /* a WeakMap edge pair seen once so far */
 struct bfs {
 	const struct hs_snapshot *s;
 	int32_t *dist;
+	uint32_t *parent;         /* BFS parent edge, or NULL */
+	const uint64_t *ignored;  /* nodes not to enter, or NULL */
 	uint32_t *queue, qlen;
 	struct pending *set;
 	struct pending **blocks;  /* pool: no malloc per entry */
@@ -117,9 +120,13 @@ static void run(struct bfs *b, uint32_t start)
 			uint32_t t = s->edge_to[e];
 			if (s->edge_type[e] == s->t.e_weak || b->dist[t] != HS_NO_DISTANCE)
 				continue;
+			if (b->ignored && hs_bit_get(b->ignored, t))
+				continue;
 			if (!edge_passes(b, n, e))
 				continue;
 			b->dist[t] = d;
+			if (b->parent)
+				b->parent[t] = e;
 			b->queue[b->qlen++] = t;
 		}
 	}
@@ -127,14 +134,25 @@ static void run(struct bfs *b, uint32_t start)
 
 void hs_distances(const struct hs_snapshot *s, int32_t *out)
 {
+	hs_distances_ex(s, out, NULL, NULL);
+}
+
+void hs_distances_ex(const struct hs_snapshot *s, int32_t *out, uint32_t *parent_edge,
+		     const uint64_t *ignored)
+{
 	struct bfs b;
 	uint32_t i, e, r = s->root, users;
 
 	memset(&b, 0, sizeof(b));
 	b.s = s;
 	b.dist = out;
+	b.parent = parent_edge;
+	b.ignored = ignored;
 	for (i = 0; i < s->node_count; i++)
 		out[i] = HS_NO_DISTANCE;
+	if (parent_edge)
+		for (i = 0; i < s->node_count; i++)
+			parent_edge[i] = HS_NO_EDGE;
 	/* A node can be queued once per pass: 2n bounds both BFS runs. */
 	HS_ALLOC_ARRAY(b.queue, (size_t)s->node_count * 2 + 1);
 	for (e = hs_edge_begin(s, r); e < hs_edge_end(s, r); e++) {
@@ -147,6 +165,8 @@ void hs_distances(const struct hs_snapshot *s, int32_t *out)
 	users = b.qlen;
 	run(&b, 0);
 	out[r] = users ? HS_BASE_SYSTEM_DISTANCE : 0;
+	if (parent_edge)
+		parent_edge[r] = HS_NO_EDGE;
 	i = b.qlen;
 	b.queue[b.qlen++] = r;
 	run(&b, i);

@@ -71,5 +71,12 @@ int cmd_top(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_retainers(int argc, char **argv);
+
+struct hs_path_groups;
+/* Merged path shapes (retainers --class, leaks, detached DOM). json: when
+ * not NULL, an array is written to it instead of printing. */
+void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups *g, uint32_t top,
+		       enum fmt f, yajl_gen json, int indent);
 
 #endif

@@ -11,6 +11,7 @@ static const struct command commands[] = {
 	{ "top", cmd_top, "largest objects with what they retain (dominator tree)" },
 	{ "info", cmd_info, "format facts of a snapshot, without analysis" },
 	{ "diff", cmd_diff, "what grew between two snapshots, per class; the CI gate (--fail-on)" },
+	{ "retainers", cmd_retainers, "why objects are alive: shortest retainer paths, merged per class" },
 	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

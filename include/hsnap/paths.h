@@ -1,0 +1,78 @@
+/* Retainer paths: why an object is still alive.
+ *
+ * Shortest paths from the GC roots follow DevTools' distances (BFS from the
+ * user roots, then the system roots, skipping weak edges).  The BFS parent
+ * edge of every node gives one shortest path in O(depth); alternative paths
+ * for one object walk the retainer index over the edges DevTools shows in its
+ * Retainers view (not weak, not from the root).  Merged paths group a set of
+ * objects by the shape of their shortest path (classes and edge names, array
+ * indices folded), as Eclipse MAT's "merge shortest paths to GC roots". */
+#ifndef HSNAP_PATHS_H
+#define HSNAP_PATHS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "hsnap/analysis.h"
+
+#define HS_NO_EDGE 0xffffffffu
+
+/* Distances as hs_distances, plus the BFS parent edge of every node
+ * (HS_NO_EDGE for roots and unreachable nodes) and optional nodes to ignore
+ * (edges into them are not followed: DevTools' "ignore this retainer"). */
+void hs_distances_ex(const struct hs_snapshot *s, int32_t *dist, uint32_t *parent_edge,
+		     const uint64_t *ignored);
+
+/* Source node of edge e (binary search over first_edge). */
+uint32_t hs_edge_source(const struct hs_snapshot *s, uint32_t e);
+/* DevTools' edge syntax: .prop  [index]  ->context  {internal}  {hidden}
+ * [[weak]]; with fold, indices become [] and {}. */
+const char *hs_edge_label(const struct hs_snapshot *s, uint32_t e, int fold, char *buf, size_t len);
+
+struct hs_retainer_index {
+	uint32_t *first;   /* [n + 1] */
+	uint32_t *edge;    /* retaining edge indices, grouped by target */
+};
+/* Edges DevTools lists as retainers: not weak, not from the root. */
+void hs_retainer_index_build(struct hs_retainer_index *r, const struct hs_snapshot *s);
+void hs_retainer_index_release(struct hs_retainer_index *r);
+
+/* Up to k shortest paths to `target`, each as the edges from the node nearest
+ * a root down to target; at most max_depth edges (the ones nearest the
+ * target; *truncated set when the path is longer).  Calls fn for each;
+ * returns how many were found.  Iterative. */
+typedef void (*hs_path_fn)(void *ctx, const uint32_t *edges, uint32_t len, int truncated);
+uint32_t hs_paths_find(const struct hs_snapshot *s, const struct hs_retainer_index *r,
+		       const int32_t *dist, uint32_t target, uint32_t k, uint32_t max_depth,
+		       hs_path_fn fn, void *ctx);
+/* The BFS-parent shortest path of target (edges root side first) into out
+ * (capacity max_depth); returns its length, *truncated when cut. */
+uint32_t hs_path_shortest(const struct hs_snapshot *s, const uint32_t *parent_edge,
+			  uint32_t target, uint32_t max_depth, uint32_t *out, int *truncated);
+
+/* members: bit per node.  Sets in `outer` the members with no member among
+ * their dominator-tree ancestors (their retained sizes add up without double
+ * counting).  O(n), iterative. */
+void hs_outermost_members(const struct hs_dominators *d, uint32_t root, uint32_t n,
+			  const uint64_t *members, uint64_t *outer);
+
+/* Name of a path step: the class, or the name of a synthetic node. */
+const char *hs_path_node_name(const struct hs_analysis *a, uint32_t n);
+
+struct hs_path_group {
+	char *shape;            /* canonical key (class and folded edge per step) */
+	uint64_t count, self_size, retained_size; /* retained: outermost members */
+	uint32_t example;       /* one object following this shape */
+	uint32_t *edges, len;   /* the example's path */
+	int truncated;
+};
+struct hs_path_groups {
+	struct hs_path_group *v;
+	uint32_t count;
+};
+/* Groups `nodes` (count n) by the shape of their shortest path; sorted by
+ * retained size, then count.  outer: from hs_outermost_members (NULL: all). */
+void hs_merge_paths(struct hs_path_groups *g, const struct hs_analysis *a,
+		    const uint32_t *parent_edge, const uint32_t *nodes, uint32_t n,
+		    const uint64_t *outer, uint32_t max_depth);
+void hs_path_groups_release(struct hs_path_groups *g);
+
+#endif

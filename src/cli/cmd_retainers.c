@@ -1,0 +1,410 @@
+/* hsnap retainers: why an object (or every object of a class) is alive. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "hsnap/paths.h"
+#include "vec.h"
+
+static const char usage_text[] =
+	"Usage: hsnap retainers [options] FILE (--id ID | --class NAME)\n"
+	"\n"
+	"Why objects are still in memory: their shortest retainer paths from the GC\n"
+	"roots (weak edges and edges from the root skipped, as in DevTools'\n"
+	"Retainers view), printed root first with DevTools' edge syntax\n"
+	"(.prop, [index], ->context, {internal}); each step shows the object's\n"
+	"class, id, shallow and retained size.\n"
+	"\n"
+	"  --id ID          one object: up to --paths shortest paths to it\n"
+	"  --class NAME     every object of a class: merged paths, i.e. the objects\n"
+	"                   grouped by the shape of their shortest path (classes and\n"
+	"                   edge names, array indices folded), largest retained first\n"
+	"\n"
+	"Options:\n"
+	"  --paths K        alternative paths for --id (default 3)\n"
+	"  --max-depth D    steps shown nearest the object (default 16; longer paths\n"
+	"                   start with '…')\n"
+	"  --ignore ID      hide this retainer and recompute (DevTools' \"ignore this\n"
+	"                   retainer\"); repeatable\n"
+	"  --top N          path shapes shown for --class (default 10)\n"
+	"  --format FMT     text (default), json, csv or markdown\n"
+	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
+	"  -h, --help       show this help\n";
+
+struct ropts {
+	enum fmt f;
+	long paths, depth, top;
+	int raw;
+	const char *cls;
+	uint32_t id;
+	int have_id;
+	uint32_t *ignore;
+	size_t nignore;
+};
+
+struct pctx {
+	const struct hs_analysis *a;
+	const int32_t *dist;
+	struct ropts *o;
+	yajl_gen g;
+	uint32_t target, count;
+};
+
+static void step_json(yajl_gen g, const struct hs_analysis *a, const int32_t *dist, uint32_t n,
+		      const char *edge)
+{
+	const struct hs_snapshot *s = a->s;
+	yajl_gen_map_open(g);
+	if (edge)
+		json_kv_str(g, "edge", edge);
+	json_kv_u64(g, "id", s->node_id[n]);
+	json_kv_str(g, "name", hs_node_name(s, n));
+	json_kv_str(g, "type", hs_node_type_name(s, n));
+	json_kv_str(g, "class", hs_class_name(&a->classes, a->classes.class_of[n]));
+	json_kv_u64(g, "self_size", a->self_size[n]);
+	json_kv_u64(g, "retained_size", a->dom.retained[n]);
+	json_key(g, "distance");
+	if (dist[n] == HS_NO_DISTANCE) yajl_gen_null(g); else json_i64(g, dist[n]);
+	yajl_gen_map_close(g);
+}
+
+static void step_text(const struct hs_analysis *a, uint32_t n, const char *edge, int depth, int md)
+{
+	char lb[200], sh[32], re[32];
+	printf(md ? "%*s- %s%s%s (%s, retains %s)\n" : "%*s%s%s%s  %s  %s\n", depth * 2, "",
+	       edge ? edge : "", edge ? " " : "", node_label(a, n, lb, sizeof(lb)),
+	       human_size(a->self_size[n], sh, sizeof(sh)), human_size(a->dom.retained[n], re, sizeof(re)));
+}
+
+static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncated)
+{
+	struct pctx *p = ctx;
+	const struct hs_analysis *a = p->a;
+	const struct hs_snapshot *s = a->s;
+	uint32_t i, first = len ? hs_edge_source(s, edges[0]) : p->target;
+	char eb[128];
+
+	p->count++;
+	if (p->o->f == FMT_JSON) {
+		yajl_gen_map_open(p->g);
+		json_key(p->g, "truncated");
+		yajl_gen_bool(p->g, truncated);
+		json_key(p->g, "steps");
+		yajl_gen_array_open(p->g);
+		step_json(p->g, a, p->dist, first, NULL);
+		for (i = 0; i < len; i++)
+			step_json(p->g, a, p->dist, s->edge_to[edges[i]], hs_edge_label(s, edges[i], 0, eb, sizeof(eb)));
+		yajl_gen_array_close(p->g);
+		yajl_gen_map_close(p->g);
+		return;
+	}
+	if (p->o->f == FMT_CSV) {
+		printf("%u,%u,", p->count, len);
+		for (i = 0; i <= len; i++) {
+			uint32_t n = i ? s->edge_to[edges[i - 1]] : first;
+			char lb[200], cell[400];
+			snprintf(cell, sizeof(cell), "%s%s%s", i ? hs_edge_label(s, edges[i - 1], 0, eb, sizeof(eb)) : "",
+				 i ? " " : "", node_label(a, n, lb, sizeof(lb)));
+			if (i)
+				fputs(" -> ", stdout);
+			fputs(cell, stdout);
+		}
+		putchar('\n');
+		return;
+	}
+	printf(p->o->f == FMT_MD ? "\n#### Path %u (%u steps%s)\n\n" : "\nPath %u (%u steps%s)\n",
+	       p->count, len, truncated ? ", nearest the object" : "");
+	if (truncated)
+		printf(p->o->f == FMT_MD ? "- …\n" : "  …\n");
+	step_text(a, first, NULL, 1, p->o->f == FMT_MD);
+	for (i = 0; i < len; i++)
+		step_text(a, s->edge_to[edges[i]], hs_edge_label(s, edges[i], 0, eb, sizeof(eb)), (int)i + 2,
+			  p->o->f == FMT_MD);
+}
+
+static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts *o, uint32_t target)
+{
+	const struct hs_snapshot *s = a->s;
+	struct hs_retainer_index ri;
+	struct pctx p = { a, dist, o, NULL, target, 0 };
+	char lb[200], sh[32], re[32];
+
+	hs_retainer_index_build(&ri, s);
+	if (o->f == FMT_JSON) {
+		p.g = json_new(1);
+		yajl_gen_map_open(p.g);
+		json_kv_str(p.g, "file", s->file);
+		json_key(p.g, "object");
+		step_json(p.g, a, dist, target, NULL);
+		json_key(p.g, "paths");
+		yajl_gen_array_open(p.g);
+	} else if (o->f == FMT_CSV) {
+		printf("path,steps,route\n");
+	} else {
+		printf(o->f == FMT_MD ? "### Retainers of %s\n\n%s shallow, %s retained\n" : "%s: %s shallow, %s retained\n",
+		       node_label(a, target, lb, sizeof(lb)), human_size(a->self_size[target], sh, sizeof(sh)),
+		       human_size(a->dom.retained[target], re, sizeof(re)));
+	}
+	hs_paths_find(s, &ri, dist, target, (uint32_t)o->paths, (uint32_t)o->depth, on_path, &p);
+	if (o->f == FMT_JSON) {
+		yajl_gen_array_close(p.g);
+		yajl_gen_map_close(p.g);
+		json_flush(p.g);
+		putchar('\n');
+		yajl_gen_free(p.g);
+	} else if (!p.count && o->f != FMT_CSV) {
+		printf(dist[target] == HS_NO_DISTANCE
+		       ? "\nno path: the object is not reachable from the GC roots (only weak or no retainers)\n"
+		       : "\nno path: the object is a GC root's direct child\n");
+	}
+	hs_retainer_index_release(&ri);
+	return EXIT_OK;
+}
+
+/* ---- merged paths of a class --------------------------------------------- */
+
+void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups *g, uint32_t top,
+		       enum fmt f, yajl_gen json, int indent)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t i, k, shown = g->count < top ? g->count : top;
+	char eb[128], b1[32], b2[32];
+
+	if (json) {
+		yajl_gen_array_open(json);
+		for (i = 0; i < g->count && i < top; i++) {
+			const struct hs_path_group *p = &g->v[i];
+			yajl_gen_map_open(json);
+			json_kv_u64(json, "count", p->count);
+			json_kv_u64(json, "self_size", p->self_size);
+			json_kv_u64(json, "retained_size", p->retained_size);
+			json_kv_u64(json, "example_id", s->node_id[p->example]);
+			json_key(json, "truncated");
+			yajl_gen_bool(json, p->truncated);
+			json_key(json, "steps");
+			yajl_gen_array_open(json);
+			for (k = 0; k <= p->len; k++) {
+				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
+				yajl_gen_map_open(json);
+				if (k)
+					json_kv_str(json, "edge", hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)));
+				json_kv_str(json, "class", hs_path_node_name(a, n));
+				yajl_gen_map_close(json);
+			}
+			yajl_gen_array_close(json);
+			yajl_gen_map_close(json);
+		}
+		yajl_gen_array_close(json);
+		return;
+	}
+	for (i = 0; i < shown; i++) {
+		const struct hs_path_group *p = &g->v[i];
+		if (f == FMT_CSV) {
+			printf("%llu,%llu,%llu,", (unsigned long long)p->count, (unsigned long long)p->self_size,
+			       (unsigned long long)p->retained_size);
+		} else {
+			printf(f == FMT_MD ? "%*s%u. **%s object%s**, retained %s, shallow %s\n"
+					   : "%*s#%u  %s object%s, retained %s, shallow %s\n",
+			       indent, "", i + 1, group_digits(p->count, b1, sizeof(b1)), p->count == 1 ? "" : "s",
+			       human_size(p->retained_size, b2, sizeof(b2)),
+			       human_size(p->self_size, eb, sizeof(eb)));
+		}
+		if (f == FMT_CSV) {
+			char cell[4096];
+			size_t o = 0;
+			if (p->truncated)
+				o += (size_t)snprintf(cell + o, sizeof(cell) - o, "… -> ");
+			for (k = 0; k <= p->len && o < sizeof(cell); k++) {
+				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
+				o += (size_t)snprintf(cell + o, sizeof(cell) - o, "%s%s%s%s", k ? " " : "",
+						      k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "",
+						      k ? " " : "", hs_path_node_name(a, n));
+				if (k < p->len && o < sizeof(cell))
+					o += (size_t)snprintf(cell + o, sizeof(cell) - o, " ->");
+			}
+			csv_field(stdout, cell);
+			putchar('\n');
+			continue;
+		}
+		if (p->truncated)
+			printf("%*s%s…\n", indent + 5, "", f == FMT_MD ? "   " : "");
+		for (k = 0; k <= p->len; k++) {
+			uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
+			printf("%*s%s%s%s%s\n", indent + 5 + (int)k * 2, "", f == FMT_MD ? "   " : "",
+			       k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "", k ? "  " : "",
+			       hs_path_node_name(a, n));
+		}
+	}
+}
+
+static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct ropts *o)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t n, m = 0, *nodes, cid = UINT32_MAX, k;
+	uint64_t *members, *outer, total_ret = 0;
+	struct hs_path_groups g;
+	char b1[32], b2[32];
+
+	for (k = 0; k < a->classes.names.count; k++)
+		if (!strcmp(hs_class_name(&a->classes, k), o->cls))
+			cid = k;
+	if (cid == UINT32_MAX || !a->classes.cls[cid].count) {
+		fprintf(stderr, "hsnap: %s: no objects of class '%s' (see 'hsnap summary' for class names)\n",
+			s->file, o->cls);
+		return EXIT_USAGE;
+	}
+	members = hs_bits_new(s->node_count);
+	outer = hs_bits_new(s->node_count);
+	HS_ALLOC_ARRAY(nodes, a->classes.cls[cid].count);
+	for (n = 0; n < s->node_count; n++)
+		if (a->classes.class_of[n] == cid && a->self_size[n]) {
+			nodes[m++] = n;
+			hs_bit_set(members, n);
+		}
+	hs_outermost_members(&a->dom, s->root, s->node_count, members, outer);
+	hs_merge_paths(&g, a, parent, nodes, m, outer, (uint32_t)o->depth);
+	for (k = 0; k < g.count; k++)
+		total_ret += g.v[k].retained_size;
+	if (o->f == FMT_JSON) {
+		yajl_gen j = json_new(1);
+		yajl_gen_map_open(j);
+		json_kv_str(j, "file", s->file);
+		json_kv_str(j, "class", o->cls);
+		json_kv_u64(j, "count", m);
+		json_kv_u64(j, "retained_size", total_ret);
+		json_kv_u64(j, "shapes_total", g.count);
+		json_key(j, "shapes");
+		print_path_groups(a, &g, (uint32_t)o->top, o->f, j, 0);
+		yajl_gen_map_close(j);
+		json_flush(j);
+		putchar('\n');
+		yajl_gen_free(j);
+	} else {
+		if (o->f == FMT_CSV)
+			printf("count,self_size,retained_size,path\n");
+		else
+			printf(o->f == FMT_MD ? "### %s: %s objects, %s retained, %u path shapes\n\n"
+					      : "%s: %s objects, %s retained, %u path shapes\n",
+			       o->cls, group_digits(m, b1, sizeof(b1)), human_size(total_ret, b2, sizeof(b2)), g.count);
+		print_path_groups(a, &g, (uint32_t)o->top, o->f, NULL, 2);
+	}
+	hs_path_groups_release(&g);
+	free(nodes);
+	free(members);
+	free(outer);
+	return EXIT_OK;
+}
+
+static int parse(struct ropts *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' }, { "class", required_argument, NULL, 'c' },
+		{ "paths", required_argument, NULL, 'p' }, { "max-depth", required_argument, NULL, 'd' },
+		{ "ignore", required_argument, NULL, 'I' }, { "top", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	};
+	long v;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (parse_count("retainers", "--id", optarg, &v) || v > UINT32_MAX) return EXIT_USAGE;
+			o->id = (uint32_t)v;
+			o->have_id = 1;
+			break;
+		case 'c': o->cls = optarg; break;
+		case 'p': if (parse_count("retainers", "--paths", optarg, &o->paths)) return EXIT_USAGE; break;
+		case 'd':
+			if (parse_count("retainers", "--max-depth", optarg, &o->depth)) return EXIT_USAGE;
+			if (o->depth < 1 || o->depth > 100000)
+				return usage_error("retainers", "--max-depth must be between 1 and 100000");
+			break;
+		case 'I':
+			if (parse_count("retainers", "--ignore", optarg, &v) || v > UINT32_MAX) return EXIT_USAGE;
+			HS_REALLOC_ARRAY(o->ignore, o->nignore + 1);
+			o->ignore[o->nignore++] = (uint32_t)v;
+			break;
+		case 't': if (parse_count("retainers", "--top", optarg, &o->top)) return EXIT_USAGE; break;
+		case 'f': if (parse_format("retainers", optarg, &o->f)) return EXIT_USAGE; break;
+		case 'r': o->raw = 1; break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		case ':': return usage_error("retainers", "option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("retainers", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("retainers", "expected one FILE, got %d", argc - optind);
+	if (o->have_id == !!o->cls)
+		return usage_error("retainers", "give exactly one of --id ID or --class NAME");
+	return 0;
+}
+
+static uint32_t find_id(const struct hs_snapshot *s, uint32_t id)
+{
+	uint32_t n;
+	for (n = 0; n < s->node_count; n++)
+		if (s->node_id[n] == id)
+			return n;
+	return UINT32_MAX;
+}
+
+int cmd_retainers(int argc, char **argv)
+{
+	struct ropts o;
+	struct hs_snapshot *s = NULL;
+	struct hs_analysis a;
+	int32_t *dist = NULL;
+	uint32_t *parent = NULL, target = 0;
+	uint64_t *ignored = NULL;
+	size_t i;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.paths = 3;
+	o.depth = 16;
+	o.top = 10;
+	if ((rc = parse(&o, argc, argv))) {
+		free(o.ignore);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	if ((rc = load_snapshot(argv[optind], &s)))
+		goto out;
+	warn_snapshot(s);
+	if (o.have_id && (target = find_id(s, o.id)) == UINT32_MAX) {
+		fprintf(stderr, "hsnap: %s: no object with id %u\n", s->file, o.id);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((rc = analyze_snapshot(s, o.raw, &a)))
+		goto out;
+	ignored = hs_bits_new(s->node_count);
+	for (i = 0; i < o.nignore; i++) {
+		uint32_t n = find_id(s, o.ignore[i]);
+		if (n == UINT32_MAX) {
+			fprintf(stderr, "hsnap: %s: --ignore %u: no object with that id\n", s->file, o.ignore[i]);
+			rc = EXIT_USAGE;
+			hs_analysis_release(&a);
+			goto out;
+		}
+		hs_bit_set(ignored, n);
+	}
+	HS_ALLOC_ARRAY(dist, s->node_count);
+	HS_ALLOC_ARRAY(parent, s->node_count);
+	hs_distances_ex(s, dist, parent, o.nignore ? ignored : NULL);
+	rc = o.have_id ? by_id(&a, dist, &o, target) : by_class(&a, parent, &o);
+	hs_analysis_release(&a);
+	if (rc == EXIT_OK && fflush(stdout) != 0)
+		rc = EXIT_INPUT;
+out:
+	free(dist);
+	free(parent);
+	free(ignored);
+	free(o.ignore);
+	hs_snapshot_free(s);
+	return rc;
+}
