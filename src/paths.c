@@ -187,7 +187,8 @@ uint32_t hs_path_shortest(const struct hs_snapshot *s, const uint32_t *parent_ed
 	uint32_t len = 0, v = target, i;
 
 	*truncated = 0;
-	while (parent_edge[v] != HS_NO_EDGE) {
+	/* stop below the root: its edges are not retainers in DevTools' view */
+	while (parent_edge[v] != HS_NO_EDGE && hs_edge_source(s, parent_edge[v]) != s->root) {
 		if (len == max_depth) {
 			*truncated = 1;
 			break;

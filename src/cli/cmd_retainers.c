@@ -227,11 +227,27 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 			putchar('\n');
 			continue;
 		}
+		if (f == FMT_MD) {
+			printf("%*s   ", indent, "");
+			if (p->truncated)
+				printf("… → ");
+			for (k = 0; k <= p->len; k++) {
+				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
+				if (k) {
+					printf(" → `");
+					fputs(hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)), stdout);
+					printf("` ");
+				}
+				md_escape(stdout, hs_path_node_name(a, n));
+			}
+			printf("\n");
+			continue;
+		}
 		if (p->truncated)
-			printf("%*s%s…\n", indent + 5, "", f == FMT_MD ? "   " : "");
+			printf("%*s…\n", indent + 5, "");
 		for (k = 0; k <= p->len; k++) {
 			uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-			printf("%*s%s%s%s%s\n", indent + 5 + (int)k * 2, "", f == FMT_MD ? "   " : "",
+			printf("%*s%s%s%s\n", indent + 5 + (int)k * 2, "",
 			       k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "", k ? "  " : "",
 			       hs_path_node_name(a, n));
 		}
