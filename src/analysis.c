@@ -83,7 +83,7 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	hs_graph_release_counts(&a->graph);
 	phase(opts, "computing dominators");
 	hs_dominators_build(&a->dom, &a->graph, a->self_size);
-	hs_graph_release(&a->graph); /* the retainer index served the dominators */
+	hs_graph_release_retainers(&a->graph); /* they served the dominators */
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
 	a->stats.v8_heap = a->stats.total - a->stats.native;
 	if (!opts || !opts->no_distances) {

@@ -103,8 +103,8 @@ static void radix_sort(uint64_t *v, uint64_t n)
 	free(count);
 }
 
-void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
-			   const struct hs_analysis *a)
+static void side_build(struct hs_side *side, struct hs_class_names *ns,
+		       const struct hs_analysis *a, int with_objects)
 {
 	const struct hs_snapshot *s = a->s;
 	const struct hs_classes *c = &a->classes;
@@ -126,6 +126,10 @@ void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 		row->self_size = c->cls[k].self_size;
 		row->retained_size = c->cls[k].retained_size;
 	}
+	if (!with_objects) {
+		free(gid_of);
+		return;
+	}
 	for (n = 0; n < s->node_count; n++)
 		m += a->self_size[n] != 0;
 	HS_ALLOC_ARRAY(side->objects, m ? m : 1);
@@ -136,6 +140,18 @@ void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 			side->objects[m++] = ((uint64_t)gid_of[c->class_of[n]] << 32) | s->node_id[n];
 	radix_sort(side->objects, m);
 	free(gid_of);
+}
+
+void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
+			   const struct hs_analysis *a)
+{
+	side_build(side, ns, a, 1);
+}
+
+void hs_side_rows_from_analysis(struct hs_side *side, struct hs_class_names *ns,
+				const struct hs_analysis *a)
+{
+	side_build(side, ns, a, 0);
 }
 
 /* ---- JSON baselines --------------------------------------------------- */

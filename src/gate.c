@@ -31,6 +31,14 @@ static int parse_limit(struct hs_rule *r, const char *s, struct hs_error *err)
 		return bad(err, r->text, "the limit after '>' is missing");
 	if (!isdigit((unsigned char)*s))
 		return bad(err, r->text, "the limit must be a non-negative number (e.g. 1000, 5MB, 10%)");
+	{
+		/* digits, optionally a decimal part: no hex, no exponent */
+		size_t d = strspn(s, "0123456789");
+		if (s[d] == '.')
+			d += 1 + strspn(s + d + 1, "0123456789");
+		if (s[d] == 'x' || s[d] == 'X' || s[d] == 'e' || s[d] == 'E' || s[d] == '.')
+			return bad(err, r->text, "the limit must be a plain decimal number (no hex, no exponent)");
+	}
 	v = strtod(s, &end);
 	if (!isfinite(v))
 		return bad(err, r->text, "the limit is not a finite number");

@@ -185,6 +185,15 @@ void hs_graph_release_counts(struct hs_graph *g)
 	g->in_degree = NULL;
 }
 
+void hs_graph_release_retainers(struct hs_graph *g)
+{
+	free(g->essential);
+	free(g->ret_first);
+	free(g->ret_from);
+	g->essential = NULL;
+	g->ret_first = g->ret_from = NULL;
+}
+
 void hs_graph_release(struct hs_graph *g)
 {
 	free(g->flags);

@@ -108,7 +108,7 @@ static void grow_nodes(struct parser *p)
 
 	if (n + 1 < a)
 		return;
-	if (n >= UINT32_MAX - 2)
+	if (n >= HS_MAX_NODES)
 		return;
 	a = a < 1024 ? 1024 : a + a / 2;
 	HS_REALLOC_ARRAY(s->node_type, a);
@@ -127,8 +127,8 @@ static int node_value(struct parser *p, uint64_t v)
 	uint32_t n = s->node_count;
 
 	if (p->nfield == 0) {
-		if (n >= UINT32_MAX - 2)
-			return fail(p, HS_ERR_LIMIT, "more than %u nodes", UINT32_MAX - 2);
+		if (n >= HS_MAX_NODES)
+			return fail(p, HS_ERR_LIMIT, "more than %u nodes", HS_MAX_NODES);
 		grow_nodes(p);
 	}
 	switch (p->node_role[p->nfield]) {

@@ -235,6 +235,34 @@ void hs_outermost_members(const struct hs_dominators *d, uint32_t root, uint32_t
 	free(stack);
 }
 
+void hs_outermost_by_class(const struct hs_dominators *d, uint32_t root, uint32_t n,
+			   const uint64_t *members, const uint32_t *class_of,
+			   uint32_t nclasses, uint64_t *outer)
+{
+	uint32_t *stack, sp = 0, *inside;
+
+	HS_ALLOC_ARRAY(stack, (size_t)n * 2 + 2);
+	HS_CALLOC_ARRAY(inside, nclasses ? nclasses : 1);
+	stack[sp++] = root;
+	while (sp) {
+		uint32_t x = stack[--sp], k;
+		if (x & 0x80000000u) {
+			inside[class_of[x & 0x7fffffffu]]--;
+			continue;
+		}
+		if (hs_bit_get(members, x)) {
+			if (!inside[class_of[x]])
+				hs_bit_set(outer, x);
+			inside[class_of[x]]++;
+			stack[sp++] = x | 0x80000000u;
+		}
+		for (k = d->dom_first[x]; k < d->dom_first[x + 1]; k++)
+			stack[sp++] = d->dom_children[k];
+	}
+	free(stack);
+	free(inside);
+}
+
 /* ---- merged shortest paths ------------------------------------------------ */
 
 const char *hs_path_node_name(const struct hs_analysis *a, uint32_t n)

@@ -36,6 +36,9 @@ struct hs_side {
 /* From an analysed snapshot (counted objects: self_size > 0, as DevTools). */
 void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 			   const struct hs_analysis *a);
+/* The same with class rows only, no object keys (growth over N snapshots). */
+void hs_side_rows_from_analysis(struct hs_side *side, struct hs_class_names *ns,
+				const struct hs_analysis *a);
 /* From `hsnap summary --format json` output. */
 int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
 			      const char *path, struct hs_error *err);

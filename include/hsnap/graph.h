@@ -24,6 +24,9 @@ struct hs_graph {
 
 int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s);
 void hs_graph_release(struct hs_graph *g);
+/* Frees the essential-edge bits and the retainer index (after dominators);
+ * user_roots stays valid. */
+void hs_graph_release_retainers(struct hs_graph *g);
 /* Frees flags and in_degree (not needed once statistics are computed). */
 void hs_graph_release_counts(struct hs_graph *g);
 

@@ -57,6 +57,12 @@ void hs_outermost_members(const struct hs_dominators *d, uint32_t root, uint32_t
 /* Name of a path step: the class, or the name of a synthetic node. */
 const char *hs_path_node_name(const struct hs_analysis *a, uint32_t n);
 
+/* The same per class: members with no member of their own class among their
+ * dominator-tree ancestors (DevTools' class retained size, on a subset). */
+void hs_outermost_by_class(const struct hs_dominators *d, uint32_t root, uint32_t n,
+			   const uint64_t *members, const uint32_t *class_of,
+			   uint32_t nclasses, uint64_t *outer);
+
 struct hs_path_group {
 	char *shape;            /* canonical key (class and folded edge per step) */
 	uint64_t count, self_size, retained_size; /* retained: outermost members */

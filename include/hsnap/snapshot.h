@@ -8,6 +8,8 @@
 #include "hsnap/error.h"
 
 #define HS_NO_TYPE 0xff
+/* Node ordinals stay below 2^31 (V8 itself stops at 2^28). */
+#define HS_MAX_NODES 0x7ffffffeu
 
 /* String table: one arena, strings NUL-terminated, off[i] is the start of
  * string i, off[count] the end of the arena (so length = off[i+1]-off[i]-1). */

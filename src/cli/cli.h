@@ -27,6 +27,11 @@ int exit_code_for(int status);
 int load_snapshot(const char *path, struct hs_snapshot **out);
 int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a);
 void warn_snapshot(const struct hs_snapshot *s);
+/* Loads and analyses FILE (no distances) into a comparison side, then frees
+ * the graph.  given: interface definitions to apply; keep: receives the ones
+ * used.  Returns an exit code. */
+int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
+	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
 
 /* report.c */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
@@ -56,6 +61,7 @@ void json_str(yajl_gen g, const char *s);
 void json_key(yajl_gen g, const char *k);
 void json_u64(yajl_gen g, uint64_t v);
 void json_i64(yajl_gen g, int64_t v);
+void json_num(yajl_gen g, double v);
 void json_kv_str(yajl_gen g, const char *k, const char *v);
 void json_kv_u64(yajl_gen g, const char *k, uint64_t v);
 void json_stats(yajl_gen g, const struct hs_statistics *st);
@@ -72,6 +78,8 @@ int cmd_info(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_retainers(int argc, char **argv);
+int cmd_leaks(int argc, char **argv);
+int cmd_growth(int argc, char **argv);
 
 struct hs_path_groups;
 /* Merged path shapes (retainers --class, leaks, detached DOM). json: when

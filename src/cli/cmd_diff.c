@@ -81,34 +81,6 @@ static int row_cmp(const void *x, const void *y)
 
 /* ---- loading both sides, one graph in memory at a time ------------------ */
 
-static int load_side(struct ctx *c, const char *path, struct hs_side *side, int raw,
-		     const struct hs_interfaces *given, struct hs_interfaces *keep)
-{
-	struct hs_snapshot *s;
-	struct hs_analysis a;
-	struct hs_error err = { 0, "" };
-	int rc;
-
-	if ((rc = load_snapshot(path, &s)))
-		return rc;
-	warn_snapshot(s);
-	{
-		struct hs_analysis_opts o = { raw, given, 1, NULL, NULL };
-		rc = hs_analysis_run(&a, s, &o, &err);
-	}
-	if (rc < 0) {
-		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
-		hs_snapshot_free(s);
-		return exit_code_for(rc);
-	}
-	hs_side_from_analysis(side, &c->ns, &a);
-	if (keep)
-		hs_interfaces_copy(keep, &a.classes.interfaces);
-	hs_analysis_release(&a);
-	hs_snapshot_free(s);
-	return EXIT_OK;
-}
-
 /* B first: its interface definitions name A's plain objects, as DevTools'
  * Comparison view does, so `{a, b}` classes line up. */
 static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
@@ -119,7 +91,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 
 	if (hs_is_summary_json(pb))
 		return usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
-	if ((rc = load_side(c, pb, &c->b, raw, NULL, &ifs)))
+	if ((rc = load_side(&c->ns, pb, &c->b, raw, NULL, &ifs, 1)))
 		return rc;
 	if (hs_is_summary_json(pa)) {
 		if ((rc = hs_side_from_summary_json(&c->a, &c->ns, pa, &err)) < 0) {
@@ -127,7 +99,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 			rc = exit_code_for(rc);
 		}
 	} else {
-		rc = load_side(c, pa, &c->a, raw, &ifs, NULL);
+		rc = load_side(&c->ns, pa, &c->a, raw, &ifs, NULL, 1);
 	}
 	hs_interfaces_release(&ifs);
 	return rc;
@@ -214,7 +186,7 @@ static void print_violations_stderr(const struct ctx *c)
 
 	for (i = 0; i < c->nviol; i++) {
 		const struct violation *v = &c->viol[i];
-		fprintf(stderr, "hsnap: diff: rule '%s' violated by %s: %s %s > limit %.0f\n",
+		fprintf(stderr, "hsnap: diff: rule '%s' violated by %s: %s %s > limit %.10g\n",
 			v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
 			value_text(v, vb, sizeof(vb)), v->limit);
 	}
@@ -275,7 +247,7 @@ static void print_json(const struct ctx *c)
 		if (x->cls) json_str(g, x->cls); else yajl_gen_null(g);
 		json_kv_str(g, "metric", hs_metric_name(x->rule->metric));
 		json_key(g, "value"); json_i64(g, x->value);
-		json_key(g, "limit"); json_i64(g, (int64_t)x->limit);
+		json_key(g, "limit"); json_num(g, x->limit);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -367,7 +339,7 @@ static void print_report(const struct ctx *c)
 	for (i = 0; i < c->nviol; i++) {
 		const struct violation *v = &c->viol[i];
 		char vb[48];
-		printf(md ? "- `%s`: %s %s %s > limit %.0f\n" : "  FAIL %s: %s %s %s > limit %.0f\n",
+		printf(md ? "- `%s`: %s %s %s > limit %.10g\n" : "  FAIL %s: %s %s %s > limit %.10g\n",
 		       v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
 		       value_text(v, vb, sizeof(vb)), v->limit);
 	}

@@ -138,3 +138,41 @@ int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analy
 	}
 	return EXIT_OK;
 }
+
+int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
+	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects)
+{
+	struct hs_snapshot *s;
+	struct hs_analysis a;
+	struct hs_error err = { 0, "" };
+	struct hs_analysis_opts o = { raw, given, 1, NULL, NULL };
+	struct progress p;
+	int rc;
+
+	if ((rc = load_snapshot(path, &s)))
+		return rc;
+	warn_snapshot(s);
+	p.file = s->file;
+	p.start = now();
+	p.shown = 0;
+	if (isatty(2)) {
+		o.phase = on_phase;
+		o.phase_ctx = &p;
+	}
+	rc = hs_analysis_run(&a, s, &o, &err);
+	progress_end(&p);
+	if (rc < 0) {
+		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
+		hs_snapshot_free(s);
+		return exit_code_for(rc);
+	}
+	if (with_objects)
+		hs_side_from_analysis(side, ns, &a);
+	else
+		hs_side_rows_from_analysis(side, ns, &a);
+	if (keep)
+		hs_interfaces_copy(keep, &a.classes.interfaces);
+	hs_analysis_release(&a);
+	hs_snapshot_free(s);
+	return EXIT_OK;
+}

@@ -12,6 +12,8 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "format facts of a snapshot, without analysis" },
 	{ "diff", cmd_diff, "what grew between two snapshots, per class; the CI gate (--fail-on)" },
 	{ "retainers", cmd_retainers, "why objects are alive: shortest retainer paths, merged per class" },
+	{ "leaks", cmd_leaks, "three-snapshot technique: allocated between A and B, alive in C" },
+	{ "growth", cmd_growth, "classes that grow at every step over N snapshots" },
 	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -253,6 +253,13 @@ void json_i64(yajl_gen g, int64_t v)
 	yajl_gen_number(g, b, (size_t)n);
 }
 
+void json_num(yajl_gen g, double v)
+{
+	char b[48];
+	int n = snprintf(b, sizeof(b), "%.10g", v);
+	yajl_gen_number(g, b, (size_t)n);
+}
+
 void json_kv_str(yajl_gen g, const char *k, const char *v) { json_key(g, k); json_str(g, v); }
 void json_kv_u64(yajl_gen g, const char *k, uint64_t v) { json_key(g, k); json_u64(g, v); }
 

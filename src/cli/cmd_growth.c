@@ -1,0 +1,342 @@
+/* hsnap growth S1 ... SN: classes that grow at every step. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "vec.h"
+
+static const char usage_text[] =
+	"Usage: hsnap growth [options] S1 S2 S3 [... SN]\n"
+	"\n"
+	"Classes whose object count (or retained size) grows at every step across\n"
+	"N >= 3 snapshots of one process, with the per-step series and the total\n"
+	"growth.  Snapshots are read one at a time and reduced to their class\n"
+	"table, so memory stays that of one snapshot's graph plus the tables.  The\n"
+	"last snapshot's {a, b} interface names are applied to all of them.\n"
+	"\n"
+	"Options:\n"
+	"  --min-steps K    report classes growing on at least K steps (default:\n"
+	"                   every step, N-1)\n"
+	"  --sort KEY       count (default: count growth) or retained\n"
+	"  --top N          classes shown in text/markdown (default 20)\n"
+	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
+	"                   count, self or retained growth from S1 to SN of a\n"
+	"                   reported class (or 'total'); LIMIT as in diff\n"
+	"  --format FMT     text (default), json, csv or markdown\n"
+	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
+	"  -h, --help       show this help\n";
+
+struct grow {
+	uint32_t gid;
+	int steps_count, steps_retained;
+	int64_t count_growth, self_growth, retained_growth;
+};
+
+struct gctx {
+	struct hs_class_names ns;
+	struct hs_side *sides;
+	int n;
+	struct grow *rows;
+	uint32_t nrows;
+	int sort_retained;
+};
+
+static const struct gctx *g_sort;
+
+static const struct hs_class_row *row_at(const struct hs_side *s, uint32_t gid)
+{
+	static const struct hs_class_row none = { 0, 0, 0, 0 };
+	return gid < s->nrows ? &s->rows[gid] : &none;
+}
+
+static int grow_cmp(const void *x, const void *y)
+{
+	const struct grow *a = x, *b = y;
+	int64_t ka = g_sort->sort_retained ? a->retained_growth : a->count_growth;
+	int64_t kb = g_sort->sort_retained ? b->retained_growth : b->count_growth;
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	return strcmp(hs_str(&g_sort->ns.names, a->gid), hs_str(&g_sort->ns.names, b->gid));
+}
+
+static void find_growth(struct gctx *c, int min_steps)
+{
+	uint32_t g, nclasses = c->ns.names.count;
+	int i;
+
+	HS_ALLOC_ARRAY(c->rows, nclasses ? nclasses : 1);
+	for (g = 0; g < nclasses; g++) {
+		struct grow r = { g, 0, 0, 0, 0, 0 };
+		const struct hs_class_row *first = row_at(&c->sides[0], g), *last = row_at(&c->sides[c->n - 1], g);
+		for (i = 1; i < c->n; i++) {
+			const struct hs_class_row *p = row_at(&c->sides[i - 1], g), *q = row_at(&c->sides[i], g);
+			r.steps_count += q->count > p->count;
+			r.steps_retained += q->retained_size > p->retained_size;
+		}
+		if (r.steps_count < min_steps && r.steps_retained < min_steps)
+			continue;
+		r.count_growth = (int64_t)last->count - (int64_t)first->count;
+		r.self_growth = (int64_t)last->self_size - (int64_t)first->self_size;
+		r.retained_growth = (int64_t)last->retained_size - (int64_t)first->retained_size;
+		c->rows[c->nrows++] = r;
+	}
+	g_sort = c;
+	qsort(c->rows, c->nrows, sizeof(*c->rows), grow_cmp);
+}
+
+struct gviol { const struct hs_rule *rule; const char *cls; int64_t value; double limit; };
+
+static size_t check(const struct gctx *c, const struct hs_rule *rules, int nrules, struct gviol **out)
+{
+	size_t nv = 0, alloc = 0;
+	uint32_t k;
+	int i;
+
+	*out = NULL;
+	for (i = 0; i < nrules; i++) {
+		const struct hs_rule *r = &rules[i];
+		if (r->is_total) {
+			const struct hs_side *a = &c->sides[0], *b = &c->sides[c->n - 1];
+			uint64_t ca = 0, cb = 0, base;
+			int64_t v;
+			for (k = 0; k < a->nrows; k++) ca += a->rows[k].count;
+			for (k = 0; k < b->nrows; k++) cb += b->rows[k].count;
+			if (r->metric == HS_METRIC_COUNT) { v = (int64_t)cb - (int64_t)ca; base = ca; }
+			else { v = (int64_t)b->total_size - (int64_t)a->total_size; base = a->total_size; }
+			if (hs_rule_violated(r, v, base)) {
+				HS_GROW(*out, nv, alloc);
+				(*out)[nv++] = (struct gviol){ r, NULL, v, hs_rule_limit(r, base) };
+			}
+			continue;
+		}
+		for (k = 0; k < c->nrows; k++) {
+			const struct grow *g = &c->rows[k];
+			const struct hs_class_row *first = row_at(&c->sides[0], g->gid);
+			const char *name = hs_str(&c->ns.names, g->gid);
+			int64_t v;
+			uint64_t base;
+			if (!hs_rule_matches(r, name))
+				continue;
+			if (r->metric == HS_METRIC_COUNT) { v = g->count_growth; base = first->count; }
+			else if (r->metric == HS_METRIC_SELF) { v = g->self_growth; base = first->self_size; }
+			else { v = g->retained_growth; base = first->retained_size; }
+			if (hs_rule_violated(r, v, base)) {
+				HS_GROW(*out, nv, alloc);
+				(*out)[nv++] = (struct gviol){ r, name, v, hs_rule_limit(r, base) };
+			}
+		}
+	}
+	return nv;
+}
+
+static void print_json(const struct gctx *c, const struct gviol *v, size_t nv)
+{
+	yajl_gen g = json_new(1);
+	uint32_t k;
+	size_t i;
+	int s;
+
+	yajl_gen_map_open(g);
+	json_key(g, "snapshots");
+	yajl_gen_array_open(g);
+	for (s = 0; s < c->n; s++) {
+		yajl_gen_map_open(g);
+		json_kv_str(g, "file", c->sides[s].file);
+		json_kv_u64(g, "node_count", c->sides[s].node_count);
+		json_kv_u64(g, "total_size", c->sides[s].total_size);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	json_key(g, "classes");
+	yajl_gen_array_open(g);
+	for (k = 0; k < c->nrows; k++) {
+		const struct grow *r = &c->rows[k];
+		yajl_gen_map_open(g);
+		json_kv_str(g, "name", hs_str(&c->ns.names, r->gid));
+		json_key(g, "counts");
+		yajl_gen_array_open(g);
+		for (s = 0; s < c->n; s++) json_u64(g, row_at(&c->sides[s], r->gid)->count);
+		yajl_gen_array_close(g);
+		json_key(g, "self_sizes");
+		yajl_gen_array_open(g);
+		for (s = 0; s < c->n; s++) json_u64(g, row_at(&c->sides[s], r->gid)->self_size);
+		yajl_gen_array_close(g);
+		json_key(g, "retained_sizes");
+		yajl_gen_array_open(g);
+		for (s = 0; s < c->n; s++) json_u64(g, row_at(&c->sides[s], r->gid)->retained_size);
+		yajl_gen_array_close(g);
+		json_key(g, "count_growth"); json_i64(g, r->count_growth);
+		json_key(g, "self_growth"); json_i64(g, r->self_growth);
+		json_key(g, "retained_growth"); json_i64(g, r->retained_growth);
+		json_kv_u64(g, "steps_count_grew", (uint64_t)r->steps_count);
+		json_kv_u64(g, "steps_retained_grew", (uint64_t)r->steps_retained);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	json_key(g, "violations");
+	yajl_gen_array_open(g);
+	for (i = 0; i < nv; i++) {
+		yajl_gen_map_open(g);
+		json_kv_str(g, "rule", v[i].rule->text);
+		json_key(g, "class");
+		if (v[i].cls) json_str(g, v[i].cls); else yajl_gen_null(g);
+		json_kv_str(g, "metric", hs_metric_name(v[i].rule->metric));
+		json_key(g, "value"); json_i64(g, v[i].value);
+		json_key(g, "limit"); json_num(g, v[i].limit);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	json_flush(g);
+	putchar('\n');
+	yajl_gen_free(g);
+}
+
+static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct gviol *v, size_t nv)
+{
+	static const char *const head[] = { "Class", "Count per snapshot", "Δ Count", "Δ Retained", "Retained (last)", "Steps grew" };
+	static const char *const head_csv[] = { "class", "counts", "count_growth", "retained_growth", "retained_last", "steps_count_grew" };
+	uint32_t k, shown = f == FMT_CSV || c->nrows < (uint32_t)top ? c->nrows : (uint32_t)top;
+	struct table t;
+	size_t i;
+	int s;
+
+	if (f != FMT_CSV) {
+		printf(f == FMT_MD ? "## Growth over %d snapshots\n\n" : "Growth over %d snapshots\n", c->n);
+		for (s = 0; s < c->n; s++) {
+			char b1[32];
+			printf(f == FMT_MD ? "%d. `%s` (%s)\n" : "  S%d: %s (%s)\n", s + 1, c->sides[s].file,
+			       human_size(c->sides[s].total_size, b1, sizeof(b1)));
+		}
+		printf(f == FMT_MD ? "\n%u classes grew; top %u by %s\n\n" : "\n%u classes grew; top %u by %s\n",
+		       c->nrows, shown, c->sort_retained ? "retained growth" : "count growth");
+	}
+	table_init(&t, 6, f == FMT_CSV ? head_csv : head, "lrrrrr");
+	for (k = 0; k < shown; k++) {
+		const struct grow *r = &c->rows[k];
+		char series[512], dc[32], dr[32], rl[32], st[32];
+		size_t o = 0;
+		const char *cells[6];
+		for (s = 0; s < c->n && o < sizeof(series); s++) {
+			char b[32];
+			if (f == FMT_CSV)
+				snprintf(b, sizeof(b), "%" PRIu64, row_at(&c->sides[s], r->gid)->count);
+			else
+				group_digits(row_at(&c->sides[s], r->gid)->count, b, sizeof(b));
+			o += (size_t)snprintf(series + o, sizeof(series) - o, "%s%s", s ? (f == FMT_CSV ? " " : " → ") : "", b);
+		}
+		cells[0] = hs_str(&c->ns.names, r->gid);
+		cells[1] = series;
+		if (f == FMT_CSV) {
+			snprintf(dc, sizeof(dc), "%" PRId64, r->count_growth);
+			snprintf(dr, sizeof(dr), "%" PRId64, r->retained_growth);
+			snprintf(rl, sizeof(rl), "%" PRIu64, row_at(&c->sides[c->n - 1], r->gid)->retained_size);
+		} else {
+			signed_digits(r->count_growth, dc, sizeof(dc));
+			signed_size(r->retained_growth, dr, sizeof(dr));
+			human_size(row_at(&c->sides[c->n - 1], r->gid)->retained_size, rl, sizeof(rl));
+		}
+		snprintf(st, sizeof(st), f == FMT_CSV ? "%d" : "%d/%d", r->steps_count, c->n - 1);
+		cells[2] = dc; cells[3] = dr; cells[4] = rl; cells[5] = st;
+		table_row(&t, cells);
+	}
+	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
+	table_release(&t);
+	if (!nrules || f == FMT_CSV)
+		return;
+	printf(f == FMT_MD ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", nv, nv == 1 ? "" : "s");
+	for (i = 0; i < nv; i++)
+		printf(f == FMT_MD ? "- `%s`: %s %s %+" PRId64 " > limit %.10g\n" : "  FAIL %s: %s %s %+" PRId64 " > limit %.10g\n",
+		       v[i].rule->text, v[i].cls ? v[i].cls : "total", hs_metric_name(v[i].rule->metric),
+		       v[i].value, v[i].limit);
+	if (!nv)
+		printf(f == FMT_MD ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", nrules, nrules == 1 ? "" : "s");
+}
+
+int cmd_growth(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "min-steps", required_argument, NULL, 'm' }, { "sort", required_argument, NULL, 's' },
+		{ "top", required_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	};
+	struct gctx c;
+	struct hs_rule *rules = NULL;
+	struct hs_interfaces ifs = { NULL, 0 };
+	struct gviol *viol = NULL;
+	struct hs_error err;
+	enum fmt f = FMT_TEXT;
+	long top = 20, min_steps = -1;
+	int nrules = 0, raw = 0, o, rc = 0, i;
+	size_t nv = 0, k;
+
+	memset(&c, 0, sizeof(c));
+	optind = 1;
+	opterr = 0;
+	while (rc == 0 && (o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'm': if (parse_count("growth", "--min-steps", optarg, &min_steps)) rc = EXIT_USAGE; break;
+		case 't': if (parse_count("growth", "--top", optarg, &top)) rc = EXIT_USAGE; break;
+		case 'f': if (parse_format("growth", optarg, &f)) rc = EXIT_USAGE; break;
+		case 'r': raw = 1; break;
+		case 's':
+			if (!strcmp(optarg, "count")) c.sort_retained = 0;
+			else if (!strcmp(optarg, "retained")) c.sort_retained = 1;
+			else rc = usage_error("growth", "--sort must be count or retained, got '%s'", optarg);
+			break;
+		case 'F':
+			HS_REALLOC_ARRAY(rules, (size_t)nrules + 1);
+			if (hs_rule_parse(optarg, &rules[nrules], &err) < 0)
+				rc = usage_error("growth", "%s", err.msg);
+			else if (rules[nrules].metric == HS_METRIC_NEW)
+				rc = usage_error("growth", "rule '%s': the metric 'new' is for diff; growth rules use count, self or retained", optarg);
+			nrules++;
+			break;
+		case 'h': fputs(usage_text, stdout); rc = -1; break;
+		case ':': rc = usage_error("growth", "option '%s' needs a value", argv[optind - 1]); break;
+		default: rc = usage_error("growth", "unknown option '%s'", argv[optind - 1]); break;
+		}
+	}
+	if (rc == 0 && argc - optind < 3)
+		rc = usage_error("growth", "expected at least three snapshots, got %d", argc - optind);
+	if (rc == 0 && min_steps > argc - optind - 1)
+		rc = usage_error("growth", "--min-steps %ld is more than the %d steps", min_steps, argc - optind - 1);
+	if (rc)
+		goto out;
+	c.n = argc - optind;
+	if (min_steps < 0)
+		min_steps = c.n - 1;
+	HS_CALLOC_ARRAY(c.sides, (size_t)c.n);
+	hs_class_names_init(&c.ns);
+	/* the last snapshot first: its interface names apply to all */
+	if ((rc = load_side(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 0)))
+		goto out;
+	for (i = 0; i < c.n - 1; i++)
+		if ((rc = load_side(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 0)))
+			goto out;
+	find_growth(&c, (int)min_steps);
+	nv = check(&c, rules, nrules, &viol);
+	if (f == FMT_JSON)
+		print_json(&c, viol, nv);
+	else
+		print_table(&c, f, top, nrules, viol, nv);
+	for (k = 0; k < nv; k++)
+		fprintf(stderr, "hsnap: growth: rule '%s' violated by %s: %s %+" PRId64 " > limit %.10g\n",
+			viol[k].rule->text, viol[k].cls ? viol[k].cls : "total",
+			hs_metric_name(viol[k].rule->metric), viol[k].value, viol[k].limit);
+	rc = fflush(stdout) ? EXIT_INPUT : nv ? EXIT_GATE : EXIT_OK;
+out:
+	if (c.sides)
+		for (i = 0; i < c.n; i++)
+			hs_side_release(&c.sides[i]);
+	free(c.sides);
+	free(c.rows);
+	free(rules);
+	free(viol);
+	hs_interfaces_release(&ifs);
+	if (c.ns.names.off)
+		hs_class_names_release(&c.ns);
+	return rc < 0 ? EXIT_OK : rc;
+}

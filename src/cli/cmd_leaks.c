@@ -1,0 +1,426 @@
+/* hsnap leaks A B C: the three-snapshot technique. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "hsnap/paths.h"
+#include "vec.h"
+
+static const char usage_text[] =
+	"Usage: hsnap leaks [options] A B C\n"
+	"\n"
+	"The three-snapshot technique: objects allocated between A and B (V8 id in\n"
+	"B, not in A) that are still alive in C.  Take A after warm-up, B after\n"
+	"running the suspect action a few times, C after running it again: what\n"
+	"the first runs allocated should be gone by C.  The survivors are grouped\n"
+	"by class (in C: count, shallow and retained size) with their merged\n"
+	"retainer paths.  A, B and C must come from one process.  Only C is\n"
+	"analysed; A and B are read for their ids.\n"
+	"\n"
+	"Options:\n"
+	"  --top N          classes shown (default 20; JSON and CSV list all)\n"
+	"  --paths K        path shapes shown per class (default 3; 0: none)\n"
+	"  --max-depth D    path steps shown nearest the objects (default 16)\n"
+	"  --all            include V8 internals (hidden, code, object shapes,\n"
+	"                   internal arrays, 'system / ...' objects); hidden by default\n"
+	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
+	"                   count, self or retained of the leaked objects of a class\n"
+	"                   (or 'total'), LIMIT as in diff; a %% limit is relative\n"
+	"                   to the class in C\n"
+	"  --format FMT     text (default), json, csv or markdown\n"
+	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
+	"  -h, --help       show this help\n";
+
+struct lopts {
+	enum fmt f;
+	long top, paths, depth;
+	int all, raw, nrules;
+	struct hs_rule *rules;
+};
+
+struct lclass {
+	uint32_t cls;
+	uint64_t count, self_size, retained_size;
+	uint32_t *nodes, n, alloc;
+};
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted, unique ids of every node of FILE (the model only, no analysis). */
+static int read_ids(const char *path, uint32_t **ids, uint32_t *n)
+{
+	struct hs_snapshot *s;
+	uint32_t i, m = 0;
+	int rc;
+
+	if ((rc = load_snapshot(path, &s)))
+		return rc;
+	warn_snapshot(s);
+	HS_ALLOC_ARRAY(*ids, s->node_count);
+	memcpy(*ids, s->node_id, sizeof(**ids) * s->node_count);
+	qsort(*ids, s->node_count, sizeof(**ids), u32_cmp);
+	for (i = 0; i < s->node_count; i++)
+		if (!m || (*ids)[m - 1] != (*ids)[i])
+			(*ids)[m++] = (*ids)[i];
+	*n = m;
+	hs_snapshot_free(s);
+	return EXIT_OK;
+}
+
+static int has_id(const uint32_t *ids, uint32_t n, uint32_t id)
+{
+	return bsearch(&id, ids, n, sizeof(*ids), u32_cmp) != NULL;
+}
+
+static int is_internal(const struct hs_snapshot *s, uint32_t n)
+{
+	uint8_t t = s->node_type[n];
+	return t == s->t.hidden || t == s->t.code || t == s->t.object_shape || t == s->t.array ||
+	       t == s->t.synthetic || !strncmp(hs_node_name(s, n), "system / ", 9);
+}
+
+static int lclass_cmp(const void *x, const void *y)
+{
+	const struct lclass *a = x, *b = y;
+	if (a->retained_size != b->retained_size)
+		return a->retained_size > b->retained_size ? -1 : 1;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	return a->cls < b->cls ? -1 : a->cls > b->cls;
+}
+
+struct result {
+	struct lclass *v;
+	uint32_t n;
+	uint64_t leaked, hidden, new_in_b, retained;
+};
+
+static void group(struct result *r, const struct hs_analysis *a, const uint32_t *newb, uint32_t nnew,
+		  int all)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t ncls = a->classes.names.count, *slot, x, k;
+	uint64_t *members = hs_bits_new(s->node_count), *outer = hs_bits_new(s->node_count);
+
+	HS_ALLOC_ARRAY(slot, ncls ? ncls : 1);
+	for (k = 0; k < ncls; k++)
+		slot[k] = UINT32_MAX;
+	for (x = 0; x < s->node_count; x++) {
+		struct lclass *c;
+		uint32_t cls = a->classes.class_of[x];
+		if (!a->self_size[x] || !has_id(newb, nnew, s->node_id[x]))
+			continue;
+		if (!all && is_internal(s, x)) {
+			r->hidden++;
+			continue;
+		}
+		if (slot[cls] == UINT32_MAX) {
+			HS_REALLOC_ARRAY(r->v, (size_t)r->n + 1);
+			memset(&r->v[r->n], 0, sizeof(r->v[r->n]));
+			r->v[r->n].cls = cls;
+			slot[cls] = r->n++;
+		}
+		c = &r->v[slot[cls]];
+		HS_GROW(c->nodes, c->n, c->alloc);
+		c->nodes[c->n++] = x;
+		c->count++;
+		c->self_size += a->self_size[x];
+		hs_bit_set(members, x);
+		r->leaked++;
+	}
+	hs_outermost_by_class(&a->dom, s->root, s->node_count, members, a->classes.class_of, ncls, outer);
+	for (k = 0; k < r->n; k++)
+		for (x = 0; x < r->v[k].n; x++)
+			if (hs_bit_get(outer, r->v[k].nodes[x]))
+				r->v[k].retained_size += a->dom.retained[r->v[k].nodes[x]];
+	/* leaked objects of different classes can nest: the total counts each
+	 * byte once (objects with no leaked ancestor at all) */
+	memset(outer, 0, sizeof(*outer) * ((s->node_count + 63) / 64));
+	hs_outermost_members(&a->dom, s->root, s->node_count, members, outer);
+	for (x = 0; x < s->node_count; x++)
+		if (hs_bit_get(outer, x))
+			r->retained += a->dom.retained[x];
+	qsort(r->v, r->n, sizeof(*r->v), lclass_cmp);
+	free(slot);
+	free(members);
+	free(outer);
+}
+
+struct lviol { const struct hs_rule *rule; const char *cls; int64_t value; double limit; };
+
+static size_t gate(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
+		   struct lviol **out)
+{
+	size_t nv = 0, alloc = 0;
+	uint32_t k;
+	int i;
+
+	*out = NULL;
+	for (i = 0; i < o->nrules; i++) {
+		const struct hs_rule *rule = &o->rules[i];
+		if (rule->is_total) {
+			uint64_t self = 0, base = rule->metric == HS_METRIC_COUNT ? a->s->node_count : a->stats.total;
+			int64_t v;
+			for (k = 0; k < r->n; k++)
+				self += r->v[k].self_size;
+			v = (int64_t)(rule->metric == HS_METRIC_COUNT ? r->leaked : rule->metric == HS_METRIC_SELF
+				      ? self : r->retained);
+			if (hs_rule_violated(rule, v, base)) {
+				HS_GROW(*out, nv, alloc);
+				(*out)[nv++] = (struct lviol){ rule, NULL, v, hs_rule_limit(rule, base) };
+			}
+			continue;
+		}
+		for (k = 0; k < r->n; k++) {
+			const struct lclass *c = &r->v[k];
+			const struct hs_class *all = &a->classes.cls[c->cls];
+			const char *name = hs_class_name(&a->classes, c->cls);
+			int64_t v;
+			uint64_t base;
+			if (!hs_rule_matches(rule, name))
+				continue;
+			if (rule->metric == HS_METRIC_COUNT) { v = (int64_t)c->count; base = all->count; }
+			else if (rule->metric == HS_METRIC_SELF) { v = (int64_t)c->self_size; base = all->self_size; }
+			else { v = (int64_t)c->retained_size; base = all->retained_size; }
+			if (hs_rule_violated(rule, v, base)) {
+				HS_GROW(*out, nv, alloc);
+				(*out)[nv++] = (struct lviol){ rule, name, v, hs_rule_limit(rule, base) };
+			}
+		}
+	}
+	return nv;
+}
+
+static void print_json(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
+		       const uint32_t *parent, char **files, const struct lviol *v, size_t nv)
+{
+	yajl_gen g = json_new(1);
+	uint32_t k;
+	size_t i;
+	int f;
+
+	yajl_gen_map_open(g);
+	json_key(g, "snapshots");
+	yajl_gen_array_open(g);
+	for (f = 0; f < 3; f++)
+		json_str(g, files[f]);
+	yajl_gen_array_close(g);
+	json_kv_u64(g, "new_in_b", r->new_in_b);
+	json_kv_u64(g, "leaked", r->leaked);
+	json_kv_u64(g, "hidden_internal", r->hidden);
+	json_kv_u64(g, "retained_size", r->retained);
+	json_key(g, "classes");
+	yajl_gen_array_open(g);
+	for (k = 0; k < r->n; k++) {
+		const struct lclass *c = &r->v[k];
+		yajl_gen_map_open(g);
+		json_kv_str(g, "name", hs_class_name(&a->classes, c->cls));
+		json_kv_u64(g, "count", c->count);
+		json_kv_u64(g, "self_size", c->self_size);
+		json_kv_u64(g, "retained_size", c->retained_size);
+		if (o->paths > 0 && k < (uint32_t)o->top) {
+			struct hs_path_groups pg;
+			hs_merge_paths(&pg, a, parent, c->nodes, c->n, NULL, (uint32_t)o->depth);
+			json_key(g, "paths");
+			print_path_groups(a, &pg, (uint32_t)o->paths, FMT_JSON, g, 0);
+			hs_path_groups_release(&pg);
+		}
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	json_key(g, "violations");
+	yajl_gen_array_open(g);
+	for (i = 0; i < nv; i++) {
+		yajl_gen_map_open(g);
+		json_kv_str(g, "rule", v[i].rule->text);
+		json_key(g, "class");
+		if (v[i].cls) json_str(g, v[i].cls); else yajl_gen_null(g);
+		json_kv_str(g, "metric", hs_metric_name(v[i].rule->metric));
+		json_key(g, "value"); json_i64(g, v[i].value);
+		json_key(g, "limit"); json_num(g, v[i].limit);
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	json_flush(g);
+	putchar('\n');
+	yajl_gen_free(g);
+}
+
+static void print_report(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
+			 const uint32_t *parent, char **files, const struct lviol *v, size_t nv)
+{
+	static const char *const head[] = { "Class", "Leaked", "Shallow", "Retained in C" };
+	int md = o->f == FMT_MD;
+	uint32_t k, shown = r->n < (uint32_t)o->top ? r->n : (uint32_t)o->top;
+	struct table t;
+	char b1[32], b2[32], b3[32];
+	size_t i;
+
+	printf(md ? "## Leaks: allocated between A and B, alive in C\n\n- A: `%s`\n- B: `%s`\n- C: `%s`\n\n"
+		  : "Allocated between A and B and still alive in C\n  A: %s\n  B: %s\n  C: %s\n\n",
+	       files[0], files[1], files[2]);
+	printf("%s%s objects leaked (of %s new in B), %s retained in C",
+	       md ? "" : "  ", group_digits(r->leaked, b1, sizeof(b1)), group_digits(r->new_in_b, b2, sizeof(b2)),
+	       human_size(r->retained, b3, sizeof(b3)));
+	if (r->hidden)
+		printf("; %s V8-internal objects hidden (--all shows them)", group_digits(r->hidden, b1, sizeof(b1)));
+	printf("\n\n");
+	table_init(&t, 4, head, "lrrr");
+	for (k = 0; k < shown; k++) {
+		const struct lclass *c = &r->v[k];
+		const char *cells[4];
+		char cn[32], sh[32], re[32];
+		cells[0] = hs_class_name(&a->classes, c->cls);
+		cells[1] = group_digits(c->count, cn, sizeof(cn));
+		cells[2] = human_size(c->self_size, sh, sizeof(sh));
+		cells[3] = human_size(c->retained_size, re, sizeof(re));
+		table_row(&t, cells);
+	}
+	table_print(&t, o->f, md ? 0 : 2);
+	table_release(&t);
+	if (o->paths > 0 && shown) {
+		printf(md ? "\n### Why they are alive (merged retainer paths in C)\n\n" : "\nWhy they are alive (merged retainer paths in C)\n");
+		for (k = 0; k < shown; k++) {
+			struct hs_path_groups pg;
+			const struct lclass *c = &r->v[k];
+			hs_merge_paths(&pg, a, parent, c->nodes, c->n, NULL, (uint32_t)o->depth);
+			printf(md ? "\n**%s** (%s objects)\n\n" : "\n  %s: %s objects\n", hs_class_name(&a->classes, c->cls),
+			       group_digits(c->count, b1, sizeof(b1)));
+			print_path_groups(a, &pg, (uint32_t)o->paths, o->f, NULL, md ? 0 : 2);
+			hs_path_groups_release(&pg);
+		}
+	}
+	if (!o->nrules)
+		return;
+	printf(md ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", nv, nv == 1 ? "" : "s");
+	for (i = 0; i < nv; i++)
+		printf(md ? "- `%s`: %s %s %" PRId64 " > limit %.10g\n" : "  FAIL %s: %s %s %" PRId64 " > limit %.10g\n",
+		       v[i].rule->text, v[i].cls ? v[i].cls : "total", hs_metric_name(v[i].rule->metric),
+		       v[i].value, v[i].limit);
+	if (!nv)
+		printf(md ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", o->nrules, o->nrules == 1 ? "" : "s");
+}
+
+static void print_csv(const struct result *r, const struct hs_analysis *a)
+{
+	uint32_t k;
+	printf("class,count,self_size,retained_size\n");
+	for (k = 0; k < r->n; k++) {
+		csv_field(stdout, hs_class_name(&a->classes, r->v[k].cls));
+		printf(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", r->v[k].count, r->v[k].self_size,
+		       r->v[k].retained_size);
+	}
+}
+
+static int parse(struct lopts *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "top", required_argument, NULL, 't' }, { "paths", required_argument, NULL, 'p' },
+		{ "max-depth", required_argument, NULL, 'd' }, { "all", no_argument, NULL, 'a' },
+		{ "fail-on", required_argument, NULL, 'F' }, { "format", required_argument, NULL, 'f' },
+		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct hs_error err;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 't': if (parse_count("leaks", "--top", optarg, &o->top)) return EXIT_USAGE; break;
+		case 'p': if (parse_count("leaks", "--paths", optarg, &o->paths)) return EXIT_USAGE; break;
+		case 'd':
+			if (parse_count("leaks", "--max-depth", optarg, &o->depth)) return EXIT_USAGE;
+			if (o->depth < 1 || o->depth > 100000)
+				return usage_error("leaks", "--max-depth must be between 1 and 100000");
+			break;
+		case 'a': o->all = 1; break;
+		case 'r': o->raw = 1; break;
+		case 'f': if (parse_format("leaks", optarg, &o->f)) return EXIT_USAGE; break;
+		case 'F':
+			HS_REALLOC_ARRAY(o->rules, (size_t)o->nrules + 1);
+			if (hs_rule_parse(optarg, &o->rules[o->nrules], &err) < 0)
+				return usage_error("leaks", "%s", err.msg);
+			if (o->rules[o->nrules].metric == HS_METRIC_NEW)
+				return usage_error("leaks", "rule '%s': the metric 'new' is for diff; leaks rules use count, self or retained", optarg);
+			o->nrules++;
+			break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		case ':': return usage_error("leaks", "option '%s' needs a value", argv[optind - 1]);
+		default: return usage_error("leaks", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 3)
+		return usage_error("leaks", "expected three snapshots A B C, got %d", argc - optind);
+	return 0;
+}
+
+int cmd_leaks(int argc, char **argv)
+{
+	struct lopts o = { FMT_TEXT, 20, 3, 16, 0, 0, 0, NULL };
+	struct result r;
+	uint32_t *ida = NULL, *idb = NULL, na = 0, nb = 0, i, m = 0, *parent = NULL;
+	int32_t *dist = NULL;
+	struct hs_snapshot *c = NULL;
+	struct hs_analysis a;
+	struct lviol *viol = NULL;
+	size_t nv;
+	char **files;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = parse(&o, argc, argv)))
+		goto out;
+	files = argv + optind;
+	if ((rc = read_ids(files[0], &ida, &na)) || (rc = read_ids(files[1], &idb, &nb)))
+		goto out;
+	for (i = 0; i < nb; i++) /* ids new in B */
+		if (!has_id(ida, na, idb[i]))
+			idb[m++] = idb[i];
+	r.new_in_b = m;
+	free(ida);
+	ida = NULL;
+	if ((rc = load_snapshot(files[2], &c)))
+		goto out;
+	warn_snapshot(c);
+	if ((rc = analyze_snapshot(c, o.raw, &a)))
+		goto out;
+	group(&r, &a, idb, m, o.all);
+	if (o.paths > 0) {
+		HS_ALLOC_ARRAY(dist, c->node_count);
+		HS_ALLOC_ARRAY(parent, c->node_count);
+		hs_distances_ex(c, dist, parent, NULL);
+	}
+	nv = gate(&o, &r, &a, &viol);
+	if (o.f == FMT_JSON)
+		print_json(&o, &r, &a, parent, files, viol, nv);
+	else if (o.f == FMT_CSV)
+		print_csv(&r, &a);
+	else
+		print_report(&o, &r, &a, parent, files, viol, nv);
+	for (i = 0; i < nv; i++)
+		fprintf(stderr, "hsnap: leaks: rule '%s' violated by %s: %s %" PRId64 " > limit %.10g\n",
+			viol[i].rule->text, viol[i].cls ? viol[i].cls : "total",
+			hs_metric_name(viol[i].rule->metric), viol[i].value, viol[i].limit);
+	rc = fflush(stdout) ? EXIT_INPUT : nv ? EXIT_GATE : EXIT_OK;
+	hs_analysis_release(&a);
+out:
+	for (i = 0; i < r.n; i++)
+		free(r.v[i].nodes);
+	free(r.v);
+	free(viol);
+	free(dist);
+	free(parent);
+	free(ida);
+	free(idb);
+	free(o.rules);
+	hs_snapshot_free(c);
+	return rc < 0 ? EXIT_OK : rc;
+}

@@ -1,0 +1,372 @@
+/* CI gate rules (SELECTOR:METRIC>LIMIT): parsing of every unit, selector and
+ * metric, the violation semantics (strictly greater, percentages of A's
+ * value, A = 0) and the rejection of malformed rules.  Expected limits are
+ * the unit definitions (KB = 1000, KiB = 1024, ...) worked out by hand. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "testutil.h"
+
+/* Parses text, failing the test with the error message when it is refused. */
+static void parse_ok(const char *text, struct hs_rule *r)
+{
+	struct hs_error err = { 0, "" };
+	int rc = hs_rule_parse(text, r, &err);
+	if (rc != 0)
+		fail_msg("rule '%s' refused (%d): %s", text, rc, err.msg);
+	assert_string_equal(r->text, text);
+}
+
+/* Expects a usage error whose message quotes the rule. */
+static void parse_bad(const char *text)
+{
+	struct hs_rule r;
+	struct hs_error err = { 0, "" };
+	char quoted[300];
+	int rc = hs_rule_parse(text, &r, &err);
+	if (rc != HS_ERR_USAGE)
+		fail_msg("rule '%s': expected HS_ERR_USAGE, got %d (%s)", text, rc, err.msg);
+	assert_int_equal(err.status, HS_ERR_USAGE);
+	snprintf(quoted, sizeof(quoted), "'%s'", text);
+	if (!strstr(err.msg, quoted))
+		fail_msg("rule '%s': message does not quote the rule: %s", text, err.msg);
+}
+
+/* limit of an absolute rule, compared exactly (all values are exact in a double) */
+static void limit_is(const char *text, enum hs_metric m, double want)
+{
+	struct hs_rule r;
+	parse_ok(text, &r);
+	assert_int_equal(r.metric, m);
+	assert_int_equal(r.percent, 0);
+	if (r.limit != want)
+		fail_msg("rule '%s': limit %.17g, expected %.17g", text, r.limit, want);
+	if (hs_rule_limit(&r, 12345) != want)
+		fail_msg("rule '%s': hs_rule_limit ignores base? %.17g", text, hs_rule_limit(&r, 12345));
+}
+
+/* ---- units ----------------------------------------------------------------- */
+
+static void test_units(void **state)
+{
+	(void)state;
+	limit_is("Foo:self>0", HS_METRIC_SELF, 0.0);
+	limit_is("Foo:self>1000", HS_METRIC_SELF, 1000.0);
+	limit_is("Foo:self>7B", HS_METRIC_SELF, 7.0);
+	limit_is("Foo:self>1KB", HS_METRIC_SELF, 1000.0);
+	limit_is("Foo:self>3MB", HS_METRIC_SELF, 3000000.0);
+	limit_is("Foo:self>2GB", HS_METRIC_SELF, 2000000000.0);
+	limit_is("Foo:retained>1KiB", HS_METRIC_RETAINED, 1024.0);
+	limit_is("Foo:retained>3MiB", HS_METRIC_RETAINED, 3.0 * 1048576.0);
+	limit_is("Foo:retained>2GiB", HS_METRIC_RETAINED, 2147483648.0);
+	limit_is("Foo:retained>10GB", HS_METRIC_RETAINED, 1e10); /* beyond 32 bits */
+	/* decimals */
+	limit_is("Foo:self>1.5MB", HS_METRIC_SELF, 1500000.0);
+	limit_is("Foo:self>0.5KiB", HS_METRIC_SELF, 512.0);
+	limit_is("Foo:self>2.25KB", HS_METRIC_SELF, 2250.0);
+	limit_is("Foo:self>1.5GiB", HS_METRIC_SELF, 1610612736.0);
+	limit_is("total:retained>2.5MiB", HS_METRIC_RETAINED, 2621440.0);
+	/* counts take plain numbers */
+	limit_is("Foo:count>100", HS_METRIC_COUNT, 100.0);
+	limit_is("Foo:new>0", HS_METRIC_NEW, 0.0);
+	limit_is("Foo:new>25", HS_METRIC_NEW, 25.0);
+}
+
+static void test_percent(void **state)
+{
+	struct hs_rule r;
+	(void)state;
+	parse_ok("total:retained>5%", &r);
+	assert_true(r.is_total);
+	assert_int_equal(r.metric, HS_METRIC_RETAINED);
+	assert_int_equal(r.percent, 1);
+	assert_true(r.limit == 5.0);
+	/* 5% of 3,000,000 = 150,000 */
+	assert_true(hs_rule_limit(&r, 3000000) == 150000.0);
+	assert_true(hs_rule_limit(&r, 0) == 0.0);
+
+	parse_ok("Foo:count>12.5%", &r);
+	assert_int_equal(r.metric, HS_METRIC_COUNT);
+	assert_int_equal(r.percent, 1);
+	assert_true(r.limit == 12.5);
+	assert_true(hs_rule_limit(&r, 80) == 10.0);      /* 12.5% of 80 */
+
+	parse_ok("*:self>100%", &r);
+	assert_int_equal(r.metric, HS_METRIC_SELF);
+	assert_true(hs_rule_limit(&r, 4096) == 4096.0);
+
+	parse_ok("Foo:new>50%", &r);                      /* % is fine for new */
+	assert_int_equal(r.metric, HS_METRIC_NEW);
+	assert_int_equal(r.percent, 1);
+	assert_true(hs_rule_limit(&r, 10) == 5.0);
+}
+
+/* ---- selectors and metrics ---------------------------------------------- */
+
+static void test_metrics(void **state)
+{
+	static const struct { const char *text; enum hs_metric m; const char *name; } want[] = {
+		{ "Foo:count>1", HS_METRIC_COUNT, "count" },
+		{ "Foo:self>1", HS_METRIC_SELF, "self" },
+		{ "Foo:retained>1", HS_METRIC_RETAINED, "retained" },
+		{ "Foo:new>1", HS_METRIC_NEW, "new" },
+		{ "total:count>1", HS_METRIC_COUNT, "count" },
+		{ "total:self>1", HS_METRIC_SELF, "self" },
+		{ "total:retained>1", HS_METRIC_RETAINED, "retained" },
+		{ "total:new>1", HS_METRIC_NEW, "new" },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct hs_rule r;
+		parse_ok(want[i].text, &r);
+		assert_int_equal(r.metric, want[i].m);
+		assert_string_equal(hs_metric_name(r.metric), want[i].name);
+		assert_int_equal(r.is_total, !strncmp(want[i].text, "total:", 6));
+		assert_string_equal(r.selector, i < 4 ? "Foo" : "total");
+	}
+}
+
+static void test_selectors(void **state)
+{
+	struct hs_rule r;
+	(void)state;
+
+	parse_ok("*:count>1000", &r);
+	assert_string_equal(r.selector, "*");
+	assert_false(r.is_total);
+	assert_true(hs_rule_matches(&r, "LeakyConnection"));
+	assert_true(hs_rule_matches(&r, "(compiled code)"));
+	assert_true(hs_rule_matches(&r, "Detached <div>"));
+	assert_true(hs_rule_matches(&r, "{a, b}"));
+	assert_true(hs_rule_matches(&r, "system / Context"));
+
+	parse_ok("Detached *:count>0", &r);
+	assert_string_equal(r.selector, "Detached *");
+	assert_true(hs_rule_matches(&r, "Detached <div>"));
+	assert_true(hs_rule_matches(&r, "Detached Text"));
+	assert_true(hs_rule_matches(&r, "Detached blink::UniqueElementData"));
+	assert_false(hs_rule_matches(&r, "HTMLDivElement"));
+	assert_false(hs_rule_matches(&r, "Detached"));       /* no space */
+	assert_false(hs_rule_matches(&r, "detached <div>")); /* case matters */
+	assert_false(hs_rule_matches(&r, "Not Detached x"));
+
+	parse_ok("Leaky?onnection:new>0", &r);
+	assert_string_equal(r.selector, "Leaky?onnection");
+	assert_int_equal(r.metric, HS_METRIC_NEW);
+	assert_true(hs_rule_matches(&r, "LeakyConnection"));
+	assert_true(hs_rule_matches(&r, "LeakyXonnection"));
+	assert_false(hs_rule_matches(&r, "Leakyonnection"));   /* ? is exactly one */
+	assert_false(hs_rule_matches(&r, "LeakyConnections"));
+	assert_false(hs_rule_matches(&r, "ALeakyConnection"));
+
+	/* `::` inside the selector: the metric follows the last ':' */
+	parse_ok("blink::Foo:count>0", &r);
+	assert_string_equal(r.selector, "blink::Foo");
+	assert_int_equal(r.metric, HS_METRIC_COUNT);
+	assert_true(r.limit == 0.0);
+	assert_true(hs_rule_matches(&r, "blink::Foo"));
+	assert_false(hs_rule_matches(&r, "blink::FooBar"));
+	assert_false(hs_rule_matches(&r, "blink"));
+	assert_false(hs_rule_matches(&r, "Foo"));
+
+	parse_ok("blink::*:self>1KiB", &r);
+	assert_string_equal(r.selector, "blink::*");
+	assert_int_equal(r.metric, HS_METRIC_SELF);
+	assert_true(r.limit == 1024.0);
+	assert_true(hs_rule_matches(&r, "blink::UniqueElementData"));
+	assert_false(hs_rule_matches(&r, "Detached blink::UniqueElementData"));
+
+	/* a '>' inside the class name: the limit follows the last '>' */
+	parse_ok("Detached <div>:count>0", &r);
+	assert_string_equal(r.selector, "Detached <div>");
+	assert_int_equal(r.metric, HS_METRIC_COUNT);
+	assert_true(hs_rule_matches(&r, "Detached <div>"));
+	assert_false(hs_rule_matches(&r, "Detached <span>"));
+
+	/* bracket expressions, and an exact name */
+	parse_ok("[CL]*:count>5", &r);
+	assert_true(hs_rule_matches(&r, "CacheEntry"));
+	assert_true(hs_rule_matches(&r, "ListenerContext"));
+	assert_true(hs_rule_matches(&r, "ChurnItem"));
+	assert_false(hs_rule_matches(&r, "SteadyThing"));
+	parse_ok("SteadyThing:new>0", &r);
+	assert_true(hs_rule_matches(&r, "SteadyThing"));
+	assert_false(hs_rule_matches(&r, "SteadyThings"));
+
+	/* `total` selects the totals, never a class (not even one named so) */
+	parse_ok("total:count>10", &r);
+	assert_true(r.is_total);
+	assert_string_equal(r.selector, "total");
+	assert_false(hs_rule_matches(&r, "total"));
+	assert_false(hs_rule_matches(&r, "Foo"));
+	/* ... but a glob that happens to match the word is a class selector */
+	parse_ok("tot*:count>10", &r);
+	assert_false(r.is_total);
+	assert_true(hs_rule_matches(&r, "totals"));
+}
+
+/* ---- violation semantics ------------------------------------------------- */
+
+static void test_violated_absolute(void **state)
+{
+	struct hs_rule r;
+	(void)state;
+	parse_ok("Foo:count>100", &r);
+	assert_false(hs_rule_violated(&r, 100, 0));   /* strictly greater */
+	assert_true(hs_rule_violated(&r, 101, 0));
+	assert_false(hs_rule_violated(&r, 99, 1000));
+	assert_false(hs_rule_violated(&r, -5000, 9000)); /* shrinking never violates */
+	assert_true(hs_rule_violated(&r, 101, 1000000)); /* base ignored without % */
+
+	parse_ok("Foo:new>0", &r);
+	assert_false(hs_rule_violated(&r, 0, 0));
+	assert_true(hs_rule_violated(&r, 1, 0));
+	assert_true(hs_rule_violated(&r, 1, 500));
+
+	parse_ok("Foo:self>1KB", &r);
+	assert_false(hs_rule_violated(&r, 1000, 0));
+	assert_true(hs_rule_violated(&r, 1001, 0));
+	parse_ok("Foo:self>1KiB", &r);
+	assert_false(hs_rule_violated(&r, 1024, 0));
+	assert_true(hs_rule_violated(&r, 1025, 0));
+	parse_ok("Foo:retained>1.5MB", &r);
+	assert_false(hs_rule_violated(&r, 1500000, 0));
+	assert_true(hs_rule_violated(&r, 1500001, 0));
+	parse_ok("total:retained>2GiB", &r);
+	assert_false(hs_rule_violated(&r, INT64_C(2147483648), 0));
+	assert_true(hs_rule_violated(&r, INT64_C(2147483649), 0));
+	assert_false(hs_rule_violated(&r, INT64_C(-4000000000), 0));
+}
+
+static void test_violated_percent(void **state)
+{
+	struct hs_rule r;
+	(void)state;
+	parse_ok("total:retained>5%", &r);
+	/* 5% of 2,000,000 = 100,000 */
+	assert_false(hs_rule_violated(&r, 100000, 2000000));
+	assert_true(hs_rule_violated(&r, 100001, 2000000));
+	assert_false(hs_rule_violated(&r, -100001, 2000000));
+	/* the same growth against a larger A */
+	assert_false(hs_rule_violated(&r, 100001, 3000000));
+
+	parse_ok("Foo:count>50%", &r);
+	/* 50% of 3 = 1.5: 1 passes, 2 fails */
+	assert_false(hs_rule_violated(&r, 1, 3));
+	assert_true(hs_rule_violated(&r, 2, 3));
+	/* 50% of 1000 = 500 */
+	assert_false(hs_rule_violated(&r, 500, 1000));
+	assert_true(hs_rule_violated(&r, 501, 1000));
+
+	/* A = 0: any percentage of nothing is 0, so any growth violates and no
+	 * growth does not */
+	assert_true(hs_rule_limit(&r, 0) == 0.0);
+	assert_false(hs_rule_violated(&r, 0, 0));
+	assert_true(hs_rule_violated(&r, 1, 0));
+	parse_ok("Foo:self>1000%", &r);
+	assert_false(hs_rule_violated(&r, 0, 0));
+	assert_true(hs_rule_violated(&r, 8, 0));
+	assert_false(hs_rule_violated(&r, 80, 8));  /* 1000% of 8 = 80 */
+	assert_true(hs_rule_violated(&r, 81, 8));
+
+	parse_ok("Foo:count>0%", &r);
+	assert_false(hs_rule_violated(&r, 0, 500));
+	assert_true(hs_rule_violated(&r, 1, 500));
+}
+
+/* ---- malformed rules ------------------------------------------------------ */
+
+static void test_malformed(void **state)
+{
+	static const char *const bad[] = {
+		/* no '>' */
+		"Foo:count", "Foo:count=5", "Foo:count<5", "",
+		/* no ':' */
+		"Foo>5", "Foocount>5", "count>5",
+		/* empty selector */
+		":count>5", ":new>0",
+		/* unknown / empty metric */
+		"Foo:size>5", "Foo:>5", "Foo:counts>5", "Foo:Count>5", "total:total>5",
+		"Foo:count >5",
+		/* missing limit */
+		"Foo:count>", "total:retained>",
+		/* negative limit */
+		"Foo:count>-1", "Foo:self>-5MB", "total:retained>-5%",
+		/* not a number */
+		"Foo:count>abc", "Foo:self>MB", "Foo:self>%", "Foo:count> 5",
+		/* unknown unit */
+		"Foo:self>5TB", "Foo:self>5kb", "Foo:self>5mb", "Foo:self>5 MB", "Foo:self>5MBs",
+		"Foo:self>5%%", "Foo:self>5%MB", "Foo:retained>1,000",
+		/* unit on count or new */
+		"Foo:count>5KB", "Foo:count>1MiB", "Foo:count>3B", "Foo:new>1MB", "Foo:new>2KiB",
+		"total:count>1GB", "total:new>4B",
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		parse_bad(bad[i]);
+}
+
+/* The message also says what is wrong (not only that something is). */
+static void test_malformed_messages(void **state)
+{
+	static const struct { const char *rule, *word; } want[] = {
+		{ "Foo:count", ">" },
+		{ "Foo>5", "':'" },
+		{ ":count>5", "selector" },
+		{ "Foo:size>5", "metric" },
+		{ "Foo:count>", "limit" },
+		{ "Foo:count>-1", "non-negative" },
+		{ "Foo:self>5TB", "unit" },
+		{ "Foo:count>5KB", "unit" },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct hs_rule r;
+		struct hs_error err = { 0, "" };
+		assert_int_equal(hs_rule_parse(want[i].rule, &r, &err), HS_ERR_USAGE);
+		if (!strstr(err.msg, want[i].word))
+			fail_msg("rule '%s': message '%s' lacks '%s'", want[i].rule, err.msg, want[i].word);
+	}
+}
+
+/* A rule longer than the buffer is refused, not truncated into another rule. */
+static void test_too_long(void **state)
+{
+	char text[400];
+	struct hs_rule r;
+	struct hs_error err = { 0, "" };
+	(void)state;
+	memset(text, 'A', sizeof(text));
+	memcpy(text + 380, ":count>10", 10);   /* 389 chars + NUL */
+	assert_int_equal(hs_rule_parse(text, &r, &err), HS_ERR_USAGE);
+	assert_int_equal(err.status, HS_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "'AAAA"));      /* quoted (abridged) */
+	/* a selector of 199 characters still fits */
+	memset(text, 'B', 199);
+	memcpy(text + 199, ":count>10", 10);
+	parse_ok(text, &r);
+	assert_int_equal(strlen(r.selector), 199);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_percent),
+		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_selectors),
+		cmocka_unit_test(test_violated_absolute),
+		cmocka_unit_test(test_violated_percent),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_malformed_messages),
+		cmocka_unit_test(test_too_long),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
