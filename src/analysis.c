@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/analysis.h"
+#include "hsnap/paths.h"
 #include "vec.h"
 
 /* JSHeapSnapshot.calculateArraySize: an Array's own size plus its `elements`
@@ -89,7 +90,9 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	if (!opts || !opts->no_distances) {
 		phase(opts, "calculating distances");
 		HS_ALLOC_ARRAY(a->distance, n);
-		hs_distances(s, a->distance);
+		if (opts && opts->parent_edges)
+			HS_ALLOC_ARRAY(a->parent_edge, n);
+		hs_distances_ex(s, a->distance, a->parent_edge, NULL);
 	}
 	phase(opts, "naming classes");
 	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
@@ -105,6 +108,7 @@ void hs_analysis_release(struct hs_analysis *a)
 	free(a->self_size);
 	hs_dominators_release(&a->dom);
 	free(a->distance);
+	free(a->parent_edge);
 	hs_classes_release(&a->classes);
 	memset(a, 0, sizeof(*a));
 }

@@ -63,7 +63,7 @@ struct parser {
 	int header_done;
 	uint32_t nf, ef, lf;
 	uint8_t node_role[MAX_FIELDS], edge_role[MAX_FIELDS];
-	int loc_node, loc_script, loc_line, loc_col;
+	int loc_node, loc_script, loc_line, loc_col, loc_script_obj;
 	uint32_t nfield, efield;
 	size_t node_alloc, edge_alloc;
 	uint64_t edge_values;      /* values seen in "edges" */
@@ -365,7 +365,7 @@ static int location_fields(struct parser *p, yajl_val meta)
 	char **lf;
 	uint32_t n = 0, i;
 
-	p->loc_node = p->loc_script = p->loc_line = p->loc_col = -1;
+	p->loc_node = p->loc_script = p->loc_line = p->loc_col = p->loc_script_obj = -1;
 	if (!v)
 		return 1;
 	if (!(lf = string_list(v, &n)))
@@ -375,6 +375,7 @@ static int location_fields(struct parser *p, yajl_val meta)
 	p->loc_script = find_name(lf, n, "script_id");
 	p->loc_line = find_name(lf, n, "line");
 	p->loc_col = find_name(lf, n, "column");
+	p->loc_script_obj = find_name(lf, n, "script_object_index");
 	for (i = 0; i < n; i++)
 		free(lf[i]);
 	free(lf);
@@ -769,6 +770,12 @@ static int build_locations(struct parser *p)
 		script[i] = (uint32_t)r[p->loc_script];
 		s->locations[i].line = (uint32_t)r[p->loc_line];
 		s->locations[i].column = (uint32_t)r[p->loc_col];
+		s->locations[i].script_node = UINT32_MAX;
+		if (p->loc_script_obj >= 0) {
+			uint64_t so = r[p->loc_script_obj];
+			if (so % p->nf == 0 && so / p->nf < s->node_count)
+				s->locations[i].script_node = (uint32_t)(so / p->nf);
+		}
 	}
 	qsort(s->locations, n, sizeof(*s->locations), loc_cmp);
 	for (i = 0; i < n; i++) {

@@ -22,6 +22,7 @@ struct hs_analysis_opts {
 	int raw_sizes;   /* 1: keep the file's self sizes (no re-attribution) */
 	const struct hs_interfaces *interfaces; /* NULL: infer from the snapshot */
 	int no_distances; /* skip distances (distance stays NULL; comparisons) */
+	int parent_edges; /* also keep each node's BFS parent edge (paths) */
 	void (*phase)(void *ctx, const char *name); /* progress: phase starts */
 	void *phase_ctx;
 };
@@ -33,6 +34,7 @@ struct hs_analysis {
 	uint64_t *self_size;     /* [n] shallow sizes as DevTools shows them */
 	struct hs_dominators dom;
 	int32_t *distance;       /* [n] HS_NO_DISTANCE when unreachable */
+	uint32_t *parent_edge;   /* [n] BFS parent edge (opts->parent_edges), or NULL */
 	struct hs_classes classes;
 	struct hs_statistics stats;
 };

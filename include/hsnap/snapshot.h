@@ -45,6 +45,7 @@ struct hs_types {
 struct hs_location {
 	uint32_t node;      /* ordinal */
 	uint32_t script_id, line, column; /* 0-based line/column as in the file */
+	uint32_t script_node; /* ordinal of the script's node (2025+ V8), or UINT32_MAX */
 };
 
 struct hs_snapshot {

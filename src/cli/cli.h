@@ -26,6 +26,8 @@ int exit_code_for(int status);
  * one error line on failure.  Returns an exit code. */
 int load_snapshot(const char *path, struct hs_snapshot **out);
 int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a);
+/* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
+int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a);
 void warn_snapshot(const struct hs_snapshot *s);
 /* Loads and analyses FILE (no distances) into a comparison side, then frees
  * the graph.  given: interface definitions to apply; keep: receives the ones
@@ -71,6 +73,11 @@ uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32
 	       const void *ctx, uint32_t k, uint32_t *out);
 /* Display name of node n as DevTools shows it in lists: "Class @id". */
 const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len);
+
+/* triage.c: sections of `summary` (json: write into it instead of printing) */
+void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
+void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
+void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen json, double pct);
 
 int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);

@@ -290,8 +290,8 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 			struct hs_path_groups pg;
 			const struct lclass *c = &r->v[k];
 			hs_merge_paths(&pg, a, parent, c->nodes, c->n, NULL, (uint32_t)o->depth);
-			printf(md ? "\n**%s** (%s objects)\n\n" : "\n  %s: %s objects\n", hs_class_name(&a->classes, c->cls),
-			       group_digits(c->count, b1, sizeof(b1)));
+			printf(md ? "\n**%s** (%s object%s)\n\n" : "\n  %s: %s object%s\n", hs_class_name(&a->classes, c->cls),
+			       group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
 			print_path_groups(a, &pg, (uint32_t)o->paths, o->f, NULL, md ? 0 : 2);
 			hs_path_groups_release(&pg);
 		}
@@ -366,8 +366,8 @@ int cmd_leaks(int argc, char **argv)
 {
 	struct lopts o = { FMT_TEXT, 20, 3, 16, 0, 0, 0, NULL };
 	struct result r;
-	uint32_t *ida = NULL, *idb = NULL, na = 0, nb = 0, i, m = 0, *parent = NULL;
-	int32_t *dist = NULL;
+	uint32_t *ida = NULL, *idb = NULL, na = 0, nb = 0, i, m = 0;
+	const uint32_t *parent = NULL;
 	struct hs_snapshot *c = NULL;
 	struct hs_analysis a;
 	struct lviol *viol = NULL;
@@ -390,14 +390,10 @@ int cmd_leaks(int argc, char **argv)
 	if ((rc = load_snapshot(files[2], &c)))
 		goto out;
 	warn_snapshot(c);
-	if ((rc = analyze_snapshot(c, o.raw, &a)))
+	if ((rc = analyze_snapshot_ex(c, o.raw, o.paths > 0, &a)))
 		goto out;
 	group(&r, &a, idb, m, o.all);
-	if (o.paths > 0) {
-		HS_ALLOC_ARRAY(dist, c->node_count);
-		HS_ALLOC_ARRAY(parent, c->node_count);
-		hs_distances_ex(c, dist, parent, NULL);
-	}
+	parent = a.parent_edge;
 	nv = gate(&o, &r, &a, &viol);
 	if (o.f == FMT_JSON)
 		print_json(&o, &r, &a, parent, files, viol, nv);
@@ -416,8 +412,6 @@ out:
 		free(r.v[i].nodes);
 	free(r.v);
 	free(viol);
-	free(dist);
-	free(parent);
 	free(ida);
 	free(idb);
 	free(o.rules);

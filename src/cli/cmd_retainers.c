@@ -396,7 +396,7 @@ int cmd_retainers(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = analyze_snapshot(s, o.raw, &a)))
+	if ((rc = analyze_snapshot_ex(s, o.raw, !o.nignore, &a)))
 		goto out;
 	ignored = hs_bits_new(s->node_count);
 	for (i = 0; i < o.nignore; i++) {
@@ -409,10 +409,14 @@ int cmd_retainers(int argc, char **argv)
 		}
 		hs_bit_set(ignored, n);
 	}
-	HS_ALLOC_ARRAY(dist, s->node_count);
-	HS_ALLOC_ARRAY(parent, s->node_count);
-	hs_distances_ex(s, dist, parent, o.nignore ? ignored : NULL);
-	rc = o.have_id ? by_id(&a, dist, &o, target) : by_class(&a, parent, &o);
+	if (o.nignore) {
+		/* DevTools' "ignore this retainer": distances without those nodes */
+		HS_ALLOC_ARRAY(dist, s->node_count);
+		HS_ALLOC_ARRAY(parent, s->node_count);
+		hs_distances_ex(s, dist, parent, ignored);
+	}
+	rc = o.have_id ? by_id(&a, dist ? dist : a.distance, &o, target)
+		       : by_class(&a, parent ? parent : a.parent_edge, &o);
 	hs_analysis_release(&a);
 	if (rc == EXIT_OK && fflush(stdout) != 0)
 		rc = EXIT_INPUT;

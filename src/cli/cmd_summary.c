@@ -10,7 +10,10 @@ static const char usage_text[] =
 	"\n"
 	"What is in memory: node and edge counts, total size, statistics (V8 heap,\n"
 	"code, strings, JS arrays, typed arrays, system, native), the classes with\n"
-	"the largest retained size and the largest single objects.  Class names,\n"
+	"the largest retained size and the largest single objects; then triage:\n"
+	"detached DOM elements by tag with why they are alive (Chrome), duplicate\n"
+	"strings with who holds them, and leak suspects with their accumulation\n"
+	"point (the object below which the retained size fans out).  Class names,\n"
 	"shallow and retained sizes are those of Chrome DevTools' Summary view.\n"
 	"\n"
 	"Options:\n"
@@ -18,6 +21,9 @@ static const char usage_text[] =
 	"                   list every class and N objects)\n"
 	"  --sort KEY       order classes by retained (default), shallow or count\n"
 	"  --format FMT     text (default), json, csv (the class table) or markdown\n"
+	"  --suspects PCT   leak-suspect threshold: objects and classes retaining at\n"
+	"                   least PCT%% of the heap (default 10)\n"
+	"  --strings N      duplicate strings listed (default 10)\n"
 	"  --raw-sizes      use the file's shallow sizes; by default the size of\n"
 	"                   internal arrays owned by one object moves to that object,\n"
 	"                   as DevTools does\n"
@@ -134,7 +140,7 @@ static void object_table(const struct hs_analysis *a, const uint32_t *top, uint3
 }
 
 static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-		       const uint32_t *top, uint32_t ntop)
+		       const uint32_t *top, uint32_t ntop, double suspects, long strings)
 {
 	const struct hs_snapshot *s = a->s;
 	const struct hs_classes *c = &a->classes;
@@ -176,6 +182,9 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	triage_detached(a, FMT_JSON, g, 20);
+	triage_duplicates(a, FMT_JSON, g, (uint32_t)strings);
+	triage_suspects(a, FMT_JSON, g, suspects);
 	yajl_gen_map_close(g);
 	json_flush(g);
 	putchar('\n');
@@ -183,7 +192,8 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 }
 
 static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-			 const uint32_t *top, uint32_t ntop, long ntopc, enum fmt f, const char *by)
+			 const uint32_t *top, uint32_t ntop, long ntopc, enum fmt f, const char *by,
+			 double suspects, long strings)
 {
 	const struct hs_snapshot *s = a->s;
 	char b1[32], b2[32], b3[32], b4[32];
@@ -198,6 +208,9 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 		class_table(a, ids, shown, f, 0);
 		printf("\n### Top %u objects by retained size\n\n", ntop);
 		object_table(a, top, ntop, f);
+		triage_detached(a, f, NULL, 20);
+		triage_duplicates(a, f, NULL, (uint32_t)strings);
+		triage_suspects(a, f, NULL, suspects);
 		return;
 	}
 	printf("%s\n", s->file);
@@ -209,6 +222,9 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 	class_table(a, ids, shown, f, 0);
 	printf("\nTop %u objects by retained size\n", ntop);
 	object_table(a, top, ntop, f);
+	triage_detached(a, f, NULL, 20);
+	triage_duplicates(a, f, NULL, (uint32_t)strings);
+	triage_suspects(a, f, NULL, suspects);
 }
 
 int cmd_summary(int argc, char **argv)
@@ -216,11 +232,14 @@ int cmd_summary(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "suspects", required_argument, NULL, 'S' }, { "strings", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	enum fmt f = FMT_TEXT;
 	enum sort_key key = SORT_RETAINED;
-	long ntopc = 20;
+	long ntopc = 20, strings = 10;
+	double suspects = 10;
+	char *end;
 	int raw = 0, c, rc;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
@@ -233,6 +252,12 @@ int cmd_summary(int argc, char **argv)
 		case 't': if (parse_count("summary", "--top", optarg, &ntopc)) return EXIT_USAGE; break;
 		case 'f': if (parse_format("summary", optarg, &f)) return EXIT_USAGE; break;
 		case 'r': raw = 1; break;
+		case 'D': if (parse_count("summary", "--strings", optarg, &strings)) return EXIT_USAGE; break;
+		case 'S':
+			suspects = strtod(optarg, &end);
+			if (end == optarg || *end || !(suspects > 0 && suspects <= 100))
+				return usage_error("summary", "--suspects needs a percentage in (0, 100], got '%s'", optarg);
+			break;
 		case 's':
 			if (!strcmp(optarg, "retained")) key = SORT_RETAINED;
 			else if (!strcmp(optarg, "shallow") || !strcmp(optarg, "self")) key = SORT_SHALLOW;
@@ -249,7 +274,7 @@ int cmd_summary(int argc, char **argv)
 	if ((rc = load_snapshot(argv[optind], &s)))
 		return rc;
 	warn_snapshot(s);
-	if ((rc = analyze_snapshot(s, raw, &a))) {
+	if ((rc = analyze_snapshot_ex(s, raw, f != FMT_CSV, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}
@@ -257,12 +282,13 @@ int cmd_summary(int argc, char **argv)
 	HS_ALLOC_ARRAY(top, (size_t)ntopc + 1);
 	ntop = top_k(a.dom.retained, s->node_count, keep_object, &a, (uint32_t)ntopc, top);
 	if (f == FMT_JSON)
-		print_json(&a, ids, n, top, ntop);
+		print_json(&a, ids, n, top, ntop, suspects, strings);
 	else if (f == FMT_CSV)
 		class_table(&a, ids, n, f, 1);
 	else
 		print_report(&a, ids, n, top, ntop, ntopc, f,
-			     key == SORT_COUNT ? "count" : key == SORT_SHALLOW ? "shallow size" : "retained size");
+			     key == SORT_COUNT ? "count" : key == SORT_SHALLOW ? "shallow size" : "retained size",
+			     suspects, strings);
 	free(ids);
 	free(top);
 	hs_analysis_release(&a);

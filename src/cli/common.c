@@ -121,9 +121,14 @@ void warn_snapshot(const struct hs_snapshot *s)
 
 int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a)
 {
+	return analyze_snapshot_ex(s, raw_sizes, 0, a);
+}
+
+int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a)
+{
 	struct hs_error err = { 0, "" };
 	struct progress p = { s->file, now(), 0 };
-	struct hs_analysis_opts opts = { raw_sizes, NULL, 0, NULL, NULL };
+	struct hs_analysis_opts opts = { raw_sizes, NULL, 0, parents, NULL, NULL };
 	int rc;
 
 	if (isatty(2)) {
@@ -145,7 +150,7 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_error err = { 0, "" };
-	struct hs_analysis_opts o = { raw, given, 1, NULL, NULL };
+	struct hs_analysis_opts o = { raw, given, 1, 0, NULL, NULL };
 	struct progress p;
 	int rc;
 

@@ -338,13 +338,28 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 	const char *name = hs_node_name(s, n);
 	uint8_t t = s->node_type[n];
 
+	const struct hs_location *loc = (t == s->t.closure || t == s->t.object) ? hs_snapshot_location(s, n) : NULL;
+	char where[160] = "";
+
+	if (loc) {
+		const char *url = "";
+		if (loc->script_node != UINT32_MAX) {
+			url = hs_node_name(s, loc->script_node);
+			if (!strncmp(url, "system / Script / ", 18))
+				url += 18;
+		}
+		if (*url)
+			snprintf(where, sizeof(where), " (%.100s:%u:%u)", url, loc->line + 1, loc->column + 1);
+		else
+			snprintf(where, sizeof(where), " (script %u:%u:%u)", loc->script_id, loc->line + 1, loc->column + 1);
+	}
 	if (t == s->t.object && !strcmp(name, "Object")) {
 		char plain[128];
 		hs_plain_object_name(s, n, plain, sizeof(plain));
-		snprintf(buf, len, "%s @%u", plain, s->node_id[n]);
+		snprintf(buf, len, "%s @%u%s", plain, s->node_id[n], where);
 	} else if ((t == s->t.string || t == s->t.closure || t == s->t.regexp) && *name)
-		snprintf(buf, len, "%s \"%.60s%s\" @%u", cls, name, strlen(name) > 60 ? "…" : "", s->node_id[n]);
+		snprintf(buf, len, "%s \"%.60s%s\" @%u%s", cls, name, strlen(name) > 60 ? "…" : "", s->node_id[n], where);
 	else
-		snprintf(buf, len, "%s @%u", cls, s->node_id[n]);
+		snprintf(buf, len, "%s @%u%s", cls, s->node_id[n], where);
 	return buf;
 }
