@@ -9,6 +9,7 @@
 //   --out FILE      output path (required)
 //   --second FILE   then grow the heap (--grow-units U, default 5% of the units) and write a
 //                   second snapshot of the same process (for diff benchmarks)
+//   --third FILE    with --second: grow once more and write a third (leaks benchmarks)
 //
 // All data comes from a seeded PRNG (mulberry32) and loop counters: no Math.random, no
 // timestamps, no environment-dependent content.  The file itself is not byte-identical across
@@ -40,6 +41,7 @@ function parseArgs(argv) {
     else if (a === '--units') o.units = Number(argv[++i]);
     else if (a === '--out') o.out = argv[++i];
     else if (a === '--second') o.second = argv[++i];
+    else if (a === '--third') o.third = argv[++i];
     else if (a === '--grow-units') o.growUnits = Number(argv[++i]);
     else if (a === '-h' || a === '--help') {
       console.log('usage: gen_snapshot.js --target-mb N --out FILE [--units U]');
@@ -287,6 +289,13 @@ function main() {
     v8.writeHeapSnapshot(tmp2);
     fs.renameSync(tmp2, o.second);
     console.error(`gen_snapshot: second snapshot (+${grow} units) -> ${o.second}`);
+    if (o.third) {
+      globalThis.__hsnapBenchGrowth2 = build(grow);
+      const tmp3 = o.third + '.tmp';
+      v8.writeHeapSnapshot(tmp3);
+      fs.renameSync(tmp3, o.third);
+      console.error(`gen_snapshot: third snapshot (+${grow} units more) -> ${o.third}`);
+    }
   }
 }
 
