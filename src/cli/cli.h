@@ -86,6 +86,7 @@ int cmd_export(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_retainers(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
 
 struct hs_path_groups;

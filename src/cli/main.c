@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	{ "retainers", cmd_retainers, "why objects are alive: shortest retainer paths, merged per class" },
 	{ "leaks", cmd_leaks, "three-snapshot technique: allocated between A and B, alive in C" },
 	{ "growth", cmd_growth, "classes that grow at every step over N snapshots" },
+	{ "verify", cmd_verify, "integrity report: counts, ids, reachability, sum checks" },
 	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
