@@ -150,6 +150,20 @@ long hs_input_read(struct hs_input *in, unsigned char *buf, size_t cap, struct h
 }
 
 int hs_input_is_gzip(const struct hs_input *in) { return in->gzip; }
+
+int hs_input_fd(const struct hs_input *in)
+{
+	return !in->gzip && !in->is_stdin && in->disk_size ? in->fd : -1;
+}
+
+int hs_input_seek(struct hs_input *in, uint64_t off, struct hs_error *err)
+{
+	if (hs_input_fd(in) < 0 || lseek(in->fd, (off_t)off, SEEK_SET) < 0)
+		return hs_error_set(err, HS_ERR_IO, "seek failed: %s", strerror(errno));
+	in->disk_pos = off;
+	in->pre_pos = in->pre_len; /* the sniffed bytes lie behind */
+	return 0;
+}
 uint64_t hs_input_disk_size(const struct hs_input *in) { return in->disk_size; }
 uint64_t hs_input_disk_pos(const struct hs_input *in) { return in->disk_pos; }
 

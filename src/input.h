@@ -17,6 +17,10 @@ int hs_input_is_gzip(const struct hs_input *in);
 uint64_t hs_input_disk_size(const struct hs_input *in);
 /* Bytes of the file on disk consumed so far (for progress). */
 uint64_t hs_input_disk_pos(const struct hs_input *in);
+/* File descriptor of a plain (not gzip) regular file, or -1. */
+int hs_input_fd(const struct hs_input *in);
+/* Repositions a plain regular file: the next read starts at `off`. */
+int hs_input_seek(struct hs_input *in, uint64_t off, struct hs_error *err);
 void hs_input_close(struct hs_input *in);
 
 #endif

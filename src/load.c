@@ -8,11 +8,14 @@
  * third-party writer puts "nodes"/"edges" first, their raw values are kept
  * and replayed once the header has been read.  Nothing is allocated from a
  * header count: arrays grow geometrically with what is actually read. */
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <yajl_parse.h>
 #include <yajl_gen.h>
 #include <yajl_tree.h>
@@ -72,6 +75,8 @@ struct parser {
 	uint64_t bytes_fed;
 	yajl_handle h;             /* the handle currently parsing */
 	struct fast fast;
+	int par_fd, jobs;          /* parallel scan: plain file's fd (-1: none) */
+	uint64_t par_size, par_min, par_begin, par_values;
 	int priming;               /* callbacks from the `{"":""` primer */
 };
 
@@ -121,34 +126,33 @@ static void grow_nodes(struct parser *p)
 	p->node_alloc = a;
 }
 
-static int node_value(struct parser *p, uint64_t v)
+/* Stores value v as field `field` of node n / edge e.  Thread-safe: errors
+ * go to msg (the parallel scanner has one per piece).  Returns 0 or a status. */
+static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t field,
+		      uint64_t v, char *msg, size_t len)
 {
-	struct hs_snapshot *s = p->s;
-	uint32_t n = s->node_count;
-
-	if (p->nfield == 0) {
-		if (n >= HS_MAX_NODES)
-			return fail(p, HS_ERR_LIMIT, "more than %u nodes", HS_MAX_NODES);
-		grow_nodes(p);
-	}
-	switch (p->node_role[p->nfield]) {
+	switch (role) {
 	case R_TYPE:
-		if (v >= HS_NO_TYPE)
-			return fail(p, HS_ERR_FORMAT, "node %u: type %llu out of range", n, (unsigned long long)v);
+		if (v >= HS_NO_TYPE) {
+			snprintf(msg, len, "node %u: type %llu out of range", n, (unsigned long long)v);
+			return HS_ERR_FORMAT;
+		}
 		s->node_type[n] = (uint8_t)v;
 		break;
 	case R_NAME:
 	case R_ID:
 	case R_EDGES:
 	case R_TRACE:
-		if (v > UINT32_MAX)
-			return fail(p, HS_ERR_FORMAT, "node %u: field %s value %llu exceeds 32 bits",
-				    n, s->node_fields[p->nfield], (unsigned long long)v);
-		if (p->node_role[p->nfield] == R_NAME)
+		if (v > UINT32_MAX) {
+			snprintf(msg, len, "node %u: field %s value %llu exceeds 32 bits", n,
+				 s->node_fields[field], (unsigned long long)v);
+			return HS_ERR_FORMAT;
+		}
+		if (role == R_NAME)
 			s->node_name[n] = (uint32_t)v;
-		else if (p->node_role[p->nfield] == R_ID)
+		else if (role == R_ID)
 			s->node_id[n] = (uint32_t)v;
-		else if (p->node_role[p->nfield] == R_EDGES)
+		else if (role == R_EDGES)
 			s->first_edge[n + 1] = (uint32_t)v;
 		/* trace_node_id: validated, not stored (no analysis uses it yet) */
 		break;
@@ -156,13 +160,68 @@ static int node_value(struct parser *p, uint64_t v)
 		s->self_size[n] = v;
 		break;
 	case R_DETACH:
-		if (v > 3)
-			return fail(p, HS_ERR_FORMAT, "node %u: detachedness %llu out of range (0-3)", n, (unsigned long long)v);
+		if (v > 3) {
+			snprintf(msg, len, "node %u: detachedness %llu out of range (0-3)", n, (unsigned long long)v);
+			return HS_ERR_FORMAT;
+		}
 		s->detachedness[n] = (uint8_t)v;
 		break;
 	default:
 		break;
 	}
+	return 0;
+}
+
+static int store_edge(struct hs_snapshot *s, uint8_t role, uint32_t nf, uint32_t e, uint64_t v,
+		      char *msg, size_t len)
+{
+	switch (role) {
+	case R_TYPE:
+		if (v >= HS_NO_TYPE) {
+			snprintf(msg, len, "edge %u: type %llu out of range", e, (unsigned long long)v);
+			return HS_ERR_FORMAT;
+		}
+		s->edge_type[e] = (uint8_t)v;
+		break;
+	case R_NAME:
+		if (v > UINT32_MAX) {
+			snprintf(msg, len, "edge %u: name_or_index %llu exceeds 32 bits", e, (unsigned long long)v);
+			return HS_ERR_FORMAT;
+		}
+		s->edge_name[e] = (uint32_t)v;
+		break;
+	case R_TO:
+		if (v % nf) {
+			snprintf(msg, len, "edge %u: to_node %llu is not a multiple of node_fields (%u)",
+				 e, (unsigned long long)v, nf);
+			return HS_ERR_FORMAT;
+		}
+		if (v / nf >= UINT32_MAX) {
+			snprintf(msg, len, "edge %u: to_node %llu out of range", e, (unsigned long long)v);
+			return HS_ERR_FORMAT;
+		}
+		s->edge_to[e] = (uint32_t)(v / nf);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int node_value(struct parser *p, uint64_t v)
+{
+	struct hs_snapshot *s = p->s;
+	uint32_t n = s->node_count;
+	char msg[256];
+	int st;
+
+	if (p->nfield == 0) {
+		if (n >= HS_MAX_NODES)
+			return fail(p, HS_ERR_LIMIT, "more than %u nodes", HS_MAX_NODES);
+		grow_nodes(p);
+	}
+	if ((st = store_node(s, p->node_role[p->nfield], n, p->nfield, v, msg, sizeof(msg))))
+		return fail(p, st, "%s", msg);
 	if (++p->nfield == p->nf) {
 		p->nfield = 0;
 		s->node_count++;
@@ -174,6 +233,8 @@ static int edge_value(struct parser *p, uint64_t v)
 {
 	struct hs_snapshot *s = p->s;
 	uint32_t e = s->edge_count;
+	char msg[256];
+	int st;
 
 	if (p->efield == 0) {
 		if (e >= UINT32_MAX - 1)
@@ -186,28 +247,8 @@ static int edge_value(struct parser *p, uint64_t v)
 			p->edge_alloc = a;
 		}
 	}
-	switch (p->edge_role[p->efield]) {
-	case R_TYPE:
-		if (v >= HS_NO_TYPE)
-			return fail(p, HS_ERR_FORMAT, "edge %u: type %llu out of range", e, (unsigned long long)v);
-		s->edge_type[e] = (uint8_t)v;
-		break;
-	case R_NAME:
-		if (v > UINT32_MAX)
-			return fail(p, HS_ERR_FORMAT, "edge %u: name_or_index %llu exceeds 32 bits", e, (unsigned long long)v);
-		s->edge_name[e] = (uint32_t)v;
-		break;
-	case R_TO:
-		if (v % p->nf)
-			return fail(p, HS_ERR_FORMAT, "edge %u: to_node %llu is not a multiple of node_fields (%u)",
-				    e, (unsigned long long)v, p->nf);
-		if (v / p->nf >= UINT32_MAX)
-			return fail(p, HS_ERR_FORMAT, "edge %u: to_node %llu out of range", e, (unsigned long long)v);
-		s->edge_to[e] = (uint32_t)(v / p->nf);
-		break;
-	default:
-		break;
-	}
+	if ((st = store_edge(s, p->edge_role[p->efield], p->nf, e, v, msg, sizeof(msg))))
+		return fail(p, st, "%s", msg);
 	if (++p->efield == p->ef) {
 		p->efield = 0;
 		s->edge_count++;
@@ -826,6 +867,7 @@ static void parser_init(struct parser *p, struct hs_snapshot *s, struct hs_error
 	p->s = s;
 	p->err = err;
 	p->nf = 1;
+	p->par_fd = -1;
 	hs_strtab_init(&s->strings);
 	s->t.e_element = s->t.e_hidden = HS_NO_TYPE;
 }
@@ -962,6 +1004,330 @@ static long scan_numbers(struct parser *p, const unsigned char *b, size_t len)
 	return (long)len;
 }
 
+/* ---- parallel scan of the numeric arrays (plain files) --------------------
+ *
+ * For a regular uncompressed file the "nodes" and "edges" arrays are read
+ * with pread by several threads: the array's end is the first ']' after its
+ * '[' (only digits, commas and white space may lie between, which the
+ * decoder checks); the span is cut into pieces just after a comma; pass one
+ * counts the commas of each piece (so every piece knows the index of its
+ * first value), the arrays are allocated exactly, and pass two decodes each
+ * piece straight into them.  Every thread checks what the sequential scanner
+ * checks; the first error in file order is reported.  The stream then
+ * resumes after the ']' (the caller seeks there). */
+
+#define PREAD_CHUNK (1u << 20)
+#define MAX_JOBS 64
+
+struct piece {
+	struct parser *p;
+	int fd, last;
+	uint64_t begin, end;     /* file offsets [begin, end) */
+	uint64_t first, commas;  /* index of its first value; commas in it */
+	int status;
+	uint64_t err_at;
+	char msg[256];
+	unsigned char *buf;
+};
+
+static int piece_fail(struct piece *pc, uint64_t at, int status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int piece_fail(struct piece *pc, uint64_t at, int status, const char *fmt, ...)
+{
+	va_list ap;
+	if (pc->status)
+		return -1;
+	pc->status = status;
+	pc->err_at = at;
+	va_start(ap, fmt);
+	vsnprintf(pc->msg, sizeof(pc->msg), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static long pread_full(int fd, unsigned char *buf, size_t len, uint64_t off)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = pread(fd, buf + got, len - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -1 : (long)got;
+		got += (size_t)r;
+	}
+	return (long)got;
+}
+
+static void *count_piece(void *arg)
+{
+	struct piece *pc = arg;
+	uint64_t off = pc->begin;
+
+	while (off < pc->end) {
+		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
+		long r = pread_full(pc->fd, pc->buf, want, off);
+		if (r != (long)want) {
+			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
+			return NULL;
+		}
+		for (i = 0; i < want; i++)
+			pc->commas += pc->buf[i] == ',';
+		off += want;
+	}
+	return NULL;
+}
+
+/* Stores value number g of the array (nodes or edges). */
+static int piece_store(struct piece *pc, uint64_t g, uint64_t v)
+{
+	struct parser *p = pc->p;
+	int st;
+
+	if (g >= p->par_values) { /* cannot happen when the counts agree; never write past */
+		snprintf(pc->msg, sizeof(pc->msg), "%s: more values than commas counted", section_names[p->sec]);
+		pc->status = HS_ERR_FORMAT;
+		return -1;
+	}
+	if (p->sec == SEC_EDGES)
+		st = store_edge(p->s, p->edge_role[g % p->ef], p->nf, (uint32_t)(g / p->ef), v, pc->msg, sizeof(pc->msg));
+	else
+		st = store_node(p->s, p->node_role[g % p->nf], (uint32_t)(g / p->nf), (uint32_t)(g % p->nf), v,
+				pc->msg, sizeof(pc->msg));
+	if (st) {
+		pc->status = st;
+		return -1;
+	}
+	return 0;
+}
+
+static void *decode_piece(void *arg)
+{
+	struct piece *pc = arg;
+	uint64_t off = pc->begin, g = pc->first, v = 0;
+	enum fast_state state = pc->first == 0 && pc->begin == pc->p->par_begin ? F_OPEN : F_COMMA;
+	int lead_zero = 0;
+	const char *sec = section_names[pc->p->sec];
+
+	while (off < pc->end) {
+		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
+		long r = pread_full(pc->fd, pc->buf, want, off);
+		if (r != (long)want) {
+			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
+			return NULL;
+		}
+		for (i = 0; i < want; i++) {
+			unsigned c = pc->buf[i];
+			uint64_t at = off + i;
+			if (c - '0' <= 9u) {
+				unsigned d = c - '0';
+				if (state == F_VALUE) {
+					piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: a ',' is missing between numbers", (unsigned long long)at);
+					return NULL;
+				}
+				if (state != F_NUM) {
+					state = F_NUM;
+					v = d;
+					lead_zero = d == 0;
+					continue;
+				}
+				if (lead_zero) {
+					piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: number with a leading zero", (unsigned long long)at);
+					return NULL;
+				}
+				if (v > (UINT64_MAX - d) / 10) {
+					piece_fail(pc, at, HS_ERR_FORMAT, "%s: number at byte %llu exceeds 64 bits", sec, (unsigned long long)at);
+					return NULL;
+				}
+				v = v * 10 + d;
+				continue;
+			}
+			if (state == F_NUM) {
+				if (piece_store(pc, g++, v) < 0) {
+					pc->err_at = at;
+					return NULL;
+				}
+				state = F_VALUE;
+			}
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+				continue;
+			if (c == ',' && state == F_VALUE) {
+				state = F_COMMA;
+				continue;
+			}
+			if (c == '-')
+				piece_fail(pc, at, HS_ERR_FORMAT, "%s: negative number at byte %llu where an unsigned integer belongs", sec, (unsigned long long)at);
+			else if (c == '.' || c == 'e' || c == 'E')
+				piece_fail(pc, at, HS_ERR_FORMAT, "%s: number at byte %llu is not an integer", sec, (unsigned long long)at);
+			else if (c == '[' || c == '{')
+				piece_fail(pc, at, HS_ERR_FORMAT, "%s: nested %s at byte %llu where a number belongs", sec, c == '[' ? "array" : "object", (unsigned long long)at);
+			else if (c == '"')
+				piece_fail(pc, at, HS_ERR_FORMAT, "%s: string at byte %llu where a number belongs", sec, (unsigned long long)at);
+			else
+				piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: unexpected character in the \"%s\" array", (unsigned long long)at, sec);
+			return NULL;
+		}
+		off += want;
+	}
+	if (state == F_NUM && piece_store(pc, g++, v) < 0) {
+		pc->err_at = pc->end;
+		return NULL;
+	}
+	if (pc->last ? state == F_COMMA : state != F_COMMA)
+		piece_fail(pc, pc->end, HS_ERR_FORMAT, "invalid JSON at byte %llu: %s", (unsigned long long)pc->end,
+			   pc->last ? "a ',' before ']'" : "unexpected end of a number list");
+	return NULL;
+}
+
+static int all_space(int fd, uint64_t off, uint64_t end, unsigned char *buf)
+{
+	while (off < end) {
+		size_t want = end - off < PREAD_CHUNK ? (size_t)(end - off) : PREAD_CHUNK, i;
+		long r = pread_full(fd, buf, want, off);
+		if (r <= 0)
+			return 0;
+		for (i = 0; i < (size_t)r; i++)
+			if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t')
+				return 0;
+		off += (uint64_t)r;
+	}
+	return 1;
+}
+
+/* Runs fn over the pieces, one thread each (the first on this thread). */
+static void run_pieces(struct piece *pc, int n, void *(*fn)(void *))
+{
+	pthread_t th[MAX_JOBS];
+	int started[MAX_JOBS] = { 0 }, i;
+
+	for (i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, fn, &pc[i]) == 0;
+	fn(&pc[0]);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			fn(&pc[i]); /* could not start a thread: do it here */
+	}
+}
+
+/* Offset of the first `c` at or after `off` before `limit`, or UINT64_MAX. */
+static uint64_t find_byte(int fd, uint64_t off, uint64_t limit, int c, unsigned char *buf)
+{
+	while (off < limit) {
+		size_t want = limit - off < PREAD_CHUNK ? (size_t)(limit - off) : PREAD_CHUNK;
+		long r = pread_full(fd, buf, want, off);
+		unsigned char *hit;
+		if (r <= 0)
+			return UINT64_MAX;
+		if ((hit = memchr(buf, c, (size_t)r)) != NULL)
+			return off + (uint64_t)(hit - buf);
+		off += (uint64_t)r;
+	}
+	return UINT64_MAX;
+}
+
+static int alloc_exact(struct parser *p, uint64_t values)
+{
+	struct hs_snapshot *s = p->s;
+	uint64_t recs;
+
+	if (p->sec == SEC_EDGES) {
+		if (values % p->ef)
+			return fail(p, HS_ERR_FORMAT, "edges array length is not a multiple of edge_fields (%u)", p->ef);
+		recs = values / p->ef;
+		if (recs >= UINT32_MAX - 1)
+			return fail(p, HS_ERR_LIMIT, "more than %u edges", UINT32_MAX - 2);
+		HS_ALLOC_ARRAY(s->edge_type, recs + 1);
+		HS_ALLOC_ARRAY(s->edge_name, recs + 1);
+		HS_ALLOC_ARRAY(s->edge_to, recs + 1);
+		p->edge_alloc = recs + 1;
+		s->edge_count = (uint32_t)recs;
+		p->edge_values = values;
+		return 1;
+	}
+	if (values % p->nf)
+		return fail(p, HS_ERR_FORMAT, "nodes array length is not a multiple of node_fields (%u)", p->nf);
+	recs = values / p->nf;
+	if (recs >= HS_MAX_NODES)
+		return fail(p, HS_ERR_LIMIT, "more than %u nodes", HS_MAX_NODES);
+	HS_ALLOC_ARRAY(s->node_type, recs + 1);
+	HS_ALLOC_ARRAY(s->node_name, recs + 1);
+	HS_ALLOC_ARRAY(s->node_id, recs + 1);
+	HS_ALLOC_ARRAY(s->self_size, recs + 1);
+	HS_CALLOC_ARRAY(s->first_edge, recs + 2);
+	if (s->detachedness) {
+		free(s->detachedness);
+		HS_CALLOC_ARRAY(s->detachedness, recs + 1);
+	}
+	p->node_alloc = recs + 1;
+	s->node_count = (uint32_t)recs;
+	return 1;
+}
+
+/* Scans the array whose '[' ends at file offset `begin`; on success returns
+ * 1 with p->bytes_fed just past its ']'. */
+static int parallel_array(struct parser *p, uint64_t begin)
+{
+	struct piece pc[MAX_JOBS];
+	unsigned char *probe = hs_xmalloc(PREAD_CHUNK);
+	uint64_t end = find_byte(p->par_fd, begin, p->par_size, ']', probe), len, total = 0;
+	int n = p->jobs, i, ok = 1;
+
+	if (end == UINT64_MAX) {
+		free(probe);
+		return fail(p, HS_ERR_FORMAT, "truncated: the JSON ends inside the \"%s\" array (after %llu bytes)",
+			    section_names[p->sec], (unsigned long long)p->par_size);
+	}
+	len = end - begin;
+	if ((uint64_t)n > len / 65536 + 1)
+		n = (int)(len / 65536 + 1);
+	memset(pc, 0, sizeof(pc));
+	p->par_begin = begin;
+	/* piece i starts just after the first comma at or after its share */
+	pc[0].begin = begin;
+	for (i = 1; i < n; i++) {
+		uint64_t c = find_byte(p->par_fd, begin + len * (uint64_t)i / (uint64_t)n, end, ',', probe);
+		pc[i].begin = c == UINT64_MAX ? end : c + 1;
+		if (pc[i].begin < pc[i - 1].begin)
+			pc[i].begin = pc[i - 1].begin;
+	}
+	free(probe);
+	for (i = 0; i < n; i++) {
+		pc[i].p = p;
+		pc[i].fd = p->par_fd;
+		pc[i].end = i + 1 < n ? pc[i + 1].begin : end;
+		pc[i].last = i + 1 == n;
+		pc[i].buf = hs_xmalloc(PREAD_CHUNK);
+	}
+	run_pieces(pc, n, count_piece);
+	for (i = 0; i < n; i++) {
+		if (pc[i].status) {
+			ok = fail(p, pc[i].status, "%s", pc[i].msg);
+			goto out;
+		}
+		pc[i].first = total;
+		total += pc[i].commas;
+	}
+	/* one value more than commas, unless the array is only white space */
+	if (total || !all_space(p->par_fd, begin, end, pc[0].buf))
+		total++;
+	p->par_values = total;
+	if (!(ok = alloc_exact(p, total)))
+		goto out;
+	run_pieces(pc, n, decode_piece);
+	for (i = 0; i < n; i++)
+		if (pc[i].status) {
+			ok = fail(p, pc[i].status, "%s", pc[i].msg);
+			goto out;
+		}
+	p->bytes_fed = end + 1;
+out:
+	for (i = 0; i < n; i++)
+		free(pc[i].buf);
+	return ok;
+}
+
 /* After a fast-scanned array: a new handle, primed to be inside the
  * top-level object, parses the rest of the document. */
 static void resume_yajl(struct parser *p)
@@ -998,6 +1364,14 @@ static int feed(struct parser *p, const unsigned char *buf, size_t len)
 			buf += off;
 			len -= off;
 			p->bytes_fed += off;
+			if (p->par_fd >= 0 && p->jobs > 1 && p->header_done &&
+			    p->par_size - p->bytes_fed >= p->par_min) {
+				if (!parallel_array(p, p->bytes_fed))
+					return p->err ? p->err->status : HS_ERR_FORMAT;
+				p->fast.active = 0;
+				resume_yajl(p);
+				return 1; /* the caller reads on from p->bytes_fed */
+			}
 			continue;
 		}
 		if (st != yajl_status_ok)
@@ -1060,6 +1434,12 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 	s->gzipped = hs_input_is_gzip(in);
 	parser_init(&p, s, err);
 	p.h = new_handle(&p);
+	p.par_fd = hs_input_fd(in);
+	p.par_size = hs_input_disk_size(in);
+	p.jobs = opts && opts->jobs > 0 ? opts->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (p.jobs > MAX_JOBS)
+		p.jobs = MAX_JOBS;
+	p.par_min = opts && opts->parallel_min ? opts->parallel_min : (4u << 20);
 	buf = hs_xmalloc(CHUNK);
 	for (;;) {
 		long r = hs_input_read(in, buf, CHUNK, err);
@@ -1072,6 +1452,8 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 			break;
 		}
 		if ((rc = feed(&p, buf, (size_t)r)) < 0)
+			break;
+		if (rc == 1 && (rc = hs_input_seek(in, p.bytes_fed, err)) < 0)
 			break;
 		if (opts && opts->progress && now() - last > 0.5) {
 			last = now();

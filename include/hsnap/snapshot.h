@@ -93,6 +93,12 @@ struct hs_load_opts {
 	 * 0 when the size is unknown (stdin). */
 	void (*progress)(void *ctx, uint64_t disk_done, uint64_t disk_total);
 	void *progress_ctx;
+	/* Threads for the numeric arrays of plain files (0: all cores, 1: none);
+	 * the result does not depend on it. */
+	int jobs;
+	/* Arrays shorter than this many bytes are scanned by one thread
+	 * (0: 4 MiB; tests set it low to exercise the threads). */
+	uint64_t parallel_min;
 };
 
 /* Loads a .heapsnapshot (plain or gzip, "-" = stdin).  Returns 0 or a negative

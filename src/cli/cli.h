@@ -18,6 +18,7 @@ struct command {
 };
 
 /* common.c */
+extern int cli_jobs;
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_format(const char *cmd, const char *arg, enum fmt *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);

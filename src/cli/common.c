@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include "cli.h"
 
+int cli_jobs; /* --jobs N (0: all cores) */
+
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -96,10 +98,13 @@ static void progress_end(struct progress *p)
 int load_snapshot(const char *path, struct hs_snapshot **out)
 {
 	struct hs_error err = { 0, "" };
-	struct hs_load_opts opts = { NULL, NULL };
+	struct hs_load_opts opts = { NULL, NULL, 0, 0 };
 	struct progress p = { path, now(), 0 };
 	int rc;
 
+	opts.jobs = cli_jobs;
+	if (getenv("HSNAP_PARALLEL_MIN"))
+		opts.parallel_min = strtoull(getenv("HSNAP_PARALLEL_MIN"), NULL, 10);
 	if (isatty(2)) {
 		opts.progress = on_load;
 		opts.progress_ctx = &p;

@@ -1,5 +1,6 @@
 /* hsnap entry point: the command table and dispatch, nothing else. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -35,6 +36,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"Every command takes --format text|json|csv|markdown, --top N and -h/--help.\n"
+		"--jobs N (anywhere): threads that parse plain files (default: all cores;\n"
+		"results never depend on it).\n"
 		"Run 'hsnap <command> --help' for its options.\n"
 		"\n"
 		"Exit codes: 0 success, 1 a --fail-on rule was violated, 2 usage error,\n"
@@ -52,6 +55,37 @@ int main(int argc, char **argv)
 	 * heap, where freed space is not given back). */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
+	/* --jobs N / -j N may appear anywhere: it is global */
+	for (i = 1; i < (size_t)argc; i++) {
+		const char *v = NULL;
+		size_t j, drop = 0;
+		if (!strcmp(argv[i], "--jobs") || !strcmp(argv[i], "-j")) {
+			if (i + 1 >= (size_t)argc) {
+				fprintf(stderr, "hsnap: %s needs a number\n", argv[i]);
+				return EXIT_USAGE;
+			}
+			v = argv[i + 1];
+			drop = 2;
+		} else if (!strncmp(argv[i], "--jobs=", 7)) {
+			v = argv[i] + 7;
+			drop = 1;
+		}
+		if (!v)
+			continue;
+		{
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (end == v || *end || n < 1 || n > 64) {
+				fprintf(stderr, "hsnap: --jobs needs a number from 1 to 64, got '%s'\n", v);
+				return EXIT_USAGE;
+			}
+			cli_jobs = (int)n;
+		}
+		for (j = i; j + drop <= (size_t)argc; j++)
+			argv[j] = argv[j + drop];
+		argc -= (int)drop;
+		i--;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
