@@ -86,4 +86,17 @@ for F in "$@"; do
   fi
   node "${NODE_OPTS[@]}" "$HERE/compare.mjs" "$d/devtools.json" "$d/export.jsonl" "$d/summary.json" --name "$name" || status=1
 done
+# Comparison view: new/deleted per class for consecutive fixtures of one process
+# (HSNAP_PARITY_PAIRS="A:B ..." overrides; default: the leak series and the steady pair).
+FIXDIR=$(dirname "${1:-.}")
+PAIRS=${HSNAP_PARITY_PAIRS:-"leak-1:leak-2 leak-2:leak-3 leak-1:leak-3 steady-1:steady-2"}
+for pair in $PAIRS; do
+  A="$FIXDIR/${pair%%:*}.heapsnapshot.gz" B="$FIXDIR/${pair##*:}.heapsnapshot.gz"
+  [ -f "$A" ] && [ -f "$B" ] || continue
+  out="$WORK/diff-${pair/:/-}.json"
+  if ! "$HSNAP" diff "$A" "$B" --format json >"$out" 2>"$out.err"; then
+    echo "parity diff: $pair: FAIL (hsnap diff exited $?)"; status=1; continue
+  fi
+  node "${NODE_OPTS[@]}" "$HERE/devtools_diff.mjs" "$A" "$B" "$out" || status=1
+done
 exit $status
