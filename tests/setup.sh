@@ -8,8 +8,11 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DHSNAP_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 echo "built build/hsnap"
 echo
-echo "\$ build/hsnap summary fixtures/leak-3.heapsnapshot.gz --top 10"
-build/hsnap summary fixtures/leak-3.heapsnapshot.gz --top 10
+echo "\$ build/hsnap summary fixtures/leak-3.heapsnapshot.gz --top 8"
+build/hsnap summary fixtures/leak-3.heapsnapshot.gz --top 8
 echo
-echo "\$ build/hsnap top fixtures/leak-3.heapsnapshot.gz --top 3 --depth 2 --children 3"
-build/hsnap top fixtures/leak-3.heapsnapshot.gz --top 3 --depth 2 --children 3
+echo "\$ build/hsnap diff fixtures/leak-1.heapsnapshot.gz fixtures/leak-3.heapsnapshot.gz --top 8"
+build/hsnap diff fixtures/leak-1.heapsnapshot.gz fixtures/leak-3.heapsnapshot.gz --top 8
+echo
+echo "\$ build/hsnap retainers fixtures/leak-3.heapsnapshot.gz --class LeakyConnection"
+build/hsnap retainers fixtures/leak-3.heapsnapshot.gz --class LeakyConnection

@@ -300,9 +300,10 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 		if (o->f == FMT_CSV)
 			printf("count,self_size,retained_size,path\n");
 		else
-			printf(o->f == FMT_MD ? "### %s: %s objects, %s retained, %u path shapes\n\n"
-					      : "%s: %s objects, %s retained, %u path shapes\n",
-			       o->cls, group_digits(m, b1, sizeof(b1)), human_size(total_ret, b2, sizeof(b2)), g.count);
+			printf(o->f == FMT_MD ? "### %s: %s object%s, %s retained, %u path shape%s\n\n"
+					      : "%s: %s object%s, %s retained, %u path shape%s\n",
+			       o->cls, group_digits(m, b1, sizeof(b1)), m == 1 ? "" : "s",
+			       human_size(total_ret, b2, sizeof(b2)), g.count, g.count == 1 ? "" : "s");
 		print_path_groups(a, &g, (uint32_t)o->top, o->f, NULL, 2);
 	}
 	hs_path_groups_release(&g);
