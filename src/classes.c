@@ -410,7 +410,7 @@ static struct candidate **infer(const struct hs_snapshot *s, uint32_t object_str
 	i = 0;
 	for (c = map; c; c = c->hh.next)
 		sorted[i++] = c;
-	qsort(sorted, count, sizeof(*sorted), cand_cmp);
+	hs_sort(sorted, count, sizeof(*sorted), cand_cmp);
 	min = (double)total / MIN_OBJECT_PROPORTION_PER_INTERFACE;
 	if (min < MIN_OBJECT_COUNT_PER_INTERFACE)
 		min = MIN_OBJECT_COUNT_PER_INTERFACE;
@@ -537,7 +537,7 @@ static void trie_build(struct trie *t, const struct hs_snapshot *s, const struct
 			HS_GROW(all, nall, aalloc);
 			all[nall++] = ifs->v[d].props[k];
 		}
-	qsort(all, nall, sizeof(*all), str_cmp);
+	hs_sort(all, nall, sizeof(*all), str_cmp);
 	for (i = 0; i < nall; i++) {
 		struct vocab *v;
 		size_t l = strlen(all[i]);
@@ -559,7 +559,7 @@ static void trie_build(struct trie *t, const struct hs_snapshot *s, const struct
 			HASH_FIND(hh, t->vocab, ifs->v[d].props[k], strlen(ifs->v[d].props[k]), v);
 			ranks[k] = v->rank;
 		}
-		qsort(ranks, np, sizeof(*ranks), u32_cmp);
+		hs_sort(ranks, np, sizeof(*ranks), u32_cmp);
 		for (k = 0; k < np; k++) {
 			uint32_t child = trie_child(t, node, ranks[k]);
 			if (child == NONE) {
@@ -621,7 +621,7 @@ static uint32_t match_object(struct trie *t, const struct hs_snapshot *s, uint32
 		HS_GROW(*props, np, *palloc);
 		(*props)[np++] = (uint32_t)r;
 	}
-	qsort(*props, np, sizeof(**props), u32_cmp);
+	hs_sort(*props, np, sizeof(**props), u32_cmp);
 	HS_GROW(*states, 0, *salloc);
 	(*states)[0] = 0;
 	for (k = 0; k < np && ns; k++) {

@@ -818,7 +818,7 @@ static int build_locations(struct parser *p)
 				s->locations[i].script_node = (uint32_t)(so / p->nf);
 		}
 	}
-	qsort(s->locations, n, sizeof(*s->locations), loc_cmp);
+	hs_sort(s->locations, n, sizeof(*s->locations), loc_cmp);
 	for (i = 0; i < n; i++) {
 		struct hs_location l = s->locations[i];
 		l.script_id = script[l.script_id];

@@ -137,7 +137,7 @@ static void candidates(const struct hs_snapshot *s, const struct hs_retainer_ind
 			f->c[f->n++].rank = edge_rank(s, e);
 		}
 	}
-	qsort(f->c, f->n, sizeof(*f->c), cand_cmp);
+	hs_sort(f->c, f->n, sizeof(*f->c), cand_cmp);
 }
 
 uint32_t hs_paths_find(const struct hs_snapshot *s, const struct hs_retainer_index *r,
@@ -356,7 +356,7 @@ void hs_merge_paths(struct hs_path_groups *g, const struct hs_analysis *a,
 		HASH_DEL(map, e);
 		free(e); /* the key lives on as grp->shape */
 	}
-	qsort(g->v, g->count, sizeof(*g->v), group_cmp);
+	hs_sort(g->v, g->count, sizeof(*g->v), group_cmp);
 	free(path);
 	free(key);
 }

@@ -6,6 +6,7 @@
 #define HSNAP_VEC_H
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 void *hs_xmalloc(size_t size);
 void *hs_xcalloc(size_t nmemb, size_t size);
@@ -28,6 +29,13 @@ size_t hs_xmul(size_t nmemb, size_t size);
 			(alloc) = hs_new_;                                 \
 		}                                                          \
 	} while (0)
+
+/* qsort that accepts an empty array (qsort(NULL, 0, ...) is undefined). */
+static inline void hs_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
 
 /* Bit set over n bits. */
 static inline int hs_bit_get(const uint64_t *b, size_t i) { return (b[i >> 6] >> (i & 63)) & 1; }

@@ -419,7 +419,7 @@ int cmd_diff(int argc, char **argv)
 				"new/deleted counts are meaningless (class deltas are still valid)\n",
 				100.0 * (double)c.d.shared_js_ids / (double)c.d.b_old_ids);
 		g_ctx = &c;
-		qsort(c.d.rows, c.d.nrows, sizeof(*c.d.rows), row_cmp);
+		hs_sort(c.d.rows, c.d.nrows, sizeof(*c.d.rows), row_cmp);
 		check_rules(&c);
 		if (c.f == FMT_JSON) print_json(&c);
 		else if (c.f == FMT_CSV) print_csv(&c);

@@ -82,7 +82,7 @@ static void find_growth(struct gctx *c, int min_steps)
 		c->rows[c->nrows++] = r;
 	}
 	g_sort = c;
-	qsort(c->rows, c->nrows, sizeof(*c->rows), grow_cmp);
+	hs_sort(c->rows, c->nrows, sizeof(*c->rows), grow_cmp);
 }
 
 struct gviol { const struct hs_rule *rule; const char *cls; int64_t value; double limit; };

@@ -63,7 +63,7 @@ static int read_ids(const char *path, uint32_t **ids, uint32_t *n)
 	warn_snapshot(s);
 	HS_ALLOC_ARRAY(*ids, s->node_count);
 	memcpy(*ids, s->node_id, sizeof(**ids) * s->node_count);
-	qsort(*ids, s->node_count, sizeof(**ids), u32_cmp);
+	hs_sort(*ids, s->node_count, sizeof(**ids), u32_cmp);
 	for (i = 0; i < s->node_count; i++)
 		if (!m || (*ids)[m - 1] != (*ids)[i])
 			(*ids)[m++] = (*ids)[i];
@@ -145,7 +145,7 @@ static void group(struct result *r, const struct hs_analysis *a, const uint32_t 
 	for (x = 0; x < s->node_count; x++)
 		if (hs_bit_get(outer, x))
 			r->retained += a->dom.retained[x];
-	qsort(r->v, r->n, sizeof(*r->v), lclass_cmp);
+	hs_sort(r->v, r->n, sizeof(*r->v), lclass_cmp);
 	free(slot);
 	free(members);
 	free(outer);

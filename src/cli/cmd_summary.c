@@ -57,7 +57,7 @@ static uint32_t sorted_classes(const struct hs_classes *c, enum sort_key key, ui
 	g_sort.cls = c->cls;
 	g_sort.names = &c->names;
 	g_sort.key = key;
-	qsort(*out, n, sizeof(**out), class_cmp);
+	hs_sort(*out, n, sizeof(**out), class_cmp);
 	return n;
 }
 

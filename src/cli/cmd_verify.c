@@ -74,7 +74,7 @@ static size_t run_checks(const struct hs_snapshot *s, const struct hs_analysis *
 
 	HS_ALLOC_ARRAY(ids, s->node_count);
 	memcpy(ids, s->node_id, sizeof(*ids) * s->node_count);
-	qsort(ids, s->node_count, sizeof(*ids), u32_cmp);
+	hs_sort(ids, s->node_count, sizeof(*ids), u32_cmp);
 	for (i = 1; i < s->node_count; i++)
 		dups += ids[i] == ids[i - 1];
 	free(ids);

@@ -63,7 +63,7 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 		free(members);
 		free(outer);
 	}
-	qsort(v, nv, sizeof(*v), dclass_cmp);
+	hs_sort(v, nv, sizeof(*v), dclass_cmp);
 	if (g) {
 		json_key(g, "detached_dom");
 		yajl_gen_map_open(g);
@@ -158,7 +158,7 @@ static void holder_of(const struct hs_analysis *a, const uint32_t *nodes, uint32
 		keys[m] = hs_xmalloc(l + 1);
 		memcpy(keys[m++], buf, l + 1);
 	}
-	qsort(keys, m, sizeof(*keys), str_cmp);
+	hs_sort(keys, m, sizeof(*keys), str_cmp);
 	for (i = 0; i < m; i++) {
 		run = i && !strcmp(keys[i], keys[i - 1]) ? run + 1 : 1;
 		if (run > best) {
@@ -196,7 +196,7 @@ void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint
 			wasted_all += d[nd].wasted;
 			nd++;
 		}
-	qsort(d, nd, sizeof(*d), dup_cmp);
+	hs_sort(d, nd, sizeof(*d), dup_cmp);
 	if (nd > top)
 		nd = top;
 	/* nodes of the shown strings, for their holders */
