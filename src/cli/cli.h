@@ -22,6 +22,7 @@ extern int cli_jobs;
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_format(const char *cmd, const char *arg, enum fmt *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);
+int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out);
 int exit_code_for(int status);
 /* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and
  * one error line on failure.  Returns an exit code. */

@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"                   internal arrays, 'system / ...' objects); hidden by default\n"
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
 	"                   count, self or retained of the leaked objects of a class\n"
-	"                   (or 'total'), LIMIT as in diff; a %% limit is relative\n"
+	"                   (or 'total'), LIMIT as in diff; a % limit is relative\n"
 	"                   to the class in C\n"
 	"  --format FMT     text (default), json, csv or markdown\n"
 	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
@@ -98,6 +98,7 @@ struct result {
 	struct lclass *v;
 	uint32_t n;
 	uint64_t leaked, hidden, new_in_b, retained;
+	uint64_t *outer;   /* leaked objects with no leaked ancestor of their class */
 };
 
 static void group(struct result *r, const struct hs_analysis *a, const uint32_t *newb, uint32_t nnew,
@@ -107,6 +108,7 @@ static void group(struct result *r, const struct hs_analysis *a, const uint32_t 
 	uint32_t ncls = a->classes.names.count, *slot, x, k;
 	uint64_t *members = hs_bits_new(s->node_count), *outer = hs_bits_new(s->node_count);
 
+	r->outer = hs_bits_new(s->node_count);
 	HS_ALLOC_ARRAY(slot, ncls ? ncls : 1);
 	for (k = 0; k < ncls; k++)
 		slot[k] = UINT32_MAX;
@@ -133,10 +135,10 @@ static void group(struct result *r, const struct hs_analysis *a, const uint32_t 
 		hs_bit_set(members, x);
 		r->leaked++;
 	}
-	hs_outermost_by_class(&a->dom, s->root, s->node_count, members, a->classes.class_of, ncls, outer);
+	hs_outermost_by_class(&a->dom, s->root, s->node_count, members, a->classes.class_of, ncls, r->outer);
 	for (k = 0; k < r->n; k++)
 		for (x = 0; x < r->v[k].n; x++)
-			if (hs_bit_get(outer, r->v[k].nodes[x]))
+			if (hs_bit_get(r->outer, r->v[k].nodes[x]))
 				r->v[k].retained_size += a->dom.retained[r->v[k].nodes[x]];
 	/* leaked objects of different classes can nest: the total counts each
 	 * byte once (objects with no leaked ancestor at all) */
@@ -225,7 +227,7 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 		json_kv_u64(g, "retained_size", c->retained_size);
 		if (o->paths > 0 && k < (uint32_t)o->top) {
 			struct hs_path_groups pg;
-			hs_merge_paths(&pg, a, parent, c->nodes, c->n, NULL, (uint32_t)o->depth);
+			hs_merge_paths(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth);
 			json_key(g, "paths");
 			print_path_groups(a, &pg, (uint32_t)o->paths, FMT_JSON, g, 0);
 			hs_path_groups_release(&pg);
@@ -289,7 +291,7 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 		for (k = 0; k < shown; k++) {
 			struct hs_path_groups pg;
 			const struct lclass *c = &r->v[k];
-			hs_merge_paths(&pg, a, parent, c->nodes, c->n, NULL, (uint32_t)o->depth);
+			hs_merge_paths(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth);
 			printf(md ? "\n**%s** (%s object%s)\n\n" : "\n  %s: %s object%s\n", hs_class_name(&a->classes, c->cls),
 			       group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
 			print_path_groups(a, &pg, (uint32_t)o->paths, o->f, NULL, md ? 0 : 2);
@@ -411,6 +413,7 @@ out:
 	for (i = 0; i < r.n; i++)
 		free(r.v[i].nodes);
 	free(r.v);
+	free(r.outer);
 	free(viol);
 	free(ida);
 	free(idb);

@@ -322,7 +322,6 @@ static int parse(struct ropts *o, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
-	long v;
 	int c;
 
 	optind = 1;
@@ -330,8 +329,7 @@ static int parse(struct ropts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (parse_count("retainers", "--id", optarg, &v) || v > UINT32_MAX) return EXIT_USAGE;
-			o->id = (uint32_t)v;
+			if (parse_u32("retainers", "--id", optarg, &o->id)) return EXIT_USAGE;
 			o->have_id = 1;
 			break;
 		case 'c': o->cls = optarg; break;
@@ -342,9 +340,9 @@ static int parse(struct ropts *o, int argc, char **argv)
 				return usage_error("retainers", "--max-depth must be between 1 and 100000");
 			break;
 		case 'I':
-			if (parse_count("retainers", "--ignore", optarg, &v) || v > UINT32_MAX) return EXIT_USAGE;
 			HS_REALLOC_ARRAY(o->ignore, o->nignore + 1);
-			o->ignore[o->nignore++] = (uint32_t)v;
+			if (parse_u32("retainers", "--ignore", optarg, &o->ignore[o->nignore])) return EXIT_USAGE;
+			o->nignore++;
 			break;
 		case 't': if (parse_count("retainers", "--top", optarg, &o->top)) return EXIT_USAGE; break;
 		case 'f': if (parse_format("retainers", optarg, &o->f)) return EXIT_USAGE; break;

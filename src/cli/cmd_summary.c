@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"  --sort KEY       order classes by retained (default), shallow or count\n"
 	"  --format FMT     text (default), json, csv (the class table) or markdown\n"
 	"  --suspects PCT   leak-suspect threshold: objects and classes retaining at\n"
-	"                   least PCT%% of the heap (default 10)\n"
+	"                   least PCT% of the heap (default 10)\n"
 	"  --strings N      duplicate strings listed (default 10)\n"
 	"  --raw-sizes      use the file's shallow sizes; by default the size of\n"
 	"                   internal arrays owned by one object moves to that object,\n"

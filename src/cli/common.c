@@ -43,6 +43,19 @@ int parse_count(const char *cmd, const char *opt, const char *arg, long *out)
 	return 0;
 }
 
+int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || v > UINT32_MAX)
+		return usage_error(cmd, "%s needs an object id (0 to %u), got '%s'", opt, UINT32_MAX, arg);
+	*out = (uint32_t)v;
+	return 0;
+}
+
 int exit_code_for(int status)
 {
 	return status == HS_ERR_LIMIT ? EXIT_LIMIT : status == HS_ERR_USAGE ? EXIT_USAGE : EXIT_INPUT;

@@ -24,7 +24,7 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 	const struct hs_classes *c = &a->classes;
 	struct dclass *v = NULL;
 	uint32_t nv = 0, k, x, *slot;
-	uint64_t total = 0, count = 0;
+	uint64_t total = 0, count = 0, *members, *outer;
 
 	HS_ALLOC_ARRAY(slot, c->names.count ? c->names.count : 1);
 	for (k = 0; k < c->names.count; k++)
@@ -48,10 +48,11 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 		d->count++;
 		count++;
 	}
+	members = hs_bits_new(s->node_count);
+	outer = hs_bits_new(s->node_count);
 	{
 		/* detached nodes nest (a detached <div> retains its children): the
 		 * total counts each byte once */
-		uint64_t *members = hs_bits_new(s->node_count), *outer = hs_bits_new(s->node_count);
 		uint32_t i;
 		for (k = 0; k < nv; k++)
 			for (i = 0; i < v[k].n; i++)
@@ -60,8 +61,9 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 		for (x = 0; x < s->node_count; x++)
 			if (hs_bit_get(outer, x))
 				total += a->dom.retained[x];
-		free(members);
-		free(outer);
+		/* per class, for the path groups: no same-class ancestor */
+		memset(outer, 0, sizeof(*outer) * ((s->node_count + 63) / 64 + 1));
+		hs_outermost_by_class(&a->dom, s->root, s->node_count, members, c->class_of, c->names.count, outer);
 	}
 	hs_sort(v, nv, sizeof(*v), dclass_cmp);
 	if (g) {
@@ -78,7 +80,7 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 			json_kv_u64(g, "count", v[k].count);
 			json_kv_u64(g, "retained_size", v[k].retained);
 			if (a->parent_edge) {
-				hs_merge_paths(&pg, a, a->parent_edge, v[k].nodes, v[k].n, NULL, 16);
+				hs_merge_paths(&pg, a, a->parent_edge, v[k].nodes, v[k].n, outer, 16);
 				json_key(g, "paths");
 				print_path_groups(a, &pg, 2, FMT_JSON, g, 0);
 				hs_path_groups_release(&pg);
@@ -106,7 +108,7 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 		table_release(&t);
 		for (k = 0; k < nv && k < 3 && a->parent_edge; k++) {
 			struct hs_path_groups pg;
-			hs_merge_paths(&pg, a, a->parent_edge, v[k].nodes, v[k].n, NULL, 16);
+			hs_merge_paths(&pg, a, a->parent_edge, v[k].nodes, v[k].n, outer, 16);
 			printf(f == FMT_MD ? "\nWhy %s is alive:\n\n" : "\n  Why %s is alive:\n", hs_class_name(c, v[k].cls));
 			print_path_groups(a, &pg, 2, f, NULL, 2);
 			hs_path_groups_release(&pg);
@@ -116,6 +118,8 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 		free(v[k].nodes);
 	free(v);
 	free(slot);
+	free(members);
+	free(outer);
 }
 
 /* ---- duplicate strings -------------------------------------------------------- */
@@ -301,13 +305,33 @@ static uint32_t accumulation_point(const struct hs_analysis *a, uint32_t x)
 	}
 }
 
+static const struct hs_classes *g_cls;
+
+static int cls_ret_cmp(const void *x, const void *y)
+{
+	uint64_t a = g_cls->cls[*(const uint32_t *)x].retained_size, b = g_cls->cls[*(const uint32_t *)y].retained_size;
+	if (a != b)
+		return a > b ? -1 : 1;
+	return strcmp(hs_class_name(g_cls, *(const uint32_t *)x), hs_class_name(g_cls, *(const uint32_t *)y));
+}
+
 void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double pct)
 {
 	const struct hs_snapshot *s = a->s;
 	const struct hs_classes *c = &a->classes;
 	uint64_t limit = (uint64_t)((double)a->stats.total * pct / 100.0);
-	uint32_t x, k, *obj = NULL, no = 0;
+	uint32_t x, k, *obj = NULL, no = 0, *cl = NULL, nc = 0, i;
 	char b1[200], b2[32], b3[32], b4[200];
+
+	/* suspect classes, largest first */
+	for (k = 0; k < c->names.count; k++) {
+		if (!c->cls[k].count || c->cls[k].retained_size < limit || internal_class(hs_class_name(c, k)))
+			continue;
+		HS_REALLOC_ARRAY(cl, (size_t)nc + 1);
+		cl[nc++] = k;
+	}
+	g_cls = c;
+	hs_sort(cl, nc, sizeof(*cl), cls_ret_cmp);
 
 	for (x = 0; x < s->node_count; x++) {
 		uint32_t dm = a->dom.idom[x];
@@ -341,9 +365,8 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 		yajl_gen_array_close(g);
 		json_key(g, "classes");
 		yajl_gen_array_open(g);
-		for (k = 0; k < c->names.count; k++) {
-			if (!c->cls[k].count || c->cls[k].retained_size < limit || internal_class(hs_class_name(c, k)))
-				continue;
+		for (i = 0; i < nc; i++) {
+			k = cl[i];
 			yajl_gen_map_open(g);
 			json_kv_str(g, "name", hs_class_name(c, k));
 			json_kv_u64(g, "count", c->cls[k].count);
@@ -353,6 +376,7 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 		yajl_gen_array_close(g);
 		yajl_gen_map_close(g);
 		free(obj);
+		free(cl);
 		return;
 	}
 	printf(f == FMT_MD ? "\n### Leak suspects (retaining at least %g%% of the heap)\n\n"
@@ -367,9 +391,8 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 			       human_size(a->dom.retained[ap], b2, sizeof(b2)));
 		printf("\n");
 	}
-	for (k = 0; k < c->names.count; k++) {
-		if (!c->cls[k].count || c->cls[k].retained_size < limit || internal_class(hs_class_name(c, k)))
-			continue;
+	for (i = 0; i < nc; i++) {
+		k = cl[i];
 		printf(f == FMT_MD ? "- class %s: %s object%s retain%s %s (%s)\n" : "  class %s: %s object%s retain%s %s (%s)\n",
 		       hs_class_name(c, k), group_digits(c->cls[k].count, b4, sizeof(b4)),
 		       c->cls[k].count == 1 ? "" : "s", c->cls[k].count == 1 ? "s" : "",
@@ -377,4 +400,5 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 		       percent(c->cls[k].retained_size, a->stats.total, b3, sizeof(b3)));
 	}
 	free(obj);
+	free(cl);
 }
