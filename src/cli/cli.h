@@ -70,6 +70,20 @@ void json_kv_str(yajl_gen g, const char *k, const char *v);
 void json_kv_u64(yajl_gen g, const char *k, uint64_t v);
 void json_stats(yajl_gen g, const struct hs_statistics *st);
 
+/* gate_report.c: --fail-on violations (diff, leaks, growth) */
+struct violation {
+	const struct hs_rule *rule;
+	const char *cls;        /* NULL for a `total` rule */
+	int64_t value;
+	double limit;
+};
+struct violations { struct violation *v; size_t n, alloc; };
+void violation_add(struct violations *vs, const struct hs_rule *r, const char *cls,
+		   int64_t value, uint64_t base);
+void violations_json(yajl_gen g, const struct violations *vs);
+void violations_report(enum fmt f, const struct violations *vs, int nrules);
+void violations_stderr(const char *cmd, const struct violations *vs);
+
 /* Selection of the k largest values (ties: lower index first). */
 uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
 	       const void *ctx, uint32_t k, uint32_t *out);

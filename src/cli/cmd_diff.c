@@ -36,21 +36,13 @@ static const char usage_text[] =
 
 enum sort_key { S_RETAINED, S_SELF, S_COUNT, S_NEW };
 
-struct violation {
-	const struct hs_rule *rule;
-	const char *cls;        /* NULL for total */
-	int64_t value;
-	double limit;
-};
-
 struct ctx {
 	struct hs_class_names ns;
 	struct hs_side a, b;
 	struct hs_diff d;
 	struct hs_rule *rules;
 	int nrules;
-	struct violation *viol;
-	size_t nviol, aviol;
+	struct violations viol;
 	enum sort_key key;
 	enum fmt f;
 	long top;
@@ -107,18 +99,6 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 
 /* ---- the gate ----------------------------------------------------------- */
 
-static void add_violation(struct ctx *c, const struct hs_rule *r, const char *cls,
-			  int64_t value, uint64_t base)
-{
-	struct violation *v;
-	HS_GROW(c->viol, c->nviol, c->aviol);
-	v = &c->viol[c->nviol++];
-	v->rule = r;
-	v->cls = cls;
-	v->value = value;
-	v->limit = hs_rule_limit(r, base);
-}
-
 static void check_total(struct ctx *c, const struct hs_rule *r)
 {
 	uint64_t ca = 0, cb = 0, added = 0, base;
@@ -137,7 +117,7 @@ static void check_total(struct ctx *c, const struct hs_rule *r)
 	default: value = delta(c->a.total_size, c->b.total_size); base = c->a.total_size; break;
 	}
 	if (hs_rule_violated(r, value, base))
-		add_violation(c, r, NULL, value, base);
+		violation_add(&c->viol, r, NULL, value, base);
 }
 
 static void check_rules(struct ctx *c)
@@ -165,30 +145,8 @@ static void check_rules(struct ctx *c)
 			default: value = (int64_t)row->added; base = row->count_a; break;
 			}
 			if (hs_rule_violated(r, value, base))
-				add_violation(c, r, name, value, base);
+				violation_add(&c->viol, r, name, value, base);
 		}
-	}
-}
-
-static const char *value_text(const struct violation *v, char *buf, size_t len)
-{
-	if (v->rule->metric == HS_METRIC_SELF || v->rule->metric == HS_METRIC_RETAINED)
-		snprintf(buf, len, "%+" PRId64 " bytes", v->value);
-	else
-		snprintf(buf, len, "%+" PRId64, v->value);
-	return buf;
-}
-
-static void print_violations_stderr(const struct ctx *c)
-{
-	size_t i;
-	char vb[48];
-
-	for (i = 0; i < c->nviol; i++) {
-		const struct violation *v = &c->viol[i];
-		fprintf(stderr, "hsnap: diff: rule '%s' violated by %s: %s %s > limit %.10g\n",
-			v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
-			value_text(v, vb, sizeof(vb)), v->limit);
 	}
 }
 
@@ -200,7 +158,6 @@ static void print_json(const struct ctx *c)
 	const struct hs_side *sides[2] = { &c->a, &c->b };
 	uint32_t i;
 	int k;
-	size_t v;
 
 	yajl_gen_map_open(g);
 	for (k = 0; k < 2; k++) {
@@ -237,20 +194,7 @@ static void print_json(const struct ctx *c)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	json_key(g, "violations");
-	yajl_gen_array_open(g);
-	for (v = 0; v < c->nviol; v++) {
-		const struct violation *x = &c->viol[v];
-		yajl_gen_map_open(g);
-		json_kv_str(g, "rule", x->rule->text);
-		json_key(g, "class");
-		if (x->cls) json_str(g, x->cls); else yajl_gen_null(g);
-		json_kv_str(g, "metric", hs_metric_name(x->rule->metric));
-		json_key(g, "value"); json_i64(g, x->value);
-		json_key(g, "limit"); json_num(g, x->limit);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
+	violations_json(g, &c->viol);
 	yajl_gen_map_close(g);
 	json_flush(g);
 	putchar('\n');
@@ -311,7 +255,6 @@ static void print_report(const struct ctx *c)
 		: c->key == S_NEW ? "new objects" : "retained-size growth";
 	uint32_t shown = c->d.nrows < (uint32_t)c->top ? c->d.nrows : (uint32_t)c->top;
 	int md = c->f == FMT_MD;
-	size_t i;
 
 	if (md)
 		printf("## Heap snapshot diff\n\n| | file | nodes | total size |\n|---|---|---:|---:|\n"
@@ -333,18 +276,7 @@ static void print_report(const struct ctx *c)
 	else
 		printf("Top %u of %u changed classes by %s\n", shown, c->d.nrows, by);
 	print_table(c);
-	if (!c->nrules)
-		return;
-	printf(md ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", c->nviol, c->nviol == 1 ? "" : "s");
-	for (i = 0; i < c->nviol; i++) {
-		const struct violation *v = &c->viol[i];
-		char vb[48];
-		printf(md ? "- `%s`: %s %s %s > limit %.10g\n" : "  FAIL %s: %s %s %s > limit %.10g\n",
-		       v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
-		       value_text(v, vb, sizeof(vb)), v->limit);
-	}
-	if (!c->nviol)
-		printf(md ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", c->nrules, c->nrules == 1 ? "" : "s");
+	violations_report(c->f, &c->viol, c->nrules);
 }
 
 /* ---- the command ---------------------------------------------------------- */
@@ -424,14 +356,14 @@ int cmd_diff(int argc, char **argv)
 		if (c.f == FMT_JSON) print_json(&c);
 		else if (c.f == FMT_CSV) print_csv(&c);
 		else print_report(&c);
-		print_violations_stderr(&c);
-		rc = fflush(stdout) != 0 ? EXIT_INPUT : c.nviol ? EXIT_GATE : EXIT_OK;
+		violations_stderr("diff", &c.viol);
+		rc = fflush(stdout) != 0 ? EXIT_INPUT : c.viol.n ? EXIT_GATE : EXIT_OK;
 	}
 	hs_diff_release(&c.d);
 	hs_side_release(&c.a);
 	hs_side_release(&c.b);
 	hs_class_names_release(&c.ns);
 	free(c.rules);
-	free(c.viol);
+	free(c.viol.v);
 	return rc < 0 ? EXIT_OK : rc;
 }

@@ -85,15 +85,11 @@ static void find_growth(struct gctx *c, int min_steps)
 	hs_sort(c->rows, c->nrows, sizeof(*c->rows), grow_cmp);
 }
 
-struct gviol { const struct hs_rule *rule; const char *cls; int64_t value; double limit; };
-
-static size_t check(const struct gctx *c, const struct hs_rule *rules, int nrules, struct gviol **out)
+static void check(const struct gctx *c, const struct hs_rule *rules, int nrules, struct violations *out)
 {
-	size_t nv = 0, alloc = 0;
 	uint32_t k;
 	int i;
 
-	*out = NULL;
 	for (i = 0; i < nrules; i++) {
 		const struct hs_rule *r = &rules[i];
 		if (r->is_total) {
@@ -104,10 +100,8 @@ static size_t check(const struct gctx *c, const struct hs_rule *rules, int nrule
 			for (k = 0; k < b->nrows; k++) cb += b->rows[k].count;
 			if (r->metric == HS_METRIC_COUNT) { v = (int64_t)cb - (int64_t)ca; base = ca; }
 			else { v = (int64_t)b->total_size - (int64_t)a->total_size; base = a->total_size; }
-			if (hs_rule_violated(r, v, base)) {
-				HS_GROW(*out, nv, alloc);
-				(*out)[nv++] = (struct gviol){ r, NULL, v, hs_rule_limit(r, base) };
-			}
+			if (hs_rule_violated(r, v, base))
+				violation_add(out, r, NULL, v, base);
 			continue;
 		}
 		for (k = 0; k < c->nrows; k++) {
@@ -121,20 +115,16 @@ static size_t check(const struct gctx *c, const struct hs_rule *rules, int nrule
 			if (r->metric == HS_METRIC_COUNT) { v = g->count_growth; base = first->count; }
 			else if (r->metric == HS_METRIC_SELF) { v = g->self_growth; base = first->self_size; }
 			else { v = g->retained_growth; base = first->retained_size; }
-			if (hs_rule_violated(r, v, base)) {
-				HS_GROW(*out, nv, alloc);
-				(*out)[nv++] = (struct gviol){ r, name, v, hs_rule_limit(r, base) };
-			}
+			if (hs_rule_violated(r, v, base))
+				violation_add(out, r, name, v, base);
 		}
 	}
-	return nv;
 }
 
-static void print_json(const struct gctx *c, const struct gviol *v, size_t nv)
+static void print_json(const struct gctx *c, const struct violations *vs)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
-	size_t i;
 	int s;
 
 	yajl_gen_map_open(g);
@@ -174,32 +164,19 @@ static void print_json(const struct gctx *c, const struct gviol *v, size_t nv)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	json_key(g, "violations");
-	yajl_gen_array_open(g);
-	for (i = 0; i < nv; i++) {
-		yajl_gen_map_open(g);
-		json_kv_str(g, "rule", v[i].rule->text);
-		json_key(g, "class");
-		if (v[i].cls) json_str(g, v[i].cls); else yajl_gen_null(g);
-		json_kv_str(g, "metric", hs_metric_name(v[i].rule->metric));
-		json_key(g, "value"); json_i64(g, v[i].value);
-		json_key(g, "limit"); json_num(g, v[i].limit);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
+	violations_json(g, vs);
 	yajl_gen_map_close(g);
 	json_flush(g);
 	putchar('\n');
 	yajl_gen_free(g);
 }
 
-static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct gviol *v, size_t nv)
+static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs)
 {
 	static const char *const head[] = { "Class", "Count per snapshot", "Δ Count", "Δ Retained", "Retained (last)", "Steps grew" };
 	static const char *const head_csv[] = { "class", "counts", "count_growth", "retained_growth", "retained_last", "steps_count_grew" };
 	uint32_t k, shown = f == FMT_CSV || c->nrows < (uint32_t)top ? c->nrows : (uint32_t)top;
 	struct table t;
-	size_t i;
 	int s;
 
 	if (f != FMT_CSV) {
@@ -243,15 +220,7 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 	}
 	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
 	table_release(&t);
-	if (!nrules || f == FMT_CSV)
-		return;
-	printf(f == FMT_MD ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", nv, nv == 1 ? "" : "s");
-	for (i = 0; i < nv; i++)
-		printf(f == FMT_MD ? "- `%s`: %s %s %+" PRId64 " > limit %.10g\n" : "  FAIL %s: %s %s %+" PRId64 " > limit %.10g\n",
-		       v[i].rule->text, v[i].cls ? v[i].cls : "total", hs_metric_name(v[i].rule->metric),
-		       v[i].value, v[i].limit);
-	if (!nv)
-		printf(f == FMT_MD ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", nrules, nrules == 1 ? "" : "s");
+	violations_report(f, vs, nrules);
 }
 
 int cmd_growth(int argc, char **argv)
@@ -265,12 +234,11 @@ int cmd_growth(int argc, char **argv)
 	struct gctx c;
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
-	struct gviol *viol = NULL;
+	struct violations viol = { NULL, 0, 0 };
 	struct hs_error err;
 	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
 	int nrules = 0, raw = 0, o, rc = 0, i;
-	size_t nv = 0, k;
 
 	memset(&c, 0, sizeof(c));
 	optind = 1;
@@ -317,16 +285,13 @@ int cmd_growth(int argc, char **argv)
 		if ((rc = load_side(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 0)))
 			goto out;
 	find_growth(&c, (int)min_steps);
-	nv = check(&c, rules, nrules, &viol);
+	check(&c, rules, nrules, &viol);
 	if (f == FMT_JSON)
-		print_json(&c, viol, nv);
+		print_json(&c, &viol);
 	else
-		print_table(&c, f, top, nrules, viol, nv);
-	for (k = 0; k < nv; k++)
-		fprintf(stderr, "hsnap: growth: rule '%s' violated by %s: %s %+" PRId64 " > limit %.10g\n",
-			viol[k].rule->text, viol[k].cls ? viol[k].cls : "total",
-			hs_metric_name(viol[k].rule->metric), viol[k].value, viol[k].limit);
-	rc = fflush(stdout) ? EXIT_INPUT : nv ? EXIT_GATE : EXIT_OK;
+		print_table(&c, f, top, nrules, &viol);
+	violations_stderr("growth", &viol);
+	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
 out:
 	if (c.sides)
 		for (i = 0; i < c.n; i++)
@@ -334,7 +299,7 @@ out:
 	free(c.sides);
 	free(c.rows);
 	free(rules);
-	free(viol);
+	free(viol.v);
 	hs_interfaces_release(&ifs);
 	if (c.ns.names.off)
 		hs_class_names_release(&c.ns);

@@ -153,16 +153,12 @@ static void group(struct result *r, const struct hs_analysis *a, const uint32_t 
 	free(outer);
 }
 
-struct lviol { const struct hs_rule *rule; const char *cls; int64_t value; double limit; };
-
-static size_t gate(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-		   struct lviol **out)
+static void gate(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
+		 struct violations *out)
 {
-	size_t nv = 0, alloc = 0;
 	uint32_t k;
 	int i;
 
-	*out = NULL;
 	for (i = 0; i < o->nrules; i++) {
 		const struct hs_rule *rule = &o->rules[i];
 		if (rule->is_total) {
@@ -172,10 +168,8 @@ static size_t gate(const struct lopts *o, const struct result *r, const struct h
 				self += r->v[k].self_size;
 			v = (int64_t)(rule->metric == HS_METRIC_COUNT ? r->leaked : rule->metric == HS_METRIC_SELF
 				      ? self : r->retained);
-			if (hs_rule_violated(rule, v, base)) {
-				HS_GROW(*out, nv, alloc);
-				(*out)[nv++] = (struct lviol){ rule, NULL, v, hs_rule_limit(rule, base) };
-			}
+			if (hs_rule_violated(rule, v, base))
+				violation_add(out, rule, NULL, v, base);
 			continue;
 		}
 		for (k = 0; k < r->n; k++) {
@@ -189,21 +183,17 @@ static size_t gate(const struct lopts *o, const struct result *r, const struct h
 			if (rule->metric == HS_METRIC_COUNT) { v = (int64_t)c->count; base = all->count; }
 			else if (rule->metric == HS_METRIC_SELF) { v = (int64_t)c->self_size; base = all->self_size; }
 			else { v = (int64_t)c->retained_size; base = all->retained_size; }
-			if (hs_rule_violated(rule, v, base)) {
-				HS_GROW(*out, nv, alloc);
-				(*out)[nv++] = (struct lviol){ rule, name, v, hs_rule_limit(rule, base) };
-			}
+			if (hs_rule_violated(rule, v, base))
+				violation_add(out, rule, name, v, base);
 		}
 	}
-	return nv;
 }
 
 static void print_json(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-		       const uint32_t *parent, char **files, const struct lviol *v, size_t nv)
+		       const uint32_t *parent, char **files, const struct violations *vs)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
-	size_t i;
 	int f;
 
 	yajl_gen_map_open(g);
@@ -235,19 +225,7 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
-	json_key(g, "violations");
-	yajl_gen_array_open(g);
-	for (i = 0; i < nv; i++) {
-		yajl_gen_map_open(g);
-		json_kv_str(g, "rule", v[i].rule->text);
-		json_key(g, "class");
-		if (v[i].cls) json_str(g, v[i].cls); else yajl_gen_null(g);
-		json_kv_str(g, "metric", hs_metric_name(v[i].rule->metric));
-		json_key(g, "value"); json_i64(g, v[i].value);
-		json_key(g, "limit"); json_num(g, v[i].limit);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
+	violations_json(g, vs);
 	yajl_gen_map_close(g);
 	json_flush(g);
 	putchar('\n');
@@ -255,14 +233,13 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 }
 
 static void print_report(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-			 const uint32_t *parent, char **files, const struct lviol *v, size_t nv)
+			 const uint32_t *parent, char **files, const struct violations *vs)
 {
 	static const char *const head[] = { "Class", "Leaked", "Shallow", "Retained in C" };
 	int md = o->f == FMT_MD;
 	uint32_t k, shown = r->n < (uint32_t)o->top ? r->n : (uint32_t)o->top;
 	struct table t;
 	char b1[32], b2[32], b3[32];
-	size_t i;
 
 	printf(md ? "## Leaks: allocated between A and B, alive in C\n\n- A: `%s`\n- B: `%s`\n- C: `%s`\n\n"
 		  : "Allocated between A and B and still alive in C\n  A: %s\n  B: %s\n  C: %s\n\n",
@@ -298,15 +275,7 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 			hs_path_groups_release(&pg);
 		}
 	}
-	if (!o->nrules)
-		return;
-	printf(md ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", nv, nv == 1 ? "" : "s");
-	for (i = 0; i < nv; i++)
-		printf(md ? "- `%s`: %s %s %" PRId64 " > limit %.10g\n" : "  FAIL %s: %s %s %" PRId64 " > limit %.10g\n",
-		       v[i].rule->text, v[i].cls ? v[i].cls : "total", hs_metric_name(v[i].rule->metric),
-		       v[i].value, v[i].limit);
-	if (!nv)
-		printf(md ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", o->nrules, o->nrules == 1 ? "" : "s");
+	violations_report(o->f, vs, o->nrules);
 }
 
 static void print_csv(const struct result *r, const struct hs_analysis *a)
@@ -372,8 +341,7 @@ int cmd_leaks(int argc, char **argv)
 	const uint32_t *parent = NULL;
 	struct hs_snapshot *c = NULL;
 	struct hs_analysis a;
-	struct lviol *viol = NULL;
-	size_t nv;
+	struct violations viol = { NULL, 0, 0 };
 	char **files;
 	int rc;
 
@@ -396,25 +364,22 @@ int cmd_leaks(int argc, char **argv)
 		goto out;
 	group(&r, &a, idb, m, o.all);
 	parent = a.parent_edge;
-	nv = gate(&o, &r, &a, &viol);
+	gate(&o, &r, &a, &viol);
 	if (o.f == FMT_JSON)
-		print_json(&o, &r, &a, parent, files, viol, nv);
+		print_json(&o, &r, &a, parent, files, &viol);
 	else if (o.f == FMT_CSV)
 		print_csv(&r, &a);
 	else
-		print_report(&o, &r, &a, parent, files, viol, nv);
-	for (i = 0; i < nv; i++)
-		fprintf(stderr, "hsnap: leaks: rule '%s' violated by %s: %s %" PRId64 " > limit %.10g\n",
-			viol[i].rule->text, viol[i].cls ? viol[i].cls : "total",
-			hs_metric_name(viol[i].rule->metric), viol[i].value, viol[i].limit);
-	rc = fflush(stdout) ? EXIT_INPUT : nv ? EXIT_GATE : EXIT_OK;
+		print_report(&o, &r, &a, parent, files, &viol);
+	violations_stderr("leaks", &viol);
+	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
 	hs_analysis_release(&a);
 out:
 	for (i = 0; i < r.n; i++)
 		free(r.v[i].nodes);
 	free(r.v);
 	free(r.outer);
-	free(viol);
+	free(viol.v);
 	free(ida);
 	free(idb);
 	free(o.rules);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "hsnap/paths.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -44,24 +45,9 @@ static const char *edge_label(const struct hs_snapshot *s, uint32_t parent, uint
 	uint32_t e;
 
 	buf[0] = '\0';
-	for (e = hs_edge_begin(s, parent); e < hs_edge_end(s, parent); e++) {
-		uint8_t t = s->edge_type[e];
-		const char *nm;
-		if (s->edge_to[e] != child || t == s->t.e_weak)
-			continue;
-		if (!hs_edge_has_string_name(s, e)) {
-			snprintf(buf, len, t == s->t.e_element ? "[%u]" : "{%u}", s->edge_name[e]);
-			return buf;
-		}
-		nm = hs_str(&s->strings, s->edge_name[e]);
-		if (t == s->t.e_context)
-			snprintf(buf, len, "->%.80s", nm);
-		else if (t == s->t.e_internal)
-			snprintf(buf, len, "{%.80s}", nm);
-		else
-			snprintf(buf, len, ".%.80s", nm);
-		return buf;
-	}
+	for (e = hs_edge_begin(s, parent); e < hs_edge_end(s, parent); e++)
+		if (s->edge_to[e] == child && s->edge_type[e] != s->t.e_weak)
+			return hs_edge_label(s, e, 0, buf, len);
 	return buf;
 }
 
