@@ -65,13 +65,24 @@ static void side_init(struct hs_side *side, const char *file)
 	strcpy(side->file, file);
 }
 
-/* LSD radix sort, 16-bit digits; digits equal in every key are skipped. */
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* LSD radix sort, 16-bit digits; digits equal in every key are skipped.
+ * Small arrays go to qsort (the digit table alone is 512 KiB). */
 static void radix_sort(uint64_t *v, uint64_t n)
 {
 	uint64_t *tmp, *src = v, *dst, i, or_all = 0, and_all = ~(uint64_t)0;
 	uint64_t *count;
 	int shift;
 
+	if (n < 65536) {
+		hs_sort(v, n, sizeof(*v), u64_cmp);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		or_all |= v[i];
 		and_all &= v[i];
