@@ -1,0 +1,20 @@
+#!/bin/bash
+# Builds tests/fuzz/fuzz_load (libFuzzer + ASan + UBSan) with clang-14 from the
+# library sources listed in CMakeLists.txt.  Usage: tests/fuzz/build.sh [OUTDIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${1:-$here/build}
+CC=${CC:-clang-14}
+mkdir -p "$out"
+# The add_library(libhsnap ...) source list, read from CMakeLists.txt so the
+# fuzzer follows new modules without edits here.
+srcs=$(sed -n '/add_library(libhsnap/,/)/p' "$root/CMakeLists.txt" | grep -o 'src/[A-Za-z0-9_/]*\.c')
+[ -n "$srcs" ] || { echo "build.sh: no library sources found in CMakeLists.txt" >&2; exit 1; }
+flags="-g -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64
+  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  -I $root/include -I $root/src $(pkg-config --cflags yajl)"
+cd "$root"
+# shellcheck disable=SC2086
+$CC $flags -o "$out/fuzz_load" tests/fuzz/fuzz_load.c $srcs -lyajl -lz -lm -lpthread
+echo "built $out/fuzz_load"
