@@ -61,6 +61,8 @@ void md_escape(FILE *f, const char *s);
 
 yajl_gen json_new(int pretty);
 void json_flush(yajl_gen g);
+/* Closes the top-level object, writes it with a newline, frees g. */
+void json_finish(yajl_gen g);
 void json_str(yajl_gen g, const char *s);
 void json_key(yajl_gen g, const char *k);
 void json_u64(yajl_gen g, uint64_t v);

@@ -195,10 +195,7 @@ static void print_json(const struct ctx *c)
 	}
 	yajl_gen_array_close(g);
 	violations_json(g, &c->viol);
-	yajl_gen_map_close(g);
-	json_flush(g);
-	putchar('\n');
-	yajl_gen_free(g);
+	json_finish(g);
 }
 
 static void print_csv(const struct ctx *c)

@@ -165,10 +165,7 @@ static void print_json(const struct gctx *c, const struct violations *vs)
 	}
 	yajl_gen_array_close(g);
 	violations_json(g, vs);
-	yajl_gen_map_close(g);
-	json_flush(g);
-	putchar('\n');
-	yajl_gen_free(g);
+	json_finish(g);
 }
 
 static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs)

@@ -108,10 +108,7 @@ int cmd_info(int argc, char **argv)
 		json_kv_u64(g, "trace_function_infos", s->trace_function_infos_len);
 		json_key(g, "trace_tree"); yajl_gen_bool(g, s->has_trace_tree);
 		yajl_gen_map_close(g);
-		yajl_gen_map_close(g);
-		json_flush(g);
-		putchar('\n');
-		yajl_gen_free(g);
+		json_finish(g);
 	} else if (f == FMT_TEXT || f == FMT_MD) {
 		static const char *const head[] = { "Node type", "Count", "Self size" };
 		static const char *const ehead[] = { "Edge type", "Count" };

@@ -226,10 +226,7 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 	}
 	yajl_gen_array_close(g);
 	violations_json(g, vs);
-	yajl_gen_map_close(g);
-	json_flush(g);
-	putchar('\n');
-	yajl_gen_free(g);
+	json_finish(g);
 }
 
 static void print_report(const struct lopts *o, const struct result *r, const struct hs_analysis *a,

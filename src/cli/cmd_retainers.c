@@ -149,10 +149,7 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 	hs_paths_find(s, &ri, dist, target, (uint32_t)o->paths, (uint32_t)o->depth, on_path, &p);
 	if (o->f == FMT_JSON) {
 		yajl_gen_array_close(p.g);
-		yajl_gen_map_close(p.g);
-		json_flush(p.g);
-		putchar('\n');
-		yajl_gen_free(p.g);
+		json_finish(p.g);
 	} else if (!p.count && o->f != FMT_CSV) {
 		printf(dist[target] == HS_NO_DISTANCE
 		       ? "\nno path: the object is not reachable from the GC roots (only weak or no retainers)\n"
@@ -292,10 +289,7 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 		json_kv_u64(j, "shapes_total", g.count);
 		json_key(j, "shapes");
 		print_path_groups(a, &g, (uint32_t)o->top, o->f, j, 0);
-		yajl_gen_map_close(j);
-		json_flush(j);
-		putchar('\n');
-		yajl_gen_free(j);
+		json_finish(j);
 	} else {
 		if (o->f == FMT_CSV)
 			printf("count,self_size,retained_size,path\n");

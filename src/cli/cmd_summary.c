@@ -185,10 +185,7 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 	triage_detached(a, FMT_JSON, g, 20);
 	triage_duplicates(a, FMT_JSON, g, (uint32_t)strings);
 	triage_suspects(a, FMT_JSON, g, suspects);
-	yajl_gen_map_close(g);
-	json_flush(g);
-	putchar('\n');
-	yajl_gen_free(g);
+	json_finish(g);
 }
 
 static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,

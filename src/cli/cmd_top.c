@@ -214,10 +214,7 @@ int cmd_top(int argc, char **argv)
 		walk(&o, &a, top[i], depth, kids);
 	if (o.f == FMT_JSON) {
 		yajl_gen_array_close(o.g);
-		yajl_gen_map_close(o.g);
-		json_flush(o.g);
-		putchar('\n');
-		yajl_gen_free(o.g);
+		json_finish(o.g);
 	} else if (o.f != FMT_TEXT) {
 		table_print(&o.t, o.f, 0);
 		table_release(&o.t);

@@ -172,10 +172,7 @@ int cmd_verify(int argc, char **argv)
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
-		yajl_gen_map_close(g);
-		json_flush(g);
-		putchar('\n');
-		yajl_gen_free(g);
+		json_finish(g);
 	} else if (f == FMT_CSV) {
 		printf("check,status,detail\n");
 		for (i = 0; i < n; i++) {

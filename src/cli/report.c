@@ -236,6 +236,14 @@ void json_flush(yajl_gen g)
 	yajl_gen_clear(g);
 }
 
+void json_finish(yajl_gen g)
+{
+	yajl_gen_map_close(g);
+	json_flush(g);
+	putchar('\n');
+	yajl_gen_free(g);
+}
+
 void json_str(yajl_gen g, const char *s) { yajl_gen_string(g, (const unsigned char *)s, strlen(s)); }
 void json_key(yajl_gen g, const char *k) { json_str(g, k); }
 
