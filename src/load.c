@@ -26,6 +26,11 @@
 #define CHUNK (4u << 20)
 #define MAX_DEPTH 4096
 #define MAX_HEADER_BYTES (64u << 20)
+/* Longest JSON string accepted.  V8 caps node names at 1024 characters, so
+ * real snapshots stay far below; the bound matters because yajl re-lexes a
+ * token split across chunks from its start on every chunk (quadratic: a
+ * 1 GiB string took 152 s). */
+#define MAX_STRING_BYTES (64u << 20)
 #define MAX_FIELDS 64
 
 enum section { SEC_NONE, SEC_SNAPSHOT, SEC_NODES, SEC_EDGES, SEC_STRINGS,
@@ -78,6 +83,8 @@ struct parser {
 	int par_fd, jobs;          /* parallel scan: plain file's fd (-1: none) */
 	uint64_t par_size, par_min, par_begin, par_values;
 	int priming;               /* callbacks from the `{"":""` primer */
+	int in_str, in_esc;        /* string state of the text given to yajl */
+	uint64_t str_start;        /* offset where the current string began */
 };
 
 static int fail(struct parser *p, int status, const char *fmt, ...)
@@ -1343,6 +1350,33 @@ static void resume_yajl(struct parser *p)
 	p->depth = 1;
 }
 
+/* Follows string boundaries in text yajl has consumed; fails on a string
+ * longer than MAX_STRING_BYTES (see there). */
+static int track_strings(struct parser *p, const unsigned char *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = b[i];
+		if (!p->in_str) {
+			if (c == '"') {
+				p->in_str = 1;
+				p->str_start = p->bytes_fed + i;
+			}
+		} else if (p->in_esc) {
+			p->in_esc = 0;
+		} else if (c == '\\') {
+			p->in_esc = 1;
+		} else if (c == '"') {
+			p->in_str = 0;
+		}
+	}
+	if (p->in_str && p->bytes_fed + len - p->str_start > MAX_STRING_BYTES)
+		return fail(p, HS_ERR_LIMIT, "a string starting at byte %llu is longer than %u MiB",
+			    (unsigned long long)p->str_start, MAX_STRING_BYTES >> 20);
+	return 1;
+}
+
 static int feed(struct parser *p, const unsigned char *buf, size_t len)
 {
 	while (len) {
@@ -1361,6 +1395,8 @@ static int feed(struct parser *p, const unsigned char *buf, size_t len)
 		st = yajl_parse(p->h, buf, len);
 		if (st == yajl_status_client_canceled && p->fast.active && !p->failed) {
 			size_t off = p->fast.resume_at;
+			if (!track_strings(p, buf, off))
+				return p->err ? p->err->status : HS_ERR_LIMIT;
 			buf += off;
 			len -= off;
 			p->bytes_fed += off;
@@ -1376,6 +1412,8 @@ static int feed(struct parser *p, const unsigned char *buf, size_t len)
 		}
 		if (st != yajl_status_ok)
 			return yajl_failure(p, p->h, buf, len, 0);
+		if (!track_strings(p, buf, len))
+			return p->err ? p->err->status : HS_ERR_LIMIT;
 		p->bytes_fed += len;
 		len = 0;
 	}
