@@ -1,5 +1,6 @@
 /* Model accessors and release. */
 #include <stdlib.h>
+#include <sys/mman.h>
 #include "hsnap/snapshot.h"
 
 static void free_list(char **l, uint32_t n)
@@ -16,6 +17,21 @@ void hs_snapshot_free(struct hs_snapshot *s)
 {
 	if (!s)
 		return;
+	/* Arrays mapped from an index are released with the mapping. */
+#define HS_DROP(p) do { if (hs_snapshot_owns(s, (p))) (p) = NULL; } while (0)
+	HS_DROP(s->node_type);
+	HS_DROP(s->node_name);
+	HS_DROP(s->node_id);
+	HS_DROP(s->self_size);
+	HS_DROP(s->first_edge);
+	HS_DROP(s->detachedness);
+	HS_DROP(s->edge_type);
+	HS_DROP(s->edge_name);
+	HS_DROP(s->edge_to);
+	HS_DROP(s->strings.arena);
+	HS_DROP(s->strings.off);
+	HS_DROP(s->locations);
+#undef HS_DROP
 	free(s->file);
 	free(s->node_type);
 	free(s->node_name);
@@ -32,6 +48,9 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	free_list(s->node_fields, s->n_node_fields);
 	free_list(s->edge_fields, s->n_edge_fields);
 	free(s->locations);
+	if (s->map)
+		munmap((void *)s->map, s->map_len);
+	free(s->index);
 	free(s);
 }
 
