@@ -206,6 +206,44 @@ uint32_t hs_path_shortest(const struct hs_snapshot *s, const uint32_t *parent_ed
 
 /* ---- outermost members ----------------------------------------------------- */
 
+/* Upward walks along idom from each member: far cheaper than a DFS of the
+ * whole dominator tree when members are few.  Gives up (returns 0) after
+ * `budget` steps; the bits set so far are right, the caller then walks the
+ * tree.  class_of non-NULL: only a member of the same class hides one. */
+static int outermost_up(const struct hs_dominators *d, uint32_t root, uint32_t n,
+			const uint64_t *members, const uint32_t *class_of, uint64_t *outer,
+			uint64_t budget)
+{
+	uint64_t steps = 0;
+	size_t w;
+
+	for (w = 0; w < ((size_t)n + 63) / 64; w++) {
+		uint64_t bits = members[w];
+		while (bits) {
+			uint32_t x = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits)), y = x;
+			int inner = 0;
+			bits &= bits - 1;
+			if (x >= n)
+				break;
+			while (y != root) {
+				uint32_t p = d->idom[y];
+				if (++steps > budget)
+					return 0;
+				if (p == y)
+					break;
+				if (hs_bit_get(members, p) && (!class_of || class_of[p] == class_of[x])) {
+					inner = 1;
+					break;
+				}
+				y = p;
+			}
+			if (!inner)
+				hs_bit_set(outer, x);
+		}
+	}
+	return 1;
+}
+
 void hs_outermost_members(const struct hs_dominators *d, uint32_t root, uint32_t n,
 			  const uint64_t *members, uint64_t *outer)
 {
@@ -213,8 +251,11 @@ void hs_outermost_members(const struct hs_dominators *d, uint32_t root, uint32_t
 	 * clear) and to leave (bit 31 set) so the count of member ancestors on
 	 * the current path can be kept without recursion. */
 	uint32_t *stack, sp = 0, inside = 0;
+	uint64_t pushes = 0;
 
-	(void)n;
+	if (outermost_up(d, root, n, members, NULL, outer, n / 2))
+		return;
+
 	HS_ALLOC_ARRAY(stack, (size_t)n * 2 + 2);
 	stack[sp++] = root;
 	while (sp) {
@@ -223,6 +264,11 @@ void hs_outermost_members(const struct hs_dominators *d, uint32_t root, uint32_t
 			inside--;
 			continue;
 		}
+		/* a tree pushes each node at most twice; more means the tree
+		 * (e.g. from a hostile index) has a cycle: stop, never overflow */
+		if (sp + 1 + (uint64_t)(d->dom_first[x + 1] - d->dom_first[x]) > (uint64_t)n * 2 + 2 ||
+		    ++pushes > (uint64_t)n * 2)
+			break;
 		if (hs_bit_get(members, x)) {
 			if (!inside)
 				hs_bit_set(outer, x);
@@ -240,7 +286,10 @@ void hs_outermost_by_class(const struct hs_dominators *d, uint32_t root, uint32_
 			   uint32_t nclasses, uint64_t *outer)
 {
 	uint32_t *stack, sp = 0, *inside;
+	uint64_t pushes = 0;
 
+	if (outermost_up(d, root, n, members, class_of, outer, n / 2))
+		return;
 	HS_ALLOC_ARRAY(stack, (size_t)n * 2 + 2);
 	HS_CALLOC_ARRAY(inside, nclasses ? nclasses : 1);
 	stack[sp++] = root;
@@ -250,6 +299,9 @@ void hs_outermost_by_class(const struct hs_dominators *d, uint32_t root, uint32_
 			inside[class_of[x & 0x7fffffffu]]--;
 			continue;
 		}
+		if (sp + 1 + (uint64_t)(d->dom_first[x + 1] - d->dom_first[x]) > (uint64_t)n * 2 + 2 ||
+		    ++pushes > (uint64_t)n * 2)
+			break; /* not a tree (see hs_outermost_members) */
 		if (hs_bit_get(members, x)) {
 			if (!inside[class_of[x]])
 				hs_bit_set(outer, x);

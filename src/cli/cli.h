@@ -19,6 +19,7 @@ struct command {
 
 /* common.c */
 extern int cli_jobs;
+extern int cli_no_index;
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_format(const char *cmd, const char *arg, enum fmt *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);
@@ -27,6 +28,13 @@ int exit_code_for(int status);
 /* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and
  * one error line on failure.  Returns an exit code. */
 int load_snapshot(const char *path, struct hs_snapshot **out);
+/* How the index beside a snapshot was found (hsnap info). */
+struct index_status {
+	int state;            /* enum hs_index_state, -1: not looked for */
+	char path[4096];
+	char why[256];
+};
+int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist);
 int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a);
 /* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
 int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a);

@@ -3,6 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "hsnap/index.h"
+
+static const char *index_state_key(int st)
+{
+	return st < 0 ? "disabled" : st == HS_INDEX_OK ? "used" : st == HS_INDEX_ABSENT ? "none"
+		: st == HS_INDEX_STALE ? "stale" : "unusable";
+}
+
+static const char *index_state_text(int st)
+{
+	return st < 0 ? "not used (--no-index, or standard input)"
+		: st == HS_INDEX_OK ? "loaded from the index"
+		: st == HS_INDEX_ABSENT ? "none yet (the first analysing command writes it)"
+		: st == HS_INDEX_STALE ? "stale (the snapshot changed); the next analysing command rebuilds it"
+		: "unusable; the next analysing command rebuilds it";
+}
 #include "vec.h"
 
 static const char usage_text[] =
@@ -39,6 +55,7 @@ int cmd_info(int argc, char **argv)
 	uint32_t i;
 	uint64_t *ncount, *ecount, *nsize;
 	struct hs_snapshot *s;
+	struct index_status ist;
 	char b1[1024], b2[32];
 
 	optind = 1;
@@ -54,7 +71,7 @@ int cmd_info(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error("info", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot_ex(argv[optind], &s, &ist)))
 		return rc;
 	warn_snapshot(s);
 	HS_CALLOC_ARRAY(ncount, s->n_node_types);
@@ -108,6 +125,13 @@ int cmd_info(int argc, char **argv)
 		json_kv_u64(g, "trace_function_infos", s->trace_function_infos_len);
 		json_key(g, "trace_tree"); yajl_gen_bool(g, s->has_trace_tree);
 		yajl_gen_map_close(g);
+		json_key(g, "index"); yajl_gen_map_open(g);
+		json_kv_str(g, "state", index_state_key(ist.state));
+		if (ist.state >= 0)
+			json_kv_str(g, "path", ist.path);
+		if (ist.why[0] && ist.state > HS_INDEX_ABSENT)
+			json_kv_str(g, "reason", ist.why);
+		yajl_gen_map_close(g);
 		json_finish(g);
 	} else if (f == FMT_TEXT || f == FMT_MD) {
 		static const char *const head[] = { "Node type", "Count", "Self size" };
@@ -128,7 +152,12 @@ int cmd_info(int argc, char **argv)
 		printf("%ssections: locations %u, samples %llu, trace functions %u, trace tree %s\n",
 		       f == FMT_MD ? "- " : "  ", s->location_count, (unsigned long long)s->samples_len / 2,
 		       s->trace_function_count, s->has_trace_tree ? "yes" : "no");
-		printf("%sextra native bytes: %llu\n\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->extra_native_bytes);
+		printf("%sextra native bytes: %llu\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->extra_native_bytes);
+		printf("%sindex: %s", f == FMT_MD ? "- " : "  ", index_state_text(ist.state));
+		if (ist.state >= 0)
+			printf(" (%s%s%s)", ist.path, ist.why[0] && ist.state > HS_INDEX_ABSENT ? ": " : "",
+			       ist.state > HS_INDEX_ABSENT ? ist.why : "");
+		printf("\n\n");
 		table_init(&t, 3, head, "lrr");
 		for (i = 0; i < s->n_node_types; i++) {
 			char cn[32];

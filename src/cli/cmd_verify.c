@@ -144,6 +144,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error("verify", "expected one FILE, got %d", argc - optind);
+	cli_no_index = 1; /* verify reads the snapshot itself, never an index */
 	if ((rc = load_snapshot(argv[optind], &s)))
 		return rc;
 	if ((rc = analyze_snapshot(s, 1, &a))) {

@@ -6,8 +6,10 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "hsnap/index.h"
 
 int cli_jobs; /* --jobs N (0: all cores) */
+int cli_no_index; /* --no-index */
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -108,13 +110,119 @@ static void progress_end(struct progress *p)
 		fprintf(stderr, "\r\033[K");
 }
 
-int load_snapshot(const char *path, struct hs_snapshot **out)
+/* ---- the index beside each snapshot ------------------------------------ */
+
+/* Snapshots parsed from JSON whose index is to be written once they are
+ * analysed: the key is taken before parsing, so a file that changes while
+ * we read it leaves a stale index, never a wrong one. */
+struct pending {
+	const struct hs_snapshot *s;
+	char *file, *ipath;
+	struct hs_index_key key;
+};
+static struct pending pending[8];
+
+static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void trace(const char *fmt, ...)
+{
+	va_list ap;
+	const char *v = getenv("HSNAP_TRACE_INDEX");
+
+	if (!v || !*v || !strcmp(v, "0"))
+		return;
+	fputs("hsnap: index: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static struct pending *pending_of(const struct hs_snapshot *s)
+{
+	size_t i;
+	for (i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
+		if (pending[i].s == s && pending[i].file && !strcmp(pending[i].file, s->file))
+			return &pending[i];
+	return NULL;
+}
+
+static void pending_drop(struct pending *p)
+{
+	free(p->file);
+	free(p->ipath);
+	memset(p, 0, sizeof(*p));
+}
+
+static void pending_add(const struct hs_snapshot *s, char *ipath, const struct hs_index_key *k)
+{
+	size_t i, pick = 0;
+	for (i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
+		if (!pending[i].s || pending[i].s == s) {
+			pick = i;
+			break;
+		}
+	pending_drop(&pending[pick]); /* all taken: forget the oldest slot */
+	pending[pick].s = s;
+	pending[pick].file = strdup(s->file);
+	pending[pick].ipath = ipath;
+	pending[pick].key = *k;
+}
+
+/* 1 when analysing s should end by writing its index. */
+static int wants_index(const struct hs_snapshot *s)
+{
+	return pending_of(s) != NULL;
+}
+
+static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a)
+{
+	struct pending *p = pending_of(s);
+	struct hs_error err = { 0, "" };
+
+	if (!p)
+		return;
+	if (hs_index_write(p->ipath, &p->key, s, a, &err) == 0) {
+		trace("%s: wrote %s", s->file, p->ipath);
+	} else if (errno == EACCES || errno == EROFS || errno == EPERM) {
+		trace("%s: not written (%s)", s->file, err.msg); /* unwritable folder: no index */
+	} else {
+		fprintf(stderr, "hsnap: warning: %s\n", err.msg);
+	}
+	pending_drop(p);
+}
+
+int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist)
 {
 	struct hs_error err = { 0, "" };
 	struct hs_load_opts opts = { NULL, NULL, 0, 0 };
 	struct progress p = { path, now(), 0 };
+	struct hs_index_key key;
+	char *ipath = NULL;
 	int rc;
 
+	if (ist) {
+		memset(ist, 0, sizeof(*ist));
+		ist->state = -1;
+	}
+	if (!cli_no_index && strcmp(path, "-") && hs_index_key(path, &key, &err) == 0) {
+		enum hs_index_state st;
+		ipath = hs_index_path(path);
+		st = hs_index_open(ipath, &key, cli_jobs, path, out, &err);
+		if (ist) {
+			ist->state = (int)st;
+			snprintf(ist->path, sizeof(ist->path), "%s", ipath);
+			snprintf(ist->why, sizeof(ist->why), "%s", st == HS_INDEX_OK ? "" : err.msg);
+		}
+		if (st == HS_INDEX_OK) {
+			trace("%s: using %s", path, ipath);
+			free(ipath);
+			return EXIT_OK;
+		}
+		if (st == HS_INDEX_ABSENT)
+			trace("%s: no index yet", path);
+		else
+			trace("%s: ignoring %s: %s", path, ipath, err.msg);
+	}
 	opts.jobs = cli_jobs;
 	if (getenv("HSNAP_PARALLEL_MIN"))
 		opts.parallel_min = strtoull(getenv("HSNAP_PARALLEL_MIN"), NULL, 10);
@@ -125,10 +233,18 @@ int load_snapshot(const char *path, struct hs_snapshot **out)
 	rc = hs_snapshot_load(path, &opts, out, &err);
 	progress_end(&p);
 	if (rc < 0) {
+		free(ipath);
 		fprintf(stderr, "hsnap: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);
 		return exit_code_for(rc);
 	}
+	if (ipath)
+		pending_add(*out, ipath, &key);
 	return EXIT_OK;
+}
+
+int load_snapshot(const char *path, struct hs_snapshot **out)
+{
+	return load_snapshot_ex(path, out, NULL);
 }
 
 void warn_snapshot(const struct hs_snapshot *s)
@@ -147,8 +263,12 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 	struct hs_error err = { 0, "" };
 	struct progress p = { s->file, now(), 0 };
 	struct hs_analysis_opts opts = { raw_sizes, NULL, 0, parents, NULL, NULL };
-	int rc;
+	int rc, index = !raw_sizes && wants_index(s);
 
+	if (!raw_sizes && hs_index_analysis(s, a))
+		return EXIT_OK;
+	if (index)
+		opts.parent_edges = 1; /* the index holds everything any command needs */
 	if (isatty(2)) {
 		opts.phase = on_phase;
 		opts.phase_ctx = &p;
@@ -159,6 +279,8 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 		fprintf(stderr, "hsnap: %s: %s\n", s->file, err.msg);
 		return exit_code_for(rc);
 	}
+	if (index)
+		write_index(s, a);
 	return EXIT_OK;
 }
 
@@ -170,24 +292,40 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 	struct hs_error err = { 0, "" };
 	struct hs_analysis_opts o = { raw, given, 1, 0, NULL, NULL };
 	struct progress p;
-	int rc;
+	int rc, index;
 
 	if ((rc = load_snapshot(path, &s)))
 		return rc;
 	warn_snapshot(s);
-	p.file = s->file;
-	p.start = now();
-	p.shown = 0;
-	if (isatty(2)) {
-		o.phase = on_phase;
-		o.phase_ctx = &p;
-	}
-	rc = hs_analysis_run(&a, s, &o, &err);
-	progress_end(&p);
-	if (rc < 0) {
-		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
-		hs_snapshot_free(s);
-		return exit_code_for(rc);
+	index = !raw && wants_index(s);
+	if (!raw && hs_index_analysis(s, &a)) {
+		if (given)
+			hs_analysis_rename(&a, given);
+	} else {
+		p.file = s->file;
+		p.start = now();
+		p.shown = 0;
+		if (isatty(2)) {
+			o.phase = on_phase;
+			o.phase_ctx = &p;
+		}
+		if (index) { /* the default analysis for the index, renamed below */
+			o.interfaces = NULL;
+			o.no_distances = 0;
+			o.parent_edges = 1;
+		}
+		rc = hs_analysis_run(&a, s, &o, &err);
+		progress_end(&p);
+		if (rc < 0) {
+			fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
+			hs_snapshot_free(s);
+			return exit_code_for(rc);
+		}
+		if (index) {
+			write_index(s, &a);
+			if (given)
+				hs_analysis_rename(&a, given);
+		}
 	}
 	if (with_objects)
 		hs_side_from_analysis(side, ns, &a);

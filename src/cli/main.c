@@ -38,6 +38,14 @@ static void usage(FILE *f)
 		"Every command takes --format text|json|csv|markdown, --top N and -h/--help.\n"
 		"--jobs N (anywhere): threads that parse plain files (default: all cores;\n"
 		"results never depend on it).\n"
+		"--no-index (anywhere, or HSNAP_NO_INDEX=1): neither read nor write the index.\n"
+		"\n"
+		"Index: the first command that analyses FILE writes FILE.hsnapidx beside it\n"
+		"(model, dominators, retained sizes, classes); later commands map it instead\n"
+		"of parsing, and are many times faster.  It is rebuilt when FILE changes\n"
+		"(size, mtime, first/last 64 KiB) or when it fails its checksums or range\n"
+		"checks; an unwritable folder just means no index.  HSNAP_TRACE_INDEX=1\n"
+		"reports on stderr what happened to it.\n"
 		"Run 'hsnap <command> --help' for its options.\n"
 		"\n"
 		"Exit codes: 0 success, 1 a --fail-on rule was violated, 2 usage error,\n"
@@ -55,10 +63,20 @@ int main(int argc, char **argv)
 	 * heap, where freed space is not given back). */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
-	/* --jobs N / -j N may appear anywhere: it is global */
+	if (getenv("HSNAP_NO_INDEX") && strcmp(getenv("HSNAP_NO_INDEX"), "0") && *getenv("HSNAP_NO_INDEX"))
+		cli_no_index = 1;
+	/* --jobs N / -j N and --no-index may appear anywhere: they are global */
 	for (i = 1; i < (size_t)argc; i++) {
 		const char *v = NULL;
 		size_t j, drop = 0;
+		if (!strcmp(argv[i], "--no-index")) {
+			cli_no_index = 1;
+			for (j = i; j + 1 <= (size_t)argc; j++)
+				argv[j] = argv[j + 1];
+			argc--;
+			i--;
+			continue;
+		}
 		if (!strcmp(argv[i], "--jobs") || !strcmp(argv[i], "-j")) {
 			if (i + 1 >= (size_t)argc) {
 				fprintf(stderr, "hsnap: %s needs a number\n", argv[i]);

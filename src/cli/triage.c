@@ -293,8 +293,10 @@ static uint32_t accumulation_point(const struct hs_analysis *a, uint32_t x)
 {
 	const struct hs_dominators *d = &a->dom;
 	uint64_t want = d->retained[x] / 10 * 8;
+	uint32_t steps;
 
-	for (;;) {
+	/* at most node_count steps down: a cycle (hostile index) cannot hang */
+	for (steps = 0; steps < a->s->node_count; steps++) {
 		uint32_t k, best = UINT32_MAX;
 		for (k = d->dom_first[x]; k < d->dom_first[x + 1]; k++)
 			if (best == UINT32_MAX || d->retained[d->dom_children[k]] > d->retained[best])
@@ -303,6 +305,7 @@ static uint32_t accumulation_point(const struct hs_analysis *a, uint32_t x)
 			return x;
 		x = best;
 	}
+	return x;
 }
 
 static const struct hs_classes *g_cls;

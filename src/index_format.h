@@ -1,0 +1,71 @@
+/* Layout of the index file (private to src/index.c and its tests).
+ *
+ *   struct ix_header                      128 bytes, at offset 0
+ *   struct ix_section[nsections]          right after the header
+ *   section data                          each at a 64-byte aligned offset
+ *
+ * All integers are little-endian host values (the endian field rejects a
+ * file written on another byte order).  header_crc covers the header with
+ * header_crc = 0; table_crc the section table; each section has the crc32
+ * of its bytes.  Everything is checked before anything is used. */
+#ifndef HSNAP_INDEX_FORMAT_H
+#define HSNAP_INDEX_FORMAT_H
+#include <stdint.h>
+
+#define IX_MAGIC "HSNAPIX"     /* 8 bytes with the NUL */
+#define IX_VERSION 1u
+#define IX_ENDIAN 0x01020304u
+#define IX_ALIGN 64u
+
+struct ix_header {
+	char magic[8];
+	uint32_t version, endian;
+	/* the snapshot file it was built from */
+	uint64_t file_size;
+	int64_t mtime_sec, mtime_nsec;
+	uint32_t head_crc, tail_crc;
+	uint64_t index_size;       /* bytes of the whole index file */
+	uint32_t node_count, edge_count, string_count, class_count;
+	uint32_t location_count, nsections;
+	uint32_t table_crc, header_crc;
+	uint8_t pad[128 - 88];
+};
+
+struct ix_section {
+	uint32_t id, elem;         /* section id, bytes per element */
+	uint64_t count, offset;    /* elements, byte offset in the file */
+	uint32_t crc, pad;
+};
+
+enum ix_id {
+	IX_META = 1,        /* blob: scalars and meta names */
+	IX_NODE_TYPE,       /* u8  [n] */
+	IX_NODE_NAME,       /* u32 [n] */
+	IX_NODE_ID,         /* u32 [n] */
+	IX_SELF,            /* u64 [n] */
+	IX_FIRST_EDGE,      /* u32 [n + 1] */
+	IX_DETACHED,        /* u8  [n] or absent */
+	IX_EDGE_TYPE,       /* u8  [e] */
+	IX_EDGE_NAME,       /* u32 [e] */
+	IX_EDGE_TO,         /* u32 [e] */
+	IX_STR_ARENA,       /* u8  [len] */
+	IX_STR_OFF,         /* u64 [strings + 1] */
+	IX_LOCATIONS,       /* struct hs_location [location_count] */
+	IX_A_META,          /* blob: analysis scalars */
+	IX_DOM_STATE,       /* u8  [n] */
+	IX_A_SELF,          /* u64 [n] */
+	IX_IDOM,            /* u32 [n] */
+	IX_RETAINED,        /* u64 [n] */
+	IX_DOM_FIRST,       /* u32 [n + 1] */
+	IX_DOM_CHILDREN,    /* u32 [dom_first[n]] */
+	IX_DISTANCE,        /* i32 [n] */
+	IX_PARENT_EDGE,     /* u32 [n] */
+	IX_CLASS_OF,        /* u32 [n] */
+	IX_CLS_ARENA,       /* u8  class names */
+	IX_CLS_OFF,         /* u64 [classes + 1] */
+	IX_CLS,             /* struct hs_class [classes] */
+	IX_INTERFACES,      /* blob */
+	IX_NIDS
+};
+
+#endif
