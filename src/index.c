@@ -2,6 +2,7 @@
  * Writing dumps the model's and the analysis' arrays as sections; opening
  * maps the file, checks every checksum and range (on `jobs` threads), and
  * points a snapshot's arrays into the mapping. */
+#define _DEFAULT_SOURCE 1 /* madvise */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -399,6 +400,7 @@ struct opener {
 	const struct ix_section *sec[IX_NIDS];
 	const struct hs_snapshot *s;   /* decoded meta (types, counts) */
 	uint32_t class_count;
+	long page;
 	/* work queue: section ids to check */
 	uint32_t todo[IX_NIDS], ntodo;
 	atomic_uint next;
@@ -512,6 +514,19 @@ static int check_ranges(const struct opener *o, uint32_t id, uint64_t lo, uint64
 
 #define CHUNK (256u << 10)
 
+/* Checked pages leave this process's resident set (they stay in the page
+ * cache and fault back in when a command reads them), so a command's RSS is
+ * what it uses, not the whole index.  Only whole pages inside the range. */
+static void release_pages(const struct opener *o, const unsigned char *p, uint64_t len)
+{
+	uintptr_t a = (uintptr_t)p, e = a + len, pg = (uintptr_t)o->page;
+
+	a = (a + pg - 1) / pg * pg;
+	e = e / pg * pg;
+	if (e > a)
+		madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
 static void check_one(struct opener *o, uint32_t id)
 {
 	const struct ix_section *x = o->sec[id];
@@ -526,6 +541,7 @@ static void check_one(struct opener *o, uint32_t id)
 			atomic_store(&o->failed, 1);
 			return;
 		}
+		release_pages(o, p + i * x->elem, (hi - i) * x->elem);
 	}
 	if (!x->count && !check_ranges(o, id, 0, 0)) {
 		snprintf(o->why[id], sizeof(o->why[id]), "section %u: value out of range", id);
@@ -731,6 +747,7 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 	HS_CALLOC_ARRAY(s, 1);
 	o->map = map;
 	o->s = s;
+	o->page = sysconf(_SC_PAGESIZE);
 	rc = check_layout(o, (uint64_t)st.st_size, k, err);
 	if (rc != HS_INDEX_OK)
 		goto fail;

@@ -178,10 +178,16 @@ static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a
 {
 	struct pending *p = pending_of(s);
 	struct hs_error err = { 0, "" };
+	struct progress pr = { s->file, now() - 1.0, 0 }; /* a big write: say so */
+	int rc;
 
 	if (!p)
 		return;
-	if (hs_index_write(p->ipath, &p->key, s, a, &err) == 0) {
+	if (isatty(2) && s->file_bytes > (64u << 20))
+		on_phase(&pr, "writing the index");
+	rc = hs_index_write(p->ipath, &p->key, s, a, &err);
+	progress_end(&pr);
+	if (rc == 0) {
 		trace("%s: wrote %s", s->file, p->ipath);
 	} else if (errno == EACCES || errno == EROFS || errno == EPERM) {
 		trace("%s: not written (%s)", s->file, err.msg); /* unwritable folder: no index */
@@ -207,7 +213,14 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 	if (!cli_no_index && strcmp(path, "-") && hs_index_key(path, &key, &err) == 0) {
 		enum hs_index_state st;
 		ipath = hs_index_path(path);
-		st = hs_index_open(ipath, &key, cli_jobs, path, out, &err);
+		if (isatty(2) && key.size > (256u << 20)) {
+			struct progress pr = { path, now() - 1.0, 0 };
+			on_phase(&pr, "checking the index");
+			st = hs_index_open(ipath, &key, cli_jobs, path, out, &err);
+			progress_end(&pr);
+		} else {
+			st = hs_index_open(ipath, &key, cli_jobs, path, out, &err);
+		}
 		if (ist) {
 			ist->state = (int)st;
 			snprintf(ist->path, sizeof(ist->path), "%s", ipath);
