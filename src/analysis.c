@@ -1,7 +1,9 @@
 /* The analysis pipeline: a list of named phase calls in DevTools' order
  * (HeapSnapshot.initialize). */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "hsnap/analysis.h"
 #include "hsnap/paths.h"
 #include "vec.h"
@@ -59,25 +61,106 @@ static void phase(const struct hs_analysis_opts *o, const char *name)
 		o->phase(o->phase_ctx, name);
 }
 
+/* Threads for the analysis: opts->jobs, or all cores when 0 (as loading). */
+static int analysis_jobs(const struct hs_analysis_opts *o)
+{
+	long cores;
+
+	if (o && o->jobs > 0)
+		return o->jobs;
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 1 ? (int)cores : 1;
+}
+
+/* DOM state and shallow sizes.  g: only g->user_roots is read (all that
+ * hs_shallow_sizes needs), so they can run beside hs_graph_build.
+ * report: call the phase callback (the main thread only). */
+static void states_and_sizes(struct hs_analysis *a, const struct hs_analysis_opts *opts,
+			     const struct hs_graph *g, int report)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t n = s->node_count;
+
+	phase(report ? opts : NULL, "propagating DOM state");
+	HS_ALLOC_ARRAY(a->dom_state, n);
+	hs_dom_state(s, a->dom_state);
+	phase(report ? opts : NULL, "calculating shallow sizes");
+	HS_ALLOC_ARRAY(a->self_size, n);
+	if (opts && opts->raw_sizes)
+		memcpy(a->self_size, s->self_size, sizeof(*a->self_size) * n);
+	else
+		hs_shallow_sizes(s, g, a->self_size);
+}
+
+/* Distances and class names: they read only the model and dom_state. */
+static void distances_and_names(struct hs_analysis *a, const struct hs_analysis_opts *opts,
+				int report)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t n = s->node_count;
+
+	if (!opts || !opts->no_distances) {
+		phase(report ? opts : NULL, "calculating distances");
+		HS_ALLOC_ARRAY(a->distance, n);
+		if (opts && opts->parent_edges)
+			HS_ALLOC_ARRAY(a->parent_edge, n);
+		hs_distances_ex(s, a->distance, a->parent_edge, NULL);
+	}
+	phase(report ? opts : NULL, "naming classes");
+	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
+}
+
+/* The second thread's share: every phase that does not need the graph.  Its
+ * results are separate arrays, so they are the same whichever thread runs it. */
+struct side {
+	struct hs_analysis *a;
+	const struct hs_analysis_opts *opts;
+	struct hs_graph roots; /* user_roots only */
+};
+
+static void *side_run(void *arg)
+{
+	struct side *w = arg;
+
+	states_and_sizes(w->a, w->opts, &w->roots, 0);
+	distances_and_names(w->a, w->opts, 0);
+	return NULL;
+}
+
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		    const struct hs_analysis_opts *opts, struct hs_error *err)
 {
-	uint32_t n = s->node_count;
+	int side_done = 0;
 
 	(void)err;
 	memset(a, 0, sizeof(*a));
 	a->s = s;
 	phase(opts, "indexing edges");
-	hs_graph_build(&a->graph, s);
-	phase(opts, "propagating DOM state");
-	HS_ALLOC_ARRAY(a->dom_state, n);
-	hs_dom_state(s, a->dom_state);
-	phase(opts, "calculating shallow sizes");
-	HS_ALLOC_ARRAY(a->self_size, n);
-	if (opts && opts->raw_sizes)
-		memcpy(a->self_size, s->self_size, sizeof(*a->self_size) * n);
-	else
-		hs_shallow_sizes(s, &a->graph, a->self_size);
+	if (analysis_jobs(opts) > 1) {
+		/* Two cores: the model-only phases (about a fifth of the work) run
+		 * while this thread indexes edges; they are done and their
+		 * temporaries freed before the dominator arrays are allocated. */
+		struct side w;
+		pthread_t tid;
+		uint32_t e;
+
+		memset(&w, 0, sizeof(w));
+		w.a = a;
+		w.opts = opts;
+		w.roots.s = s;
+		for (e = hs_edge_begin(s, s->root); e < hs_edge_end(s, s->root); e++)
+			if (hs_is_user_root(s, s->edge_to[e]))
+				w.roots.user_roots++;
+		if (pthread_create(&tid, NULL, side_run, &w) == 0) {
+			hs_graph_build(&a->graph, s);
+			pthread_join(tid, NULL);
+			side_done = 1;
+		}
+	}
+	if (!side_done) {
+		hs_graph_build(&a->graph, s);
+		states_and_sizes(a, opts, &a->graph, 1);
+	}
 	/* Statistics need the retainer counts; compute them now so that the
 	 * counts and flags can be freed before the dominator work arrays. */
 	hs_statistics_compute(&a->stats, s, &a->graph, a->self_size, 0);
@@ -87,15 +170,8 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	hs_graph_release_retainers(&a->graph); /* they served the dominators */
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
 	a->stats.v8_heap = a->stats.total - a->stats.native;
-	if (!opts || !opts->no_distances) {
-		phase(opts, "calculating distances");
-		HS_ALLOC_ARRAY(a->distance, n);
-		if (opts && opts->parent_edges)
-			HS_ALLOC_ARRAY(a->parent_edge, n);
-		hs_distances_ex(s, a->distance, a->parent_edge, NULL);
-	}
-	phase(opts, "naming classes");
-	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
+	if (!side_done)
+		distances_and_names(a, opts, 1);
 	phase(opts, "aggregating classes");
 	hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
 	return 0;

@@ -1,14 +1,26 @@
-/* Lengauer–Tarjan with simple eval/link and iterative path compression, a
- * line-by-line match of DevTools' HeapSnapshot.calculateDominatorsAndRetainedSizes
- * so that results (including the treatment of unreachable nodes) are equal.
- * Vertices are numbered 1..n (ordinal + 1); 0 means "none".
+/* Lengauer–Tarjan with simple eval/link and iterative path compression, an
+ * operation-by-operation match of DevTools'
+ * HeapSnapshot.calculateDominatorsAndRetainedSizes, so that results (including
+ * the treatment of unreachable nodes) are equal.
  *
- * Work arrays ([n + 1] uint32 each):
- *   parent   DFS tree parent          semi     semidominator DFS number
- *   ancestor link/eval forest         label    eval label
- *   vertex   DFS number -> vertex     dom      DFS next-edge cursor, then
- *                                              the (immediate) dominator
- *   bucket / bnext  singly linked bucket lists (each w is in one bucket once)
+ * The work is done in DFS-number space: vertex i (1..n) is the i-th node the
+ * DFS numbered (the root is 1); 0 means "none".  This renaming does not change
+ * the computation (every comparison is between semidominator DFS numbers), but
+ * the main loop, which walks i from n down to 2, then reads its own records in
+ * order instead of at random ordinals, and one record holds what eval needs.
+ *
+ * Work arrays:
+ *   num[ordinal]  DFS number (0: not visited yet)
+ *   vertex[i]     ordinal with DFS number i
+ *   rec[i].anc    DFS parent; once i is linked, its link/eval forest ancestor.
+ *                 Vertices are linked in decreasing order, so i is linked iff
+ *                 i >= lo (the last one linked): no ancestor array, no 0 mark.
+ *   rec[i].label  until i is processed: head of i's bucket (the vertices
+ *                 whose semidominator is i), as eval reads labels of linked
+ *                 vertices only; then eval's label
+ *   rec[i].semi   semidominator (its own number until processed)
+ *   rec[i].dn     DFS edge cursor, then bucket next, then the dominator (a
+ *                 vertex leaves its one bucket exactly when its dn is set)
  * Path compression reverses ancestor links on the way up instead of using a
  * stack, so no further array is needed. */
 #include <stdlib.h>
@@ -16,147 +28,177 @@
 #include "hsnap/dominators.h"
 #include "vec.h"
 
+struct rec {
+	uint32_t anc, label, semi, dn;
+};
+
 struct lt {
 	const struct hs_graph *g;
 	uint32_t n;
-	uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom, *bucket, *bnext;
+	uint32_t *num, *vertex;
+	struct rec *rec;
 };
 
-static void dfs(struct lt *t, uint32_t root, uint32_t *counter)
+static void number(struct lt *t, uint32_t o, uint32_t i, uint32_t parent)
+{
+	t->num[o] = i;
+	t->vertex[i] = o;
+	t->rec[i].anc = parent;
+	t->rec[i].label = 0; /* empty bucket */
+	t->rec[i].semi = i;
+	t->rec[i].dn = hs_edge_begin(t->g->s, o);
+}
+
+/* DFS over essential edges from ordinal o, numbered as a child of `parent`
+ * (a DFS number, 0 for the root); stops when it climbs back to `parent`. */
+static uint32_t dfs(struct lt *t, uint32_t o, uint32_t parent, uint32_t counter)
 {
 	const struct hs_snapshot *s = t->g->s;
-	uint32_t *next = t->dom; /* cursor per ordinal; dom is cleared afterwards */
-	uint32_t v = root;
+	const uint64_t *ess = t->g->essential;
+	struct rec *rec = t->rec;
+	uint32_t x = ++counter;
 
-	next[root - 1] = hs_edge_begin(s, root - 1);
-	while (v != 0) {
-		uint32_t vn = t->parent[v], vo = v - 1, end = hs_edge_end(s, vo);
-		if (t->semi[v] == 0) {
-			t->semi[v] = ++*counter;
-			t->vertex[*counter] = t->label[v] = v;
-		}
-		for (; next[vo] < end; next[vo]++) {
-			uint32_t e = next[vo], w;
-			if (!hs_bit_get(t->g->essential, e))
-				continue;
-			w = s->edge_to[e] + 1;
-			if (t->semi[w] == 0) {
-				t->parent[w] = v;
-				next[w - 1] = hs_edge_begin(s, w - 1);
-				vn = w;
+	number(t, o, x, parent);
+	while (x != parent) {
+		uint32_t e = rec[x].dn, end = hs_edge_end(s, t->vertex[x]);
+		for (; e < end; e++)
+			if (hs_bit_get(ess, e) && t->num[s->edge_to[e]] == 0)
 				break;
-			}
+		if (e < end) {
+			rec[x].dn = e + 1; /* edge e leads to a visited node from now on */
+			number(t, s->edge_to[e], ++counter, x);
+			x = counter;
+		} else {
+			x = rec[x].anc;
 		}
-		v = vn;
 	}
+	return counter;
 }
 
 /* Same order of updates as DevTools' stack-based compress: walk up to the
- * node whose ancestor is a forest root, reversing links, then walk back down
- * restoring each link and compressing it. */
-static void compress(struct lt *t, uint32_t v)
+ * node whose ancestor is a forest root (not linked: below lo), reversing
+ * links, then walk back down restoring each link and compressing it. */
+static void compress(struct rec *rec, uint32_t v, uint32_t lo)
 {
-	uint32_t *anc = t->ancestor, prev = 0, x = v, up;
+	uint32_t prev = 0, x = v, up;
 
-	while (anc[anc[x]] != 0) {
-		uint32_t next = anc[x];
-		anc[x] = prev;
+	while (rec[x].anc >= lo) {
+		uint32_t next = rec[x].anc;
+		rec[x].anc = prev;
 		prev = x;
 		x = next;
 	}
 	up = x;
 	while (prev != 0) {
 		uint32_t w = prev;
-		prev = anc[w];
-		anc[w] = up;
-		if (t->semi[t->label[up]] < t->semi[t->label[w]])
-			t->label[w] = t->label[up];
-		anc[w] = anc[up];
+		prev = rec[w].anc;
+		if (rec[rec[up].label].semi < rec[rec[w].label].semi)
+			rec[w].label = rec[up].label;
+		rec[w].anc = rec[up].anc;
 		up = w;
 	}
 }
 
-static uint32_t eval(struct lt *t, uint32_t v)
+static uint32_t eval(struct rec *rec, uint32_t v, uint32_t lo)
 {
-	if (t->ancestor[v] == 0)
-		return v;
-	compress(t, v);
-	return t->label[v];
+	if (v < lo)
+		return v; /* not linked: DevTools' ancestor[v] == 0 */
+	compress(rec, v, lo);
+	return rec[v].label;
 }
 
 /* DFS from the root, then from nodes with only non-essential retainers, then
  * every still unvisited node individually under the root.  Returns n. */
-static uint32_t number_vertices(struct lt *t, uint32_t r, uint32_t *unreachable)
+static uint32_t number_vertices(struct lt *t, uint32_t root, uint32_t *unreachable)
 {
 	const struct hs_graph *g = t->g;
-	uint32_t counter = 0, v;
+	uint32_t counter, o;
 
-	dfs(t, r, &counter);
+	counter = dfs(t, root, 0, 0);
 	*unreachable = t->n - counter;
 	if (counter < t->n)
-		for (v = 1; v <= t->n; v++)
-			if (t->semi[v] == 0 && g->ret_first[v - 1] == g->ret_first[v]) {
-				t->parent[v] = r;
-				dfs(t, v, &counter);
-			}
+		for (o = 0; o < t->n; o++)
+			if (t->num[o] == 0 && g->ret_first[o] == g->ret_first[o + 1])
+				counter = dfs(t, o, 1, counter);
 	if (counter < t->n)
-		for (v = 1; v <= t->n; v++)
-			if (t->semi[v] == 0) {
-				t->parent[v] = r;
-				t->semi[v] = ++counter;
-				t->vertex[counter] = t->label[v] = v;
-			}
+		for (o = 0; o < t->n; o++)
+			if (t->num[o] == 0)
+				number(t, o, ++counter, 1);
 	return counter;
 }
 
-static void semidominators(struct lt *t, uint32_t r, uint32_t n)
+/* Empties bucket b, whose members keep dominator 0 (DevTools: they are never
+ * taken out of it). */
+static void drop_bucket(struct rec *rec, uint32_t b)
 {
-	const struct hs_graph *g = t->g;
-	uint32_t i;
+	uint32_t k = rec[b].label;
 
-	for (i = n; i >= 2; i--) {
-		uint32_t w = t->vertex[i], wo = w - 1, k, b, p;
-		if (g->ret_first[wo] == g->ret_first[wo + 1]) {
-			t->semi[w] = t->semi[r]; /* orphan: its one predecessor is the root */
-		} else {
-			for (k = g->ret_first[wo]; k < g->ret_first[wo + 1]; k++) {
-				uint32_t u = eval(t, g->ret_from[k] + 1);
-				if (t->semi[u] < t->semi[w])
-					t->semi[w] = t->semi[u];
-			}
-		}
-		b = t->vertex[t->semi[w]];
-		t->bnext[w] = t->bucket[b];
-		t->bucket[b] = w;
-		p = t->parent[w];
-		t->ancestor[w] = p; /* link */
-		for (k = t->bucket[p]; k; k = t->bnext[k]) {
-			uint32_t u = eval(t, k);
-			t->dom[k] = t->semi[u] < t->semi[k] ? u : p;
-		}
-		t->bucket[p] = 0;
+	while (k) {
+		uint32_t next = rec[k].dn;
+		rec[k].dn = 0;
+		k = next;
 	}
-	t->dom[0] = t->dom[r] = r;
-	for (i = 2; i <= n; i++) {
-		uint32_t w = t->vertex[i];
-		if (t->dom[w] != t->vertex[t->semi[w]])
-			t->dom[w] = t->dom[t->dom[w]];
-	}
+	rec[b].label = 0;
 }
 
-static void retained_sizes(struct hs_dominators *d, const struct lt *t, uint32_t n,
-			   const uint64_t *self)
+static void semidominators(struct lt *t, uint32_t n)
 {
-	uint32_t i, nc = t->n;
+	const struct hs_graph *g = t->g;
+	const uint32_t *ret_first = g->ret_first, *ret_from = g->ret_from, *num = t->num;
+	struct rec *rec = t->rec;
+	uint32_t i, k;
 
-	HS_ALLOC_ARRAY(d->idom, nc);
-	HS_ALLOC_ARRAY(d->retained, nc);
-	for (i = 0; i < nc; i++) {
-		d->idom[i] = t->dom[i + 1] - 1;
-		d->retained[i] = self[i];
+	for (i = n; i >= 2; i--) {
+		uint32_t wo = t->vertex[i], sw = i, p, next;
+		/* Bucket i is emptied only while i's children (numbers above i)
+		 * are processed, so what is still in it stays there for good. */
+		drop_bucket(rec, i);
+		rec[i].label = i;
+		if (ret_first[wo] == ret_first[wo + 1]) {
+			sw = 1; /* orphan: its one predecessor is the root */
+		} else {
+			for (k = ret_first[wo]; k < ret_first[wo + 1]; k++) {
+				uint32_t u = eval(rec, num[ret_from[k]], i + 1);
+				if (rec[u].semi < sw)
+					sw = rec[u].semi;
+			}
+		}
+		rec[i].semi = sw;
+		if (sw == i) {
+			rec[i].dn = 0; /* its own bucket: never emptied, as above */
+		} else {
+			rec[i].dn = rec[sw].label;
+			rec[sw].label = i;
+		}
+		p = rec[i].anc; /* link: i >= lo from here on */
+		for (k = rec[p].label; k; k = next) {
+			uint32_t u = eval(rec, k, i);
+			next = rec[k].dn;
+			rec[k].dn = rec[u].semi < rec[k].semi ? u : p;
+		}
+		rec[p].label = 0;
 	}
+	if (n >= 1)
+		drop_bucket(rec, 1);
+	/* DevTools: dom[0] = dom[root] = root, so a missing dominator becomes the
+	 * root below. */
+	rec[0].dn = rec[1].dn = 1;
+	for (i = 2; i <= n; i++)
+		if (rec[i].dn != rec[i].semi)
+			rec[i].dn = rec[rec[i].dn].dn;
+}
+
+/* Retained sizes in DevTools' order (DFS numbers from n down to 2), by
+ * ordinal: each vertex adds its size to its dominator's. */
+static void retained_sizes(struct hs_dominators *d, const uint32_t *vertex, uint32_t n,
+			   uint32_t nc, const uint64_t *self)
+{
+	uint32_t i;
+
+	HS_ALLOC_ARRAY(d->retained, nc);
+	memcpy(d->retained, self, sizeof(*self) * nc);
 	for (i = n; i > 1; i--) {
-		uint32_t o = t->vertex[i] - 1;
+		uint32_t o = vertex[i];
 		d->retained[d->idom[o]] += d->retained[o];
 	}
 }
@@ -185,32 +227,26 @@ int hs_dominators_build(struct hs_dominators *d, const struct hs_graph *g,
 {
 	struct lt t;
 	size_t len = (size_t)g->s->node_count + 1;
-	uint32_t r = g->s->root + 1, n;
+	uint32_t n, i;
 
 	memset(d, 0, sizeof(*d));
 	memset(&t, 0, sizeof(t));
 	t.g = g;
 	t.n = g->s->node_count;
-	HS_CALLOC_ARRAY(t.parent, len);
-	HS_CALLOC_ARRAY(t.ancestor, len);
-	HS_CALLOC_ARRAY(t.vertex, len);
-	HS_CALLOC_ARRAY(t.label, len);
-	HS_CALLOC_ARRAY(t.semi, len);
-	HS_CALLOC_ARRAY(t.dom, len);
-	n = number_vertices(&t, r, &d->unreachable);
-	memset(t.dom, 0, sizeof(*t.dom) * len);
-	HS_CALLOC_ARRAY(t.bucket, len);
-	HS_CALLOC_ARRAY(t.bnext, len);
-	semidominators(&t, r, n);
-	free(t.ancestor);
-	free(t.label);
-	free(t.bucket);
-	free(t.bnext);
-	free(t.parent);
-	free(t.semi);
-	retained_sizes(d, &t, n, self_size);
+	HS_CALLOC_ARRAY(t.num, t.n ? t.n : 1);
+	HS_ALLOC_ARRAY(t.vertex, len);
+	HS_ALLOC_ARRAY(t.rec, len);
+	t.vertex[0] = 0;
+	memset(&t.rec[0], 0, sizeof(t.rec[0]));
+	n = number_vertices(&t, g->s->root, &d->unreachable);
+	semidominators(&t, n);
+	/* num is not needed any more: it becomes the idom array (by ordinal). */
+	d->idom = t.num;
+	for (i = 1; i <= n; i++)
+		d->idom[t.vertex[i]] = t.vertex[t.rec[i].dn];
+	free(t.rec);
+	retained_sizes(d, t.vertex, n, t.n, self_size);
 	free(t.vertex);
-	free(t.dom);
 	dominated_nodes(d, t.n, g->s->root);
 	return 0;
 }

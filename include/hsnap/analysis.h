@@ -25,6 +25,10 @@ struct hs_analysis_opts {
 	int parent_edges; /* also keep each node's BFS parent edge (paths) */
 	void (*phase)(void *ctx, const char *name); /* progress: phase starts */
 	void *phase_ctx;
+	/* Threads (0: all cores, 1: none).  With more than one, the phases that
+	 * need only the model run beside the edge indexing; results do not
+	 * depend on it. */
+	int jobs;
 };
 
 struct hs_analysis {

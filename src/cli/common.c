@@ -275,8 +275,10 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 {
 	struct hs_error err = { 0, "" };
 	struct progress p = { s->file, now(), 0 };
-	struct hs_analysis_opts opts = { raw_sizes, NULL, 0, parents, NULL, NULL };
+	struct hs_analysis_opts opts = { raw_sizes, NULL, 0, parents, NULL, NULL, 0 };
 	int rc, index = !raw_sizes && wants_index(s);
+
+	opts.jobs = cli_jobs;
 
 	if (!raw_sizes && hs_index_analysis(s, a))
 		return EXIT_OK;
@@ -303,9 +305,11 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_error err = { 0, "" };
-	struct hs_analysis_opts o = { raw, given, 1, 0, NULL, NULL };
+	struct hs_analysis_opts o = { raw, given, 1, 0, NULL, NULL, 0 };
 	struct progress p;
 	int rc, index;
+
+	o.jobs = cli_jobs;
 
 	if ((rc = load_snapshot(path, &s)))
 		return rc;
