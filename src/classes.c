@@ -752,6 +752,7 @@ static void class_retained(struct hs_classes *c, const struct hs_snapshot *s,
 			   const uint64_t *self, const struct hs_dominators *d)
 {
 	uint32_t n = s->node_count, *list, *sizes, *keys, nl = 0, ns = 0;
+	uint64_t pushed = 1;
 	uint8_t *seen;
 
 	HS_ALLOC_ARRAY(list, n + 1);
@@ -771,6 +772,11 @@ static void class_retained(struct hs_classes *c, const struct hs_snapshot *s,
 				keys[ns++] = key;
 			}
 		}
+		/* a tree pushes every node once; more means a cycle (an index
+		 * crafted with valid checksums): stop rather than overflow */
+		if (to < from || pushed + (to - from) > n)
+			break;
+		pushed += to - from;
 		for (k = from; k < to; k++)
 			list[nl++] = d->dom_children[k];
 		while (ns > 1 && sizes[ns - 1] == nl)

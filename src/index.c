@@ -843,10 +843,16 @@ static void decode_interfaces(struct hs_interfaces *ifs, const unsigned char *p,
 			f->props[k] = get_str(&r);
 	}
 	if (r.bad) { /* checksummed, so only a hostile file gets here: drop them */
-		for (d = 0; d < ifs->count; d++)
-			if (!ifs->v[d].name || (ifs->v[d].nprops && !ifs->v[d].props[ifs->v[d].nprops - 1]))
-				break;
-		ifs->count = d;
+		for (d = 0; d < ifs->count; d++) {
+			struct hs_interface *f = &ifs->v[d];
+			if (f->props)
+				for (k = 0; k < f->nprops; k++)
+					free(f->props[k]);
+			free(f->props);
+			free(f->name);
+		}
+		memset(ifs->v, 0, sizeof(*ifs->v));
+		ifs->count = 0;
 	}
 }
 

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Builds tests/fuzz/fuzz_load (libFuzzer + ASan + UBSan) with clang-14 from the
-# library sources listed in CMakeLists.txt.  Usage: tests/fuzz/build.sh [OUTDIR]
+# Builds tests/fuzz/fuzz_load and fuzz_index (libFuzzer + ASan + UBSan) with
+# clang-14 from the library sources listed in CMakeLists.txt.
+# Usage: tests/fuzz/build.sh [OUTDIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,5 +17,8 @@ flags="-g -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64
   -I $root/include -I $root/src $(pkg-config --cflags yajl)"
 cd "$root"
 # shellcheck disable=SC2086
-$CC $flags -o "$out/fuzz_load" tests/fuzz/fuzz_load.c $srcs -lyajl -lz -lm -lpthread
-echo "built $out/fuzz_load"
+for target in fuzz_load fuzz_index; do
+  # shellcheck disable=SC2086
+  $CC $flags -o "$out/$target" tests/fuzz/$target.c $srcs -lyajl -lz -lm -lpthread
+  echo "built $out/$target"
+done

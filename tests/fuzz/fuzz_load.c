@@ -40,6 +40,7 @@ static void analyse(const struct hs_snapshot *s, int raw, int side_stage)
 	memset(&o, 0, sizeof o);
 	memset(&err, 0, sizeof err);
 	o.raw_sizes = raw;
+	o.jobs = 1; /* no threads per execution */
 	if (hs_analysis_run(&a, s, &o, &err) != 0) {
 		hs_analysis_release(&a);
 		return;

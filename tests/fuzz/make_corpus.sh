@@ -5,9 +5,28 @@
 # trace tree / samples, reordered keys, Julia-style enums) and tiny valid
 # subsets cut from the real fixtures (first N nodes, edges kept only when the
 # target survives, strings compacted).  Usage: make_corpus.sh [OUTDIR]
+#
+# make_corpus.sh --index [OUTDIR] instead writes seeds for fuzz_index: the
+# indexes an hsnap binary (HSNAP, or the first of build*/hsnap) writes for the
+# tiny fixtures.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+if [ "${1:-}" = --index ]; then
+  out=${2:-$here/corpus-index}
+  hsnap=${HSNAP:-$(ls "$root"/build*/hsnap 2>/dev/null | head -1)}
+  [ -x "$hsnap" ] || { echo "make_corpus.sh: build hsnap first (or set HSNAP)" >&2; exit 1; }
+  mkdir -p "$out"
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  cp "$root"/fixtures/tiny/*.heapsnapshot "$tmp"/
+  for f in "$tmp"/*.heapsnapshot; do
+    HSNAP_NO_INDEX=0 "$hsnap" summary "$f" >/dev/null
+    cp "$f.hsnapidx" "$out/$(basename "$f").hsnapidx"
+  done
+  echo "wrote $(ls "$out" | wc -l) index seeds to $out"
+  exit 0
+fi
 out=${1:-$here/corpus}
 mkdir -p "$out"
 cp "$root"/fixtures/tiny/*.heapsnapshot "$out"/

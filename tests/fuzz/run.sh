@@ -1,25 +1,36 @@
 #!/bin/bash
-# Runs fuzz_load for SECONDS (default 600) in libFuzzer's fork mode with
-# WORKERS parallel children (default 2), continuing past crashes/timeouts/OOMs
-# (each saved under ARTIFACTS), then prints the total number of executions.
-#   tests/fuzz/run.sh SECONDS
-# Environment: FUZZ_BIN (default tests/fuzz/build/fuzz_load, built on demand),
-# CORPUS (default tests/fuzz/corpus, seeded by make_corpus.sh on first use),
+# Runs fuzz_load (or fuzz_index) for SECONDS (default 600) in libFuzzer's fork
+# mode with WORKERS parallel children (default 2), continuing past
+# crashes/timeouts/OOMs (each saved under ARTIFACTS), then prints the total
+# number of executions.
+#   tests/fuzz/run.sh SECONDS [load|index]
+# Environment: FUZZ_BIN (default tests/fuzz/build/fuzz_TARGET, built on demand),
+# CORPUS (default tests/fuzz/corpus[-index], seeded by make_corpus.sh on first use),
 # ARTIFACTS (default tests/fuzz/artifacts/), WORKERS, LOG (default run.log).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${1:-600}
-bin=${FUZZ_BIN:-$here/build/fuzz_load}
-corpus=${CORPUS:-$here/corpus}
+target=${2:-load}
+case $target in
+  load) bin=${FUZZ_BIN:-$here/build/fuzz_load}; corpus=${CORPUS:-$here/corpus} ;;
+  index) bin=${FUZZ_BIN:-$here/build/fuzz_index}; corpus=${CORPUS:-$here/corpus-index} ;;
+  *) echo "run.sh: target must be load or index" >&2; exit 2 ;;
+esac
 art=${ARTIFACTS:-$here/artifacts/}
 workers=${WORKERS:-2}
 log=${LOG:-$here/run.log}
 [ -x "$bin" ] || bash "$here/build.sh" "$(dirname "$bin")"
-[ -d "$corpus" ] && [ -n "$(ls -A "$corpus")" ] || bash "$here/make_corpus.sh" "$corpus"
+if [ "$target" = index ]; then
+  [ -d "$corpus" ] && [ -n "$(ls -A "$corpus")" ] || bash "$here/make_corpus.sh" --index "$corpus"
+  dict=()
+else
+  [ -d "$corpus" ] && [ -n "$(ls -A "$corpus")" ] || bash "$here/make_corpus.sh" "$corpus"
+  dict=(-dict="$here/dict")
+fi
 mkdir -p "$art"
 start=$(date +%s)
 set +e
-"$bin" "$corpus" -dict="$here/dict" -max_len=65536 -timeout=1 -rss_limit_mb=2048 \
+"$bin" "$corpus" "${dict[@]}" -max_len=65536 -timeout=1 -rss_limit_mb=2048 \
 	-fork="$workers" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 	-max_total_time="$secs" -artifact_prefix="$art" -print_final_stats=1 >"$log" 2>&1
 rc=$?
@@ -28,7 +39,7 @@ end=$(date +%s)
 # Fork mode prints "#<total execs>: cov: ... corp: N ... oom/timeout/crash: a/b/c time: Ts".
 last=$(grep -E '^#[0-9]+: cov' "$log" | tail -1 || true)
 execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
-echo "fuzz_load: exit $rc, $((end - start)) s, workers $workers"
+echo "fuzz_$target: exit $rc, $((end - start)) s, workers $workers"
 echo "last status: $last"
 echo "total executions: ${execs:-unknown}"
 echo "corpus: $(ls "$corpus" | wc -l) files; artifacts: $(ls "$art" | wc -l) in $art"
