@@ -692,7 +692,7 @@ static enum hs_index_state check_layout(struct opener *o, uint64_t size, const s
 			return bad(err, "unknown, repeated or mistyped section");
 		want = count_of(&h, x->id);
 		if ((want != UINT64_MAX && x->count != want) || x->offset % IX_ALIGN ||
-		    x->offset < table_end || x->offset > size ||
+		    x->offset < table_end || x->offset >= size || /* inside: owned by the map */
 		    x->count > (size - x->offset) / x->elem)
 			return bad(err, "section size or offset out of range");
 		o->sec[x->id] = x;

@@ -6,8 +6,9 @@
  * An index is tied to its snapshot by the file's size, mtime and the crc32 of
  * its first and last 64 KiB; a mismatch makes it stale.  Nothing in it is
  * trusted: the header, the section table and every section carry crc32s, and
- * every offset, node, edge, string and class index is range-checked (and the
- * dominator tree checked to be a tree) before a single array is used. */
+ * every offset, node, edge, string and class index is range-checked before a
+ * single array is used.  The dominator tree is not proven acyclic; every walk
+ * over it is bounded instead (docs/ARCHITECTURE.md, "The index"). */
 #ifndef HSNAP_INDEX_H
 #define HSNAP_INDEX_H
 #include <stdint.h>

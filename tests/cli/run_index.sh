@@ -1,0 +1,625 @@
+#!/usr/bin/env bash
+# CLI test of the index beside each snapshot (FILE.hsnapidx, hsnap/index.h):
+#   run_index.sh HSNAP FIXTURES_DIR
+# On copies of the real fixtures in a temporary folder (never in fixtures/):
+#   - every analysing command prints exactly what `--no-index` prints, when the
+#     index is absent (and gets written), present (and used), or present for
+#     only one of the files of diff / growth / leaks;
+#   - a changed snapshot (mtime, size, or same size and mtime but other bytes
+#     in its last 64 KiB) makes the index stale: ignored and rebuilt;
+#   - a corrupt index (truncated, a byte flipped, empty, random, another
+#     snapshot's) is ignored and rebuilt, and `info` says so beforehand;
+#   - an unwritable folder (as nobody when run as root) means no index, exit 0
+#     and nothing on stderr;
+#   - --no-index anywhere, HSNAP_NO_INDEX=1 and stdin neither read nor write
+#     one; verify never uses one;
+#   - two writers at once leave a sound index;
+#   - valgrind (when installed, for a non-ASan binary) on writing and using it.
+# The reference is always hsnap itself with --no-index on the same bytes (the
+# other tests check those numbers against DevTools and the generator).  One
+# line per check; exits non-zero at the first failure.
+set -euo pipefail
+HSNAP=${1:?usage: run_index.sh HSNAP FIXTURES_DIR}
+FIX=${2:?usage: run_index.sh HSNAP FIXTURES_DIR}
+HSNAP=$(readlink -f "$HSNAP")
+FIX=$(readlink -f "$FIX")
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-index.XXXXXX")
+NB=""
+cleanup() {
+	chmod -R u+rwx "$TMP" 2>/dev/null || true
+	rm -rf "$TMP"
+	if [ -n "$NB" ]; then
+		chmod -R u+rwx "$NB" 2>/dev/null || true
+		rm -rf "$NB"
+	fi
+}
+trap cleanup EXIT
+
+export HSNAP_TRACE_INDEX=1
+unset HSNAP_NO_INDEX
+export LC_ALL=C
+
+N=0
+ok() { N=$((N + 1)); echo "ok $N - $*"; }
+die() {
+	echo "FAIL: $*" >&2
+	if [ -n "${LAST_ERR:-}" ] && [ -s "$LAST_ERR" ]; then
+		sed 's/^/    stderr: /' "$LAST_ERR" | head -12 >&2
+	fi
+	exit 1
+}
+
+# ---- the snapshots ------------------------------------------------------------
+SNAPS=$TMP/snaps
+mkdir -p "$SNAPS"
+GZ=()
+for f in "$FIX"/*.heapsnapshot.gz; do
+	cp -p "$f" "$SNAPS/"
+	GZ+=("$(basename "$f")")
+done
+[ ${#GZ[@]} -ge 6 ] || die "expected the real fixtures in $FIX, found ${#GZ[@]}"
+for f in leak-1 leak-2 leak-3 steady-1 steady-2; do
+	[ -f "$SNAPS/$f.heapsnapshot.gz" ] || die "missing fixture $f.heapsnapshot.gz"
+done
+PLAIN=leak-1.heapsnapshot
+gzip -dc "$SNAPS/leak-1.heapsnapshot.gz" >"$SNAPS/$PLAIN"
+ALL=("${GZ[@]}" "$PLAIN")
+L1=leak-1.heapsnapshot.gz L2=leak-2.heapsnapshot.gz L3=leak-3.heapsnapshot.gz
+S1=steady-1.heapsnapshot.gz S2=steady-2.heapsnapshot.gz
+
+# fresh NAME FILE...: a new folder $TMP/NAME holding copies (same mtime) of
+# the given snapshots and no index; prints its path.
+fresh() {
+	local d=$TMP/$1 f
+	shift
+	rm -rf "$d"
+	mkdir -p "$d"
+	for f in "$@"; do cp -p "$SNAPS/$f" "$d/"; done
+	echo "$d"
+}
+
+# hs DIR TAG ARGS...: runs hsnap in DIR (file names relative to it, so that
+# outputs of different folders compare), stdout in $OUT, stderr in $ERR, the
+# exit code in $RC.  Outputs go to $TMP/out/TAG.{out,err}.
+mkdir -p "$TMP/out"
+hs() {
+	local dir=$1 tag=$2
+	shift 2
+	OUT=$TMP/out/$tag.out ERR=$TMP/out/$tag.err LAST_ERR=$TMP/out/$tag.err
+	RC=0
+	(cd "$dir" && exec "$HSNAP" "$@") >"$OUT" 2>"$ERR" || RC=$?
+}
+
+want_rc() { [ "$RC" = "$1" ] || die "$2: exit $RC, expected $1"; }
+# same REF GOT WHAT: byte-identical outputs
+same() {
+	if ! cmp -s "$1" "$2"; then
+		diff "$1" "$2" | head -10 | sed 's/^/    /' >&2 || true
+		die "$3: output differs from the reference ($1 vs $2)"
+	fi
+}
+# has FILE TEXT WHAT / lacks FILE TEXT WHAT: fixed strings in stderr
+has() { grep -qF -- "$2" "$1" || die "$3: stderr lacks '$2'"; }
+lacks() { ! grep -qF -- "$2" "$1" || die "$3: stderr has '$2'"; }
+# clean_err REF_ERR WHAT: stderr is the reference's plus trace lines only
+clean_err() {
+	if ! { grep -v '^hsnap: index: ' "$ERR" || true; } | cmp -s - "$1"; then
+		die "$2: stderr has more than trace lines: $(grep -v '^hsnap: index: ' "$ERR" | head -3)"
+	fi
+}
+no_index_files() { # DIR WHAT
+	if ls "$1" | grep -q 'hsnapidx'; then die "$2: index files in $1: $(ls "$1" | grep hsnapidx | tr '\n' ' ')"; fi
+}
+
+# ---- references (--no-index) ------------------------------------------------------
+REF=$TMP/ref
+mkdir -p "$REF"
+# ref NAME ARGS...: the reference output of hsnap --no-index ARGS in $SNAPS
+ref() {
+	local name=$1
+	shift
+	hs "$SNAPS" "ref-$name" --no-index "$@"
+	cp "$OUT" "$REF/$name.out"
+	cp "$ERR" "$REF/$name.err"
+	echo "$RC" >"$REF/$name.rc"
+	[ ! -s "$ERR" ] || ! grep -q '^hsnap: index: ' "$ERR" || die "--no-index $*: trace lines on stderr"
+}
+# like NAME DIR TAG ARGS...: runs ARGS in DIR and checks exit code, stdout and
+# stderr (besides trace lines) against reference NAME.
+like() {
+	local name=$1 dir=$2 tag=$3
+	shift 3
+	hs "$dir" "$tag" "$@"
+	want_rc "$(cat "$REF/$name.rc")" "$tag (hsnap $*)"
+	same "$REF/$name.out" "$OUT" "$tag (hsnap $*)"
+	clean_err "$REF/$name.err" "$tag (hsnap $*)"
+}
+
+for f in "${ALL[@]}"; do
+	ref "summary-$f" summary --format json "$f"
+	ref "summary-text-$f" summary "$f"
+	ref "top-$f" top --format json "$f"
+	ref "export-$f" export --format csv "$f"
+done
+no_index_files "$SNAPS" "--no-index references"
+ok "references computed with --no-index for ${#ALL[@]} snapshots; no index written"
+
+# ---- 1. each snapshot: written once, then used ---------------------------------------
+for f in "${ALL[@]}"; do
+	d=$(fresh "one-$f" "$f")
+	hs "$d" "info0-$f" info "$f"
+	want_rc 0 "info $f"
+	grep -q 'index: none yet' "$OUT" || die "info $f without index: no 'none yet' line"
+	[ ! -e "$d/$f.hsnapidx" ] || die "info $f wrote an index"
+	like "summary-$f" "$d" "write-$f" summary --format json "$f"
+	has "$ERR" "hsnap: index: $f: no index yet" "first summary $f"
+	has "$ERR" "hsnap: index: $f: wrote $f.hsnapidx" "first summary $f"
+	[ -s "$d/$f.hsnapidx" ] || die "first summary $f: no $f.hsnapidx"
+	[ "$(ls "$d" | wc -l)" = 2 ] || die "first summary $f: stray files: $(ls "$d" | tr '\n' ' ')"
+	like "summary-$f" "$d" "use-$f" summary --format json "$f"
+	has "$ERR" "hsnap: index: $f: using $f.hsnapidx" "second summary $f"
+	lacks "$ERR" "wrote" "second summary $f"
+	like "summary-text-$f" "$d" "use-text-$f" summary "$f"
+	like "top-$f" "$d" "top-$f" top --format json "$f"
+	has "$ERR" "using" "top $f"
+	like "export-$f" "$d" "export-$f" export --format csv "$f"
+	has "$ERR" "using" "export $f"
+	like "summary-$f" "$d" "jobs-$f" summary --format json "$f" --jobs 3
+	hs "$d" "info1-$f" info "$f"
+	want_rc 0 "info $f"
+	grep -q "index: loaded from the index ($f.hsnapidx)" "$OUT" || die "info $f with an index: no 'loaded from the index'"
+	hs "$d" "infoj-$f" info --format json "$f"
+	grep -q '"state": *"used"' "$OUT" || die "info --format json $f: index state is not 'used'"
+	ok "$f: summary/top/export identical without, writing and using the index; info says 'loaded from the index'"
+done
+
+# top and export writing the index themselves (not only summary)
+d=$(fresh top-first "$L2")
+like "top-$L2" "$d" top-first top --format json "$L2"
+has "$ERR" "wrote $L2.hsnapidx" "top writes the index"
+like "export-$L2" "$d" export-after-top export --format csv "$L2"
+has "$ERR" "using $L2.hsnapidx" "export after top"
+d=$(fresh export-first "$L3")
+like "export-$L3" "$d" export-first export --format csv "$L3"
+has "$ERR" "wrote $L3.hsnapidx" "export writes the index"
+like "summary-$L3" "$d" summary-after-export summary --format json "$L3"
+has "$ERR" "using $L3.hsnapidx" "summary after export"
+ok "top and export write the index too; the other commands then use it"
+
+# ---- 2. commands over several snapshots ------------------------------------------------
+# an object id of a LeakyConnection in leak-3 (for retainers --id)
+LID=$(grep -m1 ',LeakyConnection,' "$REF/export-$L3.out" | cut -d, -f1)
+[ -n "$LID" ] || die "no LeakyConnection in leak-3's export"
+MULTI=(
+	"diff-json|diff --format json $L1 $L2"
+	"diff-text|diff $L1 $L3"
+	"diff-steady|diff --format json $S1 $S2"
+	"gate-fail|diff $L1 $L3 --fail-on LeakyConnection:count>999 --fail-on CacheEntry:count>600"
+	"gate-pass|diff $L1 $L2 --fail-on LeakyConnection:new>500 --fail-on CacheEntry:count>300"
+	"growth|growth --format json $L1 $L2 $L3"
+	"growth-gate|growth $L1 $L2 $L3 --fail-on LeakyConnection:count>999"
+	"leaks|leaks --format json $L1 $L2 $L3"
+	"leaks-gate|leaks $L1 $L2 $L3 --fail-on LeakyConnection:count>0"
+	"ret-class|retainers --format json $L3 --class LeakyConnection"
+	"ret-class2|retainers $L3 --class CacheEntry"
+	"ret-id|retainers --format json $L3 --id $LID"
+	"summary-L3|summary $L3"
+)
+for m in "${MULTI[@]}"; do
+	name=${m%%|*}
+	read -r -a args <<<"${m#*|}"
+	ref "$name" "${args[@]}"
+done
+[ "$(cat "$REF/gate-fail.rc")" = 1 ] || die "diff --fail-on reference: exit $(cat "$REF/gate-fail.rc"), expected 1"
+[ "$(cat "$REF/gate-pass.rc")" = 0 ] || die "diff --fail-on reference (passing rules): exit $(cat "$REF/gate-pass.rc")"
+[ "$(cat "$REF/growth-gate.rc")" = 1 ] || die "growth --fail-on reference: exit $(cat "$REF/growth-gate.rc")"
+[ "$(cat "$REF/leaks-gate.rc")" = 1 ] || die "leaks --fail-on reference: exit $(cat "$REF/leaks-gate.rc")"
+ok "references for diff, the gate, growth, leaks, retainers (--class, --id $LID)"
+
+# member WORD LIST...: 0 when WORD is one of LIST
+member() {
+	local w=$1 x
+	shift
+	for x in "$@"; do [ "$x" = "$w" ] && return 0; done
+	return 1
+}
+for m in "${MULTI[@]}"; do
+	name=${m%%|*}
+	read -r -a args <<<"${m#*|}"
+	files=()
+	for a in "${args[@]}"; do case $a in *.heapsnapshot.gz) files+=("$a") ;; esac; done
+	# the files the command analyses (and so writes an index for): all of
+	# them, but for leaks only C (A and B are read for their ids only)
+	case $name in
+	leaks*) analysed=("${files[${#files[@]} - 1]}") ;;
+	*) analysed=("${files[@]}") ;;
+	esac
+	# no index: each analysed file gets one written
+	d=$(fresh "multi-$name" "${files[@]}")
+	like "$name" "$d" "multi-write-$name" "${args[@]}"
+	for f in "${files[@]}"; do
+		has "$ERR" "hsnap: index: $f: no index yet" "$name (writing)"
+		if member "$f" "${analysed[@]}"; then
+			has "$ERR" "hsnap: index: $f: wrote $f.hsnapidx" "$name (writing)"
+			[ -s "$d/$f.hsnapidx" ] || die "$name: no index written for $f"
+		else
+			lacks "$ERR" "hsnap: index: $f: wrote" "$name (writing; $f is not analysed)"
+			[ ! -e "$d/$f.hsnapidx" ] || die "$name: an index written for $f (not analysed)"
+		fi
+	done
+	# indexes present: used, none written
+	like "$name" "$d" "multi-use-$name" "${args[@]}"
+	for f in "${analysed[@]}"; do has "$ERR" "hsnap: index: $f: using $f.hsnapidx" "$name (indexed)"; done
+	lacks "$ERR" "wrote" "$name (indexed)"
+	# every file indexed (by summary): all used, for leaks' A and B too
+	for f in "${files[@]}"; do
+		[ -e "$d/$f.hsnapidx" ] || hs "$d" "prep-all-$name" summary "$f"
+	done
+	like "$name" "$d" "multi-all-$name" "${args[@]}"
+	for f in "${files[@]}"; do has "$ERR" "hsnap: index: $f: using $f.hsnapidx" "$name (all indexed)"; done
+	lacks "$ERR" "wrote" "$name (all indexed)"
+	# only one side indexed (the first file, then the last one)
+	if [ ${#files[@]} -gt 1 ]; then
+		for side in first last; do
+			d=$(fresh "multi-$name-$side" "${files[@]}")
+			if [ $side = first ]; then only=${files[0]}; else only=${files[${#files[@]} - 1]}; fi
+			hs "$d" "prep-$name-$side" summary "$only"
+			has "$ERR" "wrote" "$name: preparing the index of $only"
+			like "$name" "$d" "multi-$side-$name" "${args[@]}"
+			has "$ERR" "hsnap: index: $only: using $only.hsnapidx" "$name ($only indexed)"
+			for f in "${analysed[@]}"; do
+				[ "$f" = "$only" ] || has "$ERR" "hsnap: index: $f: wrote $f.hsnapidx" "$name ($only indexed)"
+			done
+		done
+	fi
+	ok "$name: identical output and exit code (rc $(cat "$REF/$name.rc")) with no index, indexes written, present, all present, one side indexed"
+done
+
+# diff with the same file on both sides (one index, read twice)
+ref diff-same diff --format json "$L2" "$L2"
+d=$(fresh diff-same "$L2")
+like diff-same "$d" diff-same-write diff --format json "$L2" "$L2"
+like diff-same "$d" diff-same-use diff --format json "$L2" "$L2"
+has "$ERR" "using $L2.hsnapidx" "diff A A (indexed)"
+ok "diff A A: identical output writing and using the one index"
+
+# ---- 3. stale indexes --------------------------------------------------------------------
+# mtime changed (touch)
+d=$(fresh stale-touch "$L1")
+hs "$d" st0 summary --format json "$L1"
+has "$ERR" "wrote" "stale (touch): first run"
+touch -m -d '2021-02-03 04:05:06.789' "$d/$L1"
+hs "$d" st-info info "$L1"
+grep -q 'index: stale' "$OUT" || die "info after touch: no 'stale' ($(grep 'index:' "$OUT"))"
+like "summary-$L1" "$d" st1 summary --format json "$L1"
+has "$ERR" "hsnap: index: $L1: ignoring $L1.hsnapidx:" "stale (touch)"
+has "$ERR" "another version" "stale (touch)"
+has "$ERR" "hsnap: index: $L1: wrote $L1.hsnapidx" "stale (touch): rebuilt"
+like "summary-$L1" "$d" st2 summary --format json "$L1"
+has "$ERR" "using $L1.hsnapidx" "stale (touch): after the rebuild"
+ok "touch: the index is stale (info says so), ignored, rebuilt, then used; output identical"
+
+# plain file: a newline appended (size changed)
+d=$(fresh stale-size "$PLAIN")
+hs "$d" sz0 summary --format json "$PLAIN"
+has "$ERR" "wrote" "stale (size): first run"
+printf '\n' >>"$d/$PLAIN"
+hs "$d" sz-ref --no-index summary --format json "$PLAIN"
+want_rc 0 "--no-index summary of the plain file with a newline appended"
+cp "$OUT" "$TMP/sz-ref.out"
+cp "$ERR" "$TMP/sz-ref.err"
+hs "$d" sz1 summary --format json "$PLAIN"
+want_rc 0 "summary after appending a newline"
+same "$TMP/sz-ref.out" "$OUT" "summary after appending a newline"
+clean_err "$TMP/sz-ref.err" "summary after appending a newline"
+has "$ERR" "ignoring $PLAIN.hsnapidx:" "stale (size)"
+has "$ERR" "another version" "stale (size)"
+has "$ERR" "wrote $PLAIN.hsnapidx" "stale (size): rebuilt"
+hs "$d" sz2 summary --format json "$PLAIN"
+same "$TMP/sz-ref.out" "$OUT" "summary after the rebuild"
+has "$ERR" "using" "stale (size): after the rebuild"
+ok "plain file with a newline appended: stale, rebuilt, output equals --no-index on the new bytes"
+
+# same size and mtime, one byte of a string near the end changed
+d=$(fresh stale-bytes "$PLAIN")
+P=$d/$PLAIN
+hs "$d" by0 summary --format json "$PLAIN"
+has "$ERR" "wrote" "stale (bytes): first run"
+touch -r "$P" "$TMP/mtime-ref"
+before=$(stat -c '%s %y' "$P")
+size=$(stat -c %s "$P")
+# the last string literal of 4+ letters (and _) in the last 8 KiB (the
+# "strings" array ends the file): change its first letter
+hit=$(tail -c 8192 "$P" | { grep -abo '"[A-Za-z][A-Za-z_]\{3,\}"' || true; } | tail -1)
+[ -n "$hit" ] || die "no string near the end of $PLAIN"
+off=$((size - 8192 + ${hit%%:*} + 1))
+word=${hit#*:}
+old=${word:1:1}
+if [ "$old" = x ]; then new=y; else new=x; fi
+printf '%s' "$new" | dd of="$P" bs=1 seek="$off" conv=notrunc status=none
+[ "$(dd if="$P" bs=1 skip="$off" count=1 status=none)" = "$new" ] || die "could not edit $PLAIN at $off"
+touch -r "$TMP/mtime-ref" "$P"
+after=$(stat -c '%s %y' "$P")
+[ "$before" = "$after" ] || die "size/mtime not restored: '$before' vs '$after'"
+hs "$d" by-ref --no-index summary --format json "$PLAIN"
+want_rc 0 "--no-index summary of the edited plain file"
+cp "$OUT" "$TMP/by-ref.out"
+cp "$ERR" "$TMP/by-ref.err"
+hs "$d" by-info info "$PLAIN"
+grep -q 'index: stale' "$OUT" || die "info after editing a byte: no 'stale' ($(grep 'index:' "$OUT"))"
+hs "$d" by1 summary --format json "$PLAIN"
+want_rc 0 "summary of the edited plain file"
+same "$TMP/by-ref.out" "$OUT" "summary of the edited plain file (string $word at $off, '$old' -> '$new')"
+clean_err "$TMP/by-ref.err" "summary of the edited plain file"
+has "$ERR" "ignoring $PLAIN.hsnapidx:" "stale (same size and mtime, other bytes)"
+has "$ERR" "another version" "stale (same size and mtime, other bytes)"
+has "$ERR" "wrote $PLAIN.hsnapidx" "stale (bytes): rebuilt"
+hs "$d" by2 summary --format json "$PLAIN"
+same "$TMP/by-ref.out" "$OUT" "summary of the edited plain file, indexed"
+has "$ERR" "using" "stale (bytes): after the rebuild"
+ok "same size and mtime, string $word near the end edited ('$old' -> '$new'): stale, output equals --no-index on the new bytes"
+
+# ---- 4. corrupt indexes ---------------------------------------------------------------------
+# corrupt NAME INFO_WORD HOW: a fresh indexed copy of L1, its index damaged by
+# the shell command HOW ($I is the index), then: info says INFO_WORD; summary
+# exits 0 with the reference output, ignores the index and rebuilds it.
+corrupt() {
+	local name=$1 word=$2 how=$3 d
+	d=$(fresh "corrupt-$name" "$L1" "$L2")
+	hs "$d" "c0-$name" summary --format json "$L1"
+	has "$ERR" "wrote" "corrupt $name: first run"
+	I=$d/$L1.hsnapidx
+	(cd "$d" && eval "$how")
+	hs "$d" "c-info-$name" info "$L1"
+	want_rc 0 "info with a $name index"
+	grep -q "index: $word" "$OUT" || die "info with a $name index: no '$word' ($(grep 'index:' "$OUT"))"
+	hs "$d" "c-infoj-$name" info --format json "$L1"
+	want_rc 0 "info --format json with a $name index"
+	grep -q '"reason"' "$OUT" || die "info --format json with a $name index: no reason"
+	like "summary-$L1" "$d" "c1-$name" summary --format json "$L1"
+	has "$ERR" "hsnap: index: $L1: ignoring $L1.hsnapidx:" "corrupt $name"
+	has "$ERR" "hsnap: index: $L1: wrote $L1.hsnapidx" "corrupt $name: rebuilt"
+	like "summary-$L1" "$d" "c2-$name" summary --format json "$L1"
+	has "$ERR" "using $L1.hsnapidx" "corrupt $name: after the rebuild"
+	lacks "$ERR" "ignoring" "corrupt $name: after the rebuild"
+	ok "index $name: info says '$word'; ignored (trace: $(grep -o 'ignoring [^:]*: .*' "$TMP/out/c1-$name.err" | head -1 | cut -d: -f2- | cut -c2-)), output identical, rebuilt, then used"
+}
+flip_middle() {
+	local size off b
+	size=$(stat -c %s "$I")
+	off=$((size / 2))
+	b=$(od -An -tu1 -j "$off" -N1 "$I" | tr -d ' ')
+	printf "\\$(printf '%03o' $((b ^ 0xff)))" | dd of="$I" bs=1 seek="$off" conv=notrunc status=none
+}
+corrupt truncated unusable 'truncate -s $(( $(stat -c %s "$I") / 2 )) "$I"'
+corrupt flipped unusable 'flip_middle'
+corrupt empty unusable ': >"$I"'
+corrupt random unusable 'head -c 1048576 /dev/urandom >"$I"'
+corrupt another-snapshot stale '"$HSNAP" summary '"$L2"' >/dev/null 2>&1; cp "'"$L2"'.hsnapidx" "$I"'
+
+# ---- 5. an unwritable folder ----------------------------------------------------------------
+# ro_check RUN DIR WHAT: in DIR (not writable by the runner), summary exits 0
+# with the reference output, stderr EMPTY without HSNAP_TRACE_INDEX, no index
+# or temporary file left; with the trace, "not written".
+ro_check() {
+	local runner=$1 dir=$2 what=$3 f=$L1
+	OUT=$TMP/out/ro-$what.out ERR=$TMP/out/ro-$what.err LAST_ERR=$ERR RC=0
+	(cd "$dir" && env -u HSNAP_TRACE_INDEX $runner summary --format json "$f") >"$OUT" 2>"$ERR" || RC=$?
+	want_rc 0 "$what: summary"
+	same "$REF/summary-$f.out" "$OUT" "$what: summary"
+	[ ! -s "$ERR" ] || die "$what: stderr not empty: $(head -3 "$ERR")"
+	[ "$(ls -A "$dir" | tr '\n' ' ')" = "$f " ] || die "$what: files left behind: $(ls -A "$dir" | tr '\n' ' ')"
+	OUT=$TMP/out/ro-t-$what.out ERR=$TMP/out/ro-t-$what.err LAST_ERR=$ERR RC=0
+	(cd "$dir" && $runner summary --format json "$f") >"$OUT" 2>"$ERR" || RC=$?
+	want_rc 0 "$what: summary with the trace"
+	same "$REF/summary-$f.out" "$OUT" "$what: summary with the trace"
+	has "$ERR" "hsnap: index: $f: not written" "$what"
+	lacks "$ERR" "warning" "$what"
+	[ "$(ls -A "$dir" | tr '\n' ' ')" = "$f " ] || die "$what: files left behind: $(ls -A "$dir" | tr '\n' ' ')"
+	# the other commands too
+	OUT=$TMP/out/ro-top-$what.out ERR=$TMP/out/ro-top-$what.err LAST_ERR=$ERR RC=0
+	(cd "$dir" && env -u HSNAP_TRACE_INDEX $runner top --format json "$f") >"$OUT" 2>"$ERR" || RC=$?
+	want_rc 0 "$what: top"
+	same "$REF/top-$f.out" "$OUT" "$what: top"
+	[ ! -s "$ERR" ] || die "$what: top: stderr not empty: $(head -3 "$ERR")"
+}
+# traversable DIR: every folder from / to DIR can be entered by others
+traversable() {
+	local p
+	p=$(readlink -f "$1")
+	while [ "$p" != / ]; do
+		[ "$(( 0$(stat -c %a "$p") & 01 ))" = 1 ] || return 1
+		p=$(dirname "$p")
+	done
+}
+if [ "$(id -u)" = 0 ]; then
+	if ! command -v setpriv >/dev/null 2>&1; then
+		echo "skip - unwritable folder: running as root and setpriv is missing"
+	else
+		NB=$(mktemp -d /tmp/hsnap-index-nobody.XXXXXX)
+		chmod 755 "$NB"
+		NOBODY=""
+		if ! traversable "$NB"; then
+			echo "skip - unwritable folder: $NB cannot be entered by nobody"
+		else
+			mkdir -p "$NB/bin" "$NB/ro"
+			cp "$HSNAP" "$NB/bin/hsnap"
+			chmod 755 "$NB/bin" "$NB/bin/hsnap"
+			cp -p "$SNAPS/$L1" "$NB/ro/"
+			chmod 644 "$NB/ro/$L1"
+			chmod 555 "$NB/ro"
+			NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups $NB/bin/hsnap"
+		fi
+		if [ -z "${NOBODY:-}" ]; then
+			:
+		elif ! $NOBODY --version >/dev/null 2>&1; then
+			echo "skip - unwritable folder: nobody cannot run $NB/bin/hsnap (noexec /tmp?)"
+		else
+			# nobody can read the snapshot but not write beside it
+			if setpriv --reuid=65534 --regid=65534 --clear-groups touch "$NB/ro/probe" 2>/dev/null; then
+				die "nobody can write into a 555 folder"
+			fi
+			ro_check "$NOBODY" "$NB/ro" "unwritable folder (nobody)"
+			ok "unwritable folder (run as nobody): exit 0, identical output, empty stderr, no index; trace says 'not written'"
+			# an index present there: used read-only
+			chmod 755 "$NB/ro"
+			(cd "$NB/ro" && "$HSNAP" summary "$L1" >/dev/null 2>&1)
+			[ -s "$NB/ro/$L1.hsnapidx" ] || die "could not prepare an index in $NB/ro"
+			chmod 644 "$NB/ro/$L1.hsnapidx"
+			chmod 555 "$NB/ro"
+			OUT=$TMP/out/ro-use.out ERR=$TMP/out/ro-use.err LAST_ERR=$ERR RC=0
+			(cd "$NB/ro" && $NOBODY summary --format json "$L1") >"$OUT" 2>"$ERR" || RC=$?
+			want_rc 0 "unwritable folder with an index"
+			same "$REF/summary-$L1.out" "$OUT" "unwritable folder with an index"
+			has "$ERR" "using $L1.hsnapidx" "unwritable folder with an index"
+			# ...and stale there: ignored, not rebuilt, nothing on stderr
+			chmod 755 "$NB/ro"
+			touch -m -d '2022-01-01 00:00:00.5' "$NB/ro/$L1"
+			chmod 555 "$NB/ro"
+			OUT=$TMP/out/ro-stale.out ERR=$TMP/out/ro-stale.err LAST_ERR=$ERR RC=0
+			(cd "$NB/ro" && env -u HSNAP_TRACE_INDEX $NOBODY summary --format json "$L1") >"$OUT" 2>"$ERR" || RC=$?
+			want_rc 0 "unwritable folder with a stale index"
+			same "$REF/summary-$L1.out" "$OUT" "unwritable folder with a stale index"
+			[ ! -s "$ERR" ] || die "unwritable folder with a stale index: stderr not empty: $(head -3 "$ERR")"
+			ok "unwritable folder: a present index is used read-only; a stale one ignored quietly"
+		fi
+	fi
+else
+	d=$(fresh ro "$L1")
+	chmod 555 "$d"
+	ro_check "$HSNAP" "$d" "unwritable folder"
+	chmod 755 "$d"
+	ok "unwritable folder (chmod 555): exit 0, identical output, empty stderr, no index; trace says 'not written'"
+fi
+
+# ---- 6. --no-index, HSNAP_NO_INDEX, stdin, verify ----------------------------------------------
+d=$(fresh noindex "$L1")
+for pos in first middle last; do
+	case $pos in
+	first) set -- --no-index summary --format json "$L1" ;;
+	middle) set -- summary --no-index --format json "$L1" ;;
+	last) set -- summary --format json "$L1" --no-index ;;
+	esac
+	like "summary-$L1" "$d" "noindex-$pos" "$@"
+	[ ! -s "$ERR" ] || die "--no-index ($pos): stderr not empty: $(head -3 "$ERR")"
+	no_index_files "$d" "--no-index ($pos)"
+done
+like "diff-json" "$(fresh noindex-diff "$L1" "$L2")" noindex-diff diff --format json "$L1" --no-index "$L2"
+no_index_files "$TMP/noindex-diff" "diff --no-index"
+for v in 1 yes; do
+	OUT=$TMP/out/env-$v.out ERR=$TMP/out/env-$v.err LAST_ERR=$ERR RC=0
+	(cd "$d" && HSNAP_NO_INDEX=$v "$HSNAP" summary --format json "$L1") >"$OUT" 2>"$ERR" || RC=$?
+	want_rc 0 "HSNAP_NO_INDEX=$v"
+	same "$REF/summary-$L1.out" "$OUT" "HSNAP_NO_INDEX=$v"
+	[ ! -s "$ERR" ] || die "HSNAP_NO_INDEX=$v: stderr not empty"
+	no_index_files "$d" "HSNAP_NO_INDEX=$v"
+done
+hs "$d" noindex-info --no-index info "$L1"
+grep -q 'index: not used' "$OUT" || die "info --no-index: no 'not used'"
+ok "--no-index first, in the middle, last (summary, diff) and HSNAP_NO_INDEX=1/yes: nothing written, nothing traced"
+# with an index present, --no-index does not read it either
+OUT=$TMP/out/env-0.out ERR=$TMP/out/env-0.err LAST_ERR=$ERR RC=0
+(cd "$d" && HSNAP_NO_INDEX=0 "$HSNAP" summary --format json "$L1") >"$OUT" 2>"$ERR" || RC=$?
+want_rc 0 "HSNAP_NO_INDEX=0"
+has "$ERR" "wrote" "HSNAP_NO_INDEX=0 (the index is on)"
+like "summary-$L1" "$d" noindex-present summary --no-index --format json "$L1"
+[ ! -s "$ERR" ] || die "--no-index with an index present: stderr not empty (trace: $(head -2 "$ERR"))"
+hs "$d" noindex-info2 --no-index info "$L1"
+grep -q 'index: not used' "$OUT" || die "info --no-index with an index present: no 'not used'"
+ok "HSNAP_NO_INDEX=0 leaves the index on; --no-index ignores a present index"
+
+# standard input: no index read or written
+for f in "$L1" "$PLAIN"; do
+	d=$(fresh "stdin-$f" "$f")
+	OUT=$TMP/out/stdin-ref.out ERR=$TMP/out/stdin-ref.err LAST_ERR=$ERR RC=0
+	(cd "$d" && "$HSNAP" --no-index summary --format json - <"$f") >"$OUT" 2>"$ERR" || RC=$?
+	want_rc 0 "--no-index summary - <$f"
+	cp "$OUT" "$TMP/stdin-ref.out"
+	for round in 1 2; do
+		OUT=$TMP/out/stdin.out ERR=$TMP/out/stdin.err LAST_ERR=$ERR RC=0
+		(cd "$d" && cat "$f" | "$HSNAP" summary --format json -) >"$OUT" 2>"$ERR" || RC=$?
+		want_rc 0 "cat $f | hsnap summary - (round $round)"
+		same "$TMP/stdin-ref.out" "$OUT" "cat $f | hsnap summary - (round $round)"
+		[ ! -s "$ERR" ] || die "cat $f | hsnap summary -: stderr not empty (trace: $(head -2 "$ERR"))"
+		no_index_files "$d" "cat $f | hsnap summary -"
+	done
+	OUT=$TMP/out/stdin-info.out ERR=$TMP/out/stdin-info.err LAST_ERR=$ERR RC=0
+	(cd "$d" && "$HSNAP" info - <"$f") >"$OUT" 2>"$ERR" || RC=$?
+	want_rc 0 "hsnap info - <$f"
+	grep -q 'index: not used' "$OUT" || die "info - <$f: no 'not used'"
+done
+ok "standard input (gzip and plain): works, no index read or written, info says 'not used'"
+
+# verify never uses an index, even a corrupt or a foreign one
+d=$(fresh verify "$L1" "$L2")
+hs "$d" verify-ref --no-index verify "$L1"
+cp "$OUT" "$TMP/verify.out"
+echo "$RC" >"$TMP/verify.rc"
+hs "$d" verify-none verify "$L1"
+want_rc "$(cat "$TMP/verify.rc")" "verify without an index"
+same "$TMP/verify.out" "$OUT" "verify without an index"
+[ ! -s "$ERR" ] || die "verify traced the index: $(head -2 "$ERR")"
+no_index_files "$d" "verify"
+head -c 100000 /dev/urandom >"$d/$L1.hsnapidx"
+cp "$d/$L1.hsnapidx" "$TMP/garbage.idx"
+hs "$d" verify-garbage verify "$L1"
+want_rc "$(cat "$TMP/verify.rc")" "verify with a garbage index"
+same "$TMP/verify.out" "$OUT" "verify with a garbage index"
+[ ! -s "$ERR" ] || die "verify with a garbage index: stderr not empty: $(head -2 "$ERR")"
+cmp -s "$TMP/garbage.idx" "$d/$L1.hsnapidx" || die "verify rewrote the index"
+hs "$d" prep-l2 summary "$L2"
+cp "$d/$L2.hsnapidx" "$d/$L1.hsnapidx"
+hs "$d" verify-foreign verify "$L1"
+same "$TMP/verify.out" "$OUT" "verify with another snapshot's index"
+ok "verify: same output with no index, a garbage index and another snapshot's index; never writes one"
+
+# ---- 7. two writers at once ---------------------------------------------------------------------
+for round in 1 2 3; do
+	d=$(fresh "parallel-$round" "$L3")
+	(cd "$d" && exec "$HSNAP" summary --format json "$L3") >"$TMP/out/par1.out" 2>"$TMP/out/par1.err" &
+	p1=$!
+	(cd "$d" && exec "$HSNAP" summary --format json "$L3") >"$TMP/out/par2.out" 2>"$TMP/out/par2.err" &
+	p2=$!
+	r1=0 r2=0
+	wait $p1 || r1=$?
+	wait $p2 || r2=$?
+	[ $r1 = 0 ] && [ $r2 = 0 ] || die "parallel summaries (round $round): exit $r1 and $r2"
+	same "$REF/summary-$L3.out" "$TMP/out/par1.out" "parallel summary 1 (round $round)"
+	same "$REF/summary-$L3.out" "$TMP/out/par2.out" "parallel summary 2 (round $round)"
+	for e in par1 par2; do
+		if grep -v '^hsnap: index: ' "$TMP/out/$e.err" | grep -q .; then
+			LAST_ERR=$TMP/out/$e.err
+			die "parallel summary (round $round): unexpected stderr"
+		fi
+	done
+	[ "$(ls -A "$d" | tr '\n' ' ')" = "$L3 $L3.hsnapidx " ] || die "parallel (round $round): files left: $(ls -A "$d" | tr '\n' ' ')"
+	like "summary-$L3" "$d" "par3-$round" summary --format json "$L3"
+	has "$ERR" "using $L3.hsnapidx" "third run after two parallel writers (round $round)"
+done
+ok "two summaries at once (3 rounds): both outputs identical, one sound index left, used by a third run"
+
+# ---- 8. valgrind ---------------------------------------------------------------------------------
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "skip - valgrind not installed"
+elif nm -a "$HSNAP" 2>/dev/null | grep -q __asan_init || ldd "$HSNAP" 2>/dev/null | grep -q libasan; then
+	echo "skip - valgrind: $HSNAP is built with AddressSanitizer"
+else
+	d=$(fresh valgrind "$L1" "$L2")
+	for what in writing using; do
+		OUT=$TMP/out/vg-$what.out ERR=$TMP/out/vg-$what.err LAST_ERR=$ERR RC=0
+		(cd "$d" && valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			"$HSNAP" summary --format json "$L1") >"$OUT" 2>"$ERR" || RC=$?
+		want_rc 0 "valgrind hsnap summary ($what the index)"
+		same "$REF/summary-$L1.out" "$OUT" "valgrind hsnap summary ($what the index)"
+		if [ $what = writing ]; then has "$ERR" "wrote" "valgrind (writing)"; else has "$ERR" "using" "valgrind (using)"; fi
+	done
+	OUT=$TMP/out/vg-diff.out ERR=$TMP/out/vg-diff.err LAST_ERR=$ERR RC=0
+	(cd "$d" && valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"$HSNAP" diff --format json "$L1" "$L2") >"$OUT" 2>"$ERR" || RC=$?
+	want_rc 0 "valgrind hsnap diff (one side indexed, one written)"
+	same "$REF/diff-json.out" "$OUT" "valgrind hsnap diff"
+	ok "valgrind: no errors or leaks writing and using the index (summary, diff)"
+fi
+
+echo "all $N index checks passed"
