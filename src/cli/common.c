@@ -188,7 +188,7 @@ static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a
 	rc = hs_index_write(p->ipath, &p->key, s, a, &err);
 	progress_end(&pr);
 	if (rc == 0) {
-		trace("%s: wrote %s", s->file, p->ipath);
+		trace("%s: wrote %s in %.2f s", s->file, p->ipath, now() - pr.start - 1.0);
 	} else if (errno == EACCES || errno == EROFS || errno == EPERM) {
 		trace("%s: not written (%s)", s->file, err.msg); /* unwritable folder: no index */
 	} else {
@@ -227,7 +227,7 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 			snprintf(ist->why, sizeof(ist->why), "%s", st == HS_INDEX_OK ? "" : err.msg);
 		}
 		if (st == HS_INDEX_OK) {
-			trace("%s: using %s", path, ipath);
+			trace("%s: using %s (checked in %.2f s)", path, ipath, now() - p.start);
 			free(ipath);
 			return EXIT_OK;
 		}
