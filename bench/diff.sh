@@ -24,8 +24,10 @@ if [ ! -f "$A" ] || [ ! -f "$B" ]; then
   node --max-old-space-size=16000 bench/gen_snapshot.js --target-mb "$MB" --out "$A" --second "$B"
 fi
 measure() { /usr/bin/time -f '%e %M' "$@" 2>&1 >/dev/null | tail -1; }
-read -r ts ms < <(measure "$HSNAP" summary "$B" --format json)
-read -r td md < <(measure "$HSNAP" diff "$A" "$B" --format json)
+# --no-index: both runs parse and analyse (an index written by the summary
+# would otherwise make the diff read B from it)
+read -r ts ms < <(measure "$HSNAP" --no-index summary "$B" --format json)
+read -r td md < <(measure "$HSNAP" --no-index diff "$A" "$B" --format json)
 big=$(stat -c %s "$B"); [ "$(stat -c %s "$A")" -gt "$big" ] && big=$(stat -c %s "$A")
 awk -v ts="$ts" -v ms="$ms" -v td="$td" -v md="$md" -v big="$big" -v a="$A" -v b="$B" 'BEGIN {
   printf "| command | wall s | peak RSS MB |\n|---|---:|---:|\n";
