@@ -18,6 +18,7 @@
 #include "hsnap/index.h"
 #include "hsnap/paths.h"
 #include "index_format.h"
+#include "input.h"
 #include "vec.h"
 
 _Static_assert(sizeof(struct ix_header) == 128, "index header layout");
@@ -135,20 +136,6 @@ char *hs_index_path(const char *snapshot_path)
 	return p;
 }
 
-static int read_at(int fd, unsigned char *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t r = pread(fd, buf + got, len - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
-	return 0;
-}
-
 int hs_index_key(const char *snapshot_path, struct hs_index_key *k, struct hs_error *err)
 {
 	struct stat st;
@@ -168,11 +155,11 @@ int hs_index_key(const char *snapshot_path, struct hs_index_key *k, struct hs_er
 	k->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
 	span = k->size < KEY_SPAN ? (size_t)k->size : KEY_SPAN;
 	buf = hs_xmalloc(span ? span : 1);
-	if (read_at(fd, buf, span, 0))
+	if (hs_pread_full(fd, buf, span, 0) != (long)span)
 		rc = hs_error_set(err, HS_ERR_IO, "cannot read the file");
 	else
 		k->head_crc = crc(buf, span);
-	if (!rc && read_at(fd, buf, span, k->size - span))
+	if (!rc && hs_pread_full(fd, buf, span, k->size - span) != (long)span)
 		rc = hs_error_set(err, HS_ERR_IO, "cannot read the file");
 	else if (!rc)
 		k->tail_crc = crc(buf, span);

@@ -178,3 +178,18 @@ void hs_input_close(struct hs_input *in)
 	free(in->raw);
 	free(in);
 }
+
+long hs_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	unsigned char *b = buf;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = pread(fd, b + got, len - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return r < 0 ? -1 : (long)got;
+		got += (size_t)r;
+	}
+	return (long)got;
+}

@@ -1,5 +1,5 @@
 /* Input stream: a file, gzip file (sniffed by magic 1f 8b) or stdin ("-"),
- * read in large chunks.  Only load.c uses it. */
+ * read in large chunks (load.c), and hs_pread_full (load.c, index.c). */
 #ifndef HSNAP_INPUT_H
 #define HSNAP_INPUT_H
 #include <stddef.h>
@@ -22,5 +22,7 @@ int hs_input_fd(const struct hs_input *in);
 /* Repositions a plain regular file: the next read starts at `off`. */
 int hs_input_seek(struct hs_input *in, uint64_t off, struct hs_error *err);
 void hs_input_close(struct hs_input *in);
+/* pread until len bytes or end of file (EINTR retried): bytes read, or -1. */
+long hs_pread_full(int fd, void *buf, size_t len, uint64_t off);
 
 #endif

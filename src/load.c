@@ -1052,20 +1052,6 @@ static int piece_fail(struct piece *pc, uint64_t at, int status, const char *fmt
 	return -1;
 }
 
-static long pread_full(int fd, unsigned char *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-	while (got < len) {
-		ssize_t r = pread(fd, buf + got, len - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -1 : (long)got;
-		got += (size_t)r;
-	}
-	return (long)got;
-}
-
 static void *count_piece(void *arg)
 {
 	struct piece *pc = arg;
@@ -1073,7 +1059,7 @@ static void *count_piece(void *arg)
 
 	while (off < pc->end) {
 		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
-		long r = pread_full(pc->fd, pc->buf, want, off);
+		long r = hs_pread_full(pc->fd, pc->buf, want, off);
 		if (r != (long)want) {
 			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
 			return NULL;
@@ -1118,7 +1104,7 @@ static void *decode_piece(void *arg)
 
 	while (off < pc->end) {
 		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
-		long r = pread_full(pc->fd, pc->buf, want, off);
+		long r = hs_pread_full(pc->fd, pc->buf, want, off);
 		if (r != (long)want) {
 			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
 			return NULL;
@@ -1190,7 +1176,7 @@ static int all_space(int fd, uint64_t off, uint64_t end, unsigned char *buf)
 {
 	while (off < end) {
 		size_t want = end - off < PREAD_CHUNK ? (size_t)(end - off) : PREAD_CHUNK, i;
-		long r = pread_full(fd, buf, want, off);
+		long r = hs_pread_full(fd, buf, want, off);
 		if (r <= 0)
 			return 0;
 		for (i = 0; i < (size_t)r; i++)
@@ -1223,7 +1209,7 @@ static uint64_t find_byte(int fd, uint64_t off, uint64_t limit, int c, unsigned 
 {
 	while (off < limit) {
 		size_t want = limit - off < PREAD_CHUNK ? (size_t)(limit - off) : PREAD_CHUNK;
-		long r = pread_full(fd, buf, want, off);
+		long r = hs_pread_full(fd, buf, want, off);
 		unsigned char *hit;
 		if (r <= 0)
 			return UINT64_MAX;
