@@ -94,10 +94,31 @@ static void on_load(void *ctx, uint64_t done, uint64_t total)
 	p->shown = 1;
 }
 
+/* HSNAP_TIMING=1: one stderr line per phase with the seconds since start
+ * (for benchmarks; replaces the terminal progress). */
+static double t_zero;
+static int timing(void)
+{
+	const char *v = getenv("HSNAP_TIMING");
+	if (!t_zero)
+		t_zero = now();
+	return v && *v && strcmp(v, "0");
+}
+
+static void timing_mark(const char *file, const char *what)
+{
+	if (timing())
+		fprintf(stderr, "hsnap: timing: %7.3f s %s: %s\n", now() - t_zero, file, what);
+}
+
 static void on_phase(void *ctx, const char *name)
 {
 	struct progress *p = ctx;
 
+	if (timing()) {
+		timing_mark(p->file, name);
+		return;
+	}
 	if (now() - p->start < 1.0)
 		return;
 	fprintf(stderr, "\r\033[Khsnap: %s: %s...", p->file, name);
@@ -183,7 +204,7 @@ static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a
 
 	if (!p)
 		return;
-	if (isatty(2) && s->file_bytes > (64u << 20))
+	if ((isatty(2) && s->file_bytes > (64u << 20)) || timing())
 		on_phase(&pr, "writing the index");
 	rc = hs_index_write(p->ipath, &p->key, s, a, &err);
 	progress_end(&pr);
@@ -228,6 +249,7 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 		}
 		if (st == HS_INDEX_OK) {
 			trace("%s: using %s (checked in %.2f s)", path, ipath, now() - p.start);
+			timing_mark(path, "index checked and mapped");
 			free(ipath);
 			return EXIT_OK;
 		}
@@ -243,8 +265,10 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 		opts.progress = on_load;
 		opts.progress_ctx = &p;
 	}
+	timing_mark(path, "loading");
 	rc = hs_snapshot_load(path, &opts, out, &err);
 	progress_end(&p);
+	timing_mark(path, "loaded");
 	if (rc < 0) {
 		free(ipath);
 		fprintf(stderr, "hsnap: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);
@@ -284,12 +308,13 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 		return EXIT_OK;
 	if (index)
 		opts.parent_edges = 1; /* the index holds everything any command needs */
-	if (isatty(2)) {
+	if (isatty(2) || timing()) {
 		opts.phase = on_phase;
 		opts.phase_ctx = &p;
 	}
 	rc = hs_analysis_run(a, s, &opts, &err);
 	progress_end(&p);
+	timing_mark(s->file, "analysed");
 	if (rc < 0) {
 		fprintf(stderr, "hsnap: %s: %s\n", s->file, err.msg);
 		return exit_code_for(rc);
@@ -322,7 +347,7 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 		p.file = s->file;
 		p.start = now();
 		p.shown = 0;
-		if (isatty(2)) {
+		if (isatty(2) || timing()) {
 			o.phase = on_phase;
 			o.phase_ctx = &p;
 		}
