@@ -107,13 +107,32 @@ static void mark_page_owned(struct hs_graph *g)
 	free(stack);
 }
 
-static int is_essential(const struct hs_graph *g, uint32_t from, uint32_t e)
+/* One bit per string: set when the string is a WeakMap ephemeron edge name.
+ * Computed in one sequential pass over the strings, so that the test for
+ * each of the millions of internal edges reads a bit (the set is small enough
+ * for the cache) instead of the edge's name somewhere in the string arena. */
+static uint64_t *weakmap_names(const struct hs_snapshot *s)
+{
+	uint64_t *bits = hs_bits_new(s->strings.count), table;
+	uint32_t i;
+	size_t dup;
+
+	for (i = 0; i < s->strings.count; i++) {
+		const char *p = hs_str(&s->strings, i);
+		if (*p >= '0' && *p <= '9' &&
+		    hs_weakmap_edge_parse(p, hs_strlen(&s->strings, i), &table, &dup))
+			hs_bit_set(bits, i);
+	}
+	return bits;
+}
+
+static int is_essential(const struct hs_graph *g, const uint64_t *wm, uint32_t from, uint32_t e)
 {
 	const struct hs_snapshot *s = g->s;
 	uint8_t type = s->edge_type[e];
 	uint32_t to = s->edge_to[e];
 
-	if (type == s->t.e_internal) {
+	if (type == s->t.e_internal && hs_bit_get(wm, s->edge_name[e])) {
 		uint64_t table;
 		size_t dup;
 		uint32_t nm = s->edge_name[e];
@@ -137,6 +156,7 @@ static void build_retainers(struct hs_graph *g)
 	const struct hs_snapshot *s = g->s;
 	uint32_t n, e, total = 0;
 	uint32_t *fill;
+	uint64_t *wm = weakmap_names(s);
 
 	HS_CALLOC_ARRAY(g->ret_first, (size_t)s->node_count + 1);
 	HS_CALLOC_ARRAY(g->in_degree, s->node_count);
@@ -144,12 +164,13 @@ static void build_retainers(struct hs_graph *g)
 	for (n = 0; n < s->node_count; n++)
 		for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
 			g->in_degree[s->edge_to[e]]++;
-			if (is_essential(g, n, e)) {
+			if (is_essential(g, wm, n, e)) {
 				hs_bit_set(g->essential, e);
 				g->ret_first[s->edge_to[e] + 1]++;
 				total++;
 			}
 		}
+	free(wm);
 	for (n = 0; n < s->node_count; n++)
 		g->ret_first[n + 1] += g->ret_first[n];
 	HS_ALLOC_ARRAY(g->ret_from, total ? total : 1);

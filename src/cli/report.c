@@ -314,6 +314,9 @@ uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32
 	if (!k)
 		return 0;
 	for (i = 0; i < n; i++) {
+		/* the filter only for candidates that would enter a full heap */
+		if (m == k && !worse(key, out[0], i))
+			continue;
 		if (keep && !keep(ctx, i))
 			continue;
 		if (m < k) {
