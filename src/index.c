@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "hsnap/index.h"
@@ -338,6 +339,23 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 	h.header_crc = crc(&h, sizeof(h));
 
 	tmp = hs_xmalloc(strlen(index_path) + 32);
+	/* never fill the disk: keep 256 MiB free beyond the index */
+	{
+		struct statvfs v;
+		char *slash;
+		strcpy(tmp, index_path);
+		slash = strrchr(tmp, '/');
+		if (slash)
+			slash[slash == tmp] = '\0';
+		if (statvfs(slash ? tmp : ".", &v) == 0 &&
+		    (uint64_t)v.f_bavail * v.f_frsize < h.index_size + (256u << 20)) {
+			rc = hs_error_set(err, HS_ERR_IO, "not writing %s: %llu MB needed, %llu MB free",
+					  index_path, (unsigned long long)(h.index_size >> 20),
+					  (unsigned long long)((uint64_t)v.f_bavail * v.f_frsize >> 20));
+			errno = ENOSPC;
+			goto out;
+		}
+	}
 	sprintf(tmp, "%s.tmp%ld", index_path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {

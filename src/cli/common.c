@@ -200,18 +200,21 @@ static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a
 	struct pending *p = pending_of(s);
 	struct hs_error err = { 0, "" };
 	struct progress pr = { s->file, now() - 1.0, 0 }; /* a big write: say so */
-	int rc;
+	int rc, saved;
 
 	if (!p)
 		return;
 	if ((isatty(2) && s->file_bytes > (64u << 20)) || timing())
 		on_phase(&pr, "writing the index");
 	rc = hs_index_write(p->ipath, &p->key, s, a, &err);
+	saved = errno;
 	progress_end(&pr);
+	errno = saved;
 	if (rc == 0) {
 		trace("%s: wrote %s in %.2f s", s->file, p->ipath, now() - pr.start - 1.0);
-	} else if (errno == EACCES || errno == EROFS || errno == EPERM) {
-		trace("%s: not written (%s)", s->file, err.msg); /* unwritable folder: no index */
+	} else if (errno == EACCES || errno == EROFS || errno == EPERM || errno == ENOSPC) {
+		/* unwritable folder or a nearly full disk: no index, no noise */
+		trace("%s: not written (%s)", s->file, err.msg);
 	} else {
 		fprintf(stderr, "hsnap: warning: %s\n", err.msg);
 	}

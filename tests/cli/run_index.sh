@@ -27,6 +27,7 @@ FIX=$(readlink -f "$FIX")
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-index.XXXXXX")
 NB=""
 cleanup() {
+	umount "$TMP/tiny-fs" 2>/dev/null || true
 	chmod -R u+rwx "$TMP" 2>/dev/null || true
 	rm -rf "$TMP"
 	if [ -n "$NB" ]; then
@@ -620,6 +621,28 @@ else
 	want_rc 0 "valgrind hsnap diff (one side indexed, one written)"
 	same "$REF/diff-json.out" "$OUT" "valgrind hsnap diff"
 	ok "valgrind: no errors or leaks writing and using the index (summary, diff)"
+fi
+
+# ---- 9. a nearly full disk -------------------------------------------------------------------------
+# The index is not written when it would leave less than 256 MiB free: a
+# 200 MB tmpfs (root only; skipped where mounting is not allowed).
+mnt=$TMP/tiny-fs
+mkdir -p "$mnt"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=200m tmpfs "$mnt" 2>/dev/null; then
+	cp -p "$SNAPS/$L1" "$mnt/"
+	RC=0
+	(unset HSNAP_TRACE_INDEX; cd "$mnt" && exec "$HSNAP" summary --format json "$L1") \
+		>"$TMP/out/full.out" 2>"$TMP/out/full.err" || RC=$?
+	want_rc 0 "summary on a nearly full disk"
+	same "$REF/summary-$L1.out" "$TMP/out/full.out" "summary on a nearly full disk"
+	[ ! -s "$TMP/out/full.err" ] || die "nearly full disk: stderr not empty: $(head -2 "$TMP/out/full.err")"
+	hs "$mnt" full-trace summary --format json "$L1"
+	has "$ERR" "not written" "nearly full disk (trace)"
+	no_index_files "$mnt" "nearly full disk"
+	umount "$mnt"
+	ok "nearly full disk (200 MB tmpfs): same output, silent, no index, trace says why"
+else
+	echo "skip - nearly full disk: cannot mount a tmpfs here"
 fi
 
 echo "all $N index checks passed"
