@@ -1,7 +1,9 @@
 /* hsnap entry point: the command table and dispatch, nothing else. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -52,9 +54,26 @@ static void usage(FILE *f)
 		"3 input error (unreadable or malformed snapshot), 4 out of memory.\n");
 }
 
+/* An index is mapped: if another program truncates that file while we read
+ * it, the next access raises SIGBUS.  Say so and exit like any input error. */
+static void on_sigbus(int sig)
+{
+	static const char msg[] = "hsnap: an index file (.hsnapidx) was truncated or replaced "
+				  "in place while in use; run again (or use --no-index)\n";
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_INPUT);
+	_exit(EXIT_INPUT);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigaction(SIGBUS, &sa, NULL);
 
 #ifdef __GLIBC__
 	/* Big arrays always from mmap, so that freeing one snapshot's arrays
