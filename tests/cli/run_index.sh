@@ -623,6 +623,29 @@ else
 	ok "valgrind: no errors or leaks writing and using the index (summary, diff)"
 fi
 
+# ---- 9a. --raw-sizes with an index: the analysis runs again on the mapped model ----------------
+d=$(fresh raw "$L1" "$L3")
+for args in "summary --format json" "export --format csv" "top --format json"; do
+	# shellcheck disable=SC2086
+	hs "$d" raw-ref --no-index $args --raw-sizes "$L3"
+	cp "$OUT" "$TMP/out/raw-expected.out"
+	# shellcheck disable=SC2086
+	hs "$d" raw-w $args "$L3"
+	# shellcheck disable=SC2086
+	hs "$d" raw-i $args --raw-sizes "$L3"
+	want_rc 0 "$args --raw-sizes with an index"
+	has "$ERR" "using $L3.hsnapidx" "$args --raw-sizes with an index"
+	same "$TMP/out/raw-expected.out" "$OUT" "$args --raw-sizes with an index"
+done
+hs "$d" rawd-ref --no-index diff --raw-sizes --format json "$L1" "$L3"
+cp "$OUT" "$TMP/out/rawd-expected.out"
+hs "$d" rawd-w diff --format json "$L1" "$L3"
+hs "$d" rawd-i diff --raw-sizes --format json "$L1" "$L3"
+want_rc 0 "diff --raw-sizes with indexes"
+has "$ERR" "using $L1.hsnapidx" "diff --raw-sizes with indexes"
+same "$TMP/out/rawd-expected.out" "$OUT" "diff --raw-sizes with indexes"
+ok "--raw-sizes with indexes present: summary, export, top, diff identical to --no-index"
+
 # ---- 9. a nearly full disk -------------------------------------------------------------------------
 # The index is not written when it would leave less than 256 MiB free: a
 # 200 MB tmpfs (root only; skipped where mounting is not allowed).
