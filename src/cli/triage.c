@@ -124,7 +124,8 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 
 /* ---- duplicate strings -------------------------------------------------------- */
 
-struct dup { uint32_t str; uint64_t count, size, wasted; char holder[160]; };
+struct dup { uint32_t str; uint64_t count, size, wasted; };
+typedef char holder_text[160];
 
 static int dup_cmp(const void *x, const void *y)
 {
@@ -178,9 +179,10 @@ static void holder_of(const struct hs_analysis *a, const uint32_t *nodes, uint32
 void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32_t top)
 {
 	const struct hs_snapshot *s = a->s;
-	uint32_t ns = s->strings.count, x, k, nd = 0, *count, *slot, **nodes, *nn;
+	uint32_t ns = s->strings.count, x, k, nd = 0, nd_alloc = 0, *count, *slot, **nodes, *nn;
 	uint64_t *size, wasted_all = 0;
 	struct dup *d = NULL;
+	holder_text *holder;
 
 	HS_CALLOC_ARRAY(count, ns ? ns : 1);
 	HS_CALLOC_ARRAY(size, ns ? ns : 1);
@@ -191,7 +193,7 @@ void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint
 		}
 	for (k = 0; k < ns; k++)
 		if (count[k] > 1) {
-			HS_REALLOC_ARRAY(d, (size_t)nd + 1);
+			HS_GROW(d, nd, nd_alloc);
 			memset(&d[nd], 0, sizeof(d[nd]));
 			d[nd].str = k;
 			d[nd].count = count[k];
@@ -218,8 +220,9 @@ void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint
 			k = slot[s->node_name[x]];
 			nodes[k][nn[k]++] = x;
 		}
+	HS_CALLOC_ARRAY(holder, nd ? nd : 1);
 	for (k = 0; k < nd; k++)
-		holder_of(a, nodes[k], nn[k], d[k].holder, sizeof(d[k].holder));
+		holder_of(a, nodes[k], nn[k], holder[k], sizeof(holder[k]));
 	if (g) {
 		json_key(g, "duplicate_strings");
 		yajl_gen_map_open(g);
@@ -233,7 +236,7 @@ void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint
 			json_kv_u64(g, "count", d[k].count);
 			json_kv_u64(g, "self_size", d[k].size);
 			json_kv_u64(g, "wasted_size", d[k].wasted);
-			json_kv_str(g, "held_by", d[k].holder);
+			json_kv_str(g, "held_by", holder[k]);
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
@@ -264,7 +267,7 @@ void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint
 			cells[1] = group_digits(d[k].count, cn, sizeof(cn));
 			cells[2] = human_size(d[k].size, sz, sizeof(sz));
 			cells[3] = human_size(d[k].wasted, ws, sizeof(ws));
-			cells[4] = d[k].holder;
+			cells[4] = holder[k];
 			table_row(&t, cells);
 		}
 		table_print(&t, f, f == FMT_TEXT ? 2 : 0);
@@ -276,6 +279,7 @@ void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint
 	free(nn);
 	free(slot);
 	free(d);
+	free(holder);
 	free(count);
 	free(size);
 }
