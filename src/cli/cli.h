@@ -20,6 +20,8 @@ struct command {
 /* common.c */
 extern int cli_jobs;
 extern int cli_no_index;
+/* 1 when environment variable `name` is set, non-empty and not "0". */
+int env_flag(const char *name);
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_format(const char *cmd, const char *arg, enum fmt *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);

@@ -94,15 +94,20 @@ static void on_load(void *ctx, uint64_t done, uint64_t total)
 	p->shown = 1;
 }
 
+int env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0");
+}
+
 /* HSNAP_TIMING=1: one stderr line per phase with the seconds since start
  * (for benchmarks; replaces the terminal progress). */
 static double t_zero;
 static int timing(void)
 {
-	const char *v = getenv("HSNAP_TIMING");
 	if (!t_zero)
 		t_zero = now();
-	return v && *v && strcmp(v, "0");
+	return env_flag("HSNAP_TIMING");
 }
 
 static void timing_mark(const char *file, const char *what)
@@ -147,9 +152,8 @@ static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void trace(const char *fmt, ...)
 {
 	va_list ap;
-	const char *v = getenv("HSNAP_TRACE_INDEX");
 
-	if (!v || !*v || !strcmp(v, "0"))
+	if (!env_flag("HSNAP_TRACE_INDEX"))
 		return;
 	fputs("hsnap: index: ", stderr);
 	va_start(ap, fmt);
@@ -182,7 +186,7 @@ static void pending_add(const struct hs_snapshot *s, char *ipath, const struct h
 			pick = i;
 			break;
 		}
-	pending_drop(&pending[pick]); /* all taken: forget the oldest slot */
+	pending_drop(&pending[pick]); /* all taken: the first slot's index is not written */
 	pending[pick].s = s;
 	pending[pick].file = strdup(s->file);
 	pending[pick].ipath = ipath;

@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	 * heap, where freed space is not given back). */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
-	if (getenv("HSNAP_NO_INDEX") && strcmp(getenv("HSNAP_NO_INDEX"), "0") && *getenv("HSNAP_NO_INDEX"))
+	if (env_flag("HSNAP_NO_INDEX"))
 		cli_no_index = 1;
 	/* --jobs N / -j N and --no-index may appear anywhere: they are global */
 	for (i = 1; i < (size_t)argc; i++) {
