@@ -5,7 +5,9 @@
 # ASan build (valgrind cannot run it).
 set -u
 VG=$1 HSNAP=$2 FIX=$3
-if nm -a "$HSNAP" 2>/dev/null | grep -q __asan_init || ldd "$HSNAP" 2>/dev/null | grep -q libasan; then
+# output captured first, not piped into grep -q (a SIGPIPE'd nm must not read as "no match")
+syms=$(nm -a "$HSNAP" 2>/dev/null; ldd "$HSNAP" 2>/dev/null)
+if [[ $syms == *__asan_init* || $syms == *libasan* ]]; then
   echo "SKIP: $HSNAP is built with AddressSanitizer; valgrind needs a plain build"
   exit 77
 fi
