@@ -60,6 +60,13 @@ struct fast {
 	size_t resume_at;        /* offset in the current chunk after '[' */
 };
 
+/* see exact_div() */
+struct exact_div {
+	uint64_t inv, lim;
+	unsigned shift;
+	uint32_t d;
+};
+
 struct parser {
 	struct hs_snapshot *s;
 	struct hs_error *err;
@@ -70,6 +77,7 @@ struct parser {
 	yajl_gen gen;              /* header being re-serialised */
 	int header_done;
 	uint32_t nf, ef, lf;
+	struct exact_div nfd;      /* division by nf (edges' to_node) */
 	uint8_t node_role[MAX_FIELDS], edge_role[MAX_FIELDS];
 	int loc_node, loc_script, loc_line, loc_col, loc_script_obj;
 	uint32_t nfield, efield;
@@ -179,9 +187,47 @@ static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t 
 	return 0;
 }
 
-static int store_edge(struct hs_snapshot *s, uint8_t role, uint32_t nf, uint32_t e, uint64_t v,
-		      char *msg, size_t len)
+/* Exact division by a small constant d (node_fields) without a divide
+ * instruction: d = 2^shift * m, m odd; v' = v >> shift is a multiple of m iff
+ * v' * m^-1 (mod 2^64) <= (2^64 - 1) / m, and then that product is v' / m
+ * (Granlund & Montgomery 1994, section 9). */
+static void exact_div_init(struct exact_div *x, uint32_t d)
 {
+	uint64_t m = d ? d : 1, inv;
+	unsigned k = 0, i;
+
+	while (!(m & 1)) {
+		m >>= 1;
+		k++;
+	}
+	inv = m; /* right to 3 bits for odd m; each Newton step doubles that */
+	for (i = 0; i < 5; i++)
+		inv *= 2 - m * inv;
+	x->inv = inv;
+	x->lim = UINT64_MAX / m;
+	x->shift = k;
+	x->d = d ? d : 1;
+}
+
+/* 1 with *q = v / d when d divides v, else 0. */
+static inline int exact_div(const struct exact_div *x, uint64_t v, uint64_t *q)
+{
+	uint64_t t;
+
+	if (v & ((UINT64_C(1) << x->shift) - 1))
+		return 0;
+	t = (v >> x->shift) * x->inv;
+	if (t > x->lim)
+		return 0;
+	*q = t;
+	return 1;
+}
+
+static int store_edge(struct hs_snapshot *s, uint8_t role, const struct exact_div *nfd, uint32_t e,
+		      uint64_t v, char *msg, size_t len)
+{
+	uint64_t to;
+
 	switch (role) {
 	case R_TYPE:
 		if (v >= HS_NO_TYPE) {
@@ -198,16 +244,16 @@ static int store_edge(struct hs_snapshot *s, uint8_t role, uint32_t nf, uint32_t
 		s->edge_name[e] = (uint32_t)v;
 		break;
 	case R_TO:
-		if (v % nf) {
+		if (!exact_div(nfd, v, &to)) {
 			snprintf(msg, len, "edge %u: to_node %llu is not a multiple of node_fields (%u)",
-				 e, (unsigned long long)v, nf);
+				 e, (unsigned long long)v, nfd->d);
 			return HS_ERR_FORMAT;
 		}
-		if (v / nf >= UINT32_MAX) {
+		if (to >= UINT32_MAX) {
 			snprintf(msg, len, "edge %u: to_node %llu out of range", e, (unsigned long long)v);
 			return HS_ERR_FORMAT;
 		}
-		s->edge_to[e] = (uint32_t)(v / nf);
+		s->edge_to[e] = (uint32_t)to;
 		break;
 	default:
 		break;
@@ -254,7 +300,7 @@ static int edge_value(struct parser *p, uint64_t v)
 			p->edge_alloc = a;
 		}
 	}
-	if ((st = store_edge(s, p->edge_role[p->efield], p->nf, e, v, msg, sizeof(msg))))
+	if ((st = store_edge(s, p->edge_role[p->efield], &p->nfd, e, v, msg, sizeof(msg))))
 		return fail(p, st, "%s", msg);
 	if (++p->efield == p->ef) {
 		p->efield = 0;
@@ -384,6 +430,7 @@ static int setup_roles(struct parser *p)
 		if (find_name(s->edge_fields, s->n_edge_fields, ereq[i]) < 0)
 			return fail(p, HS_ERR_FORMAT, "meta.edge_fields lacks \"%s\"", ereq[i]);
 	p->nf = s->n_node_fields;
+	exact_div_init(&p->nfd, p->nf);
 	p->ef = s->n_edge_fields;
 	if (p->nf > MAX_FIELDS || p->ef > MAX_FIELDS)
 		return fail(p, HS_ERR_FORMAT, "meta: more than %d node or edge fields", MAX_FIELDS);
@@ -874,6 +921,7 @@ static void parser_init(struct parser *p, struct hs_snapshot *s, struct hs_error
 	p->s = s;
 	p->err = err;
 	p->nf = 1;
+	exact_div_init(&p->nfd, 1);
 	p->par_fd = -1;
 	hs_strtab_init(&s->strings);
 	s->t.e_element = s->t.e_hidden = HS_NO_TYPE;
@@ -1031,6 +1079,7 @@ struct piece {
 	int fd, last;
 	uint64_t begin, end;     /* file offsets [begin, end) */
 	uint64_t first, commas;  /* index of its first value; commas in it */
+	uint32_t width, rec, field; /* decoding: fields per record, position */
 	int status;
 	uint64_t err_at;
 	char msg[256];
@@ -1064,15 +1113,23 @@ static void *count_piece(void *arg)
 			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
 			return NULL;
 		}
-		for (i = 0; i < want; i++)
-			pc->commas += pc->buf[i] == ',';
+		/* a local counter and buffer: a store through pc would alias the
+		 * bytes (unsigned char) and keep the loop from being vectorised */
+		{
+			const unsigned char *buf = pc->buf;
+			uint64_t commas = 0;
+			for (i = 0; i < want; i++)
+				commas += buf[i] == ',';
+			pc->commas += commas;
+		}
 		off += want;
 	}
 	return NULL;
 }
 
-/* Stores value number g of the array (nodes or edges). */
-static int piece_store(struct piece *pc, uint64_t g, uint64_t v)
+/* Stores the piece's next value (number g of the array, field pc->field of
+ * record pc->rec: counted as it goes, no division per value). */
+static inline int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 {
 	struct parser *p = pc->p;
 	int st;
@@ -1083,13 +1140,16 @@ static int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 		return -1;
 	}
 	if (p->sec == SEC_EDGES)
-		st = store_edge(p->s, p->edge_role[g % p->ef], p->nf, (uint32_t)(g / p->ef), v, pc->msg, sizeof(pc->msg));
+		st = store_edge(p->s, p->edge_role[pc->field], &p->nfd, pc->rec, v, pc->msg, sizeof(pc->msg));
 	else
-		st = store_node(p->s, p->node_role[g % p->nf], (uint32_t)(g / p->nf), (uint32_t)(g % p->nf), v,
-				pc->msg, sizeof(pc->msg));
+		st = store_node(p->s, p->node_role[pc->field], pc->rec, pc->field, v, pc->msg, sizeof(pc->msg));
 	if (st) {
 		pc->status = st;
 		return -1;
+	}
+	if (++pc->field == pc->width) {
+		pc->field = 0;
+		pc->rec++;
 	}
 	return 0;
 }
@@ -1100,8 +1160,13 @@ static void *decode_piece(void *arg)
 	uint64_t off = pc->begin, g = pc->first, v = 0;
 	enum fast_state state = pc->first == 0 && pc->begin == pc->p->par_begin ? F_OPEN : F_COMMA;
 	int lead_zero = 0;
+	unsigned ndig = 0; /* digits of the number being read */
 	const char *sec = section_names[pc->p->sec];
+	const unsigned char *buf = pc->buf;
 
+	pc->width = pc->p->sec == SEC_EDGES ? pc->p->ef : pc->p->nf;
+	pc->rec = (uint32_t)(g / pc->width);
+	pc->field = (uint32_t)(g % pc->width);
 	while (off < pc->end) {
 		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
 		long r = hs_pread_full(pc->fd, pc->buf, want, off);
@@ -1110,54 +1175,62 @@ static void *decode_piece(void *arg)
 			return NULL;
 		}
 		for (i = 0; i < want; i++) {
-			unsigned c = pc->buf[i];
-			uint64_t at = off + i;
-			if (c - '0' <= 9u) {
-				unsigned d = c - '0';
+			unsigned c = buf[i], d = c - '0';
+			if (d <= 9u) {
 				if (state == F_VALUE) {
-					piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: a ',' is missing between numbers", (unsigned long long)at);
+					piece_fail(pc, off + i, HS_ERR_FORMAT, "invalid JSON at byte %llu: a ',' is missing between numbers", (unsigned long long)(off + i));
 					return NULL;
 				}
 				if (state != F_NUM) {
 					state = F_NUM;
 					v = d;
 					lead_zero = d == 0;
-					continue;
+					ndig = 1;
+				} else {
+					i--; /* a number continued from the last chunk: the loop below takes this digit */
 				}
-				if (lead_zero) {
-					piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: number with a leading zero", (unsigned long long)at);
-					return NULL;
+				/* the rest of the number's digits in this chunk */
+				while (i + 1 < want && (d = buf[i + 1] - '0') <= 9u) {
+					uint64_t at = off + ++i;
+					if (lead_zero) {
+						piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: number with a leading zero", (unsigned long long)at);
+						return NULL;
+					}
+					/* up to 19 digits always fit in 64 bits */
+					if (++ndig >= 20 && v > (UINT64_MAX - d) / 10) {
+						piece_fail(pc, at, HS_ERR_FORMAT, "%s: number at byte %llu exceeds 64 bits", sec, (unsigned long long)at);
+						return NULL;
+					}
+					v = v * 10 + d;
 				}
-				if (v > (UINT64_MAX - d) / 10) {
-					piece_fail(pc, at, HS_ERR_FORMAT, "%s: number at byte %llu exceeds 64 bits", sec, (unsigned long long)at);
-					return NULL;
-				}
-				v = v * 10 + d;
 				continue;
 			}
 			if (state == F_NUM) {
 				if (piece_store(pc, g++, v) < 0) {
-					pc->err_at = at;
+					pc->err_at = off + i;
 					return NULL;
 				}
 				state = F_VALUE;
 			}
-			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
-				continue;
 			if (c == ',' && state == F_VALUE) {
 				state = F_COMMA;
 				continue;
 			}
-			if (c == '-')
-				piece_fail(pc, at, HS_ERR_FORMAT, "%s: negative number at byte %llu where an unsigned integer belongs", sec, (unsigned long long)at);
-			else if (c == '.' || c == 'e' || c == 'E')
-				piece_fail(pc, at, HS_ERR_FORMAT, "%s: number at byte %llu is not an integer", sec, (unsigned long long)at);
-			else if (c == '[' || c == '{')
-				piece_fail(pc, at, HS_ERR_FORMAT, "%s: nested %s at byte %llu where a number belongs", sec, c == '[' ? "array" : "object", (unsigned long long)at);
-			else if (c == '"')
-				piece_fail(pc, at, HS_ERR_FORMAT, "%s: string at byte %llu where a number belongs", sec, (unsigned long long)at);
-			else
-				piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: unexpected character in the \"%s\" array", (unsigned long long)at, sec);
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+				continue;
+			{
+				uint64_t at = off + i;
+				if (c == '-')
+					piece_fail(pc, at, HS_ERR_FORMAT, "%s: negative number at byte %llu where an unsigned integer belongs", sec, (unsigned long long)at);
+				else if (c == '.' || c == 'e' || c == 'E')
+					piece_fail(pc, at, HS_ERR_FORMAT, "%s: number at byte %llu is not an integer", sec, (unsigned long long)at);
+				else if (c == '[' || c == '{')
+					piece_fail(pc, at, HS_ERR_FORMAT, "%s: nested %s at byte %llu where a number belongs", sec, c == '[' ? "array" : "object", (unsigned long long)at);
+				else if (c == '"')
+					piece_fail(pc, at, HS_ERR_FORMAT, "%s: string at byte %llu where a number belongs", sec, (unsigned long long)at);
+				else
+					piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: unexpected character in the \"%s\" array", (unsigned long long)at, sec);
+			}
 			return NULL;
 		}
 		off += want;

@@ -110,10 +110,33 @@ static int timing(void)
 	return env_flag("HSNAP_TIMING");
 }
 
+/* Resident and peak resident memory in MB (VmRSS, VmHWM), 0 when unknown. */
+static void rss_mb(unsigned long *rss, unsigned long *hwm)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	*rss = *hwm = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "VmRSS:", 6))
+			*rss = strtoul(line + 6, NULL, 10) / 1000;
+		else if (!strncmp(line, "VmHWM:", 6))
+			*hwm = strtoul(line + 6, NULL, 10) / 1000;
+	}
+	fclose(f);
+}
+
 static void timing_mark(const char *file, const char *what)
 {
-	if (timing())
-		fprintf(stderr, "hsnap: timing: %7.3f s %s: %s\n", now() - t_zero, file, what);
+	unsigned long rss, hwm;
+
+	if (!timing())
+		return;
+	rss_mb(&rss, &hwm);
+	fprintf(stderr, "hsnap: timing: %7.3f s %s: %s (rss %lu MB, peak %lu MB)\n",
+		now() - t_zero, file, what, rss, hwm);
 }
 
 static void on_phase(void *ctx, const char *name)

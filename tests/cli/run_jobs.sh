@@ -46,6 +46,38 @@ for m in negative float letter trailing doublecomma; do
     check "$m --jobs $j: one stderr line naming the file" "[ \$(wc -l < '$tmp/err') -eq 1 ] && grep -q '^hsnap: $tmp/$m.heapsnapshot: ' '$tmp/err'"
   done
 done
+# the same message from the threads as from the sequential scanner (--jobs 1),
+# for the checks made per value: leading zero, 20 digits beyond 64 bits, a
+# 19-digit to_node that is a multiple of node_fields (7) but out of range, one
+# that is not a multiple, a digit run split by a space; white space around
+# values is accepted alike
+mutate leadzero '0,/"nodes":\[/s/"nodes":\[\([0-9]*\),/"nodes":[0\1,/'
+mutate overflow '0,/"edges":\[/s/"edges":\[\([0-9]*\),\([0-9]*\),\([0-9]*\)/"edges":[\1,\2,99999999999999999999/'
+mutate range19 '0,/"edges":\[/s/"edges":\[\([0-9]*\),\([0-9]*\),\([0-9]*\)/"edges":[\1,\2,9999999999999999997/'
+mutate notmult '0,/"edges":\[/s/"edges":\[\([0-9]*\),\([0-9]*\),\([0-9]*\)/"edges":[\1,\2,1\3/'
+mutate nocomma '0,/"edges":\[/s/"edges":\[\([0-9]*\),/"edges":[\1 7,/'
+mutate spaces '0,/"edges":\[/s/"edges":\[\([0-9]*\),/"edges":[ \1\t,\n  /'
+want_leadzero='leading zero' want_overflow='exceeds 64 bits' want_range19='to_node 9999999999999999997 out of range'
+want_notmult='is not a multiple of node_fields (7)' want_nocomma='byte' want_spaces=''
+for m in leadzero overflow range19 notmult nocomma spaces; do
+  "$HSNAP" info "$tmp/$m.heapsnapshot" --jobs 1 > "$tmp/out1" 2> "$tmp/err1"; rc1=$?
+  "$HSNAP" info "$tmp/$m.heapsnapshot" --jobs 3 > "$tmp/out3" 2> "$tmp/err3"; rc3=$?
+  w=want_$m
+  if [ -n "${!w}" ]; then
+    check "$m: exit 3 with --jobs 1 and 3 (got $rc1, $rc3)" "[ $rc1 -eq 3 ] && [ $rc3 -eq 3 ]"
+    check "$m: the message says '${!w}'" "grep -qF -- '${!w}' '$tmp/err3'"
+    if [ $m = nocomma ]; then
+      # the sequential scanner calls the space an unexpected character, the
+      # threads a missing ','; both name the byte
+      check "$m: same byte named" "[ \"\$(grep -o 'byte [0-9]*' '$tmp/err1')\" = \"\$(grep -o 'byte [0-9]*' '$tmp/err3')\" ]"
+    else
+      check "$m: --jobs 3 says exactly what --jobs 1 says" "cmp -s '$tmp/err1' '$tmp/err3'"
+    fi
+  else
+    check "$m: accepted by both (got $rc1, $rc3), same output" "[ $rc1 -eq 0 ] && [ $rc3 -eq 0 ] && cmp -s '$tmp/out1' '$tmp/out3'"
+  fi
+done
+
 # cut inside the nodes array
 head -c 300000 "$base" > "$tmp/cut.heapsnapshot"
 for j in 1 2; do
