@@ -1,4 +1,7 @@
+#define _DEFAULT_SOURCE 1
 #include <stdio.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <stdlib.h>
 #include "vec.h"
 
@@ -6,6 +9,18 @@ static void oom(size_t size)
 {
 	fprintf(stderr, "hsnap: out of memory allocating %zu bytes\n", size);
 	exit(4);
+}
+
+static void *populate(void *p, size_t size)
+{
+#ifdef MADV_POPULATE_WRITE
+	if (p && size >= ((size_t)8 << 20)) {
+		uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + size) & ~(uintptr_t)4095;
+		if (e > a)
+			madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+	}
+#endif
+	return p;
 }
 
 size_t hs_xmul(size_t nmemb, size_t size)
@@ -22,7 +37,7 @@ void *hs_xmalloc(size_t size)
 	void *p = malloc(size ? size : 1);
 	if (!p)
 		oom(size);
-	return p;
+	return populate(p, size);
 }
 
 void *hs_xcalloc(size_t nmemb, size_t size)
@@ -30,7 +45,7 @@ void *hs_xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
 		oom(hs_xmul(nmemb, size));
-	return p;
+	return populate(p, hs_xmul(nmemb, size));
 }
 
 void *hs_xrealloc(void *ptr, size_t size)

@@ -872,7 +872,12 @@ static int build_locations(struct parser *p)
 				s->locations[i].script_node = (uint32_t)(so / p->nf);
 		}
 	}
-	hs_sort(s->locations, n, sizeof(*s->locations), loc_cmp);
+	/* V8 writes them in node order: sort only when they are not (records
+	 * of one node stay in record order either way) */
+	for (i = 1; i < n && s->locations[i - 1].node <= s->locations[i].node; i++)
+		;
+	if (i < n)
+		hs_sort(s->locations, n, sizeof(*s->locations), loc_cmp);
 	for (i = 0; i < n; i++) {
 		struct hs_location l = s->locations[i];
 		l.script_id = script[l.script_id];

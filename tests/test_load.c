@@ -443,6 +443,35 @@ static void test_locations(void **state)
 	assert_int_equal(l->column, 4);
 	hs_snapshot_free(s);
 	free(j);
+	/* two records for node 2 (offset 14): the later one wins, whether the
+	 * records come in node order (no sort needed) or not */
+	{
+		static const char *const raws[] = { "[14,12,5,6,14,13,7,8,28,11,3,4]",
+						    "[28,11,3,4,14,12,5,6,14,13,7,8]",
+						    "[14,12,5,6,28,11,3,4,14,13,7,8]" };
+		size_t k;
+		for (k = 0; k < 3; k++) {
+			tb_init(&t);
+			make_tiny(&t);
+			t.location_fields = "object_index,script_id,line,column";
+			t.locations_raw = raws[k];
+			t.order = "snapshot,nodes,edges,locations,strings";
+			j = tb_json(&t, &len);
+			tb_release(&t);
+			s = load_ok(j, len, 0);
+			assert_int_equal(s->location_count, 2);
+			l = hs_snapshot_location(s, 2);
+			assert_non_null(l);
+			assert_int_equal(l->script_id, 13);
+			assert_int_equal(l->line, 7);
+			assert_int_equal(l->column, 8);
+			l = hs_snapshot_location(s, 4);
+			assert_non_null(l);
+			assert_int_equal(l->script_id, 11);
+			hs_snapshot_free(s);
+			free(j);
+		}
+	}
 	/* object_index not a node offset */
 	tb_init(&t);
 	make_tiny(&t);
