@@ -11,7 +11,10 @@ static void oom(size_t size)
 	exit(4);
 }
 
-static void *populate(void *p, size_t size)
+/* Prefaults a large array that is about to be written all over in random
+ * order (Lengauer-Tarjan's): one call maps its pages instead of one fault per
+ * page.  Only where every page will be touched anyway, so RSS is the same. */
+void hs_populate(void *p, size_t size)
 {
 #ifdef MADV_POPULATE_WRITE
 	if (p && size >= ((size_t)8 << 20)) {
@@ -19,8 +22,10 @@ static void *populate(void *p, size_t size)
 		if (e > a)
 			madvise((void *)a, e - a, MADV_POPULATE_WRITE);
 	}
+#else
+	(void)p;
+	(void)size;
 #endif
-	return p;
 }
 
 size_t hs_xmul(size_t nmemb, size_t size)
@@ -37,7 +42,7 @@ void *hs_xmalloc(size_t size)
 	void *p = malloc(size ? size : 1);
 	if (!p)
 		oom(size);
-	return populate(p, size);
+	return p;
 }
 
 void *hs_xcalloc(size_t nmemb, size_t size)
@@ -45,7 +50,7 @@ void *hs_xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (!p)
 		oom(hs_xmul(nmemb, size));
-	return populate(p, hs_xmul(nmemb, size));
+	return p;
 }
 
 void *hs_xrealloc(void *ptr, size_t size)

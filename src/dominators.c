@@ -209,6 +209,8 @@ static void dominated_nodes(struct hs_dominators *d, uint32_t nc, uint32_t root)
 
 	HS_CALLOC_ARRAY(d->dom_first, (size_t)nc + 1);
 	HS_ALLOC_ARRAY(d->dom_children, nc);
+	hs_populate(d->dom_first, sizeof(*d->dom_first) * ((size_t)nc + 1));
+	hs_populate(d->dom_children, sizeof(*d->dom_children) * nc);
 	for (i = 0; i < nc; i++)
 		if (i != root)
 			d->dom_first[d->idom[i] + 1]++;
@@ -236,6 +238,10 @@ int hs_dominators_build(struct hs_dominators *d, const struct hs_graph *g,
 	HS_CALLOC_ARRAY(t.num, t.n ? t.n : 1);
 	HS_ALLOC_ARRAY(t.vertex, len);
 	HS_ALLOC_ARRAY(t.rec, len);
+	/* the DFS writes all three at random places: map their pages at once */
+	hs_populate(t.num, sizeof(*t.num) * (t.n ? t.n : 1));
+	hs_populate(t.vertex, sizeof(*t.vertex) * len);
+	hs_populate(t.rec, sizeof(*t.rec) * len);
 	t.vertex[0] = 0;
 	memset(&t.rec[0], 0, sizeof(t.rec[0]));
 	n = number_vertices(&t, g->s->root, &d->unreachable);

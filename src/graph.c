@@ -161,6 +161,9 @@ static void build_retainers(struct hs_graph *g)
 	HS_CALLOC_ARRAY(g->ret_first, (size_t)s->node_count + 1);
 	HS_CALLOC_ARRAY(g->in_degree, s->node_count);
 	g->essential = hs_bits_new(s->edge_count);
+	/* counted into at random places, and every page of them is touched */
+	hs_populate(g->ret_first, sizeof(*g->ret_first) * ((size_t)s->node_count + 1));
+	hs_populate(g->in_degree, sizeof(*g->in_degree) * s->node_count);
 	for (n = 0; n < s->node_count; n++)
 		for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
 			g->in_degree[s->edge_to[e]]++;
@@ -174,6 +177,7 @@ static void build_retainers(struct hs_graph *g)
 	for (n = 0; n < s->node_count; n++)
 		g->ret_first[n + 1] += g->ret_first[n];
 	HS_ALLOC_ARRAY(g->ret_from, total ? total : 1);
+	hs_populate(g->ret_from, sizeof(*g->ret_from) * (total ? total : 1));
 	HS_ALLOC_ARRAY(fill, s->node_count);
 	memcpy(fill, g->ret_first, sizeof(*fill) * s->node_count);
 	for (n = 0; n < s->node_count; n++)

@@ -13,6 +13,10 @@ void *hs_xcalloc(size_t nmemb, size_t size);
 void *hs_xrealloc(void *ptr, size_t size);
 /* nmemb * size, aborting (exit 4) on overflow. */
 size_t hs_xmul(size_t nmemb, size_t size);
+/* Maps all pages of a large array now (MADV_POPULATE_WRITE), for arrays that
+ * are about to be written all over in random order; a no-op where the kernel
+ * lacks it and for arrays under 8 MiB. */
+void hs_populate(void *p, size_t size);
 #define HS_ALLOC_ARRAY(p, n) ((p) = hs_xmalloc(hs_xmul((n), sizeof(*(p)))))
 #define HS_CALLOC_ARRAY(p, n) ((p) = hs_xcalloc((n), sizeof(*(p))))
 #define HS_REALLOC_ARRAY(p, n) ((p) = hs_xrealloc((p), hs_xmul((n), sizeof(*(p)))))
