@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
-#include <zlib.h>
+#include "crc32c.h"
 #include "hsnap/index.h"
 #include "hsnap/paths.h"
 #include "index_format.h"
@@ -41,7 +41,7 @@ struct hs_index {
 
 static uint32_t crc(const void *p, uint64_t len)
 {
-	return (uint32_t)crc32_z(0, p, (size_t)len);
+	return hs_crc32c(0, p, (size_t)len);
 }
 
 /* ---- small blobs: u64 scalars and length-prefixed strings -------------- */
@@ -540,7 +540,7 @@ static void check_one(struct opener *o, uint32_t id)
 
 	for (i = 0; i < x->count && !atomic_load(&o->failed); i += per) {
 		uint64_t hi = x->count - i < per ? x->count : i + per;
-		c = crc32_z(c, p + i * x->elem, (size_t)((hi - i) * x->elem));
+		c = hs_crc32c((uint32_t)c, p + i * x->elem, (size_t)((hi - i) * x->elem));
 		if (!check_ranges(o, id, i, hi)) {
 			snprintf(o->why[id], sizeof(o->why[id]), "section %u: value out of range", id);
 			atomic_store(&o->failed, 1);

@@ -35,6 +35,7 @@
 #include <malloc.h>
 #endif
 #include "testutil.h"
+#include "crc32c.h"
 #include "hsnap/index.h"
 #include "hsnap/paths.h"
 #include "index_format.h"
@@ -450,12 +451,12 @@ static void refresh(unsigned char *buf, size_t len)
 		for (i = 0; i < h->nsections; i++) {
 			uint64_t bytes = t[i].count * t[i].elem;
 			if (t[i].offset <= len && bytes <= len - t[i].offset && t[i].elem && bytes / t[i].elem == t[i].count)
-				t[i].crc = bytes ? (uint32_t)crc32_z(0, buf + t[i].offset, (size_t)bytes) : 0;
+				t[i].crc = bytes ? hs_crc32c(0, buf + t[i].offset, (size_t)bytes) : 0;
 		}
-		h->table_crc = (uint32_t)crc32_z(0, (const unsigned char *)t, (size_t)h->nsections * sizeof(*t));
+		h->table_crc = hs_crc32c(0, (const unsigned char *)t, (size_t)h->nsections * sizeof(*t));
 	}
 	h->header_crc = 0;
-	h->header_crc = (uint32_t)crc32_z(0, buf, sizeof(*h));
+	h->header_crc = hs_crc32c(0, buf, sizeof(*h));
 }
 
 struct fix {
@@ -599,8 +600,44 @@ static void test_roundtrip(void **state)
 	fix_done(&f);
 }
 
-/* hs_index_path and hs_index_key on real files: size, mtime and the crc32
- * of the first and last 64 KiB, computed here with zlib. */
+/* CRC-32C against published check values (the CRC catalogue's "123456789",
+ * RFC 3720 appendix B.4's 32-byte vectors), and the instruction version equal
+ * to the table version at every alignment and length, chained or not. */
+static void test_crc32c(void **state)
+{
+	unsigned char b[32], *big;
+	size_t i, k;
+	(void)state;
+
+	assert_int_equal(hs_crc32c(0, "123456789", 9), 0xE3069283u);
+	assert_int_equal(hs_crc32c_sw(0, "123456789", 9), 0xE3069283u);
+	memset(b, 0, 32);
+	assert_int_equal(hs_crc32c(0, b, 32), 0x8A9136AAu);
+	memset(b, 0xff, 32);
+	assert_int_equal(hs_crc32c(0, b, 32), 0x62A8AB43u);
+	for (i = 0; i < 32; i++)
+		b[i] = (unsigned char)i;
+	assert_int_equal(hs_crc32c(0, b, 32), 0x46DD794Eu);
+	assert_int_equal(hs_crc32c_sw(0, b, 32), 0x46DD794Eu);
+	for (i = 0; i < 32; i++)
+		b[i] = (unsigned char)(31 - i);
+	assert_int_equal(hs_crc32c(0, b, 32), 0x113FDB5Cu);
+	assert_int_equal(hs_crc32c(0, b, 0), 0);
+	big = malloc(5000);
+	for (i = 0; i < 5000; i++)
+		big[i] = (unsigned char)(i * 2654435761u >> 13);
+	for (k = 0; k < 16; k++)
+		for (i = 0; i + k <= 5000; i += 37) {
+			uint32_t whole = hs_crc32c_sw(0, big + k, i), cut = (uint32_t)(i / 3);
+			assert_int_equal(hs_crc32c(0, big + k, i), whole);
+			assert_int_equal(hs_crc32c(hs_crc32c(0, big + k, cut), big + k + cut, i - cut), whole);
+			assert_int_equal(hs_crc32c_sw(hs_crc32c_sw(0, big + k, cut), big + k + cut, i - cut), whole);
+		}
+	free(big);
+}
+
+/* hs_index_path and hs_index_key on real files: size, mtime and the CRC-32C
+ * of the first and last 64 KiB. */
 static void test_key(void **state)
 {
 	struct dir d;
@@ -626,15 +663,15 @@ static void test_key(void **state)
 	assert_int_equal(k.size, n);
 	assert_int_equal(k.mtime_sec, st.st_mtim.tv_sec);
 	assert_int_equal(k.mtime_nsec, st.st_mtim.tv_nsec);
-	assert_int_equal(k.head_crc, (uint32_t)crc32_z(0, big, 65536));
-	assert_int_equal(k.tail_crc, (uint32_t)crc32_z(0, big + n - 65536, 65536));
+	assert_int_equal(k.head_crc, hs_crc32c(0, big, 65536));
+	assert_int_equal(k.tail_crc, hs_crc32c(0, big + n - 65536, 65536));
 	free(p);
 	/* smaller than 64 KiB: both cover the whole file */
 	p = dir_file(&d, "small");
 	write_bytes(p, big, 1000);
 	assert_int_equal(hs_index_key(p, &k, &err), 0);
 	assert_int_equal(k.size, 1000);
-	assert_int_equal(k.head_crc, (uint32_t)crc32_z(0, big, 1000));
+	assert_int_equal(k.head_crc, hs_crc32c(0, big, 1000));
 	assert_int_equal(k.tail_crc, k.head_crc);
 	free(p);
 	/* empty, missing, a directory */
@@ -1429,6 +1466,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_crc32c),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_stale_absent),
 		cmocka_unit_test(test_write_errors),

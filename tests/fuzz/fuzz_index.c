@@ -1,9 +1,9 @@
 /* libFuzzer target for opening an index (src/index.c): "never trusted".
  *
- * A mutated index almost never passes its crc32s, which would stop the
+ * A mutated index almost never passes its CRC-32Cs, which would stop the
  * fuzzer at the header.  So each input is first made checksum-valid: magic,
  * version, byte order and the snapshot key are set, index_size is set to the
- * input's size, and the crc32 of every section that lies inside the input, of
+ * input's size, and the CRC-32C of every section that lies inside the input, of
  * the section table and of the header are recomputed.  What remains is a
  * hostile index with correct checksums: hs_index_open must reject it or give
  * a snapshot and analysis that every consumer below can walk without a crash,
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
+#include "crc32c.h"
 #include "hsnap/index.h"
 #include "hsnap/paths.h"
 #include "index_format.h"
@@ -51,14 +51,14 @@ static void fix_up(unsigned char *b, size_t len)
 		struct ix_section x;
 		memcpy(&x, &tab[i], sizeof(x));
 		if (x.elem && x.offset <= len && x.count <= (len - x.offset) / x.elem) {
-			x.crc = (uint32_t)crc32_z(0, b + x.offset, (size_t)(x.count * x.elem));
+			x.crc = hs_crc32c(0, b + x.offset, (size_t)(x.count * x.elem));
 			memcpy(&tab[i], &x, sizeof(x));
 		}
 	}
 	if ((uint64_t)h.nsections * sizeof(*tab) <= len - sizeof(h))
-		h.table_crc = (uint32_t)crc32_z(0, b + sizeof(h), (size_t)h.nsections * sizeof(*tab));
+		h.table_crc = hs_crc32c(0, b + sizeof(h), (size_t)h.nsections * sizeof(*tab));
 	h.header_crc = 0;
-	h.header_crc = (uint32_t)crc32_z(0, (const unsigned char *)&h, sizeof(h));
+	h.header_crc = hs_crc32c(0, (const unsigned char *)&h, sizeof(h));
 	memcpy(b, &h, sizeof(h));
 }
 
