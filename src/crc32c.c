@@ -76,11 +76,14 @@ __attribute__((target("sse4.2"))) static uint32_t crc32c_hw(uint32_t crc, const 
 
 uint32_t hs_crc32c(uint32_t crc, const void *p, size_t n)
 {
-	static int hw = -1;
+	static int hw = -1; /* threads racing to set it store the same value */
+	int h = __atomic_load_n(&hw, __ATOMIC_RELAXED);
 
-	if (hw < 0)
-		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
-	return hw ? crc32c_hw(crc, p, n) : hs_crc32c_sw(crc, p, n);
+	if (h < 0) {
+		h = __builtin_cpu_supports("sse4.2") ? 1 : 0;
+		__atomic_store_n(&hw, h, __ATOMIC_RELAXED);
+	}
+	return h ? crc32c_hw(crc, p, n) : hs_crc32c_sw(crc, p, n);
 }
 #else
 uint32_t hs_crc32c(uint32_t crc, const void *p, size_t n)
