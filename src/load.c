@@ -1186,17 +1186,19 @@ static void *decode_piece(void *arg)
 					piece_fail(pc, off + i, HS_ERR_FORMAT, "invalid JSON at byte %llu: a ',' is missing between numbers", (unsigned long long)(off + i));
 					return NULL;
 				}
+				size_t j; /* the next digit to add */
 				if (state != F_NUM) {
 					state = F_NUM;
 					v = d;
 					lead_zero = d == 0;
 					ndig = 1;
+					j = i + 1;
 				} else {
-					i--; /* a number continued from the last chunk: the loop below takes this digit */
+					j = i; /* a number continued from the last chunk */
 				}
 				/* the rest of the number's digits in this chunk */
-				while (i + 1 < want && (d = buf[i + 1] - '0') <= 9u) {
-					uint64_t at = off + ++i;
+				for (; j < want && (d = buf[j] - '0') <= 9u; j++) {
+					uint64_t at = off + j;
 					if (lead_zero) {
 						piece_fail(pc, at, HS_ERR_FORMAT, "invalid JSON at byte %llu: number with a leading zero", (unsigned long long)at);
 						return NULL;
@@ -1208,6 +1210,7 @@ static void *decode_piece(void *arg)
 					}
 					v = v * 10 + d;
 				}
+				i = j - 1; /* j > i: at least this digit was taken */
 				continue;
 			}
 			if (state == F_NUM) {
