@@ -707,6 +707,7 @@ static int open_container(struct parser *p, int is_map)
 			break;
 		case SEC_NODES:
 		case SEC_EDGES:
+		case SEC_LOCATIONS:
 			if (is_map)
 				return section_scalar(p, "an object");
 			memset(&p->fast, 0, sizeof(p->fast));
@@ -980,6 +981,10 @@ static yajl_handle new_handle(struct parser *p)
 
 static int emit(struct parser *p, uint64_t v)
 {
+	if (p->sec == SEC_LOCATIONS) {
+		u64_push(&p->raw_locs, v);
+		return 1;
+	}
 	if (p->sec == SEC_EDGES) {
 		p->edge_values++;
 		if (p->header_done)
@@ -1144,6 +1149,10 @@ static inline int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 		pc->status = HS_ERR_FORMAT;
 		return -1;
 	}
+	if (p->sec == SEC_LOCATIONS) {
+		p->raw_locs.v[g] = v; /* checked and converted by build_locations */
+		return 0;
+	}
 	if (p->sec == SEC_EDGES)
 		st = store_edge(p->s, p->edge_role[pc->field], &p->nfd, pc->rec, v, pc->msg, sizeof(pc->msg));
 	else
@@ -1169,7 +1178,7 @@ static void *decode_piece(void *arg)
 	const char *sec = section_names[pc->p->sec];
 	const unsigned char *buf = pc->buf;
 
-	pc->width = pc->p->sec == SEC_EDGES ? pc->p->ef : pc->p->nf;
+	pc->width = pc->p->sec == SEC_EDGES ? pc->p->ef : pc->p->sec == SEC_NODES ? pc->p->nf : 1;
 	pc->rec = (uint32_t)(g / pc->width);
 	pc->field = (uint32_t)(g % pc->width);
 	while (off < pc->end) {
@@ -1306,6 +1315,12 @@ static int alloc_exact(struct parser *p, uint64_t values)
 	struct hs_snapshot *s = p->s;
 	uint64_t recs;
 
+	if (p->sec == SEC_LOCATIONS) { /* raw values, as the sequential path keeps them */
+		free(p->raw_locs.v);
+		HS_ALLOC_ARRAY(p->raw_locs.v, values ? values : 1);
+		p->raw_locs.nr = p->raw_locs.alloc = (size_t)values;
+		return 1;
+	}
 	if (p->sec == SEC_EDGES) {
 		if (values % p->ef)
 			return fail(p, HS_ERR_FORMAT, "edges array length is not a multiple of edge_fields (%u)", p->ef);

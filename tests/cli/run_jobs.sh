@@ -26,7 +26,14 @@ for f in "${files[@]}"; do
   "$HSNAP" summary "$f" --format json --jobs 1 > "$tmp/ref.json"
   "$HSNAP" summary "$f" --format json --jobs 4 > "$tmp/j.json"
   check "$(basename "$f") summary --jobs 4 equals --jobs 1" "cmp -s '$tmp/ref.json' '$tmp/j.json'"
+  # top names functions by their locations (script:line:column), which the
+  # threads read too
+  "$HSNAP" top "$f" --top 40 --depth 4 --jobs 1 > "$tmp/ref.top"
+  "$HSNAP" top "$f" --top 40 --depth 4 --jobs 3 > "$tmp/j.top"
+  check "$(basename "$f") top --jobs 3 equals --jobs 1" "cmp -s '$tmp/ref.top' '$tmp/j.top'"
 done
+"$HSNAP" top "$tmp/leak-3.heapsnapshot" --top 40 --depth 4 --jobs 3 > "$tmp/j.top"
+check "leak-3 top (--jobs 3) shows locations" "grep -q '(script [0-9]*:[0-9]*:[0-9]*)' '$tmp/j.top'"
 
 # malformed numeric arrays through the threads: exit 3 and one stderr line
 base="$tmp/leak-3.heapsnapshot"
@@ -38,7 +45,9 @@ mutate float '0,/"edges":\[/s/"edges":\[\([0-9]*\),/"edges":[\1.5,/'
 mutate letter '0,/"nodes":\[/s/"nodes":\[\([0-9]*\),/"nodes":[\1x,/'
 mutate trailing '0,/^\],$/s/^\],$/,],/'
 mutate doublecomma '0,/"edges":\[/s/"edges":\[\([0-9]*\),/"edges":[\1,,/'
-for m in negative float letter trailing doublecomma; do
+mutate locletter '0,/"locations":\[/s/"locations":\[\([0-9]*\),/"locations":[\1x,/'
+mutate locnested '0,/"locations":\[/s/"locations":\[\([0-9]*\),/"locations":[[\1],/'
+for m in negative float letter trailing doublecomma locletter locnested; do
   for j in 1 3; do
     "$HSNAP" summary "$tmp/$m.heapsnapshot" --jobs "$j" > /dev/null 2> "$tmp/err"
     rc=$?
