@@ -1,12 +1,13 @@
 /* CRC-32C, see crc32c.h.  Both versions compute the standard CRC-32C (the
  * one of iSCSI and ext4): "123456789" -> 0xE3069283. */
+#include <pthread.h>
 #include <string.h>
 #include "crc32c.h"
 
 #define POLY 0x82F63B78u
 
 static uint32_t table[8][256];
-static int table_ready;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
 /* Slicing-by-8 tables (Intel's technique, as in zlib's crc32 braids). */
 static void make_table(void)
@@ -22,7 +23,6 @@ static void make_table(void)
 	for (i = 0; i < 256; i++)
 		for (k = 1; k < 8; k++)
 			table[k][i] = (table[k - 1][i] >> 8) ^ table[0][table[k - 1][i] & 0xff];
-	__atomic_store_n(&table_ready, 1, __ATOMIC_RELEASE);
 }
 
 uint32_t hs_crc32c_sw(uint32_t crc, const void *buf, size_t n)
@@ -30,8 +30,7 @@ uint32_t hs_crc32c_sw(uint32_t crc, const void *buf, size_t n)
 	const unsigned char *p = buf;
 	uint32_t c = ~crc;
 
-	if (!__atomic_load_n(&table_ready, __ATOMIC_ACQUIRE))
-		make_table(); /* idempotent: threads racing here write the same values */
+	pthread_once(&table_once, make_table); /* index checks run on several threads */
 	while (n && ((uintptr_t)p & 7)) {
 		c = (c >> 8) ^ table[0][(c ^ *p++) & 0xff];
 		n--;

@@ -238,7 +238,8 @@ int hs_dominators_build(struct hs_dominators *d, const struct hs_graph *g,
 	HS_CALLOC_ARRAY(t.num, t.n ? t.n : 1);
 	HS_ALLOC_ARRAY(t.vertex, len);
 	HS_ALLOC_ARRAY(t.rec, len);
-	/* the DFS writes all three at random places: map their pages at once */
+	/* the DFS writes all of every one (num at random places, vertex and rec
+	 * in DFS order; every node gets a number): map their pages at once */
 	hs_populate(t.num, sizeof(*t.num) * (t.n ? t.n : 1));
 	hs_populate(t.vertex, sizeof(*t.vertex) * len);
 	hs_populate(t.rec, sizeof(*t.rec) * len);

@@ -1377,7 +1377,13 @@ static int parallel_array(struct parser *p, uint64_t begin)
 	pc[0].begin = begin;
 	for (i = 1; i < n; i++) {
 		uint64_t c = find_byte(p->par_fd, begin + len * (uint64_t)i / (uint64_t)n, end, ',', probe);
-		pc[i].begin = c == UINT64_MAX ? end : c + 1;
+		if (c == UINT64_MAX) {
+			/* no comma after this share (white space before the ']'): the
+			 * piece before runs to the end and is the last one */
+			n = i;
+			break;
+		}
+		pc[i].begin = c + 1;
 		if (pc[i].begin < pc[i - 1].begin)
 			pc[i].begin = pc[i - 1].begin;
 	}

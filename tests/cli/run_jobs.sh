@@ -10,6 +10,8 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0 checks=0
 check() { checks=$((checks + 1)); if ! eval "$2"; then echo "FAIL: $1"; fail=$((fail + 1)); fi; }
 export HSNAP_PARALLEL_MIN=1
+# never an index: every run below must parse (ctest sets it too)
+export HSNAP_NO_INDEX=1
 
 files=("$FIX"/tiny/*.heapsnapshot)
 for g in "$FIX"/leak-3.heapsnapshot.gz "$FIX"/chrome-detached.heapsnapshot.gz; do
@@ -85,6 +87,19 @@ for m in leadzero overflow range19 notmult nocomma spaces; do
   else
     check "$m: accepted by both (got $rc1, $rc3), same output" "[ $rc1 -eq 0 ] && [ $rc3 -eq 0 ] && cmp -s '$tmp/out1' '$tmp/out3'"
   fi
+done
+
+# 300 KB of white space before the ']' of locations / edges (valid JSON): the
+# share points past the last comma must not make an empty last piece
+for sec in locations edges; do
+  next=$([ $sec = locations ] && echo strings || echo trace_function_infos)
+  ln=$(grep -n -m1 "^\"$next\":" "$base" | cut -d: -f1)
+  check "pad-$sec: the array ends on the line before \"$next\"" "[ \"\$(sed -n '$((ln - 1))p' '$base')\" = '],' ]"
+  { head -n $((ln - 2)) "$base"; head -c 300000 /dev/zero | tr '\0' ' '; tail -n +$((ln - 1)) "$base"; } > "$tmp/pad-$sec.heapsnapshot"
+  check "pad-$sec: the padding is there" "[ \$(stat -c %s '$tmp/pad-$sec.heapsnapshot') -eq \$((\$(stat -c %s '$base') + 300000)) ]"
+  "$HSNAP" export "$tmp/pad-$sec.heapsnapshot" --format csv --jobs 1 > "$tmp/pad1" 2>&1; rc1=$?
+  "$HSNAP" export "$tmp/pad-$sec.heapsnapshot" --format csv --jobs 3 > "$tmp/pad3" 2>&1; rc3=$?
+  check "pad-$sec: accepted with --jobs 1 and 3 (got $rc1, $rc3), same rows" "[ $rc1 -eq 0 ] && [ $rc3 -eq 0 ] && cmp -s '$tmp/pad1' '$tmp/pad3'"
 done
 
 # cut inside the nodes array
