@@ -22,6 +22,9 @@ extern int cli_jobs;
 extern int cli_no_index;
 /* 1 when environment variable `name` is set, non-empty and not "0". */
 int env_flag(const char *name);
+/* Starts HSNAP_TIMING's clock (main calls it first, so that the times count
+ * from the start of the process, not from the first phase). */
+void timing_start(void);
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_format(const char *cmd, const char *arg, enum fmt *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);

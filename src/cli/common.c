@@ -110,6 +110,11 @@ static int timing(void)
 	return env_flag("HSNAP_TIMING");
 }
 
+void timing_start(void)
+{
+	(void)timing();
+}
+
 /* Resident and peak resident memory in MB (VmRSS, VmHWM), 0 when unknown. */
 static void rss_mb(unsigned long *rss, unsigned long *hwm)
 {

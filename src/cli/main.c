@@ -72,6 +72,7 @@ int main(int argc, char **argv)
 	size_t i;
 	struct sigaction sa;
 
+	timing_start();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigbus;
 	sigaction(SIGBUS, &sa, NULL);
