@@ -443,8 +443,8 @@ static void test_locations(void **state)
 	assert_int_equal(l->column, 4);
 	hs_snapshot_free(s);
 	free(j);
-	/* two records for node 2 (offset 14): the later one wins, whether the
-	 * records come in node order (no sort needed) or not */
+	/* two records for node 2 (offset 14): the later one wins, whatever the
+	 * order of the records of other nodes around them */
 	{
 		static const char *const raws[] = { "[14,12,5,6,14,13,7,8,28,11,3,4]",
 						    "[28,11,3,4,14,12,5,6,14,13,7,8]",
