@@ -634,6 +634,22 @@ static void test_crc32c(void **state)
 			assert_int_equal(hs_crc32c_sw(hs_crc32c_sw(0, big + k, cut), big + k + cut, i - cut), whole);
 		}
 	free(big);
+	/* lengths past three 8 KiB blocks (the interleaved streams and their
+	 * joining tables), at every alignment */
+	big = malloc(100000);
+	for (i = 0; i < 100000; i++)
+		big[i] = (unsigned char)(i * 2246822519u >> 11);
+	for (k = 0; k < 8; k++) {
+		static const size_t lens[] = { 768, 769, 24575, 24576, 24577, 3 * 8192 + 3 * 256 + 7, 99000 };
+		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+			uint32_t whole = hs_crc32c_sw(0, big + k, lens[i]);
+			assert_int_equal(hs_crc32c(0, big + k, lens[i]), whole);
+			if (lens[i] > 1000)
+				assert_int_equal(hs_crc32c(hs_crc32c(0, big + k, 1000), big + k + 1000, lens[i] - 1000),
+						 whole);
+		}
+	}
+	free(big);
 }
 
 /* hs_index_path and hs_index_key on real files: size, mtime and the CRC-32C
