@@ -11,9 +11,10 @@ static void oom(size_t size)
 	exit(4);
 }
 
-/* Prefaults a large array that is about to be written all over in random
- * order (Lengauer-Tarjan's): one call maps its pages instead of one fault per
- * page.  Only where every page will be touched anyway, so RSS is the same. */
+/* Prefaults a large array that is about to be written all over (the
+ * dominator phase's work arrays, the retainer and dominated-node CSRs): one
+ * call maps its pages instead of one fault per page.  Only for arrays whose
+ * every page is touched anyway, so RSS is the same. */
 void hs_populate(void *p, size_t size)
 {
 #ifdef MADV_POPULATE_WRITE
