@@ -54,6 +54,8 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 const char *human_size(uint64_t bytes, char *buf, size_t len);
 const char *group_digits(uint64_t v, char *buf, size_t len);
 const char *percent(uint64_t part, uint64_t whole, char *buf, size_t len);
+/* "+1.5%", "-0.1%", "0.0%": a change relative to whole, with its sign */
+const char *signed_percent(int64_t part, uint64_t whole, char *buf, size_t len);
 const char *signed_digits(int64_t v, char *buf, size_t len);
 const char *signed_size(int64_t v, char *buf, size_t len);
 

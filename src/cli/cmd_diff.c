@@ -266,7 +266,7 @@ static void print_report(const struct ctx *c)
 		       group_digits(c->b.node_count, b3, sizeof(b3)), human_size(c->b.total_size, b4, sizeof(b4)));
 	printf("%sTotal size %s (%s); %u classes changed%s\n\n", md ? "" : "  ",
 	       signed_size(delta(c->a.total_size, c->b.total_size), b5, sizeof(b5)),
-	       percent((uint64_t)llabs(delta(c->a.total_size, c->b.total_size)), c->a.total_size, b1, sizeof(b1)),
+	       signed_percent(delta(c->a.total_size, c->b.total_size), c->a.total_size, b1, sizeof(b1)),
 	       c->d.nrows, c->d.has_ids ? "" : " (A is a baseline: new/deleted unknown)");
 	if (md)
 		printf("### Top %u classes by %s\n\n", shown, by);

@@ -60,6 +60,14 @@ const char *percent(uint64_t part, uint64_t whole, char *buf, size_t len)
 	return buf;
 }
 
+const char *signed_percent(int64_t part, uint64_t whole, char *buf, size_t len)
+{
+	double p = whole ? 100.0 * (double)part / (double)whole : 0.0;
+	/* the sign of the change, also when it rounds to 0.0 */
+	snprintf(buf, len, "%s%.1f%%", part > 0 ? "+" : part < 0 ? "-" : "", p < 0 ? -p : p);
+	return buf;
+}
+
 /* ---- tables ------------------------------------------------------------- */
 
 void table_init(struct table *t, int ncols, const char *const *head, const char *align)
