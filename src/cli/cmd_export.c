@@ -55,7 +55,7 @@ static void row(const struct hs_analysis *a, uint32_t n, enum fmt f, yajl_gen g)
 		yajl_gen_reset(g, NULL);
 		return;
 	}
-	printf("%u%c", s->node_id[n], f == FMT_CSV ? ',' : f == FMT_MD ? '|' : '\t');
+	printf("%s%u%c", f == FMT_MD ? "|" : "", s->node_id[n], f == FMT_CSV ? ',' : f == FMT_MD ? '|' : '\t');
 	if (f == FMT_CSV) {
 		csv_field(stdout, hs_node_type_name(s, n)); putchar(',');
 		csv_field(stdout, hs_node_name(s, n)); putchar(',');

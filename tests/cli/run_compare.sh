@@ -69,5 +69,49 @@ fi
 if run "diff percent B A" 0 -- diff "$TMP/d-b.heapsnapshot" "$TMP/d-a.heapsnapshot"; then
 	has "diff percent B A" "$TMP/out" "Total size +50 B (+55.6%)"
 fi
+
+# ---- markdown: every table renders as a GitHub table ------------------------
+# A table is a run of lines starting with '|', after a blank line; its second
+# line is the delimiter row; every row starts and ends with '|' and has the
+# header's number of cells.  A line with an unescaped '|' outside a table is
+# a broken row.
+MDCHECK='
+  const text = require("fs").readFileSync(process.argv[1], "utf8");
+  const lines = text.split("\n");
+  const cells = (l) => l.replace(/\\\|/g, "").split("|").length - 2;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (!l.startsWith("|")) {
+      if (/(^|[^\\])\|/.test(l.replace(/`[^`]*`/g, ""))) console.log("line " + (i + 1) + " has a | outside a table: " + l);
+      continue;
+    }
+    if (i > 0 && lines[i - 1].startsWith("|")) continue;
+    if (i > 0 && lines[i - 1].trim() !== "") console.log("line " + (i + 1) + ": table without a blank line before it");
+    const n = cells(l);
+    if (!/^\|( *:?-+:? *\|)+$/.test(lines[i + 1] || "") || cells(lines[i + 1]) !== n)
+      console.log("line " + (i + 2) + ": no delimiter row for the table at line " + (i + 1));
+    for (let k = i; k < lines.length && lines[k].startsWith("|"); k++)
+      if (!lines[k].endsWith("|") || cells(lines[k]) !== n)
+        console.log("line " + (k + 1) + ": " + cells(lines[k]) + " cells, the header has " + n + ": " + lines[k]);
+  }
+'
+md() { # NAME -- args
+	local name=$1
+	shift 2
+	if run "markdown $name" 0 -- "$@" --format markdown; then
+		[ -s "$TMP/out" ] || fail "markdown $name: empty output"
+		cp "$TMP/out" "$TMP/md.out"
+		js "markdown $name" "$MDCHECK" "$TMP/md.out"
+	fi
+}
+DIAMOND=$HERE/../../fixtures/tiny/diamond.heapsnapshot
+md "summary" -- summary "$DIAMOND"
+md "top" -- top "$DIAMOND"
+md "info" -- info "$DIAMOND"
+md "export" -- export "$DIAMOND"
+md "verify" -- verify "$DIAMOND"
+md "retainers --id" -- retainers "$DIAMOND" --id 13
+md "retainers --class" -- retainers "$DIAMOND" --class Shared
+md "diff" -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.heapsnapshot" --fail-on 'Grow:count>100'
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]
