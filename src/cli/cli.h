@@ -27,7 +27,11 @@ int env_flag(const char *name);
 void timing_start(void);
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_format(const char *cmd, const char *arg, enum fmt *out);
+/* An integer lo..hi; the message names the range.  parse_count: 0..COUNT_MAX. */
+#define COUNT_MAX 100000000L
+int parse_range(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);
+/* An object id, 123 or @123 (as hsnap prints ids). */
 int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out);
 int exit_code_for(int status);
 /* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and

@@ -235,6 +235,7 @@ int cmd_growth(int argc, char **argv)
 	struct hs_error err;
 	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
+	const char *min_steps_arg = NULL;
 	int nrules = 0, raw = 0, o, rc = 0, i;
 
 	memset(&c, 0, sizeof(c));
@@ -242,7 +243,7 @@ int cmd_growth(int argc, char **argv)
 	opterr = 0;
 	while (rc == 0 && (o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'm': if (parse_count("growth", "--min-steps", optarg, &min_steps)) rc = EXIT_USAGE; break;
+		case 'm': min_steps_arg = optarg; break; /* its range depends on N */
 		case 't': if (parse_count("growth", "--top", optarg, &top)) rc = EXIT_USAGE; break;
 		case 'f': if (parse_format("growth", optarg, &f)) rc = EXIT_USAGE; break;
 		case 'r': raw = 1; break;
@@ -266,8 +267,9 @@ int cmd_growth(int argc, char **argv)
 	}
 	if (rc == 0 && argc - optind < 3)
 		rc = usage_error("growth", "expected at least three snapshots, got %d", argc - optind);
-	if (rc == 0 && min_steps > argc - optind - 1)
-		rc = usage_error("growth", "--min-steps %ld is more than the %d steps", min_steps, argc - optind - 1);
+	if (rc == 0 && min_steps_arg &&
+	    parse_range("growth", "--min-steps", min_steps_arg, 0, argc - optind - 1, &min_steps))
+		rc = EXIT_USAGE;
 	if (rc)
 		goto out;
 	c.n = argc - optind;

@@ -305,9 +305,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 		case 't': if (parse_count("leaks", "--top", optarg, &o->top)) return EXIT_USAGE; break;
 		case 'p': if (parse_count("leaks", "--paths", optarg, &o->paths)) return EXIT_USAGE; break;
 		case 'd':
-			if (parse_count("leaks", "--max-depth", optarg, &o->depth)) return EXIT_USAGE;
-			if (o->depth < 1 || o->depth > 100000)
-				return usage_error("leaks", "--max-depth must be between 1 and 100000");
+			if (parse_range("leaks", "--max-depth", optarg, 1, 100000, &o->depth)) return EXIT_USAGE;
 			break;
 		case 'a': o->all = 1; break;
 		case 'r': o->raw = 1; break;

@@ -16,7 +16,8 @@ static const char usage_text[] =
 	"(.prop, [index], ->context, {internal}); each step shows the object's\n"
 	"class, id, shallow and retained size.\n"
 	"\n"
-	"  --id ID          one object: up to --paths shortest paths to it\n"
+	"  --id ID          one object: up to --paths shortest paths to it (ID as\n"
+	"                   printed, 123 or @123)\n"
 	"  --class NAME     every object of a class: merged paths, i.e. the objects\n"
 	"                   grouped by the shape of their shortest path (classes and\n"
 	"                   edge names, array indices folded), largest retained first\n"
@@ -329,9 +330,7 @@ static int parse(struct ropts *o, int argc, char **argv)
 		case 'c': o->cls = optarg; break;
 		case 'p': if (parse_count("retainers", "--paths", optarg, &o->paths)) return EXIT_USAGE; break;
 		case 'd':
-			if (parse_count("retainers", "--max-depth", optarg, &o->depth)) return EXIT_USAGE;
-			if (o->depth < 1 || o->depth > 100000)
-				return usage_error("retainers", "--max-depth must be between 1 and 100000");
+			if (parse_range("retainers", "--max-depth", optarg, 1, 100000, &o->depth)) return EXIT_USAGE;
 			break;
 		case 'I':
 			HS_REALLOC_ARRAY(o->ignore, o->nignore + 1);

@@ -174,7 +174,7 @@ int cmd_top(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': if (parse_count("top", "--top", optarg, &ntop)) return EXIT_USAGE; break;
-		case 'd': if (parse_count("top", "--depth", optarg, &depth)) return EXIT_USAGE; break;
+		case 'd': if (parse_range("top", "--depth", optarg, 0, 1000, &depth)) return EXIT_USAGE; break;
 		case 'c': if (parse_count("top", "--children", optarg, &kids)) return EXIT_USAGE; break;
 		case 'f': if (parse_format("top", optarg, &o.f)) return EXIT_USAGE; break;
 		case 'r': raw = 1; break;
@@ -185,8 +185,6 @@ int cmd_top(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error("top", "expected one FILE, got %d", argc - optind);
-	if (depth > 1000)
-		return usage_error("top", "--depth must be at most 1000");
 	if ((rc = load_snapshot(argv[optind], &s)))
 		return rc;
 	warn_snapshot(s);

@@ -32,28 +32,34 @@ int parse_format(const char *cmd, const char *arg, enum fmt *out)
 	return 0;
 }
 
-int parse_count(const char *cmd, const char *opt, const char *arg, long *out)
+int parse_range(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > 100000000)
-		return usage_error(cmd, "%s needs a non-negative integer, got '%s'", opt, arg);
+	if (errno || end == arg || *end || v < lo || v > hi)
+		return usage_error(cmd, "%s needs an integer from %ld to %ld, got '%s'", opt, lo, hi, arg);
 	*out = v;
 	return 0;
 }
 
+int parse_count(const char *cmd, const char *opt, const char *arg, long *out)
+{
+	return parse_range(cmd, opt, arg, 0, COUNT_MAX, out);
+}
+
 int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out)
 {
+	const char *digits = arg[0] == '@' ? arg + 1 : arg; /* ids are printed as @123 */
 	char *end;
 	unsigned long long v;
 
 	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v > UINT32_MAX)
-		return usage_error(cmd, "%s needs an object id (0 to %u), got '%s'", opt, UINT32_MAX, arg);
+	v = strtoull(digits, &end, 10);
+	if (errno || end == digits || *end || !(*digits >= '0' && *digits <= '9') || v > UINT32_MAX)
+		return usage_error(cmd, "%s needs an object id (0 to %u, as 123 or @123), got '%s'", opt, UINT32_MAX, arg);
 	*out = (uint32_t)v;
 	return 0;
 }

@@ -113,5 +113,38 @@ md "verify" -- verify "$DIAMOND"
 md "retainers --id" -- retainers "$DIAMOND" --id 13
 md "retainers --class" -- retainers "$DIAMOND" --class Shared
 md "diff" -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.heapsnapshot" --fail-on 'Grow:count>100'
+
+# ---- ids: 123 and @123 alike ------------------------------------------------
+# diamond: global @5 -> App @7 -> Left @9, Right @11 -> Shared @13
+if run "--id 13" 0 -- retainers "$DIAMOND" --id 13; then
+	cp "$TMP/out" "$TMP/id-plain"
+	run "--id @13" 0 -- retainers "$DIAMOND" --id @13 && cmp -s "$TMP/out" "$TMP/id-plain" ||
+		fail "--id @13: output differs from --id 13"
+fi
+if run "--ignore 11" 0 -- retainers "$DIAMOND" --id 13 --ignore 11; then
+	cp "$TMP/out" "$TMP/ig-plain"
+	run "--ignore @11" 0 -- retainers "$DIAMOND" --id @13 --ignore @11 && cmp -s "$TMP/out" "$TMP/ig-plain" ||
+		fail "--ignore @11: output differs from --ignore 11"
+fi
+run "--id @" 2 -- retainers "$DIAMOND" --id @
+run "--id @@13" 2 -- retainers "$DIAMOND" --id @@13
+run "--id @-13" 2 -- retainers "$DIAMOND" --id @-13
+
+# ---- numeric options: the message says the accepted range -------------------
+limit() { # NAME TEXT -- args: exit 2, stderr has TEXT
+	local name=$1 text=$2
+	shift 3
+	run "$name" 2 -- "$@" && has "$name" "$TMP/err" "$text"
+}
+limit "--top 2147483647" "100000000" -- summary "$DIAMOND" --top 2147483647
+limit "--top -1" "from 0 to 100000000" -- top "$DIAMOND" --top -1
+limit "export --top x" "100000000" -- export "$DIAMOND" --top x
+limit "top --depth 2000" "from 0 to 1000" -- top "$DIAMOND" --depth 2000
+limit "top --depth 2147483647" "from 0 to 1000" -- top "$DIAMOND" --depth 2147483647
+limit "retainers --max-depth 0" "from 1 to 100000" -- retainers "$DIAMOND" --id 13 --max-depth 0
+limit "retainers --max-depth 9999999999" "from 1 to 100000" -- retainers "$DIAMOND" --id 13 --max-depth 9999999999
+limit "leaks --max-depth 9999999999" "from 1 to 100000" -- leaks "$DIAMOND" "$DIAMOND" "$DIAMOND" --max-depth 9999999999
+limit "growth --min-steps 2147483647" "from 0 to 2" -- growth "$DIAMOND" "$DIAMOND" "$DIAMOND" --min-steps 2147483647
+limit "--jobs 65" "from 1 to 64" -- summary "$DIAMOND" --jobs 65
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]
