@@ -17,10 +17,12 @@ static const char usage_text[] =
 	"written by 'hsnap summary --format json' (class-level numbers only).\n"
 	"\n"
 	"Options:\n"
-	"  --sort KEY       retained (default: retained-size growth), self, count\n"
+	"  --sort KEY       retained (default: retained-size change), self, count\n"
 	"                   or new\n"
-	"  --top N          classes shown in text/markdown (default 20; JSON and CSV\n"
-	"                   list every class that changed)\n"
+	"  --top N          classes shown in text/markdown (default 20): the largest\n"
+	"                   changes by KEY in either direction, growth or shrinkage\n"
+	"                   (JSON and CSV list every class that changed, by KEY from\n"
+	"                   the largest growth down to the largest shrinkage)\n"
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable).\n"
 	"                   RULE is SELECTOR:METRIC>LIMIT\n"
 	"                     SELECTOR  total, or a class-name glob ('*', 'Detached *')\n"
@@ -69,6 +71,20 @@ static int row_cmp(const void *x, const void *y)
 	if (ka != kb)
 		return ka > kb ? -1 : 1;
 	return strcmp(hs_str(&g_ctx->ns.names, a->gid), hs_str(&g_ctx->ns.names, b->gid));
+}
+
+static uint64_t magnitude(int64_t v) { return v < 0 ? (uint64_t)-(v + 1) + 1 : (uint64_t)v; }
+
+/* Text and markdown: the largest changes in either direction first (a class
+ * that shrank by 5 MB is news as much as one that grew by 5 MB); ties: growth
+ * first, then by name. */
+static int row_cmp_magnitude(const void *x, const void *y)
+{
+	const struct hs_diff_row *a = x, *b = y;
+	uint64_t ma = magnitude(metric(a, g_ctx->key)), mb = magnitude(metric(b, g_ctx->key));
+	if (ma != mb)
+		return ma > mb ? -1 : 1;
+	return row_cmp(x, y);
 }
 
 /* ---- loading both sides, one graph in memory at a time ------------------ */
@@ -248,8 +264,9 @@ static void print_table(const struct ctx *c)
 static void print_report(const struct ctx *c)
 {
 	char b1[32], b2[32], b3[32], b4[32], b5[32];
-	const char *by = c->key == S_SELF ? "shallow-size growth" : c->key == S_COUNT ? "count growth"
-		: c->key == S_NEW ? "new objects" : "retained-size growth";
+	const char *by = c->key == S_SELF ? "shallow-size change (growth or shrinkage)"
+		: c->key == S_COUNT ? "count change (growth or shrinkage)"
+		: c->key == S_NEW ? "new objects" : "retained-size change (growth or shrinkage)";
 	uint32_t shown = c->d.nrows < (uint32_t)c->top ? c->d.nrows : (uint32_t)c->top;
 	int md = c->f == FMT_MD;
 
@@ -352,7 +369,10 @@ int cmd_diff(int argc, char **argv)
 		check_rules(&c);
 		if (c.f == FMT_JSON) print_json(&c);
 		else if (c.f == FMT_CSV) print_csv(&c);
-		else print_report(&c);
+		else {
+			hs_sort(c.d.rows, c.d.nrows, sizeof(*c.d.rows), row_cmp_magnitude);
+			print_report(&c);
+		}
 		violations_stderr("diff", &c.viol);
 		rc = fflush(stdout) != 0 ? EXIT_INPUT : c.viol.n ? EXIT_GATE : EXIT_OK;
 	}

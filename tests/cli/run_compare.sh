@@ -146,5 +146,25 @@ limit "retainers --max-depth 9999999999" "from 1 to 100000" -- retainers "$DIAMO
 limit "leaks --max-depth 9999999999" "from 1 to 100000" -- leaks "$DIAMOND" "$DIAMOND" "$DIAMOND" --max-depth 9999999999
 limit "growth --min-steps 2147483647" "from 0 to 2" -- growth "$DIAMOND" "$DIAMOND" "$DIAMOND" --min-steps 2147483647
 limit "--jobs 65" "from 1 to 64" -- summary "$DIAMOND" --jobs 65
+# Changes: Shrink -80 B, global -50 B (retained), Grow +30 B: the largest
+# change is a shrinkage, and --top 1 must show it.
+if run "diff --top 1" 0 -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.heapsnapshot" --top 1; then
+	has "diff --top 1" "$TMP/out" "Top 1 of 3 changed classes"
+	has "diff --top 1" "$TMP/out" "  Shrink "
+	lacks "diff --top 1" "$TMP/out" "  Grow "
+fi
+if run "diff --top 2 md" 0 -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.heapsnapshot" --top 2 --format markdown; then
+	has "diff --top 2 md" "$TMP/out" "| Shrink |"
+	has "diff --top 2 md" "$TMP/out" "| global |"
+	lacks "diff --top 2 md" "$TMP/out" "| Grow |"
+fi
+# --sort count: Shrink -8, Grow +3 (global 0 but its sizes changed)
+if run "diff --sort count --top 2" 0 -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.heapsnapshot" --sort count --top 2; then
+	js "diff --sort count --top 2" '
+	  const rows = require("fs").readFileSync(process.argv[1], "utf8").split("\n")
+	    .filter(l => /^  (Grow|Shrink|global) /.test(l)).map(l => l.trim().split(/\s+/)[0]);
+	  if (rows.join(",") !== "Shrink,Grow") console.log("rows " + rows.join(",") + ", expected Shrink,Grow");
+	' "$TMP/out"
+fi
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]

@@ -168,7 +168,7 @@ fi
 if run "text top 5" 0 "$TMP/top.txt" "$TMP/top.err" -- diff "$L1" "$L2" --sort count --top 5; then
 	grep -q '^  LeakyConnection ' "$TMP/top.txt" || fail "text --sort count --top 5: no LeakyConnection row"
 	grep -q '^  ChurnItem ' "$TMP/top.txt" && fail "text --top 5: ChurnItem shown"
-	grep -q '^Top 5 of [0-9]* changed classes by count growth' "$TMP/top.txt" || fail "text: no 'Top 5 of N changed classes by count growth' line"
+	grep -q '^Top 5 of [0-9]* changed classes by count change' "$TMP/top.txt" || fail "text: no 'Top 5 of N changed classes by count change' line"
 	rows=$(sed -n '/^  Class /,$p' "$TMP/top.txt" | grep -c '^  ')
 	[ "$rows" = 6 ] || fail "text --top 5: $rows table lines, expected header + 5"
 	grep -q '^A: .*leak-1.heapsnapshot.gz: 43,474 nodes' "$TMP/top.txt" || fail "text: no A totals line"
