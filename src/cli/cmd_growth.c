@@ -9,16 +9,18 @@
 static const char usage_text[] =
 	"Usage: hsnap growth [options] S1 S2 S3 [... SN]\n"
 	"\n"
-	"Classes whose object count (or retained size) grows at every step across\n"
-	"N >= 3 snapshots of one process, with the per-step series and the total\n"
-	"growth.  Snapshots are read one at a time and reduced to their class\n"
+	"Classes whose object count (with --sort retained: retained size) grows at\n"
+	"every step across N >= 3 snapshots of one process, with the per-step\n"
+	"series and the total growth; a class whose count never changed is not\n"
+	"listed by count, whatever its size does.  Snapshots are read one at a time and reduced to their class\n"
 	"table, so memory stays that of one snapshot's graph plus the tables.  The\n"
 	"last snapshot's {a, b} interface names are applied to all of them.\n"
 	"\n"
 	"Options:\n"
-	"  --min-steps K    report classes growing on at least K steps (default:\n"
-	"                   every step, N-1)\n"
-	"  --sort KEY       count (default: count growth) or retained\n"
+	"  --min-steps K    report classes growing on at least K steps and from S1\n"
+	"                   to SN (default: every step, N-1)\n"
+	"  --sort KEY       count (default) or retained: what must grow, and the\n"
+	"                   order (largest growth first); 'Steps grew' counts it\n"
 	"  --top N          classes shown in text/markdown (default 20)\n"
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
 	"                   count, self or retained growth from S1 to SN of a\n"
@@ -74,11 +76,14 @@ static void find_growth(struct gctx *c, int min_steps)
 			r.steps_count += q->count > p->count;
 			r.steps_retained += q->retained_size > p->retained_size;
 		}
-		if (r.steps_count < min_steps && r.steps_retained < min_steps)
-			continue;
 		r.count_growth = (int64_t)last->count - (int64_t)first->count;
 		r.self_growth = (int64_t)last->self_size - (int64_t)first->self_size;
 		r.retained_growth = (int64_t)last->retained_size - (int64_t)first->retained_size;
+		/* grown by the --sort metric: on at least min_steps steps, and overall
+		 * (a class whose count never changed did not grow, whatever its size) */
+		if (c->sort_retained ? r.steps_retained < min_steps || r.retained_growth <= 0
+				     : r.steps_count < min_steps || r.count_growth <= 0)
+			continue;
 		c->rows[c->nrows++] = r;
 	}
 	g_sort = c;
@@ -183,8 +188,8 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 			printf(f == FMT_MD ? "%d. `%s` (%s)\n" : "  S%d: %s (%s)\n", s + 1, c->sides[s].file,
 			       human_size(c->sides[s].total_size, b1, sizeof(b1)));
 		}
-		printf(f == FMT_MD ? "\n%u classes grew; top %u by %s\n\n" : "\n%u classes grew; top %u by %s\n",
-		       c->nrows, shown, c->sort_retained ? "retained growth" : "count growth");
+		printf(f == FMT_MD ? "\n%u class%s grew; top %u by %s\n\n" : "\n%u class%s grew; top %u by %s\n",
+		       c->nrows, c->nrows == 1 ? "" : "es", shown, c->sort_retained ? "retained growth" : "count growth");
 	}
 	table_init(&t, 6, f == FMT_CSV ? head_csv : head, "lrrrrr");
 	for (k = 0; k < shown; k++) {
@@ -211,7 +216,8 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 			signed_size(r->retained_growth, dr, sizeof(dr));
 			human_size(row_at(&c->sides[c->n - 1], r->gid)->retained_size, rl, sizeof(rl));
 		}
-		snprintf(st, sizeof(st), f == FMT_CSV ? "%d" : "%d/%d", r->steps_count, c->n - 1);
+		snprintf(st, sizeof(st), f == FMT_CSV ? "%d" : "%d/%d",
+			 c->sort_retained ? r->steps_retained : r->steps_count, c->n - 1);
 		cells[2] = dc; cells[3] = dr; cells[4] = rl; cells[5] = st;
 		table_row(&t, cells);
 	}

@@ -166,5 +166,36 @@ if run "diff --sort count --top 2" 0 -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.h
 	  if (rows.join(",") !== "Shrink,Grow") console.log("rows " + rows.join(",") + ", expected Shrink,Grow");
 	' "$TMP/out"
 fi
+
+# ---- growth: only classes that grew ---------------------------------------
+# Grow: 1 -> 2 -> 3 objects.  Flat: always 2 objects whose size grows
+# (10, 20, 30 B): its count never changes, so it did not grow by count.
+gen "$TMP/g1.heapsnapshot" object:Grow:101:10 object:Flat:301-303:10
+gen "$TMP/g2.heapsnapshot" object:Grow:101-103:10 object:Flat:301-303:20
+gen "$TMP/g3.heapsnapshot" object:Grow:101-105:10 object:Flat:301-303:30
+G="$TMP/g1.heapsnapshot $TMP/g2.heapsnapshot $TMP/g3.heapsnapshot"
+# shellcheck disable=SC2086
+if run "growth" 0 -- growth $G --format json; then
+	js "growth" '
+	  const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	  const names = j.classes.map(c => c.name).join(",");
+	  if (names !== "Grow") console.log("classes " + names + ", expected Grow");
+	' "$TMP/out"
+fi
+# shellcheck disable=SC2086
+if run "growth text" 0 -- growth $G; then
+	has "growth text" "$TMP/out" "1 class grew"
+	lacks "growth text" "$TMP/out" "Flat"
+fi
+# by retained size all three grow at every step: global 40 -> 70 -> 100 B,
+# Flat 20 -> 40 -> 60 B, Grow 10 -> 20 -> 30 B
+# shellcheck disable=SC2086
+if run "growth --sort retained" 0 -- growth $G --sort retained --format json; then
+	js "growth --sort retained" '
+	  const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	  const names = j.classes.map(c => c.name).sort().join(",");
+	  if (names !== "Flat,Grow,global") console.log("classes " + names + ", expected Flat,Grow,global");
+	' "$TMP/out"
+fi
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]
