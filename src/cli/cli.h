@@ -34,6 +34,12 @@ int parse_count(const char *cmd, const char *opt, const char *arg, long *out);
 /* An object id, 123 or @123 (as hsnap prints ids). */
 int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out);
 int exit_code_for(int status);
+/* 1 when the command's --format is json (set by parse_format). */
+extern int cli_json;
+/* A rejected input file: the one stderr line 'hsnap: FILE: MSG' and, with
+ * --format json, {"error": {"file", "message", "exit_code"}} on stdout.
+ * Returns exit_code. */
+int file_error(const char *file, const char *msg, int exit_code);
 /* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and
  * one error line on failure.  Returns an exit code. */
 int load_snapshot(const char *path, struct hs_snapshot **out);

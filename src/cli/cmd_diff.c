@@ -103,8 +103,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 		return rc;
 	if (hs_is_summary_json(pa)) {
 		if ((rc = hs_side_from_summary_json(&c->a, &c->ns, pa, &err)) < 0) {
-			fprintf(stderr, "hsnap: %s: %s\n", pa, err.msg);
-			rc = exit_code_for(rc);
+			rc = file_error(pa, err.msg, exit_code_for(rc));
 		}
 	} else {
 		rc = load_side(&c->ns, pa, &c->a, raw, &ifs, NULL, 1);

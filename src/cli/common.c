@@ -29,7 +29,28 @@ int parse_format(const char *cmd, const char *arg, enum fmt *out)
 	else if (!strcmp(arg, "csv")) *out = FMT_CSV;
 	else if (!strcmp(arg, "markdown") || !strcmp(arg, "md")) *out = FMT_MD;
 	else return usage_error(cmd, "unknown format '%s' (text, json, csv or markdown)", arg);
+	cli_json = *out == FMT_JSON;
 	return 0;
+}
+
+int cli_json;
+
+int file_error(const char *file, const char *msg, int exit_code)
+{
+	fprintf(stderr, "hsnap: %s: %s\n", file, msg);
+	if (cli_json) {
+		yajl_gen g = json_new(1);
+		yajl_gen_map_open(g);
+		json_key(g, "error");
+		yajl_gen_map_open(g);
+		json_kv_str(g, "file", file);
+		json_kv_str(g, "message", msg);
+		json_kv_u64(g, "exit_code", (uint64_t)exit_code);
+		yajl_gen_map_close(g);
+		json_finish(g);
+		fflush(stdout);
+	}
+	return exit_code;
 }
 
 int parse_range(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out)
@@ -312,8 +333,7 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 	timing_mark(path, "loaded");
 	if (rc < 0) {
 		free(ipath);
-		fprintf(stderr, "hsnap: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);
-		return exit_code_for(rc);
+		return file_error(strcmp(path, "-") ? path : "<stdin>", err.msg, exit_code_for(rc));
 	}
 	if (ipath)
 		pending_add(*out, ipath, &key);
@@ -357,8 +377,7 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 	progress_end(&p);
 	timing_mark(s->file, "analysed");
 	if (rc < 0) {
-		fprintf(stderr, "hsnap: %s: %s\n", s->file, err.msg);
-		return exit_code_for(rc);
+		return file_error(s->file, err.msg, exit_code_for(rc));
 	}
 	if (index)
 		write_index(s, a);
@@ -400,9 +419,8 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 		rc = hs_analysis_run(&a, s, &o, &err);
 		progress_end(&p);
 		if (rc < 0) {
-			fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
 			hs_snapshot_free(s);
-			return exit_code_for(rc);
+			return file_error(path, err.msg, exit_code_for(rc));
 		}
 		if (index) {
 			write_index(s, &a);

@@ -197,5 +197,39 @@ if run "growth --sort retained" 0 -- growth $G --sort retained --format json; th
 	  if (names !== "Flat,Grow,global") console.log("classes " + names + ", expected Flat,Grow,global");
 	' "$TMP/out"
 fi
+
+# ---- a rejected file with --format json: an error object on stdout ----------
+printf '{"snapshot":{"meta":{}},"nodes":[1,2' >"$TMP/bad.heapsnapshot"
+BAD=$TMP/bad.heapsnapshot
+jerr() { # NAME -- args (with --format json)
+	local name=$1
+	shift 2
+	if run "$name" 3 -- "$@"; then
+		[ "$(wc -l <"$TMP/err")" = 1 ] || fail "$name: $(wc -l <"$TMP/err") stderr lines, expected 1"
+		js "$name" '
+		  const fs = require("fs");
+		  const err = fs.readFileSync(process.argv[2], "utf8").trim();
+		  let j;
+		  try { j = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch (e) { console.log("stdout is not JSON: " + e.message); process.exit(0); }
+		  const e = j.error;
+		  if (!e || Object.keys(j).length !== 1) { console.log("no error object: " + JSON.stringify(j)); process.exit(0); }
+		  if (e.file !== process.argv[3]) console.log("file " + e.file + ", expected " + process.argv[3]);
+		  if (e.exit_code !== 3) console.log("exit_code " + e.exit_code);
+		  if (err !== "hsnap: " + e.file + ": " + e.message) console.log("message " + JSON.stringify(e.message) + " is not the stderr line " + err);
+		' "$TMP/out" "$TMP/err" "$BAD"
+	fi
+}
+jerr "summary json" -- summary "$BAD" --format json
+jerr "top json" -- top "$BAD" --format json
+jerr "info json" -- info "$BAD" --format json
+jerr "export json" -- export "$BAD" --format json
+jerr "verify json" -- verify "$BAD" --format json
+jerr "retainers json" -- retainers "$BAD" --id 1 --format json
+jerr "diff json (A)" -- diff "$BAD" "$DIAMOND" --format json
+jerr "diff json (B)" -- diff "$DIAMOND" "$BAD" --format json
+jerr "leaks json" -- leaks "$DIAMOND" "$BAD" "$DIAMOND" --format json
+jerr "growth json" -- growth "$DIAMOND" "$DIAMOND" "$BAD" --format json
+# without --format json: nothing on stdout
+run "summary text" 3 -- summary "$BAD" && { [ -s "$TMP/out" ] && fail "summary text: output on stdout"; }
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]
