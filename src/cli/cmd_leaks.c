@@ -15,8 +15,9 @@ static const char usage_text[] =
 	"running the suspect action a few times, C after running it again: what\n"
 	"the first runs allocated should be gone by C.  The survivors are grouped\n"
 	"by class (in C: count, shallow and retained size) with their merged\n"
-	"retainer paths.  A, B and C must come from one process.  Only C is\n"
-	"analysed; A and B are read for their ids.\n"
+	"retainer paths.  A, B and C must come from one process.  Objects are\n"
+	"matched by V8 id within a class, as in diff (V8 may give an id to another\n"
+	"object later); A and B are named with C's {a, b} interface definitions.\n"
 	"\n"
 	"Options:\n"
 	"  --top N          classes shown (default 20; JSON and CSV list all)\n"
@@ -45,36 +46,35 @@ struct lclass {
 	uint32_t *nodes, n, alloc;
 };
 
-static int u32_cmp(const void *a, const void *b)
+static int u64_cmp(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
-/* Sorted, unique ids of every node of FILE (the model only, no analysis). */
-static int read_ids(const char *path, uint32_t **ids, uint32_t *n)
+/* The sorted (class, id) keys of B's objects that A lacks: the objects
+ * allocated between A and B.  Returns their number; *out (malloc) holds
+ * those also in C, the leaked ones, *nout of them. */
+static uint64_t new_in_b(const struct hs_side *a, const struct hs_side *b, const struct hs_side *c,
+			 uint64_t **out, uint64_t *nout)
 {
-	struct hs_snapshot *s;
-	uint32_t i, m = 0;
-	int rc;
+	uint64_t i = 0, j = 0, k = 0, n = 0, m = 0;
 
-	if ((rc = load_snapshot(path, &s)))
-		return rc;
-	warn_snapshot(s);
-	HS_ALLOC_ARRAY(*ids, s->node_count);
-	memcpy(*ids, s->node_id, sizeof(**ids) * s->node_count);
-	hs_sort(*ids, s->node_count, sizeof(**ids), u32_cmp);
-	for (i = 0; i < s->node_count; i++)
-		if (!m || (*ids)[m - 1] != (*ids)[i])
-			(*ids)[m++] = (*ids)[i];
-	*n = m;
-	hs_snapshot_free(s);
-	return EXIT_OK;
-}
-
-static int has_id(const uint32_t *ids, uint32_t n, uint32_t id)
-{
-	return bsearch(&id, ids, n, sizeof(*ids), u32_cmp) != NULL;
+	HS_ALLOC_ARRAY(*out, b->nobjects ? b->nobjects : 1);
+	for (j = 0; j < b->nobjects; j++) {
+		uint64_t key = b->objects[j];
+		while (i < a->nobjects && a->objects[i] < key)
+			i++;
+		if (i < a->nobjects && a->objects[i] == key)
+			continue;
+		n++;
+		while (k < c->nobjects && c->objects[k] < key)
+			k++;
+		if (k < c->nobjects && c->objects[k] == key)
+			(*out)[m++] = key;
+	}
+	*nout = m;
+	return n;
 }
 
 static int is_internal(const struct hs_snapshot *s, uint32_t n)
@@ -101,8 +101,10 @@ struct result {
 	uint64_t *outer;   /* leaked objects with no leaked ancestor of their class */
 };
 
-static void group(struct result *r, const struct hs_analysis *a, const uint32_t *newb, uint32_t nnew,
-		  int all)
+/* leaked: the sorted (class, id) keys of C's objects allocated between A and
+ * B; gid_of: C's class -> global class id of the keys. */
+static void group(struct result *r, const struct hs_analysis *a, const uint64_t *leaked, uint64_t nleaked,
+		  const uint32_t *gid_of, int all)
 {
 	const struct hs_snapshot *s = a->s;
 	uint32_t ncls = a->classes.names.count, *slot, x, k;
@@ -115,7 +117,8 @@ static void group(struct result *r, const struct hs_analysis *a, const uint32_t 
 	for (x = 0; x < s->node_count; x++) {
 		struct lclass *c;
 		uint32_t cls = a->classes.class_of[x];
-		if (!a->self_size[x] || !has_id(newb, nnew, s->node_id[x]))
+		uint64_t key = ((uint64_t)gid_of[cls] << 32) | s->node_id[x];
+		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), u64_cmp))
 			continue;
 		if (!all && is_internal(s, x)) {
 			r->hidden++;
@@ -332,32 +335,43 @@ int cmd_leaks(int argc, char **argv)
 {
 	struct lopts o = { FMT_TEXT, 20, 3, 16, 0, 0, 0, NULL };
 	struct result r;
-	uint32_t *ida = NULL, *idb = NULL, na = 0, nb = 0, i, m = 0;
+	struct hs_class_names ns;
+	struct hs_side sa, sb, sc;
+	uint64_t *leaked = NULL, nleaked = 0;
+	uint32_t *gid_of = NULL, i, k;
 	const uint32_t *parent = NULL;
 	struct hs_snapshot *c = NULL;
 	struct hs_analysis a;
+	int analysed = 0;
 	struct violations viol = { NULL, 0, 0 };
 	char **files;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	memset(&sa, 0, sizeof(sa));
+	memset(&sb, 0, sizeof(sb));
+	memset(&sc, 0, sizeof(sc));
+	hs_class_names_init(&ns);
 	if ((rc = parse(&o, argc, argv)))
 		goto out;
 	files = argv + optind;
-	if ((rc = read_ids(files[0], &ida, &na)) || (rc = read_ids(files[1], &idb, &nb)))
-		goto out;
-	for (i = 0; i < nb; i++) /* ids new in B */
-		if (!has_id(ida, na, idb[i]))
-			idb[m++] = idb[i];
-	r.new_in_b = m;
-	free(ida);
-	ida = NULL;
+	/* C first: it is analysed in full (paths), and its interface definitions
+	 * name A's and B's plain objects, so that {a, b} classes line up */
 	if ((rc = load_snapshot(files[2], &c)))
 		goto out;
 	warn_snapshot(c);
 	if ((rc = analyze_snapshot_ex(c, o.raw, o.paths > 0, &a)))
 		goto out;
-	group(&r, &a, idb, m, o.all);
+	analysed = 1;
+	hs_side_from_analysis(&sc, &ns, &a);
+	HS_ALLOC_ARRAY(gid_of, a.classes.names.count ? a.classes.names.count : 1);
+	for (k = 0; k < a.classes.names.count; k++)
+		gid_of[k] = hs_class_names_intern(&ns, hs_str(&a.classes.names, k), hs_strlen(&a.classes.names, k));
+	if ((rc = load_side(&ns, files[0], &sa, o.raw, &a.classes.interfaces, NULL, 1)) ||
+	    (rc = load_side(&ns, files[1], &sb, o.raw, &a.classes.interfaces, NULL, 1)))
+		goto out;
+	r.new_in_b = new_in_b(&sa, &sb, &sc, &leaked, &nleaked);
+	group(&r, &a, leaked, nleaked, gid_of, o.all);
 	parent = a.parent_edge;
 	gate(&o, &r, &a, &viol);
 	if (o.f == FMT_JSON)
@@ -368,16 +382,21 @@ int cmd_leaks(int argc, char **argv)
 		print_report(&o, &r, &a, parent, files, &viol);
 	violations_stderr("leaks", &viol);
 	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
-	hs_analysis_release(&a);
 out:
+	if (analysed)
+		hs_analysis_release(&a);
 	for (i = 0; i < r.n; i++)
 		free(r.v[i].nodes);
 	free(r.v);
 	free(r.outer);
 	free(viol.v);
-	free(ida);
-	free(idb);
+	free(leaked);
+	free(gid_of);
 	free(o.rules);
+	hs_side_release(&sa);
+	hs_side_release(&sb);
+	hs_side_release(&sc);
+	hs_class_names_release(&ns);
 	hs_snapshot_free(c);
 	return rc < 0 ? EXIT_OK : rc;
 }

@@ -231,5 +231,41 @@ jerr "leaks json" -- leaks "$DIAMOND" "$BAD" "$DIAMOND" --format json
 jerr "growth json" -- growth "$DIAMOND" "$DIAMOND" "$BAD" --format json
 # without --format json: nothing on stdout
 run "summary text" 3 -- summary "$BAD" && { [ -s "$TMP/out" ] && fail "summary text: output on stdout"; }
+
+# ---- leaks: ids matched within a class --------------------------------------
+# A: Foo 101 103, Old 201.
+# B: Foo 101 103 105 107, and Foo 201: id 201 was Old's in A, so this Foo is
+#    new in B (V8 gave the id to another object).
+# C: Foo 101 105 201, Bar 107 (id 107 was a Foo in B: this Bar is not one of
+#    B's new objects).
+# New in B by (class, id): Foo 105, 107, 201 = 3.  Leaked: Foo 105, 201 = 2.
+gen "$TMP/l-a.heapsnapshot" object:Foo:101-103:10 object:Old:201:10
+gen "$TMP/l-b.heapsnapshot" object:Foo:101-107:10 object:Foo:201:10
+gen "$TMP/l-c.heapsnapshot" object:Foo:101:10 object:Foo:105:10 object:Foo:201:10 object:Bar:107:10
+if run "leaks id reuse" 0 -- leaks "$TMP/l-a.heapsnapshot" "$TMP/l-b.heapsnapshot" "$TMP/l-c.heapsnapshot" --format json; then
+	js "leaks id reuse" '
+	  const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	  if (j.new_in_b !== 3) console.log("new_in_b " + j.new_in_b + ", expected 3");
+	  if (j.leaked !== 2) console.log("leaked " + j.leaked + ", expected 2");
+	  const cls = j.classes.map(c => c.name + "=" + c.count).join(",");
+	  if (cls !== "Foo=2") console.log("classes " + cls + ", expected Foo=2");
+	' "$TMP/out"
+fi
+# On the real series: 'new in B' is the sum of diff A B's 'new' column (the
+# count DevTools' Comparison view gives, checked by tests/parity).
+FIXD=$HERE/../../fixtures
+if run "leaks fixtures" 0 -- leaks "$FIXD/leak-1.heapsnapshot.gz" "$FIXD/leak-2.heapsnapshot.gz" "$FIXD/leak-3.heapsnapshot.gz" --paths 0 --format json; then
+	cp "$TMP/out" "$TMP/lk.json"
+	if run "diff fixtures" 0 -- diff "$FIXD/leak-1.heapsnapshot.gz" "$FIXD/leak-2.heapsnapshot.gz" --format json; then
+		js "leaks new_in_b = diff new" '
+		  const fs = require("fs"), l = JSON.parse(fs.readFileSync(process.argv[1])), d = JSON.parse(fs.readFileSync(process.argv[2]));
+		  const n = d.classes.reduce((s, c) => s + c.new, 0);
+		  if (l.new_in_b !== n) console.log("new_in_b " + l.new_in_b + ", diff new " + n);
+		  const c = Object.fromEntries(l.classes.map(k => [k.name, k.count]));
+		  for (const [k, v] of [["LeakyConnection", 500], ["CacheEntry", 300], ["ListenerContext", 40]])
+		    if (c[k] !== v) console.log(k + " " + c[k] + ", expected " + v);
+		' "$TMP/lk.json" "$TMP/out"
+	fi
+fi
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]

@@ -231,11 +231,8 @@ for m in "${MULTI[@]}"; do
 	files=()
 	for a in "${args[@]}"; do case $a in *.heapsnapshot.gz) files+=("$a") ;; esac; done
 	# the files the command analyses (and so writes an index for): all of
-	# them, but for leaks only C (A and B are read for their ids only)
-	case $name in
-	leaks*) analysed=("${files[${#files[@]} - 1]}") ;;
-	*) analysed=("${files[@]}") ;;
-	esac
+	# them (leaks too: it names A's and B's classes to match ids within a class)
+	analysed=("${files[@]}")
 	# no index: each analysed file gets one written
 	d=$(fresh "multi-$name" "${files[@]}")
 	like "$name" "$d" "multi-write-$name" "${args[@]}"
