@@ -379,6 +379,40 @@ void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs
 	free(deleted);
 }
 
+static uint32_t max_js_id(const struct hs_side *s)
+{
+	uint32_t m = 0;
+	uint64_t i;
+	for (i = 0; i < s->nobjects; i++)
+		if (((uint32_t)s->objects[i] & 1) && (uint32_t)s->objects[i] > m)
+			m = (uint32_t)s->objects[i];
+	return m;
+}
+
+void hs_id_overlap(const struct hs_side *a, const struct hs_side *b, struct hs_id_overlap *o)
+{
+	const struct hs_side *older, *newer;
+	uint64_t i, j = 0;
+	uint32_t lim;
+
+	memset(o, 0, sizeof(*o));
+	o->max_js_a = max_js_id(a);
+	o->max_js_b = max_js_id(b);
+	older = o->max_js_a <= o->max_js_b ? a : b;
+	newer = older == a ? b : a;
+	lim = older == a ? o->max_js_a : o->max_js_b;
+	/* both key lists sorted: one merge */
+	for (i = 0; i < newer->nobjects; i++) {
+		uint64_t k = newer->objects[i];
+		if (!((uint32_t)k & 1) || (uint32_t)k > lim)
+			continue;
+		o->old++;
+		while (j < older->nobjects && older->objects[j] < k)
+			j++;
+		o->matched += j < older->nobjects && older->objects[j] == k;
+	}
+}
+
 void hs_diff_release(struct hs_diff *d)
 {
 	free(d->rows);

@@ -562,6 +562,42 @@ static void test_is_summary_json(void **state)
 	assert_false(hs_is_summary_json("/nonexistent/hsnap-summary.json"));
 }
 
+/* hs_id_overlap on hand-made sides: A (class 0: ids 1 3 5, class 1: 7),
+ * B (class 0: 1 3 4 9, class 1: 5).  A's largest JS id is 7, B's 9: A is the
+ * older.  B's JS objects with ids <= 7: (0,1) (0,3) (1,5) = 3 (4 is even: not
+ * a JS object; 9 is newer); matched by (class, id): (0,1) (0,3) = 2 (id 5 is
+ * class 0's in A).  Either argument order gives the same counts. */
+static void test_id_overlap(void **state)
+{
+#define K(g, id) (((uint64_t)(g) << 32) | (id))
+	uint64_t ka[] = { K(0, 1), K(0, 3), K(0, 5), K(1, 7) };
+	uint64_t kb[] = { K(0, 1), K(0, 3), K(0, 4), K(0, 9), K(1, 5) };
+#undef K
+	struct hs_side a, b;
+	struct hs_id_overlap o;
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.objects = ka;
+	a.nobjects = 4;
+	b.objects = kb;
+	b.nobjects = 5;
+	hs_id_overlap(&a, &b, &o);
+	assert_int_equal(o.max_js_a, 7);
+	assert_int_equal(o.max_js_b, 9);
+	assert_int_equal(o.old, 3);
+	assert_int_equal(o.matched, 2);
+	hs_id_overlap(&b, &a, &o);
+	assert_int_equal(o.max_js_a, 9);
+	assert_int_equal(o.max_js_b, 7);
+	assert_int_equal(o.old, 3);
+	assert_int_equal(o.matched, 2);
+	/* a side against itself: every old object matches */
+	hs_id_overlap(&b, &b, &o);
+	assert_int_equal(o.old, 4); /* ids 1 3 9 and 5: all odd and <= 9 */
+	assert_int_equal(o.matched, 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_baseline_same_name),
 		cmocka_unit_test(test_baseline_errors),
 		cmocka_unit_test(test_is_summary_json),
+		cmocka_unit_test(test_id_overlap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

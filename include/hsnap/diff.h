@@ -64,6 +64,18 @@ struct hs_diff {
 	int has_ids;                /* both sides are snapshots */
 };
 
+/* How the object ids of two snapshot sides relate, to tell whether they come
+ * from one process and which is older.  V8 gives new objects ever larger ids
+ * (JS objects odd ones), so the side with the smaller largest JS id is the
+ * older; in one process nearly every JS object of the newer side whose id is
+ * at most the older's largest existed then, and matches it by (class, id). */
+struct hs_id_overlap {
+	uint32_t max_js_a, max_js_b; /* largest odd id of each side (0: none) */
+	uint64_t old;                /* JS objects of the newer side with ids <= the older's largest */
+	uint64_t matched;            /* of which the older side has (class, id) */
+};
+void hs_id_overlap(const struct hs_side *a, const struct hs_side *b, struct hs_id_overlap *o);
+
 /* DevTools' calculateSnapshotDiff over the sorted keys, plus the class rows. */
 void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs_side *b);
 void hs_diff_release(struct hs_diff *d);

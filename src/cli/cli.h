@@ -54,6 +54,12 @@ int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analy
 /* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
 int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a);
 void warn_snapshot(const struct hs_snapshot *s);
+/* Every comparing command's check of two snapshot sides (with objects) given
+ * in this order, named na and nb: one stderr warning when they do not look
+ * like one process (then `consequence` says what it means), or when b looks
+ * older than a.  Nothing for a JSON baseline. */
+void warn_pair(const char *cmd, const char *na, const struct hs_side *a, const char *nb,
+	       const struct hs_side *b, const char *consequence);
 /* Loads and analyses FILE (no distances) into a comparison side, then frees
  * the graph.  given: interface definitions to apply; keep: receives the ones
  * used.  Returns an exit code. */

@@ -13,7 +13,8 @@ static const char usage_text[] =
 	"new in B and deleted since A (matched by V8 object id within a class, as\n"
 	"DevTools' Comparison view does), shallow and retained sizes with deltas.\n"
 	"A and B should come from the same process (ids are per process); hsnap\n"
-	"warns when they share hardly any ids.  A may also be a JSON baseline\n"
+	"warns when they share hardly any ids, and when B looks older than A (its\n"
+	"largest id is smaller).  A may also be a JSON baseline\n"
 	"written by 'hsnap summary --format json' (class-level numbers only).\n"
 	"\n"
 	"Options:\n"
@@ -356,13 +357,8 @@ int cmd_diff(int argc, char **argv)
 		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
 	if (rc == 0) {
 		hs_diff_compute(&c.d, &c.a, &c.b);
-		/* In one process, B's JS objects with ids up to A's largest existed
-		 * when A was taken, so nearly all of them match A by (class, id). */
-		if (c.d.has_ids && c.d.b_old_ids >= 100 && c.d.shared_js_ids * 10 < c.d.b_old_ids * 9)
-			fprintf(stderr, "hsnap: diff: warning: only %.0f%% of the objects of B that are older "
-				"than A match A by id: A and B do not look like snapshots of one process, so "
-				"new/deleted counts are meaningless (class deltas are still valid)\n",
-				100.0 * (double)c.d.shared_js_ids / (double)c.d.b_old_ids);
+		warn_pair("diff", "A", &c.a, "B", &c.b,
+			  "new/deleted counts are meaningless (class deltas are still valid)");
 		g_ctx = &c;
 		hs_sort(c.d.rows, c.d.nrows, sizeof(*c.d.rows), row_cmp);
 		check_rules(&c);

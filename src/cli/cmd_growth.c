@@ -14,7 +14,9 @@ static const char usage_text[] =
 	"series and the total growth; a class whose count never changed is not\n"
 	"listed by count, whatever its size does.  Snapshots are read one at a time and reduced to their class\n"
 	"table, so memory stays that of one snapshot's graph plus the tables.  The\n"
-	"last snapshot's {a, b} interface names are applied to all of them.\n"
+	"last snapshot's {a, b} interface names are applied to all of them.  hsnap\n"
+	"warns when two consecutive snapshots do not look like one process, or the\n"
+	"later one looks older (a smaller largest id).\n"
 	"\n"
 	"Options:\n"
 	"  --min-steps K    report classes growing on at least K steps and from S1\n"
@@ -226,6 +228,28 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 	violations_report(f, vs, nrules);
 }
 
+static void drop_objects(struct hs_side *s)
+{
+	free(s->objects);
+	s->objects = NULL;
+	s->nobjects = 0;
+}
+
+/* Snapshots i and i+1 (S<i+1>, S<i+2>): one process, in order; then the
+ * object keys of i are no longer needed (and of i+1 when it is the last). */
+static void check_pair(struct gctx *c, int i)
+{
+	char na[16], nb[16];
+
+	snprintf(na, sizeof(na), "S%d", i + 1);
+	snprintf(nb, sizeof(nb), "S%d", i + 2);
+	warn_pair("growth", na, &c->sides[i], nb, &c->sides[i + 1],
+		  "the series is not the growth of one process");
+	drop_objects(&c->sides[i]);
+	if (i + 1 == c->n - 1)
+		drop_objects(&c->sides[i + 1]);
+}
+
 int cmd_growth(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -283,12 +307,19 @@ int cmd_growth(int argc, char **argv)
 		min_steps = c.n - 1;
 	HS_CALLOC_ARRAY(c.sides, (size_t)c.n);
 	hs_class_names_init(&c.ns);
-	/* the last snapshot first: its interface names apply to all */
-	if ((rc = load_side(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 0)))
+	/* the last snapshot first: its interface names apply to all.  The object
+	 * keys are kept only until each pair of consecutive snapshots is checked
+	 * (one process, in order). */
+	if ((rc = load_side(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 1)))
 		goto out;
-	for (i = 0; i < c.n - 1; i++)
-		if ((rc = load_side(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 0)))
+	for (i = 0; i < c.n - 1; i++) {
+		if ((rc = load_side(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 1)))
 			goto out;
+		if (i > 0)
+			check_pair(&c, i - 1);
+		if (i == c.n - 2)
+			check_pair(&c, i);
+	}
 	find_growth(&c, (int)min_steps);
 	check(&c, rules, nrules, &viol);
 	if (f == FMT_JSON)

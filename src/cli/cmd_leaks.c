@@ -18,6 +18,8 @@ static const char usage_text[] =
 	"retainer paths.  A, B and C must come from one process.  Objects are\n"
 	"matched by V8 id within a class, as in diff (V8 may give an id to another\n"
 	"object later); A and B are named with C's {a, b} interface definitions.\n"
+	"hsnap warns when A-B or B-C do not look like one process, or are out of\n"
+	"order.\n"
 	"\n"
 	"Options:\n"
 	"  --top N          classes shown (default 20; JSON and CSV list all)\n"
@@ -370,6 +372,8 @@ int cmd_leaks(int argc, char **argv)
 	if ((rc = load_side(&ns, files[0], &sa, o.raw, &a.classes.interfaces, NULL, 1)) ||
 	    (rc = load_side(&ns, files[1], &sb, o.raw, &a.classes.interfaces, NULL, 1)))
 		goto out;
+	warn_pair("leaks", "A", &sa, "B", &sb, "the objects new in B, and so the leaks, are meaningless");
+	warn_pair("leaks", "B", &sb, "C", &sc, "the leaked objects are meaningless");
 	r.new_in_b = new_in_b(&sa, &sb, &sc, &leaked, &nleaked);
 	group(&r, &a, leaked, nleaked, gid_of, o.all);
 	parent = a.parent_edge;

@@ -267,5 +267,40 @@ if run "leaks fixtures" 0 -- leaks "$FIXD/leak-1.heapsnapshot.gz" "$FIXD/leak-2.
 		' "$TMP/lk.json" "$TMP/out"
 	fi
 fi
+
+# ---- warnings: snapshots of another process, snapshots out of order --------
+# P1 and P2: one process (P2 = P1's 150 Foo plus 50 newer ones).  Q: another
+# process: the same ids belong to other classes, so none of its 150 objects
+# with ids up to P1's largest matches P1 by (class, id).
+gen "$TMP/p1.heapsnapshot" object:Foo:101-399:10
+gen "$TMP/p2.heapsnapshot" object:Foo:101-399:10 object:Foo:401-499:10
+gen "$TMP/p3.heapsnapshot" object:Foo:101-399:10 object:Foo:401-599:10
+gen "$TMP/q.heapsnapshot" object:Baz:101-399:10 object:Qux:401-599:10
+P1=$TMP/p1.heapsnapshot P2=$TMP/p2.heapsnapshot P3=$TMP/p3.heapsnapshot Q=$TMP/q.heapsnapshot
+quiet() { # NAME -- args: exit 0, no warning
+	local name=$1
+	shift 2
+	run "$name" 0 -- "$@" && lacks "$name" "$TMP/err" "warning"
+}
+warns() { # NAME WHAT -- args: exit 0, one warning containing WHAT, on stderr only
+	local name=$1 what=$2
+	shift 3
+	if run "$name" 0 -- "$@"; then
+		has "$name" "$TMP/err" "$what"
+		lacks "$name" "$TMP/out" "warning"
+	fi
+}
+quiet "diff P1 P2" -- diff "$P1" "$P2"
+quiet "leaks P1 P2 P3" -- leaks "$P1" "$P2" "$P3"
+quiet "growth P1 P2 P3" -- growth "$P1" "$P2" "$P3"
+warns "diff P1 Q" "do not look like snapshots of one process" -- diff "$P1" "$Q"
+warns "leaks P1 Q P3" "A and B do not look like snapshots of one process" -- leaks "$P1" "$Q" "$P3"
+warns "leaks P1 P2 Q" "B and C do not look like snapshots of one process" -- leaks "$P1" "$P2" "$Q"
+warns "growth P1 Q P3" "S1 and S2 do not look like snapshots of one process" -- growth "$P1" "$Q" "$P3"
+warns "diff P2 P1" "B looks older than A" -- diff "$P2" "$P1"
+run "diff P2 P1" 0 -- diff "$P2" "$P1" && lacks "diff P2 P1 (one process)" "$TMP/err" "do not look like"
+warns "leaks P1 P3 P2" "C looks older than B" -- leaks "$P1" "$P3" "$P2"
+warns "leaks P2 P1 P3" "B looks older than A" -- leaks "$P2" "$P1" "$P3"
+warns "growth P1 P3 P2" "S3 looks older than S2" -- growth "$P1" "$P3" "$P2"
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]
