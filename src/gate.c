@@ -61,28 +61,35 @@ static int parse_limit(struct hs_rule *r, const char *s, struct hs_error *err)
 	return bad(err, r->text, "unknown unit (use KB, MB, GB, KiB, MiB, GiB or %)");
 }
 
-int hs_rule_parse(const char *text, struct hs_rule *r, struct hs_error *err)
+int hs_rule_parse(const char *full, struct hs_rule *r, struct hs_error *err)
 {
-	const char *gt, *colon;
-	size_t sel_len, met_len;
+	const char *gt, *colon, *text = full;
+	char body[sizeof(r->text)];
+	size_t sel_len, met_len, len = strlen(full);
 
 	memset(r, 0, sizeof(*r));
-	if (strlen(text) >= sizeof(r->text))
-		return bad(err, text, "rule too long");
-	strcpy(r->text, text);
+	if (len >= sizeof(r->text))
+		return bad(err, full, "rule too long");
+	strcpy(r->text, full);
+	if (len && full[len - 1] == '?') { /* optional: parse what comes before */
+		r->optional = 1;
+		memcpy(body, full, len - 1);
+		body[len - 1] = '\0';
+		text = body;
+	}
 	gt = strrchr(text, '>');
 	if (!gt)
-		return bad(err, text, "expected SELECTOR:METRIC>LIMIT, e.g. '*:count>1000'");
+		return bad(err, r->text, "expected SELECTOR:METRIC>LIMIT, e.g. '*:count>1000'");
 	for (colon = gt; colon > text && colon[-1] != ':'; colon--)
 		;
 	if (colon == text)
-		return bad(err, text, "missing ':' between the selector and the metric");
+		return bad(err, r->text, "missing ':' between the selector and the metric");
 	sel_len = (size_t)(colon - 1 - text);
 	met_len = (size_t)(gt - colon);
 	if (!sel_len)
-		return bad(err, text, "the selector before ':' is empty (use 'total' or a class glob)");
+		return bad(err, r->text, "the selector before ':' is empty (use 'total' or a class glob)");
 	if (sel_len >= sizeof(r->selector))
-		return bad(err, text, "selector too long");
+		return bad(err, r->text, "selector too long");
 	memcpy(r->selector, text, sel_len);
 	r->selector[sel_len] = '\0';
 	r->is_total = !strcmp(r->selector, "total");
@@ -90,7 +97,7 @@ int hs_rule_parse(const char *text, struct hs_rule *r, struct hs_error *err)
 	else if (met_len == 4 && !memcmp(colon, "self", 4)) r->metric = HS_METRIC_SELF;
 	else if (met_len == 8 && !memcmp(colon, "retained", 8)) r->metric = HS_METRIC_RETAINED;
 	else if (met_len == 3 && !memcmp(colon, "new", 3)) r->metric = HS_METRIC_NEW;
-	else return bad(err, text, "unknown metric (count, self, retained or new)");
+	else return bad(err, r->text, "unknown metric (count, self, retained or new)");
 	return parse_limit(r, gt + 1, err);
 }
 

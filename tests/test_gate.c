@@ -355,6 +355,39 @@ static void test_too_long(void **state)
 	assert_int_equal(strlen(r.selector), 199);
 }
 
+/* A trailing '?' marks a rule optional (it may select no class); the rest
+ * parses as without it.  A '?' inside the selector is a glob character. */
+static void test_optional(void **state)
+{
+	struct hs_rule r;
+	(void)state;
+	parse_ok("Foo:count>0?", &r);
+	assert_int_equal(r.optional, 1);
+	assert_string_equal(r.selector, "Foo");
+	assert_int_equal(r.metric, HS_METRIC_COUNT);
+	assert_true(r.limit == 0.0);
+	parse_ok("Foo:self>5MB?", &r);
+	assert_int_equal(r.optional, 1);
+	assert_true(r.limit == 5e6);
+	parse_ok("Foo:count>10%?", &r);
+	assert_int_equal(r.optional, 1);
+	assert_int_equal(r.percent, 1);
+	assert_true(r.limit == 10.0);
+	parse_ok("total:retained>1KiB?", &r);
+	assert_int_equal(r.optional, 1);
+	assert_int_equal(r.is_total, 1);
+	parse_ok("Fo?:count>0", &r);
+	assert_int_equal(r.optional, 0);
+	assert_string_equal(r.selector, "Fo?");
+	assert_true(hs_rule_matches(&r, "Foo"));
+	parse_ok("Foo:count>0", &r);
+	assert_int_equal(r.optional, 0);
+	parse_bad("Foo:count>0??");
+	parse_bad("Foo:count>?");
+	parse_bad("?");
+	parse_bad("Foo:count?>0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +400,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_malformed_messages),
 		cmocka_unit_test(test_too_long),
+		cmocka_unit_test(test_optional),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

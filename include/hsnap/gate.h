@@ -2,7 +2,9 @@
  *   SELECTOR  `total`, or a class-name glob (fnmatch: `*`, `?`, `[...]`)
  *   METRIC    count | self | retained  (growth B - A)   or  new (objects new in B)
  *   LIMIT     integer; size with unit KB MB GB (1000^n) or KiB MiB GiB (1024^n)
- *             (B and decimals allowed: 1.5MB); or N% of A's value. */
+ *             (B and decimals allowed: 1.5MB); or N% of A's value.
+ * A trailing '?' (`Foo:count>0?`) marks the rule optional: the commands
+ * reject a rule whose selector matches no class unless it is optional. */
 #ifndef HSNAP_GATE_H
 #define HSNAP_GATE_H
 #include <stdint.h>
@@ -17,6 +19,7 @@ struct hs_rule {
 	enum hs_metric metric;
 	int percent;      /* limit is a percentage of A's value */
 	double limit;     /* absolute (count or bytes) or percent */
+	int optional;     /* the rule ends with '?': it may select no class */
 };
 
 /* Returns 0, or HS_ERR_USAGE with err->msg quoting the rule and the problem. */

@@ -60,6 +60,9 @@ void warn_snapshot(const struct hs_snapshot *s);
  * older than a.  Nothing for a JSON baseline. */
 void warn_pair(const char *cmd, const char *na, const struct hs_side *a, const char *nb,
 	       const struct hs_side *b, const char *consequence);
+/* The same from a measured overlap (fa, fb: the files). */
+void warn_overlap(const char *cmd, const char *na, const char *fa, const char *nb, const char *fb,
+		  const struct hs_id_overlap *o, const char *consequence);
 /* Loads and analyses FILE (no distances) into a comparison side, then frees
  * the graph.  given: interface definitions to apply; keep: receives the ones
  * used.  Returns an exit code. */
@@ -116,6 +119,12 @@ void violation_add(struct violations *vs, const struct hs_rule *r, const char *c
 void violations_json(yajl_gen g, const struct violations *vs);
 void violations_report(enum fmt f, const struct violations *vs, int nrules);
 void violations_stderr(const char *cmd, const struct violations *vs);
+/* A rule (not `total`, not optional) whose selector matches no class present
+ * in any of the sides is a usage error naming the rule and the closest class
+ * names (where: "A or B", ...).  Returns 0 or EXIT_USAGE. */
+int rules_check_selected(const char *cmd, const struct hs_rule *rules, int nrules,
+			 const struct hs_class_names *ns, const struct hs_side *const *sides, int nsides,
+			 const char *where);
 
 /* Selection of the k largest values (ties: lower index first). */
 uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),

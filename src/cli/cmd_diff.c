@@ -31,6 +31,9 @@ static const char usage_text[] =
 	"                     LIMIT     1000, 5MB, 2MiB (KB/MB/GB = 1000^n,\n"
 	"                               KiB/MiB/GiB = 1024^n) or 5% (of A's value)\n"
 	"                   e.g. --fail-on '*:count>1000' --fail-on 'total:self>5%'\n"
+	"                   A SELECTOR that matches no class of A or B is an error\n"
+	"                   (exit 2: a typo must not pass) unless the rule ends\n"
+	"                   with '?' (optional): 'Foo:count>0?'\n"
 	"  --format FMT     text (default), json, csv or markdown (for a PR comment)\n"
 	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n"
@@ -357,6 +360,9 @@ int cmd_diff(int argc, char **argv)
 		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
 	if (rc == 0) {
 		hs_diff_compute(&c.d, &c.a, &c.b);
+		const struct hs_side *both[2] = { &c.a, &c.b };
+		if ((rc = rules_check_selected("diff", c.rules, c.nrules, &c.ns, both, 2, "A or B")))
+			goto out;
 		warn_pair("diff", "A", &c.a, "B", &c.b,
 			  "new/deleted counts are meaningless (class deltas are still valid)");
 		g_ctx = &c;
@@ -371,6 +377,7 @@ int cmd_diff(int argc, char **argv)
 		violations_stderr("diff", &c.viol);
 		rc = fflush(stdout) != 0 ? EXIT_INPUT : c.viol.n ? EXIT_GATE : EXIT_OK;
 	}
+out:
 	hs_diff_release(&c.d);
 	hs_side_release(&c.a);
 	hs_side_release(&c.b);

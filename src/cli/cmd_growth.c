@@ -26,7 +26,9 @@ static const char usage_text[] =
 	"  --top N          classes shown in text/markdown (default 20)\n"
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
 	"                   count, self or retained growth from S1 to SN of a\n"
-	"                   reported class (or 'total'); LIMIT as in diff\n"
+	"                   reported class (or 'total'); LIMIT as in diff; a rule\n"
+	"                   matching no class of any snapshot is an error unless\n"
+	"                   it ends with '?'\n"
 	"  --format FMT     text (default), json, csv or markdown\n"
 	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
@@ -40,6 +42,7 @@ struct grow {
 struct gctx {
 	struct hs_class_names ns;
 	struct hs_side *sides;
+	struct hs_id_overlap *overlap; /* [n - 1]: snapshots i and i + 1 */
 	int n;
 	struct grow *rows;
 	uint32_t nrows;
@@ -235,19 +238,28 @@ static void drop_objects(struct hs_side *s)
 	s->nobjects = 0;
 }
 
-/* Snapshots i and i+1 (S<i+1>, S<i+2>): one process, in order; then the
- * object keys of i are no longer needed (and of i+1 when it is the last). */
+/* Snapshots i and i+1 (S<i+1>, S<i+2>): how their ids relate (one process,
+ * in order; warned about once the rules are checked); then the object keys
+ * of i are no longer needed (and of i+1 when it is the last). */
 static void check_pair(struct gctx *c, int i)
 {
-	char na[16], nb[16];
-
-	snprintf(na, sizeof(na), "S%d", i + 1);
-	snprintf(nb, sizeof(nb), "S%d", i + 2);
-	warn_pair("growth", na, &c->sides[i], nb, &c->sides[i + 1],
-		  "the series is not the growth of one process");
+	hs_id_overlap(&c->sides[i], &c->sides[i + 1], &c->overlap[i]);
 	drop_objects(&c->sides[i]);
 	if (i + 1 == c->n - 1)
 		drop_objects(&c->sides[i + 1]);
+}
+
+static void warn_pairs(const struct gctx *c)
+{
+	char na[16], nb[16];
+	int i;
+
+	for (i = 0; i + 1 < c->n; i++) {
+		snprintf(na, sizeof(na), "S%d", i + 1);
+		snprintf(nb, sizeof(nb), "S%d", i + 2);
+		warn_overlap("growth", na, c->sides[i].file, nb, c->sides[i + 1].file, &c->overlap[i],
+			     "the series is not the growth of one process");
+	}
 }
 
 int cmd_growth(int argc, char **argv)
@@ -306,6 +318,7 @@ int cmd_growth(int argc, char **argv)
 	if (min_steps < 0)
 		min_steps = c.n - 1;
 	HS_CALLOC_ARRAY(c.sides, (size_t)c.n);
+	HS_CALLOC_ARRAY(c.overlap, (size_t)c.n - 1);
 	hs_class_names_init(&c.ns);
 	/* the last snapshot first: its interface names apply to all.  The object
 	 * keys are kept only until each pair of consecutive snapshots is checked
@@ -320,6 +333,17 @@ int cmd_growth(int argc, char **argv)
 		if (i == c.n - 2)
 			check_pair(&c, i);
 	}
+	{
+		const struct hs_side **all;
+		HS_ALLOC_ARRAY(all, (size_t)c.n);
+		for (i = 0; i < c.n; i++)
+			all[i] = &c.sides[i];
+		rc = rules_check_selected("growth", rules, nrules, &c.ns, all, c.n, "any of the snapshots");
+		free(all);
+		if (rc)
+			goto out;
+	}
+	warn_pairs(&c);
 	find_growth(&c, (int)min_steps);
 	check(&c, rules, nrules, &viol);
 	if (f == FMT_JSON)
@@ -333,6 +357,7 @@ out:
 		for (i = 0; i < c.n; i++)
 			hs_side_release(&c.sides[i]);
 	free(c.sides);
+	free(c.overlap);
 	free(c.rows);
 	free(rules);
 	free(viol.v);

@@ -30,7 +30,8 @@ static const char usage_text[] =
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
 	"                   count, self or retained of the leaked objects of a class\n"
 	"                   (or 'total'), LIMIT as in diff; a % limit is relative\n"
-	"                   to the class in C\n"
+	"                   to the class in C; a rule matching no class of A, B or\n"
+	"                   C is an error unless it ends with '?'\n"
 	"  --format FMT     text (default), json, csv or markdown\n"
 	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
@@ -372,6 +373,11 @@ int cmd_leaks(int argc, char **argv)
 	if ((rc = load_side(&ns, files[0], &sa, o.raw, &a.classes.interfaces, NULL, 1)) ||
 	    (rc = load_side(&ns, files[1], &sb, o.raw, &a.classes.interfaces, NULL, 1)))
 		goto out;
+	{
+		const struct hs_side *all[3] = { &sa, &sb, &sc };
+		if ((rc = rules_check_selected("leaks", o.rules, o.nrules, &ns, all, 3, "A, B or C")))
+			goto out;
+	}
 	warn_pair("leaks", "A", &sa, "B", &sb, "the objects new in B, and so the leaks, are meaningless");
 	warn_pair("leaks", "B", &sb, "C", &sc, "the leaked objects are meaningless");
 	r.new_in_b = new_in_b(&sa, &sb, &sc, &leaked, &nleaked);

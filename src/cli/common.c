@@ -345,27 +345,33 @@ int load_snapshot(const char *path, struct hs_snapshot **out)
 	return load_snapshot_ex(path, out, NULL);
 }
 
-void warn_pair(const char *cmd, const char *na, const struct hs_side *a, const char *nb,
-	       const struct hs_side *b, const char *consequence)
+void warn_overlap(const char *cmd, const char *na, const char *fa, const char *nb, const char *fb,
+		  const struct hs_id_overlap *o, const char *consequence)
 {
-	struct hs_id_overlap o;
-	int reversed;
+	int reversed = o->max_js_b < o->max_js_a;
 
-	if (a->is_baseline || b->is_baseline)
-		return;
-	hs_id_overlap(a, b, &o);
-	reversed = o.max_js_b < o.max_js_a;
-	if (o.old >= 100 && o.matched * 10 < o.old * 9) {
+	if (o->old >= 100 && o->matched * 10 < o->old * 9) {
 		fprintf(stderr, "hsnap: %s: warning: only %.0f%% of the objects of %s that are older than %s "
 			"match %s by id: %s and %s do not look like snapshots of one process, so %s\n", cmd,
-			100.0 * (double)o.matched / (double)o.old, reversed ? na : nb, reversed ? nb : na,
+			100.0 * (double)o->matched / (double)o->old, reversed ? na : nb, reversed ? nb : na,
 			reversed ? nb : na, na, nb, consequence);
 		return;
 	}
 	if (reversed)
 		fprintf(stderr, "hsnap: %s: warning: %s looks older than %s: its largest object id is @%u, "
 			"%s's @%u (V8 gives new objects larger ids); give the snapshots oldest first (%s: %s, %s: %s)\n",
-			cmd, nb, na, o.max_js_b, na, o.max_js_a, na, a->file, nb, b->file);
+			cmd, nb, na, o->max_js_b, na, o->max_js_a, na, fa, nb, fb);
+}
+
+void warn_pair(const char *cmd, const char *na, const struct hs_side *a, const char *nb,
+	       const struct hs_side *b, const char *consequence)
+{
+	struct hs_id_overlap o;
+
+	if (a->is_baseline || b->is_baseline)
+		return;
+	hs_id_overlap(a, b, &o);
+	warn_overlap(cmd, na, a->file, nb, b->file, &o, consequence);
 }
 
 void warn_snapshot(const struct hs_snapshot *s)

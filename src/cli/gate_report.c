@@ -1,6 +1,9 @@
 /* Reporting of --fail-on violations, shared by diff, leaks and growth. */
+#include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 #include "vec.h"
 
@@ -75,4 +78,89 @@ void violations_stderr(const char *cmd, const struct violations *vs)
 			v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
 			value_text(v, vb, sizeof(vb)), v->limit);
 	}
+}
+
+/* ---- rules that select no class ----------------------------------------- */
+
+/* Levenshtein distance, case-insensitive, over the first 64 bytes of each. */
+static unsigned distance(const char *x, const char *y)
+{
+	unsigned row[65], i, j, lx = 0, ly = 0;
+
+	while (x[lx] && lx < 64)
+		lx++;
+	while (y[ly] && ly < 64)
+		ly++;
+	for (j = 0; j <= ly; j++)
+		row[j] = j;
+	for (i = 1; i <= lx; i++) {
+		unsigned diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= ly; j++) {
+			unsigned up = row[j];
+			unsigned cost = tolower((unsigned char)x[i - 1]) != tolower((unsigned char)y[j - 1]);
+			unsigned best = diag + cost;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[ly];
+}
+
+static int present(const struct hs_side *const *sides, int nsides, uint32_t gid)
+{
+	int k;
+	for (k = 0; k < nsides; k++)
+		if (gid < sides[k]->nrows && sides[k]->rows[gid].present)
+			return 1;
+	return 0;
+}
+
+int rules_check_selected(const char *cmd, const struct hs_rule *rules, int nrules,
+			 const struct hs_class_names *ns, const struct hs_side *const *sides, int nsides,
+			 const char *where)
+{
+	int i;
+
+	for (i = 0; i < nrules; i++) {
+		const struct hs_rule *r = &rules[i];
+		uint32_t g, best[3] = { UINT32_MAX, UINT32_MAX, UINT32_MAX };
+		unsigned bd[3] = { UINT_MAX, UINT_MAX, UINT_MAX };
+		char names[400] = "";
+		size_t o = 0;
+		int k, found = 0;
+
+		if (r->is_total || r->optional)
+			continue;
+		for (g = 0; g < ns->names.count && !found; g++)
+			found = present(sides, nsides, g) && hs_rule_matches(r, hs_str(&ns->names, g));
+		if (found)
+			continue;
+		/* the three closest class names (ties: first interned) */
+		for (g = 0; g < ns->names.count; g++) {
+			unsigned d;
+			if (!present(sides, nsides, g))
+				continue;
+			d = distance(r->selector, hs_str(&ns->names, g));
+			for (k = 0; k < 3 && d >= bd[k]; k++)
+				;
+			if (k == 3)
+				continue;
+			memmove(&bd[k + 1], &bd[k], sizeof(bd[0]) * (size_t)(2 - k));
+			memmove(&best[k + 1], &best[k], sizeof(best[0]) * (size_t)(2 - k));
+			bd[k] = d;
+			best[k] = g;
+		}
+		for (k = 0; k < 3 && best[k] != UINT32_MAX && o < sizeof(names); k++)
+			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s'%.80s'", k ? ", " : "",
+					      hs_str(&ns->names, best[k]));
+		return usage_error(cmd, "rule '%s' selects no class of %s (closest: %s); a rule that may "
+				   "select nothing ends with '?': '%s?'", r->text, where,
+				   *names ? names : "none, no classes", r->text);
+	}
+	return 0;
 }

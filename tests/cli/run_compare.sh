@@ -59,8 +59,9 @@ js() {
 # A: global 10 B + Grow 3 x 10 B + Shrink 10 x 10 B = 140 B
 # B: global 10 B + Grow 6 x 10 B + Shrink 2 x 10 B  =  90 B: -50 B, -35.7 %
 gen "$TMP/d-a.heapsnapshot" object:Grow:101-105:10 object:Shrink:201-219:10
-gen "$TMP/d-b.heapsnapshot" object:Grow:101-111:10 object:Shrink:201-203:10
+gen "$TMP/d-b.heapsnapshot" object:Grow:101-105:10 object:Grow:301-305:10 object:Shrink:201-203:10
 if run "diff percent" 0 -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.heapsnapshot"; then
+	lacks "diff percent" "$TMP/err" "warning"
 	has "diff percent" "$TMP/out" "Total size -50 B (-35.7%)"
 fi
 if run "diff percent md" 0 -- diff "$TMP/d-a.heapsnapshot" "$TMP/d-b.heapsnapshot" --format markdown; then
@@ -302,5 +303,38 @@ run "diff P2 P1" 0 -- diff "$P2" "$P1" && lacks "diff P2 P1 (one process)" "$TMP
 warns "leaks P1 P3 P2" "C looks older than B" -- leaks "$P1" "$P3" "$P2"
 warns "leaks P2 P1 P3" "B looks older than A" -- leaks "$P2" "$P1" "$P3"
 warns "growth P1 P3 P2" "S3 looks older than S2" -- growth "$P1" "$P3" "$P2"
+
+# ---- --fail-on: a rule that selects no class is an error, unless optional ---
+DA=$TMP/d-a.heapsnapshot
+DB=$TMP/d-b.heapsnapshot
+LA=$TMP/l-a.heapsnapshot
+LB=$TMP/l-b.heapsnapshot
+LC=$TMP/l-c.heapsnapshot
+nomatch() { # NAME RULE CLOSEST -- args
+	local name=$1 rule=$2 closest=$3
+	shift 4
+	if run "$name" 2 -- "$@" --fail-on "$rule"; then
+		has "$name" "$TMP/err" "'$rule'"
+		has "$name" "$TMP/err" "$closest"
+		[ "$(wc -l <"$TMP/err")" = 1 ] || fail "$name: $(wc -l <"$TMP/err") stderr lines, expected 1"
+		[ -s "$TMP/out" ] && fail "$name: printed a report on stdout"
+	fi
+}
+nomatch "diff typo" 'Grwo:count>0' Grow -- diff "$DA" "$DB"
+nomatch "diff glob" 'Detached *:count>0' global -- diff "$DA" "$DB"
+nomatch "leaks typo" 'fOO:count>0' Foo -- leaks "$LA" "$LB" "$LC"
+# shellcheck disable=SC2086
+nomatch "growth typo" 'Flta:count>0' Flat -- growth $G
+# optional: a trailing '?'
+run "diff optional" 0 -- diff "$DA" "$DB" --fail-on 'Grwo:count>0?' && has "diff optional" "$TMP/out" "all 1 rule passed"
+run "leaks optional" 0 -- leaks "$LA" "$LB" "$LC" --fail-on 'Nothing:count>0?'
+# shellcheck disable=SC2086
+run "growth optional" 0 -- growth $G --fail-on 'Nothing*:count>0?'
+# an optional rule that matches still gates
+run "diff optional violated" 1 -- diff "$DA" "$DB" --fail-on 'Gro?:count>0?'
+# a class that exists but did not change (Old is in A only for leaks; Bar in C)
+run "leaks matched, not leaked" 0 -- leaks "$LA" "$LB" "$LC" --fail-on 'Bar:count>0'
+# total rules always match
+run "diff total" 0 -- diff "$DA" "$DB" --fail-on 'total:count>100'
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]
