@@ -336,5 +336,10 @@ run "diff optional violated" 1 -- diff "$DA" "$DB" --fail-on 'Gro?:count>0?'
 run "leaks matched, not leaked" 0 -- leaks "$LA" "$LB" "$LC" --fail-on 'Bar:count>0'
 # total rules always match
 run "diff total" 0 -- diff "$DA" "$DB" --fail-on 'total:count>100'
+
+# ---- markdown of the three-snapshot commands --------------------------------
+md "leaks" -- leaks "$LA" "$LB" "$LC" --fail-on 'Foo:count>5'
+# shellcheck disable=SC2086
+md "growth" -- growth $G --fail-on 'Grow:count>100'
 echo "run_compare.sh: $((CHECKS - FAILS)) checks passed, $FAILS failed"
 [ "$FAILS" = 0 ]
