@@ -557,6 +557,8 @@ static int header_too_big(struct parser *p)
 
 /* ---- yajl callbacks --------------------------------------------------- */
 
+static yajl_alloc_funcs y_funcs;
+
 static int section_scalar(struct parser *p, const char *what)
 {
 	return fail(p, HS_ERR_FORMAT, "\"%s\" must be an array, found %s",
@@ -700,7 +702,7 @@ static int open_container(struct parser *p, int is_map)
 		case SEC_SNAPSHOT:
 			if (!is_map)
 				return fail(p, HS_ERR_FORMAT, "\"snapshot\" must be an object");
-			p->gen = yajl_gen_alloc(NULL);
+			p->gen = yajl_gen_alloc(&y_funcs);
 			break;
 		case SEC_SKIP:
 		case SEC_TRACE_TREE:
@@ -963,13 +965,17 @@ static int yajl_failure(struct parser *p, yajl_handle h, const unsigned char *ch
 			    (unsigned long long)at, clean);
 }
 
+/* yajl's memory through hs_xmalloc: out of memory is then the one-line
+ * exit 4 of alloc.c (yajl itself does not check every realloc). */
+static void *y_malloc(void *ctx, size_t n) { (void)ctx; return hs_xmalloc(n); }
+static void *y_realloc(void *ctx, void *q, size_t n) { (void)ctx; return hs_xrealloc(q, n); }
+static void y_free(void *ctx, void *q) { (void)ctx; free(q); }
+static yajl_alloc_funcs y_funcs = { y_malloc, y_realloc, y_free, NULL };
+
 static yajl_handle new_handle(struct parser *p)
 {
-	yajl_handle h = yajl_alloc(&callbacks, NULL, p);
-	if (!h) {
-		fprintf(stderr, "hsnap: out of memory (yajl_alloc)\n");
-		exit(4);
-	}
+	/* never NULL: yajl_alloc fails only when its malloc does, and that exits */
+	yajl_handle h = yajl_alloc(&callbacks, &y_funcs, p);
 	yajl_config(h, yajl_dont_validate_strings, 1);
 	return h;
 }
