@@ -1084,12 +1084,18 @@ static long scan_numbers(struct parser *p, const unsigned char *b, size_t len)
 
 #define PREAD_CHUNK (1u << 20)
 #define MAX_JOBS 64
+#define CHANGED "the file changed while being read"
+
+/* Test hook: called with the file descriptor between pass one and pass two
+ * (tests/robust/test_hostile.c rewrites the file there). */
+void (*hs_load_between_passes)(int fd);
 
 struct piece {
 	struct parser *p;
 	int fd, last;
 	uint64_t begin, end;     /* file offsets [begin, end) */
 	uint64_t first, commas;  /* index of its first value; commas in it */
+	uint64_t next;           /* pass two: index after its last value */
 	uint32_t width, rec, field; /* decoding: fields per record, position */
 	int status;
 	uint64_t err_at;
@@ -1121,7 +1127,11 @@ static void *count_piece(void *arg)
 		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
 		long r = hs_pread_full(pc->fd, pc->buf, want, off);
 		if (r != (long)want) {
-			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
+			if (r < 0)
+				piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu: %s", (unsigned long long)off, strerror(errno));
+			else
+				piece_fail(pc, off, HS_ERR_FORMAT, CHANGED " (it ends before byte %llu now)",
+					   (unsigned long long)(off + want));
 			return NULL;
 		}
 		/* a local counter and buffer: a store through pc would alias the
@@ -1145,8 +1155,9 @@ static inline int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 	struct parser *p = pc->p;
 	int st;
 
-	if (g >= p->par_values) { /* cannot happen when the counts agree; never write past */
-		snprintf(pc->msg, sizeof(pc->msg), "%s: more values than commas counted", section_names[p->sec]);
+	if (g >= p->par_values) { /* pass one counted fewer: never write past */
+		snprintf(pc->msg, sizeof(pc->msg), CHANGED " (the \"%s\" array holds more values than a moment ago)",
+			 section_names[p->sec]);
 		pc->status = HS_ERR_FORMAT;
 		return -1;
 	}
@@ -1240,7 +1251,11 @@ static void *decode_piece(void *arg)
 		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
 		long r = hs_pread_full(pc->fd, pc->buf, want, off);
 		if (r != (long)want) {
-			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
+			if (r < 0)
+				piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu: %s", (unsigned long long)off, strerror(errno));
+			else
+				piece_fail(pc, off, HS_ERR_FORMAT, CHANGED " (it ends before byte %llu now)",
+					   (unsigned long long)(off + want));
 			return NULL;
 		}
 		for (i = 0; i < want; i++) {
@@ -1326,6 +1341,7 @@ static void *decode_piece(void *arg)
 		pc->err_at = pc->end;
 		return NULL;
 	}
+	pc->next = g;
 	if (pc->last ? state == F_COMMA : state != F_COMMA)
 		piece_fail(pc, pc->end, HS_ERR_FORMAT, "invalid JSON at byte %llu: %s", (unsigned long long)pc->end,
 			   pc->last ? "a ',' before ']'" : "unexpected end of a number list");
@@ -1480,12 +1496,30 @@ static int parallel_array(struct parser *p, uint64_t begin)
 	p->par_values = total;
 	if (!(ok = alloc_exact(p, total)))
 		goto out;
+	if (hs_load_between_passes)
+		hs_load_between_passes(p->par_fd);
 	run_pieces(pc, n, decode_piece);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (pc[i].status) {
 			ok = fail(p, pc[i].status, "%s", pc[i].msg);
 			goto out;
 		}
+		/* each piece must hold what pass one counted in it, or the arrays
+		 * keep values never written */
+		if (pc[i].next != (i + 1 < n ? pc[i + 1].first : total)) {
+			ok = fail(p, HS_ERR_FORMAT, CHANGED " (the \"%s\" array holds other values than a moment ago)",
+				  section_names[p->sec]);
+			goto out;
+		}
+	}
+	/* and the array still ends where it did */
+	{
+		unsigned char c = 0;
+		if (hs_pread_full(p->par_fd, &c, 1, end) != 1 || c != ']') {
+			ok = fail(p, HS_ERR_FORMAT, CHANGED " (the \"%s\" array ends elsewhere)", section_names[p->sec]);
+			goto out;
+		}
+	}
 	p->bytes_fed = end + 1;
 out:
 	for (i = 0; i < n; i++)
