@@ -21,6 +21,7 @@
 #include <yajl_tree.h>
 #include "hsnap/snapshot.h"
 #include "input.h"
+#include "json.h"
 #include "vec.h"
 
 #define CHUNK (4u << 20)
@@ -372,8 +373,7 @@ static uint8_t type_id(char **list, uint32_t n, const char *name)
 
 static int header_uint(struct parser *p, yajl_val obj, const char *key, uint64_t *out)
 {
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+	yajl_val v = hs_json_get(obj, key, yajl_t_any);
 
 	if (!v)
 		return 0;
@@ -386,9 +386,8 @@ static int header_uint(struct parser *p, yajl_val obj, const char *key, uint64_t
 static int resolve_types(struct parser *p, yajl_val meta)
 {
 	struct hs_snapshot *s = p->s;
-	const char *nt_path[] = { "node_types", NULL }, *et_path[] = { "edge_types", NULL };
-	yajl_val nt = yajl_tree_get(meta, nt_path, yajl_t_array);
-	yajl_val et = yajl_tree_get(meta, et_path, yajl_t_array);
+	yajl_val nt = hs_json_get(meta, "node_types", yajl_t_array);
+	yajl_val et = hs_json_get(meta, "edge_types", yajl_t_array);
 	int nto = find_name(s->node_fields, s->n_node_fields, "type");
 	int eto = find_name(s->edge_fields, s->n_edge_fields, "type");
 
@@ -455,8 +454,7 @@ static int setup_roles(struct parser *p)
 
 static int location_fields(struct parser *p, yajl_val meta)
 {
-	const char *path[] = { "location_fields", NULL };
-	yajl_val v = yajl_tree_get(meta, path, yajl_t_any);
+	yajl_val v = hs_json_get(meta, "location_fields", yajl_t_any);
 	char **lf;
 	uint32_t n = 0, i;
 
@@ -483,8 +481,6 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	char ebuf[128];
 	char *copy = hs_xmalloc(len + 1);
 	yajl_val root, meta;
-	const char *meta_path[] = { "meta", NULL };
-	const char *nf_path[] = { "node_fields", NULL }, *ef_path[] = { "edge_fields", NULL };
 	uint64_t v;
 	int ok = 0;
 
@@ -492,15 +488,18 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	copy[len] = '\0';
 	root = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
 	free(copy);
-	if (!root)
+	if (!root) {
+		hs_json_one_line(ebuf); /* yajl's message has three lines */
 		return fail(p, HS_ERR_FORMAT, "snapshot header cannot be read: %s", ebuf);
-	meta = yajl_tree_get(root, meta_path, yajl_t_object);
+	}
+	/* duplicate keys: the last one counts, as in JSON.parse (DevTools) */
+	meta = hs_json_get(root, "meta", yajl_t_object);
 	if (!meta) {
 		fail(p, HS_ERR_FORMAT, "not a heap snapshot: snapshot.meta is missing");
 		goto cleanup;
 	}
-	s->node_fields = string_list(yajl_tree_get(meta, nf_path, yajl_t_any), &s->n_node_fields);
-	s->edge_fields = string_list(yajl_tree_get(meta, ef_path, yajl_t_any), &s->n_edge_fields);
+	s->node_fields = string_list(hs_json_get(meta, "node_fields", yajl_t_any), &s->n_node_fields);
+	s->edge_fields = string_list(hs_json_get(meta, "edge_fields", yajl_t_any), &s->n_edge_fields);
 	if (!s->node_fields || !s->edge_fields || !s->n_node_fields || !s->n_edge_fields) {
 		fail(p, HS_ERR_FORMAT, "meta.node_fields / meta.edge_fields missing or not lists of names");
 		goto cleanup;
