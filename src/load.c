@@ -772,7 +772,7 @@ static int replay(struct parser *p)
 static int check_nodes(struct parser *p)
 {
 	struct hs_snapshot *s = p->s;
-	uint64_t sum = 0;
+	uint64_t sum = 0, bytes = s->extra_native_bytes;
 	uint32_t i;
 
 	if (p->nfield)
@@ -791,6 +791,13 @@ static int check_nodes(struct parser *p)
 		if (s->node_name[i] >= s->strings.count)
 			return fail(p, HS_ERR_FORMAT, "node %u: name %u is not a string index (%u strings)",
 				    i, s->node_name[i], s->strings.count);
+		/* every size the analysis adds up (retained sizes, class and
+		 * category totals, diff deltas) is at most this sum: it must
+		 * not wrap, nor overflow a signed delta */
+		if (__builtin_add_overflow(bytes, s->self_size[i], &bytes) || bytes > INT64_MAX)
+			return fail(p, HS_ERR_FORMAT,
+				    "node %u: self sizes%s add up to more than 2^63 - 1 bytes", i,
+				    s->extra_native_bytes ? " and extra_native_bytes" : "");
 		sum += s->first_edge[i + 1];
 		if (sum > s->edge_count)
 			break;
