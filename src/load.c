@@ -33,6 +33,11 @@
  * 1 GiB string took 152 s). */
 #define MAX_STRING_BYTES (64u << 20)
 #define MAX_FIELDS 64
+/* Longest number accepted anywhere (also in the sections yajl parses and
+ * hsnap skips): no valid value comes close (integers < 2^64 have at most
+ * 20 digits, a double needs at most 24 characters), and yajl's re-lexing
+ * made a 256 MiB number take 49 s. */
+#define MAX_NUMBER_CHARS 64
 
 enum section { SEC_NONE, SEC_SNAPSHOT, SEC_NODES, SEC_EDGES, SEC_STRINGS,
 	       SEC_LOCATIONS, SEC_SAMPLES, SEC_TFI, SEC_TRACE_TREE, SEC_SKIP,
@@ -94,6 +99,7 @@ struct parser {
 	int priming;               /* callbacks from the `{"":""` primer */
 	int in_str, in_esc;        /* string state of the text given to yajl */
 	uint64_t str_start;        /* offset where the current string began */
+	uint64_t num_len, num_start; /* number characters in a row outside strings */
 };
 
 static int fail(struct parser *p, int status, const char *fmt, ...)
@@ -1549,7 +1555,8 @@ static void resume_yajl(struct parser *p)
 }
 
 /* Follows string boundaries in text yajl has consumed; fails on a string
- * longer than MAX_STRING_BYTES (see there). */
+ * longer than MAX_STRING_BYTES or a number longer than MAX_NUMBER_CHARS
+ * (see there). */
 static int track_strings(struct parser *p, const unsigned char *b, size_t len)
 {
 	size_t i;
@@ -1557,6 +1564,15 @@ static int track_strings(struct parser *p, const unsigned char *b, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = b[i];
 		if (!p->in_str) {
+			if ((unsigned)(c - '0') <= 9u || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+				if (p->num_len++ == 0)
+					p->num_start = p->bytes_fed + i;
+				if (p->num_len > MAX_NUMBER_CHARS)
+					return fail(p, HS_ERR_FORMAT, "the number at byte %llu is longer than %d characters",
+						    (unsigned long long)p->num_start, MAX_NUMBER_CHARS);
+				continue;
+			}
+			p->num_len = 0;
 			if (c == '"') {
 				p->in_str = 1;
 				p->str_start = p->bytes_fed + i;
