@@ -1,14 +1,37 @@
 #define _DEFAULT_SOURCE 1
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <stdlib.h>
 #include "vec.h"
 
+/* Out of memory (or an impossible size): exactly one line from whichever
+ * thread gets here first, written with one write(2) (stdio could interleave
+ * with another thread's message, and a second thread that also runs out
+ * must not add its own line), then _exit(4) at once (exit() would run the
+ * other threads' and sanitizers' exit work while those threads go on). */
+static void die4(const char *line)
+{
+	static atomic_int once;
+	char msg[200];
+	int n;
+
+	if (atomic_exchange(&once, 1))
+		for (;;)
+			pause(); /* the first thread is exiting the process */
+	n = snprintf(msg, sizeof(msg), "%shsnap: %s\n", isatty(2) ? "\r\033[K" : "", line);
+	if (n > 0 && write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1) < 0)
+		_exit(4);
+	_exit(4);
+}
+
 static void oom(size_t size)
 {
-	fprintf(stderr, "hsnap: out of memory allocating %zu bytes\n", size);
-	exit(4);
+	char m[80];
+	snprintf(m, sizeof(m), "out of memory allocating %zu bytes", size);
+	die4(m);
 }
 
 /* Prefaults a large array that is about to be written all over (the
@@ -32,8 +55,9 @@ void hs_populate(void *p, size_t size)
 size_t hs_xmul(size_t nmemb, size_t size)
 {
 	if (size && nmemb > SIZE_MAX / size) {
-		fprintf(stderr, "hsnap: allocation size overflow (%zu x %zu)\n", nmemb, size);
-		exit(4);
+		char m[80];
+		snprintf(m, sizeof(m), "allocation size overflow (%zu x %zu)", nmemb, size);
+		die4(m);
 	}
 	return nmemb * size;
 }

@@ -21,6 +21,7 @@
 #include <yajl_tree.h>
 #include "hsnap/snapshot.h"
 #include "input.h"
+#include "json.h"
 #include "vec.h"
 
 #define CHUNK (4u << 20)
@@ -32,6 +33,11 @@
  * 1 GiB string took 152 s). */
 #define MAX_STRING_BYTES (64u << 20)
 #define MAX_FIELDS 64
+/* Longest number accepted anywhere (also in the sections yajl parses and
+ * hsnap skips): no valid value comes close (integers < 2^64 have at most
+ * 20 digits, a double needs at most 24 characters), and yajl's re-lexing
+ * made a 256 MiB number take 49 s. */
+#define MAX_NUMBER_CHARS 64
 
 enum section { SEC_NONE, SEC_SNAPSHOT, SEC_NODES, SEC_EDGES, SEC_STRINGS,
 	       SEC_LOCATIONS, SEC_SAMPLES, SEC_TFI, SEC_TRACE_TREE, SEC_SKIP,
@@ -93,6 +99,7 @@ struct parser {
 	int priming;               /* callbacks from the `{"":""` primer */
 	int in_str, in_esc;        /* string state of the text given to yajl */
 	uint64_t str_start;        /* offset where the current string began */
+	uint64_t num_len, num_start; /* number characters in a row outside strings */
 };
 
 static int fail(struct parser *p, int status, const char *fmt, ...)
@@ -372,8 +379,7 @@ static uint8_t type_id(char **list, uint32_t n, const char *name)
 
 static int header_uint(struct parser *p, yajl_val obj, const char *key, uint64_t *out)
 {
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_any);
+	yajl_val v = hs_json_get(obj, key, yajl_t_any);
 
 	if (!v)
 		return 0;
@@ -386,9 +392,8 @@ static int header_uint(struct parser *p, yajl_val obj, const char *key, uint64_t
 static int resolve_types(struct parser *p, yajl_val meta)
 {
 	struct hs_snapshot *s = p->s;
-	const char *nt_path[] = { "node_types", NULL }, *et_path[] = { "edge_types", NULL };
-	yajl_val nt = yajl_tree_get(meta, nt_path, yajl_t_array);
-	yajl_val et = yajl_tree_get(meta, et_path, yajl_t_array);
+	yajl_val nt = hs_json_get(meta, "node_types", yajl_t_array);
+	yajl_val et = hs_json_get(meta, "edge_types", yajl_t_array);
 	int nto = find_name(s->node_fields, s->n_node_fields, "type");
 	int eto = find_name(s->edge_fields, s->n_edge_fields, "type");
 
@@ -455,8 +460,7 @@ static int setup_roles(struct parser *p)
 
 static int location_fields(struct parser *p, yajl_val meta)
 {
-	const char *path[] = { "location_fields", NULL };
-	yajl_val v = yajl_tree_get(meta, path, yajl_t_any);
+	yajl_val v = hs_json_get(meta, "location_fields", yajl_t_any);
 	char **lf;
 	uint32_t n = 0, i;
 
@@ -483,8 +487,6 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	char ebuf[128];
 	char *copy = hs_xmalloc(len + 1);
 	yajl_val root, meta;
-	const char *meta_path[] = { "meta", NULL };
-	const char *nf_path[] = { "node_fields", NULL }, *ef_path[] = { "edge_fields", NULL };
 	uint64_t v;
 	int ok = 0;
 
@@ -492,15 +494,18 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	copy[len] = '\0';
 	root = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
 	free(copy);
-	if (!root)
+	if (!root) {
+		hs_json_one_line(ebuf); /* yajl's message has three lines */
 		return fail(p, HS_ERR_FORMAT, "snapshot header cannot be read: %s", ebuf);
-	meta = yajl_tree_get(root, meta_path, yajl_t_object);
+	}
+	/* duplicate keys: the last one counts, as in JSON.parse (DevTools) */
+	meta = hs_json_get(root, "meta", yajl_t_object);
 	if (!meta) {
 		fail(p, HS_ERR_FORMAT, "not a heap snapshot: snapshot.meta is missing");
 		goto cleanup;
 	}
-	s->node_fields = string_list(yajl_tree_get(meta, nf_path, yajl_t_any), &s->n_node_fields);
-	s->edge_fields = string_list(yajl_tree_get(meta, ef_path, yajl_t_any), &s->n_edge_fields);
+	s->node_fields = string_list(hs_json_get(meta, "node_fields", yajl_t_any), &s->n_node_fields);
+	s->edge_fields = string_list(hs_json_get(meta, "edge_fields", yajl_t_any), &s->n_edge_fields);
 	if (!s->node_fields || !s->edge_fields || !s->n_node_fields || !s->n_edge_fields) {
 		fail(p, HS_ERR_FORMAT, "meta.node_fields / meta.edge_fields missing or not lists of names");
 		goto cleanup;
@@ -556,6 +561,8 @@ static int header_too_big(struct parser *p)
 }
 
 /* ---- yajl callbacks --------------------------------------------------- */
+
+static yajl_alloc_funcs y_funcs;
 
 static int section_scalar(struct parser *p, const char *what)
 {
@@ -700,7 +707,7 @@ static int open_container(struct parser *p, int is_map)
 		case SEC_SNAPSHOT:
 			if (!is_map)
 				return fail(p, HS_ERR_FORMAT, "\"snapshot\" must be an object");
-			p->gen = yajl_gen_alloc(NULL);
+			p->gen = yajl_gen_alloc(&y_funcs);
 			break;
 		case SEC_SKIP:
 		case SEC_TRACE_TREE:
@@ -771,7 +778,7 @@ static int replay(struct parser *p)
 static int check_nodes(struct parser *p)
 {
 	struct hs_snapshot *s = p->s;
-	uint64_t sum = 0;
+	uint64_t sum = 0, bytes = s->extra_native_bytes;
 	uint32_t i;
 
 	if (p->nfield)
@@ -790,6 +797,13 @@ static int check_nodes(struct parser *p)
 		if (s->node_name[i] >= s->strings.count)
 			return fail(p, HS_ERR_FORMAT, "node %u: name %u is not a string index (%u strings)",
 				    i, s->node_name[i], s->strings.count);
+		/* every size the analysis adds up (retained sizes, class and
+		 * category totals, diff deltas) is at most this sum: it must
+		 * not wrap, nor overflow a signed delta */
+		if (__builtin_add_overflow(bytes, s->self_size[i], &bytes) || bytes > INT64_MAX)
+			return fail(p, HS_ERR_FORMAT,
+				    "node %u: self sizes%s add up to more than 2^63 - 1 bytes", i,
+				    s->extra_native_bytes ? " and extra_native_bytes" : "");
 		sum += s->first_edge[i + 1];
 		if (sum > s->edge_count)
 			break;
@@ -963,13 +977,17 @@ static int yajl_failure(struct parser *p, yajl_handle h, const unsigned char *ch
 			    (unsigned long long)at, clean);
 }
 
+/* yajl's memory through hs_xmalloc: out of memory is then the one-line
+ * exit 4 of alloc.c (yajl itself does not check every realloc). */
+static void *y_malloc(void *ctx, size_t n) { (void)ctx; return hs_xmalloc(n); }
+static void *y_realloc(void *ctx, void *q, size_t n) { (void)ctx; return hs_xrealloc(q, n); }
+static void y_free(void *ctx, void *q) { (void)ctx; free(q); }
+static yajl_alloc_funcs y_funcs = { y_malloc, y_realloc, y_free, NULL };
+
 static yajl_handle new_handle(struct parser *p)
 {
-	yajl_handle h = yajl_alloc(&callbacks, NULL, p);
-	if (!h) {
-		fprintf(stderr, "hsnap: out of memory (yajl_alloc)\n");
-		exit(4);
-	}
+	/* never NULL: yajl_alloc fails only when its malloc does, and that exits */
+	yajl_handle h = yajl_alloc(&callbacks, &y_funcs, p);
 	yajl_config(h, yajl_dont_validate_strings, 1);
 	return h;
 }
@@ -1078,12 +1096,18 @@ static long scan_numbers(struct parser *p, const unsigned char *b, size_t len)
 
 #define PREAD_CHUNK (1u << 20)
 #define MAX_JOBS 64
+#define CHANGED "the file changed while being read"
+
+/* Test hook: called with the file descriptor between pass one and pass two
+ * (tests/robust/test_hostile.c rewrites the file there). */
+void (*hs_load_between_passes)(int fd);
 
 struct piece {
 	struct parser *p;
 	int fd, last;
 	uint64_t begin, end;     /* file offsets [begin, end) */
 	uint64_t first, commas;  /* index of its first value; commas in it */
+	uint64_t next;           /* pass two: index after its last value */
 	uint32_t width, rec, field; /* decoding: fields per record, position */
 	int status;
 	uint64_t err_at;
@@ -1115,7 +1139,11 @@ static void *count_piece(void *arg)
 		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
 		long r = hs_pread_full(pc->fd, pc->buf, want, off);
 		if (r != (long)want) {
-			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
+			if (r < 0)
+				piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu: %s", (unsigned long long)off, strerror(errno));
+			else
+				piece_fail(pc, off, HS_ERR_FORMAT, CHANGED " (it ends before byte %llu now)",
+					   (unsigned long long)(off + want));
 			return NULL;
 		}
 		/* a local counter and buffer: a store through pc would alias the
@@ -1139,8 +1167,9 @@ static inline int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 	struct parser *p = pc->p;
 	int st;
 
-	if (g >= p->par_values) { /* cannot happen when the counts agree; never write past */
-		snprintf(pc->msg, sizeof(pc->msg), "%s: more values than commas counted", section_names[p->sec]);
+	if (g >= p->par_values) { /* pass one counted fewer: never write past */
+		snprintf(pc->msg, sizeof(pc->msg), CHANGED " (the \"%s\" array holds more values than a moment ago)",
+			 section_names[p->sec]);
 		pc->status = HS_ERR_FORMAT;
 		return -1;
 	}
@@ -1234,7 +1263,11 @@ static void *decode_piece(void *arg)
 		size_t want = pc->end - off < PREAD_CHUNK ? (size_t)(pc->end - off) : PREAD_CHUNK, i;
 		long r = hs_pread_full(pc->fd, pc->buf, want, off);
 		if (r != (long)want) {
-			piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu", (unsigned long long)off);
+			if (r < 0)
+				piece_fail(pc, off, HS_ERR_IO, "read failed at byte %llu: %s", (unsigned long long)off, strerror(errno));
+			else
+				piece_fail(pc, off, HS_ERR_FORMAT, CHANGED " (it ends before byte %llu now)",
+					   (unsigned long long)(off + want));
 			return NULL;
 		}
 		for (i = 0; i < want; i++) {
@@ -1320,6 +1353,7 @@ static void *decode_piece(void *arg)
 		pc->err_at = pc->end;
 		return NULL;
 	}
+	pc->next = g;
 	if (pc->last ? state == F_COMMA : state != F_COMMA)
 		piece_fail(pc, pc->end, HS_ERR_FORMAT, "invalid JSON at byte %llu: %s", (unsigned long long)pc->end,
 			   pc->last ? "a ',' before ']'" : "unexpected end of a number list");
@@ -1474,12 +1508,30 @@ static int parallel_array(struct parser *p, uint64_t begin)
 	p->par_values = total;
 	if (!(ok = alloc_exact(p, total)))
 		goto out;
+	if (hs_load_between_passes)
+		hs_load_between_passes(p->par_fd);
 	run_pieces(pc, n, decode_piece);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (pc[i].status) {
 			ok = fail(p, pc[i].status, "%s", pc[i].msg);
 			goto out;
 		}
+		/* each piece must hold what pass one counted in it, or the arrays
+		 * keep values never written */
+		if (pc[i].next != (i + 1 < n ? pc[i + 1].first : total)) {
+			ok = fail(p, HS_ERR_FORMAT, CHANGED " (the \"%s\" array holds other values than a moment ago)",
+				  section_names[p->sec]);
+			goto out;
+		}
+	}
+	/* and the array still ends where it did */
+	{
+		unsigned char c = 0;
+		if (hs_pread_full(p->par_fd, &c, 1, end) != 1 || c != ']') {
+			ok = fail(p, HS_ERR_FORMAT, CHANGED " (the \"%s\" array ends elsewhere)", section_names[p->sec]);
+			goto out;
+		}
+	}
 	p->bytes_fed = end + 1;
 out:
 	for (i = 0; i < n; i++)
@@ -1503,7 +1555,8 @@ static void resume_yajl(struct parser *p)
 }
 
 /* Follows string boundaries in text yajl has consumed; fails on a string
- * longer than MAX_STRING_BYTES (see there). */
+ * longer than MAX_STRING_BYTES or a number longer than MAX_NUMBER_CHARS
+ * (see there). */
 static int track_strings(struct parser *p, const unsigned char *b, size_t len)
 {
 	size_t i;
@@ -1511,6 +1564,15 @@ static int track_strings(struct parser *p, const unsigned char *b, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = b[i];
 		if (!p->in_str) {
+			if ((unsigned)(c - '0') <= 9u || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+				if (p->num_len++ == 0)
+					p->num_start = p->bytes_fed + i;
+				if (p->num_len > MAX_NUMBER_CHARS)
+					return fail(p, HS_ERR_FORMAT, "the number at byte %llu is longer than %d characters",
+						    (unsigned long long)p->num_start, MAX_NUMBER_CHARS);
+				continue;
+			}
+			p->num_len = 0;
 			if (c == '"') {
 				p->in_str = 1;
 				p->str_start = p->bytes_fed + i;

@@ -1,0 +1,66 @@
+/* See json.h. */
+#include <string.h>
+#include "json.h"
+
+yajl_val hs_json_get(yajl_val obj, const char *key, yajl_type t)
+{
+	size_t i;
+
+	if (!YAJL_IS_OBJECT(obj))
+		return NULL;
+	for (i = obj->u.object.len; i-- > 0;) {
+		yajl_val v = obj->u.object.values[i];
+		if (strcmp(obj->u.object.keys[i], key))
+			continue;
+		if (t == yajl_t_any || (v && v->type == t))
+			return v;
+		return NULL; /* the last one is of another type */
+	}
+	return NULL;
+}
+
+size_t hs_json_too_deep(const char *text, size_t len, unsigned max)
+{
+	unsigned depth = 0;
+	int in_str = 0, esc = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_str) {
+			if (esc)
+				esc = 0;
+			else if (c == '\\')
+				esc = 1;
+			else if (c == '"')
+				in_str = 0;
+		} else if (c == '"') {
+			in_str = 1;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				return i;
+		} else if ((c == ']' || c == '}') && depth) {
+			depth--;
+		}
+	}
+	return (size_t)-1;
+}
+
+void hs_json_one_line(char *msg)
+{
+	char *r = msg, *w = msg;
+	char *nl = strchr(msg, '\n');
+
+	/* yajl's verbose errors are "kind: what.\n<input excerpt>\n(right here) ------^\n":
+	 * the first line is the message; the excerpt may hold any bytes */
+	if (nl)
+		*nl = '\0';
+	for (; *r; r++) {
+		if (*r == ' ' && w > msg && w[-1] == ' ')
+			continue;
+		*w++ = *r;
+	}
+	while (w > msg && w[-1] == ' ')
+		w--;
+	*w = '\0';
+}
