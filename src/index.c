@@ -2,16 +2,21 @@
  * Writing dumps the model's and the analysis' arrays as sections; opening
  * maps the file, checks every checksum and range (on `jobs` threads), and
  * points a snapshot's arrays into the mapping. */
-#define _DEFAULT_SOURCE 1 /* madvise */
+#define _DEFAULT_SOURCE 1 /* madvise, mkostemp */
+#define _GNU_SOURCE 1     /* mkostemp */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -142,9 +147,15 @@ int hs_index_key(const char *snapshot_path, struct hs_index_key *k, struct hs_er
 	struct stat st;
 	unsigned char *buf;
 	size_t span;
-	int fd = open(snapshot_path, O_RDONLY), rc = 0;
+	int fd, rc = 0;
 
 	memset(k, 0, sizeof(*k));
+	/* never open a FIFO or a device just to find out it has no index */
+	if (stat(snapshot_path, &st))
+		return hs_error_set(err, HS_ERR_IO, "%s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return hs_error_set(err, HS_ERR_IO, "not a regular file");
+	fd = open(snapshot_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return hs_error_set(err, HS_ERR_IO, "%s", strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -152,8 +163,14 @@ int hs_index_key(const char *snapshot_path, struct hs_index_key *k, struct hs_er
 		return hs_error_set(err, HS_ERR_IO, "not a regular file");
 	}
 	k->size = (uint64_t)st.st_size;
+	k->ino = (uint64_t)st.st_ino;
 	k->mtime_sec = (int64_t)st.st_mtim.tv_sec;
 	k->mtime_nsec = (int64_t)st.st_mtim.tv_nsec;
+	k->ctime_sec = (int64_t)st.st_ctim.tv_sec;
+	k->ctime_nsec = (int64_t)st.st_ctim.tv_nsec;
+	k->mode = (uint32_t)st.st_mode;
+	k->uid = (uint32_t)st.st_uid;
+	k->gid = (uint32_t)st.st_gid;
 	span = k->size < KEY_SPAN ? (size_t)k->size : KEY_SPAN;
 	buf = hs_xmalloc(span ? span : 1);
 	if (hs_pread_full(fd, buf, span, 0) != (long)span)
@@ -259,26 +276,17 @@ static void interfaces_blob(struct blob *b, const struct hs_interfaces *ifs)
 	}
 }
 
-int hs_index_write(const char *index_path, const struct hs_index_key *k,
-		   const struct hs_snapshot *s, const struct hs_analysis *a,
-		   struct hs_error *err)
+/* The sections of s and a, in file order; the blobs are filled (freed by
+ * the caller).  Returns how many. */
+static uint32_t collect(struct wsec *w, const struct hs_snapshot *s, const struct hs_analysis *a,
+			struct blob *meta, struct blob *am, struct blob *ifs)
 {
-	struct wsec w[IX_NIDS];
-	struct ix_section tab[IX_NIDS];
-	struct ix_header h;
-	struct blob meta = { 0 }, am = { 0 }, ifs = { 0 };
-	static const unsigned char zero[IX_ALIGN];
-	uint32_t nw = 0, i, n = s->node_count, e = s->edge_count;
-	uint64_t off;
-	char *tmp;
-	int fd, rc = 0, saved;
+	uint32_t nw = 0, n = s->node_count, e = s->edge_count;
 
-	if (!a->distance || !a->parent_edge || !a->dom.dom_first)
-		return hs_error_set(err, HS_ERR_USAGE, "the analysis lacks distances or parent edges");
-	meta_blob(&meta, s);
-	analysis_blob(&am, a);
-	interfaces_blob(&ifs, &a->classes.interfaces);
-	add(w, &nw, IX_META, 1, meta.len, meta.p);
+	meta_blob(meta, s);
+	analysis_blob(am, a);
+	interfaces_blob(ifs, &a->classes.interfaces);
+	add(w, &nw, IX_META, 1, meta->len, meta->p);
 	add(w, &nw, IX_NODE_TYPE, 1, n, s->node_type);
 	add(w, &nw, IX_NODE_NAME, 4, n, s->node_name);
 	add(w, &nw, IX_NODE_ID, 4, n, s->node_id);
@@ -292,7 +300,7 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 	add(w, &nw, IX_STR_ARENA, 1, s->strings.len, s->strings.arena);
 	add(w, &nw, IX_STR_OFF, 8, (uint64_t)s->strings.count + 1, s->strings.off);
 	add(w, &nw, IX_LOCATIONS, sizeof(struct hs_location), s->location_count, s->locations);
-	add(w, &nw, IX_A_META, 1, am.len, am.p);
+	add(w, &nw, IX_A_META, 1, am->len, am->p);
 	add(w, &nw, IX_DOM_STATE, 1, n, a->dom_state);
 	add(w, &nw, IX_A_SELF, 8, n, a->self_size);
 	add(w, &nw, IX_IDOM, 4, n, a->dom.idom);
@@ -305,7 +313,104 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 	add(w, &nw, IX_CLS_ARENA, 1, a->classes.names.len, a->classes.names.arena);
 	add(w, &nw, IX_CLS_OFF, 8, (uint64_t)a->classes.names.count + 1, a->classes.names.off);
 	add(w, &nw, IX_CLS, sizeof(struct hs_class), a->classes.names.count, a->classes.cls);
-	add(w, &nw, IX_INTERFACES, 1, ifs.len, ifs.p);
+	add(w, &nw, IX_INTERFACES, 1, ifs->len, ifs->p);
+	return nw;
+}
+
+/* The temporary file being written, for hs_index_abandon (a signal handler). */
+static char abandon_path[4096];
+static volatile sig_atomic_t abandon_armed;
+
+void hs_index_abandon(void)
+{
+	if (abandon_armed) {
+		abandon_armed = 0;
+		unlink(abandon_path);
+	}
+}
+
+#define TMP_PREFIX ".hsnapidx-tmp."
+/* A temporary file of a dead hsnap is removed once it is this old (seconds):
+ * the folder may be shared with other machines, whose pids mean nothing here. */
+#define TMP_STALE_AGE 600
+
+/* Temporary files left in `dir` by hsnap processes that were killed
+ * (".hsnapidx-tmp.PID.XXXXXX", and the "NAME.hsnapidx.tmpPID" of earlier
+ * versions): removed when PID is no running process, the file is a regular
+ * file of ours and was last written TMP_STALE_AGE seconds ago or more. */
+static void clean_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name, *p = NULL, *q;
+		char *end;
+		long pid;
+		struct stat st;
+
+		if (!strncmp(name, TMP_PREFIX, sizeof(TMP_PREFIX) - 1)) {
+			p = name + sizeof(TMP_PREFIX) - 1;
+		} else {
+			for (q = strstr(name, ".hsnapidx.tmp"); q; q = strstr(q + 1, ".hsnapidx.tmp"))
+				p = q + sizeof(".hsnapidx.tmp") - 1;
+		}
+		if (!p || *p < '1' || *p > '9')
+			continue;
+		errno = 0;
+		pid = strtol(p, &end, 10);
+		if (errno || pid <= 0 || pid > INT32_MAX || pid == (long)getpid() ||
+		    (p == name + sizeof(TMP_PREFIX) - 1 ? *end != '.' : *end != '\0'))
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* running (or someone else's) */
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode) ||
+		    st.st_uid != geteuid() || now - st.st_mtime < TMP_STALE_AGE)
+			continue;
+		unlinkat(dirfd(d), name, 0);
+	}
+	closedir(d);
+}
+
+/* Mode of every file hsnap writes beside a snapshot (docs/files.md): read
+ * and write for the owner, plus the snapshot's own group and other read bits
+ * (never more than the snapshot gives away); the snapshot's group, or no group
+ * bit when we cannot give the file that group. */
+static void apply_policy(int fd, const struct hs_index_key *k)
+{
+	struct stat st;
+	mode_t mode = 0600 | (k->mode & 044);
+
+	if (fstat(fd, &st) == 0 && st.st_gid != (gid_t)k->gid && (mode & 040) &&
+	    fchown(fd, (uid_t)-1, (gid_t)k->gid) != 0)
+		mode &= ~(mode_t)040;
+	if (fchmod(fd, mode) != 0)
+		(void)fchmod(fd, 0600);
+}
+
+int hs_index_write(const char *index_path, const struct hs_index_key *k,
+		   const struct hs_snapshot *s, const struct hs_analysis *a,
+		   struct hs_error *err)
+{
+	struct wsec w[IX_NIDS];
+	struct ix_section tab[IX_NIDS];
+	struct ix_header h;
+	struct blob meta = { 0 }, am = { 0 }, ifs = { 0 };
+	static const unsigned char zero[IX_ALIGN];
+	uint32_t nw, i;
+	uint64_t off;
+	char *tmp, *dir, *slash;
+	int fd = -1, rc = 0, saved;
+	struct stat st;
+	struct rlimit rl;
+	struct statvfs v;
+
+	if (!a->distance || !a->parent_edge || !a->dom.dom_first)
+		return hs_error_set(err, HS_ERR_USAGE, "the analysis lacks distances or parent edges");
+	nw = collect(w, s, a, &meta, &am, &ifs);
 
 	memset(&h, 0, sizeof(h));
 	memset(tab, 0, sizeof(tab));
@@ -315,10 +420,13 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 	h.file_size = k->size;
 	h.mtime_sec = k->mtime_sec;
 	h.mtime_nsec = k->mtime_nsec;
+	h.ino = k->ino;
+	h.ctime_sec = k->ctime_sec;
+	h.ctime_nsec = k->ctime_nsec;
 	h.head_crc = k->head_crc;
 	h.tail_crc = k->tail_crc;
-	h.node_count = n;
-	h.edge_count = e;
+	h.node_count = s->node_count;
+	h.edge_count = s->edge_count;
 	h.string_count = s->strings.count;
 	h.class_count = a->classes.names.count;
 	h.location_count = s->location_count;
@@ -338,31 +446,55 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 	h.table_crc = crc(tab, (uint64_t)nw * sizeof(tab[0]));
 	h.header_crc = crc(&h, sizeof(h));
 
-	tmp = hs_xmalloc(strlen(index_path) + 32);
+	/* the folder, and the temporary file in it: a short name of its own, so
+	 * that any snapshot name that leaves room for ".hsnapidx" works */
+	dir = hs_xmalloc(strlen(index_path) + 2);
+	strcpy(dir, index_path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else
+		slash[slash == dir] = '\0';
+	tmp = hs_xmalloc(strlen(dir) + 64);
+
 	/* never fill the disk: keep 256 MiB free beyond the index */
-	{
-		struct statvfs v;
-		char *slash;
-		strcpy(tmp, index_path);
-		slash = strrchr(tmp, '/');
-		if (slash)
-			slash[slash == tmp] = '\0';
-		if (statvfs(slash ? tmp : ".", &v) == 0 &&
-		    (uint64_t)v.f_bavail * v.f_frsize < h.index_size + (256u << 20)) {
-			rc = hs_error_set(err, HS_ERR_IO, "not writing %s: %llu MB needed, %llu MB free",
-					  index_path, (unsigned long long)(h.index_size >> 20),
-					  (unsigned long long)((uint64_t)v.f_bavail * v.f_frsize >> 20));
-			errno = ENOSPC;
-			goto out;
-		}
-	}
-	sprintf(tmp, "%s.tmp%ld", index_path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		saved = errno;
-		rc = hs_error_set(err, HS_ERR_IO, "cannot create %s: %s", tmp, strerror(saved));
+	if (statvfs(dir, &v) == 0 && (uint64_t)v.f_bavail * v.f_frsize < h.index_size + (256u << 20)) {
+		rc = hs_error_set(err, HS_ERR_IO, "not writing %s: %llu MB needed, %llu MB free",
+				  index_path, (unsigned long long)(h.index_size >> 20),
+				  (unsigned long long)((uint64_t)v.f_bavail * v.f_frsize >> 20));
+		errno = ENOSPC;
 		goto out;
 	}
+	/* nor go past the file size limit (ulimit -f): that would be SIGXFSZ */
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    h.index_size > (uint64_t)rl.rlim_cur) {
+		rc = hs_error_set(err, HS_ERR_IO, "not writing %s: %llu bytes exceed the file size limit",
+				  index_path, (unsigned long long)h.index_size);
+		errno = EFBIG;
+		goto out;
+	}
+	/* what is there already must be an index (a regular file) or nothing */
+	if (lstat(index_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = hs_error_set(err, HS_ERR_IO, "not replacing %s: not a regular file", index_path);
+		errno = EEXIST;
+		goto out;
+	}
+	clean_stale_temps(dir);
+	snprintf(tmp, strlen(dir) + 64, "%s/" TMP_PREFIX "%ld.XXXXXX", dir, (long)getpid());
+	abandon_armed = 0;
+	fd = mkostemp(tmp, O_CLOEXEC); /* O_CREAT | O_EXCL, mode 0600: never through a symlink */
+	if (fd < 0) {
+		saved = errno;
+		rc = hs_error_set(err, HS_ERR_IO, "cannot create a temporary file in %s: %s", dir,
+				  strerror(saved));
+		errno = saved;
+		goto out;
+	}
+	if (strlen(tmp) < sizeof(abandon_path)) {
+		memcpy(abandon_path, tmp, strlen(tmp) + 1);
+		abandon_armed = 1;
+	}
+	apply_policy(fd, k);
 	off = sizeof(h) + (uint64_t)nw * sizeof(tab[0]);
 	if (write_all(fd, &h, sizeof(h)) || write_all(fd, tab, (uint64_t)nw * sizeof(tab[0])))
 		goto fail;
@@ -379,21 +511,32 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 		goto fail;
 	}
 	fd = -1;
+	/* again just before: rename() would replace a symlink, FIFO or device
+	 * (never write through it, but never replace what is not ours either) */
+	if (lstat(index_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		errno = EEXIST;
+		goto fail;
+	}
 	if (rename(tmp, index_path))
 		goto fail;
+	abandon_armed = 0;
 	goto out;
 fail:
 	saved = errno;
 	if (fd >= 0)
 		close(fd);
+	abandon_armed = 0;
 	unlink(tmp);
 	errno = saved;
 	rc = hs_error_set(err, HS_ERR_IO, "cannot write %s: %s", index_path, strerror(saved));
 out:
+	saved = errno;
 	free(tmp);
+	free(dir);
 	free(meta.p);
 	free(am.p);
 	free(ifs.p);
+	errno = saved;
 	return rc;
 }
 
@@ -401,6 +544,7 @@ out:
 
 struct opener {
 	const unsigned char *map;
+	size_t map_len;
 	const struct ix_header *h;
 	const struct ix_section *sec[IX_NIDS];
 	const struct hs_snapshot *s;   /* decoded meta (types, counts) */
@@ -499,7 +643,15 @@ static int check_ranges(const struct opener *o, uint32_t id, uint64_t lo, uint64
 				return 0;
 		return 1;
 	}
-	case IX_DOM_STATE: return all_below8(data(o, id), lo, hi, 3);
+	/* the loader takes detachedness 0-3 and hs_dom_state copies it */
+	case IX_DOM_STATE: return all_below8(data(o, id), lo, hi, 4);
+	case IX_DISTANCE: {
+		const int32_t *v = data(o, id);
+		uint32_t bad = 0;
+		for (i = lo; i < hi; i++)
+			bad |= (v[i] < 0) & (v[i] != HS_NO_DISTANCE);
+		return !bad;
+	}
 	case IX_IDOM: return all_below32(data(o, id), lo, hi, n);
 	case IX_DOM_FIRST: return check_increasing32(data(o, id), (uint64_t)n + 1, lo, hi, n - 1);
 	case IX_DOM_CHILDREN: return all_below32(data(o, id), lo, hi, n);
@@ -519,9 +671,52 @@ static int check_ranges(const struct opener *o, uint32_t id, uint64_t lo, uint64
 
 #define CHUNK (256u << 10)
 
-/* Checked pages leave this process's resident set (they stay in the page
- * cache and fault back in when a command reads them), so a command's RSS is
- * what it uses, not the whole index.  Only whole pages inside the range. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+/* Sections whose values are only numbers shown or summed (ids, sizes): any
+ * value is sound, so they stay shared with the page cache and their checked
+ * pages leave the resident set (below).  Every other section is used as
+ * indexes, offsets or C strings and is checked and used on a private copy. */
+static int value_only(uint32_t id)
+{
+	return id == IX_NODE_ID || id == IX_SELF || id == IX_A_SELF || id == IX_RETAINED;
+}
+
+/* Gives [p, p + len) private copies of its pages (copy-on-write of the
+ * MAP_PRIVATE mapping, done now): from here on a write to the file (or the
+ * kernel dropping and re-reading clean pages) no longer reaches them, so what
+ * is checked next is what the commands use.  0 on failure (a truncated file). */
+static int privatize(const struct opener *o, const unsigned char *p, uint64_t len)
+{
+	uintptr_t a = (uintptr_t)p, e = a + len, pg = (uintptr_t)o->page;
+	uintptr_t end = ((uintptr_t)o->map + o->map_len + pg - 1) / pg * pg;
+
+	if (!len)
+		return 1;
+	a = a / pg * pg;
+	e = (e + pg - 1) / pg * pg;
+	if (e > end)
+		e = end;
+	if (madvise((void *)a, e - a, MADV_POPULATE_WRITE) == 0)
+		return 1;
+	if (errno != EINVAL)
+		return 0;
+	{ /* before Linux 5.14: one write per page, to bytes of this range only */
+		volatile unsigned char *q;
+		for (q = (volatile unsigned char *)p; (uintptr_t)q < (uintptr_t)p + len;
+		     q = (volatile unsigned char *)(((uintptr_t)q / pg + 1) * pg))
+			*q = *q;
+	}
+	return 1;
+}
+
+/* Checked pages of value-only sections leave this process's resident set
+ * (they stay in the page cache and fault back in when a command reads them),
+ * so a command's RSS is what it uses, not the whole index.  Only whole pages
+ * inside the range: a page shared with a copied section is never dropped
+ * (that would throw its private copy away). */
 static void release_pages(const struct opener *o, const unsigned char *p, uint64_t len)
 {
 	uintptr_t a = (uintptr_t)p, e = a + len, pg = (uintptr_t)o->page;
@@ -537,9 +732,15 @@ static void check_one(struct opener *o, uint32_t id)
 	const struct ix_section *x = o->sec[id];
 	const unsigned char *p = o->map + x->offset;
 	uint64_t per = CHUNK / x->elem, i, c = 0, done = 0;
+	int shared = value_only(id);
 
 	for (i = 0; i < x->count && !atomic_load(&o->failed); i += per) {
 		uint64_t hi = x->count - i < per ? x->count : i + per;
+		if (!shared && !privatize(o, p + i * x->elem, (hi - i) * x->elem)) {
+			snprintf(o->why[id], sizeof(o->why[id]), "section %u: cannot be read", id);
+			atomic_store(&o->failed, 1);
+			return;
+		}
 		c = hs_crc32c((uint32_t)c, p + i * x->elem, (size_t)((hi - i) * x->elem));
 		if (!check_ranges(o, id, i, hi)) {
 			snprintf(o->why[id], sizeof(o->why[id]), "section %u: value out of range", id);
@@ -547,7 +748,7 @@ static void check_one(struct opener *o, uint32_t id)
 			return;
 		}
 		/* every 16 chunks: each madvise interrupts the other cores */
-		if (hi - done >= 16 * per || hi == x->count) {
+		if (shared && (hi - done >= 16 * per || hi == x->count)) {
 			release_pages(o, p + done * x->elem, (hi - done) * x->elem);
 			done = hi;
 		}
@@ -574,6 +775,15 @@ static enum hs_index_state bad(struct hs_error *err, const char *why)
 {
 	hs_error_set(err, HS_ERR_FORMAT, "%s", why);
 	return HS_INDEX_BAD;
+}
+
+static enum hs_index_state blocked(struct hs_error *err, const struct stat *st)
+{
+	hs_error_set(err, HS_ERR_IO, "is %s, not an index file: hsnap neither reads nor replaces it",
+		     S_ISDIR(st->st_mode) ? "a directory" : S_ISLNK(st->st_mode) ? "a symbolic link"
+		     : S_ISFIFO(st->st_mode) ? "a named pipe" : S_ISSOCK(st->st_mode) ? "a socket"
+		     : "a device");
+	return HS_INDEX_BLOCKED;
 }
 
 static int decode_meta(struct hs_snapshot *s, const unsigned char *p, uint64_t len)
@@ -681,6 +891,7 @@ static enum hs_index_state check_layout(struct opener *o, uint64_t size, const s
 	if (h.index_size != size)
 		return bad(err, "truncated or extended (size differs from its header)");
 	if (h.file_size != k->size || h.mtime_sec != k->mtime_sec || h.mtime_nsec != k->mtime_nsec ||
+	    h.ino != k->ino || h.ctime_sec != k->ctime_sec || h.ctime_nsec != k->ctime_nsec ||
 	    h.head_crc != k->head_crc || h.tail_crc != k->tail_crc) {
 		hs_error_set(err, HS_ERR_FORMAT, "built from another version of the snapshot");
 		return HS_INDEX_STALE;
@@ -737,17 +948,33 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 	int fd, nt;
 
 	*out = NULL;
-	fd = open(index_path, O_RDONLY | O_CLOEXEC);
+	/* only a regular file is read: a FIFO would block, a device or a
+	 * symlink is not ours (and neither is ever replaced: HS_INDEX_BLOCKED) */
+	if (lstat(index_path, &st)) {
+		hs_error_set(err, HS_ERR_IO, "%s", strerror(errno));
+		return errno == ENOENT ? HS_INDEX_ABSENT : errno == ENAMETOOLONG ? HS_INDEX_BLOCKED
+			: HS_INDEX_BAD;
+	}
+	if (!S_ISREG(st.st_mode))
+		return blocked(err, &st);
+	fd = open(index_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
 	if (fd < 0) {
 		hs_error_set(err, HS_ERR_IO, "%s", strerror(errno));
-		return errno == ENOENT ? HS_INDEX_ABSENT : HS_INDEX_BAD;
+		return errno == ENOENT ? HS_INDEX_ABSENT : errno == ELOOP ? HS_INDEX_BLOCKED
+			: HS_INDEX_BAD;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size == 0) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return bad(err, "empty or not a regular file");
+		return blocked(err, &st);
 	}
-	/* no MAP_POPULATE: the checking threads fault the pages in, in parallel */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (st.st_size == 0) {
+		close(fd);
+		return bad(err, "empty");
+	}
+	/* Private and writable: the checks give every page they read a private
+	 * copy first (privatize), except the value-only sections'.  No
+	 * MAP_POPULATE: the checking threads fault the pages in, in parallel. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return bad(err, "cannot be mapped");
@@ -755,15 +982,22 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 	HS_CALLOC_ARRAY(o, 1);
 	HS_CALLOC_ARRAY(s, 1);
 	o->map = map;
+	o->map_len = (size_t)st.st_size;
 	o->s = s;
 	o->page = sysconf(_SC_PAGESIZE);
+	if (!privatize(o, o->map, (uint64_t)st.st_size < sizeof(struct ix_header) + IX_NIDS * sizeof(struct ix_section)
+				   ? (uint64_t)st.st_size : sizeof(struct ix_header) + IX_NIDS * sizeof(struct ix_section))) {
+		rc = bad(err, "cannot be read");
+		goto fail;
+	}
 	rc = check_layout(o, (uint64_t)st.st_size, k, err);
 	if (rc != HS_INDEX_OK)
 		goto fail;
 	/* the small blobs first: they give the type counts the checks need */
 	for (i = 0; i < IX_NIDS; i++)
 		if ((i == IX_META || i == IX_A_META || i == IX_INTERFACES) &&
-		    crc(data(o, i), count(o, i)) != o->sec[i]->crc) {
+		    (!privatize(o, data(o, i), count(o, i)) ||
+		     crc(data(o, i), count(o, i)) != o->sec[i]->crc)) {
 			rc = bad(err, "metadata checksum mismatch");
 			goto fail;
 		}
@@ -792,6 +1026,7 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 		rc = bad(err, i < IX_NIDS ? o->why[i] : "a section failed its checks");
 		goto fail;
 	}
+	mprotect(map, (size_t)st.st_size, PROT_READ); /* nothing writes to it from here */
 	s->file = hs_xmalloc(strlen(name) + 1);
 	strcpy(s->file, name);
 	s->node_count = o->h->node_count;
@@ -923,4 +1158,38 @@ void hs_analysis_rename(struct hs_analysis *a, const struct hs_interfaces *given
 	hs_classes_release(&a->classes);
 	hs_classes_name(&a->classes, a->s, a->dom_state, given);
 	hs_classes_aggregate(&a->classes, a->s, a->self_size, &a->dom, a->distance);
+}
+
+/* ---- full verification --------------------------------------------------- */
+
+int hs_index_compare(const struct hs_snapshot *s, const struct hs_snapshot *fresh,
+		     const struct hs_analysis *fa, struct hs_error *err)
+{
+	struct wsec w[IX_NIDS];
+	struct blob meta = { 0 }, am = { 0 }, ifs = { 0 };
+	const struct hs_index *ix = s->index;
+	uint32_t nw, i, same = 1;
+
+	if (!ix)
+		return hs_error_set(err, HS_ERR_USAGE, "not loaded from an index"), 0;
+	if (!fa->distance || !fa->parent_edge || !fa->dom.dom_first)
+		return hs_error_set(err, HS_ERR_USAGE, "the analysis lacks distances or parent edges"), 0;
+	nw = collect(w, fresh, fa, &meta, &am, &ifs);
+	if (!fresh->detachedness && ix->sec[IX_DETACHED]) {
+		hs_error_set(err, HS_ERR_FORMAT, "section %u differs", IX_DETACHED);
+		same = 0;
+	}
+	for (i = 0; same && i < nw; i++) {
+		uint32_t id = w[i].id;
+		uint64_t bytes = w[i].count * w[i].elem;
+		if (!ix->sec[id] || ix->cnt[id] != w[i].count ||
+		    (bytes && memcmp(ix->sec[id], w[i].p, (size_t)bytes))) {
+			hs_error_set(err, HS_ERR_FORMAT, "section %u differs", id);
+			same = 0;
+		}
+	}
+	free(meta.p);
+	free(am.p);
+	free(ifs.p);
+	return (int)same;
 }

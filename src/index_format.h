@@ -9,13 +9,14 @@
  * header_crc = 0; table_crc the section table; each section has the CRC-32C
  * of its bytes (src/crc32c.h; so do head_crc and tail_crc of the snapshot's
  * first and last 64 KiB).  Everything is checked before anything is used.
- * Version 2: CRC-32C instead of version 1's zlib crc32. */
+ * Version 2: CRC-32C instead of version 1's zlib crc32.  Version 3: the
+ * snapshot's inode number and ctime in the header. */
 #ifndef HSNAP_INDEX_FORMAT_H
 #define HSNAP_INDEX_FORMAT_H
 #include <stdint.h>
 
 #define IX_MAGIC "HSNAPIX"     /* 8 bytes with the NUL */
-#define IX_VERSION 2u
+#define IX_VERSION 3u
 #define IX_ENDIAN 0x01020304u
 #define IX_ALIGN 64u
 
@@ -30,7 +31,9 @@ struct ix_header {
 	uint32_t node_count, edge_count, string_count, class_count;
 	uint32_t location_count, nsections;
 	uint32_t table_crc, header_crc;
-	uint8_t pad[128 - 88];
+	uint64_t ino;
+	int64_t ctime_sec, ctime_nsec;
+	uint8_t pad[128 - 112];
 };
 
 struct ix_section {

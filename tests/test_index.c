@@ -175,8 +175,12 @@ static void snap_free(struct snap *x)
 
 /* ---- files ---------------------------------------------------------------- */
 
-static const struct hs_index_key KEY_A = { 5000000, 1700000000, 123456789, 0xdeadbeefu, 0x12345678u };
-static const struct hs_index_key KEY_B = { 777, 1600000000, 5, 0x0badf00du, 0x600dcafeu };
+static const struct hs_index_key KEY_A = { .size = 5000000, .mtime_sec = 1700000000, .mtime_nsec = 123456789,
+	.head_crc = 0xdeadbeefu, .tail_crc = 0x12345678u, .ino = 4242, .ctime_sec = 1700000001, .ctime_nsec = 7,
+	.mode = 0100600 };
+static const struct hs_index_key KEY_B = { .size = 777, .mtime_sec = 1600000000, .mtime_nsec = 5,
+	.head_crc = 0x0badf00du, .tail_crc = 0x600dcafeu, .ino = 99, .ctime_sec = 1600000002, .ctime_nsec = 3,
+	.mode = 0100600 };
 
 struct dir {
 	char path[64];
@@ -748,15 +752,16 @@ static void test_write_errors(void **state)
 	assert_int_equal(hs_index_write(p, &KEY_A, f.a.s, &f.a.a, &err), HS_ERR_IO);
 	assert_true(err.msg[0] != '\0');
 	free(p);
-	/* the target is a non-empty directory: the rename fails, the temporary
-	 * file is removed */
+	/* the target is a non-empty directory: never replaced, no temporary file
+	 * left, and opening says it is blocked (not a rebuild that never comes) */
 	sub = dir_file(&f.d, "isdir.hsnapidx");
 	assert_int_equal(mkdir(sub, 0755), 0);
 	p = dir_file(&f.d, "isdir.hsnapidx/keep");
 	write_bytes(p, "x", 1);
 	assert_int_equal(hs_index_write(sub, &KEY_A, f.a.s, &f.a.a, &err), HS_ERR_IO);
 	assert_int_equal(dir_entries(&f.d), 3); /* a, b, isdir: no temporary left */
-	open_expect(sub, &KEY_A, HS_INDEX_BAD, "a directory");
+	assert_int_equal(errno, EEXIST);
+	open_expect(sub, &KEY_A, HS_INDEX_BLOCKED, "a directory");
 	unlink(p);
 	rmdir(sub);
 	free(p);
@@ -998,7 +1003,9 @@ static void e_edge_name(struct fix *f, unsigned char *c)
 	U32(c, IX_EDGE_NAME)[e] = hdr(c)->string_count;
 }
 static void e_detached(struct fix *f, unsigned char *c) { (void)f; U8(c, IX_DETACHED)[9] = 4; }
-static void e_dom_state(struct fix *f, unsigned char *c) { (void)f; U8(c, IX_DOM_STATE)[9] = 3; }
+static void e_dom_state(struct fix *f, unsigned char *c) { (void)f; U8(c, IX_DOM_STATE)[9] = 4; }
+static void e_distance(struct fix *f, unsigned char *c) { (void)f; ((int32_t *)sdata(c, IX_DISTANCE))[3] = -6; }
+static void e_distance_min(struct fix *f, unsigned char *c) { (void)f; ((int32_t *)sdata(c, IX_DISTANCE))[1] = INT32_MIN; }
 static void e_loc_node(struct fix *f, unsigned char *c) { (void)f; ((struct hs_location *)sdata(c, IX_LOCATIONS))[2].node = nn(c); }
 static void e_loc_order(struct fix *f, unsigned char *c)
 {
@@ -1034,6 +1041,117 @@ static void e_sec_near_end(struct fix *f, unsigned char *c) { (void)f; sec(c, IX
 static void e_sec_wrap(struct fix *f, unsigned char *c) { (void)f; sec(c, IX_SELF)->offset = UINT64_MAX / 64 * 64; }
 static void e_index_size(struct fix *f, unsigned char *c) { (void)f; hdr(c)->index_size -= 1; }
 
+/* Snapshot A with detachedness 3 on the <span> (the loader takes 0-3; the
+ * dominator state copies it). */
+static void make_a3(struct tb *t)
+{
+	make_a(t);
+	t->nodes[10].detach = 3;
+}
+
+/* Load and index agree on every value: detachedness 3 is written and reopened
+ * (before: the index check allowed dom_state 0-2 only, so every run parsed
+ * and rewrote the index). */
+static void test_detachedness3_roundtrip(void **state)
+{
+	struct fix f;
+	struct snap x;
+	(void)state;
+	fix_init(&f);
+	snap_load(&x, make_a3, NULL);
+	assert_int_equal(x.s->detachedness[10], 3);
+	assert_int_equal(x.a.dom_state[10], 3);
+	write_index(f.x, &KEY_A, &x);
+	open_same(f.x, &KEY_A, 1, &x);
+	open_same(f.x, &KEY_A, 4, &x);
+	snap_free(&x);
+	fix_done(&f);
+}
+
+/* hs_index_compare (--verify-index): an index equals a fresh parse of its
+ * own snapshot, and differs from another snapshot's (A with one more
+ * detached node: only the detachedness-derived sections differ). */
+static void test_compare(void **state)
+{
+	struct fix f;
+	struct snap x;
+	struct hs_snapshot *s = NULL;
+	struct hs_error err = { 0, "" };
+	(void)state;
+	fix_init(&f);
+	snap_load(&x, make_a3, NULL);
+	assert_int_equal(try_open(f.ia, &KEY_A, 1, &s, &err), HS_INDEX_OK);
+	if (!hs_index_compare(s, f.a.s, &f.a.a, &err))
+		fail_msg("an index differs from its own snapshot: %s", err.msg);
+	assert_int_equal(hs_index_compare(s, x.s, &x.a, &err), 0);
+	assert_non_null(strstr(err.msg, "section 7 differs")); /* IX_DETACHED, the first */
+	assert_int_equal(hs_index_compare(s, f.b.s, &f.b.a, &err), 0);
+	assert_non_null(strstr(err.msg, "differs"));
+	hs_snapshot_free(s);
+	snap_free(&x);
+	fix_done(&f);
+}
+
+/* ---- a file changed after the check (issue 14, item 3) ---------------------- */
+
+/* Whoever can write the index file can change it after hs_index_open checked
+ * it.  What was checked must be what is used: every section but the
+ * value-only ones (ids and sizes, where any value is sound) is overwritten
+ * with 0xff in the file itself, with the header and the section table, while
+ * the snapshot is open; the snapshot must still show the checked values.
+ * (Before: the mapping shared its pages with the page cache and checked
+ * pages were even dropped and read back, so it showed 0xff: out-of-range
+ * nodes, edges and string offsets.) */
+static void test_changed_after_check(void **state)
+{
+	struct fix f;
+	int jobs;
+	(void)state;
+	fix_init(&f);
+	for (jobs = 1; jobs <= 4; jobs += 3) {
+		struct hs_snapshot *s = NULL;
+		struct hs_analysis a;
+		struct hs_error err;
+		struct ix_section *t = (struct ix_section *)(f.buf + sizeof(struct ix_header));
+		unsigned char ff[4096];
+		uint32_t i, hit = 0;
+		int fd;
+
+		memset(ff, 0xff, sizeof(ff));
+		write_bytes(f.x, f.buf, f.len);
+		if (try_open(f.x, &KEY_A, jobs, &s, &err) != HS_INDEX_OK)
+			fail_msg("open (jobs %d): %s", jobs, err.msg);
+		fd = open(f.x, O_WRONLY);
+		assert_true(fd >= 0);
+		assert_int_equal(pwrite(fd, ff, sizeof(struct ix_header) + hdr(f.buf)->nsections * sizeof(*t), 0),
+				 (ssize_t)(sizeof(struct ix_header) + hdr(f.buf)->nsections * sizeof(*t)));
+		for (i = 0; i < hdr(f.buf)->nsections; i++) {
+			uint64_t off = t[i].offset, end = off + t[i].count * t[i].elem;
+			if (t[i].id == IX_NODE_ID || t[i].id == IX_SELF || t[i].id == IX_A_SELF || t[i].id == IX_RETAINED)
+				continue;
+			for (; off < end; off += sizeof(ff)) {
+				size_t n = end - off < sizeof(ff) ? (size_t)(end - off) : sizeof(ff);
+				assert_int_equal(pwrite(fd, ff, n, (off_t)off), (ssize_t)n);
+			}
+			hit++;
+		}
+		assert_int_equal(close(fd), 0);
+		assert_true(hit >= 20);
+		{ /* the file did change */
+			size_t len;
+			unsigned char *now = read_bytes(f.x, &len);
+			assert_true(len == f.len && memcmp(now, f.buf, len) != 0);
+			free(now);
+		}
+		same_model(f.a.s, s);
+		assert_int_equal(hs_index_analysis(s, &a), 1);
+		same_analysis(&f.a.a, &a, f.a.s->node_count);
+		hs_analysis_release(&a);
+		hs_snapshot_free(s);
+	}
+	fix_done(&f);
+}
+
 static void test_hostile(void **state)
 {
 	struct fix f;
@@ -1068,7 +1186,11 @@ static void test_hostile(void **state)
 	hostile(&f, "edge_type = number of types", e_edge_type, "range");
 	hostile(&f, "property edge name = string_count", e_edge_name, "range");
 	hostile(&f, "detachedness 4", e_detached, "range");
-	hostile(&f, "dom_state 3", e_dom_state, "range");
+	/* detachedness 3 (the loader's limit) propagates into dom_state: 4 is out */
+	hostile(&f, "dom_state 4", e_dom_state, "range");
+	/* distances are >= 0 or HS_NO_DISTANCE (paths.c computes dist - 1) */
+	hostile(&f, "distance -6", e_distance, "range");
+	hostile(&f, "distance INT32_MIN", e_distance_min, "range");
 	hostile(&f, "location node = node_count", e_loc_node, "range");
 	hostile(&f, "locations not sorted", e_loc_order, "range");
 	hostile(&f, "location script_node = node_count", e_loc_script, "range");
@@ -1490,6 +1612,9 @@ int main(void)
 		cmocka_unit_test(test_truncate_extend_garbage),
 		cmocka_unit_test(test_foreign),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_changed_after_check),
+		cmocka_unit_test(test_detachedness3_roundtrip),
+		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_hostile_empty_section_at_end),
 		cmocka_unit_test(test_hostile_interfaces),
 		cmocka_unit_test(test_dominator_cycle),

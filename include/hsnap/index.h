@@ -3,12 +3,15 @@
  * mapped read-only on the next run instead of parsing and analysing again
  * (like Eclipse MAT's index files).
  *
- * An index is tied to its snapshot by the file's size, mtime and the crc32 of
- * its first and last 64 KiB; a mismatch makes it stale.  Nothing in it is
- * trusted: the header, the section table and every section carry crc32s, and
- * every offset, node, edge, string and class index is range-checked before a
- * single array is used.  The dominator tree is not proven acyclic; every walk
- * over it is bounded instead (docs/ARCHITECTURE.md, "The index"). */
+ * An index is tied to its snapshot by the file's size, mtime, change time
+ * (ctime), inode number and the CRC-32C of its first and last 64 KiB; a
+ * mismatch makes it stale (docs/files.md says exactly what that detects;
+ * hs_index_compare checks fully).  Nothing in it is trusted: the header, the
+ * section table and every section carry CRC-32Cs, and every offset, node,
+ * edge, string and class index is range-checked before a single array is
+ * used, on a private copy of those pages, so that a later change of the file
+ * cannot change what was checked.  The dominator tree is not proven acyclic;
+ * every walk over it is bounded instead (docs/ARCHITECTURE.md, "The index"). */
 #ifndef HSNAP_INDEX_H
 #define HSNAP_INDEX_H
 #include <stdint.h>
@@ -19,6 +22,11 @@ struct hs_index_key {
 	uint64_t size;
 	int64_t mtime_sec, mtime_nsec;
 	uint32_t head_crc, tail_crc;
+	uint64_t ino;
+	int64_t ctime_sec, ctime_nsec;
+	/* not part of the identity: what the index file's mode and group are
+	 * derived from (docs/files.md) */
+	uint32_t mode, uid, gid;
 };
 
 /* SNAPSHOT.hsnapidx (malloc'd). */
@@ -27,9 +35,15 @@ char *hs_index_path(const char *snapshot_path);
 int hs_index_key(const char *snapshot_path, struct hs_index_key *k, struct hs_error *err);
 
 /* Writes s and a (a default analysis: inferred interfaces, distances and
- * parent edges present) to index_path through a temporary file renamed into
- * place, so readers never see a partial index.  0, or HS_ERR_IO with err->msg
- * and errno set (the temporary file is removed). */
+ * parent edges present) to index_path through a temporary file in the same
+ * folder (created O_EXCL, never through a symlink) renamed into place, so
+ * readers never see a partial index.  The file gets mode 0600 plus the
+ * snapshot's group and other read bits (k->mode), and the snapshot's group.
+ * An existing index_path that is not a regular file is never replaced.  0, or
+ * HS_ERR_IO with err->msg and errno set (the temporary file is removed):
+ * ENOSPC (or less than 256 MiB would stay free), EFBIG (larger than
+ * RLIMIT_FSIZE; SIGXFSZ must be ignored by the caller), EEXIST (index_path is
+ * not a regular file), or what open/write/rename gave. */
 int hs_index_write(const char *index_path, const struct hs_index_key *k,
 		   const struct hs_snapshot *s, const struct hs_analysis *a,
 		   struct hs_error *err);
@@ -38,7 +52,10 @@ enum hs_index_state {
 	HS_INDEX_OK = 0,
 	HS_INDEX_ABSENT = 1,  /* no index file */
 	HS_INDEX_STALE = 2,   /* built from another version of the snapshot */
-	HS_INDEX_BAD = 3      /* corrupt, truncated, foreign or another version */
+	HS_INDEX_BAD = 3,     /* corrupt, truncated, foreign or another version */
+	HS_INDEX_BLOCKED = 4  /* index_path is a directory, symlink, FIFO, device
+				 or socket, or its name is too long: hsnap neither
+				 reads nor replaces it */
 };
 
 /* Maps index_path and checks it against k and against itself (jobs threads
@@ -48,6 +65,17 @@ enum hs_index_state {
 enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_key *k,
 				  int jobs, const char *name, struct hs_snapshot **out,
 				  struct hs_error *err);
+
+/* Compares s's index (s from hs_index_open) with what writing fresh and fa
+ * (a default analysis of a fresh parse of the same file) would give, section
+ * by section.  1 when identical; 0 with err->msg naming the first section
+ * that differs. */
+int hs_index_compare(const struct hs_snapshot *s, const struct hs_snapshot *fresh,
+		     const struct hs_analysis *fa, struct hs_error *err);
+
+/* Async-signal-safe: removes the temporary file hs_index_write is writing,
+ * if any (for the CLI's SIGINT/SIGTERM/SIGHUP handlers). */
+void hs_index_abandon(void);
 
 /* Fills a from s's index (arrays in the mapping; hs_analysis_release knows
  * not to free them).  1 when s came from an index, 0 otherwise. */

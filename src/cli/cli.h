@@ -20,6 +20,7 @@ struct command {
 /* common.c */
 extern int cli_jobs;
 extern int cli_no_index;
+extern int cli_verify_index; /* --verify-index */
 /* 1 when environment variable `name` is set, non-empty and not "0". */
 int env_flag(const char *name);
 /* Starts HSNAP_TIMING's clock (main calls it first, so that the times count

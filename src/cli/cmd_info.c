@@ -8,7 +8,7 @@
 static const char *index_state_key(int st)
 {
 	return st < 0 ? "disabled" : st == HS_INDEX_OK ? "used" : st == HS_INDEX_ABSENT ? "none"
-		: st == HS_INDEX_STALE ? "stale" : "unusable";
+		: st == HS_INDEX_STALE ? "stale" : st == HS_INDEX_BLOCKED ? "blocked" : "unusable";
 }
 
 static const char *index_state_text(int st)
@@ -17,6 +17,7 @@ static const char *index_state_text(int st)
 		: st == HS_INDEX_OK ? "loaded from the index"
 		: st == HS_INDEX_ABSENT ? "none yet (the first analysing command writes it)"
 		: st == HS_INDEX_STALE ? "stale (the snapshot changed); the next analysing command rebuilds it"
+		: st == HS_INDEX_BLOCKED ? "none: its path is taken by something else, never replaced"
 		: "unusable; the next analysing command rebuilds it";
 }
 #include "vec.h"

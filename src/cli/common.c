@@ -10,6 +10,7 @@
 
 int cli_jobs; /* --jobs N (0: all cores) */
 int cli_no_index; /* --no-index */
+int cli_verify_index; /* --verify-index */
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -271,13 +272,65 @@ static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a
 	errno = saved;
 	if (rc == 0) {
 		trace("%s: wrote %s in %.2f s", s->file, p->ipath, now() - pr.start - 1.0);
-	} else if (errno == EACCES || errno == EROFS || errno == EPERM || errno == ENOSPC) {
-		/* unwritable folder or a nearly full disk: no index, no noise */
+	} else if (errno == EACCES || errno == EROFS || errno == EPERM || errno == ENOSPC ||
+		   errno == EDQUOT || errno == EFBIG || errno == EEXIST || errno == ENAMETOOLONG) {
+		/* unwritable folder, a nearly full disk, a quota, a file size
+		 * limit, something that is not an index at its path, a name too
+		 * long: no index, no noise (docs/files.md) */
 		trace("%s: not written (%s)", s->file, err.msg);
 	} else {
 		fprintf(stderr, "hsnap: warning: %s\n", err.msg);
 	}
 	pending_drop(p);
+}
+
+/* --verify-index: parses FILE as if there were no index, analyses it as for
+ * writing one, and compares the index with that.  On a mismatch *out becomes
+ * the parsed snapshot and the index is rewritten.  Returns an exit code. */
+static int verify_index(const char *path, char *ipath, const struct hs_index_key *key,
+			const struct hs_load_opts *lo, struct hs_snapshot **out, struct index_status *ist)
+{
+	struct hs_error err = { 0, "" };
+	struct hs_snapshot *fresh;
+	struct hs_analysis fa;
+	struct hs_analysis_opts o;
+	int rc;
+
+	rc = hs_snapshot_load(path, lo, &fresh, &err);
+	if (rc < 0) {
+		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
+		hs_snapshot_free(*out);
+		*out = NULL;
+		return exit_code_for(rc);
+	}
+	memset(&o, 0, sizeof(o));
+	o.parent_edges = 1;
+	o.jobs = cli_jobs;
+	rc = hs_analysis_run(&fa, fresh, &o, &err);
+	if (rc < 0) {
+		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
+		hs_snapshot_free(fresh);
+		hs_snapshot_free(*out);
+		*out = NULL;
+		return exit_code_for(rc);
+	}
+	if (hs_index_compare(*out, fresh, &fa, &err)) {
+		trace("%s: %s verified against the snapshot", path, ipath);
+		hs_analysis_release(&fa);
+		hs_snapshot_free(fresh);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "hsnap: warning: %s does not match %s (%s); rebuilding it\n", ipath, path, err.msg);
+	if (ist) {
+		ist->state = HS_INDEX_STALE;
+		snprintf(ist->why, sizeof(ist->why), "its content differs from the snapshot's (%.160s)", err.msg);
+	}
+	hs_snapshot_free(*out);
+	*out = fresh;
+	pending_add(fresh, hs_index_path(path), key);
+	write_index(fresh, &fa);
+	hs_analysis_release(&fa);
+	return EXIT_OK;
 }
 
 int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist)
@@ -293,6 +346,9 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 		memset(ist, 0, sizeof(*ist));
 		ist->state = -1;
 	}
+	opts.jobs = cli_jobs;
+	if (getenv("HSNAP_PARALLEL_MIN"))
+		opts.parallel_min = strtoull(getenv("HSNAP_PARALLEL_MIN"), NULL, 10);
 	if (!cli_no_index && strcmp(path, "-") && hs_index_key(path, &key, &err) == 0) {
 		enum hs_index_state st;
 		ipath = hs_index_path(path);
@@ -312,17 +368,19 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 		if (st == HS_INDEX_OK) {
 			trace("%s: using %s (checked in %.2f s)", path, ipath, now() - p.start);
 			timing_mark(path, "index checked and mapped");
+			rc = cli_verify_index ? verify_index(path, ipath, &key, &opts, out, ist) : EXIT_OK;
 			free(ipath);
-			return EXIT_OK;
+			return rc;
 		}
 		if (st == HS_INDEX_ABSENT)
 			trace("%s: no index yet", path);
 		else
 			trace("%s: ignoring %s: %s", path, ipath, err.msg);
+		if (st == HS_INDEX_BLOCKED) { /* never replaced: do not try */
+			free(ipath);
+			ipath = NULL;
+		}
 	}
-	opts.jobs = cli_jobs;
-	if (getenv("HSNAP_PARALLEL_MIN"))
-		opts.parallel_min = strtoull(getenv("HSNAP_PARALLEL_MIN"), NULL, 10);
 	if (isatty(2)) {
 		opts.progress = on_load;
 		opts.progress_ctx = &p;

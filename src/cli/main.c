@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 #include "cli.h"
+#include "hsnap/index.h"
 
 static const struct command commands[] = {
 	{ "summary", cmd_summary, "statistics, top classes and objects by retained size" },
@@ -41,12 +42,14 @@ static void usage(FILE *f)
 		"--jobs N (anywhere): threads for parsing plain files, the analysis and\n"
 		"checking an index (default: all cores; results never depend on it).\n"
 		"--no-index (anywhere, or HSNAP_NO_INDEX=1): neither read nor write the index.\n"
+		"--verify-index (anywhere): parse FILE anyway and compare the index with it;\n"
+		"a mismatch is reported, the output comes from FILE and the index is rebuilt.\n"
 		"\n"
 		"Index: the first command that analyses FILE writes FILE.hsnapidx beside it\n"
 		"(model, dominators, retained sizes, classes); later commands map it instead\n"
 		"of parsing, and are many times faster.  It is rebuilt when FILE changes\n"
-		"(size, mtime, first/last 64 KiB) or when it fails its checksums or range\n"
-		"checks; an unwritable folder just means no index.  HSNAP_TRACE_INDEX=1\n"
+		"(size, mtime, ctime, inode, first/last 64 KiB) or when it fails its checksums\n"
+		"or range checks; an unwritable folder just means no index.  HSNAP_TRACE_INDEX=1\n"
 		"reports on stderr what happened to it; HSNAP_TIMING=1 times each phase.\n"
 		"\n"
 		"Run 'hsnap <command> --help' for its options.\n"
@@ -67,6 +70,15 @@ static void on_sigbus(int sig)
 	_exit(EXIT_INPUT);
 }
 
+/* Killed while writing an index: remove its temporary file first (what
+ * SIGKILL leaves is removed by a later run, src/index.c). */
+static void on_fatal(int sig)
+{
+	hs_index_abandon();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -76,6 +88,12 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigbus;
 	sigaction(SIGBUS, &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* an index past `ulimit -f`: write() says EFBIG, no index (docs/files.md) */
+	signal(SIGXFSZ, SIG_IGN);
 
 #ifdef __GLIBC__
 	/* Big arrays always from mmap, so that freeing one snapshot's arrays
@@ -90,8 +108,11 @@ int main(int argc, char **argv)
 	for (i = 1; i < (size_t)argc; i++) {
 		const char *v = NULL;
 		size_t j, drop = 0;
-		if (!strcmp(argv[i], "--no-index")) {
-			cli_no_index = 1;
+		if (!strcmp(argv[i], "--no-index") || !strcmp(argv[i], "--verify-index")) {
+			if (argv[i][2] == 'n')
+				cli_no_index = 1;
+			else
+				cli_verify_index = 1;
 			for (j = i; j + 1 <= (size_t)argc; j++)
 				argv[j] = argv[j + 1];
 			argc--;

@@ -676,4 +676,216 @@ else
 	echo "skip - nearly full disk: cannot mount a tmpfs here"
 fi
 
+# ---- 10. hostile machines (issue 14) -----------------------------------------------------------
+# helper: the snapshot's self_size field of its middle node, by byte offset
+# (the digits are rewritten in place: same size); prints OFFSET:DIGITS
+mid_self_size() {
+	python3 - "$1" <<'PY'
+import json, re, sys
+b = open(sys.argv[1], 'rb').read()
+meta = json.loads(b)['snapshot']['meta']
+nf, si = len(meta['node_fields']), meta['node_fields'].index('self_size')
+start = b.index(b'"nodes"')
+start = b.index(b'[', start) + 1
+nums = re.compile(rb'\s*(-?\d+)\s*[,\]]')
+pos, k, want = start, 0, None
+count = json.loads(b)['snapshot']['node_count']
+target = (count // 2) * nf + si
+while True:
+    m = nums.match(b, pos)
+    if k == target:
+        print('%d:%s' % (m.start(1), m.group(1).decode()))
+        break
+    pos, k = m.end(), k + 1
+PY
+}
+# 7. a change in the middle with size and mtime restored: stale (ctime)
+d=$(fresh stale-mid "$PLAIN")
+P=$d/$PLAIN
+hs "$d" mid0 summary --format json "$PLAIN"
+has "$ERR" "wrote" "stale (middle): first run"
+cp "$d/$PLAIN.hsnapidx" "$TMP/mid-old.hsnapidx"
+touch -r "$P" "$TMP/mtime-ref"
+before=$(stat -c '%s %y' "$P")
+hit=$(mid_self_size "$P")
+off=${hit%%:*} digits=${hit#*:}
+last=${digits: -1}
+if [ "$last" = 9 ]; then nd=8; else nd=$((last + 1)); fi
+printf '%s' "$nd" | dd of="$P" bs=1 seek=$((off + ${#digits} - 1)) conv=notrunc status=none
+touch -r "$TMP/mtime-ref" "$P"
+[ "$before" = "$(stat -c '%s %y' "$P")" ] || die "middle edit: size/mtime not restored"
+hs "$d" mid-ref --no-index summary --format json "$PLAIN"
+want_rc 0 "--no-index summary after the middle edit"
+cp "$OUT" "$TMP/mid-ref.out"
+cp "$ERR" "$TMP/mid-ref.err"
+cmp -s "$TMP/mid-ref.out" "$REF/summary-$PLAIN.out" && die "middle edit (self size $digits -> ${digits%?}$nd) did not change the summary"
+hs "$d" mid1 summary --format json "$PLAIN"
+same "$TMP/mid-ref.out" "$OUT" "summary after a middle edit with size and mtime restored"
+has "$ERR" "another version" "stale (middle edit)"
+ok "self size of the middle node edited ($digits -> ${digits%?}$nd), size and mtime restored: stale (ctime), output equals --no-index"
+
+# --verify-index: a sound index is verified; one whose header was forged to
+# the edited file's size, times and inode (what the key cannot see) is found
+# out, reported, the output comes from the file, and the index is rebuilt
+hs "$d" ver0 --verify-index summary --format json "$PLAIN"
+want_rc 0 "--verify-index with a sound index"
+same "$TMP/mid-ref.out" "$OUT" "--verify-index with a sound index"
+has "$ERR" "verified against the snapshot" "--verify-index with a sound index"
+clean_err "$TMP/mid-ref.err" "--verify-index with a sound index"
+python3 - "$TMP/mid-old.hsnapidx" "$P" "$d/$PLAIN.hsnapidx" <<'PY'
+import os, struct, sys
+def crc32c(b):
+    t = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        t.append(c)
+    c = 0xFFFFFFFF
+    for x in b:
+        c = t[(c ^ x) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+ix = bytearray(open(sys.argv[1], 'rb').read())
+st = os.stat(sys.argv[2])
+struct.pack_into('<Qqq', ix, 16, st.st_size, st.st_mtime_ns // 10**9, st.st_mtime_ns % 10**9)
+struct.pack_into('<Qqq', ix, 88, st.st_ino, st.st_ctime_ns // 10**9, st.st_ctime_ns % 10**9)
+struct.pack_into('<I', ix, 84, 0)
+struct.pack_into('<I', ix, 84, crc32c(bytes(ix[:128])))
+open(sys.argv[3] + '.new', 'wb').write(ix)
+os.rename(sys.argv[3] + '.new', sys.argv[3])
+PY
+hs "$d" ver-forged summary --format json "$PLAIN"
+has "$ERR" "using $PLAIN.hsnapidx" "the forged index passes the key (the documented limit)"
+hs "$d" ver1 --verify-index summary --format json "$PLAIN"
+want_rc 0 "--verify-index with a forged index"
+same "$TMP/mid-ref.out" "$OUT" "--verify-index with a forged index"
+has "$ERR" "hsnap: warning: $PLAIN.hsnapidx does not match $PLAIN" "--verify-index with a forged index"
+[ "$(grep -vc '^hsnap: index: ' "$ERR")" = 1 ] || die "--verify-index with a forged index: not one warning line"
+hs "$d" ver2 summary --verify-index --format json "$PLAIN"
+same "$TMP/mid-ref.out" "$OUT" "--verify-index after the rebuild"
+has "$ERR" "verified" "--verify-index after the rebuild"
+lacks "$ERR" "warning" "--verify-index after the rebuild"
+ok "--verify-index: a sound index verified; a forged header found out (one warning), output from the file, index rebuilt"
+
+# 4. an index larger than `ulimit -f`: no SIGXFSZ, no index, same output,
+# silent, no temporary file
+d=$(fresh fsize "$L1")
+RC=0
+(cd "$d" && ulimit -f 64 && env -u HSNAP_TRACE_INDEX "$HSNAP" summary --format json "$L1") \
+	>"$TMP/out/fsize.out" 2>"$TMP/out/fsize.err" || RC=$?
+want_rc 0 "summary under ulimit -f 64"
+same "$REF/summary-$L1.out" "$TMP/out/fsize.out" "summary under ulimit -f 64"
+[ ! -s "$TMP/out/fsize.err" ] || die "ulimit -f: stderr not empty: $(head -2 "$TMP/out/fsize.err")"
+[ "$(ls -A "$d")" = "$L1" ] || die "ulimit -f: files left: $(ls -A "$d" | tr '\n' ' ')"
+ok "index larger than ulimit -f: exit 0, same output, silent, nothing left behind"
+
+# 10. a FIFO at FILE.hsnapidx: nothing blocks, info says it is never
+# replaced, the FIFO stays
+d=$(fresh fifo "$L1")
+mkfifo "$d/$L1.hsnapidx"
+RC=0
+(cd "$d" && timeout 60 "$HSNAP" info "$L1") >"$TMP/out/fifo-info.out" 2>&1 || RC=$?
+want_rc 0 "info with a FIFO at the index path"
+grep -q 'index: none: its path is taken' "$TMP/out/fifo-info.out" || die "info with a FIFO: $(grep 'index:' "$TMP/out/fifo-info.out")"
+RC=0
+(cd "$d" && env -u HSNAP_TRACE_INDEX timeout 60 "$HSNAP" summary --format json "$L1") \
+	>"$TMP/out/fifo.out" 2>"$TMP/out/fifo.err" || RC=$?
+want_rc 0 "summary with a FIFO at the index path"
+same "$REF/summary-$L1.out" "$TMP/out/fifo.out" "summary with a FIFO at the index path"
+[ ! -s "$TMP/out/fifo.err" ] || die "FIFO: stderr not empty: $(head -2 "$TMP/out/fifo.err")"
+[ -p "$d/$L1.hsnapidx" ] || die "the FIFO was replaced"
+ok "a FIFO at the index path: info and summary return, silent, the FIFO left alone"
+
+# 22. a directory at FILE.hsnapidx: no warning on any run, info says it is
+# never replaced (not a rebuild that never comes)
+d=$(fresh isdir "$L1")
+mkdir "$d/$L1.hsnapidx"
+for i in 1 2; do
+	RC=0
+	(cd "$d" && env -u HSNAP_TRACE_INDEX "$HSNAP" summary --format json "$L1") \
+		>"$TMP/out/isdir.out" 2>"$TMP/out/isdir.err" || RC=$?
+	want_rc 0 "summary with a directory at the index path (run $i)"
+	same "$REF/summary-$L1.out" "$TMP/out/isdir.out" "summary with a directory at the index path"
+	[ ! -s "$TMP/out/isdir.err" ] || die "directory at the index path, run $i: stderr: $(head -2 "$TMP/out/isdir.err")"
+done
+hs "$d" isdir-info info --format json "$L1"
+grep -q '"state": *"blocked"' "$OUT" || die "info --format json with a directory index path: $(grep -A3 '"index"' "$OUT")"
+hs "$d" isdir-info-t info "$L1"
+lacks "$OUT" "rebuilds" "info with a directory index path"
+[ "$(ls -A "$d" | tr '\n' ' ')" = "$L1 $L1.hsnapidx " ] || die "directory: files left: $(ls -A "$d" | tr '\n' ' ')"
+ok "a directory at the index path: silent on every run, info says 'blocked', no temporary files"
+
+# 16. symlinks: one at the index path is neither followed nor replaced; one
+# planted at the old temporary name FILE.hsnapidx.tmp<pid> (exec keeps the
+# pid) is never written through
+d=$(fresh symlink "$L1")
+echo precious >"$TMP/victim"
+ln -s "$TMP/victim" "$d/$L1.hsnapidx"
+hs "$d" sym1 summary --format json "$L1"
+same "$REF/summary-$L1.out" "$OUT" "summary with a symlink at the index path"
+[ "$(cat "$TMP/victim")" = precious ] || die "symlink at the index path: its target was written"
+[ -L "$d/$L1.hsnapidx" ] || die "symlink at the index path: replaced"
+rm "$d/$L1.hsnapidx"
+RC=0
+(cd "$d" && exec bash -c 'ln -s "$1" "$2.hsnapidx.tmp$$" && exec "$3" summary --format json "$2"' _ \
+	"$TMP/victim" "$L1" "$HSNAP") >"$TMP/out/sym2.out" 2>"$TMP/out/sym2.err" || RC=$?
+want_rc 0 "summary with a symlink at FILE.hsnapidx.tmp<pid>"
+same "$REF/summary-$L1.out" "$TMP/out/sym2.out" "summary with a symlink at FILE.hsnapidx.tmp<pid>"
+[ "$(cat "$TMP/victim")" = precious ] || die "symlink at the temporary name: its target was overwritten"
+[ -f "$d/$L1.hsnapidx" ] && [ ! -L "$d/$L1.hsnapidx" ] || die "symlink at the temporary name: no index written"
+ok "symlinks at the index path and at FILE.hsnapidx.tmp<pid>: their targets untouched"
+
+# 17. the index's mode follows the snapshot's (owner rw, plus the snapshot's
+# group/other read bits, never more)
+for m in 600 640 644 400; do
+	d=$(fresh "mode-$m" "$L1")
+	chmod "$m" "$d/$L1"
+	hs "$d" "mode-$m" summary --format json "$L1"
+	has "$ERR" "wrote" "mode $m"
+	case $m in 600|400) want=600 ;; *) want=$m ;; esac
+	got=$(stat -c %a "$d/$L1.hsnapidx")
+	[ "$got" = "$want" ] || die "snapshot mode $m: index mode $got, expected $want"
+done
+ok "index mode: snapshot 600 -> 600, 640 -> 640, 644 -> 644, 400 -> 600"
+
+# 23. a snapshot name of 246 bytes (the longest whose FILE.hsnapidx fits in
+# 255) gets an index; a longer one none, quietly; temporary files of dead
+# hsnap processes older than 10 minutes are removed, others kept
+d=$(fresh longname "$L1")
+long=$(printf 'n%.0s' $(seq 1 $((246 - ${#L1}))))$L1
+mv "$d/$L1" "$d/$long"
+hs "$d" long1 summary --format json "$long"
+want_rc 0 "summary of a 246-byte name"
+has "$ERR" "wrote" "246-byte name"
+hs "$d" long2 summary --format json "$long"
+has "$ERR" "using" "246-byte name, second run"
+long7=n$long
+mv "$d/$long" "$d/$long7"
+rm -f "$d/$long.hsnapidx"
+RC=0
+(cd "$d" && env -u HSNAP_TRACE_INDEX "$HSNAP" summary --format json "$long7") \
+	>"$TMP/out/long3.out" 2>"$TMP/out/long3.err" || RC=$?
+want_rc 0 "summary of a 247-byte name"
+[ ! -s "$TMP/out/long3.err" ] || die "247-byte name: stderr: $(head -2 "$TMP/out/long3.err")"
+[ "$(ls -A "$d")" = "$long7" ] || die "247-byte name: files left: $(ls -A "$d" | tr '\n' ' ')"
+ok "a 246-byte name gets an index, a 247-byte one none, silently"
+
+d=$(fresh tmpclean "$L1")
+sleep 60 &
+live=$!
+bash -c 'exit 0' &
+wait $!
+dead=$!
+# a pid that no process has: the last one, plus a step until none answers
+while kill -0 "$dead" 2>/dev/null; do dead=$((dead + 7919)); done
+touch -d '1 hour ago' "$d/.hsnapidx-tmp.$dead.abcdef" "$d/$L1.hsnapidx.tmp$dead" "$d/.hsnapidx-tmp.$live.abcdef"
+touch "$d/.hsnapidx-tmp.$dead.recent"
+hs "$d" tmpclean summary --format json "$L1"
+has "$ERR" "wrote" "temporary file cleanup"
+kill "$live" 2>/dev/null || true
+got=$(ls -A "$d" | sort | tr '\n' ' ')
+want=$(printf '%s\n' ".hsnapidx-tmp.$dead.recent" ".hsnapidx-tmp.$live.abcdef" "$L1" "$L1.hsnapidx" | sort | tr '\n' ' ')
+[ "$got" = "$want" ] || die "temporary file cleanup: left '$got', expected '$want'"
+ok "old temporary files of dead pids removed (both name styles); a live pid's and a recent one kept"
+
 echo "all $N index checks passed"
