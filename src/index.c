@@ -586,8 +586,8 @@ static int decode_meta(struct hs_snapshot *s, const unsigned char *p, uint64_t l
 
 	s->file_bytes = get_u64(&r);
 	s->gzipped = get_u64(&r) != 0;
-	s->header_node_count = (uint32_t)get_u64(&r);
-	s->header_edge_count = (uint32_t)get_u64(&r);
+	s->header_node_count = get_u64(&r);
+	s->header_edge_count = get_u64(&r);
 	s->root = (uint32_t)get_u64(&r);
 	s->node_type_names = get_list(&r, &s->n_node_types);
 	s->edge_type_names = get_list(&r, &s->n_edge_types);

@@ -507,12 +507,8 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	}
 	if (!setup_roles(p) || !resolve_types(p, meta) || !location_fields(p, meta))
 		goto cleanup;
-	v = 0;
-	if (header_uint(p, root, "node_count", &v) < 0) goto cleanup;
-	s->header_node_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-	v = 0;
-	if (header_uint(p, root, "edge_count", &v) < 0) goto cleanup;
-	s->header_edge_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	if (header_uint(p, root, "node_count", &s->header_node_count) < 0) goto cleanup;
+	if (header_uint(p, root, "edge_count", &s->header_edge_count) < 0) goto cleanup;
 	v = 0;
 	if (header_uint(p, root, "trace_function_count", &v) < 0) goto cleanup;
 	s->trace_function_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
@@ -796,7 +792,8 @@ static int check_nodes(struct parser *p)
 		s->first_edge[i + 1] = (uint32_t)sum;
 	}
 	if (i < s->node_count || sum != s->edge_count) {
-		for (; i < s->node_count; i++)
+		/* node i (where the loop broke) is in sum already: add the rest */
+		for (i++; i < s->node_count; i++)
 			sum += s->first_edge[i + 1];
 		return fail(p, HS_ERR_FORMAT, "sum of node edge_count (%llu) != number of edges (%u)",
 			    (unsigned long long)sum, s->edge_count);
@@ -909,8 +906,9 @@ static int finish(struct parser *p)
 		return 0;
 	if (s->header_node_count != s->node_count || s->header_edge_count != s->edge_count)
 		snprintf(s->warning, sizeof(s->warning),
-			 "header says %u nodes and %u edges, the arrays hold %u and %u",
-			 s->header_node_count, s->header_edge_count, s->node_count, s->edge_count);
+			 "header says %llu nodes and %llu edges, the arrays hold %u and %u",
+			 (unsigned long long)s->header_node_count, (unsigned long long)s->header_edge_count,
+			 s->node_count, s->edge_count);
 	return 1;
 }
 

@@ -581,7 +581,8 @@ static void test_lying_header(void **state)
 	tb_release(&t);
 	s = load_ok(j, len, 0);
 	assert_int_equal(s->node_count, 6);
-	assert_true(s->warning[0] != '\0');
+	/* the warning quotes the header's number, not 2^32 - 1 */
+	assert_string_equal(s->warning, "header says 99999999999 nodes and 8 edges, the arrays hold 6 and 8");
 	hs_snapshot_free(s);
 	free(j);
 }
@@ -763,6 +764,41 @@ static void test_bad_arrays(void **state)
 #undef S
 }
 
+/* The load error for text, in every chunking (they must agree). */
+static void expect_message(const char *text, const char *msg)
+{
+	size_t chunks[] = { 0, 1, 7 }, k;
+	for (k = 0; k < 3; k++) {
+		struct hs_snapshot *s = NULL;
+		struct hs_error err = { 0, "" };
+		int rc = hs_snapshot_load_mem("t", text, strlen(text), chunks[k], &s, &err);
+		if (rc >= 0) {
+			hs_snapshot_free(s);
+			fail_msg("expected the error '%s', but the snapshot loaded", msg);
+		}
+		assert_string_equal(err.msg, msg);
+	}
+}
+
+/* The numbers in error messages are the file's (sums computed by hand). */
+static void test_error_numbers(void **state)
+{
+	(void)state;
+	/* edge counts 2 + 0 = 2 for 1 edge: the check stops at node 0, whose
+	 * count must not be added a second time (it said 4) */
+	expect_message(META5 "\"nodes\":[2,0,1,0,2,1,2,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (2) != number of edges (1)");
+	/* three nodes, counts 2 + 0 + 1 = 3 (it said 5) */
+	expect_message(META5 "\"nodes\":[2,0,1,0,2,1,2,3,10,0,1,2,5,10,1]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (3) != number of edges (1)");
+	/* too few: 0 + 0 = 0 for 1 edge */
+	expect_message(META5 "\"nodes\":[2,0,1,0,0,1,2,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (0) != number of edges (1)");
+	/* 4294967295 + 1 = 4294967296 does not wrap */
+	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,2,3,10,4294967295]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (4294967296) != number of edges (1)");
+}
+
 static void test_truncation_every_offset(void **state)
 {
 	size_t len, i;
@@ -850,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_bad_documents),
 		cmocka_unit_test(test_bad_meta),
 		cmocka_unit_test(test_bad_arrays),
+		cmocka_unit_test(test_error_numbers),
 		cmocka_unit_test(test_truncation_every_offset),
 		cmocka_unit_test(test_mutations),
 	};

@@ -54,7 +54,7 @@ struct hs_snapshot {
 	int gzipped;
 
 	uint32_t node_count, edge_count;
-	uint32_t header_node_count, header_edge_count; /* as the header claims */
+	uint64_t header_node_count, header_edge_count; /* as the header claims (0: absent) */
 	uint32_t root;            /* ordinal of the root (0 unless root_index) */
 
 	/* nodes */
