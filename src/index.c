@@ -475,7 +475,8 @@ static int check_ranges(const struct opener *o, uint32_t id, uint64_t lo, uint64
 	uint64_t i;
 
 	switch (id) {
-	case IX_NODE_TYPE: return all_below8(data(o, id), lo, hi, s->n_node_types);
+	/* types beyond meta.node_types load as "undefined" (hs_type_name) */
+	case IX_NODE_TYPE: return all_below8(data(o, id), lo, hi, HS_NO_TYPE);
 	case IX_NODE_NAME: return all_below32(data(o, id), lo, hi, o->h->string_count);
 	case IX_FIRST_EDGE: return check_increasing32(data(o, id), (uint64_t)n + 1, lo, hi, e);
 	case IX_DETACHED: return all_below8(data(o, id), lo, hi, 4);

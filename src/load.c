@@ -149,7 +149,8 @@ static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t 
 	switch (role) {
 	case R_TYPE:
 		if (v >= HS_NO_TYPE) {
-			snprintf(msg, len, "node %u: type %llu out of range", n, (unsigned long long)v);
+			snprintf(msg, len, "node %u: type %llu out of range (0-%u)", n, (unsigned long long)v,
+				 HS_NO_TYPE - 1);
 			return HS_ERR_FORMAT;
 		}
 		s->node_type[n] = (uint8_t)v;
@@ -764,11 +765,30 @@ static int replay(struct parser *p)
 	return 1;
 }
 
+/* Appends a non-fatal problem to s->warning ("; " between two). */
+static void add_warning(struct hs_snapshot *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_warning(struct hs_snapshot *s, const char *fmt, ...)
+{
+	size_t used = strlen(s->warning);
+	va_list ap;
+
+	if (used + 3 >= sizeof(s->warning))
+		return;
+	if (used) {
+		memcpy(s->warning + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s->warning + used, sizeof(s->warning) - used, fmt, ap);
+	va_end(ap);
+}
+
 static int check_nodes(struct parser *p)
 {
 	struct hs_snapshot *s = p->s;
 	uint64_t sum = 0;
-	uint32_t i;
+	uint32_t i, untyped = 0, first_untyped = 0;
 
 	if (p->nfield)
 		return fail(p, HS_ERR_FORMAT, "nodes array length is not a multiple of node_fields (%u)", p->nf);
@@ -780,9 +800,10 @@ static int check_nodes(struct parser *p)
 		return fail(p, HS_ERR_FORMAT, "snapshot.root_index is beyond the last node");
 	s->first_edge[0] = 0;
 	for (i = 0; i < s->node_count; i++) {
-		if (s->node_type[i] >= s->n_node_types)
-			return fail(p, HS_ERR_FORMAT, "node %u: type %u is not in meta.node_types (%u types)",
-				    i, s->node_type[i], s->n_node_types);
+		/* A type beyond the enum is what 2015-2016 V8 wrote for symbols
+		 * (type 12, 12 names); DevTools loads it as type undefined. */
+		if (s->node_type[i] >= s->n_node_types && !untyped++)
+			first_untyped = i;
 		if (s->node_name[i] >= s->strings.count)
 			return fail(p, HS_ERR_FORMAT, "node %u: name %u is not a string index (%u strings)",
 				    i, s->node_name[i], s->strings.count);
@@ -798,6 +819,11 @@ static int check_nodes(struct parser *p)
 		return fail(p, HS_ERR_FORMAT, "sum of node edge_count (%llu) != number of edges (%u)",
 			    (unsigned long long)sum, s->edge_count);
 	}
+	if (untyped)
+		add_warning(s, "%u node%s of a type beyond meta.node_types (%u names; first: node %u, type %u): "
+			    "class (undefined), as in DevTools",
+			    untyped, untyped == 1 ? "" : "s", s->n_node_types, first_untyped,
+			    s->node_type[first_untyped]);
 	return 1;
 }
 
@@ -905,8 +931,7 @@ static int finish(struct parser *p)
 	if (!replay(p) || !check_nodes(p) || !check_edges(p) || !build_locations(p))
 		return 0;
 	if (s->header_node_count != s->node_count || s->header_edge_count != s->edge_count)
-		snprintf(s->warning, sizeof(s->warning),
-			 "header says %llu nodes and %llu edges, the arrays hold %u and %u",
+		add_warning(s, "header says %llu nodes and %llu edges, the arrays hold %u and %u",
 			 (unsigned long long)s->header_node_count, (unsigned long long)s->header_edge_count,
 			 s->node_count, s->edge_count);
 	return 1;

@@ -54,9 +54,14 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	free(s);
 }
 
+const char *hs_type_name(const struct hs_snapshot *s, uint8_t t)
+{
+	return t < s->n_node_types ? s->node_type_names[t] : "undefined";
+}
+
 const char *hs_node_type_name(const struct hs_snapshot *s, uint32_t n)
 {
-	return s->node_type_names[s->node_type[n]];
+	return hs_type_name(s, s->node_type[n]);
 }
 
 const char *hs_edge_type_name(const struct hs_snapshot *s, uint32_t e)

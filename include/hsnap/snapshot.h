@@ -129,6 +129,11 @@ static inline int hs_snapshot_owns(const struct hs_snapshot *s, const void *p)
 static inline uint32_t hs_edge_begin(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n]; }
 static inline uint32_t hs_edge_end(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n + 1]; }
 static inline const char *hs_node_name(const struct hs_snapshot *s, uint32_t n) { return hs_str(&s->strings, s->node_name[n]); }
+/* The name of node type t of this file; "undefined" for a type beyond
+ * meta.node_types (2015-2016 V8 wrote `symbol` nodes, type 12, with a
+ * 12-name list): DevTools' nodeTypes[t] is undefined there, and its class
+ * name '(' + type + ')' is "(undefined)". */
+const char *hs_type_name(const struct hs_snapshot *s, uint8_t t);
 const char *hs_node_type_name(const struct hs_snapshot *s, uint32_t n);
 const char *hs_edge_type_name(const struct hs_snapshot *s, uint32_t e);
 /* 1 when name_or_index of edge e is a string index. */
