@@ -282,6 +282,8 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 	add(w, &nw, IX_NODE_TYPE, 1, n, s->node_type);
 	add(w, &nw, IX_NODE_NAME, 4, n, s->node_name);
 	add(w, &nw, IX_NODE_ID, 4, n, s->node_id);
+	if (s->node_id_hi)
+		add(w, &nw, IX_NODE_ID_HI, 4, n, s->node_id_hi);
 	add(w, &nw, IX_SELF, 8, n, s->self_size);
 	add(w, &nw, IX_FIRST_EDGE, 4, (uint64_t)n + 1, s->first_edge);
 	if (s->detachedness)
@@ -628,8 +630,8 @@ static uint32_t elem_of(uint32_t id)
 	case IX_META: case IX_NODE_TYPE: case IX_DETACHED: case IX_EDGE_TYPE: case IX_STR_ARENA:
 	case IX_A_META: case IX_DOM_STATE: case IX_CLS_ARENA: case IX_INTERFACES:
 		return 1;
-	case IX_NODE_NAME: case IX_NODE_ID: case IX_FIRST_EDGE: case IX_EDGE_NAME: case IX_EDGE_TO:
-	case IX_IDOM: case IX_DOM_FIRST: case IX_DOM_CHILDREN: case IX_DISTANCE: case IX_PARENT_EDGE:
+	case IX_NODE_NAME: case IX_NODE_ID: case IX_NODE_ID_HI: case IX_FIRST_EDGE: case IX_EDGE_NAME:
+	case IX_EDGE_TO: case IX_IDOM: case IX_DOM_FIRST: case IX_DOM_CHILDREN: case IX_DISTANCE: case IX_PARENT_EDGE:
 	case IX_CLASS_OF:
 		return 4;
 	case IX_SELF: case IX_STR_OFF: case IX_A_SELF: case IX_RETAINED: case IX_CLS_OFF:
@@ -645,7 +647,8 @@ static uint64_t count_of(const struct ix_header *h, uint32_t id)
 {
 	uint64_t n = h->node_count, e = h->edge_count;
 	switch (id) {
-	case IX_NODE_TYPE: case IX_NODE_NAME: case IX_NODE_ID: case IX_SELF: case IX_DETACHED:
+	case IX_NODE_TYPE: case IX_NODE_NAME: case IX_NODE_ID: case IX_NODE_ID_HI: case IX_SELF:
+	case IX_DETACHED:
 	case IX_DOM_STATE: case IX_A_SELF: case IX_IDOM: case IX_RETAINED: case IX_DISTANCE:
 	case IX_PARENT_EDGE: case IX_CLASS_OF:
 		return n;
@@ -708,7 +711,7 @@ static enum hs_index_state check_layout(struct opener *o, uint64_t size, const s
 		o->sec[x->id] = x;
 	}
 	for (i = 1; i < IX_NIDS; i++)
-		if (!o->sec[i] && i != IX_DETACHED)
+		if (!o->sec[i] && i != IX_DETACHED && i != IX_NODE_ID_HI)
 			return bad(err, "a section is missing");
 	return HS_INDEX_OK;
 }
@@ -800,6 +803,7 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 	s->node_type = (uint8_t *)data(o, IX_NODE_TYPE);
 	s->node_name = (uint32_t *)data(o, IX_NODE_NAME);
 	s->node_id = (uint32_t *)data(o, IX_NODE_ID);
+	s->node_id_hi = (uint32_t *)data(o, IX_NODE_ID_HI);
 	s->self_size = (uint64_t *)data(o, IX_SELF);
 	s->first_edge = (uint32_t *)data(o, IX_FIRST_EDGE);
 	s->detachedness = (uint8_t *)data(o, IX_DETACHED);

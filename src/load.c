@@ -134,6 +134,10 @@ static void grow_nodes(struct parser *p)
 	HS_REALLOC_ARRAY(s->node_type, a);
 	HS_REALLOC_ARRAY(s->node_name, a);
 	HS_REALLOC_ARRAY(s->node_id, a);
+	if (s->node_id_hi) { /* zero where no wide id is stored (see wide_id) */
+		HS_REALLOC_ARRAY(s->node_id_hi, a);
+		memset(s->node_id_hi + p->node_alloc, 0, (a - p->node_alloc) * sizeof(*s->node_id_hi));
+	}
 	HS_REALLOC_ARRAY(s->self_size, a);
 	HS_REALLOC_ARRAY(s->first_edge, a + 1);
 	if (s->detachedness)
@@ -141,11 +145,35 @@ static void grow_nodes(struct parser *p)
 	p->node_alloc = a;
 }
 
+/* Ids beyond 32 bits (Julia's reach 2^47) keep their high halves in
+ * s->node_id_hi, allocated (zeroed, p->node_alloc long) by the first such id,
+ * so the common 32-bit file pays nothing.  The parallel scanner's threads may
+ * meet their first wide id at once: the lock makes one of them allocate. */
+static pthread_mutex_t wide_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void wide_id(struct parser *p, uint32_t n, uint64_t v)
+{
+	struct hs_snapshot *s = p->s;
+	uint32_t *hi = __atomic_load_n(&s->node_id_hi, __ATOMIC_ACQUIRE);
+
+	if (!hi) {
+		pthread_mutex_lock(&wide_lock);
+		if (!(hi = s->node_id_hi)) {
+			HS_CALLOC_ARRAY(hi, p->node_alloc);
+			__atomic_store_n(&s->node_id_hi, hi, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&wide_lock);
+	}
+	hi[n] = (uint32_t)(v >> 32);
+}
+
 /* Stores value v as field `field` of node n / edge e.  Thread-safe: errors
  * go to msg (the parallel scanner has one per piece).  Returns 0 or a status. */
-static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t field,
+static int store_node(struct parser *p, uint8_t role, uint32_t n, uint32_t field,
 		      uint64_t v, char *msg, size_t len)
 {
+	struct hs_snapshot *s = p->s;
+
 	switch (role) {
 	case R_TYPE:
 		if (v >= HS_NO_TYPE) {
@@ -155,10 +183,13 @@ static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t 
 		}
 		s->node_type[n] = (uint8_t)v;
 		break;
-	case R_NAME:
 	case R_ID:
+		s->node_id[n] = (uint32_t)v;
+		if (v > UINT32_MAX)
+			wide_id(p, n, v);
+		break;
+	case R_NAME:
 	case R_EDGES:
-	case R_TRACE:
 		if (v > UINT32_MAX) {
 			snprintf(msg, len, "node %u: field %s value %llu exceeds 32 bits", n,
 				 s->node_fields[field], (unsigned long long)v);
@@ -166,11 +197,8 @@ static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t 
 		}
 		if (role == R_NAME)
 			s->node_name[n] = (uint32_t)v;
-		else if (role == R_ID)
-			s->node_id[n] = (uint32_t)v;
-		else if (role == R_EDGES)
+		else
 			s->first_edge[n + 1] = (uint32_t)v;
-		/* trace_node_id: validated, not stored (no analysis uses it yet) */
 		break;
 	case R_SELF:
 		s->self_size[n] = v;
@@ -182,6 +210,7 @@ static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t 
 		}
 		s->detachedness[n] = (uint8_t)v;
 		break;
+	case R_TRACE: /* not stored (no analysis uses it yet): any value is fine */
 	default:
 		break;
 	}
@@ -274,7 +303,7 @@ static int node_value(struct parser *p, uint64_t v)
 			return fail(p, HS_ERR_LIMIT, "more than %u nodes", HS_MAX_NODES);
 		grow_nodes(p);
 	}
-	if ((st = store_node(s, p->node_role[p->nfield], n, p->nfield, v, msg, sizeof(msg))))
+	if ((st = store_node(p, p->node_role[p->nfield], n, p->nfield, v, msg, sizeof(msg))))
 		return fail(p, st, "%s", msg);
 	if (++p->nfield == p->nf) {
 		p->nfield = 0;
@@ -1174,7 +1203,7 @@ static inline int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 	if (p->sec == SEC_EDGES)
 		st = store_edge(p->s, p->edge_role[pc->field], &p->nfd, pc->rec, v, pc->msg, sizeof(pc->msg));
 	else
-		st = store_node(p->s, p->node_role[pc->field], pc->rec, pc->field, v, pc->msg, sizeof(pc->msg));
+		st = store_node(p, p->node_role[pc->field], pc->rec, pc->field, v, pc->msg, sizeof(pc->msg));
 	if (st) {
 		pc->status = st;
 		return -1;

@@ -22,6 +22,7 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	HS_DROP(s->node_type);
 	HS_DROP(s->node_name);
 	HS_DROP(s->node_id);
+	HS_DROP(s->node_id_hi);
 	HS_DROP(s->self_size);
 	HS_DROP(s->first_edge);
 	HS_DROP(s->detachedness);
@@ -36,6 +37,7 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	free(s->node_type);
 	free(s->node_name);
 	free(s->node_id);
+	free(s->node_id_hi);
 	free(s->self_size);
 	free(s->first_edge);
 	free(s->detachedness);

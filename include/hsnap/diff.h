@@ -29,7 +29,9 @@ struct hs_side {
 	uint64_t node_count, total_size;
 	struct hs_class_row *rows; /* [nrows] indexed by gid */
 	uint32_t nrows;
-	uint64_t *objects;         /* sorted (gid << 32 | V8 id) of counted objects */
+	uint64_t *objects;         /* sorted (gid << 32 | low 32 bits of the V8 id) of counted objects */
+	uint32_t *objects_hi;      /* NULL unless the snapshot has ids beyond 32 bits: the high
+				    * halves, objects sorted by (objects[i], objects_hi[i]) */
 	uint64_t nobjects;
 };
 

@@ -60,7 +60,9 @@ struct hs_snapshot {
 	/* nodes */
 	uint8_t *node_type;
 	uint32_t *node_name;      /* string index */
-	uint32_t *node_id;
+	uint32_t *node_id;        /* V8 id, its low 32 bits when node_id_hi is set: use hs_node_id */
+	uint32_t *node_id_hi;     /* NULL unless some id exceeds 32 bits (Julia writes ids up to
+				   * 2^47): the high 32 bits of every id */
 	uint64_t *self_size;      /* as written in the file */
 	uint32_t *first_edge;     /* [node_count + 1], prefix sums of edge_count */
 	uint8_t *detachedness;    /* NULL when the file has no such field */
@@ -128,6 +130,11 @@ static inline int hs_snapshot_owns(const struct hs_snapshot *s, const void *p)
 
 static inline uint32_t hs_edge_begin(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n]; }
 static inline uint32_t hs_edge_end(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n + 1]; }
+/* The V8 id of node n, exact (64 bits). */
+static inline uint64_t hs_node_id(const struct hs_snapshot *s, uint32_t n)
+{
+	return s->node_id_hi ? (uint64_t)s->node_id_hi[n] << 32 | s->node_id[n] : s->node_id[n];
+}
 static inline const char *hs_node_name(const struct hs_snapshot *s, uint32_t n) { return hs_str(&s->strings, s->node_name[n]); }
 /* The name of node type t of this file; "undefined" for a type beyond
  * meta.node_types (2015-2016 V8 wrote `symbol` nodes, type 12, with a

@@ -28,7 +28,8 @@ void timing_start(void);
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int parse_format(const char *cmd, const char *arg, enum fmt *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);
-int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out);
+/* An object id (V8 ids are 32-bit, Julia's reach 2^47: any 64-bit value). */
+int parse_id(const char *cmd, const char *opt, const char *arg, uint64_t *out);
 int exit_code_for(int status);
 /* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and
  * one error line on failure.  Returns an exit code. */

@@ -45,14 +45,15 @@ struct lclass {
 	uint32_t *nodes, n, alloc;
 };
 
-static int u32_cmp(const void *a, const void *b)
+static int u64_cmp(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
-/* Sorted, unique ids of every node of FILE (the model only, no analysis). */
-static int read_ids(const char *path, uint32_t **ids, uint32_t *n)
+/* Sorted, unique ids (exact, 64 bits) of every node of FILE (the model
+ * only, no analysis). */
+static int read_ids(const char *path, uint64_t **ids, uint32_t *n)
 {
 	struct hs_snapshot *s;
 	uint32_t i, m = 0;
@@ -62,8 +63,9 @@ static int read_ids(const char *path, uint32_t **ids, uint32_t *n)
 		return rc;
 	warn_snapshot(s);
 	HS_ALLOC_ARRAY(*ids, s->node_count);
-	memcpy(*ids, s->node_id, sizeof(**ids) * s->node_count);
-	hs_sort(*ids, s->node_count, sizeof(**ids), u32_cmp);
+	for (i = 0; i < s->node_count; i++)
+		(*ids)[i] = hs_node_id(s, i);
+	hs_sort(*ids, s->node_count, sizeof(**ids), u64_cmp);
 	for (i = 0; i < s->node_count; i++)
 		if (!m || (*ids)[m - 1] != (*ids)[i])
 			(*ids)[m++] = (*ids)[i];
@@ -72,9 +74,9 @@ static int read_ids(const char *path, uint32_t **ids, uint32_t *n)
 	return EXIT_OK;
 }
 
-static int has_id(const uint32_t *ids, uint32_t n, uint32_t id)
+static int has_id(const uint64_t *ids, uint32_t n, uint64_t id)
 {
-	return bsearch(&id, ids, n, sizeof(*ids), u32_cmp) != NULL;
+	return bsearch(&id, ids, n, sizeof(*ids), u64_cmp) != NULL;
 }
 
 static int is_internal(const struct hs_snapshot *s, uint32_t n)
@@ -101,7 +103,7 @@ struct result {
 	uint64_t *outer;   /* leaked objects with no leaked ancestor of their class */
 };
 
-static void group(struct result *r, const struct hs_analysis *a, const uint32_t *newb, uint32_t nnew,
+static void group(struct result *r, const struct hs_analysis *a, const uint64_t *newb, uint32_t nnew,
 		  int all)
 {
 	const struct hs_snapshot *s = a->s;
@@ -115,7 +117,7 @@ static void group(struct result *r, const struct hs_analysis *a, const uint32_t 
 	for (x = 0; x < s->node_count; x++) {
 		struct lclass *c;
 		uint32_t cls = a->classes.class_of[x];
-		if (!a->self_size[x] || !has_id(newb, nnew, s->node_id[x]))
+		if (!a->self_size[x] || !has_id(newb, nnew, hs_node_id(s, x)))
 			continue;
 		if (!all && is_internal(s, x)) {
 			r->hidden++;
@@ -334,7 +336,8 @@ int cmd_leaks(int argc, char **argv)
 {
 	struct lopts o = { FMT_TEXT, 20, 3, 16, 0, 0, 0, NULL };
 	struct result r;
-	uint32_t *ida = NULL, *idb = NULL, na = 0, nb = 0, i, m = 0;
+	uint64_t *ida = NULL, *idb = NULL;
+	uint32_t na = 0, nb = 0, i, m = 0;
 	const uint32_t *parent = NULL;
 	struct hs_snapshot *c = NULL;
 	struct hs_analysis a;

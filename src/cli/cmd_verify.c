@@ -32,9 +32,9 @@ struct check {
 	char detail[256];
 };
 
-static int u32_cmp(const void *a, const void *b)
+static int u64_cmp(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
@@ -65,7 +65,8 @@ static uint32_t reach(const struct hs_snapshot *s, int weak, uint8_t *seen)
 static size_t run_checks(const struct hs_snapshot *s, const struct hs_analysis *a, struct check *c)
 {
 	size_t k = 0;
-	uint32_t *ids, i, dups = 0, loops = 0, all, strong, untyped = 0;
+	uint64_t *ids;
+	uint32_t i, dups = 0, loops = 0, all, strong, untyped = 0;
 	uint8_t *seen;
 	uint64_t sum = 0;
 
@@ -87,8 +88,9 @@ static size_t run_checks(const struct hs_snapshot *s, const struct hs_analysis *
 		 : "every node type is in meta.node_types (%u names)", untyped ? untyped : s->n_node_types, s->n_node_types);
 
 	HS_ALLOC_ARRAY(ids, s->node_count);
-	memcpy(ids, s->node_id, sizeof(*ids) * s->node_count);
-	hs_sort(ids, s->node_count, sizeof(*ids), u32_cmp);
+	for (i = 0; i < s->node_count; i++)
+		ids[i] = hs_node_id(s, i);
+	hs_sort(ids, s->node_count, sizeof(*ids), u64_cmp);
 	for (i = 1; i < s->node_count; i++)
 		dups += ids[i] == ids[i - 1];
 	free(ids);

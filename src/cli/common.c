@@ -45,16 +45,17 @@ int parse_count(const char *cmd, const char *opt, const char *arg, long *out)
 	return 0;
 }
 
-int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out)
+int parse_id(const char *cmd, const char *opt, const char *arg, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
 
 	errno = 0;
 	v = strtoull(arg, &end, 10);
-	if (errno || end == arg || *end || arg[0] == '-' || v > UINT32_MAX)
-		return usage_error(cmd, "%s needs an object id (0 to %u), got '%s'", opt, UINT32_MAX, arg);
-	*out = (uint32_t)v;
+	if (errno || end == arg || *end || arg[0] < '0' || arg[0] > '9')
+		return usage_error(cmd, "%s needs an object id (0 to %llu), got '%s'", opt,
+				   (unsigned long long)UINT64_MAX, arg);
+	*out = v;
 	return 0;
 }
 
