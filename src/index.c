@@ -606,7 +606,7 @@ static int decode_meta(struct hs_snapshot *s, const unsigned char *p, uint64_t l
 		t[i] = (uint8_t)v;
 	}
 	s->extra_native_bytes = get_u64(&r);
-	s->trace_function_count = (uint32_t)get_u64(&r);
+	s->trace_function_count = get_u64(&r);
 	s->samples_len = get_u64(&r);
 	s->trace_function_infos_len = get_u64(&r);
 	flags = get_u64(&r);

@@ -167,10 +167,9 @@ static void wide_id(struct parser *p, uint32_t n, uint64_t v)
 	hi[n] = (uint32_t)(v >> 32);
 }
 
-/* Stores value v as field `field` of node n / edge e.  Thread-safe: errors
+/* Stores value v as a field (of role `role`) of node n / edge e.  Thread-safe: errors
  * go to msg (the parallel scanner has one per piece).  Returns 0 or a status. */
-static int store_node(struct parser *p, uint8_t role, uint32_t n, uint32_t field,
-		      uint64_t v, char *msg, size_t len)
+static int store_node(struct parser *p, uint8_t role, uint32_t n, uint64_t v, char *msg, size_t len)
 {
 	struct hs_snapshot *s = p->s;
 
@@ -188,17 +187,21 @@ static int store_node(struct parser *p, uint8_t role, uint32_t n, uint32_t field
 		if (v > UINT32_MAX)
 			wide_id(p, n, v);
 		break;
-	case R_NAME:
-	case R_EDGES:
-		if (v > UINT32_MAX) {
-			snprintf(msg, len, "node %u: field %s value %llu exceeds 32 bits", n,
-				 s->node_fields[field], (unsigned long long)v);
+	case R_NAME: /* limits of the strings (2^32 - 1024) and edges (2^32 - 3) tables */
+		if (v >= UINT32_MAX - 1024) {
+			snprintf(msg, len, "node %u: name %llu is not a string index (more than any file's strings)",
+				 n, (unsigned long long)v);
 			return HS_ERR_FORMAT;
 		}
-		if (role == R_NAME)
-			s->node_name[n] = (uint32_t)v;
-		else
-			s->first_edge[n + 1] = (uint32_t)v;
+		s->node_name[n] = (uint32_t)v;
+		break;
+	case R_EDGES:
+		if (v > UINT32_MAX - 2) {
+			snprintf(msg, len, "node %u: edge_count %llu is more than the %u edges a snapshot can have",
+				 n, (unsigned long long)v, UINT32_MAX - 2);
+			return HS_ERR_FORMAT;
+		}
+		s->first_edge[n + 1] = (uint32_t)v;
 		break;
 	case R_SELF:
 		s->self_size[n] = v;
@@ -303,7 +306,7 @@ static int node_value(struct parser *p, uint64_t v)
 			return fail(p, HS_ERR_LIMIT, "more than %u nodes", HS_MAX_NODES);
 		grow_nodes(p);
 	}
-	if ((st = store_node(p, p->node_role[p->nfield], n, p->nfield, v, msg, sizeof(msg))))
+	if ((st = store_node(p, p->node_role[p->nfield], n, v, msg, sizeof(msg))))
 		return fail(p, st, "%s", msg);
 	if (++p->nfield == p->nf) {
 		p->nfield = 0;
@@ -539,9 +542,7 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 		goto cleanup;
 	if (header_uint(p, root, "node_count", &s->header_node_count) < 0) goto cleanup;
 	if (header_uint(p, root, "edge_count", &s->header_edge_count) < 0) goto cleanup;
-	v = 0;
-	if (header_uint(p, root, "trace_function_count", &v) < 0) goto cleanup;
-	s->trace_function_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	if (header_uint(p, root, "trace_function_count", &s->trace_function_count) < 0) goto cleanup;
 	if (header_uint(p, root, "extra_native_bytes", &s->extra_native_bytes) < 0) goto cleanup;
 	v = 0;
 	if (header_uint(p, root, "root_index", &v) < 0) goto cleanup;
@@ -1203,7 +1204,7 @@ static inline int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 	if (p->sec == SEC_EDGES)
 		st = store_edge(p->s, p->edge_role[pc->field], &p->nfd, pc->rec, v, pc->msg, sizeof(pc->msg));
 	else
-		st = store_node(p, p->node_role[pc->field], pc->rec, pc->field, v, pc->msg, sizeof(pc->msg));
+		st = store_node(p, p->node_role[pc->field], pc->rec, v, pc->msg, sizeof(pc->msg));
 	if (st) {
 		pc->status = st;
 		return -1;

@@ -585,6 +585,16 @@ static void test_lying_header(void **state)
 	assert_string_equal(s->warning, "header says 99999999999 nodes and 8 edges, the arrays hold 6 and 8");
 	hs_snapshot_free(s);
 	free(j);
+	/* trace_function_count beyond 32 bits is kept as written (it was clamped) */
+	j = tiny_json(&len, NULL);
+	{
+		char *t = replace(j, "\"trace_function_count\":0", "\"trace_function_count\":99999999999");
+		s = load_ok(t, strlen(t), 0);
+		assert_true(s->trace_function_count == 99999999999ULL);
+		hs_snapshot_free(s);
+		free(t);
+	}
+	free(j);
 }
 
 /* ---- malformed inputs -------------------------------------------------- */
@@ -742,7 +752,7 @@ static void test_bad_arrays(void **state)
 	expect_fail(S(GOOD_NODES, "\"edges\":[1,1,5.0]", GOOD_STRINGS), "integer");
 	expect_fail(S("\"nodes\":[2,0,1,0,1,1,2,3,18446744073709551616,0]", GOOD_EDGES, GOOD_STRINGS), "64 bits");
 	expect_fail(S("\"nodes\":[2,0,1,0,1,1,2,3,99999999999999999999999999,0]", GOOD_EDGES, GOOD_STRINGS), "64 bits");
-	expect_fail(S("\"nodes\":[2,4294967296,1,0,1,1,2,3,10,0]", GOOD_EDGES, GOOD_STRINGS), "32 bits");
+	expect_fail(S("\"nodes\":[2,4294967296,1,0,1,1,2,3,10,0]", GOOD_EDGES, GOOD_STRINGS), "not a string index");
 	/* ids beyond 32 bits are exact (Julia; test_variants has the real case) */
 	{
 		const char *ok = S("\"nodes\":[2,0,4294967296,0,1,1,2,18446744073709551615,10,0]", GOOD_EDGES, GOOD_STRINGS);
@@ -812,9 +822,18 @@ static void test_error_numbers(void **state)
 	/* too few: 0 + 0 = 0 for 1 edge */
 	expect_message(META5 "\"nodes\":[2,0,1,0,0,1,2,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
 		       "sum of node edge_count (0) != number of edges (1)");
-	/* 4294967295 + 1 = 4294967296 does not wrap */
-	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,2,3,10,4294967295]," GOOD_EDGES "," GOOD_STRINGS "}",
-		       "sum of node edge_count (4294967296) != number of edges (1)");
+	/* 1 + 4294967293 = 4294967294 does not wrap */
+	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,2,3,10,4294967293]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (4294967294) != number of edges (1)");
+	/* fields beyond what the tables can hold say so */
+	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,2,3,10,4294967294]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "node 1: edge_count 4294967294 is more than the 4294967293 edges a snapshot can have");
+	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,4294967296,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "node 1: name 4294967296 is not a string index (more than any file's strings)");
+	expect_message(META5 GOOD_NODES ",\"edges\":[1,4294967296,5]," GOOD_STRINGS "}",
+		       "edge 0: name_or_index 4294967296 exceeds 32 bits");
+	expect_message(META5 "\"nodes\":[255,0,1,0,1,1,2,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "node 0: type 255 out of range (0-254)");
 }
 
 static void test_truncation_every_offset(void **state)

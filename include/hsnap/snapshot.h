@@ -83,7 +83,7 @@ struct hs_snapshot {
 	uint32_t location_count;
 
 	uint64_t extra_native_bytes;
-	uint32_t trace_function_count;
+	uint64_t trace_function_count;
 	uint64_t samples_len, trace_function_infos_len;
 	unsigned has_trace_node_id : 1, has_locations : 1, has_samples : 1, has_trace_tree : 1,
 		has_trace_function_infos : 1;

@@ -152,9 +152,9 @@ int cmd_info(int argc, char **argv)
 		printf("%snode fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
 		join(b1, sizeof(b1), s->edge_fields, s->n_edge_fields);
 		printf("%sedge fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
-		printf("%ssections: locations %u, samples %llu, trace functions %u, trace tree %s\n",
+		printf("%ssections: locations %u, samples %llu, trace functions %llu, trace tree %s\n",
 		       f == FMT_MD ? "- " : "  ", s->location_count, (unsigned long long)s->samples_len / 2,
-		       s->trace_function_count, s->has_trace_tree ? "yes" : "no");
+		       (unsigned long long)s->trace_function_count, s->has_trace_tree ? "yes" : "no");
 		printf("%sextra native bytes: %llu\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->extra_native_bytes);
 		printf("%sindex: %s", f == FMT_MD ? "- " : "  ", index_state_text(ist.state));
 		if (ist.state >= 0)
