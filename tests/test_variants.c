@@ -347,6 +347,72 @@ static void test_v8_2026_scopes(void **state)
 	hs_snapshot_free(s);
 }
 
+/* A Julia-like chain of n nodes; node i's id is id_of(i).  Root -> 1 -> 2 ... */
+static char *julia_chain(uint32_t n, uint64_t (*id_of)(uint32_t), size_t *len)
+{
+	struct sb b = { 0 };
+	uint32_t i;
+
+	sb_puts(&b, "{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\"],"
+		"\"node_types\":[[\"synthetic\",\"object\"],\"string\",\"number\",\"number\",\"number\"],"
+		"\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"
+		"\"edge_types\":[[\"internal\",\"element\"],\"string_or_number\",\"node\"]}},\n\"nodes\":[");
+	for (i = 0; i < n; i++)
+		sb_printf(&b, "%s%u,1,%llu,%u,%u\n", i ? "," : "", i ? 1 : 0, (unsigned long long)id_of(i), i % 97,
+			  i + 1 < n);
+	sb_puts(&b, "],\n\"edges\":[");
+	for (i = 0; i + 1 < n; i++)
+		sb_printf(&b, "%s1,0,%u\n", i ? "," : "", (i + 1) * 5);
+	sb_puts(&b, "],\n\"strings\":[\"main_module\",\"Node\"]}");
+	*len = b.len;
+	return b.p;
+}
+
+#define CHAIN 60000u
+static uint64_t all_wide(uint32_t i) { return 140737488355328ULL + 16ULL * i; }
+static uint64_t last_wide(uint32_t i) { return i + 1 == CHAIN ? 4775375728ULL : 2ULL * i; }
+static uint64_t first_wide(uint32_t i) { return i == 0 ? 4775375728ULL : 2ULL * i; }
+
+/* The parallel scanner on ids beyond 32 bits: pieces of the nodes array are
+ * decoded by 4 threads, the first wide id may turn up in any of them (the
+ * side table is then allocated while other pieces have stored narrow ids). */
+static void test_wide_ids_parallel(void **state)
+{
+	uint64_t (*const cases[])(uint32_t) = { all_wide, last_wide, first_wide };
+	char path[] = "/tmp/hsnap-wide.XXXXXX";
+	size_t k, len;
+	(void)state;
+
+	for (k = 0; k < 3; k++) {
+		char *text = julia_chain(CHAIN, cases[k], &len);
+		struct hs_load_opts opts = { NULL, NULL, 4, 1 };
+		struct hs_error err = { 0, "" };
+		struct hs_snapshot *s = NULL, *m;
+		int fd = mkstemp(path);
+		uint32_t i;
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, text, len), (ssize_t)len);
+		close(fd);
+		if (hs_snapshot_load(path, &opts, &s, &err))
+			fail_msg("%s", err.msg);
+		m = load_ok(text, len, 4096);
+		assert_int_equal(s->node_count, CHAIN);
+		assert_non_null(s->node_id_hi);
+		for (i = 0; i < CHAIN; i++) {
+			if (hs_node_id(s, i) != cases[k](i))
+				fail_msg("case %zu node %u: id %llu, expected %llu", k, i,
+					 (unsigned long long)hs_node_id(s, i), (unsigned long long)cases[k](i));
+			assert_true(hs_node_id(m, i) == cases[k](i));
+		}
+		hs_snapshot_free(s);
+		hs_snapshot_free(m);
+		unlink(path);
+		strcpy(path, "/tmp/hsnap-wide.XXXXXX");
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_julia_wide_ids),
 		cmocka_unit_test(test_julia_diff_exact_ids),
 		cmocka_unit_test(test_v8_2026_scopes),
+		cmocka_unit_test(test_wide_ids_parallel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
