@@ -179,7 +179,7 @@ static uint32_t node_class(struct namer *nm, uint32_t n, const uint8_t *dom_stat
 		if (fixed) {
 			nm->by_type[t] = intern(nm, fixed, strlen(fixed));
 		} else {
-			const char *tn = s->node_type_names[t];
+			const char *tn = hs_type_name(s, t);
 			size_t l = strlen(tn);
 			char *b = scratch(nm, l + 2);
 			b[0] = '(';

@@ -114,6 +114,41 @@ static void radix_sort(uint64_t *v, uint64_t n)
 	free(count);
 }
 
+struct wide_key { uint64_t key; uint32_t hi; };
+
+static int wide_cmp(const void *a, const void *b)
+{
+	const struct wide_key *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->hi < y->hi ? -1 : x->hi > y->hi;
+}
+
+/* The keys of a snapshot with ids beyond 32 bits (Julia's): sorted by
+ * (gid << 32 | low half, high half), a total order on (class, id) that both
+ * sides of a diff share, whatever the width of the other side's ids. */
+static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const uint32_t *gid_of)
+{
+	const struct hs_snapshot *s = a->s;
+	struct wide_key *w;
+	uint64_t m = 0, i;
+	uint32_t n;
+
+	HS_ALLOC_ARRAY(w, side->nobjects ? side->nobjects : 1);
+	for (n = 0; n < s->node_count; n++)
+		if (a->self_size[n]) {
+			w[m].key = ((uint64_t)gid_of[a->classes.class_of[n]] << 32) | s->node_id[n];
+			w[m++].hi = s->node_id_hi[n];
+		}
+	hs_sort(w, m, sizeof(*w), wide_cmp);
+	HS_ALLOC_ARRAY(side->objects_hi, m ? m : 1);
+	for (i = 0; i < m; i++) {
+		side->objects[i] = w[i].key;
+		side->objects_hi[i] = w[i].hi;
+	}
+	free(w);
+}
+
 static void side_build(struct hs_side *side, struct hs_class_names *ns,
 		       const struct hs_analysis *a, int with_objects)
 {
@@ -145,6 +180,11 @@ static void side_build(struct hs_side *side, struct hs_class_names *ns,
 		m += a->self_size[n] != 0;
 	HS_ALLOC_ARRAY(side->objects, m ? m : 1);
 	side->nobjects = m;
+	if (s->node_id_hi) {
+		sort_wide(side, a, gid_of);
+		free(gid_of);
+		return;
+	}
 	m = 0;
 	for (n = 0; n < s->node_count; n++)
 		if (a->self_size[n])
@@ -304,6 +344,7 @@ void hs_side_release(struct hs_side *side)
 	free(side->file);
 	free(side->rows);
 	free(side->objects);
+	free(side->objects_hi);
 	memset(side, 0, sizeof(*side));
 }
 
@@ -313,6 +354,16 @@ static const struct hs_class_row *row_of(const struct hs_side *s, uint32_t gid)
 {
 	static const struct hs_class_row none = { 0, 0, 0, 0 };
 	return gid < s->nrows ? &s->rows[gid] : &none;
+}
+
+/* The V8 id of a side's object i, and its high half (0 for 32-bit ids). */
+static inline uint32_t obj_hi(const struct hs_side *s, uint64_t i)
+{
+	return s->objects_hi ? s->objects_hi[i] : 0;
+}
+static inline uint64_t obj_id(const struct hs_side *s, uint64_t i)
+{
+	return (uint64_t)obj_hi(s, i) << 32 | (uint32_t)s->objects[i];
 }
 
 void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs_side *b)
@@ -325,22 +376,24 @@ void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs
 	HS_CALLOC_ARRAY(added, nclasses ? nclasses : 1);
 	HS_CALLOC_ARRAY(deleted, nclasses ? nclasses : 1);
 	if (d->has_ids) {
-		uint32_t max_a = 0;
+		uint64_t max_a = 0;
 		/* JS objects have odd ids (DevTools' maxJsNodeId); embedder ids
 		 * may be pointer-derived and are left out. */
 		for (i = 0; i < a->nobjects; i++)
-			if (((uint32_t)a->objects[i] & 1) && (uint32_t)a->objects[i] > max_a)
-				max_a = (uint32_t)a->objects[i];
+			if ((obj_id(a, i) & 1) && obj_id(a, i) > max_a)
+				max_a = obj_id(a, i);
 		for (j = 0; j < b->nobjects; j++)
-			d->b_old_ids += ((uint32_t)b->objects[j] & 1) && (uint32_t)b->objects[j] <= max_a;
+			d->b_old_ids += (obj_id(b, j) & 1) && obj_id(b, j) <= max_a;
 		i = j = 0;
-		/* merge of two sorted key lists: equal keys are the same object */
+		/* merge of two sorted key lists: equal keys are the same object
+		 * (keys compare as (gid << 32 | low half, high half)) */
 		while (i < a->nobjects && j < b->nobjects) {
 			uint64_t x = a->objects[i], y = b->objects[j];
-			if (x < y) {
+			uint32_t xh = obj_hi(a, i), yh = obj_hi(b, j);
+			if (x < y || (x == y && xh < yh)) {
 				deleted[x >> 32]++;
 				i++;
-			} else if (x > y) {
+			} else if (x > y || xh > yh) {
 				added[y >> 32]++;
 				j++;
 			} else {
@@ -379,21 +432,19 @@ void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs
 	free(deleted);
 }
 
-static uint32_t max_js_id(const struct hs_side *s)
+static uint64_t max_js_id(const struct hs_side *s)
 {
-	uint32_t m = 0;
-	uint64_t i;
+	uint64_t m = 0, i;
 	for (i = 0; i < s->nobjects; i++)
-		if (((uint32_t)s->objects[i] & 1) && (uint32_t)s->objects[i] > m)
-			m = (uint32_t)s->objects[i];
+		if ((obj_id(s, i) & 1) && obj_id(s, i) > m)
+			m = obj_id(s, i);
 	return m;
 }
 
 void hs_id_overlap(const struct hs_side *a, const struct hs_side *b, struct hs_id_overlap *o)
 {
 	const struct hs_side *older, *newer;
-	uint64_t i, j = 0;
-	uint32_t lim;
+	uint64_t i, j = 0, lim;
 
 	memset(o, 0, sizeof(*o));
 	o->max_js_a = max_js_id(a);
@@ -401,15 +452,16 @@ void hs_id_overlap(const struct hs_side *a, const struct hs_side *b, struct hs_i
 	older = o->max_js_a <= o->max_js_b ? a : b;
 	newer = older == a ? b : a;
 	lim = older == a ? o->max_js_a : o->max_js_b;
-	/* both key lists sorted: one merge */
+	/* both key lists sorted by (key, high half of the id): one merge */
 	for (i = 0; i < newer->nobjects; i++) {
-		uint64_t k = newer->objects[i];
-		if (!((uint32_t)k & 1) || (uint32_t)k > lim)
+		uint64_t k = newer->objects[i], id = obj_id(newer, i);
+		uint32_t kh = obj_hi(newer, i);
+		if (!(id & 1) || id > lim)
 			continue;
 		o->old++;
-		while (j < older->nobjects && older->objects[j] < k)
+		while (j < older->nobjects && (older->objects[j] < k || (older->objects[j] == k && obj_hi(older, j) < kh)))
 			j++;
-		o->matched += j < older->nobjects && older->objects[j] == k;
+		o->matched += j < older->nobjects && older->objects[j] == k && obj_hi(older, j) == kh;
 	}
 }
 

@@ -137,7 +137,7 @@ static int is_essential(const struct hs_graph *g, const uint64_t *wm, uint32_t f
 		size_t dup;
 		uint32_t nm = s->edge_name[e];
 		if (hs_weakmap_edge_parse(hs_str(&s->strings, nm), hs_strlen(&s->strings, nm), &table, &dup) &&
-		    table == s->node_id[from])
+		    table == hs_node_id(s, from))
 			return 0;
 	}
 	if (type == s->t.e_weak || from == to)

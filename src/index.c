@@ -290,6 +290,8 @@ static uint32_t collect(struct wsec *w, const struct hs_snapshot *s, const struc
 	add(w, &nw, IX_NODE_TYPE, 1, n, s->node_type);
 	add(w, &nw, IX_NODE_NAME, 4, n, s->node_name);
 	add(w, &nw, IX_NODE_ID, 4, n, s->node_id);
+	if (s->node_id_hi)
+		add(w, &nw, IX_NODE_ID_HI, 4, n, s->node_id_hi);
 	add(w, &nw, IX_SELF, 8, n, s->self_size);
 	add(w, &nw, IX_FIRST_EDGE, 4, (uint64_t)n + 1, s->first_edge);
 	if (s->detachedness)
@@ -619,7 +621,8 @@ static int check_ranges(const struct opener *o, uint32_t id, uint64_t lo, uint64
 	uint64_t i;
 
 	switch (id) {
-	case IX_NODE_TYPE: return all_below8(data(o, id), lo, hi, s->n_node_types);
+	/* types beyond meta.node_types load as "undefined" (hs_type_name) */
+	case IX_NODE_TYPE: return all_below8(data(o, id), lo, hi, HS_NO_TYPE);
 	case IX_NODE_NAME: return all_below32(data(o, id), lo, hi, o->h->string_count);
 	case IX_FIRST_EDGE: return check_increasing32(data(o, id), (uint64_t)n + 1, lo, hi, e);
 	case IX_DETACHED: return all_below8(data(o, id), lo, hi, 4);
@@ -796,8 +799,8 @@ static int decode_meta(struct hs_snapshot *s, const unsigned char *p, uint64_t l
 
 	s->file_bytes = get_u64(&r);
 	s->gzipped = get_u64(&r) != 0;
-	s->header_node_count = (uint32_t)get_u64(&r);
-	s->header_edge_count = (uint32_t)get_u64(&r);
+	s->header_node_count = get_u64(&r);
+	s->header_edge_count = get_u64(&r);
 	s->root = (uint32_t)get_u64(&r);
 	s->node_type_names = get_list(&r, &s->n_node_types);
 	s->edge_type_names = get_list(&r, &s->n_edge_types);
@@ -813,7 +816,7 @@ static int decode_meta(struct hs_snapshot *s, const unsigned char *p, uint64_t l
 		t[i] = (uint8_t)v;
 	}
 	s->extra_native_bytes = get_u64(&r);
-	s->trace_function_count = (uint32_t)get_u64(&r);
+	s->trace_function_count = get_u64(&r);
 	s->samples_len = get_u64(&r);
 	s->trace_function_infos_len = get_u64(&r);
 	flags = get_u64(&r);
@@ -837,8 +840,8 @@ static uint32_t elem_of(uint32_t id)
 	case IX_META: case IX_NODE_TYPE: case IX_DETACHED: case IX_EDGE_TYPE: case IX_STR_ARENA:
 	case IX_A_META: case IX_DOM_STATE: case IX_CLS_ARENA: case IX_INTERFACES:
 		return 1;
-	case IX_NODE_NAME: case IX_NODE_ID: case IX_FIRST_EDGE: case IX_EDGE_NAME: case IX_EDGE_TO:
-	case IX_IDOM: case IX_DOM_FIRST: case IX_DOM_CHILDREN: case IX_DISTANCE: case IX_PARENT_EDGE:
+	case IX_NODE_NAME: case IX_NODE_ID: case IX_NODE_ID_HI: case IX_FIRST_EDGE: case IX_EDGE_NAME:
+	case IX_EDGE_TO: case IX_IDOM: case IX_DOM_FIRST: case IX_DOM_CHILDREN: case IX_DISTANCE: case IX_PARENT_EDGE:
 	case IX_CLASS_OF:
 		return 4;
 	case IX_SELF: case IX_STR_OFF: case IX_A_SELF: case IX_RETAINED: case IX_CLS_OFF:
@@ -854,7 +857,8 @@ static uint64_t count_of(const struct ix_header *h, uint32_t id)
 {
 	uint64_t n = h->node_count, e = h->edge_count;
 	switch (id) {
-	case IX_NODE_TYPE: case IX_NODE_NAME: case IX_NODE_ID: case IX_SELF: case IX_DETACHED:
+	case IX_NODE_TYPE: case IX_NODE_NAME: case IX_NODE_ID: case IX_NODE_ID_HI: case IX_SELF:
+	case IX_DETACHED:
 	case IX_DOM_STATE: case IX_A_SELF: case IX_IDOM: case IX_RETAINED: case IX_DISTANCE:
 	case IX_PARENT_EDGE: case IX_CLASS_OF:
 		return n;
@@ -918,7 +922,7 @@ static enum hs_index_state check_layout(struct opener *o, uint64_t size, const s
 		o->sec[x->id] = x;
 	}
 	for (i = 1; i < IX_NIDS; i++)
-		if (!o->sec[i] && i != IX_DETACHED)
+		if (!o->sec[i] && i != IX_DETACHED && i != IX_NODE_ID_HI)
 			return bad(err, "a section is missing");
 	return HS_INDEX_OK;
 }
@@ -1034,6 +1038,7 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 	s->node_type = (uint8_t *)data(o, IX_NODE_TYPE);
 	s->node_name = (uint32_t *)data(o, IX_NODE_NAME);
 	s->node_id = (uint32_t *)data(o, IX_NODE_ID);
+	s->node_id_hi = (uint32_t *)data(o, IX_NODE_ID_HI);
 	s->self_size = (uint64_t *)data(o, IX_SELF);
 	s->first_edge = (uint32_t *)data(o, IX_FIRST_EDGE);
 	s->detachedness = (uint8_t *)data(o, IX_DETACHED);

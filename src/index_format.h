@@ -70,6 +70,7 @@ enum ix_id {
 	IX_CLS_OFF,         /* u64 [classes + 1] */
 	IX_CLS,             /* struct hs_class [classes] */
 	IX_INTERFACES,      /* blob */
+	IX_NODE_ID_HI,      /* u32 [n] or absent: high halves of ids beyond 32 bits */
 	IX_NIDS
 };
 

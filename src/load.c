@@ -141,6 +141,10 @@ static void grow_nodes(struct parser *p)
 	HS_REALLOC_ARRAY(s->node_type, a);
 	HS_REALLOC_ARRAY(s->node_name, a);
 	HS_REALLOC_ARRAY(s->node_id, a);
+	if (s->node_id_hi) { /* zero where no wide id is stored (see wide_id) */
+		HS_REALLOC_ARRAY(s->node_id_hi, a);
+		memset(s->node_id_hi + p->node_alloc, 0, (a - p->node_alloc) * sizeof(*s->node_id_hi));
+	}
 	HS_REALLOC_ARRAY(s->self_size, a);
 	HS_REALLOC_ARRAY(s->first_edge, a + 1);
 	if (s->detachedness)
@@ -148,35 +152,63 @@ static void grow_nodes(struct parser *p)
 	p->node_alloc = a;
 }
 
-/* Stores value v as field `field` of node n / edge e.  Thread-safe: errors
- * go to msg (the parallel scanner has one per piece).  Returns 0 or a status. */
-static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t field,
-		      uint64_t v, char *msg, size_t len)
+/* Ids beyond 32 bits (Julia's reach 2^47) keep their high halves in
+ * s->node_id_hi, allocated (zeroed, p->node_alloc long) by the first such id,
+ * so the common 32-bit file pays nothing.  The parallel scanner's threads may
+ * meet their first wide id at once: the lock makes one of them allocate. */
+static pthread_mutex_t wide_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void wide_id(struct parser *p, uint32_t n, uint64_t v)
 {
+	struct hs_snapshot *s = p->s;
+	uint32_t *hi = __atomic_load_n(&s->node_id_hi, __ATOMIC_ACQUIRE);
+
+	if (!hi) {
+		pthread_mutex_lock(&wide_lock);
+		if (!(hi = s->node_id_hi)) {
+			HS_CALLOC_ARRAY(hi, p->node_alloc);
+			__atomic_store_n(&s->node_id_hi, hi, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&wide_lock);
+	}
+	hi[n] = (uint32_t)(v >> 32);
+}
+
+/* Stores value v as a field (of role `role`) of node n / edge e.  Thread-safe: errors
+ * go to msg (the parallel scanner has one per piece).  Returns 0 or a status. */
+static int store_node(struct parser *p, uint8_t role, uint32_t n, uint64_t v, char *msg, size_t len)
+{
+	struct hs_snapshot *s = p->s;
+
 	switch (role) {
 	case R_TYPE:
 		if (v >= HS_NO_TYPE) {
-			snprintf(msg, len, "node %u: type %llu out of range", n, (unsigned long long)v);
+			snprintf(msg, len, "node %u: type %llu out of range (0-%u)", n, (unsigned long long)v,
+				 HS_NO_TYPE - 1);
 			return HS_ERR_FORMAT;
 		}
 		s->node_type[n] = (uint8_t)v;
 		break;
-	case R_NAME:
 	case R_ID:
-	case R_EDGES:
-	case R_TRACE:
-		if (v > UINT32_MAX) {
-			snprintf(msg, len, "node %u: field %s value %llu exceeds 32 bits", n,
-				 s->node_fields[field], (unsigned long long)v);
+		s->node_id[n] = (uint32_t)v;
+		if (v > UINT32_MAX)
+			wide_id(p, n, v);
+		break;
+	case R_NAME: /* limits of the strings (2^32 - 1024) and edges (2^32 - 3) tables */
+		if (v >= UINT32_MAX - 1024) {
+			snprintf(msg, len, "node %u: name %llu is not a string index (more than any file's strings)",
+				 n, (unsigned long long)v);
 			return HS_ERR_FORMAT;
 		}
-		if (role == R_NAME)
-			s->node_name[n] = (uint32_t)v;
-		else if (role == R_ID)
-			s->node_id[n] = (uint32_t)v;
-		else if (role == R_EDGES)
-			s->first_edge[n + 1] = (uint32_t)v;
-		/* trace_node_id: validated, not stored (no analysis uses it yet) */
+		s->node_name[n] = (uint32_t)v;
+		break;
+	case R_EDGES:
+		if (v > UINT32_MAX - 2) {
+			snprintf(msg, len, "node %u: edge_count %llu is more than the %u edges a snapshot can have",
+				 n, (unsigned long long)v, UINT32_MAX - 2);
+			return HS_ERR_FORMAT;
+		}
+		s->first_edge[n + 1] = (uint32_t)v;
 		break;
 	case R_SELF:
 		s->self_size[n] = v;
@@ -188,6 +220,7 @@ static int store_node(struct hs_snapshot *s, uint8_t role, uint32_t n, uint32_t 
 		}
 		s->detachedness[n] = (uint8_t)v;
 		break;
+	case R_TRACE: /* not stored (no analysis uses it yet): any value is fine */
 	default:
 		break;
 	}
@@ -280,7 +313,7 @@ static int node_value(struct parser *p, uint64_t v)
 			return fail(p, HS_ERR_LIMIT, "more than %u nodes", HS_MAX_NODES);
 		grow_nodes(p);
 	}
-	if ((st = store_node(s, p->node_role[p->nfield], n, p->nfield, v, msg, sizeof(msg))))
+	if ((st = store_node(p, p->node_role[p->nfield], n, v, msg, sizeof(msg))))
 		return fail(p, st, "%s", msg);
 	if (++p->nfield == p->nf) {
 		p->nfield = 0;
@@ -512,15 +545,9 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	}
 	if (!setup_roles(p) || !resolve_types(p, meta) || !location_fields(p, meta))
 		goto cleanup;
-	v = 0;
-	if (header_uint(p, root, "node_count", &v) < 0) goto cleanup;
-	s->header_node_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-	v = 0;
-	if (header_uint(p, root, "edge_count", &v) < 0) goto cleanup;
-	s->header_edge_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
-	v = 0;
-	if (header_uint(p, root, "trace_function_count", &v) < 0) goto cleanup;
-	s->trace_function_count = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	if (header_uint(p, root, "node_count", &s->header_node_count) < 0) goto cleanup;
+	if (header_uint(p, root, "edge_count", &s->header_edge_count) < 0) goto cleanup;
+	if (header_uint(p, root, "trace_function_count", &s->trace_function_count) < 0) goto cleanup;
 	if (header_uint(p, root, "extra_native_bytes", &s->extra_native_bytes) < 0) goto cleanup;
 	v = 0;
 	if (header_uint(p, root, "root_index", &v) < 0) goto cleanup;
@@ -775,11 +802,30 @@ static int replay(struct parser *p)
 	return 1;
 }
 
+/* Appends a non-fatal problem to s->warning ("; " between two). */
+static void add_warning(struct hs_snapshot *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void add_warning(struct hs_snapshot *s, const char *fmt, ...)
+{
+	size_t used = strlen(s->warning);
+	va_list ap;
+
+	if (used + 3 >= sizeof(s->warning))
+		return;
+	if (used) {
+		memcpy(s->warning + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(s->warning + used, sizeof(s->warning) - used, fmt, ap);
+	va_end(ap);
+}
+
 static int check_nodes(struct parser *p)
 {
 	struct hs_snapshot *s = p->s;
 	uint64_t sum = 0, bytes = s->extra_native_bytes;
-	uint32_t i;
+	uint32_t i, untyped = 0, first_untyped = 0;
 
 	if (p->nfield)
 		return fail(p, HS_ERR_FORMAT, "nodes array length is not a multiple of node_fields (%u)", p->nf);
@@ -791,9 +837,10 @@ static int check_nodes(struct parser *p)
 		return fail(p, HS_ERR_FORMAT, "snapshot.root_index is beyond the last node");
 	s->first_edge[0] = 0;
 	for (i = 0; i < s->node_count; i++) {
-		if (s->node_type[i] >= s->n_node_types)
-			return fail(p, HS_ERR_FORMAT, "node %u: type %u is not in meta.node_types (%u types)",
-				    i, s->node_type[i], s->n_node_types);
+		/* A type beyond the enum is what 2015-2016 V8 wrote for symbols
+		 * (type 12, 12 names); DevTools loads it as type undefined. */
+		if (s->node_type[i] >= s->n_node_types && !untyped++)
+			first_untyped = i;
 		if (s->node_name[i] >= s->strings.count)
 			return fail(p, HS_ERR_FORMAT, "node %u: name %u is not a string index (%u strings)",
 				    i, s->node_name[i], s->strings.count);
@@ -810,11 +857,17 @@ static int check_nodes(struct parser *p)
 		s->first_edge[i + 1] = (uint32_t)sum;
 	}
 	if (i < s->node_count || sum != s->edge_count) {
-		for (; i < s->node_count; i++)
+		/* node i (where the loop broke) is in sum already: add the rest */
+		for (i++; i < s->node_count; i++)
 			sum += s->first_edge[i + 1];
 		return fail(p, HS_ERR_FORMAT, "sum of node edge_count (%llu) != number of edges (%u)",
 			    (unsigned long long)sum, s->edge_count);
 	}
+	if (untyped)
+		add_warning(s, "%u node%s of a type beyond meta.node_types (%u names; first: node %u, type %u): "
+			    "class (undefined), as in DevTools",
+			    untyped, untyped == 1 ? "" : "s", s->n_node_types, first_untyped,
+			    s->node_type[first_untyped]);
 	return 1;
 }
 
@@ -922,9 +975,9 @@ static int finish(struct parser *p)
 	if (!replay(p) || !check_nodes(p) || !check_edges(p) || !build_locations(p))
 		return 0;
 	if (s->header_node_count != s->node_count || s->header_edge_count != s->edge_count)
-		snprintf(s->warning, sizeof(s->warning),
-			 "header says %u nodes and %u edges, the arrays hold %u and %u",
-			 s->header_node_count, s->header_edge_count, s->node_count, s->edge_count);
+		add_warning(s, "header says %llu nodes and %llu edges, the arrays hold %u and %u",
+			 (unsigned long long)s->header_node_count, (unsigned long long)s->header_edge_count,
+			 s->node_count, s->edge_count);
 	return 1;
 }
 
@@ -1180,7 +1233,7 @@ static inline int piece_store(struct piece *pc, uint64_t g, uint64_t v)
 	if (p->sec == SEC_EDGES)
 		st = store_edge(p->s, p->edge_role[pc->field], &p->nfd, pc->rec, v, pc->msg, sizeof(pc->msg));
 	else
-		st = store_node(p->s, p->node_role[pc->field], pc->rec, pc->field, v, pc->msg, sizeof(pc->msg));
+		st = store_node(p, p->node_role[pc->field], pc->rec, v, pc->msg, sizeof(pc->msg));
 	if (st) {
 		pc->status = st;
 		return -1;

@@ -22,6 +22,7 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	HS_DROP(s->node_type);
 	HS_DROP(s->node_name);
 	HS_DROP(s->node_id);
+	HS_DROP(s->node_id_hi);
 	HS_DROP(s->self_size);
 	HS_DROP(s->first_edge);
 	HS_DROP(s->detachedness);
@@ -36,6 +37,7 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	free(s->node_type);
 	free(s->node_name);
 	free(s->node_id);
+	free(s->node_id_hi);
 	free(s->self_size);
 	free(s->first_edge);
 	free(s->detachedness);
@@ -54,9 +56,14 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	free(s);
 }
 
+const char *hs_type_name(const struct hs_snapshot *s, uint8_t t)
+{
+	return t < s->n_node_types ? s->node_type_names[t] : "undefined";
+}
+
 const char *hs_node_type_name(const struct hs_snapshot *s, uint32_t n)
 {
-	return s->node_type_names[s->node_type[n]];
+	return hs_type_name(s, s->node_type[n]);
 }
 
 const char *hs_edge_type_name(const struct hs_snapshot *s, uint32_t e)

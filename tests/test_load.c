@@ -581,8 +581,19 @@ static void test_lying_header(void **state)
 	tb_release(&t);
 	s = load_ok(j, len, 0);
 	assert_int_equal(s->node_count, 6);
-	assert_true(s->warning[0] != '\0');
+	/* the warning quotes the header's number, not 2^32 - 1 */
+	assert_string_equal(s->warning, "header says 99999999999 nodes and 8 edges, the arrays hold 6 and 8");
 	hs_snapshot_free(s);
+	free(j);
+	/* trace_function_count beyond 32 bits is kept as written (it was clamped) */
+	j = tiny_json(&len, NULL);
+	{
+		char *t = replace(j, "\"trace_function_count\":0", "\"trace_function_count\":99999999999");
+		s = load_ok(t, strlen(t), 0);
+		assert_true(s->trace_function_count == 99999999999ULL);
+		hs_snapshot_free(s);
+		free(t);
+	}
 	free(j);
 }
 
@@ -717,8 +728,17 @@ static void test_bad_arrays(void **state)
 		assert_int_equal(s->edge_name[0], 99);
 		hs_snapshot_free(s);
 	}
-	/* type out of the enum */
-	expect_fail(S("\"nodes\":[7,0,1,0,1,1,2,3,10,0]", GOOD_EDGES, GOOD_STRINGS), "type");
+	/* node type beyond the enum: loads as DevTools does (type undefined,
+	 * test_variants has the real case); beyond a byte: refused */
+	{
+		const char *ok = S("\"nodes\":[7,0,1,0,1,1,2,3,10,0]", GOOD_EDGES, GOOD_STRINGS);
+		struct hs_snapshot *s = load_ok(ok, strlen(ok), 1);
+		assert_int_equal(s->node_type[0], 7);
+		assert_string_equal(hs_node_type_name(s, 0), "undefined");
+		assert_non_null(strstr(s->warning, "1 node of a type beyond meta.node_types (3 names; first: node 0, type 7)"));
+		hs_snapshot_free(s);
+	}
+	expect_fail(S("\"nodes\":[255,0,1,0,1,1,2,3,10,0]", GOOD_EDGES, GOOD_STRINGS), "type 255 out of range");
 	expect_fail(S(GOOD_NODES, "\"edges\":[3,1,5]", GOOD_STRINGS), "type");
 	/* array lengths not multiples of the field counts */
 	expect_fail(S("\"nodes\":[2,0,1,0,1,1,2,3,10,0,1]", GOOD_EDGES, GOOD_STRINGS), "node_fields");
@@ -732,7 +752,16 @@ static void test_bad_arrays(void **state)
 	expect_fail(S(GOOD_NODES, "\"edges\":[1,1,5.0]", GOOD_STRINGS), "integer");
 	expect_fail(S("\"nodes\":[2,0,1,0,1,1,2,3,18446744073709551616,0]", GOOD_EDGES, GOOD_STRINGS), "64 bits");
 	expect_fail(S("\"nodes\":[2,0,1,0,1,1,2,3,99999999999999999999999999,0]", GOOD_EDGES, GOOD_STRINGS), "64 bits");
-	expect_fail(S("\"nodes\":[2,0,4294967296,0,1,1,2,3,10,0]", GOOD_EDGES, GOOD_STRINGS), "32 bits");
+	expect_fail(S("\"nodes\":[2,4294967296,1,0,1,1,2,3,10,0]", GOOD_EDGES, GOOD_STRINGS), "not a string index");
+	/* ids beyond 32 bits are exact (Julia; test_variants has the real case) */
+	{
+		const char *ok = S("\"nodes\":[2,0,4294967296,0,1,1,2,18446744073709551615,10,0]", GOOD_EDGES, GOOD_STRINGS);
+		struct hs_snapshot *s = load_ok(ok, strlen(ok), 3);
+		assert_non_null(s->node_id_hi);
+		assert_true(hs_node_id(s, 0) == 4294967296ULL);
+		assert_true(hs_node_id(s, 1) == 18446744073709551615ULL);
+		hs_snapshot_free(s);
+	}
 	/* self_size may exceed 32 bits (48-bit field): fine */
 	{
 		const char *ok = S("\"nodes\":[2,0,1,0,1,1,2,3,281474976710655,0]", GOOD_EDGES, GOOD_STRINGS);
@@ -761,6 +790,50 @@ static void test_bad_arrays(void **state)
 	expect_fail(S(GOOD_NODES, GOOD_EDGES, "\"strings\":[\"\",\"a\\x\",\"Object\"]"), NULL);
 	expect_fail(S(GOOD_NODES, GOOD_EDGES, "\"strings\":[\"\",\"a\x01\",\"Object\"]"), NULL);
 #undef S
+}
+
+/* The load error for text, in every chunking (they must agree). */
+static void expect_message(const char *text, const char *msg)
+{
+	size_t chunks[] = { 0, 1, 7 }, k;
+	for (k = 0; k < 3; k++) {
+		struct hs_snapshot *s = NULL;
+		struct hs_error err = { 0, "" };
+		int rc = hs_snapshot_load_mem("t", text, strlen(text), chunks[k], &s, &err);
+		if (rc >= 0) {
+			hs_snapshot_free(s);
+			fail_msg("expected the error '%s', but the snapshot loaded", msg);
+		}
+		assert_string_equal(err.msg, msg);
+	}
+}
+
+/* The numbers in error messages are the file's (sums computed by hand). */
+static void test_error_numbers(void **state)
+{
+	(void)state;
+	/* edge counts 2 + 0 = 2 for 1 edge: the check stops at node 0, whose
+	 * count must not be added a second time (it said 4) */
+	expect_message(META5 "\"nodes\":[2,0,1,0,2,1,2,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (2) != number of edges (1)");
+	/* three nodes, counts 2 + 0 + 1 = 3 (it said 5) */
+	expect_message(META5 "\"nodes\":[2,0,1,0,2,1,2,3,10,0,1,2,5,10,1]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (3) != number of edges (1)");
+	/* too few: 0 + 0 = 0 for 1 edge */
+	expect_message(META5 "\"nodes\":[2,0,1,0,0,1,2,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (0) != number of edges (1)");
+	/* 1 + 4294967293 = 4294967294 does not wrap */
+	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,2,3,10,4294967293]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "sum of node edge_count (4294967294) != number of edges (1)");
+	/* fields beyond what the tables can hold say so */
+	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,2,3,10,4294967294]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "node 1: edge_count 4294967294 is more than the 4294967293 edges a snapshot can have");
+	expect_message(META5 "\"nodes\":[2,0,1,0,1,1,4294967296,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "node 1: name 4294967296 is not a string index (more than any file's strings)");
+	expect_message(META5 GOOD_NODES ",\"edges\":[1,4294967296,5]," GOOD_STRINGS "}",
+		       "edge 0: name_or_index 4294967296 exceeds 32 bits");
+	expect_message(META5 "\"nodes\":[255,0,1,0,1,1,2,3,10,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+		       "node 0: type 255 out of range (0-254)");
 }
 
 static void test_truncation_every_offset(void **state)
@@ -850,6 +923,7 @@ int main(void)
 		cmocka_unit_test(test_bad_documents),
 		cmocka_unit_test(test_bad_meta),
 		cmocka_unit_test(test_bad_arrays),
+		cmocka_unit_test(test_error_numbers),
 		cmocka_unit_test(test_truncation_every_offset),
 		cmocka_unit_test(test_mutations),
 	};

@@ -29,7 +29,9 @@ struct hs_side {
 	uint64_t node_count, total_size;
 	struct hs_class_row *rows; /* [nrows] indexed by gid */
 	uint32_t nrows;
-	uint64_t *objects;         /* sorted (gid << 32 | V8 id) of counted objects */
+	uint64_t *objects;         /* sorted (gid << 32 | low 32 bits of the V8 id) of counted objects */
+	uint32_t *objects_hi;      /* NULL unless the snapshot has ids beyond 32 bits: the high
+				    * halves, objects sorted by (objects[i], objects_hi[i]) */
 	uint64_t nobjects;
 };
 
@@ -70,7 +72,7 @@ struct hs_diff {
  * older; in one process nearly every JS object of the newer side whose id is
  * at most the older's largest existed then, and matches it by (class, id). */
 struct hs_id_overlap {
-	uint32_t max_js_a, max_js_b; /* largest odd id of each side (0: none) */
+	uint64_t max_js_a, max_js_b; /* largest odd id of each side (0: none) */
 	uint64_t old;                /* JS objects of the newer side with ids <= the older's largest */
 	uint64_t matched;            /* of which the older side has (class, id) */
 };

@@ -54,13 +54,15 @@ struct hs_snapshot {
 	int gzipped;
 
 	uint32_t node_count, edge_count;
-	uint32_t header_node_count, header_edge_count; /* as the header claims */
+	uint64_t header_node_count, header_edge_count; /* as the header claims (0: absent) */
 	uint32_t root;            /* ordinal of the root (0 unless root_index) */
 
 	/* nodes */
 	uint8_t *node_type;
 	uint32_t *node_name;      /* string index */
-	uint32_t *node_id;
+	uint32_t *node_id;        /* V8 id, its low 32 bits when node_id_hi is set: use hs_node_id */
+	uint32_t *node_id_hi;     /* NULL unless some id exceeds 32 bits (Julia writes ids up to
+				   * 2^47): the high 32 bits of every id */
 	uint64_t *self_size;      /* as written in the file */
 	uint32_t *first_edge;     /* [node_count + 1], prefix sums of edge_count */
 	uint8_t *detachedness;    /* NULL when the file has no such field */
@@ -81,7 +83,7 @@ struct hs_snapshot {
 	uint32_t location_count;
 
 	uint64_t extra_native_bytes;
-	uint32_t trace_function_count;
+	uint64_t trace_function_count;
 	uint64_t samples_len, trace_function_infos_len;
 	unsigned has_trace_node_id : 1, has_locations : 1, has_samples : 1, has_trace_tree : 1,
 		has_trace_function_infos : 1;
@@ -128,7 +130,17 @@ static inline int hs_snapshot_owns(const struct hs_snapshot *s, const void *p)
 
 static inline uint32_t hs_edge_begin(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n]; }
 static inline uint32_t hs_edge_end(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n + 1]; }
+/* The V8 id of node n, exact (64 bits). */
+static inline uint64_t hs_node_id(const struct hs_snapshot *s, uint32_t n)
+{
+	return s->node_id_hi ? (uint64_t)s->node_id_hi[n] << 32 | s->node_id[n] : s->node_id[n];
+}
 static inline const char *hs_node_name(const struct hs_snapshot *s, uint32_t n) { return hs_str(&s->strings, s->node_name[n]); }
+/* The name of node type t of this file; "undefined" for a type beyond
+ * meta.node_types (2015-2016 V8 wrote `symbol` nodes, type 12, with a
+ * 12-name list): DevTools' nodeTypes[t] is undefined there, and its class
+ * name '(' + type + ')' is "(undefined)". */
+const char *hs_type_name(const struct hs_snapshot *s, uint8_t t);
 const char *hs_node_type_name(const struct hs_snapshot *s, uint32_t n);
 const char *hs_edge_type_name(const struct hs_snapshot *s, uint32_t e);
 /* 1 when name_or_index of edge e is a string index. */

@@ -32,8 +32,9 @@ int parse_format(const char *cmd, const char *arg, enum fmt *out);
 #define COUNT_MAX 100000000L
 int parse_range(const char *cmd, const char *opt, const char *arg, long lo, long hi, long *out);
 int parse_count(const char *cmd, const char *opt, const char *arg, long *out);
-/* An object id, 123 or @123 (as hsnap prints ids). */
-int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out);
+/* An object id, 123 or @123 (as hsnap prints ids); V8 ids are 32-bit, Julia's
+ * reach 2^47: any 64-bit value. */
+int parse_id(const char *cmd, const char *opt, const char *arg, uint64_t *out);
 int exit_code_for(int status);
 /* 1 when the command's --format is json (set by parse_format). */
 extern int cli_json;

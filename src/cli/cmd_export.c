@@ -35,7 +35,7 @@ static void row(const struct hs_analysis *a, uint32_t n, enum fmt f, yajl_gen g)
 		snprintf(dist, sizeof(dist), "%d", d);
 	if (f == FMT_JSON) {
 		yajl_gen_map_open(g);
-		json_kv_u64(g, "id", s->node_id[n]);
+		json_kv_u64(g, "id", hs_node_id(s, n));
 		json_kv_str(g, "type", hs_node_type_name(s, n));
 		json_key(g, "name");
 		yajl_gen_string(g, (const unsigned char *)hs_node_name(s, n), hs_strlen(&s->strings, s->node_name[n]));
@@ -55,7 +55,7 @@ static void row(const struct hs_analysis *a, uint32_t n, enum fmt f, yajl_gen g)
 		yajl_gen_reset(g, NULL);
 		return;
 	}
-	printf("%s%u%c", f == FMT_MD ? "|" : "", s->node_id[n], f == FMT_CSV ? ',' : f == FMT_MD ? '|' : '\t');
+	printf("%s%" PRIu64 "%c", f == FMT_MD ? "|" : "", hs_node_id(s, n), f == FMT_CSV ? ',' : f == FMT_MD ? '|' : '\t');
 	if (f == FMT_CSV) {
 		csv_field(stdout, hs_node_type_name(s, n)); putchar(',');
 		csv_field(stdout, hs_node_name(s, n)); putchar(',');

@@ -53,7 +53,7 @@ int cmd_info(int argc, char **argv)
 	enum fmt f = FMT_TEXT;
 	long ignored;
 	int c, rc;
-	uint32_t i;
+	uint32_t i, ntypes;
 	uint64_t *ncount, *ecount, *nsize;
 	struct hs_snapshot *s;
 	struct index_status ist;
@@ -75,13 +75,16 @@ int cmd_info(int argc, char **argv)
 	if ((rc = load_snapshot_ex(argv[optind], &s, &ist)))
 		return rc;
 	warn_snapshot(s);
-	HS_CALLOC_ARRAY(ncount, s->n_node_types);
-	HS_CALLOC_ARRAY(nsize, s->n_node_types);
+	/* one more row: every type beyond meta.node_types ("undefined") */
+	HS_CALLOC_ARRAY(ncount, s->n_node_types + 1);
+	HS_CALLOC_ARRAY(nsize, s->n_node_types + 1);
 	HS_CALLOC_ARRAY(ecount, s->n_edge_types);
 	for (i = 0; i < s->node_count; i++) {
-		ncount[s->node_type[i]]++;
-		nsize[s->node_type[i]] += s->self_size[i];
+		uint32_t t = s->node_type[i] < s->n_node_types ? s->node_type[i] : s->n_node_types;
+		ncount[t]++;
+		nsize[t] += s->self_size[i];
 	}
+	ntypes = s->n_node_types + !!ncount[s->n_node_types];
 	for (i = 0; i < s->edge_count; i++)
 		ecount[s->edge_type[i]]++;
 	if (f == FMT_JSON) {
@@ -104,9 +107,9 @@ int cmd_info(int argc, char **argv)
 		for (i = 0; i < s->n_edge_fields; i++) json_str(g, s->edge_fields[i]);
 		yajl_gen_array_close(g);
 		json_key(g, "node_types"); yajl_gen_array_open(g);
-		for (i = 0; i < s->n_node_types; i++) {
+		for (i = 0; i < ntypes; i++) {
 			yajl_gen_map_open(g);
-			json_kv_str(g, "type", s->node_type_names[i]);
+			json_kv_str(g, "type", hs_type_name(s, (uint8_t)i));
 			json_kv_u64(g, "count", ncount[i]);
 			json_kv_u64(g, "self_size", nsize[i]);
 			yajl_gen_map_close(g);
@@ -145,14 +148,14 @@ int cmd_info(int argc, char **argv)
 		printf("%sJSON bytes: %llu\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->file_bytes);
 		printf("%snodes: %u, edges: %u, strings: %u\n", f == FMT_MD ? "- " : "  ", s->node_count, s->edge_count, s->strings.count);
 		if (s->warning[0])
-			printf("%sheader: %s\n", f == FMT_MD ? "- " : "  ", s->warning);
+			printf("%swarning: %s\n", f == FMT_MD ? "- " : "  ", s->warning);
 		join(b1, sizeof(b1), s->node_fields, s->n_node_fields);
 		printf("%snode fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
 		join(b1, sizeof(b1), s->edge_fields, s->n_edge_fields);
 		printf("%sedge fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
-		printf("%ssections: locations %u, samples %llu, trace functions %u, trace tree %s\n",
+		printf("%ssections: locations %u, samples %llu, trace functions %llu, trace tree %s\n",
 		       f == FMT_MD ? "- " : "  ", s->location_count, (unsigned long long)s->samples_len / 2,
-		       s->trace_function_count, s->has_trace_tree ? "yes" : "no");
+		       (unsigned long long)s->trace_function_count, s->has_trace_tree ? "yes" : "no");
 		printf("%sextra native bytes: %llu\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->extra_native_bytes);
 		printf("%sindex: %s", f == FMT_MD ? "- " : "  ", index_state_text(ist.state));
 		if (ist.state >= 0)
@@ -160,9 +163,9 @@ int cmd_info(int argc, char **argv)
 			       ist.state > HS_INDEX_ABSENT ? ist.why : "");
 		printf("\n\n");
 		table_init(&t, 3, head, "lrr");
-		for (i = 0; i < s->n_node_types; i++) {
+		for (i = 0; i < ntypes; i++) {
 			char cn[32];
-			const char *cells[3] = { s->node_type_names[i], group_digits(ncount[i], cn, sizeof(cn)),
+			const char *cells[3] = { hs_type_name(s, (uint8_t)i), group_digits(ncount[i], cn, sizeof(cn)),
 						 human_size(nsize[i], b2, sizeof(b2)) };
 			table_row(&t, cells);
 		}
@@ -179,9 +182,9 @@ int cmd_info(int argc, char **argv)
 		table_release(&t);
 	} else {
 		printf("kind,type,count,self_size\n");
-		for (i = 0; i < s->n_node_types; i++) {
+		for (i = 0; i < ntypes; i++) {
 			printf("node,");
-			csv_field(stdout, s->node_type_names[i]);
+			csv_field(stdout, hs_type_name(s, (uint8_t)i));
 			printf(",%llu,%llu\n", (unsigned long long)ncount[i], (unsigned long long)nsize[i]);
 		}
 		for (i = 0; i < s->n_edge_types; i++) {

@@ -49,31 +49,44 @@ struct lclass {
 	uint32_t *nodes, n, alloc;
 };
 
-static int u64_cmp(const void *a, const void *b)
+/* An object of a comparison side: its (gid << 32 | low half of the id) key
+ * and the id's high half (0 but for Julia's ids beyond 32 bits).  Sides are
+ * sorted by (key, hi) (diff.c), so merges compare both. */
+struct okey { uint64_t key; uint32_t hi; };
+
+static int okey_cmp(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
+	const struct okey *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->hi < y->hi ? -1 : x->hi > y->hi;
+}
+
+static struct okey okey_at(const struct hs_side *s, uint64_t i)
+{
+	struct okey k = { s->objects[i], s->objects_hi ? s->objects_hi[i] : 0 };
+	return k;
 }
 
 /* The sorted (class, id) keys of B's objects that A lacks: the objects
  * allocated between A and B.  Returns their number; *out (malloc) holds
  * those also in C, the leaked ones, *nout of them. */
 static uint64_t new_in_b(const struct hs_side *a, const struct hs_side *b, const struct hs_side *c,
-			 uint64_t **out, uint64_t *nout)
+			 struct okey **out, uint64_t *nout)
 {
 	uint64_t i = 0, j = 0, k = 0, n = 0, m = 0;
 
 	HS_ALLOC_ARRAY(*out, b->nobjects ? b->nobjects : 1);
 	for (j = 0; j < b->nobjects; j++) {
-		uint64_t key = b->objects[j];
-		while (i < a->nobjects && a->objects[i] < key)
+		struct okey key = okey_at(b, j), x;
+		while (i < a->nobjects && (x = okey_at(a, i), okey_cmp(&x, &key) < 0))
 			i++;
-		if (i < a->nobjects && a->objects[i] == key)
+		if (i < a->nobjects && (x = okey_at(a, i), okey_cmp(&x, &key) == 0))
 			continue;
 		n++;
-		while (k < c->nobjects && c->objects[k] < key)
+		while (k < c->nobjects && (x = okey_at(c, k), okey_cmp(&x, &key) < 0))
 			k++;
-		if (k < c->nobjects && c->objects[k] == key)
+		if (k < c->nobjects && (x = okey_at(c, k), okey_cmp(&x, &key) == 0))
 			(*out)[m++] = key;
 	}
 	*nout = m;
@@ -106,7 +119,7 @@ struct result {
 
 /* leaked: the sorted (class, id) keys of C's objects allocated between A and
  * B; gid_of: C's class -> global class id of the keys. */
-static void group(struct result *r, const struct hs_analysis *a, const uint64_t *leaked, uint64_t nleaked,
+static void group(struct result *r, const struct hs_analysis *a, const struct okey *leaked, uint64_t nleaked,
 		  const uint32_t *gid_of, int all)
 {
 	const struct hs_snapshot *s = a->s;
@@ -120,8 +133,8 @@ static void group(struct result *r, const struct hs_analysis *a, const uint64_t 
 	for (x = 0; x < s->node_count; x++) {
 		struct lclass *c;
 		uint32_t cls = a->classes.class_of[x];
-		uint64_t key = ((uint64_t)gid_of[cls] << 32) | s->node_id[x];
-		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), u64_cmp))
+		struct okey key = { ((uint64_t)gid_of[cls] << 32) | s->node_id[x], s->node_id_hi ? s->node_id_hi[x] : 0 };
+		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), okey_cmp))
 			continue;
 		if (!all && is_internal(s, x)) {
 			r->hidden++;
@@ -340,7 +353,8 @@ int cmd_leaks(int argc, char **argv)
 	struct result r;
 	struct hs_class_names ns;
 	struct hs_side sa, sb, sc;
-	uint64_t *leaked = NULL, nleaked = 0;
+	struct okey *leaked = NULL;
+	uint64_t nleaked = 0;
 	uint32_t *gid_of = NULL, i, k;
 	const uint32_t *parent = NULL;
 	struct hs_snapshot *c = NULL;

@@ -38,9 +38,9 @@ struct ropts {
 	long paths, depth, top;
 	int raw;
 	const char *cls;
-	uint32_t id;
+	uint64_t id;
 	int have_id;
-	uint32_t *ignore;
+	uint64_t *ignore;
 	size_t nignore;
 };
 
@@ -59,7 +59,7 @@ static void step_json(yajl_gen g, const struct hs_analysis *a, const int32_t *di
 	yajl_gen_map_open(g);
 	if (edge)
 		json_kv_str(g, "edge", edge);
-	json_kv_u64(g, "id", s->node_id[n]);
+	json_kv_u64(g, "id", hs_node_id(s, n));
 	json_kv_str(g, "name", hs_node_name(s, n));
 	json_kv_str(g, "type", hs_node_type_name(s, n));
 	json_kv_str(g, "class", hs_class_name(&a->classes, a->classes.class_of[n]));
@@ -177,7 +177,7 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 			json_kv_u64(json, "count", p->count);
 			json_kv_u64(json, "self_size", p->self_size);
 			json_kv_u64(json, "retained_size", p->retained_size);
-			json_kv_u64(json, "example_id", s->node_id[p->example]);
+			json_kv_u64(json, "example_id", hs_node_id(s, p->example));
 			json_key(json, "truncated");
 			yajl_gen_bool(json, p->truncated);
 			json_key(json, "steps");
@@ -324,7 +324,7 @@ static int parse(struct ropts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (parse_u32("retainers", "--id", optarg, &o->id)) return EXIT_USAGE;
+			if (parse_id("retainers", "--id", optarg, &o->id)) return EXIT_USAGE;
 			o->have_id = 1;
 			break;
 		case 'c': o->cls = optarg; break;
@@ -334,7 +334,7 @@ static int parse(struct ropts *o, int argc, char **argv)
 			break;
 		case 'I':
 			HS_REALLOC_ARRAY(o->ignore, o->nignore + 1);
-			if (parse_u32("retainers", "--ignore", optarg, &o->ignore[o->nignore])) return EXIT_USAGE;
+			if (parse_id("retainers", "--ignore", optarg, &o->ignore[o->nignore])) return EXIT_USAGE;
 			o->nignore++;
 			break;
 		case 't': if (parse_count("retainers", "--top", optarg, &o->top)) return EXIT_USAGE; break;
@@ -352,11 +352,11 @@ static int parse(struct ropts *o, int argc, char **argv)
 	return 0;
 }
 
-static uint32_t find_id(const struct hs_snapshot *s, uint32_t id)
+static uint32_t find_id(const struct hs_snapshot *s, uint64_t id)
 {
 	uint32_t n;
 	for (n = 0; n < s->node_count; n++)
-		if (s->node_id[n] == id)
+		if (hs_node_id(s, n) == id)
 			return n;
 	return UINT32_MAX;
 }
@@ -384,7 +384,7 @@ int cmd_retainers(int argc, char **argv)
 		goto out;
 	warn_snapshot(s);
 	if (o.have_id && (target = find_id(s, o.id)) == UINT32_MAX) {
-		fprintf(stderr, "hsnap: %s: no object with id %u\n", s->file, o.id);
+		fprintf(stderr, "hsnap: %s: no object with id %" PRIu64 "\n", s->file, o.id);
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -394,7 +394,7 @@ int cmd_retainers(int argc, char **argv)
 	for (i = 0; i < o.nignore; i++) {
 		uint32_t n = find_id(s, o.ignore[i]);
 		if (n == UINT32_MAX) {
-			fprintf(stderr, "hsnap: %s: --ignore %u: no object with that id\n", s->file, o.ignore[i]);
+			fprintf(stderr, "hsnap: %s: --ignore %" PRIu64 ": no object with that id\n", s->file, o.ignore[i]);
 			rc = EXIT_USAGE;
 			hs_analysis_release(&a);
 			goto out;

@@ -173,7 +173,7 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 	for (i = 0; i < ntop; i++) {
 		uint32_t x = top[i];
 		yajl_gen_map_open(g);
-		json_kv_u64(g, "id", s->node_id[x]);
+		json_kv_u64(g, "id", hs_node_id(s, x));
 		json_kv_str(g, "name", hs_node_name(s, x));
 		json_kv_str(g, "type", hs_node_type_name(s, x));
 		json_kv_str(g, "class", hs_class_name(c, c->class_of[x]));

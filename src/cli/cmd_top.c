@@ -91,7 +91,7 @@ static void emit_node(struct out *o, const struct hs_analysis *a, uint32_t n, ui
 		yajl_gen_map_open(o->g);
 		if (has_parent)
 			json_kv_str(o->g, "edge", eb);
-		json_kv_u64(o->g, "id", s->node_id[n]);
+		json_kv_u64(o->g, "id", hs_node_id(s, n));
 		json_kv_str(o->g, "name", hs_node_name(s, n));
 		json_kv_str(o->g, "type", hs_node_type_name(s, n));
 		json_kv_str(o->g, "class", hs_class_name(&a->classes, a->classes.class_of[n]));
@@ -109,10 +109,10 @@ static void emit_node(struct out *o, const struct hs_analysis *a, uint32_t n, ui
 		return;
 	}
 	{
-		char id[16], shb[32], reb[32];
+		char id[24], shb[32], reb[32];
 		const char *cells[8];
 		snprintf(dp, sizeof(dp), "%d", depth);
-		snprintf(id, sizeof(id), "%u", s->node_id[n]);
+		snprintf(id, sizeof(id), "%" PRIu64, hs_node_id(s, n));
 		snprintf(shb, sizeof(shb), "%" PRIu64, a->self_size[n]);
 		snprintf(reb, sizeof(reb), "%" PRIu64, a->dom.retained[n]);
 		cells[0] = dp; cells[1] = eb; cells[2] = id;

@@ -11,10 +11,11 @@ static const char usage_text[] =
 	"\n"
 	"Checks a snapshot without trusting it.  The loader already rejects (exit 3,\n"
 	"one line naming the problem) anything structurally wrong: invalid JSON,\n"
-	"missing meta fields, records cut short, node types or names, edge types,\n"
-	"targets (to_node) and string indices out of range, edge counts that do not\n"
-	"add up, locations pointing nowhere.  verify then reports: header counts\n"
-	"against the arrays, duplicate node ids, nodes unreachable from the root and\n"
+	"missing meta fields, records cut short, node names, edge types, targets\n"
+	"(to_node) and string indices out of range, edge counts that do not add up,\n"
+	"locations pointing nowhere.  verify then reports: header counts against the\n"
+	"arrays, node types beyond meta.node_types (loaded as DevTools does),\n"
+	"duplicate node ids, nodes unreachable from the root and\n"
 	"nodes reachable only through weak edges, self-loops, and the sum check\n"
 	"(retained size of the root = total of shallow sizes).\n"
 	"\n"
@@ -31,9 +32,9 @@ struct check {
 	char detail[256];
 };
 
-static int u32_cmp(const void *a, const void *b)
+static int u64_cmp(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
 }
 
@@ -64,17 +65,32 @@ static uint32_t reach(const struct hs_snapshot *s, int weak, uint8_t *seen)
 static size_t run_checks(const struct hs_snapshot *s, const struct hs_analysis *a, struct check *c)
 {
 	size_t k = 0;
-	uint32_t *ids, i, dups = 0, loops = 0, all, strong;
+	uint64_t *ids;
+	uint32_t i, dups = 0, loops = 0, all, strong, untyped = 0;
 	uint8_t *seen;
 	uint64_t sum = 0;
 
 	c[k].name = "header counts";
-	c[k].ok = s->warning[0] ? 2 : 1;
-	snprintf(c[k++].detail, sizeof(c[0].detail), "%s", s->warning[0] ? s->warning : "node_count and edge_count match the arrays");
+	c[k].ok = s->header_node_count != s->node_count || s->header_edge_count != s->edge_count ? 2 : 1;
+	if (c[k].ok == 2)
+		snprintf(c[k++].detail, sizeof(c[0].detail), "header says %" PRIu64 " nodes and %" PRIu64
+			 " edges, the arrays hold %u and %u", s->header_node_count, s->header_edge_count,
+			 s->node_count, s->edge_count);
+	else
+		snprintf(c[k++].detail, sizeof(c[0].detail), "node_count and edge_count match the arrays");
+
+	for (i = 0; i < s->node_count; i++)
+		untyped += s->node_type[i] >= s->n_node_types;
+	c[k].name = "node types";
+	c[k].ok = untyped ? 2 : 1;
+	snprintf(c[k++].detail, sizeof(c[0].detail), untyped
+		 ? "%u node(s) of a type beyond meta.node_types (%u names; 2015-2016 V8's symbols): type undefined, class (undefined), as in DevTools"
+		 : "every node type is in meta.node_types (%u names)", untyped ? untyped : s->n_node_types, s->n_node_types);
 
 	HS_ALLOC_ARRAY(ids, s->node_count);
-	memcpy(ids, s->node_id, sizeof(*ids) * s->node_count);
-	hs_sort(ids, s->node_count, sizeof(*ids), u32_cmp);
+	for (i = 0; i < s->node_count; i++)
+		ids[i] = hs_node_id(s, i);
+	hs_sort(ids, s->node_count, sizeof(*ids), u64_cmp);
 	for (i = 1; i < s->node_count; i++)
 		dups += ids[i] == ids[i - 1];
 	free(ids);

@@ -1,5 +1,6 @@
 /* Option helpers, loading with progress, error lines. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,7 @@ int parse_count(const char *cmd, const char *opt, const char *arg, long *out)
 	return parse_range(cmd, opt, arg, 0, COUNT_MAX, out);
 }
 
-int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out)
+int parse_id(const char *cmd, const char *opt, const char *arg, uint64_t *out)
 {
 	const char *digits = arg[0] == '@' ? arg + 1 : arg; /* ids are printed as @123 */
 	char *end;
@@ -80,9 +81,10 @@ int parse_u32(const char *cmd, const char *opt, const char *arg, uint32_t *out)
 
 	errno = 0;
 	v = strtoull(digits, &end, 10);
-	if (errno || end == digits || *end || !(*digits >= '0' && *digits <= '9') || v > UINT32_MAX)
-		return usage_error(cmd, "%s needs an object id (0 to %u, as 123 or @123), got '%s'", opt, UINT32_MAX, arg);
-	*out = (uint32_t)v;
+	if (errno || end == digits || *end || !(*digits >= '0' && *digits <= '9'))
+		return usage_error(cmd, "%s needs an object id (0 to %llu, as 123 or @123), got '%s'", opt,
+				   (unsigned long long)UINT64_MAX, arg);
+	*out = v;
 	return 0;
 }
 
@@ -416,8 +418,8 @@ void warn_overlap(const char *cmd, const char *na, const char *fa, const char *n
 		return;
 	}
 	if (reversed)
-		fprintf(stderr, "hsnap: %s: warning: %s looks older than %s: its largest object id is @%u, "
-			"%s's @%u (V8 gives new objects larger ids); give the snapshots oldest first (%s: %s, %s: %s)\n",
+		fprintf(stderr, "hsnap: %s: warning: %s looks older than %s: its largest object id is @%" PRIu64 ", "
+			"%s's @%" PRIu64 " (V8 gives new objects larger ids); give the snapshots oldest first (%s: %s, %s: %s)\n",
 			cmd, nb, na, o->max_js_b, na, o->max_js_a, na, fa, nb, fb);
 }
 

@@ -375,10 +375,11 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 	if (t == s->t.object && !strcmp(name, "Object")) {
 		char plain[128];
 		hs_plain_object_name(s, n, plain, sizeof(plain));
-		snprintf(buf, len, "%s @%u%s", plain, s->node_id[n], where);
+		snprintf(buf, len, "%s @%" PRIu64 "%s", plain, hs_node_id(s, n), where);
 	} else if ((t == s->t.string || t == s->t.closure || t == s->t.regexp) && *name)
-		snprintf(buf, len, "%s \"%.60s%s\" @%u%s", cls, name, strlen(name) > 60 ? "…" : "", s->node_id[n], where);
+		snprintf(buf, len, "%s \"%.60s%s\" @%" PRIu64 "%s", cls, name, strlen(name) > 60 ? "…" : "",
+			 hs_node_id(s, n), where);
 	else
-		snprintf(buf, len, "%s @%u%s", cls, s->node_id[n], where);
+		snprintf(buf, len, "%s @%" PRIu64 "%s", cls, hs_node_id(s, n), where);
 	return buf;
 }

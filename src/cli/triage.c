@@ -358,12 +358,12 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 		for (k = 0; k < no; k++) {
 			uint32_t ap = accumulation_point(a, obj[k]);
 			yajl_gen_map_open(g);
-			json_kv_u64(g, "id", s->node_id[obj[k]]);
+			json_kv_u64(g, "id", hs_node_id(s, obj[k]));
 			json_kv_str(g, "class", hs_class_name(c, c->class_of[obj[k]]));
 			json_kv_u64(g, "retained_size", a->dom.retained[obj[k]]);
 			json_key(g, "accumulation_point");
 			yajl_gen_map_open(g);
-			json_kv_u64(g, "id", s->node_id[ap]);
+			json_kv_u64(g, "id", hs_node_id(s, ap));
 			json_kv_str(g, "class", hs_class_name(c, c->class_of[ap]));
 			json_kv_u64(g, "retained_size", a->dom.retained[ap]);
 			yajl_gen_map_close(g);

@@ -78,7 +78,7 @@ function aggregateDevToolsClasses(dt) {
 // dt: parsed devtools dump; exportLines: async iterable of hsnap export objects; summary: parsed
 export async function compareData(dt, exportLines, summary) {
   const r = new Report();
-  const info = { nodes: dt.node_count, classes: 0, notComparable: 0 };
+  const info = { nodes: dt.node_count, classes: 0, notComparable: 0, wideIds: 0 };
   for (const f of ['node_count', 'edge_count', 'total_size']) {
     if (summary[f] !== dt[f]) r.add('header.' + f, `devtools=${fmt(dt[f])} hsnap=${fmt(summary[f])}`);
   }
@@ -95,7 +95,12 @@ export async function compareData(dt, exportLines, summary) {
     if (ord >= dt.node_count) { ord++; continue; }
     const cls = N.class[ord];
     const where = `ordinal ${ord} id ${N.id ? N.id[ord] : '?'} class ${JSON.stringify(cls)}`;
-    if (N.id && o.id !== N.id[ord]) r.add('node.id', `${where}: devtools=${N.id[ord]} hsnap=${fmt(o.id)}`);
+    // DevTools keeps node fields in a Uint32Array, so an id beyond 32 bits (Julia's) wraps
+    // there; hsnap keeps it exact.  Equal modulo 2^32 is a match, counted in the summary line.
+    if (N.id && o.id !== N.id[ord]) {
+      if (Number.isSafeInteger(o.id) && o.id > 0xffffffff && o.id % 0x100000000 === N.id[ord]) info.wideIds++;
+      else r.add('node.id', `${where}: devtools=${N.id[ord]} hsnap=${fmt(o.id)}`);
+    }
     if (N.edge_count && o.edge_count !== N.edge_count[ord]) r.add('node.edge_count', `${where}: devtools=${N.edge_count[ord]} hsnap=${fmt(o.edge_count)}`);
     if (o.self_size !== N.self_size[ord]) r.add('node.self_size', `${where}: devtools=${N.self_size[ord]} hsnap=${fmt(o.self_size)}`);
     if (o.retained_size !== N.retained_size[ord]) r.add('node.retained_size', `${where}: devtools=${N.retained_size[ord]} hsnap=${fmt(o.retained_size)}`);
@@ -150,7 +155,8 @@ function displayName(summary, fallbackFile) {
 
 function summaryLine(name, res) {
   const { report, info } = res;
-  const nc = info.notComparable ? `, ${info.notComparable} class retained sizes not comparable` : '';
+  const nc = (info.notComparable ? `, ${info.notComparable} class retained sizes not comparable` : '') +
+    (info.wideIds ? `, ${info.wideIds} ids beyond 32 bits (DevTools wraps them, equal mod 2^32)` : '');
   if (!report.total) return `parity: ${name}: ${info.nodes} nodes, ${info.classes} classes${nc}: OK`;
   const kinds = [...report.kinds].map(([k, v]) => `${k}=${v.n}`).join(' ');
   return `parity: ${name}: ${info.nodes} nodes, ${info.classes} classes${nc}: FAIL (${report.total} mismatches: ${kinds})`;
