@@ -10,4 +10,5 @@
 #include "hsnap/analysis.h"
 #include "hsnap/diff.h"
 #include "hsnap/gate.h"
+#include "hsnap/values.h"
 #endif

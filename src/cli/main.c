@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "format facts of a snapshot, without analysis" },
 	{ "diff", cmd_diff, "what grew between two snapshots, per class; the CI gate (--fail-on)" },
 	{ "retainers", cmd_retainers, "why objects are alive: shortest retainer paths, merged per class" },
+	{ "show", cmd_show, "one object: its properties and values, retainers, dominator chain" },
 	{ "leaks", cmd_leaks, "three-snapshot technique: allocated between A and B, alive in C" },
 	{ "growth", cmd_growth, "classes that grow at every step over N snapshots" },
 	{ "verify", cmd_verify, "integrity report: counts, ids, reachability, sum checks" },
