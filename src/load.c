@@ -21,6 +21,7 @@
 #include <yajl_tree.h>
 #include "hsnap/snapshot.h"
 #include "input.h"
+#include "scripts.h"
 #include "vec.h"
 
 #define CHUNK (4u << 20)
@@ -907,6 +908,7 @@ static int finish(struct parser *p)
 	s->has_trace_function_infos = !!(p->seen & (1u << SEC_TFI));
 	if (!replay(p) || !check_nodes(p) || !check_edges(p) || !build_locations(p))
 		return 0;
+	hs_resolve_scripts(s);
 	if (s->header_node_count != s->node_count || s->header_edge_count != s->edge_count)
 		snprintf(s->warning, sizeof(s->warning),
 			 "header says %u nodes and %u edges, the arrays hold %u and %u",

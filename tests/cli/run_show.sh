@@ -73,6 +73,30 @@ expect "depth 2 (.a)" "$TMP/d2.txt" '  .a        Holder @5'
 expect "depth 2 (.x)" "$TMP/d2.txt" '    .x      Target @9'
 expect "depth 2 ([0])" "$TMP/d2.txt" '    [0]     Target @9'
 
+# Script names: a 4-field location (Node 20: script id only) gets its script's
+# URL through the closure's SharedFunctionInfo (closure {shared} -> SFI
+# {script_or_debug_info} -> Script node named "app/main.js"); an object's
+# location with the same script id (its constructor's) gets it too; script 9
+# has no closure to name it and stays "script 9".  Lines/columns print 1-based.
+cat >"$TMP/s.heapsnapshot" <<'SNAP'
+{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],
+"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"],
+"location_fields":["object_index","script_id","line","column"]},
+"node_count":7,"edge_count":6},
+"nodes":[9,0,1,0,1, 3,1,3,10,3, 5,2,5,32,1, 4,2,7,40,1, 4,3,9,50,0, 3,4,11,16,0, 3,4,13,16,0],
+"edges":[1,1,5, 2,5,10, 2,6,25, 2,7,30, 3,8,15, 3,9,20],
+"strings":["","Window","onMessage","app/main.js","Conn","f","c","d","shared","script_or_debug_info"],
+"locations":[10,17,77,19, 25,17,4,2, 30,9,0,0]}
+SNAP
+"$HSNAP" show "$TMP/s.heapsnapshot" 5 >"$TMP/s.txt" 2>&1 || bad "show of the script snapshot failed: $(cat "$TMP/s.txt")"
+expect "closure location by script name" "$TMP/s.txt" 'Function "onMessage" @5 (app/main.js:78:20)'
+"$HSNAP" show "$TMP/s.heapsnapshot" 11 >"$TMP/s.txt" 2>&1 || bad "show 11 failed"
+expect "object location by script name" "$TMP/s.txt" 'Conn @11 (app/main.js:5:3)'
+"$HSNAP" show "$TMP/s.heapsnapshot" 13 >"$TMP/s.txt" 2>&1 || bad "show 13 failed"
+expect "unnamed script stays an id" "$TMP/s.txt" 'Conn @13 (script 9:1:1)'
+
 if ! command -v node >/dev/null 2>&1; then
 	echo "run_show.sh: node not found; the Node part is skipped" >&2
 else
