@@ -11,4 +11,5 @@
 #include "hsnap/diff.h"
 #include "hsnap/gate.h"
 #include "hsnap/values.h"
+#include "hsnap/containers.h"
 #endif

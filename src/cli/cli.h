@@ -49,6 +49,10 @@ void warn_snapshot(const struct hs_snapshot *s);
  * used.  Returns an exit code. */
 int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
 	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
+/* The same, calling hook with the analysis (the model in a->s) before it is freed. */
+int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
+		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
+		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx);
 
 /* report.c */
 const char *human_size(uint64_t bytes, char *buf, size_t len);

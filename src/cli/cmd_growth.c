@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "containers_report.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -19,6 +20,9 @@ static const char usage_text[] =
 	"  --min-steps K    report classes growing on at least K steps (default:\n"
 	"                   every step, N-1)\n"
 	"  --sort KEY       count (default: count growth) or retained\n"
+	"  --containers N   containers (Arrays, Maps, Sets, objects) that grew at\n"
+	"                   every step, matched by id, shown with what holds them\n"
+	"                   and what they accumulate (default 10; 0: none)\n"
 	"  --top N          classes shown in text/markdown (default 20)\n"
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
 	"                   count, self or retained growth from S1 to SN of a\n"
@@ -121,7 +125,7 @@ static void check(const struct gctx *c, const struct hs_rule *rules, int nrules,
 	}
 }
 
-static void print_json(const struct gctx *c, const struct violations *vs)
+static void print_json(const struct gctx *c, const struct violations *vs, struct cgrow *cg)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
@@ -164,11 +168,13 @@ static void print_json(const struct gctx *c, const struct violations *vs)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	cgrow_report(cg, FMT_JSON, g);
 	violations_json(g, vs);
 	json_finish(g);
 }
 
-static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs)
+static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs,
+			struct cgrow *cg)
 {
 	static const char *const head[] = { "Class", "Count per snapshot", "Δ Count", "Δ Retained", "Retained (last)", "Steps grew" };
 	static const char *const head_csv[] = { "class", "counts", "count_growth", "retained_growth", "retained_last", "steps_count_grew" };
@@ -217,6 +223,8 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 	}
 	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
 	table_release(&t);
+	if (f != FMT_CSV)
+		cgrow_report(cg, f, NULL);
 	violations_report(f, vs, nrules);
 }
 
@@ -226,9 +234,11 @@ int cmd_growth(int argc, char **argv)
 		{ "min-steps", required_argument, NULL, 'm' }, { "sort", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "containers", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	struct gctx c;
+	struct cgrow cg;
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
 	struct violations viol = { NULL, 0, 0 };
@@ -238,12 +248,15 @@ int cmd_growth(int argc, char **argv)
 	int nrules = 0, raw = 0, o, rc = 0, i;
 
 	memset(&c, 0, sizeof(c));
+	memset(&cg, 0, sizeof(cg));
+	cg.top = 10;
 	optind = 1;
 	opterr = 0;
 	while (rc == 0 && (o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'm': if (parse_count("growth", "--min-steps", optarg, &min_steps)) rc = EXIT_USAGE; break;
 		case 't': if (parse_count("growth", "--top", optarg, &top)) rc = EXIT_USAGE; break;
+		case 'C': if (parse_count("growth", "--containers", optarg, &cg.top)) rc = EXIT_USAGE; break;
 		case 'f': if (parse_format("growth", optarg, &f)) rc = EXIT_USAGE; break;
 		case 'r': raw = 1; break;
 		case 's':
@@ -275,18 +288,27 @@ int cmd_growth(int argc, char **argv)
 		min_steps = c.n - 1;
 	HS_CALLOC_ARRAY(c.sides, (size_t)c.n);
 	hs_class_names_init(&c.ns);
+	cg.enabled = cg.top > 0;
+	cg.n = c.n;
+	cg.raw = raw;
+	cg.last_path = argv[optind + c.n - 1];
 	/* the last snapshot first: its interface names apply to all */
-	if ((rc = load_side(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 0)))
+	cg.cur = c.n - 1;
+	if ((rc = load_side_ex(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 0,
+			       cgrow_hook, &cg)))
 		goto out;
-	for (i = 0; i < c.n - 1; i++)
-		if ((rc = load_side(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 0)))
+	for (i = 0; i < c.n - 1; i++) {
+		cg.cur = i;
+		if ((rc = load_side_ex(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 0, cgrow_hook, &cg)))
 			goto out;
+	}
+	cgrow_finish(&cg);
 	find_growth(&c, (int)min_steps);
 	check(&c, rules, nrules, &viol);
 	if (f == FMT_JSON)
-		print_json(&c, &viol);
+		print_json(&c, &viol, &cg);
 	else
-		print_table(&c, f, top, nrules, &viol);
+		print_table(&c, f, top, nrules, &viol, &cg);
 	violations_stderr("growth", &viol);
 	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
 out:
@@ -295,6 +317,7 @@ out:
 			hs_side_release(&c.sides[i]);
 	free(c.sides);
 	free(c.rows);
+	cgrow_release(&cg);
 	free(rules);
 	free(viol.v);
 	hs_interfaces_release(&ifs);

@@ -362,6 +362,13 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
 	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects)
 {
+	return load_side_ex(ns, path, side, raw, given, keep, with_objects, NULL, NULL);
+}
+
+int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
+		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
+		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx)
+{
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_error err = { 0, "" };
@@ -410,6 +417,8 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 		hs_side_rows_from_analysis(side, ns, &a);
 	if (keep)
 		hs_interfaces_copy(keep, &a.classes.interfaces);
+	if (hook)
+		hook(hook_ctx, &a);
 	hs_analysis_release(&a);
 	hs_snapshot_free(s);
 	return EXIT_OK;
