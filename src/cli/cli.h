@@ -113,6 +113,8 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
 void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
 void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen json, double pct);
+/* Closures grouped by function (name and source location), most closures first. */
+void triage_closures(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
 
 int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);

@@ -183,6 +183,7 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 	}
 	yajl_gen_array_close(g);
 	triage_detached(a, FMT_JSON, g, 20);
+	triage_closures(a, FMT_JSON, g, 10);
 	triage_duplicates(a, FMT_JSON, g, (uint32_t)strings);
 	triage_suspects(a, FMT_JSON, g, suspects);
 	json_finish(g);
@@ -206,6 +207,7 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 		printf("\n### Top %u objects by retained size\n\n", ntop);
 		object_table(a, top, ntop, f);
 		triage_detached(a, f, NULL, 20);
+		triage_closures(a, f, NULL, 10);
 		triage_duplicates(a, f, NULL, (uint32_t)strings);
 		triage_suspects(a, f, NULL, suspects);
 		return;
@@ -220,6 +222,7 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 	printf("\nTop %u objects by retained size\n", ntop);
 	object_table(a, top, ntop, f);
 	triage_detached(a, f, NULL, 20);
+	triage_closures(a, f, NULL, 10);
 	triage_duplicates(a, f, NULL, (uint32_t)strings);
 	triage_suspects(a, f, NULL, suspects);
 }
