@@ -12,4 +12,5 @@
 #include "hsnap/gate.h"
 #include "hsnap/values.h"
 #include "hsnap/containers.h"
+#include "hsnap/owners.h"
 #endif

@@ -106,7 +106,10 @@ void violations_stderr(const char *cmd, const struct violations *vs);
 /* Selection of the k largest values (ties: lower index first). */
 uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
 	       const void *ctx, uint32_t k, uint32_t *out);
-/* Display name of node n as DevTools shows it in lists: "Class @id". */
+/* "onMessage (lib/chat.js:78:20)" for closure n: name (or "(anonymous)") and location. */
+const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len);
+/* Display name of node n as DevTools shows it in lists: "Class @id"; a
+ * closure context also names the function it belongs to. */
 const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len);
 
 /* triage.c: sections of `summary` (json: write into it instead of printing) */

@@ -437,29 +437,6 @@ static int fgroup_cmp(const void *x, const void *y)
 	return a->first < b->first ? -1 : a->first > b->first;
 }
 
-/* "onMessage (lib/chat.js:78:20)" for closure n. */
-static const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len)
-{
-	const struct hs_location *loc = hs_snapshot_location(s, n);
-	const char *name = hs_node_name(s, n);
-
-	if (!*name)
-		name = "(anonymous)";
-	if (!loc) {
-		snprintf(buf, len, "%.120s", name);
-	} else {
-		const char *url = loc->script_node != UINT32_MAX ? hs_node_name(s, loc->script_node) : "";
-		if (!strncmp(url, "system / Script / ", 18))
-			url += 18;
-		if (*url)
-			snprintf(buf, len, "%.120s (%.160s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
-		else
-			snprintf(buf, len, "%.120s (script %u:%u:%u)", name, loc->script_id, loc->line + 1,
-				 loc->column + 1);
-	}
-	return buf;
-}
-
 void triage_closures(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32_t top)
 {
 	const struct hs_snapshot *s = a->s;

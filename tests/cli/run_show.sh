@@ -97,6 +97,28 @@ expect "object location by script name" "$TMP/s.txt" 'Conn @11 (app/main.js:5:3)
 "$HSNAP" show "$TMP/s.heapsnapshot" 13 >"$TMP/s.txt" 2>&1 || bad "show 13 failed"
 expect "unnamed script stays an id" "$TMP/s.txt" 'Conn @13 (script 9:1:1)'
 
+# Contexts name their function: closures onMessage and onClose share context
+# @9 (the lowest ordinal, onMessage, is named, "and others" says there are
+# more); solo's context @15 has one closure; context @11 has none.
+cat >"$TMP/c.heapsnapshot" <<'SNAP'
+{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],
+"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"],
+"location_fields":["object_index","script_id","line","column"]},
+"node_count":8,"edge_count":8},
+"nodes":[9,0,1,0,1, 3,1,3,10,4, 5,2,5,32,1, 5,3,7,32,1, 3,4,9,40,0, 3,4,11,40,0, 5,9,13,32,1, 3,4,15,40,0],
+"edges":[1,1,5, 2,5,10, 2,6,15, 2,7,25, 2,10,30, 3,8,20, 3,8,20, 3,8,35],
+"strings":["","Window","onMessage","onClose","system / Context","f","g","c","context","solo","h"],
+"locations":[10,17,0,0, 15,17,1,0, 30,17,2,0]}
+SNAP
+"$HSNAP" show "$TMP/c.heapsnapshot" 9 >"$TMP/c.txt" 2>&1 || bad "show 9 (contexts) failed: $(cat "$TMP/c.txt")"
+expect "shared context" "$TMP/c.txt" 'system / Context @9 (of onMessage (script 17:1:1) and others)'
+"$HSNAP" show "$TMP/c.heapsnapshot" 15 >"$TMP/c.txt" 2>&1 || bad "show 15 failed"
+expect "one closure's context" "$TMP/c.txt" 'system / Context @15 (of solo (script 17:3:1))'
+"$HSNAP" show "$TMP/c.heapsnapshot" 11 >"$TMP/c.txt" 2>&1 || bad "show 11 failed"
+if head -1 "$TMP/c.txt" | grep -qx 'system / Context @11'; then ok; else bad "context without closures: $(head -1 "$TMP/c.txt")"; fi
+
 if ! command -v node >/dev/null 2>&1; then
 	echo "run_show.sh: node not found; the Node part is skipped" >&2
 else
