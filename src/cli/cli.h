@@ -54,6 +54,19 @@ int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *si
 		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
 		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx);
 
+/* html.c: --format html (summary, diff, leaks, growth) and -o FILE */
+extern const char *cli_html_kind;   /* the command, when --format html */
+/* parse_format plus "html" (which selects FMT_JSON and sets cli_html_kind). */
+int parse_format_html(const char *cmd, const char *arg, enum fmt *out);
+void html_append(const unsigned char *p, size_t len);
+void html_page_write(void);
+/* summary's "treemap" key (html only): a bounded top of the dominator tree. */
+void html_treemap(yajl_gen g, const struct hs_analysis *a);
+/* -o FILE: stdout goes to a new temporary file beside FILE (mode 0600);
+ * cli_output_close renames it over FILE when rc is 0 or 1, else removes it. */
+int cli_output_open(const char *cmd, const char *path);
+int cli_output_close(int rc);
+
 /* report.c */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
 const char *group_digits(uint64_t v, char *buf, size_t len);

@@ -27,7 +27,8 @@ static const char usage_text[] =
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
 	"                   count, self or retained growth from S1 to SN of a\n"
 	"                   reported class (or 'total'); LIMIT as in diff\n"
-	"  --format FMT     text (default), json, csv or markdown\n"
+	"  --format FMT     text (default), json, csv, markdown or html (a page)\n"
+	"  -o, --output F   write to F (created 0600, replaced when complete)\n"
 	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
 
@@ -233,7 +234,7 @@ int cmd_growth(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "min-steps", required_argument, NULL, 'm' }, { "sort", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
-		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "raw-sizes", no_argument, NULL, 'r' },
 		{ "containers", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
@@ -252,12 +253,13 @@ int cmd_growth(int argc, char **argv)
 	cg.top = 10;
 	optind = 1;
 	opterr = 0;
-	while (rc == 0 && (o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while (rc == 0 && (o = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'm': if (parse_count("growth", "--min-steps", optarg, &min_steps)) rc = EXIT_USAGE; break;
 		case 't': if (parse_count("growth", "--top", optarg, &top)) rc = EXIT_USAGE; break;
 		case 'C': if (parse_count("growth", "--containers", optarg, &cg.top)) rc = EXIT_USAGE; break;
-		case 'f': if (parse_format("growth", optarg, &f)) rc = EXIT_USAGE; break;
+		case 'f': if (parse_format_html("growth", optarg, &f)) rc = EXIT_USAGE; break;
+		case 'o': rc = cli_output_open("growth", optarg); break;
 		case 'r': raw = 1; break;
 		case 's':
 			if (!strcmp(optarg, "count")) c.sort_retained = 0;

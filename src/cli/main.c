@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return cli_output_close(commands[i].fn(argc - 1, argv + 1));
 	fprintf(stderr, "hsnap: unknown command '%s'\n", argv[1]);
 	fprintf(stderr, "Run 'hsnap --help' for the list of commands.\n");
 	return EXIT_USAGE;

@@ -233,7 +233,10 @@ void json_flush(yajl_gen g)
 	const unsigned char *buf;
 	size_t len;
 	yajl_gen_get_buf(g, &buf, &len);
-	fwrite(buf, 1, len, stdout);
+	if (cli_html_kind)
+		html_append(buf, len);
+	else
+		fwrite(buf, 1, len, stdout);
 	yajl_gen_clear(g);
 }
 
@@ -241,7 +244,10 @@ void json_finish(yajl_gen g)
 {
 	yajl_gen_map_close(g);
 	json_flush(g);
-	putchar('\n');
+	if (cli_html_kind)
+		html_page_write();
+	else
+		putchar('\n');
 	yajl_gen_free(g);
 }
 

@@ -324,6 +324,38 @@ static int cls_ret_cmp(const void *x, const void *y)
 	return strcmp(hs_class_name(g_cls, *(const uint32_t *)x), hs_class_name(g_cls, *(const uint32_t *)y));
 }
 
+/* The dominator-tree path from `top` down to `ap` as [{class}, {edge, class}...]
+ * (at most 16 steps, the ones nearest ap); edge: the first non-weak edge from
+ * the dominator to the object, "" when the dominator holds it only indirectly. */
+static void dominator_path_json(yajl_gen g, const struct hs_analysis *a, uint32_t top, uint32_t ap)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t chain[17], n = 0, x = ap, i;
+
+	while (x != top && n < 16 && x != s->root) {
+		chain[n++] = x;
+		x = a->dom.idom[x];
+	}
+	chain[n++] = x;
+	yajl_gen_array_open(g);
+	for (i = n; i-- > 0;) {
+		yajl_gen_map_open(g);
+		if (i != n - 1) {
+			uint32_t d = chain[i + 1], e;
+			char eb[160] = "";
+			for (e = hs_edge_begin(s, d); e < hs_edge_end(s, d); e++)
+				if (s->edge_to[e] == chain[i] && s->edge_type[e] != s->t.e_weak) {
+					hs_edge_label(s, e, 0, eb, sizeof(eb));
+					break;
+				}
+			json_kv_str(g, "edge", eb);
+		}
+		json_kv_str(g, "class", hs_path_node_name(a, chain[i]));
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
 void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double pct)
 {
 	const struct hs_snapshot *s = a->s;
@@ -359,16 +391,21 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 		yajl_gen_array_open(g);
 		for (k = 0; k < no; k++) {
 			uint32_t ap = accumulation_point(a, obj[k]);
+			char lb[400];
 			yajl_gen_map_open(g);
 			json_kv_u64(g, "id", s->node_id[obj[k]]);
 			json_kv_str(g, "class", hs_class_name(c, c->class_of[obj[k]]));
+			json_kv_str(g, "label", node_label(a, obj[k], lb, sizeof(lb)));
 			json_kv_u64(g, "retained_size", a->dom.retained[obj[k]]);
 			json_key(g, "accumulation_point");
 			yajl_gen_map_open(g);
 			json_kv_u64(g, "id", s->node_id[ap]);
 			json_kv_str(g, "class", hs_class_name(c, c->class_of[ap]));
+			json_kv_str(g, "label", node_label(a, ap, lb, sizeof(lb)));
 			json_kv_u64(g, "retained_size", a->dom.retained[ap]);
 			yajl_gen_map_close(g);
+			json_key(g, "path");
+			dominator_path_json(g, a, obj[k], ap);
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
