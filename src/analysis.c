@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "hsnap/analysis.h"
+#include "hsnap/owners.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
@@ -200,5 +201,6 @@ void hs_analysis_release(struct hs_analysis *a)
 	free(a->distance);
 	free(a->parent_edge);
 	hs_classes_release(&a->classes);
+	hs_context_owners_release(a->owners);
 	memset(a, 0, sizeof(*a));
 }

@@ -22,6 +22,7 @@
 #include "hsnap/snapshot.h"
 #include "input.h"
 #include "json.h"
+#include "scripts.h"
 #include "vec.h"
 
 #define CHUNK (4u << 20)
@@ -974,6 +975,7 @@ static int finish(struct parser *p)
 	s->has_trace_function_infos = !!(p->seen & (1u << SEC_TFI));
 	if (!replay(p) || !check_nodes(p) || !check_edges(p) || !build_locations(p))
 		return 0;
+	hs_resolve_scripts(s);
 	if (s->header_node_count != s->node_count || s->header_edge_count != s->edge_count)
 		add_warning(s, "header says %llu nodes and %llu edges, the arrays hold %u and %u",
 			 (unsigned long long)s->header_node_count, (unsigned long long)s->header_edge_count,

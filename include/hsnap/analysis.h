@@ -11,6 +11,8 @@
 #include "hsnap/dominators.h"
 #include "hsnap/classes.h"
 
+struct hs_context_owners;
+
 #define HS_NO_DISTANCE (-5)          /* DevTools' noDistance: unreachable */
 #define HS_BASE_SYSTEM_DISTANCE 100000000
 
@@ -41,6 +43,7 @@ struct hs_analysis {
 	uint32_t *parent_edge;   /* [n] BFS parent edge (opts->parent_edges), or NULL */
 	struct hs_classes classes;
 	struct hs_statistics stats;
+	struct hs_context_owners *owners; /* built by hs_context_owner on demand, or NULL */
 };
 
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,

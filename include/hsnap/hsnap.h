@@ -10,4 +10,7 @@
 #include "hsnap/analysis.h"
 #include "hsnap/diff.h"
 #include "hsnap/gate.h"
+#include "hsnap/values.h"
+#include "hsnap/containers.h"
+#include "hsnap/owners.h"
 #endif

@@ -70,6 +70,23 @@ void warn_overlap(const char *cmd, const char *na, const char *fa, const char *n
  * used.  Returns an exit code. */
 int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
 	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
+/* The same, calling hook with the analysis (the model in a->s) before it is freed. */
+int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
+		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
+		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx);
+
+/* html.c: --format html (summary, diff, leaks, growth) and -o FILE */
+extern const char *cli_html_kind;   /* the command, when --format html */
+/* parse_format plus "html" (which selects FMT_JSON and sets cli_html_kind). */
+int parse_format_html(const char *cmd, const char *arg, enum fmt *out);
+void html_append(const unsigned char *p, size_t len);
+void html_page_write(void);
+/* summary's "treemap" key (html only): a bounded top of the dominator tree. */
+void html_treemap(yajl_gen g, const struct hs_analysis *a);
+/* -o FILE: stdout goes to a new temporary file beside FILE (mode 0600);
+ * cli_output_close renames it over FILE when rc is 0 or 1, else removes it. */
+int cli_output_open(const char *cmd, const char *path);
+int cli_output_close(int rc);
 
 /* report.c */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
@@ -131,13 +148,18 @@ int rules_check_selected(const char *cmd, const struct hs_rule *rules, int nrule
 /* Selection of the k largest values (ties: lower index first). */
 uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
 	       const void *ctx, uint32_t k, uint32_t *out);
-/* Display name of node n as DevTools shows it in lists: "Class @id". */
+/* "onMessage (lib/chat.js:78:20)" for closure n: name (or "(anonymous)") and location. */
+const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len);
+/* Display name of node n as DevTools shows it in lists: "Class @id"; a
+ * closure context also names the function it belongs to. */
 const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len);
 
 /* triage.c: sections of `summary` (json: write into it instead of printing) */
 void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
 void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
 void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen json, double pct);
+/* Closures grouped by function (name and source location), most closures first. */
+void triage_closures(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
 
 int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);
@@ -148,6 +170,7 @@ int cmd_retainers(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 struct hs_path_groups;
 /* Merged path shapes (retainers --class, leaks, detached DOM). json: when

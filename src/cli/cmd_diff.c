@@ -34,7 +34,10 @@ static const char usage_text[] =
 	"                   A SELECTOR that matches no class of A or B is an error\n"
 	"                   (exit 2: a typo must not pass) unless the rule ends\n"
 	"                   with '?' (optional): 'Foo:count>0?'\n"
-	"  --format FMT     text (default), json, csv or markdown (for a PR comment)\n"
+	"  --format FMT     text (default), json, csv, markdown (for a PR comment) or\n"
+	"                   html (a self-contained page, e.g. a CI artifact)\n"
+	"  -o, --output F   write to F (created 0600, replaced when complete; kept\n"
+	"                   when a --fail-on rule fails)\n"
 	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n"
 	"\n"
@@ -302,7 +305,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 {
 	static const struct option opts[] = {
 		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' }, { "fail-on", required_argument, NULL, 'F' },
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "fail-on", required_argument, NULL, 'F' },
 		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -311,10 +314,11 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 
 	optind = 1;
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (o) {
 		case 't': if (parse_count("diff", "--top", optarg, &c->top)) return EXIT_USAGE; break;
-		case 'f': if (parse_format("diff", optarg, &c->f)) return EXIT_USAGE; break;
+		case 'f': if (parse_format_html("diff", optarg, &c->f)) return EXIT_USAGE; break;
+		case 'o': { int orc = cli_output_open("diff", optarg); if (orc) return orc; } break;
 		case 'r': *raw = 1; break;
 		case 's':
 			if (!strcmp(optarg, "retained")) c->key = S_RETAINED;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "containers_report.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -29,7 +30,11 @@ static const char usage_text[] =
 	"                   reported class (or 'total'); LIMIT as in diff; a rule\n"
 	"                   matching no class of any snapshot is an error unless\n"
 	"                   it ends with '?'\n"
-	"  --format FMT     text (default), json, csv or markdown\n"
+	"  --containers N   containers (Arrays, Maps, Sets, objects) that grew at\n"
+	"                   every step, matched by id, shown with what holds them\n"
+	"                   and what they accumulate (default 10; 0: none)\n"
+	"  --format FMT     text (default), json, csv, markdown or html (a page)\n"
+	"  -o, --output F   write to F (created 0600, replaced when complete)\n"
 	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
 
@@ -131,7 +136,7 @@ static void check(const struct gctx *c, const struct hs_rule *rules, int nrules,
 	}
 }
 
-static void print_json(const struct gctx *c, const struct violations *vs)
+static void print_json(const struct gctx *c, const struct violations *vs, struct cgrow *cg)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
@@ -174,11 +179,13 @@ static void print_json(const struct gctx *c, const struct violations *vs)
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	cgrow_report(cg, FMT_JSON, g);
 	violations_json(g, vs);
 	json_finish(g);
 }
 
-static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs)
+static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs,
+			struct cgrow *cg)
 {
 	static const char *const head[] = { "Class", "Count per snapshot", "Δ Count", "Δ Retained", "Retained (last)", "Steps grew" };
 	static const char *const head_csv[] = { "class", "counts", "count_growth", "retained_growth", "retained_last", "steps_count_grew" };
@@ -228,6 +235,8 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 	}
 	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
 	table_release(&t);
+	if (f != FMT_CSV)
+		cgrow_report(cg, f, NULL);
 	violations_report(f, vs, nrules);
 }
 
@@ -267,10 +276,12 @@ int cmd_growth(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "min-steps", required_argument, NULL, 'm' }, { "sort", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
-		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "containers", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
 	struct gctx c;
+	struct cgrow cg;
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
 	struct violations viol = { NULL, 0, 0 };
@@ -281,13 +292,17 @@ int cmd_growth(int argc, char **argv)
 	int nrules = 0, raw = 0, o, rc = 0, i;
 
 	memset(&c, 0, sizeof(c));
+	memset(&cg, 0, sizeof(cg));
+	cg.top = 10;
 	optind = 1;
 	opterr = 0;
-	while (rc == 0 && (o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while (rc == 0 && (o = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (o) {
 		case 'm': min_steps_arg = optarg; break; /* its range depends on N */
 		case 't': if (parse_count("growth", "--top", optarg, &top)) rc = EXIT_USAGE; break;
-		case 'f': if (parse_format("growth", optarg, &f)) rc = EXIT_USAGE; break;
+		case 'C': if (parse_count("growth", "--containers", optarg, &cg.top)) rc = EXIT_USAGE; break;
+		case 'f': if (parse_format_html("growth", optarg, &f)) rc = EXIT_USAGE; break;
+		case 'o': rc = cli_output_open("growth", optarg); break;
 		case 'r': raw = 1; break;
 		case 's':
 			if (!strcmp(optarg, "count")) c.sort_retained = 0;
@@ -323,10 +338,17 @@ int cmd_growth(int argc, char **argv)
 	/* the last snapshot first: its interface names apply to all.  The object
 	 * keys are kept only until each pair of consecutive snapshots is checked
 	 * (one process, in order). */
-	if ((rc = load_side(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 1)))
+	cg.enabled = cg.top > 0;
+	cg.n = c.n;
+	cg.raw = raw;
+	cg.last_path = argv[optind + c.n - 1];
+	cg.cur = c.n - 1;
+	if ((rc = load_side_ex(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 1,
+			       cgrow_hook, &cg)))
 		goto out;
 	for (i = 0; i < c.n - 1; i++) {
-		if ((rc = load_side(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 1)))
+		cg.cur = i;
+		if ((rc = load_side_ex(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 1, cgrow_hook, &cg)))
 			goto out;
 		if (i > 0)
 			check_pair(&c, i - 1);
@@ -344,12 +366,13 @@ int cmd_growth(int argc, char **argv)
 			goto out;
 	}
 	warn_pairs(&c);
+	cgrow_finish(&cg);
 	find_growth(&c, (int)min_steps);
 	check(&c, rules, nrules, &viol);
 	if (f == FMT_JSON)
-		print_json(&c, &viol);
+		print_json(&c, &viol, &cg);
 	else
-		print_table(&c, f, top, nrules, &viol);
+		print_table(&c, f, top, nrules, &viol, &cg);
 	violations_stderr("growth", &viol);
 	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
 out:
@@ -359,6 +382,7 @@ out:
 	free(c.sides);
 	free(c.overlap);
 	free(c.rows);
+	cgrow_release(&cg);
 	free(rules);
 	free(viol.v);
 	hs_interfaces_release(&ifs);

@@ -32,7 +32,8 @@ static const char usage_text[] =
 	"                   (or 'total'), LIMIT as in diff; a % limit is relative\n"
 	"                   to the class in C; a rule matching no class of A, B or\n"
 	"                   C is an error unless it ends with '?'\n"
-	"  --format FMT     text (default), json, csv or markdown\n"
+	"  --format FMT     text (default), json, csv, markdown or html (a page)\n"
+	"  -o, --output F   write to F (created 0600, replaced when complete)\n"
 	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
 
@@ -310,7 +311,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "top", required_argument, NULL, 't' }, { "paths", required_argument, NULL, 'p' },
 		{ "max-depth", required_argument, NULL, 'd' }, { "all", no_argument, NULL, 'a' },
-		{ "fail-on", required_argument, NULL, 'F' }, { "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' }, { "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -319,7 +320,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': if (parse_count("leaks", "--top", optarg, &o->top)) return EXIT_USAGE; break;
 		case 'p': if (parse_count("leaks", "--paths", optarg, &o->paths)) return EXIT_USAGE; break;
@@ -328,7 +329,8 @@ static int parse(struct lopts *o, int argc, char **argv)
 			break;
 		case 'a': o->all = 1; break;
 		case 'r': o->raw = 1; break;
-		case 'f': if (parse_format("leaks", optarg, &o->f)) return EXIT_USAGE; break;
+		case 'f': if (parse_format_html("leaks", optarg, &o->f)) return EXIT_USAGE; break;
+		case 'o': { int orc = cli_output_open("leaks", optarg); if (orc) return orc; } break;
 		case 'F':
 			HS_REALLOC_ARRAY(o->rules, (size_t)o->nrules + 1);
 			if (hs_rule_parse(optarg, &o->rules[o->nrules], &err) < 0)

@@ -20,7 +20,9 @@ static const char usage_text[] =
 	"  --top N          classes and objects to show (default 20; JSON and CSV\n"
 	"                   list every class and N objects)\n"
 	"  --sort KEY       order classes by retained (default), shallow or count\n"
-	"  --format FMT     text (default), json, csv (the class table) or markdown\n"
+	"  --format FMT     text (default), json, csv (the class table), markdown or\n"
+	"                   html (a self-contained page: treemap, tables, cards)\n"
+	"  -o, --output F   write to F (created 0600, replaced when complete)\n"
 	"  --suspects PCT   leak-suspect threshold: objects and classes retaining at\n"
 	"                   least PCT% of the heap (default 10)\n"
 	"  --strings N      duplicate strings listed (default 10)\n"
@@ -146,6 +148,7 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 	const struct hs_classes *c = &a->classes;
 	yajl_gen g = json_new(1);
 	uint32_t i;
+	char lb[400];
 
 	yajl_gen_map_open(g);
 	json_kv_str(g, "file", s->file);
@@ -174,6 +177,7 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 		uint32_t x = top[i];
 		yajl_gen_map_open(g);
 		json_kv_u64(g, "id", hs_node_id(s, x));
+		json_kv_str(g, "label", node_label(a, x, lb, sizeof(lb)));
 		json_kv_str(g, "name", hs_node_name(s, x));
 		json_kv_str(g, "type", hs_node_type_name(s, x));
 		json_kv_str(g, "class", hs_class_name(c, c->class_of[x]));
@@ -182,7 +186,9 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	html_treemap(g, a);
 	triage_detached(a, FMT_JSON, g, 20);
+	triage_closures(a, FMT_JSON, g, 10);
 	triage_duplicates(a, FMT_JSON, g, (uint32_t)strings);
 	triage_suspects(a, FMT_JSON, g, suspects);
 	json_finish(g);
@@ -206,6 +212,7 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 		printf("\n### Top %u objects by retained size\n\n", ntop);
 		object_table(a, top, ntop, f);
 		triage_detached(a, f, NULL, 20);
+		triage_closures(a, f, NULL, 10);
 		triage_duplicates(a, f, NULL, (uint32_t)strings);
 		triage_suspects(a, f, NULL, suspects);
 		return;
@@ -220,6 +227,7 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 	printf("\nTop %u objects by retained size\n", ntop);
 	object_table(a, top, ntop, f);
 	triage_detached(a, f, NULL, 20);
+	triage_closures(a, f, NULL, 10);
 	triage_duplicates(a, f, NULL, (uint32_t)strings);
 	triage_suspects(a, f, NULL, suspects);
 }
@@ -228,7 +236,7 @@ int cmd_summary(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "raw-sizes", no_argument, NULL, 'r' },
 		{ "suspects", required_argument, NULL, 'S' }, { "strings", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
@@ -244,10 +252,11 @@ int cmd_summary(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': if (parse_count("summary", "--top", optarg, &ntopc)) return EXIT_USAGE; break;
-		case 'f': if (parse_format("summary", optarg, &f)) return EXIT_USAGE; break;
+		case 'f': if (parse_format_html("summary", optarg, &f)) return EXIT_USAGE; break;
+		case 'o': { int orc = cli_output_open("summary", optarg); if (orc) return orc; } break;
 		case 'r': raw = 1; break;
 		case 'D': if (parse_count("summary", "--strings", optarg, &strings)) return EXIT_USAGE; break;
 		case 'S':

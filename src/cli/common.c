@@ -30,6 +30,8 @@ int parse_format(const char *cmd, const char *arg, enum fmt *out)
 	else if (!strcmp(arg, "json")) *out = FMT_JSON;
 	else if (!strcmp(arg, "csv")) *out = FMT_CSV;
 	else if (!strcmp(arg, "markdown") || !strcmp(arg, "md")) *out = FMT_MD;
+	else if (!strcmp(arg, "html"))
+		return usage_error(cmd, "--format html is for summary, diff, leaks and growth");
 	else return usage_error(cmd, "unknown format '%s' (text, json, csv or markdown)", arg);
 	cli_json = *out == FMT_JSON;
 	return 0;
@@ -476,6 +478,13 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
 	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects)
 {
+	return load_side_ex(ns, path, side, raw, given, keep, with_objects, NULL, NULL);
+}
+
+int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
+		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
+		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx)
+{
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_error err = { 0, "" };
@@ -523,6 +532,8 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side,
 		hs_side_rows_from_analysis(side, ns, &a);
 	if (keep)
 		hs_interfaces_copy(keep, &a.classes.interfaces);
+	if (hook)
+		hook(hook_ctx, &a);
 	hs_analysis_release(&a);
 	hs_snapshot_free(s);
 	return EXIT_OK;

@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{ "info", cmd_info, "format facts of a snapshot, without analysis" },
 	{ "diff", cmd_diff, "what grew between two snapshots, per class; the CI gate (--fail-on)" },
 	{ "retainers", cmd_retainers, "why objects are alive: shortest retainer paths, merged per class" },
+	{ "show", cmd_show, "one object: its properties and values, retainers, dominator chain" },
 	{ "leaks", cmd_leaks, "three-snapshot technique: allocated between A and B, alive in C" },
 	{ "growth", cmd_growth, "classes that grow at every step over N snapshots" },
 	{ "verify", cmd_verify, "integrity report: counts, ids, reachability, sum checks" },
@@ -167,7 +168,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].fn(argc - 1, argv + 1);
+			return cli_output_close(commands[i].fn(argc - 1, argv + 1));
 	fprintf(stderr, "hsnap: unknown command '%s'\n", argv[1]);
 	fprintf(stderr, "Run 'hsnap --help' for the list of commands.\n");
 	return EXIT_USAGE;

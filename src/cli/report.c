@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "hsnap/owners.h"
 #include "vec.h"
 
 const char *human_size(uint64_t b, char *buf, size_t len)
@@ -240,7 +241,10 @@ void json_flush(yajl_gen g)
 	const unsigned char *buf;
 	size_t len;
 	yajl_gen_get_buf(g, &buf, &len);
-	fwrite(buf, 1, len, stdout);
+	if (cli_html_kind)
+		html_append(buf, len);
+	else
+		fwrite(buf, 1, len, stdout);
 	yajl_gen_clear(g);
 }
 
@@ -248,7 +252,10 @@ void json_finish(yajl_gen g)
 {
 	yajl_gen_map_close(g);
 	json_flush(g);
-	putchar('\n');
+	if (cli_html_kind)
+		html_page_write();
+	else
+		putchar('\n');
 	yajl_gen_free(g);
 }
 
@@ -350,6 +357,29 @@ uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32
 	return m;
 }
 
+/* "onMessage (lib/chat.js:78:20)" for closure n. */
+const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len)
+{
+	const struct hs_location *loc = hs_snapshot_location(s, n);
+	const char *name = hs_node_name(s, n);
+
+	if (!*name)
+		name = "(anonymous)";
+	if (!loc) {
+		snprintf(buf, len, "%.120s", name);
+	} else {
+		const char *url = loc->script_node != UINT32_MAX ? hs_node_name(s, loc->script_node) : "";
+		if (!strncmp(url, "system / Script / ", 18))
+			url += 18;
+		if (*url)
+			snprintf(buf, len, "%.120s (%.160s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
+		else
+			snprintf(buf, len, "%.120s (script %u:%u:%u)", name, loc->script_id, loc->line + 1,
+				 loc->column + 1);
+	}
+	return buf;
+}
+
 const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len)
 {
 	const struct hs_snapshot *s = a->s;
@@ -371,6 +401,15 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 			snprintf(where, sizeof(where), " (%.100s:%u:%u)", url, loc->line + 1, loc->column + 1);
 		else
 			snprintf(where, sizeof(where), " (script %u:%u:%u)", loc->script_id, loc->line + 1, loc->column + 1);
+	}
+	if (!strncmp(cls, "system / Context", 16)) {
+		/* which function's variables: the closures whose context it is */
+		uint32_t count, f = hs_context_owner(a, n, &count);
+		if (f != UINT32_MAX) {
+			char fl[320];
+			snprintf(where, sizeof(where), " (of %.140s%s)", function_label(s, f, fl, sizeof(fl)),
+				 count > 1 ? " and others" : "");
+		}
 	}
 	if (t == s->t.object && !strcmp(name, "Object")) {
 		char plain[128];

@@ -32,8 +32,10 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 	for (x = 0; x < s->node_count; x++) {
 		uint32_t cls = c->class_of[x];
 		struct dclass *d;
+		/* "Node / ..." natives are Node.js's own C++ objects (BindingData,
+		 * AliasedBuffers), which Node marks detached: not DOM */
 		if (s->node_type[x] != s->t.native || !a->self_size[x] ||
-		    strncmp(hs_class_name(c, cls), "Detached ", 9))
+		    strncmp(hs_class_name(c, cls), "Detached ", 9) || !strncmp(hs_node_name(s, x), "Node / ", 7))
 			continue;
 		if (slot[cls] == UINT32_MAX) {
 			HS_REALLOC_ARRAY(v, (size_t)nv + 1);
@@ -322,6 +324,38 @@ static int cls_ret_cmp(const void *x, const void *y)
 	return strcmp(hs_class_name(g_cls, *(const uint32_t *)x), hs_class_name(g_cls, *(const uint32_t *)y));
 }
 
+/* The dominator-tree path from `top` down to `ap` as [{class}, {edge, class}...]
+ * (at most 16 steps, the ones nearest ap); edge: the first non-weak edge from
+ * the dominator to the object, "" when the dominator holds it only indirectly. */
+static void dominator_path_json(yajl_gen g, const struct hs_analysis *a, uint32_t top, uint32_t ap)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t chain[17], n = 0, x = ap, i;
+
+	while (x != top && n < 16 && x != s->root) {
+		chain[n++] = x;
+		x = a->dom.idom[x];
+	}
+	chain[n++] = x;
+	yajl_gen_array_open(g);
+	for (i = n; i-- > 0;) {
+		yajl_gen_map_open(g);
+		if (i != n - 1) {
+			uint32_t d = chain[i + 1], e;
+			char eb[160] = "";
+			for (e = hs_edge_begin(s, d); e < hs_edge_end(s, d); e++)
+				if (s->edge_to[e] == chain[i] && s->edge_type[e] != s->t.e_weak) {
+					hs_edge_label(s, e, 0, eb, sizeof(eb));
+					break;
+				}
+			json_kv_str(g, "edge", eb);
+		}
+		json_kv_str(g, "class", hs_path_node_name(a, chain[i]));
+		yajl_gen_map_close(g);
+	}
+	yajl_gen_array_close(g);
+}
+
 void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double pct)
 {
 	const struct hs_snapshot *s = a->s;
@@ -357,16 +391,21 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 		yajl_gen_array_open(g);
 		for (k = 0; k < no; k++) {
 			uint32_t ap = accumulation_point(a, obj[k]);
+			char lb[400];
 			yajl_gen_map_open(g);
 			json_kv_u64(g, "id", hs_node_id(s, obj[k]));
 			json_kv_str(g, "class", hs_class_name(c, c->class_of[obj[k]]));
+			json_kv_str(g, "label", node_label(a, obj[k], lb, sizeof(lb)));
 			json_kv_u64(g, "retained_size", a->dom.retained[obj[k]]);
 			json_key(g, "accumulation_point");
 			yajl_gen_map_open(g);
 			json_kv_u64(g, "id", hs_node_id(s, ap));
 			json_kv_str(g, "class", hs_class_name(c, c->class_of[ap]));
+			json_kv_str(g, "label", node_label(a, ap, lb, sizeof(lb)));
 			json_kv_u64(g, "retained_size", a->dom.retained[ap]);
 			yajl_gen_map_close(g);
+			json_key(g, "path");
+			dominator_path_json(g, a, obj[k], ap);
 			yajl_gen_map_close(g);
 		}
 		yajl_gen_array_close(g);
@@ -408,4 +447,149 @@ void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double
 	}
 	free(obj);
 	free(cl);
+}
+
+/* ---- closures by function ------------------------------------------------------- */
+
+/* Closures of one function: same name and source location (a listener added
+ * per connection shows up as hundreds of closures of one function). */
+struct clo { uint32_t name, line, column, node; uint64_t script; };
+struct fgroup { uint32_t first, count; uint64_t self, retained; };
+
+static int clo_cmp(const void *x, const void *y)
+{
+	const struct clo *a = x, *b = y;
+	if (a->name != b->name) return a->name < b->name ? -1 : 1;
+	if (a->script != b->script) return a->script < b->script ? -1 : 1;
+	if (a->line != b->line) return a->line < b->line ? -1 : 1;
+	if (a->column != b->column) return a->column < b->column ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+static int fgroup_cmp(const void *x, const void *y)
+{
+	const struct fgroup *a = x, *b = y;
+	if (a->count != b->count) return a->count > b->count ? -1 : 1;
+	if (a->retained != b->retained) return a->retained > b->retained ? -1 : 1;
+	return a->first < b->first ? -1 : a->first > b->first;
+}
+
+void triage_closures(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32_t top)
+{
+	const struct hs_snapshot *s = a->s;
+	struct clo *v = NULL;
+	struct fgroup *grp = NULL;
+	size_t nv = 0, alloc = 0, i, j, ng = 0, galloc = 0, shown;
+	uint64_t *members, *outer, hidden = 0;
+	uint32_t *gid, x;
+
+	if (f == FMT_CSV)
+		return;
+	for (x = 0; x < s->node_count && s->t.closure != HS_NO_TYPE; x++) {
+		const struct hs_location *loc;
+		if (s->node_type[x] != s->t.closure)
+			continue;
+		loc = hs_snapshot_location(s, x);
+		/* the program's own functions: not builtins (no location) nor
+		 * Node's own JavaScript (node:internal/...) */
+		if (!loc || (loc->script_node != UINT32_MAX && !strncmp(hs_node_name(s, loc->script_node), "node:", 5))) {
+			hidden++;
+			continue;
+		}
+		HS_GROW(v, nv, alloc);
+		v[nv].name = s->node_name[x];
+		v[nv].node = x;
+		v[nv].line = loc ? loc->line : UINT32_MAX;
+		v[nv].column = loc ? loc->column : UINT32_MAX;
+		v[nv].script = !loc ? UINT64_MAX
+			     : loc->script_node != UINT32_MAX ? loc->script_node
+							      : ((uint64_t)1 << 32) | loc->script_id;
+		nv++;
+	}
+	hs_sort(v, nv, sizeof(*v), clo_cmp);
+	HS_CALLOC_ARRAY(gid, s->node_count);
+	members = hs_bits_new(s->node_count);
+	outer = hs_bits_new(s->node_count);
+	for (i = 0; i < nv; i = j) {
+		for (j = i + 1; j < nv && v[j].name == v[i].name && v[j].script == v[i].script &&
+				v[j].line == v[i].line && v[j].column == v[i].column; j++)
+			;
+		HS_GROW(grp, ng, galloc);
+		grp[ng].first = (uint32_t)i;
+		grp[ng].count = (uint32_t)(j - i);
+		grp[ng].self = grp[ng].retained = 0;
+		for (; i < j; i++) {
+			gid[v[i].node] = (uint32_t)ng;
+			hs_bit_set(members, v[i].node);
+			grp[ng].self += a->self_size[v[i].node];
+		}
+		ng++;
+	}
+	/* a closure can keep others of its function alive: count those once */
+	hs_outermost_by_class(&a->dom, s->root, s->node_count, members, gid, (uint32_t)(ng ? ng : 1), outer);
+	for (i = 0; i < nv; i++)
+		if (hs_bit_get(outer, v[i].node))
+			grp[gid[v[i].node]].retained += a->dom.retained[v[i].node];
+	hs_sort(grp, ng, sizeof(*grp), fgroup_cmp);
+	shown = ng < top ? ng : top;
+	if (g) {
+		json_kv_u64(g, "closures_hidden", hidden);
+		json_key(g, "closures_by_function");
+		yajl_gen_array_open(g);
+		for (i = 0; i < shown; i++) {
+			uint32_t n = v[grp[i].first].node;
+			const struct hs_location *loc = hs_snapshot_location(s, n);
+			yajl_gen_map_open(g);
+			json_kv_str(g, "name", hs_node_name(s, n));
+			json_key(g, "location");
+			if (!loc) {
+				yajl_gen_null(g);
+			} else {
+				const char *url = loc->script_node != UINT32_MAX ? hs_node_name(s, loc->script_node) : "";
+				if (!strncmp(url, "system / Script / ", 18))
+					url += 18;
+				yajl_gen_map_open(g);
+				json_kv_u64(g, "script_id", loc->script_id);
+				if (*url)
+					json_kv_str(g, "script", url);
+				json_kv_u64(g, "line", (uint64_t)loc->line + 1);
+				json_kv_u64(g, "column", (uint64_t)loc->column + 1);
+				yajl_gen_map_close(g);
+			}
+			json_kv_u64(g, "count", grp[i].count);
+			json_kv_u64(g, "self_size", grp[i].self);
+			json_kv_u64(g, "retained_size", grp[i].retained);
+			json_kv_u64(g, "example_id", hs_node_id(s, n));
+			yajl_gen_map_close(g);
+		}
+		yajl_gen_array_close(g);
+	} else if (shown) {
+		static const char *const head[] = { "Function", "Closures", "Shallow", "Retained" };
+		struct table t;
+		char b1[32];
+		char b2[32];
+		printf(f == FMT_MD ? "\n### Closures by function: %s functions; top %zu by count\n\n"
+				   : "\nClosures by function: %s functions; top %zu by count\n",
+		       group_digits(ng, b1, sizeof(b1)), shown);
+		printf(f == FMT_MD ? "Not counted: %s closures of builtins and of Node's own code (node:…).\n\n"
+				   : "  (not counted: %s closures of builtins and of Node's own code, node:…)\n",
+		       group_digits(hidden, b2, sizeof(b2)));
+		table_init(&t, 4, head, "lrrr");
+		for (i = 0; i < shown; i++) {
+			const char *cells[4];
+			char lb[320], cn[32], sh[32], re[32];
+			cells[0] = function_label(s, v[grp[i].first].node, lb, sizeof(lb));
+			cells[1] = group_digits(grp[i].count, cn, sizeof(cn));
+			cells[2] = human_size(grp[i].self, sh, sizeof(sh));
+			cells[3] = human_size(grp[i].retained, re, sizeof(re));
+			table_row(&t, cells);
+		}
+		table_print(&t, f, f == FMT_TEXT ? 2 : 0);
+		table_release(&t);
+	}
+	free(v);
+	free(grp);
+	free(gid);
+	free(members);
+	free(outer);
 }

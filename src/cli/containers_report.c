@@ -1,0 +1,259 @@
+/* Growing containers across a snapshot series (hsnap growth): collection
+ * while the snapshots are loaded one at a time, then the report, with the
+ * holder path and what each container accumulates taken from the last
+ * snapshot (read again: from its index when there is one). */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "containers_report.h"
+#include "hsnap/paths.h"
+#include "vec.h"
+
+#define PATH_STEPS 6
+
+void cgrow_hook(void *ctx, const struct hs_analysis *a)
+{
+	struct cgrow *c = ctx;
+	struct hs_containers cur;
+
+	if (!c->enabled)
+		return;
+	hs_containers_measure(a->s, 1, &cur);
+	if (c->cur == c->n - 1) { /* the last snapshot is read first: kept for the end */
+		c->last = cur;
+		return;
+	}
+	if (c->cur == 0)
+		hs_growing_start(&c->g, &cur);
+	else
+		hs_growing_step(&c->g, &cur);
+	hs_containers_release(&cur);
+}
+
+static const struct cgrow *g_sort;
+
+static int64_t growth_of(const struct cgrow *c, size_t i)
+{
+	const struct hs_growing *g = &c->g;
+	return (int64_t)g->held[i * g->steps + g->steps - 1] - (int64_t)g->held[i * g->steps];
+}
+
+static int order_cmp(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	int64_t a = growth_of(g_sort, i), b = growth_of(g_sort, j);
+	if (a != b)
+		return a > b ? -1 : 1;
+	return g_sort->g.id[i] < g_sort->g.id[j] ? -1 : g_sort->g.id[i] > g_sort->g.id[j];
+}
+
+static int u32_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/* The class most of container n's counted values belong to, and how many. */
+static uint32_t accumulates(const struct hs_analysis *a, uint32_t n, uint32_t kind, uint32_t *count)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t t = hs_container_table(s, n, kind), e, *cls, m = 0, i, best = UINT32_MAX, run;
+
+	*count = 0;
+	if (t == UINT32_MAX || hs_edge_end(s, t) == hs_edge_begin(s, t))
+		return UINT32_MAX;
+	HS_ALLOC_ARRAY(cls, hs_edge_end(s, t) - hs_edge_begin(s, t));
+	for (e = hs_edge_begin(s, t); e < hs_edge_end(s, t); e++)
+		if (hs_container_counts_edge(s, kind, e))
+			cls[m++] = a->classes.class_of[s->edge_to[e]];
+	hs_sort(cls, m, sizeof(*cls), u32_cmp);
+	for (i = 0; i < m; i += run) {
+		for (run = 1; i + run < m && cls[i + run] == cls[i]; run++)
+			;
+		/* a tie (a Map's keys and values): the class that is not a V8
+		 * internal such as (string) */
+		if (run > *count || (run == *count && best != UINT32_MAX &&
+				     hs_class_name(&a->classes, best)[0] == '(' &&
+				     hs_class_name(&a->classes, cls[i])[0] != '(')) {
+			*count = run;
+			best = cls[i];
+		}
+	}
+	free(cls);
+	return best;
+}
+
+/* "… A .b C .d" for the last PATH_STEPS steps of n's shortest path. */
+static void holder_path(const struct hs_analysis *a, uint32_t n, char *buf, size_t len)
+{
+	const struct hs_snapshot *s = a->s;
+	uint32_t edges[PATH_STEPS], k, plen;
+	int trunc;
+	size_t o = 0;
+
+	buf[0] = '\0';
+	if (!a->parent_edge)
+		return;
+	plen = hs_path_shortest(s, a->parent_edge, n, PATH_STEPS, edges, &trunc);
+	if (!plen) {
+		snprintf(buf, len, a->distance && a->distance[n] == HS_NO_DISTANCE ? "(unreachable)" : "(a GC root)");
+		return;
+	}
+	if (trunc)
+		o += (size_t)snprintf(buf + o, len - o, "… ");
+	for (k = 0; k < plen && o < len; k++) {
+		char eb[160];
+		o += (size_t)snprintf(buf + o, len - o, "%s%s %s", k ? " " : "",
+				      hs_path_node_name(a, hs_edge_source(s, edges[k])),
+				      hs_edge_label(s, edges[k], 0, eb, sizeof(eb)));
+	}
+}
+
+struct shown {
+	size_t i;
+	char label[400], path[1200], acc[300];
+	uint64_t retained;
+	int have_last;
+};
+
+static void describe(struct cgrow *c, struct shown *sh, size_t nshown)
+{
+	struct hs_snapshot *s = NULL;
+	struct hs_analysis a;
+	size_t k;
+
+	if (!strcmp(c->last_path, "-") || load_snapshot(c->last_path, &s))
+		return; /* standard input cannot be read twice: no paths */
+	if (analyze_snapshot_ex(s, c->raw, 1, &a)) {
+		hs_snapshot_free(s);
+		return;
+	}
+	for (k = 0; k < nshown; k++) {
+		size_t i = sh[k].i;
+		uint32_t n = c->g.node[i], cnt, cls;
+		if (n >= s->node_count || hs_node_id(s, n) != c->g.id[i])
+			continue; /* the file changed since: say nothing wrong */
+		node_label(&a, n, sh[k].label, sizeof(sh[k].label));
+		holder_path(&a, n, sh[k].path, sizeof(sh[k].path));
+		cls = accumulates(&a, n, c->g.kind[i], &cnt);
+		if (cls != UINT32_MAX) {
+			char b[32];
+			snprintf(sh[k].acc, sizeof(sh[k].acc), "%s (%s)", hs_class_name(&a.classes, cls),
+				 group_digits(cnt, b, sizeof(b)));
+		}
+		sh[k].retained = a.dom.retained[n];
+		sh[k].have_last = 1;
+	}
+	hs_analysis_release(&a);
+	hs_snapshot_free(s);
+}
+
+void cgrow_finish(struct cgrow *c)
+{
+	if (!c->enabled)
+		return;
+	hs_growing_step(&c->g, &c->last);
+	hs_containers_release(&c->last);
+}
+
+void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json)
+{
+	static const char *const head[] = { "Container", "Kind", "Held per snapshot", "Δ Held", "Retained (last)", "Holds mostly", "Held by" };
+	static const char *const head_csv[] = { "container", "kind", "held", "held_growth", "retained_last", "holds_mostly", "held_by" };
+	size_t *order, nshown, k;
+	struct shown *sh;
+	struct table t;
+
+	if (!c->enabled)
+		return;
+	HS_ALLOC_ARRAY(order, c->g.n ? c->g.n : 1);
+	for (k = 0; k < c->g.n; k++)
+		order[k] = k;
+	g_sort = c;
+	hs_sort(order, c->g.n, sizeof(*order), order_cmp);
+	nshown = c->g.n < (size_t)c->top ? c->g.n : (size_t)c->top;
+	HS_CALLOC_ARRAY(sh, nshown ? nshown : 1);
+	for (k = 0; k < nshown; k++) {
+		sh[k].i = order[k];
+		snprintf(sh[k].label, sizeof(sh[k].label), "%s @%" PRIu64, hs_container_kind_name(c->g.kind[order[k]]),
+			 c->g.id[order[k]]);
+	}
+	if (nshown)
+		describe(c, sh, nshown);
+	if (json) {
+		json_key(json, "containers_total");
+		json_u64(json, c->g.n);
+		json_key(json, "containers");
+		yajl_gen_array_open(json);
+		for (k = 0; k < nshown; k++) {
+			size_t i = sh[k].i;
+			uint32_t st;
+			yajl_gen_map_open(json);
+			json_kv_u64(json, "id", c->g.id[i]);
+			json_kv_str(json, "kind", hs_container_kind_name(c->g.kind[i]));
+			json_kv_str(json, "label", sh[k].label);
+			json_key(json, "held");
+			yajl_gen_array_open(json);
+			for (st = 0; st < c->g.steps; st++)
+				json_u64(json, c->g.held[i * c->g.steps + st]);
+			yajl_gen_array_close(json);
+			json_key(json, "held_growth");
+			json_i64(json, growth_of(c, i));
+			json_key(json, "retained_size_last");
+			if (sh[k].have_last) json_u64(json, sh[k].retained); else yajl_gen_null(json);
+			json_kv_str(json, "holds_mostly", sh[k].acc);
+			json_kv_str(json, "held_by", sh[k].path);
+			yajl_gen_map_close(json);
+		}
+		yajl_gen_array_close(json);
+		free(sh);
+		free(order);
+		return;
+	}
+	if (f != FMT_CSV)
+		printf(f == FMT_MD ? "\n%zu containers grew at every step (matched by id); top %zu by growth\n\n"
+				   : "\n%zu containers grew at every step (matched by id); top %zu by growth\n",
+		       c->g.n, nshown);
+	if (!nshown) {
+		free(sh);
+		free(order);
+		return;
+	}
+	table_init(&t, 7, f == FMT_CSV ? head_csv : head, "llrrrll");
+	for (k = 0; k < nshown; k++) {
+		size_t i = sh[k].i, o = 0;
+		uint32_t st;
+		char series[512], dh[32], rl[32];
+		const char *cells[7];
+		for (st = 0; st < c->g.steps && o < sizeof(series); st++) {
+			char b[32];
+			uint32_t v = c->g.held[i * c->g.steps + st];
+			if (f == FMT_CSV)
+				snprintf(b, sizeof(b), "%u", v);
+			else
+				group_digits(v, b, sizeof(b));
+			o += (size_t)snprintf(series + o, sizeof(series) - o, "%s%s", st ? (f == FMT_CSV ? " " : " → ") : "", b);
+		}
+		if (f == FMT_CSV) {
+			snprintf(dh, sizeof(dh), "%" PRId64, growth_of(c, i));
+			if (sh[k].have_last) snprintf(rl, sizeof(rl), "%" PRIu64, sh[k].retained); else rl[0] = '\0';
+		} else {
+			signed_digits(growth_of(c, i), dh, sizeof(dh));
+			if (sh[k].have_last) human_size(sh[k].retained, rl, sizeof(rl)); else rl[0] = '\0';
+		}
+		cells[0] = sh[k].label; cells[1] = hs_container_kind_name(c->g.kind[i]);
+		cells[2] = series; cells[3] = dh; cells[4] = rl; cells[5] = sh[k].acc; cells[6] = sh[k].path;
+		table_row(&t, cells);
+	}
+	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
+	table_release(&t);
+	free(sh);
+	free(order);
+}
+
+void cgrow_release(struct cgrow *c)
+{
+	hs_growing_release(&c->g);
+	hs_containers_release(&c->last);
+}

@@ -1,0 +1,25 @@
+/* Growing containers in `hsnap growth` (see containers_report.c). */
+#ifndef HSNAP_CONTAINERS_REPORT_H
+#define HSNAP_CONTAINERS_REPORT_H
+#include "cli.h"
+#include "hsnap/containers.h"
+
+struct cgrow {
+	int enabled;           /* --containers N > 0 */
+	long top;              /* containers shown */
+	int n, cur;            /* snapshots; the one being loaded (set before each load) */
+	int raw;
+	const char *last_path; /* the last snapshot, read again for paths */
+	struct hs_containers last;
+	struct hs_growing g;
+};
+
+/* load_side_ex hook: measures the containers of snapshot c->cur. */
+void cgrow_hook(void *ctx, const struct hs_analysis *a);
+/* After every snapshot was loaded: the last step of the series. */
+void cgrow_finish(struct cgrow *c);
+/* The section (json: written into that open map instead). */
+void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json);
+void cgrow_release(struct cgrow *c);
+
+#endif

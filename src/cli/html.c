@@ -1,0 +1,289 @@
+/* --format html: the command's JSON output (the same code as --format json)
+ * collected in memory and written into one self-contained page with the
+ * report's CSS and JavaScript (src/report/, embedded at build time).  Also
+ * -o FILE for any output: written to a temporary file beside FILE and renamed
+ * over it when the command succeeds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+#include "vec.h"
+#include "report_css.h"
+#include "report_js.h"
+
+const char *cli_html_kind;
+
+static char *buf;
+static size_t buf_len, buf_alloc;
+
+int parse_format_html(const char *cmd, const char *arg, enum fmt *out)
+{
+	if (!strcmp(arg, "html")) {
+		*out = FMT_JSON;
+		cli_html_kind = cmd;
+		return 0;
+	}
+	return parse_format(cmd, arg, out);
+}
+
+void html_append(const unsigned char *p, size_t len)
+{
+	if (buf_len + len + 1 > buf_alloc) {
+		size_t n = buf_alloc ? buf_alloc : 1 << 16;
+		while (n < buf_len + len + 1)
+			n = hs_xmul(n, 2);
+		buf = hs_xrealloc(buf, n);
+		buf_alloc = n;
+	}
+	memcpy(buf + buf_len, p, len);
+	buf_len += len;
+}
+
+/* The JSON goes into <script type="application/json">: no '<' may appear
+ * (a snapshot string "</script>" would end the element), nor '>' and '&'
+ * (belt and braces), nor U+2028/U+2029.  All of them can only occur inside
+ * JSON strings, where \uXXXX means the same character. */
+static void write_json_escaped(FILE *f)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i < buf_len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		const char *rep = NULL;
+		size_t skip = 1;
+		if (c == '<') rep = "\\u003c";
+		else if (c == '>') rep = "\\u003e";
+		else if (c == '&') rep = "\\u0026";
+		else if (c == 0xe2 && i + 2 < buf_len && (unsigned char)buf[i + 1] == 0x80 &&
+			 ((unsigned char)buf[i + 2] == 0xa8 || (unsigned char)buf[i + 2] == 0xa9)) {
+			rep = (unsigned char)buf[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+			skip = 3;
+		}
+		if (!rep)
+			continue;
+		fwrite(buf + start, 1, i - start, f);
+		fputs(rep, f);
+		start = i + skip;
+		i += skip - 1;
+	}
+	fwrite(buf + start, 1, buf_len - start, f);
+}
+
+void html_page_write(void)
+{
+	static const char *const titles[] = { "summary", "heap snapshot summary", "diff", "heap snapshot diff",
+					      "leaks", "leaked objects", "growth", "snapshot growth" };
+	const char *title = "hsnap report";
+	size_t i;
+
+	for (i = 0; i < sizeof(titles) / sizeof(titles[0]); i += 2)
+		if (!strcmp(cli_html_kind, titles[i]))
+			title = titles[i + 1];
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      /* nothing is loaded from anywhere: the page is complete as it is */
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; "
+	      "base-uri 'none'; form-action 'none'\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<meta name=\"generator\" content=\"hsnap " HSNAP_VERSION "\">\n", stdout);
+	printf("<title>hsnap: %s</title>\n<style>\n", title);
+	fwrite(report_css, 1, report_css_len, stdout);
+	printf("</style>\n</head>\n<body data-kind=\"%s\">\n", cli_html_kind);
+	fputs("<header><h1 id=\"title\">hsnap</h1><div class=\"files\" id=\"files\"></div></header>\n"
+	      "<main id=\"main\"><noscript>This report needs JavaScript to draw its tables; the data "
+	      "is in the page source as JSON (hsnap ... --format json gives the same).</noscript></main>\n"
+	      "<div id=\"tip\" role=\"tooltip\"></div>\n"
+	      "<script type=\"application/json\" id=\"hsnap-data\">", stdout);
+	write_json_escaped(stdout);
+	fputs("</script>\n<script>\n", stdout);
+	fwrite(report_js, 1, report_js_len, stdout);
+	fputs("</script>\n</body>\n</html>\n", stdout);
+	free(buf);
+	buf = NULL;
+	buf_len = buf_alloc = 0;
+}
+
+/* ---- the treemap's data: a bounded top of the dominator tree ------------- */
+
+#define TM_MAX_NODES 2000
+#define TM_MAX_KIDS 40
+#define TM_MIN_PERMILLE 1 /* children below 0.1% of the heap are folded */
+
+struct tmq { uint32_t node; int32_t index; int depth; };
+
+static void tm_node(yajl_gen g, const struct hs_analysis *a, uint32_t n, int32_t parent)
+{
+	const struct hs_snapshot *s = a->s;
+	const struct hs_location *loc = hs_snapshot_location(s, n);
+	char lb[400];
+
+	yajl_gen_map_open(g);
+	json_key(g, "p");
+	json_i64(g, parent);
+	json_kv_u64(g, "id", hs_node_id(s, n));
+	json_kv_str(g, "label", n == s->root ? "(root)" : node_label(a, n, lb, sizeof(lb)));
+	json_kv_str(g, "cls", hs_class_name(&a->classes, a->classes.class_of[n]));
+	json_kv_u64(g, "s", a->self_size[n]);
+	json_kv_u64(g, "r", a->dom.retained[n]);
+	if (loc && loc->script_node != UINT32_MAX) {
+		const char *url = hs_node_name(s, loc->script_node);
+		char b[300];
+		if (!strncmp(url, "system / Script / ", 18))
+			url += 18;
+		snprintf(b, sizeof(b), "%.200s:%u:%u", url, loc->line + 1, loc->column + 1);
+		json_kv_str(g, "loc", b);
+	}
+	yajl_gen_map_close(g);
+}
+
+/* The largest `k` children of n (by retained size) into out; returns how many. */
+static uint32_t tm_kids(const struct hs_analysis *a, uint32_t n, uint32_t k, uint32_t *out)
+{
+	const struct hs_dominators *d = &a->dom;
+	uint32_t i, m = 0, from = d->dom_first[n], to = d->dom_first[n + 1];
+
+	/* a simple bounded insertion: k is small */
+	for (i = from; i < to; i++) {
+		uint32_t c = d->dom_children[i], j;
+		if (m == k && d->retained[c] <= d->retained[out[m - 1]])
+			continue;
+		j = m < k ? m++ : m - 1;
+		while (j > 0 && (d->retained[out[j - 1]] < d->retained[c] ||
+				 (d->retained[out[j - 1]] == d->retained[c] && out[j - 1] > c))) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = c;
+	}
+	return m;
+}
+
+void html_treemap(yajl_gen g, const struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->s;
+	struct tmq *q;
+	uint32_t head = 0, tail = 0, *kids;
+	int32_t emitted = 0;
+	uint64_t min = a->stats.total / 1000 * TM_MIN_PERMILLE;
+
+	if (!cli_html_kind)
+		return;
+	HS_ALLOC_ARRAY(q, TM_MAX_NODES + 1);
+	HS_ALLOC_ARRAY(kids, TM_MAX_KIDS);
+	json_key(g, "treemap");
+	yajl_gen_map_open(g);
+	json_key(g, "min_percent");
+	json_num(g, TM_MIN_PERMILLE / 10.0);
+	json_key(g, "nodes");
+	yajl_gen_array_open(g);
+	tm_node(g, a, s->root, -1);
+	q[tail].node = s->root;
+	q[tail].index = emitted++;
+	q[tail].depth = 0;
+	tail++;
+	/* breadth first, so the budget goes to the upper levels first */
+	while (head < tail && emitted < TM_MAX_NODES) {
+		struct tmq cur = q[head++];
+		uint32_t m, i, shown = 0, total = a->dom.dom_first[cur.node + 1] - a->dom.dom_first[cur.node];
+		uint64_t rest;
+		if (cur.depth >= 12)
+			continue;
+		m = tm_kids(a, cur.node, TM_MAX_KIDS, kids);
+		rest = a->dom.retained[cur.node] - a->self_size[cur.node];
+		for (i = 0; i < m && emitted < TM_MAX_NODES; i++) {
+			if (a->dom.retained[kids[i]] < min)
+				break;
+			tm_node(g, a, kids[i], cur.index);
+			rest -= a->dom.retained[kids[i]] < rest ? a->dom.retained[kids[i]] : rest;
+			shown++;
+			if (tail < TM_MAX_NODES) {
+				q[tail].node = kids[i];
+				q[tail].index = emitted;
+				q[tail].depth = cur.depth + 1;
+				tail++;
+			}
+			emitted++;
+		}
+		if (shown && shown < total && rest && emitted < TM_MAX_NODES) {
+			yajl_gen_map_open(g);
+			json_key(g, "p");
+			json_i64(g, cur.index);
+			json_kv_u64(g, "other", total - shown);
+			json_kv_u64(g, "s", 0);
+			json_kv_u64(g, "r", rest);
+			yajl_gen_map_close(g);
+			emitted++;
+		}
+	}
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	free(q);
+	free(kids);
+}
+
+/* ---- -o FILE -------------------------------------------------------------- */
+
+static char *out_path, *out_tmp;
+
+int cli_output_open(const char *cmd, const char *path)
+{
+	struct stat st;
+	size_t n;
+	int fd;
+
+	if (out_path)
+		return usage_error(cmd, "-o given twice");
+	if (!strcmp(path, "-"))
+		return 0;
+	if (!lstat(path, &st) && S_ISDIR(st.st_mode))
+		return usage_error(cmd, "-o %s: is a directory", path);
+	n = strlen(path);
+	out_tmp = hs_xmalloc(n + 16);
+	snprintf(out_tmp, n + 16, "%s.tmpXXXXXX", path);
+	/* mkstemp: O_CREAT|O_EXCL, mode 0600 (reports hold the heap's strings) */
+	if ((fd = mkstemp(out_tmp)) < 0) {
+		fprintf(stderr, "hsnap: %s: cannot create %s: %s\n", cmd, out_tmp, strerror(errno));
+		free(out_tmp);
+		out_tmp = NULL;
+		return EXIT_INPUT;
+	}
+	fflush(stdout);
+	if (dup2(fd, 1) < 0) {
+		fprintf(stderr, "hsnap: %s: %s: %s\n", cmd, path, strerror(errno));
+		close(fd);
+		unlink(out_tmp);
+		return EXIT_INPUT;
+	}
+	close(fd);
+	out_path = hs_xmalloc(n + 1);
+	memcpy(out_path, path, n + 1);
+	return 0;
+}
+
+int cli_output_close(int rc)
+{
+	if (!out_path)
+		return rc;
+	if (fflush(stdout) != 0 || fsync(1) != 0) {
+		fprintf(stderr, "hsnap: %s: %s\n", out_path, strerror(errno));
+		rc = EXIT_INPUT;
+	}
+	/* a gate violation (1) still writes its report: that is what CI keeps */
+	if (rc == EXIT_OK || rc == EXIT_GATE) {
+		if (rename(out_tmp, out_path) != 0) {
+			fprintf(stderr, "hsnap: cannot write %s: %s\n", out_path, strerror(errno));
+			unlink(out_tmp);
+			rc = EXIT_INPUT;
+		}
+	} else {
+		unlink(out_tmp);
+	}
+	free(out_path);
+	free(out_tmp);
+	out_path = out_tmp = NULL;
+	return rc;
+}

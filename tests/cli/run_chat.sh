@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The issue-15 trial on a chat service written for it (tests/cli/chat.js):
+# three snapshots of one real Node process in which connections pile up in a
+# Map, a 'message' listener and a heartbeat timer are added per connection and
+# never removed, the message history never shrinks, and an LRU cache bounded at
+# 50 entries is the control.  The program says what to expect (30 connections
+# and 100 messages per step):
+#   - summary names the leaking closures with file:line:col: onMessage and
+#     heartbeat, 90 closures each in the third snapshot, at the line and column
+#     of their definitions in chat.js (found in the source by the test);
+#   - growth finds the containers by id: history (Array, 100/200/300 messages),
+#     conns (Map, 60/120/180 = a key string and a connection per entry), the
+#     listeners array of the 'message' event (30/60/90), each with its variable
+#     at the end of the holder path; not the bounded lru;
+#   - show on a connection lists both holders: the Map's table and the context
+#     of the closures that capture it, labelled with the function.
+#   run_chat.sh HSNAP   (skipped, exit 77, without node)
+set -u
+HSNAP=${1:?usage: run_chat.sh HSNAP}
+HERE=$(cd "$(dirname "$0")" && pwd)
+if ! command -v node >/dev/null 2>&1; then echo "run_chat.sh: node not found; skipping" >&2; exit 77; fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-chat.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export HSNAP_NO_INDEX=1
+cp "$HERE/chat.js" "$TMP/chat.js"
+node "$TMP/chat.js" "$TMP" || { echo "FAIL: chat.js did not write its snapshots"; exit 1; }
+S1=$TMP/chat-1.heapsnapshot S2=$TMP/chat-2.heapsnapshot S3=$TMP/chat-3.heapsnapshot
+"$HSNAP" summary "$S3" --format json >"$TMP/s.json" || { echo "FAIL: summary"; exit 1; }
+"$HSNAP" growth "$S1" "$S2" "$S3" --format json >"$TMP/g.json" || { echo "FAIL: growth"; exit 1; }
+id=$("$HSNAP" export "$S3" --format csv | awk -F, '$4 == "ChatConnection" { print $1; exit }')
+"$HSNAP" show "$S3" "@$id" --format json >"$TMP/show.json" || { echo "FAIL: show @$id"; exit 1; }
+node -e '
+const fs = require("fs");
+const [dir] = process.argv.slice(1);
+const src = fs.readFileSync(dir + "/chat.js", "utf8").split("\n");
+// where V8 puts a function: the line of "function NAME(", the column of its "("
+const where = (name) => { const i = src.findIndex((l) => l.includes("function " + name + "("));
+  return { line: i + 1, column: src[i].indexOf("function " + name + "(") + ("function " + name).length + 1 }; };
+const s = JSON.parse(fs.readFileSync(dir + "/s.json")), g = JSON.parse(fs.readFileSync(dir + "/g.json")),
+      sh = JSON.parse(fs.readFileSync(dir + "/show.json"));
+let checks = 0, bad = 0;
+const check = (name, ok, info) => { checks++; if (!ok) { bad++; console.log("FAIL:", name, JSON.stringify(info)); } };
+for (const fn of ["onMessage", "heartbeat"]) {
+  const f = s.closures_by_function.find((x) => x.name === fn), w = where(fn);
+  check(fn + " closures", f && f.count === 90 && f.location && /chat\.js$/.test(f.location.script) &&
+    f.location.line === w.line && f.location.column === w.column, { got: f, want: w });
+}
+check("onMessage among the first two closure groups", s.closures_by_function.slice(0, 2).some((x) => x.name === "onMessage"), s.closures_by_function.slice(0, 3));
+const c = (re) => (g.containers || []).find((x) => re.test(x.held_by));
+const want = [[/->history$/, "Array", [100, 200, 300]], [/->conns$/, "Map", [60, 120, 180]], [/\.message$/, "Array", [30, 60, 90]]];
+for (const [re, kind, held] of want) {
+  const x = c(re);
+  check("container " + re, x && x.kind === kind && JSON.stringify(x.held) === JSON.stringify(held), x);
+}
+check("bounded lru not listed", !c(/->lru$/), c(/->lru$/));
+const holders = sh.retainers.map((r) => r.edge + " " + r.class);
+check("show: held by the Map table", sh.retainers.some((r) => r.type === "array" && /^\{\d+\}$/.test(r.edge)), holders);
+check("show: held by a closure context as ->conn", sh.retainers.some((r) => r.edge === "->conn" && r.class === "system / Context"), holders);
+console.log("run_chat.sh:", checks, "checks,", bad, "failed");
+process.exit(bad ? 1 : 0);' "$TMP"
