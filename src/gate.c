@@ -92,6 +92,15 @@ int hs_rule_parse(const char *full, struct hs_rule *r, struct hs_error *err)
 		return bad(err, r->text, "selector too long");
 	memcpy(r->selector, text, sel_len);
 	r->selector[sel_len] = '\0';
+	{
+		/* '**' = '*' over every class, internals included */
+		char *p;
+		while ((p = strstr(r->selector, "**"))) {
+			memmove(p, p + 1, strlen(p + 1) + 1);
+			r->all_classes = 1;
+		}
+		r->wildcard = strchr("*?[", r->selector[0]) != NULL;
+	}
 	r->is_total = !strcmp(r->selector, "total");
 	if (met_len == 5 && !memcmp(colon, "count", 5)) r->metric = HS_METRIC_COUNT;
 	else if (met_len == 4 && !memcmp(colon, "self", 4)) r->metric = HS_METRIC_SELF;
@@ -101,9 +110,20 @@ int hs_rule_parse(const char *full, struct hs_rule *r, struct hs_error *err)
 	return parse_limit(r, gt + 1, err);
 }
 
+int hs_class_is_internal(const char *name)
+{
+	return name[0] == '(' || !strncmp(name, "system / ", 9) || !strncmp(name, "Node / ", 7) ||
+	       !strncmp(name, "Detached Node / ", 16);
+}
+
 int hs_rule_matches(const struct hs_rule *r, const char *name)
 {
-	return !r->is_total && fnmatch(r->selector, name, 0) == 0;
+	if (r->is_total || fnmatch(r->selector, name, 0) != 0)
+		return 0;
+	/* a pattern that begins with a wildcard ('*', '*Connection') covers the
+	 * program's classes; '**', or a pattern that begins with the name
+	 * ('system / *', 'Node / *'), reaches V8's and Node's internals too */
+	return r->all_classes || !r->wildcard || !hs_class_is_internal(name);
 }
 
 double hs_rule_limit(const struct hs_rule *r, uint64_t base)

@@ -140,10 +140,31 @@ static void test_selectors(void **state)
 	assert_string_equal(r.selector, "*");
 	assert_false(r.is_total);
 	assert_true(hs_rule_matches(&r, "LeakyConnection"));
-	assert_true(hs_rule_matches(&r, "(compiled code)"));
 	assert_true(hs_rule_matches(&r, "Detached <div>"));
 	assert_true(hs_rule_matches(&r, "{a, b}"));
+	assert_true(hs_rule_matches(&r, "Function"));
+	/* '*' covers the program's classes, not V8's and Node's internals */
+	assert_false(hs_rule_matches(&r, "(compiled code)"));
+	assert_false(hs_rule_matches(&r, "(string)"));
+	assert_false(hs_rule_matches(&r, "system / Context"));
+	assert_false(hs_rule_matches(&r, "Node / std::basic_string"));
+	assert_false(hs_rule_matches(&r, "Detached Node / BindingData"));
+	parse_ok("*Context:count>0", &r);
+	assert_true(hs_rule_matches(&r, "ListenerContext"));
+	assert_false(hs_rule_matches(&r, "system / Context"));
+	/* '**' covers every class */
+	parse_ok("**:count>1000", &r);
+	assert_string_equal(r.selector, "*");
+	assert_true(hs_rule_matches(&r, "(compiled code)"));
 	assert_true(hs_rule_matches(&r, "system / Context"));
+	assert_true(hs_rule_matches(&r, "LeakyConnection"));
+	/* a pattern that begins with the name reaches internals */
+	parse_ok("system / *:count>0", &r);
+	assert_true(hs_rule_matches(&r, "system / Context"));
+	parse_ok("(compiled code):count>0", &r);
+	assert_true(hs_rule_matches(&r, "(compiled code)"));
+	parse_ok("Node / *:count>0", &r);
+	assert_true(hs_rule_matches(&r, "Node / std::basic_string"));
 
 	parse_ok("Detached *:count>0", &r);
 	assert_string_equal(r.selector, "Detached *");

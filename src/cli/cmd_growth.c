@@ -22,8 +22,10 @@ static const char usage_text[] =
 	"Options:\n"
 	"  --min-steps K    report classes growing on at least K steps and from S1\n"
 	"                   to SN (default: every step, N-1)\n"
-	"  --sort KEY       count (default) or retained: what must grow, and the\n"
-	"                   order (largest growth first); 'Steps grew' counts it\n"
+	"  --sort KEY       growth (default): the count must grow, largest growth\n"
+	"                   relative to S1 first (30 -> 90 before 10,000 -> 10,300);\n"
+	"                   count: by count growth; retained: the retained size must\n"
+	"                   grow, largest first.  'Steps grew' counts what must grow\n"
 	"  --top N          classes shown in text/markdown (default 20)\n"
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
 	"                   count, self or retained growth from S1 to SN of a\n"
@@ -52,6 +54,7 @@ struct gctx {
 	struct grow *rows;
 	uint32_t nrows;
 	int sort_retained;
+	int sort_relative;  /* --sort growth (the default): count growth relative to S1 */
 };
 
 static const struct gctx *g_sort;
@@ -67,6 +70,16 @@ static int grow_cmp(const void *x, const void *y)
 	const struct grow *a = x, *b = y;
 	int64_t ka = g_sort->sort_retained ? a->retained_growth : a->count_growth;
 	int64_t kb = g_sort->sort_retained ? b->retained_growth : b->count_growth;
+	if (g_sort->sort_relative) {
+		/* growth / first count, as an exact comparison of the fractions
+		 * (a new class, first count 0, counts as from 1); listed rows
+		 * grew, and counts stay below 2^31 (nodes), so the products fit */
+		const struct hs_class_row *fa = row_at(&g_sort->sides[0], a->gid), *fb = row_at(&g_sort->sides[0], b->gid);
+		uint64_t l = (uint64_t)a->count_growth * (fb->count ? fb->count : 1),
+			 r = (uint64_t)b->count_growth * (fa->count ? fa->count : 1);
+		if (l != r)
+			return l > r ? -1 : 1;
+	}
 	if (ka != kb)
 		return ka > kb ? -1 : 1;
 	return strcmp(hs_str(&g_sort->ns.names, a->gid), hs_str(&g_sort->ns.names, b->gid));
@@ -201,7 +214,7 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 			       human_size(c->sides[s].total_size, b1, sizeof(b1)));
 		}
 		printf(f == FMT_MD ? "\n%u class%s grew; top %u by %s\n\n" : "\n%u class%s grew; top %u by %s\n",
-		       c->nrows, c->nrows == 1 ? "" : "es", shown, c->sort_retained ? "retained growth" : "count growth");
+		       c->nrows, c->nrows == 1 ? "" : "es", shown, c->sort_retained ? "retained growth" : c->sort_relative ? "growth relative to S1" : "count growth");
 	}
 	table_init(&t, 6, f == FMT_CSV ? head_csv : head, "lrrrrr");
 	for (k = 0; k < shown; k++) {
@@ -293,6 +306,7 @@ int cmd_growth(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	memset(&cg, 0, sizeof(cg));
+	c.sort_relative = 1;
 	cg.top = 10;
 	optind = 1;
 	opterr = 0;
@@ -305,9 +319,11 @@ int cmd_growth(int argc, char **argv)
 		case 'o': rc = cli_output_open("growth", optarg); break;
 		case 'r': raw = 1; break;
 		case 's':
-			if (!strcmp(optarg, "count")) c.sort_retained = 0;
+			c.sort_relative = 0;
+			if (!strcmp(optarg, "growth")) c.sort_relative = 1, c.sort_retained = 0;
+			else if (!strcmp(optarg, "count")) c.sort_retained = 0;
 			else if (!strcmp(optarg, "retained")) c.sort_retained = 1;
-			else rc = usage_error("growth", "--sort must be count or retained, got '%s'", optarg);
+			else rc = usage_error("growth", "--sort must be growth, count or retained, got '%s'", optarg);
 			break;
 		case 'F':
 			HS_REALLOC_ARRAY(rules, (size_t)nrules + 1);
