@@ -9,13 +9,15 @@
  * header_crc = 0; table_crc the section table; each section has the CRC-32C
  * of its bytes (src/crc32c.h; so do head_crc and tail_crc of the snapshot's
  * first and last 64 KiB).  Everything is checked before anything is used.
- * Version 2: CRC-32C instead of version 1's zlib crc32. */
+ * Version 2: CRC-32C instead of version 1's zlib crc32.  Version 3: the same
+ * layout; class names of objects with repeated property names changed (issue
+ * 10), so the stored class ids of version 2 are rebuilt, not served. */
 #ifndef HSNAP_INDEX_FORMAT_H
 #define HSNAP_INDEX_FORMAT_H
 #include <stdint.h>
 
 #define IX_MAGIC "HSNAPIX"     /* 8 bytes with the NUL */
-#define IX_VERSION 2u
+#define IX_VERSION 3u
 #define IX_ENDIAN 0x01020304u
 #define IX_ALIGN 64u
 
