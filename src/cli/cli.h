@@ -102,6 +102,12 @@ void violations_stderr(const char *cmd, const struct violations *vs);
 /* Selection of the k largest values (ties: lower index first). */
 uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
 	       const void *ctx, uint32_t k, uint32_t *out);
+/* Columns of indentation for a step `level` deep in a text or markdown tree
+ * (retainer paths, top): 2 per level up to MAX_INDENT_LEVELS, then no more,
+ * so a path of D steps prints O(D) bytes, not O(D^2) (a 100,000-step path
+ * was 10 GB of spaces). */
+#define MAX_INDENT_LEVELS 32
+int indent_cols(long level);
 /* Display name of node n as DevTools shows it in lists: "Class @id". */
 const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len);
 

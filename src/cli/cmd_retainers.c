@@ -72,7 +72,7 @@ static void step_json(yajl_gen g, const struct hs_analysis *a, const int32_t *di
 static void step_text(const struct hs_analysis *a, uint32_t n, const char *edge, int depth, int md)
 {
 	char lb[200], sh[32], re[32];
-	printf(md ? "%*s- %s%s%s (%s, retains %s)\n" : "%*s%s%s%s  %s  %s\n", depth * 2, "",
+	printf(md ? "%*s- %s%s%s (%s, retains %s)\n" : "%*s%s%s%s  %s  %s\n", indent_cols(depth), "",
 	       edge ? edge : "", edge ? " " : "", node_label(a, n, lb, sizeof(lb)),
 	       human_size(a->self_size[n], sh, sizeof(sh)), human_size(a->dom.retained[n], re, sizeof(re)));
 }
@@ -244,7 +244,7 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 			printf("%*s…\n", indent + 5, "");
 		for (k = 0; k <= p->len; k++) {
 			uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-			printf("%*s%s%s%s\n", indent + 5 + (int)k * 2, "",
+			printf("%*s%s%s%s\n", indent + 5 + indent_cols(k), "",
 			       k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "", k ? "  " : "",
 			       hs_path_node_name(a, n));
 		}
@@ -276,7 +276,7 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 			hs_bit_set(members, n);
 		}
 	hs_outermost_members(&a->dom, s->root, s->node_count, members, outer);
-	hs_merge_paths(&g, a, parent, nodes, m, outer, (uint32_t)o->depth);
+	hs_merge_paths_top(&g, a, parent, nodes, m, outer, (uint32_t)o->depth, (uint32_t)o->top);
 	for (k = 0; k < g.count; k++)
 		total_ret += g.v[k].retained_size;
 	if (o->f == FMT_JSON) {
