@@ -50,6 +50,12 @@ void warn_snapshot(const struct hs_snapshot *s);
 int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
 	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
 
+/* safeout.c: stdout through a filter that escapes control characters and
+ * keeps the output valid UTF-8 (see there); main installs it first, and
+ * parse_format switches it to JSON rules for --format json. */
+void safe_stdout_install(void);
+void safe_stdout_json(int on);
+
 /* report.c */
 const char *human_size(uint64_t bytes, char *buf, size_t len);
 const char *group_digits(uint64_t v, char *buf, size_t len);

@@ -29,6 +29,7 @@ int parse_format(const char *cmd, const char *arg, enum fmt *out)
 	else if (!strcmp(arg, "csv")) *out = FMT_CSV;
 	else if (!strcmp(arg, "markdown") || !strcmp(arg, "md")) *out = FMT_MD;
 	else return usage_error(cmd, "unknown format '%s' (text, json, csv or markdown)", arg);
+	safe_stdout_json(*out == FMT_JSON);
 	return 0;
 }
 

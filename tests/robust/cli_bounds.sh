@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cli_bounds.sh HSNAP
 #
-# Work and output bounded by what is shown (issue 14, items 13 and 14), on
+# Work and output bounded by what is shown (issue 14, items 13, 14 and 18), on
 # snapshots generated here with awk.  No timing is asserted: each run has a
 # generous `timeout` as a hang guard (the old code needed hours or wrote
 # gigabytes on these inputs), and output sizes are checked against bounds
@@ -16,6 +16,10 @@
 #   3. retainers --id with --max-depth 100000 on a 100,002-node chain: one path
 #      of 100,000 steps in under 200 bytes a step (300 in pretty JSON; the old
 #      indentation grew by two columns a step: 10 GB);
+#   4. control characters, C1 controls, a lone surrogate in node, class and
+#      edge names: no control byte but newline/tab reaches stdout in any
+#      format (JSON escapes them as \u00NN), every output is valid UTF-8,
+#      the escapes are visible.
 # Exit 0 when every check passes, 1 otherwise.
 set -u
 HSNAP=${1:?usage: cli_bounds.sh HSNAP}
@@ -102,6 +106,40 @@ for f in text markdown csv json; do
   elif [ "$nexts" != 100000 ]; then fail "retainers --id ($f): $nexts .next steps, want 100000"
   else ok "retainers --id --max-depth 100000 ($f): $bytes bytes"; fi
 done
+
+# ---- 4. hostile names ------------------------------------------------------------
+# node names with ESC sequences, BEL, CR, a C1 CSI (U+009B), a lone low surrogate
+# (kept by the loader as ED B0 80), a lone high surrogate (yajl: '?'), an emoji;
+# a property name with ESC.  Nodes: root -[0]-> Evil -.<esc>prop-> Bad
+ESC_NAME='Evil\u001b[31mRED\u001b]0;title\u0007\rX\u009b2J'
+BAD_NAME='Bad\ud800X\udc00Y\ud83d\ude00'
+printf '{"snapshot":{%s,"node_count":3,"edge_count":2},"nodes":[9,0,1,0,1,3,1,3,10,1,3,2,5,20,0],"edges":[1,0,5,2,3,10],"strings":["","%s","%s","p\\u001b[2Jq"]}\n' \
+  "$META" "$ESC_NAME" "$BAD_NAME" >"$TMP/esc.heapsnapshot"
+for cmd in summary top export "retainers --id 5"; do
+  for f in text csv markdown json; do
+    # shellcheck disable=SC2086
+    run "$TMP/esc.out" $cmd "$TMP/esc.heapsnapshot" --format $f
+    what="$cmd --format $f"
+    if [ "$rc" != 0 ]; then fail "$what: exit $rc $(head -1 "$TMP/err")"; continue; fi
+    if ! iconv -f UTF-8 -t UTF-8 "$TMP/esc.out" >/dev/null 2>&1; then fail "$what: not valid UTF-8"; continue; fi
+    if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$TMP/esc.out" || LC_ALL=C grep -q $'\xc2[\x80-\x9f]' "$TMP/esc.out"; then
+      fail "$what: a control character reached stdout"; continue
+    fi
+    if [ "$f" != json ] && [ "$cmd" != export ] && ! grep -qF 'Evil\x1b[31mRED' "$TMP/esc.out" && ! grep -qF 'Evil\x1b\[31mRED' "$TMP/esc.out"; then
+      fail "$what: the escaped name is not shown"; continue
+    fi
+    ok "$what"
+  done
+done
+run "$TMP/esc.txt" retainers "$TMP/esc.heapsnapshot" --id 5
+if ! grep -qF '.p\x1b[2Jq' "$TMP/esc.txt" || ! grep -qF 'Bad?X\udc00Y' "$TMP/esc.txt"; then
+  fail "retainers: edge or surrogate escapes not shown"; cat "$TMP/esc.txt"
+else ok "retainers: edge name and surrogate shown escaped"; fi
+run "$TMP/esc.json" export "$TMP/esc.heapsnapshot" --format json
+if ! grep -qF '"name":"Bad?X\udc00Y' "$TMP/esc.json" || ! grep -qF '\r' "$TMP/esc.json" ||
+   ! grep -qiF 'X\u009b2J' "$TMP/esc.json"; then
+  fail "export json: \\u escapes missing"; cat "$TMP/esc.json"
+else ok "export json: surrogate and C1 as \\u escapes"; fi
 
 echo "cli_bounds: $fails failure(s)"
 [ "$fails" = 0 ]
