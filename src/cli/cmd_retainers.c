@@ -208,19 +208,30 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 			       human_size(p->self_size, eb, sizeof(eb)));
 		}
 		if (f == FMT_CSV) {
-			char cell[4096];
-			size_t o = 0;
+			/* the whole path in one field, however long (it was cut at 4 KiB) */
+			char *cell = NULL;
+			size_t clen = 0;
+			FILE *m = open_memstream(&cell, &clen);
+			if (!m) {
+				fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+				exit(EXIT_LIMIT);
+			}
 			if (p->truncated)
-				o += (size_t)snprintf(cell + o, sizeof(cell) - o, "… -> ");
-			for (k = 0; k <= p->len && o < sizeof(cell); k++) {
+				fputs("… -> ", m);
+			for (k = 0; k <= p->len; k++) {
 				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-				o += (size_t)snprintf(cell + o, sizeof(cell) - o, "%s%s%s%s", k ? " " : "",
-						      k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "",
-						      k ? " " : "", hs_path_node_name(a, n));
-				if (k < p->len && o < sizeof(cell))
-					o += (size_t)snprintf(cell + o, sizeof(cell) - o, " ->");
+				fprintf(m, "%s%s%s%s", k ? " " : "",
+					k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "",
+					k ? " " : "", hs_path_node_name(a, n));
+				if (k < p->len)
+					fputs(" ->", m);
+			}
+			if (fclose(m) != 0) {
+				fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+				exit(EXIT_LIMIT);
 			}
 			csv_field(stdout, cell);
+			free(cell);
 			putchar('\n');
 			continue;
 		}

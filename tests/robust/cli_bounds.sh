@@ -12,7 +12,8 @@
 #   2. retainers --class on a 1,000,000-node chain with --max-depth 1000: the
 #      1,001 path shapes (paths of 1..1000 edges, then one truncated shape),
 #      ten shown, O(shown steps) lines (the old code compared each member's
-#      1000-step path: minutes);
+#      1000-step path: minutes); in CSV the 1000 steps in one field (they
+#      were cut at 4 KiB);
 #   3. retainers --id with --max-depth 100000 on a 100,002-node chain: one path
 #      of 100,000 steps in under 200 bytes a step (300 in pretty JSON; the old
 #      indentation grew by two columns a step: 10 GB);
@@ -91,6 +92,11 @@ steps=$(grep -c '"class": "Link"' "$TMP/cls.json")
 if [ "$rc" != 0 ] || ! grep -q '"shapes_total": 1001' "$TMP/cls.json"; then fail "retainers --class json: exit $rc"
 elif [ "$steps" -gt $((3 * 1001)) ]; then fail "retainers --class json: $steps steps for 3 shapes"
 else ok "retainers --class --format json --top 3: $steps Link steps"; fi
+
+run "$TMP/cls.csv" retainers "$TMP/chain.heapsnapshot" --class Link --max-depth 1000 --top 2 --format csv
+nexts=$(grep -o '\.next' "$TMP/cls.csv" | wc -l)
+if [ "$rc" != 0 ] || [ "$nexts" != 1000 ]; then fail "retainers --class csv: $nexts .next steps in the 2 shapes shown, want 0 + 1000 (exit $rc)"
+else ok "retainers --class --format csv: the truncated shape's 1000 steps in one field"; fi
 
 # ---- 3. retainers --id with a 100,000-step path ----------------------------------
 N=100002
