@@ -604,13 +604,29 @@ static int32_t prop_rank(struct trie *t, const struct hs_snapshot *s, uint32_t s
 	return t->rank_of_str[str];
 }
 
-/* Best definition whose property set is a subset of object n's properties:
- * most properties, then the earliest definition; NONE if there is none. */
+/* Work memory of match_object: the object's property ranks, and DevTools'
+ * `states` Set as an insertion-ordered list of trie nodes; `in[x]` says x is
+ * in the set and `pos[x]` where its live entry is (a node deleted and added
+ * again in one step leaves a dead entry behind, dropped at the next step). */
+struct match_work {
+	uint32_t *props, *list, *pos;
+	uint8_t *in;
+	size_t palloc, lalloc;
+};
+
+/* applyInterfaceDefinitions for one object: its property names sorted, every
+ * occurrence counted (two `<symbol>` edges can reach a `{<symbol>, <symbol>}`
+ * definition); a step deletes the states present at its start that cannot go
+ * past the property (greatestNext), then follows the property from each of
+ * them, and the states it adds are only examined from the next step on.  The
+ * best definition reached wins: most properties, then the earliest; NONE if
+ * none (not even an empty definition at the root).  Names outside every
+ * definition are skipped: at such a name a state is deleted only if no later
+ * name can move it (they all sort after), so it changes nothing. */
 static uint32_t match_object(struct trie *t, const struct hs_snapshot *s, uint32_t n,
-			     uint32_t **props, size_t *palloc, uint32_t **states,
-			     size_t *salloc)
+			     struct match_work *w)
 {
-	uint32_t e, np = 0, ns = 1, k, best = NONE, best_np = 0;
+	uint32_t e, np = 0, len = 1, k, i, best = t->nodes[0].def, best_np = 0;
 
 	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
 		int32_t r;
@@ -618,37 +634,49 @@ static uint32_t match_object(struct trie *t, const struct hs_snapshot *s, uint32
 			continue;
 		if ((r = prop_rank(t, s, s->edge_name[e])) < 0)
 			continue;
-		HS_GROW(*props, np, *palloc);
-		(*props)[np++] = (uint32_t)r;
+		HS_GROW(w->props, np, w->palloc);
+		w->props[np++] = (uint32_t)r;
 	}
-	hs_sort(*props, np, sizeof(**props), u32_cmp);
-	HS_GROW(*states, 0, *salloc);
-	(*states)[0] = 0;
-	for (k = 0; k < np && ns; k++) {
-		uint32_t p = (*props)[k], i, cur = ns;
-		if (k && p == (*props)[k - 1])
-			continue;
+	hs_sort(w->props, np, sizeof(*w->props), u32_cmp);
+	HS_GROW(w->list, 0, w->lalloc);
+	w->list[0] = 0;
+	w->in[0] = 1;
+	w->pos[0] = 0;
+	for (k = 0; k < np && len; k++) {
+		uint32_t p = w->props[k], cur = 0;
+		/* the live entries, in insertion order: what DevTools iterates */
+		for (i = 0; i < len; i++) {
+			uint32_t x = w->list[i];
+			if (w->in[x] && w->pos[x] == i) {
+				w->pos[x] = cur;
+				w->list[cur++] = x;
+			}
+		}
+		len = cur;
 		for (i = 0; i < cur; i++) {
-			uint32_t st = (*states)[i], child = trie_child(t, st, p);
-			if (child != NONE) {
+			uint32_t x = w->list[i], g = t->nodes[x].greatest, child;
+			if (g == NONE || p >= g)
+				w->in[x] = 0;
+			if ((child = trie_child(t, x, p)) == NONE)
+				continue;
+			if (!w->in[child]) {
+				HS_GROW(w->list, len, w->lalloc);
+				w->in[child] = 1;
+				w->pos[child] = len;
+				w->list[len++] = child;
+			}
+			if (t->nodes[child].def != NONE) {
 				const struct tnode *c = &t->nodes[child];
-				HS_GROW(*states, ns, *salloc);
-				(*states)[ns++] = child;
-				if (c->def != NONE && (best == NONE || c->nprops > best_np ||
-						       (c->nprops == best_np && c->def < best))) {
+				if (best == NONE || c->nprops > best_np ||
+				    (c->nprops == best_np && c->def < best)) {
 					best = c->def;
 					best_np = c->nprops;
 				}
 			}
 		}
-		/* Drop states that cannot advance past p (DevTools' greatestNext). */
-		for (i = 0, cur = 0; i < ns; i++) {
-			uint32_t g = t->nodes[(*states)[i]].greatest;
-			if (g != NONE && g > p)
-				(*states)[cur++] = (*states)[i];
-		}
-		ns = cur;
 	}
+	for (i = 0; i < len; i++)
+		w->in[w->list[i]] = 0;
 	return best;
 }
 
@@ -660,8 +688,8 @@ static void apply_interfaces(struct namer *nm, uint32_t object_str, const struct
 	const struct hs_snapshot *s = nm->s;
 	struct hs_interfaces *ifs = &nm->c->interfaces;
 	struct trie t;
-	uint32_t n, d, *def_class, *props = NULL, *states = NULL;
-	size_t palloc = 0, salloc = 0;
+	uint32_t n, d, *def_class;
+	struct match_work w = { 0 };
 
 	if (given) {
 		hs_interfaces_copy(ifs, given);
@@ -681,6 +709,8 @@ static void apply_interfaces(struct namer *nm, uint32_t object_str, const struct
 	if (!ifs->count)
 		return;
 	trie_build(&t, s, ifs);
+	HS_CALLOC_ARRAY(w.in, t.count);
+	HS_ALLOC_ARRAY(w.pos, t.count);
 	HS_ALLOC_ARRAY(def_class, ifs->count);
 	for (d = 0; d < ifs->count; d++)
 		def_class[d] = NONE;
@@ -688,7 +718,7 @@ static void apply_interfaces(struct namer *nm, uint32_t object_str, const struct
 		uint32_t m;
 		if (!is_plain_object(s, n, object_str))
 			continue;
-		m = match_object(&t, s, n, &props, &palloc, &states, &salloc);
+		m = match_object(&t, s, n, &w);
 		if (m == NONE)
 			continue;
 		if (def_class[m] == NONE)
@@ -696,8 +726,10 @@ static void apply_interfaces(struct namer *nm, uint32_t object_str, const struct
 		nm->c->class_of[n] = def_class[m];
 	}
 	free(def_class);
-	free(props);
-	free(states);
+	free(w.props);
+	free(w.list);
+	free(w.pos);
+	free(w.in);
 	trie_release(&t);
 }
 

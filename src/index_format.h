@@ -10,7 +10,9 @@
  * of its bytes (src/crc32c.h; so do head_crc and tail_crc of the snapshot's
  * first and last 64 KiB).  Everything is checked before anything is used.
  * Version 2: CRC-32C instead of version 1's zlib crc32.  Version 3: the
- * snapshot's inode number and ctime in the header. */
+ * snapshot's inode number and ctime in the header; locations carry their
+ * script's node (scripts.c); class names of objects with repeated property
+ * names changed (issue 10).  Version 2 indexes are rebuilt, not served. */
 #ifndef HSNAP_INDEX_FORMAT_H
 #define HSNAP_INDEX_FORMAT_H
 #include <stdint.h>

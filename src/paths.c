@@ -112,6 +112,12 @@ static int cand_cmp(const void *x, const void *y)
 
 struct frame { struct cand *c; uint32_t n, next; };
 
+static int u64_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	return a < b ? -1 : a > b;
+}
+
 /* Retainers of v one step nearer a root (distance exactly one less). */
 static void candidates(const struct hs_snapshot *s, const struct hs_retainer_index *r,
 		       const int32_t *dist, uint32_t v, struct frame *f)
@@ -325,12 +331,7 @@ const char *hs_path_node_name(const struct hs_analysis *a, uint32_t n)
 	return hs_class_name(&a->classes, a->classes.class_of[n]);
 }
 
-struct group_entry {
-	char *key;
-	uint32_t index;
-	UT_hash_handle hh;
-};
-
+/* Shape keys, built only for the groups shown. */
 static void shape_key(const struct hs_analysis *a, const uint32_t *edges, uint32_t len,
 		      int truncated, uint32_t target, char **buf, size_t *alloc)
 {
@@ -354,63 +355,283 @@ static void shape_key(const struct hs_analysis *a, const uint32_t *edges, uint32
 	(*buf)[used] = '\0';
 }
 
+/* Pair interning for one stage of the doubling below: (a, b) -> a dense id
+ * from 1, open addressing over a power-of-two table at most half full. */
+struct pairtab {
+	uint64_t *key;
+	uint32_t *val, mask, count;
+};
+
+static void pt_init(struct pairtab *t, uint32_t entries)
+{
+	uint64_t cap = 16;
+	while (cap < (uint64_t)entries * 2)
+		cap *= 2;
+	t->mask = (uint32_t)(cap - 1);
+	HS_ALLOC_ARRAY(t->key, cap);
+	HS_CALLOC_ARRAY(t->val, cap);
+	t->count = 0;
+}
+
+static void pt_clear(struct pairtab *t)
+{
+	memset(t->val, 0, ((size_t)t->mask + 1) * sizeof(*t->val));
+	t->count = 0;
+}
+
+static uint32_t pt_id(struct pairtab *t, uint32_t a, uint32_t b)
+{
+	uint64_t k = ((uint64_t)a << 32) | b;
+	uint32_t i = (uint32_t)((k * 0x9e3779b97f4a7c15ull) >> 32) & t->mask;
+
+	while (t->val[i]) {
+		if (t->key[i] == k)
+			return t->val[i];
+		i = (i + 1) & t->mask;
+	}
+	t->key[i] = k;
+	return t->val[i] = ++t->count;
+}
+
+/* Names and folded edge labels as small ids (distinct strings, not nodes). */
+struct str_entry { char *key; uint32_t id; UT_hash_handle hh; };
+
+static uint32_t str_id(struct str_entry **map, const char *str)
+{
+	struct str_entry *e;
+	size_t l = strlen(str);
+	HASH_FIND(hh, *map, str, l, e);
+	if (e)
+		return e->id;
+	e = hs_xmalloc(sizeof(*e));
+	e->key = hs_xmalloc(l + 1);
+	memcpy(e->key, str, l + 1);
+	e->id = HASH_COUNT(*map) + 1;
+	HASH_ADD_KEYPTR(hh, *map, e->key, l, e);
+	return e->id;
+}
+
+#define NO_SLOT 0xffffffffu
+
+/* The node above x on its shortest path, or NO_SLOT when x starts the path
+ * (no parent edge, or one from the root: hs_path_shortest's rule). */
+static uint32_t path_up(const struct hs_snapshot *s, const uint32_t *parent_edge, uint32_t x)
+{
+	uint32_t src;
+	if (parent_edge[x] == HS_NO_EDGE)
+		return NO_SLOT;
+	src = hs_edge_source(s, parent_edge[x]);
+	return src == s->root ? NO_SLOT : src;
+}
+
+/* S, the nodes within D steps above a member, as slots. */
+struct shapes {
+	uint32_t *slot;     /* [node_count] slot of a node in S, NO_SLOT */
+	uint32_t *node;     /* [slot] its node */
+	uint32_t *rem;      /* [slot] steps above it still inside some window */
+	uint32_t count, alloc;
+};
+
+/* S: walk up from each member; a walk stops at a node that already has as
+ * many steps left.  Members nearest the roots go first, so the first walk to
+ * reach a node gives it its final value: O(|S| + members) steps.  Any other
+ * order (or a hostile index) is only slower, never wrong: a walk improves
+ * what it passes, at most D + 1 steps. */
+static void shapes_collect(struct shapes *w, const struct hs_analysis *a,
+			   const uint32_t *parent_edge, const uint32_t *nodes, uint32_t n,
+			   uint32_t depth)
+{
+	const struct hs_snapshot *s = a->s;
+	uint64_t *order;
+	uint32_t i;
+
+	HS_ALLOC_ARRAY(w->slot, s->node_count);
+	memset(w->slot, 0xff, (size_t)s->node_count * sizeof(*w->slot));
+	HS_ALLOC_ARRAY(order, n);
+	for (i = 0; i < n; i++) {
+		int32_t d = a->distance ? a->distance[nodes[i]] : 0;
+		order[i] = ((uint64_t)(uint32_t)(d < 0 ? INT32_MAX : d) << 32) | i;
+	}
+	hs_sort(order, n, sizeof(*order), u64_cmp);
+	for (i = 0; i < n; i++) {
+		uint32_t y = nodes[(uint32_t)order[i]], r = depth;
+		for (;;) {
+			uint32_t k = w->slot[y];
+			if (k != NO_SLOT && w->rem[k] >= r)
+				break;
+			if (k == NO_SLOT) {
+				if (w->count == w->alloc) {
+					w->alloc = w->alloc < 16 ? 16 : w->alloc + w->alloc / 2;
+					HS_REALLOC_ARRAY(w->node, w->alloc);
+					HS_REALLOC_ARRAY(w->rem, w->alloc);
+				}
+				k = w->slot[y] = w->count++;
+				w->node[k] = y;
+			}
+			w->rem[k] = r;
+			if (!r || (y = path_up(s, parent_edge, y)) == NO_SLOT)
+				break;
+			r--;
+		}
+	}
+	free(order);
+}
+
+/* shape[i] for member i: equal ids <=> equal shape keys.  Read upwards, the
+ * shape of x is the D tokens (name, folded label of the edge into it) of x,
+ * up(x), up^2(x), ... (a path's start has the label "start" and "end"
+ * tokens follow it), then the name of up^D(x) marked "start" or "…".  The
+ * D-token windows are ranked by doubling, as in suffix array construction:
+ * rank_{j+1}(y) = id(rank_j(y), rank_j(up^{2^j}(y))), and a window of length
+ * D is put together from the set bits of D.  O(|S| log D) instead of
+ * comparing each member's path (O(members * D): 1 M members at D = 1000 ran
+ * for minutes). */
+static void shapes_rank(const struct hs_analysis *a, const uint32_t *parent_edge,
+			const uint32_t *nodes, uint32_t n, uint32_t depth, uint32_t *shape)
+{
+	const struct hs_snapshot *s = a->s;
+	struct shapes w = { 0 };
+	struct pairtab t;
+	struct str_entry *names = NULL, *e, *et;
+	/* per slot (+ the sentinel slot m, "above a start"): R rank of the window
+	 * of length 2^j, A = up^{2^j}; C rank of the part of the D-window done,
+	 * P = the slot where the rest starts; top: the name of up^D and its mark */
+	uint32_t *R, *A, *C, *P, *T1, *T2, *top, m, i, j, sent;
+	char lb[128];
+
+	shapes_collect(&w, a, parent_edge, nodes, n, depth);
+	m = w.count;
+	sent = m;
+	HS_ALLOC_ARRAY(R, (size_t)m + 1);
+	HS_ALLOC_ARRAY(A, (size_t)m + 1);
+	HS_ALLOC_ARRAY(C, (size_t)m + 1);
+	HS_ALLOC_ARRAY(P, (size_t)m + 1);
+	HS_ALLOC_ARRAY(T1, (size_t)m + 1);
+	HS_ALLOC_ARRAY(T2, (size_t)m + 1);
+	HS_ALLOC_ARRAY(top, (size_t)m + 1);
+	pt_init(&t, m + 1);
+	for (i = 0; i < m; i++) {
+		uint32_t y = w.node[i], up = path_up(s, parent_edge, y);
+		uint32_t nm = str_id(&names, hs_path_node_name(a, y)), lab = 0;
+		if (up != NO_SLOT)
+			lab = str_id(&names, hs_edge_label(s, parent_edge[y], 1, lb, sizeof(lb)));
+		/* an up node outside S is never read inside a member's window */
+		A[i] = up == NO_SLOT || w.slot[up] == NO_SLOT ? sent : w.slot[up];
+		R[i] = pt_id(&t, nm, lab);
+		top[i] = nm * 2 + (up == NO_SLOT ? 0u : 1u) + 1;
+		C[i] = 0;
+		P[i] = i;
+	}
+	R[sent] = 0; A[sent] = sent; C[sent] = 0; P[sent] = sent; top[sent] = 0;
+	for (j = 0; j < 32 && (depth >> j); j++) {
+		if ((depth >> j) & 1) {
+			pt_clear(&t);
+			for (i = 0; i <= m; i++)
+				C[i] = pt_id(&t, C[i], R[P[i]]);
+			for (i = 0; i <= m; i++)
+				P[i] = A[P[i]];
+		}
+		if (j == 31 || !(depth >> (j + 1)))
+			break;
+		pt_clear(&t);
+		for (i = 0; i <= m; i++) {
+			T1[i] = pt_id(&t, R[i], R[A[i]]);
+			T2[i] = A[A[i]];
+		}
+		memcpy(R, T1, ((size_t)m + 1) * sizeof(*R));
+		memcpy(A, T2, ((size_t)m + 1) * sizeof(*A));
+	}
+	pt_clear(&t);
+	for (i = 0; i < n; i++) {
+		uint32_t k = w.slot[nodes[i]];
+		shape[i] = pt_id(&t, C[k], top[P[k]]);
+	}
+	HASH_ITER(hh, names, e, et) {
+		HASH_DEL(names, e);
+		free(e->key);
+		free(e);
+	}
+	free(t.key); free(t.val);
+	free(R); free(A); free(C); free(P); free(T1); free(T2); free(top);
+	free(w.slot); free(w.node); free(w.rem);
+}
+
+struct group_sort { struct hs_path_group g; uint32_t seq; };
+
+/* Largest retained first, then the larger count, then the shape met first. */
 static int group_cmp(const void *x, const void *y)
 {
-	const struct hs_path_group *a = x, *b = y;
-	if (a->retained_size != b->retained_size)
-		return a->retained_size > b->retained_size ? -1 : 1;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return strcmp(a->shape, b->shape);
+	const struct group_sort *a = x, *b = y;
+	if (a->g.retained_size != b->g.retained_size)
+		return a->g.retained_size > b->g.retained_size ? -1 : 1;
+	if (a->g.count != b->g.count)
+		return a->g.count > b->g.count ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void hs_merge_paths_top(struct hs_path_groups *g, const struct hs_analysis *a,
+			const uint32_t *parent_edge, const uint32_t *nodes, uint32_t n,
+			const uint64_t *outer, uint32_t max_depth, uint32_t top)
+{
+	struct group_sort *v;
+	uint32_t i, *shape, *gid, *path;
+	char *key = NULL;
+	size_t kalloc = 0;
+
+	memset(g, 0, sizeof(*g));
+	if (!n)
+		return;
+	HS_ALLOC_ARRAY(shape, n);
+	shapes_rank(a, parent_edge, nodes, n, max_depth, shape);
+	/* shape ids are dense from 1 and at most n */
+	HS_ALLOC_ARRAY(gid, (size_t)n + 1);
+	memset(gid, 0xff, ((size_t)n + 1) * sizeof(*gid));
+	HS_ALLOC_ARRAY(v, n);
+	for (i = 0; i < n; i++) {
+		uint32_t x = nodes[i], k = shape[i];
+		struct group_sort *gs;
+		if (gid[k] == NO_SLOT) {
+			gid[k] = g->count;
+			gs = &v[g->count];
+			memset(gs, 0, sizeof(*gs));
+			gs->g.example = x;
+			gs->seq = g->count++;
+		}
+		gs = &v[gid[k]];
+		gs->g.count++;
+		gs->g.self_size += a->self_size[x];
+		if (!outer || hs_bit_get(outer, x))
+			gs->g.retained_size += a->dom.retained[x];
+	}
+	free(gid);
+	free(shape);
+	hs_sort(v, g->count, sizeof(*v), group_cmp);
+	HS_ALLOC_ARRAY(g->v, g->count);
+	HS_ALLOC_ARRAY(path, (size_t)max_depth + 1);
+	for (i = 0; i < g->count; i++) {
+		struct hs_path_group *p = &g->v[i];
+		int trunc = 0;
+		*p = v[i].g;
+		if (i >= top)
+			continue;
+		p->len = hs_path_shortest(a->s, parent_edge, p->example, max_depth, path, &trunc);
+		p->truncated = trunc;
+		HS_ALLOC_ARRAY(p->edges, p->len ? p->len : 1);
+		memcpy(p->edges, path, sizeof(*path) * p->len);
+		shape_key(a, path, p->len, trunc, p->example, &key, &kalloc);
+		p->shape = hs_xmalloc(strlen(key) + 1);
+		strcpy(p->shape, key);
+	}
+	free(path);
+	free(key);
+	free(v);
 }
 
 void hs_merge_paths(struct hs_path_groups *g, const struct hs_analysis *a,
 		    const uint32_t *parent_edge, const uint32_t *nodes, uint32_t n,
 		    const uint64_t *outer, uint32_t max_depth)
 {
-	struct group_entry *map = NULL, *e, *t;
-	uint32_t i, *path, alloc = 0;
-	char *key = NULL;
-	size_t kalloc = 0;
-
-	memset(g, 0, sizeof(*g));
-	HS_ALLOC_ARRAY(path, (size_t)max_depth + 1);
-	for (i = 0; i < n; i++) {
-		uint32_t x = nodes[i], len;
-		int trunc;
-		struct hs_path_group *grp;
-		len = hs_path_shortest(a->s, parent_edge, x, max_depth, path, &trunc);
-		shape_key(a, path, len, trunc, x, &key, &kalloc);
-		HASH_FIND_STR(map, key, e);
-		if (!e) {
-			e = hs_xmalloc(sizeof(*e));
-			e->key = hs_xmalloc(strlen(key) + 1);
-			strcpy(e->key, key);
-			HS_GROW(g->v, g->count, alloc);
-			e->index = g->count++;
-			grp = &g->v[e->index];
-			memset(grp, 0, sizeof(*grp));
-			grp->shape = e->key;
-			grp->example = x;
-			grp->len = len;
-			grp->truncated = trunc;
-			HS_ALLOC_ARRAY(grp->edges, len ? len : 1);
-			memcpy(grp->edges, path, sizeof(*path) * len);
-			HASH_ADD_KEYPTR(hh, map, e->key, strlen(e->key), e);
-		}
-		grp = &g->v[e->index];
-		grp->count++;
-		grp->self_size += a->self_size[x];
-		if (!outer || hs_bit_get(outer, x))
-			grp->retained_size += a->dom.retained[x];
-	}
-	HASH_ITER(hh, map, e, t) {
-		HASH_DEL(map, e);
-		free(e); /* the key lives on as grp->shape */
-	}
-	hs_sort(g->v, g->count, sizeof(*g->v), group_cmp);
-	free(path);
-	free(key);
+	hs_merge_paths_top(g, a, parent_edge, nodes, n, outer, max_depth, UINT32_MAX);
 }
 
 void hs_path_groups_release(struct hs_path_groups *g)

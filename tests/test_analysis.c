@@ -379,6 +379,72 @@ static void test_interfaces(void **state)
 	tb_release(&t);
 }
 
+/* Repeated property names (two symbol-keyed properties with one description
+ * have edges of one name): DevTools counts every occurrence, in inference and
+ * in matching (applyInterfaceDefinitions).  Objects, edges in this order:
+ *   4 x {s}, 3 x {s, s}, 2 x {s, s, s}, 2 x {a, s, s}     the definitions, in
+ *                                   this order (count, then first seen)
+ *   X1 {s, s, q1}        -> {s, s}     (a sub-multiset with 2 of its 3 names)
+ *   X2 {s, s, s, s, q2}  -> {s, s, s}  (the chain ends at three)
+ *   X3 {a, s, q3}        -> {s}        ({a, s, s} needs a second s)
+ *   X4 {a, s, s, q4}     -> {a, s, s}
+ *   X5 {s, q5, s}        -> {s, s}     (the repeat need not be adjacent)
+ * The trie: root -a-> A -s-> AS -s-> ASS={a,s,s}; root -s-> S={s} -s-> SS={s,s}
+ * -s-> SSS.  For X4 (sorted a, q4, s, s): a keeps root (its greatest next is
+ * s) and adds A; q4 is no key; the first s deletes root and A and adds S and
+ * AS; the second s deletes S and AS and adds SS and ASS: best ASS (3 names).
+ * Skipping the second s, or dropping S and AS in the step that added them
+ * (their greatest next is s itself), gives {s} instead.
+ * Counts: {s} 4+1, {s, s} 3+2, {s, s, s} 2+1, {a, s, s} 2+1; the X objects
+ * are candidates seen once (below the minimum of 2): no interfaces of their own. */
+static void test_interfaces_repeated_names(void **state)
+{
+	static const char *const shapes[][6] = {
+		{ "s" }, { "s" }, { "s" }, { "s" },
+		{ "s", "s" }, { "s", "s" }, { "s", "s" },
+		{ "s", "s", "s" }, { "s", "s", "s" },
+		{ "a", "s", "s" }, { "a", "s", "s" },
+		{ "s", "s", "q1" }, { "s", "s", "s", "s", "q2" }, { "a", "s", "q3" },
+		{ "a", "s", "s", "q4" }, { "s", "q5", "s" },
+	};
+	enum { NOBJ = sizeof(shapes) / sizeof(shapes[0]) };
+	static const char *const want[NOBJ] = {
+		"{s}", "{s}", "{s}", "{s}", "{s, s}", "{s, s}", "{s, s}",
+		"{s, s, s}", "{s, s, s}", "{a, s, s}", "{a, s, s}",
+		"{s, s}", "{s, s, s}", "{s}", "{a, s, s}", "{s, s}",
+	};
+	struct tb t;
+	struct run r;
+	uint32_t i, k, o[NOBJ], v;
+	(void)state;
+	tb_init(&t);
+	tb_node(&t, "synthetic", "", 1, 0);
+	v = tb_node(&t, "object", "V", 3, 1);
+	tb_edge_i(&t, 0, "element", 0, v);
+	for (i = 0; i < NOBJ; i++) {
+		o[i] = tb_node(&t, "object", "Object", 5 + 2 * i, 8);
+		tb_edge_i(&t, 0, "element", i + 1, o[i]);
+	}
+	for (i = 0; i < NOBJ; i++)
+		for (k = 0; k < 6 && shapes[i][k]; k++)
+			tb_edge(&t, o[i], "property", shapes[i][k], v);
+	run(&r, &t, 0);
+	for (i = 0; i < NOBJ; i++)
+		assert_string_equal(cls(&r, o[i]), want[i]);
+	assert_int_equal(r.a.classes.n_interfaces, 4);
+	assert_string_equal(r.a.classes.interfaces.v[0].name, "{s}");
+	assert_string_equal(r.a.classes.interfaces.v[1].name, "{s, s}");
+	assert_string_equal(r.a.classes.interfaces.v[2].name, "{s, s, s}");
+	assert_string_equal(r.a.classes.interfaces.v[3].name, "{a, s, s}");
+	assert_int_equal(r.a.classes.interfaces.v[3].nprops, 3);
+	assert_int_equal(klass(&r, "{s}")->count, 5);
+	assert_int_equal(klass(&r, "{s, s}")->count, 5);
+	assert_int_equal(klass(&r, "{s, s, s}")->count, 3);
+	assert_int_equal(klass(&r, "{a, s, s}")->count, 3);
+	unrun(&r);
+	tb_release(&t);
+}
+
 /* ---- aggregates ------------------------------------------------------------ */
 
 /* 0 -shortcut-> 1 Window (10)
@@ -514,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_distances_no_user_roots),
 		cmocka_unit_test(test_class_names),
 		cmocka_unit_test(test_interfaces),
+		cmocka_unit_test(test_interfaces_repeated_names),
 		cmocka_unit_test(test_aggregates),
 		cmocka_unit_test(test_statistics),
 		cmocka_unit_test(test_utf16_len),

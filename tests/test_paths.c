@@ -788,6 +788,129 @@ static void test_merge_long_list(void **state)
 	unrun(&r);
 }
 
+/* Merged paths against brute force on random graphs: the shape key of every
+ * member built from its BFS-parent path (hs_path_shortest, hs_path_node_name,
+ * folded hs_edge_label), members grouped by equal keys.  Graphs of 2..60
+ * nodes with few classes and edge names, so that many paths share shapes;
+ * every class as the member set, max_depth 0..9 (windows shorter and longer
+ * than the paths; depths with several set bits).  Checks the number of
+ * groups, that two members share a group iff their keys are equal, each
+ * group's count and self size, and the shape/edges of the shown groups. */
+static char *brute_key(const struct run *r, uint32_t x, uint32_t depth, uint32_t *path)
+{
+	struct sb b = { 0 };
+	uint32_t len, i;
+	int trunc;
+	len = hs_path_shortest(r->s, r->a.parent_edge, x, depth, path, &trunc);
+	sb_puts(&b, trunc ? "T|" : "F|");
+	for (i = 0; i < len; i++) {
+		sb_puts(&b, hs_path_node_name(&r->a, hs_edge_source(r->s, path[i])));
+		sb_puts(&b, "\x1f");
+		sb_puts(&b, label(r->s, path[i], 1));
+		sb_puts(&b, "\x1f");
+	}
+	sb_puts(&b, hs_path_node_name(&r->a, x));
+	return b.p;
+}
+
+static void test_merge_paths_brute(void **state)
+{
+	static const char *const cls[] = { "A", "B", "C" };
+	static const char *const names[] = { "p", "q", "1", "2" };
+	uint64_t rs = 0x5eed;
+	uint32_t round, checked = 0;
+	(void)state;
+
+	for (round = 0; round < 300; round++) {
+		struct tb t;
+		struct run r;
+		uint32_t nn = 2 + rnd_below(&rs, 59), i, k, c, depth;
+		tb_init(&t);
+		tb_node(&t, "synthetic", "", 1, 0);
+		for (i = 1; i < nn; i++)
+			tb_node(&t, "object", cls[rnd_below(&rs, 3)], 1 + 2 * i, 1 + rnd_below(&rs, 4));
+		/* a few root children, then random edges (mostly "down", some back) */
+		for (i = 1; i < nn; i++) {
+			if (i < 3 || rnd_below(&rs, 8) == 0)
+				tb_edge_i(&t, 0, "element", i, i);
+			for (k = rnd_below(&rs, 3); k > 0; k--) {
+				uint32_t to = 1 + rnd_below(&rs, nn - 1), ty = rnd_below(&rs, 4);
+				if (ty == 0)
+					tb_edge_i(&t, i, "element", rnd_below(&rs, 3), to);
+				else
+					tb_edge(&t, i, ty == 1 ? "internal" : "property", names[rnd_below(&rs, 4)], to);
+			}
+		}
+		run(&r, &t);
+		tb_release(&t);
+		for (c = 0; c < 3; c++) {
+			uint32_t *nodes = malloc(nn * sizeof(*nodes)), m = 0, *path = malloc(16 * sizeof(*path));
+			for (i = 1; i < nn; i++)
+				if (!strcmp(hs_class_name(&r.a.classes, r.a.classes.class_of[i]), cls[c]))
+					nodes[m++] = i;
+			for (depth = 0; depth < 10; depth++) {
+				struct hs_path_groups g;
+				char **key = malloc((m ? m : 1) * sizeof(*key));
+				uint32_t *grp = malloc((m ? m : 1) * sizeof(*grp)), ndistinct = 0, a, b;
+				uint32_t top = depth % 3 == 0 ? UINT32_MAX : 2;
+				for (i = 0; i < m; i++)
+					key[i] = brute_key(&r, nodes[i], depth, path);
+				hs_merge_paths_top(&g, &r.a, r.a.parent_edge, nodes, m, NULL, depth, top);
+				/* members -> group by the example: groups are told apart by
+				 * their example's key (distinct keys <=> distinct groups) */
+				for (i = 0; i < m; i++) {
+					for (k = 0; k < i && strcmp(key[k], key[i]); k++)
+						;
+					if (k == i)
+						ndistinct++;
+				}
+				assert_int_equal(g.count, ndistinct);
+				for (a = 0; a < g.count; a++) {
+					uint64_t cnt = 0, self = 0;
+					char *ek = brute_key(&r, g.v[a].example, depth, path);
+					for (b = 0; b < a; b++) {
+						char *bk = brute_key(&r, g.v[b].example, depth, path);
+						if (!strcmp(bk, ek))
+							fail_msg("round %u depth %u: groups %u and %u share a key", round, depth, a, b);
+						free(bk);
+					}
+					for (i = 0; i < m; i++)
+						if (!strcmp(key[i], ek)) {
+							cnt++;
+							self += r.a.self_size[nodes[i]];
+							grp[i] = a;
+						}
+					assert_int_equal(g.v[a].count, cnt);
+					assert_int_equal(g.v[a].self_size, self);
+					if (a < top) {
+						uint32_t len;
+						int trunc;
+						assert_non_null(g.v[a].shape);
+						len = hs_path_shortest(r.s, r.a.parent_edge, g.v[a].example, depth, path, &trunc);
+						assert_int_equal(g.v[a].len, len);
+						assert_int_equal(g.v[a].truncated, trunc);
+					} else {
+						assert_null(g.v[a].shape);
+						assert_null(g.v[a].edges);
+					}
+					free(ek);
+				}
+				(void)grp;
+				for (i = 0; i < m; i++)
+					free(key[i]);
+				free(key);
+				free(grp);
+				hs_path_groups_release(&g);
+				checked += m;
+			}
+			free(nodes);
+			free(path);
+		}
+		unrun(&r);
+	}
+	assert_true(checked > 10000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -799,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_outermost),
 		cmocka_unit_test(test_merge_paths),
 		cmocka_unit_test(test_merge_long_list),
+		cmocka_unit_test(test_merge_paths_brute),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

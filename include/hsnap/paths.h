@@ -74,11 +74,20 @@ struct hs_path_groups {
 	struct hs_path_group *v;
 	uint32_t count;
 };
-/* Groups `nodes` (count n) by the shape of their shortest path; sorted by
- * retained size, then count.  outer: from hs_outermost_members (NULL: all). */
+/* Groups `nodes` (count n) by the shape of their shortest path (at most
+ * max_depth edges nearest the object); sorted by retained size, then count,
+ * then the shape whose first object comes first in `nodes`.  outer: from
+ * hs_outermost_members (NULL: all).  O(S log max_depth) for the S nodes
+ * within max_depth steps above the objects, whatever the path lengths.
+ * hs_merge_paths_top fills shape, edges, len and truncated only for the
+ * first `top` groups (NULL / 0 in the others: only those are shown);
+ * hs_merge_paths for all. */
 void hs_merge_paths(struct hs_path_groups *g, const struct hs_analysis *a,
 		    const uint32_t *parent_edge, const uint32_t *nodes, uint32_t n,
 		    const uint64_t *outer, uint32_t max_depth);
+void hs_merge_paths_top(struct hs_path_groups *g, const struct hs_analysis *a,
+			const uint32_t *parent_edge, const uint32_t *nodes, uint32_t n,
+			const uint64_t *outer, uint32_t max_depth, uint32_t top);
 void hs_path_groups_release(struct hs_path_groups *g);
 
 #endif

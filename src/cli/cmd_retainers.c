@@ -73,7 +73,7 @@ static void step_json(yajl_gen g, const struct hs_analysis *a, const int32_t *di
 static void step_text(const struct hs_analysis *a, uint32_t n, const char *edge, int depth, int md)
 {
 	char lb[200], sh[32], re[32];
-	printf(md ? "%*s- %s%s%s (%s, retains %s)\n" : "%*s%s%s%s  %s  %s\n", depth * 2, "",
+	printf(md ? "%*s- %s%s%s (%s, retains %s)\n" : "%*s%s%s%s  %s  %s\n", indent_cols(depth), "",
 	       edge ? edge : "", edge ? " " : "", node_label(a, n, lb, sizeof(lb)),
 	       human_size(a->self_size[n], sh, sizeof(sh)), human_size(a->dom.retained[n], re, sizeof(re)));
 }
@@ -209,19 +209,30 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 			       human_size(p->self_size, eb, sizeof(eb)));
 		}
 		if (f == FMT_CSV) {
-			char cell[4096];
-			size_t o = 0;
+			/* the whole path in one field, however long (it was cut at 4 KiB) */
+			char *cell = NULL;
+			size_t clen = 0;
+			FILE *m = open_memstream(&cell, &clen);
+			if (!m) {
+				fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+				exit(EXIT_LIMIT);
+			}
 			if (p->truncated)
-				o += (size_t)snprintf(cell + o, sizeof(cell) - o, "… -> ");
-			for (k = 0; k <= p->len && o < sizeof(cell); k++) {
+				fputs("… -> ", m);
+			for (k = 0; k <= p->len; k++) {
 				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-				o += (size_t)snprintf(cell + o, sizeof(cell) - o, "%s%s%s%s", k ? " " : "",
-						      k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "",
-						      k ? " " : "", hs_path_node_name(a, n));
-				if (k < p->len && o < sizeof(cell))
-					o += (size_t)snprintf(cell + o, sizeof(cell) - o, " ->");
+				fprintf(m, "%s%s%s%s", k ? " " : "",
+					k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "",
+					k ? " " : "", hs_path_node_name(a, n));
+				if (k < p->len)
+					fputs(" ->", m);
+			}
+			if (fclose(m) != 0) {
+				fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+				exit(EXIT_LIMIT);
 			}
 			csv_field(stdout, cell);
+			free(cell);
 			putchar('\n');
 			continue;
 		}
@@ -245,7 +256,7 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 			printf("%*s…\n", indent + 5, "");
 		for (k = 0; k <= p->len; k++) {
 			uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-			printf("%*s%s%s%s\n", indent + 5 + (int)k * 2, "",
+			printf("%*s%s%s%s\n", indent + 5 + indent_cols(k), "",
 			       k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "", k ? "  " : "",
 			       hs_path_node_name(a, n));
 		}
@@ -277,7 +288,7 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 			hs_bit_set(members, n);
 		}
 	hs_outermost_members(&a->dom, s->root, s->node_count, members, outer);
-	hs_merge_paths(&g, a, parent, nodes, m, outer, (uint32_t)o->depth);
+	hs_merge_paths_top(&g, a, parent, nodes, m, outer, (uint32_t)o->depth, (uint32_t)o->top);
 	for (k = 0; k < g.count; k++)
 		total_ret += g.v[k].retained_size;
 	if (o->f == FMT_JSON) {

@@ -25,6 +25,9 @@ int parse_format_html(const char *cmd, const char *arg, enum fmt *out)
 	if (!strcmp(arg, "html")) {
 		*out = FMT_JSON;
 		cli_html_kind = cmd;
+		/* the page's data is JSON: the stdout filter keeps it valid
+		 * (\u escapes, U+FFFD), and the page's own text is plain ASCII */
+		safe_stdout_json(1);
 		return 0;
 	}
 	return parse_format(cmd, arg, out);

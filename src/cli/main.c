@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 
 	timing_start();
+	safe_stdout_install();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigbus;
 	sigaction(SIGBUS, &sa, NULL);

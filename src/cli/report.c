@@ -357,6 +357,13 @@ uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32
 	return m;
 }
 
+int indent_cols(long level)
+{
+	if (level < 0)
+		level = 0;
+	return 2 * (int)(level < MAX_INDENT_LEVELS ? level : MAX_INDENT_LEVELS);
+}
+
 /* "onMessage (lib/chat.js:78:20)" for closure n. */
 const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len)
 {

@@ -82,7 +82,7 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 			json_kv_u64(g, "count", v[k].count);
 			json_kv_u64(g, "retained_size", v[k].retained);
 			if (a->parent_edge) {
-				hs_merge_paths(&pg, a, a->parent_edge, v[k].nodes, v[k].n, outer, 16);
+				hs_merge_paths_top(&pg, a, a->parent_edge, v[k].nodes, v[k].n, outer, 16, 2);
 				json_key(g, "paths");
 				print_path_groups(a, &pg, 2, FMT_JSON, g, 0);
 				hs_path_groups_release(&pg);
@@ -110,7 +110,7 @@ void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 		table_release(&t);
 		for (k = 0; k < nv && k < 3 && a->parent_edge; k++) {
 			struct hs_path_groups pg;
-			hs_merge_paths(&pg, a, a->parent_edge, v[k].nodes, v[k].n, outer, 16);
+			hs_merge_paths_top(&pg, a, a->parent_edge, v[k].nodes, v[k].n, outer, 16, 2);
 			printf(f == FMT_MD ? "\nWhy %s is alive:\n\n" : "\n  Why %s is alive:\n", hs_class_name(c, v[k].cls));
 			print_path_groups(a, &pg, 2, f, NULL, 2);
 			hs_path_groups_release(&pg);
