@@ -634,15 +634,17 @@ int insp_detach(struct insp *in)
 	memset(&e, 0, sizeof(e));
 	if (in->state == INSP_OPENED) {
 		/* process._debugEnd() stops the inspector's server (what
-		 * inspector.close() calls); deferred so that the answer comes first */
+		 * inspector.close() calls).  Deferred until hsnap has gone: Node 20
+		 * crashed (SIGSEGV) when it was called with hsnap's session still
+		 * attached, on the second SIGUSR1 activation of a process. */
 		cdp_call(&in->cdp, "Runtime.evaluate",
-			 "{\"expression\":\"setImmediate(() => process._debugEnd()), 'closing'\"}", &rep, 5000, NULL, &e);
+			 "{\"expression\":\"setTimeout(() => process._debugEnd(), 1000), 'closing'\"}", &rep, 5000, NULL, &e);
 	}
 	cdp_close(&in->cdp);
 	in->connected = 0;
 	if (in->state != INSP_OPENED)
 		return 1;
-	deadline = now_s() + 5;
+	deadline = now_s() + 15;
 	while (now_s() < deadline) {
 		n = proc_listen_ports(in->pid, ports, 64);
 		if (n >= 0) {

@@ -57,8 +57,8 @@ volatile int capture_signals, capture_abort, capture_last_signal;
 
 static void on_signal(int sig)
 {
-	static const char msg[] = "\nhsnap: interrupted: discarding the capture; waiting for the target to "
-				  "finish the snapshot so that its inspector can be closed (signal again to quit now)\n";
+	static const char msg[] = "\nhsnap: interrupted; a capture in progress is discarded once the target "
+				  "has finished it, so that its inspector can be closed (signal again to quit now)\n";
 	capture_last_signal = sig;
 	if (capture_signals++ == 1)
 		capture_abort = 1;
