@@ -591,8 +591,11 @@ int insp_snapshot(struct insp *in, const struct capture_opts *o, struct capture_
 	if (rc == 0 && w->bytes == 0)
 		rc = hs_error_set(err, HS_ERR_IO, "the inspector answered takeHeapSnapshot without sending a snapshot");
 	if (rc) {
-		if (rc == HS_ERR_IO && in->pid && !proc_alive(in->pid))
-			hs_error_set(err, HS_ERR_IO, "process %d exited during the capture (%s)", (int)in->pid, err->msg);
+		if (rc == HS_ERR_IO && in->pid && !proc_alive(in->pid)) {
+			char why[sizeof(err->msg)];
+			memcpy(why, err->msg, sizeof(why));
+			hs_error_set(err, HS_ERR_IO, "process %d exited during the capture (%s)", (int)in->pid, why);
+		}
 		out_abort(w);
 		free(w);
 		return rc == CDP_STOPPED || (abort_now && *abort_now) ? CDP_STOPPED : rc;
