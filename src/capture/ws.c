@@ -458,6 +458,11 @@ static void cb_frame_start(wslay_event_context_ptr ctx, const struct wslay_event
 	(void)ctx;
 	c->frame_data = a->opcode < 8;
 	c->frame_fin = a->fin;
+	if (a->payload_length > WS_MAX_MESSAGE) {   /* wslay refuses it too */
+		c->too_big = 1;
+		c->cb_ret = HS_ERR_LIMIT;
+		return;
+	}
 	if (!c->frame_data)
 		return;
 	if (a->opcode != WSLAY_CONTINUATION_FRAME || !c->in_msg) {
@@ -630,7 +635,11 @@ int ws_pump(struct ws_conn *c, int timeout_ms, volatile int *stop, struct hs_err
 				return hs_error_set(err, HS_ERR_IO, "poll: %s", strerror(errno));
 		}
 		if (r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
-			if (wslay_event_recv(c->ctx) || c->eof || c->err_errno) {
+			int rr = wslay_event_recv(c->ctx);
+			/* answer pings (wslay queued the pong) before anything else */
+			if (!rr && !c->eof && !c->err_errno && wslay_event_want_write(c->ctx) && wslay_event_send(c->ctx))
+				return conn_error(c, err);
+			if (rr || c->eof || c->err_errno) {
 				if (c->cb_ret && !c->too_big)
 					return c->cb_ret;
 				return conn_error(c, err);
@@ -639,6 +648,15 @@ int ws_pump(struct ws_conn *c, int timeout_ms, volatile int *stop, struct hs_err
 				return c->too_big ? conn_error(c, err) : c->cb_ret;
 			if (c->peer_closed)
 				return conn_error(c, err);
+			/* wslay stops reading after a protocol error or an oversized
+			 * frame (it queues a close frame): nothing more will come */
+			if (!wslay_event_get_read_enabled(c->ctx)) {
+				if (wslay_event_want_write(c->ctx))
+					wslay_event_send(c->ctx);
+				if (wslay_event_get_status_code_sent(c->ctx) == WSLAY_CODE_MESSAGE_TOO_BIG)
+					c->too_big = 1;
+				return conn_error(c, err);
+			}
 		}
 		if (c->delivered || (stop && *stop) || now_ms() >= deadline)
 			return 0;

@@ -276,6 +276,34 @@ rc=$?
 { [ $rc -eq 0 ] && grep -q "exited" wexit.out; } || fail "watch, target exits: exit $rc, $(cat wexit.out wexit.err)"
 ok "watch stops on SIGTERM (exit 0, inspector closed) and when the target exits"
 
+# --- 9. protocol edge cases from odd_inspector.js (a real server process speaking the
+# protocol in legal but unusual ways): fragments, ping, 16/64-bit lengths, escapes, key
+# order, unrelated messages; a server that closes early; a 2^40-byte frame; an error
+for sc in odd early huge error; do
+  node "$HERE/odd_inspector.js" "$sc" "expected.$sc" >"odd.$sc.log" 2>&1 &
+  OP=$!
+  PIDS+=("$OP")
+  wait_for "odd.$sc.log" '^port ' 30 || { fail "odd_inspector $sc did not start"; continue; }
+  OPORT=$(sed -n 's/^port //p' "odd.$sc.log")
+  timeout 60 "$H" capture -q --port "$OPORT" -o "odd.$sc.out" >"odd.$sc.stdout" 2>"odd.$sc.err"
+  rc=$?
+  sleep 0.3
+  case $sc in
+    odd)
+      { [ $rc -eq 0 ] && cmp -s "odd.$sc.out" "expected.$sc"; } || fail "odd: exit $rc, $(cat odd.$sc.err); file differs from the chunks sent"
+      grep -q "pong ok" "odd.$sc.log" || fail "odd: no pong for the ping ($(cat odd.$sc.log))" ;;
+    early)
+      { [ $rc -eq 3 ] && grep -q "closed the connection" "odd.$sc.err"; } || fail "early close: exit $rc, $(cat odd.$sc.err)" ;;
+    huge)
+      { [ $rc -eq 4 ] && grep -q "over 64 MiB" "odd.$sc.err"; } || fail "huge frame: exit $rc, $(cat odd.$sc.err)" ;;
+    error)
+      { [ $rc -eq 3 ] && grep -q "odd inspector says no" "odd.$sc.err"; } || fail "error answer: exit $rc, $(cat odd.$sc.err)" ;;
+  esac
+  [ "$sc" = odd ] || [ ! -e "odd.$sc.out" ] || fail "$sc: a file was written"
+  kill "$OP" 2>/dev/null
+done
+ok "protocol: fragmented/pinged/64-bit messages give the exact bytes; early close exit 3, 2^40-byte frame exit 4, error answer exit 3, no file"
+
 # --- 8. a headless Chromium page, chosen with --target
 CHROMIUM=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
 if [ -z "$CHROMIUM" ]; then
