@@ -87,6 +87,9 @@ static int y_integer(void *ctx, long long v)
 	else if (at(m, 2, "params", "total")) m->total = (double)v;
 	else if (at(m, 2, "result", "usedSize")) m->r.used_size = (double)v;
 	else if (at(m, 2, "result", "totalSize")) m->r.total_size = (double)v;
+	else if (m->depth == 3 && !strcmp(m->key[1], "result") && !strcmp(m->key[2], "result") &&
+		 !strcmp(m->key[3], "value"))
+		snprintf(m->r.value, sizeof(m->r.value), "%lld", v);
 	return 1;
 }
 

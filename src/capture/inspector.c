@@ -385,6 +385,20 @@ int insp_attach(const struct capture_opts *o, struct insp *in, struct hs_error *
 	in->connected = 1;
 	if (!in->port)
 		in->port = in->addr.port;
+	if (o->pid) {
+		/* the port may belong to another process (one that took 9229
+		 * first): ask the target who it is */
+		struct cdp_reply rep;
+		rc = cdp_call(&in->cdp, "Runtime.evaluate", "{\"expression\":\"process.pid\"}", &rep, 10000, NULL, err);
+		if (rc)
+			return rc;
+		if (!rep.error && !rep.exception && rep.value[0] && atol(rep.value) != (long)o->pid) {
+			if (in->state == INSP_OPENED)
+				in->state = INSP_WAS_OPEN;   /* not ours to close */
+			return hs_error_set(err, HS_ERR_IO, "the inspector on port %d belongs to process %s, not %d",
+					    in->port, rep.value, (int)o->pid);
+		}
+	}
 	return 0;
 }
 

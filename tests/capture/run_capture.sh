@@ -143,7 +143,24 @@ if [ -n "$PORT" ] && "$H" capture --port "$PORT" -o port.heapsnapshot.gz >port.o
   # --then summary analyses the capture right away
   "$H" capture -q --port "$PORT" -o then.heapsnapshot --then summary >then.out 2>then.err || fail "--then summary: $(cat then.err)"
   grep -q "LeakyRecord" then.out || fail "--then summary printed no LeakyRecord"
-  ok "capture --port: .gz, 1000 LeakyRecord; an open inspector stays open; --then summary"
+  # --ws with the target's own URL; a PID whose --port belongs to another process is refused
+  WSURL=$(sed -n 's|^Debugger listening on \(ws://[^ ]*\).*|\1|p' n2.log | head -1)
+  "$H" capture -q --ws "$WSURL" -o ws.heapsnapshot >/dev/null 2>ws.err || fail "--ws $WSURL: $(cat ws.err)"
+  [ "$(class_count ws.heapsnapshot LeakyRecord)" = 1000 ] || fail "--ws: LeakyRecord count is not 1000"
+  sleep 300 &
+  S2=$!
+  PIDS+=("$S2")
+  "$H" capture -q "$S2" --port "$PORT" -o wrong.heapsnapshot >/dev/null 2>wrong.err
+  rc=$?
+  { [ $rc -eq 3 ] && grep -q "belongs to process $P2, not $S2" wrong.err && [ ! -e wrong.heapsnapshot ]; } ||
+    fail "PID with another process' port: exit $rc, $(cat wrong.err)"
+  kill "$S2"
+  # watch --heap-above polls Runtime.getHeapUsage over the open inspector
+  "$H" watch "$P2" --heap-above 1MB --cooldown 0 --interval 200ms --count 1 -d wheap >wheap.out 2>wheap.err ||
+    fail "watch --heap-above: $(cat wheap.err)"
+  grep -q "^capture 1 (JS heap [0-9]* > 1000000" wheap.out || fail "watch --heap-above: $(cat wheap.out)"
+  listen_ports "$P2" | grep -qx "$PORT" || fail "watch closed an inspector it did not open"
+  ok "capture --port: .gz, 1000 LeakyRecord; an open inspector stays open; --then summary; --ws; a PID/port mismatch refused; watch --heap-above"
 else
   fail "capture --port ${PORT:-?}: $(cat port.err 2>/dev/null)"
 fi
