@@ -82,11 +82,16 @@ static int progress_shown;
 
 void capture_progress(void *user, int phase, uint64_t done, uint64_t total)
 {
+	static int last_pct = -1;
 	const char *label = user;
 	char b[32];
-	if (phase == 0 && total)
-		fprintf(stderr, "\r%s: taking the snapshot %3u%%      ", label, (unsigned)(done * 100 / total));
-	else
+	if (phase == 0 && total) {
+		int pct = (int)(done * 100 / total);
+		if (pct == last_pct)
+			return;
+		last_pct = pct;
+		fprintf(stderr, "\r%s: taking the snapshot %3d%%      ", label, pct);
+	} else
 		fprintf(stderr, "\r%s: writing %s         ", label, human_size(done, b, sizeof(b)));
 	fflush(stderr);
 	progress_shown = 1;
