@@ -51,7 +51,7 @@ uint64_t ws_bytes_in(const struct ws_conn *c);
 /* Sends a close frame (best effort, short wait) and frees everything. */
 void ws_close(struct ws_conn *c);
 
-/* SHA-1 of data (for the handshake; exposed for the unit test). */
+/* SHA-1 of data (for the handshake's Sec-WebSocket-Accept). */
 void ws_sha1(const void *data, size_t len, uint8_t out[20]);
 /* Base64 of n bytes into out (4*ceil(n/3)+1 bytes). */
 void ws_base64(const uint8_t *in, size_t n, char *out);
