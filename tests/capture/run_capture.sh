@@ -140,8 +140,8 @@ if [ -n "$PORT" ] && "$H" capture --port "$PORT" -o port.heapsnapshot.gz >port.o
   "$H" capture -q "$P2" -o open.heapsnapshot >open.out 2>open.err || fail "pid with an open inspector: $(cat open.err)"
   grep -q "already open; left open" open.out || fail "pid with an open inspector: $(cat open.out)"
   listen_ports "$P2" | grep -qx "$PORT" || fail "pid with an open inspector: it was closed"
-  # --then summary analyses the capture right away
-  "$H" capture -q --port "$PORT" -o then.heapsnapshot --then summary >then.out 2>then.err || fail "--then summary: $(cat then.err)"
+  # --then summary analyses the capture right away (after --gc's HeapProfiler.collectGarbage)
+  "$H" capture -q --gc --port "$PORT" -o then.heapsnapshot --then summary >then.out 2>then.err || fail "--gc --then summary: $(cat then.err)"
   grep -q "LeakyRecord" then.out || fail "--then summary printed no LeakyRecord"
   # --ws with the target's own URL; a PID whose --port belongs to another process is refused
   WSURL=$(sed -n 's|^Debugger listening on \(ws://[^ ]*\).*|\1|p' n2.log | head -1)
