@@ -9,6 +9,7 @@
 #endif
 #include "cli.h"
 #include "hsnap/index.h"
+#include "capture_cli.h"
 
 static const struct command commands[] = {
 	{ "summary", cmd_summary, "statistics, top classes and objects by retained size" },
@@ -21,6 +22,8 @@ static const struct command commands[] = {
 	{ "growth", cmd_growth, "classes that grow at every step over N snapshots" },
 	{ "verify", cmd_verify, "integrity report: counts, ids, reachability, sum checks" },
 	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
+	{ "capture", cmd_capture, "take a snapshot of a running process (PID or inspector port)" },
+	{ "watch", cmd_watch, "capture on a threshold (RSS, heap, every T) and report growth" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
