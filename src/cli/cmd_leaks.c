@@ -237,7 +237,7 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 		json_kv_u64(g, "retained_size", c->retained_size);
 		if (o->paths > 0 && k < (uint32_t)o->top) {
 			struct hs_path_groups pg;
-			hs_merge_paths(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth);
+			hs_merge_paths_top(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth, (uint32_t)o->paths);
 			json_key(g, "paths");
 			print_path_groups(a, &pg, (uint32_t)o->paths, FMT_JSON, g, 0);
 			hs_path_groups_release(&pg);
@@ -285,7 +285,7 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 		for (k = 0; k < shown; k++) {
 			struct hs_path_groups pg;
 			const struct lclass *c = &r->v[k];
-			hs_merge_paths(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth);
+			hs_merge_paths_top(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth, (uint32_t)o->paths);
 			printf(md ? "\n**%s** (%s object%s)\n\n" : "\n  %s: %s object%s\n", hs_class_name(&a->classes, c->cls),
 			       group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
 			print_path_groups(a, &pg, (uint32_t)o->paths, o->f, NULL, md ? 0 : 2);
