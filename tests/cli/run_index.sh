@@ -14,7 +14,12 @@
 #   - --no-index anywhere, HSNAP_NO_INDEX=1 and stdin neither read nor write
 #     one; verify never uses one;
 #   - two writers at once leave a sound index;
-#   - valgrind (when installed, for a non-ASan binary) on writing and using it.
+#   - valgrind (when installed, for a non-ASan binary) on writing and using it;
+#   - hostile machines (issue 14): a middle edit with size and mtime restored
+#     is stale; --verify-index finds a forged header; ulimit -f, a FIFO or a
+#     directory at the index path, symlinks at the index path and at the old
+#     temporary name, the index's mode, 246/247-byte names, stale temporary
+#     files of dead pids.
 # The reference is always hsnap itself with --no-index on the same bytes (the
 # other tests check those numbers against DevTools and the generator).  One
 # line per check; exits non-zero at the first failure.
