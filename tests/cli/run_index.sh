@@ -802,7 +802,16 @@ want_rc 0 "summary with a FIFO at the index path"
 same "$REF/summary-$L1.out" "$TMP/out/fifo.out" "summary with a FIFO at the index path"
 [ ! -s "$TMP/out/fifo.err" ] || die "FIFO: stderr not empty: $(head -2 "$TMP/out/fifo.err")"
 [ -p "$d/$L1.hsnapidx" ] || die "the FIFO was replaced"
-ok "a FIFO at the index path: info and summary return, silent, the FIFO left alone"
+# ...and one at the old temporary name FILE.hsnapidx.tmp<pid> (exec keeps the
+# pid): opening it for writing would block forever without a reader
+rm "$d/$L1.hsnapidx"
+RC=0
+(cd "$d" && exec timeout 60 bash -c 'mkfifo "$1.hsnapidx.tmp$$" && exec "$2" summary --format json "$1"' _ \
+	"$L1" "$HSNAP") >"$TMP/out/fifo-tmp.out" 2>"$TMP/out/fifo-tmp.err" || RC=$?
+want_rc 0 "summary with a FIFO at FILE.hsnapidx.tmp<pid>"
+same "$REF/summary-$L1.out" "$TMP/out/fifo-tmp.out" "summary with a FIFO at FILE.hsnapidx.tmp<pid>"
+[ -f "$d/$L1.hsnapidx" ] || die "FIFO at the temporary name: no index written"
+ok "a FIFO at the index path: info and summary return, silent, the FIFO left alone; one at the old temporary name blocks nothing"
 
 # 22. a directory at FILE.hsnapidx: no warning on any run, info says it is
 # never replaced (not a rebuild that never comes)
