@@ -14,7 +14,12 @@
 #   - --no-index anywhere, HSNAP_NO_INDEX=1 and stdin neither read nor write
 #     one; verify never uses one;
 #   - two writers at once leave a sound index;
-#   - valgrind (when installed, for a non-ASan binary) on writing and using it.
+#   - valgrind (when installed, for a non-ASan binary) on writing and using it;
+#   - hostile machines (issue 14): a middle edit with size and mtime restored
+#     is stale; --verify-index finds a forged header; ulimit -f, a FIFO or a
+#     directory at the index path, symlinks at the index path and at the old
+#     temporary name, the index's mode, 246/247-byte names, stale temporary
+#     files of dead pids.
 # The reference is always hsnap itself with --no-index on the same bytes (the
 # other tests check those numbers against DevTools and the generator).  One
 # line per check; exits non-zero at the first failure.
@@ -794,7 +799,16 @@ want_rc 0 "summary with a FIFO at the index path"
 same "$REF/summary-$L1.out" "$TMP/out/fifo.out" "summary with a FIFO at the index path"
 [ ! -s "$TMP/out/fifo.err" ] || die "FIFO: stderr not empty: $(head -2 "$TMP/out/fifo.err")"
 [ -p "$d/$L1.hsnapidx" ] || die "the FIFO was replaced"
-ok "a FIFO at the index path: info and summary return, silent, the FIFO left alone"
+# ...and one at the old temporary name FILE.hsnapidx.tmp<pid> (exec keeps the
+# pid): opening it for writing would block forever without a reader
+rm "$d/$L1.hsnapidx"
+RC=0
+(cd "$d" && exec timeout 60 bash -c 'mkfifo "$1.hsnapidx.tmp$$" && exec "$2" summary --format json "$1"' _ \
+	"$L1" "$HSNAP") >"$TMP/out/fifo-tmp.out" 2>"$TMP/out/fifo-tmp.err" || RC=$?
+want_rc 0 "summary with a FIFO at FILE.hsnapidx.tmp<pid>"
+same "$REF/summary-$L1.out" "$TMP/out/fifo-tmp.out" "summary with a FIFO at FILE.hsnapidx.tmp<pid>"
+[ -f "$d/$L1.hsnapidx" ] || die "FIFO at the temporary name: no index written"
+ok "a FIFO at the index path: info and summary return, silent, the FIFO left alone; one at the old temporary name blocks nothing"
 
 # 22. a directory at FILE.hsnapidx: no warning on any run, info says it is
 # never replaced (not a rebuild that never comes)

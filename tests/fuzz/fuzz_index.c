@@ -42,6 +42,9 @@ static void fix_up(unsigned char *b, size_t len)
 	h.mtime_nsec = 2;
 	h.head_crc = 3;
 	h.tail_crc = 4;
+	h.ino = 5;
+	h.ctime_sec = 6;
+	h.ctime_nsec = 7;
 	h.index_size = len;
 	ns = h.nsections;
 	if ((uint64_t)ns * sizeof(*tab) > len - sizeof(h))
@@ -108,7 +111,8 @@ static void consume(const struct hs_snapshot *s, struct hs_analysis *a)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct hs_index_key k = { 1000, 1, 2, 3, 4 };
+	struct hs_index_key k = { .size = 1000, .mtime_sec = 1, .mtime_nsec = 2, .head_crc = 3,
+				  .tail_crc = 4, .ino = 5, .ctime_sec = 6, .ctime_nsec = 7 };
 	struct hs_snapshot *s = NULL;
 	struct hs_analysis a;
 	struct hs_error err;

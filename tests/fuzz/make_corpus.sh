@@ -125,6 +125,11 @@ dom_edges = [(0, "element", 1, 1), (0, "shortcut", "1", 2), (0, "element", 2, 3)
              (8, "weak", "w", 4), (4, "hidden", 0, 9), (9, "hidden", 1, 5)]
 seeds["dom_detached"] = snap(F7, dom_nodes, dom_edges, ["<dummy>"], ["object_index","script_id","line","column"], [])
 seeds["dom_detached6"] = snap(F6d, dom_nodes, dom_edges, ["<dummy>"])
+# detachedness 3: the 2-bit field's last value (the loader takes 0-3; the index
+# must too: issue 14, item 21)
+dom3_nodes = [dict(n, detach=3) if n.get("detach") == 2 else n for n in dom_nodes]
+dom3_nodes[9] = dict(dom3_nodes[9], detach=3)
+seeds["dom_detached3"] = snap(F6d, dom3_nodes, dom_edges, ["<dummy>"])
 # Plain objects with property edges -> interface inference {a, b}
 po_nodes = [N("synthetic", "", 1), N("object", "global", 3, 10)]
 po_edges = [(0, "shortcut", "2", 1)]
