@@ -124,30 +124,145 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 			  p->o->f == FMT_MD);
 }
 
+/* Paths collected before they are printed (distinct holders first). */
+struct found {
+	uint32_t *edges, len;
+	int truncated;
+};
+struct collect {
+	struct found *v;
+	size_t n, alloc;
+	uint32_t extra; /* an edge appended to every path (the holder's), or HS_NO_EDGE */
+};
+
+static void on_collect(void *ctx, const uint32_t *edges, uint32_t len, int truncated)
+{
+	struct collect *c = ctx;
+	struct found *f;
+
+	HS_GROW(c->v, c->n, c->alloc);
+	f = &c->v[c->n++];
+	f->len = len + (c->extra != HS_NO_EDGE);
+	HS_ALLOC_ARRAY(f->edges, f->len ? f->len : 1);
+	if (len)
+		memcpy(f->edges, edges, sizeof(*edges) * len);
+	if (c->extra != HS_NO_EDGE)
+		f->edges[len] = c->extra;
+	f->truncated = truncated;
+}
+
+struct holder { uint32_t edge, from; int32_t dist; };
+
+static int holder_cmp(const void *x, const void *y)
+{
+	const struct holder *a = x, *b = y;
+	uint32_t da = (uint32_t)a->dist, db = (uint32_t)b->dist; /* no distance (-5) last */
+	if (da != db)
+		return da < db ? -1 : 1;
+	return a->edge < b->edge ? -1 : a->edge > b->edge;
+}
+
+/* The objects that hold target directly (DevTools' Retainers view: not weak,
+ * not the root), one entry per holder (its first edge), nearest the roots first. */
+static size_t distinct_holders(const struct hs_snapshot *s, const struct hs_retainer_index *ri,
+			       const int32_t *dist, uint32_t target, struct holder **out)
+{
+	uint32_t k, from = ri->first[target], to = ri->first[target + 1];
+	size_t n = 0, i, m = 0;
+
+	HS_ALLOC_ARRAY(*out, to - from ? to - from : 1);
+	for (k = from; k < to; k++) {
+		uint32_t e = ri->edge[k];
+		(*out)[n].edge = e;
+		(*out)[n].from = hs_edge_source(s, e);
+		(*out)[n].dist = dist[(*out)[n].from];
+		n++;
+	}
+	hs_sort(*out, n, sizeof(**out), holder_cmp);
+	for (i = 0; i < n; i++) { /* one entry per holder */
+		size_t j;
+		for (j = 0; j < m && (*out)[j].from != (*out)[i].from; j++)
+			;
+		if (j == m)
+			(*out)[m++] = (*out)[i];
+	}
+	return m;
+}
+
+static int same_path(const struct found *a, const struct found *b)
+{
+	return a->len == b->len && !memcmp(a->edges, b->edges, sizeof(*a->edges) * a->len);
+}
+
 static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts *o, uint32_t target)
 {
 	const struct hs_snapshot *s = a->s;
 	struct hs_retainer_index ri;
 	struct pctx p = { a, dist, o, NULL, target, 0 };
-	char lb[200], sh[32], re[32];
+	struct collect c = { NULL, 0, 0, HS_NO_EDGE };
+	struct holder *h;
+	size_t nh, i, j, shown = 0;
+	char lb[200], sh[32], re[32], eb[128];
 
 	hs_retainer_index_build(&ri, s);
+	nh = distinct_holders(s, &ri, dist, target, &h);
 	if (o->f == FMT_JSON) {
 		p.g = json_new(1);
 		yajl_gen_map_open(p.g);
 		json_kv_str(p.g, "file", s->file);
 		json_key(p.g, "object");
 		step_json(p.g, a, dist, target, NULL);
+		json_key(p.g, "holders");
+		yajl_gen_array_open(p.g);
+		for (i = 0; i < nh && i < 100; i++)
+			step_json(p.g, a, dist, h[i].from, hs_edge_label(s, h[i].edge, 0, eb, sizeof(eb)));
+		yajl_gen_array_close(p.g);
+		json_kv_u64(p.g, "holders_total", nh);
 		json_key(p.g, "paths");
 		yajl_gen_array_open(p.g);
 	} else if (o->f == FMT_CSV) {
 		printf("path,steps,route\n");
 	} else {
-		printf(o->f == FMT_MD ? "### Retainers of %s\n\n%s shallow, %s retained\n" : "%s: %s shallow, %s retained\n",
+		int md = o->f == FMT_MD;
+		printf(md ? "### Retainers of %s\n\n%s shallow, %s retained\n" : "%s: %s shallow, %s retained\n",
 		       node_label(a, target, lb, sizeof(lb)), human_size(a->self_size[target], sh, sizeof(sh)),
 		       human_size(a->dom.retained[target], re, sizeof(re)));
+		if (nh) {
+			printf(md ? "\nHeld directly by %zu object%s:\n\n" : "\nHeld directly by %zu object%s\n",
+			       nh, nh == 1 ? "" : "s");
+			for (i = 0; i < nh && i < 10; i++)
+				printf(md ? "- `%s` of %s\n" : "  %s  of  %s\n", hs_edge_label(s, h[i].edge, 0, eb, sizeof(eb)),
+				       node_label(a, h[i].from, lb, sizeof(lb)));
+			if (nh > 10)
+				printf(md ? "- … %zu more\n" : "  … %zu more\n", nh - 10);
+		}
 	}
-	hs_paths_find(s, &ri, dist, target, (uint32_t)o->paths, (uint32_t)o->depth, on_path, &p);
+	/* one shortest path through each distinct holder first (two holders
+	 * of one object are two things to fix), then other shortest paths */
+	for (i = 0; i < nh && c.n < (size_t)o->paths; i++) {
+		if (h[i].dist == HS_NO_DISTANCE)
+			continue;
+		if (!o->depth)
+			break;
+		c.extra = h[i].edge;
+		/* no path to the holder: it is a root's child, the path is its edge */
+		if (!hs_paths_find(s, &ri, dist, h[i].from, 1, (uint32_t)o->depth - 1, on_collect, &c))
+			on_collect(&c, NULL, 0, 0);
+	}
+	c.extra = HS_NO_EDGE;
+	hs_paths_find(s, &ri, dist, target, (uint32_t)o->paths, (uint32_t)o->depth, on_collect, &c);
+	for (i = 0; i < c.n && shown < (size_t)o->paths; i++) {
+		for (j = 0; j < i && !same_path(&c.v[i], &c.v[j]); j++)
+			;
+		if (j < i)
+			continue;
+		on_path(&p, c.v[i].edges, c.v[i].len, c.v[i].truncated);
+		shown++;
+	}
+	for (i = 0; i < c.n; i++)
+		free(c.v[i].edges);
+	free(c.v);
+	free(h);
 	if (o->f == FMT_JSON) {
 		yajl_gen_array_close(p.g);
 		json_finish(p.g);

@@ -105,7 +105,9 @@ last_id=$((5 + 2 * (N - 1)))
 for f in text markdown csv json; do
   run "$TMP/id.$f" retainers "$TMP/chain2.heapsnapshot" --id $last_id --max-depth 100000 --format $f
   bytes=$(wc -c <"$TMP/id.$f")
+  # the holder list before the paths names the one holder's edge once more
   nexts=$(grep -o '\.next' "$TMP/id.$f" | wc -l)
+  [ $f = csv ] || nexts=$((nexts - 1))
   per=200; [ $f = json ] && per=300   # pretty-printed JSON: 9 lines a step
   if [ "$rc" != 0 ]; then fail "retainers --id ($f): exit $rc $(head -1 "$TMP/err")"
   elif [ "$bytes" -gt $((per * 100000)) ]; then fail "retainers --id ($f): $bytes bytes for 100,000 steps"
