@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# run_parity2026.sh HSNAP_BINARY FIXTURE...
+#
+# Parity with the 2026 DevTools heap snapshot worker, as shipped in npm
+# chrome-devtools-mcp@$MCP_VERSION (build/src/third_party/devtools-heap-snapshot-worker.js).
+# For every FIXTURE: devtools2026_dump.mjs (run with es2024-polyfill.mjs, which Node 20 needs
+# for Promise.withResolvers, in DevTools' second worker thread too) against
+#   - hsnap export/summary: per node id, edge_count, self_size, retained_size, distance,
+#     class; class rows; statistics (compare.mjs, the same checks as run_parity.sh);
+#   - hsnap contexts: the dead closure variables of analyzeContexts (compare2026.mjs);
+#   - hsnap realms: getNativeContextSizes (compare2026.mjs).
+#
+# Exit: 0 all match, 1 a mismatch or a failed step,
+#       77 skipped (node/npm missing or the package cannot be installed).
+# Env:  HSNAP_PARITY_CACHE  cache dir (default ${XDG_CACHE_HOME:-$HOME/.cache}/hsnap-parity);
+#                          the package goes to its subdirectory chrome-devtools-mcp/
+#       HSNAP_PARITY_KEEP=1 keep the work dir and print its path
+set -u
+
+if [ $# -lt 2 ]; then
+  echo "usage: $0 HSNAP_BINARY FIXTURE..." >&2
+  exit 2
+fi
+HSNAP=$1; shift
+MCP_VERSION=1.11.0
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "skipped: node/npm not found"
+  exit 77
+fi
+HERE=$(cd "$(dirname "$0")" && pwd)
+if [ ! -x "$HSNAP" ]; then
+  echo "error: hsnap binary '$HSNAP' not found or not executable" >&2
+  exit 1
+fi
+
+CACHE=${HSNAP_PARITY_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/hsnap-parity}/chrome-devtools-mcp
+PKG_JSON=$CACHE/node_modules/chrome-devtools-mcp/package.json
+WORKER=$CACHE/node_modules/chrome-devtools-mcp/build/src/third_party/devtools-heap-snapshot-worker.js
+have_pkg() {
+  [ -f "$PKG_JSON" ] && [ -f "$WORKER" ] &&
+    [ "$(node -e 'process.stdout.write(String(require(process.argv[1]).version))' "$PKG_JSON" 2>/dev/null)" = "$MCP_VERSION" ]
+}
+if ! have_pkg; then
+  LOG=$CACHE/npm-install.log
+  if ! mkdir -p "$CACHE" 2>/dev/null || ! : 2>/dev/null >"$LOG"; then
+    echo "skipped: cannot install chrome-devtools-mcp (cache dir $CACHE not writable)"
+    exit 77
+  fi
+  TIMEOUT=(); command -v timeout >/dev/null 2>&1 && TIMEOUT=(timeout 600)
+  if ! "${TIMEOUT[@]}" npm install --prefix "$CACHE" --no-audit --no-fund --loglevel=error \
+         "chrome-devtools-mcp@$MCP_VERSION" >"$LOG" 2>&1 || ! have_pkg; then
+    echo "skipped: cannot install chrome-devtools-mcp@$MCP_VERSION (log: $LOG)"
+    exit 77
+  fi
+fi
+export HSNAP_MCP_DIR=$CACHE
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-parity2026.XXXXXX") || exit 1
+if [ "${HSNAP_PARITY_KEEP:-0}" = 1 ]; then
+  echo "work dir: $WORK"
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
+
+NODE_OPTS=(--max-old-space-size=8000)
+status=0
+selftest_done=0
+for F in "$@"; do
+  name=$(basename "$F"); name=${name%.gz}; name=${name%.heapsnapshot}
+  d="$WORK/$name"; mkdir -p "$d"
+  if [ ! -f "$F" ]; then
+    echo "parity2026: $name: FAIL (fixture $F not found)"; status=1; continue
+  fi
+  if ! node "${NODE_OPTS[@]}" --import "$HERE/es2024-polyfill.mjs" "$HERE/devtools2026_dump.mjs" "$F" \
+         >"$d/devtools.json" 2>"$d/devtools.err"; then
+    echo "parity2026: $name: FAIL (devtools2026_dump failed)"; sed 's/^/  /' "$d/devtools.err" | head -20; status=1; continue
+  fi
+  if [ $selftest_done = 0 ]; then
+    if ! node "${NODE_OPTS[@]}" "$HERE/compare.mjs" --self-test "$d/devtools.json"; then
+      echo "parity2026: comparator self-test FAILED"; exit 1
+    fi
+    selftest_done=1
+  fi
+  ok=1
+  for step in "export --format json:export.jsonl" "summary --format json:summary.json"; do
+    args=${step%%:*} outf=${step##*:}
+    # shellcheck disable=SC2086
+    "$HSNAP" ${args%% *} "$F" ${args#* } >"$d/$outf" 2>"$d/$outf.err"; rc=$?
+    if [ $rc != 0 ]; then
+      echo "parity2026: $name: FAIL (hsnap ${args%% *} exited $rc)"; sed 's/^/  /' "$d/$outf.err" | head -20; ok=0
+    fi
+  done
+  [ $ok = 1 ] || { status=1; continue; }
+  node "${NODE_OPTS[@]}" "$HERE/compare.mjs" "$d/devtools.json" "$d/export.jsonl" "$d/summary.json" --name "2026 $name" || status=1
+done
+exit $status
