@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{ "growth", cmd_growth, "classes that grow at every step over N snapshots" },
 	{ "verify", cmd_verify, "integrity report: counts, ids, reachability, sum checks" },
 	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
+	{ "contexts", cmd_contexts, "dead closure variables: contexts that keep values no closure can read" },
+	{ "realms", cmd_realms, "memory per native context (page, iframes, vm contexts) and shared" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -83,7 +83,8 @@ for F in "$@"; do
     selftest_done=1
   fi
   ok=1
-  for step in "export --format json:export.jsonl" "summary --format json:summary.json"; do
+  for step in "export --format json:export.jsonl" "summary --format json:summary.json" \
+              "contexts --top 0 --format json:contexts.json" "realms --format json:realms.json"; do
     args=${step%%:*} outf=${step##*:}
     # shellcheck disable=SC2086
     "$HSNAP" ${args%% *} "$F" ${args#* } >"$d/$outf" 2>"$d/$outf.err"; rc=$?
@@ -93,5 +94,10 @@ for F in "$@"; do
   done
   [ $ok = 1 ] || { status=1; continue; }
   node "${NODE_OPTS[@]}" "$HERE/compare.mjs" "$d/devtools.json" "$d/export.jsonl" "$d/summary.json" --name "2026 $name" || status=1
+  if [ $selftest_done = 1 ]; then
+    node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" --self-test "$d/devtools.json" || { echo "parity2026: compare2026 self-test FAILED"; exit 1; }
+    selftest_done=2
+  fi
+  node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" "$d/devtools.json" "$d/contexts.json" "$d/realms.json" --name "$name" || status=1
 done
 exit $status
