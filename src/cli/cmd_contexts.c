@@ -123,9 +123,9 @@ static void print_json(const struct hs_analysis *a, const struct hs_contexts *c,
 static const char *short_script(const char *name, char *buf, size_t len)
 {
 	size_t n = strlen(name);
-	if (n < 64 || len < 64)
+	if (n <= 48 || len < 64)
 		return name;
-	snprintf(buf, len, "%.40s...%s", name, name + n - 20);
+	snprintf(buf, len, "%.29s...%s", name, name + n - 16);
 	return buf;
 }
 

@@ -25,6 +25,18 @@ static const char usage_text[] =
 	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
 
+/* The realm's global proxy (`Window / url`, Node's `global`), to tell realms apart:
+ * the target of the native context's internal global_proxy_object edge. */
+static uint32_t global_of(const struct hs_snapshot *s, uint32_t nc)
+{
+	uint32_t e;
+	for (e = hs_edge_begin(s, nc); e < hs_edge_end(s, nc); e++)
+		if (s->edge_type[e] == s->t.e_internal &&
+		    !strcmp(hs_str(&s->strings, s->edge_name[e]), "global_proxy_object"))
+			return s->edge_to[e];
+	return UINT32_MAX;
+}
+
 static void print_json(const struct hs_analysis *a, const struct hs_realms *r)
 {
 	const struct hs_snapshot *s = a->s;
@@ -47,6 +59,16 @@ static void print_json(const struct hs_analysis *a, const struct hs_realms *r)
 		json_kv_u64(g, "attributed_size", r->v[i].attributed);
 		json_kv_u64(g, "retained_size", a->dom.retained[n]);
 		json_kv_u64(g, "self_size", a->self_size[n]);
+		json_key(g, "global");
+		if (global_of(s, n) != UINT32_MAX) {
+			uint32_t gp = global_of(s, n);
+			yajl_gen_map_open(g);
+			json_kv_u64(g, "id", s->node_id[gp]);
+			json_kv_str(g, "name", hs_node_name(s, gp));
+			yajl_gen_map_close(g);
+		} else {
+			yajl_gen_null(g);
+		}
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
@@ -58,22 +80,22 @@ static void print_json(const struct hs_analysis *a, const struct hs_realms *r)
 
 static void print_table(const struct hs_analysis *a, const struct hs_realms *r, enum fmt f)
 {
-	static const char *const head[] = { "realm", "id", "attributed", "share", "retained", "self" };
-	static const char *const head_csv[] = { "name", "id", "attributed_size", "share",
+	static const char *const head[] = { "realm", "id", "global", "attributed", "share", "retained", "self" };
+	static const char *const head_csv[] = { "name", "id", "global", "attributed_size", "share",
 						 "retained_size", "self_size" };
 	const struct hs_snapshot *s = a->s;
 	struct table t;
 	uint64_t total = 0;
 	uint32_t i;
-	char name[1100], id[32], at[32], sh[32], rt[32], sf[32];
+	char name[1100], id[32], gl[300], at[32], sh[32], rt[32], sf[32];
 	int det;
 
 	for (i = 0; i < r->count; i++)
 		total += r->v[i].attributed;
 	total += r->shared + r->unattributed;
-	table_init(&t, 6, f == FMT_CSV ? head_csv : head, "lrrrrr");
+	table_init(&t, 7, f == FMT_CSV ? head_csv : head, "lrlrrrr");
 	for (i = 0; i <= r->count + 1; i++) {
-		const char *cells[6];
+		const char *cells[7];
 		uint64_t v;
 		if (i < r->count) {
 			uint32_t n = r->v[i].node;
@@ -81,6 +103,10 @@ static void print_table(const struct hs_analysis *a, const struct hs_realms *r, 
 			snprintf(name, sizeof(name), "%s%s", det ? "Detached " : "", nm);
 			snprintf(id, sizeof(id), f == FMT_CSV ? "%" PRIu32 : "@%" PRIu32, s->node_id[n]);
 			v = r->v[i].attributed;
+			gl[0] = '\0';
+			if (global_of(s, n) != UINT32_MAX)
+				snprintf(gl, sizeof(gl), "%.200s @%" PRIu32, hs_node_name(s, global_of(s, n)),
+					 s->node_id[global_of(s, n)]);
 			if (f == FMT_CSV) {
 				snprintf(rt, sizeof(rt), "%" PRIu64, a->dom.retained[n]);
 				snprintf(sf, sizeof(sf), "%" PRIu64, a->self_size[n]);
@@ -90,7 +116,7 @@ static void print_table(const struct hs_analysis *a, const struct hs_realms *r, 
 			}
 		} else {
 			snprintf(name, sizeof(name), "%s", i == r->count ? "(shared)" : "(unattributed)");
-			id[0] = rt[0] = sf[0] = '\0';
+			id[0] = gl[0] = rt[0] = sf[0] = '\0';
 			v = i == r->count ? r->shared : r->unattributed;
 		}
 		if (f == FMT_CSV)
@@ -98,7 +124,8 @@ static void print_table(const struct hs_analysis *a, const struct hs_realms *r, 
 		else
 			human_size(v, at, sizeof(at));
 		percent(v, total, sh, sizeof(sh));
-		cells[0] = name; cells[1] = id; cells[2] = at; cells[3] = sh; cells[4] = rt; cells[5] = sf;
+		cells[0] = name; cells[1] = id; cells[2] = gl; cells[3] = at; cells[4] = sh; cells[5] = rt;
+		cells[6] = sf;
 		table_row(&t, cells);
 	}
 	table_print(&t, f, f == FMT_TEXT ? 2 : 0);

@@ -48,7 +48,7 @@ has node-json "$TMP/node-json.out" '"has_scope_tables": false'
 has node-csv "$TMP/node-csv.err" "no closure-scope tables"
 has realms-cc-text "$TMP/realms-cc-text.out" "(shared)"
 has realms-cc-json "$TMP/realms-cc-json.out" '"unattributed_size"'
-has realms-node-csv "$TMP/realms-node-csv.out" "name,id,attributed_size,share,retained_size,self_size"
+has realms-node-csv "$TMP/realms-node-csv.out" "name,id,global,attributed_size,share,retained_size,self_size"
 run top1 0 -- contexts "$CC" --top 1 --format json
 CHECKS=$((CHECKS + 1))
 [ "$(grep -c '"script_id"' "$TMP/top1.out")" = 1 ] || fail "top1: --top 1 did not give one scope"
