@@ -13,6 +13,7 @@
 #include "testutil.h"
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
+#include "hsnap/filters.h"
 
 static const char scope_meta[] =
 	"\"scope_fields\":[\"script_node_index\",\"scope_id\",\"depth\",\"scope_context_vars_count\","
@@ -329,6 +330,73 @@ static void test_realms(void **state)
 	free(j);
 }
 
+static int hs_bit_get(const uint64_t *b, uint32_t i) { return (int)((b[i >> 6] >> (i & 63)) & 1); }
+
+static const struct hs_class *row(const struct run *r, const struct hs_class *cls, const char *name)
+{
+	uint32_t i;
+	for (i = 0; i < r->a.classes.names.count; i++)
+		if (!strcmp(hs_class_name(&r->a.classes, i), name))
+			return &cls[i];
+	fail_msg("no class '%s'", name);
+	return NULL;
+}
+
+/* objectsRetainedByContexts on the leak graph: the root reaches everything over
+ * edges into non-Context nodes except [5] (a Context) and what only it reaches:
+ * [10], [11], [12], [7] (the edge from [8] is weak) and [7]'s int nodes (size 0);
+ * the filler [9] is unreachable, so it is not kept.  Rows: (system) = [5] + [7]:
+ * count 2, self 120, retained 1132 ([7] is inside [5]'s subtree, counted once);
+ * Payload 1/1000, Small 1/5, Unused 1/7; no Thing.
+ * sharedNativeContext keeps [18] only; nativeContext_33 ([16]'s id) keeps
+ * [16], [17], [19], [20]. */
+static void test_filters(void **state)
+{
+	struct run r;
+	struct hs_filter f;
+	struct hs_error err = { 0, "" };
+	struct hs_class *cls;
+	uint64_t *bits;
+	size_t len;
+	uint32_t n, kept;
+	char *j = leak_json(&len, good_scopes, good_uses, 1);
+	(void)state;
+	run_json(&r, j, len);
+	assert_int_equal(hs_filter_parse("objectsRetainedByContexts", &f, &err), 0);
+	assert_int_equal(hs_filter_nodes(&r.a, &f, &bits, &err), 0);
+	assert_true(hs_bit_get(bits, 5) && hs_bit_get(bits, 10) && hs_bit_get(bits, 7));
+	assert_false(hs_bit_get(bits, 2) || hs_bit_get(bits, 9) || hs_bit_get(bits, 0));
+	cls = hs_filter_classes(&r.a, bits);
+	assert_int_equal(row(&r, cls, "(system)")->count, 2);
+	assert_int_equal(row(&r, cls, "(system)")->self_size, 120);
+	assert_int_equal(row(&r, cls, "(system)")->retained_size, 1132);
+	assert_int_equal(row(&r, cls, "Payload")->retained_size, 1000);
+	assert_int_equal(row(&r, cls, "Unused")->count, 1);
+	assert_int_equal(row(&r, cls, "Thing")->count, 0);
+	free(cls);
+	free(bits);
+	assert_int_equal(hs_filter_parse("sharedNativeContext", &f, &err), 0);
+	assert_int_equal(hs_filter_nodes(&r.a, &f, &bits, &err), 0);
+	for (n = 0, kept = 0; n < r.s->node_count; n++)
+		kept += hs_bit_get(bits, n);
+	assert_int_equal(kept, 1);
+	assert_true(hs_bit_get(bits, 18));
+	free(bits);
+	assert_int_equal(hs_filter_parse("nativeContext_33", &f, &err), 0);
+	assert_int_equal(hs_filter_nodes(&r.a, &f, &bits, &err), 0);
+	for (n = 0, kept = 0; n < r.s->node_count; n++)
+		kept += hs_bit_get(bits, n);
+	assert_int_equal(kept, 4);
+	assert_true(hs_bit_get(bits, 16) && hs_bit_get(bits, 17) && hs_bit_get(bits, 19) && hs_bit_get(bits, 20));
+	free(bits);
+	assert_int_equal(hs_filter_parse("nativeContext_34", &f, &err), 0);
+	assert_int_equal(hs_filter_nodes(&r.a, &f, &bits, &err), HS_ERR_USAGE);
+	assert_int_equal(hs_filter_parse("nativeContext_", &f, &err), HS_ERR_USAGE);
+	assert_int_equal(hs_filter_parse("retainedByMagic", &f, &err), HS_ERR_USAGE);
+	unrun(&r);
+	free(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_bad_tables),
 		cmocka_unit_test(test_load_rejects),
 		cmocka_unit_test(test_realms),
+		cmocka_unit_test(test_filters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

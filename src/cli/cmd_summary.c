@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "hsnap/filters.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -27,6 +28,11 @@ static const char usage_text[] =
 	"  --raw-sizes      use the file's shallow sizes; by default the size of\n"
 	"                   internal arrays owned by one object moves to that object,\n"
 	"                   as DevTools does\n"
+	"  --filter NAME    classes and objects of DevTools' named filter only:\n"
+	"                   objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+	"                   objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+	"                   duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+	"                   nativeContext_ID (ID: a native context's id, see hsnap realms)\n"
 	"  -h, --help       show this help\n";
 
 enum sort_key { SORT_RETAINED, SORT_SHALLOW, SORT_COUNT };
@@ -61,10 +67,14 @@ static uint32_t sorted_classes(const struct hs_classes *c, enum sort_key key, ui
 	return n;
 }
 
+static const uint64_t *g_filter; /* --filter: the nodes it keeps, or NULL */
+static const char *g_filter_name;
+
 static int keep_object(const void *ctx, uint32_t n)
 {
 	const struct hs_analysis *a = ctx;
-	return n != a->s->root && a->s->node_type[n] != a->s->t.synthetic;
+	return n != a->s->root && a->s->node_type[n] != a->s->t.synthetic &&
+	       (!g_filter || hs_bit_get(g_filter, n));
 }
 
 static void print_stats_text(const struct hs_analysis *a)
@@ -149,6 +159,8 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 
 	yajl_gen_map_open(g);
 	json_kv_str(g, "file", s->file);
+	if (g_filter_name)
+		json_kv_str(g, "filter", g_filter_name);
 	json_kv_u64(g, "node_count", s->node_count);
 	json_kv_u64(g, "edge_count", s->edge_count);
 	json_kv_u64(g, "total_size", a->stats.total);
@@ -198,6 +210,8 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 
 	if (f == FMT_MD) {
 		printf("## Heap snapshot summary: `%s`\n\n", s->file);
+		if (g_filter_name)
+			printf("Filter: `%s` (DevTools' named filter): classes and objects it keeps\n\n", g_filter_name);
 		printf("%s nodes, %s edges, total size **%s** (%s bytes)\n\n",
 		       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
 		       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
@@ -211,6 +225,8 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 		return;
 	}
 	printf("%s\n", s->file);
+	if (g_filter_name)
+		printf("  filter %s (DevTools' named filter): classes and objects it keeps\n", g_filter_name);
 	printf("  %s nodes, %s edges, total size %s (%s bytes)\n\n",
 	       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
 	       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
@@ -230,8 +246,12 @@ int cmd_summary(int argc, char **argv)
 		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
 		{ "suspects", required_argument, NULL, 'S' }, { "strings", required_argument, NULL, 'D' },
+		{ "filter", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
+	struct hs_filter filter;
+	struct hs_error ferr = { 0, "" };
+	uint64_t *fbits = NULL;
 	enum fmt f = FMT_TEXT;
 	enum sort_key key = SORT_RETAINED;
 	long ntopc = 20, strings = 10;
@@ -249,6 +269,11 @@ int cmd_summary(int argc, char **argv)
 		case 't': if (parse_count("summary", "--top", optarg, &ntopc)) return EXIT_USAGE; break;
 		case 'f': if (parse_format("summary", optarg, &f)) return EXIT_USAGE; break;
 		case 'r': raw = 1; break;
+		case 'F':
+			if (hs_filter_parse(optarg, &filter, &ferr))
+				return usage_error("summary", "%s", ferr.msg);
+			g_filter_name = optarg;
+			break;
 		case 'D': if (parse_count("summary", "--strings", optarg, &strings)) return EXIT_USAGE; break;
 		case 'S':
 			suspects = strtod(optarg, &end);
@@ -275,6 +300,16 @@ int cmd_summary(int argc, char **argv)
 		hs_snapshot_free(s);
 		return rc;
 	}
+	if (g_filter_name) {
+		if (hs_filter_nodes(&a, &filter, &fbits, &ferr)) {
+			hs_analysis_release(&a);
+			hs_snapshot_free(s);
+			return usage_error("summary", "%s", ferr.msg);
+		}
+		free(a.classes.cls);
+		a.classes.cls = hs_filter_classes(&a, fbits);
+		g_filter = fbits;
+	}
 	n = sorted_classes(&a.classes, key, &ids);
 	HS_ALLOC_ARRAY(top, (size_t)ntopc + 1);
 	ntop = top_k(a.dom.retained, s->node_count, keep_object, &a, (uint32_t)ntopc, top);
@@ -288,6 +323,8 @@ int cmd_summary(int argc, char **argv)
 			     suspects, strings);
 	free(ids);
 	free(top);
+	free(fbits);
+	g_filter = NULL;
 	hs_analysis_release(&a);
 	hs_snapshot_free(s);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;

@@ -75,6 +75,17 @@ done
 run depth-summary 0 -- summary "$TMP/depth.heapsnapshot"
 run vars-realms 0 -- realms "$TMP/vars.heapsnapshot"
 
+# summary --filter (the rows are compared with DevTools by run_parity2026.sh)
+run filt 0 -- summary "$CC" --filter objectsRetainedByConsole --format json
+has filt "$TMP/filt.out" '"filter": "objectsRetainedByConsole"'
+has filt "$TMP/filt.out" '"name": "ConsoleThing"'
+run filt-text 0 -- summary "$CC" --filter duplicatedStrings
+has filt-text "$TMP/filt-text.out" "filter duplicatedStrings"
+run filt-bad 2 -- summary "$CC" --filter retainedByMagic
+has filt-bad "$TMP/filt-bad.err" "unknown filter"
+run filt-ctx 2 -- summary "$CC" --filter nativeContext_5
+has filt-ctx "$TMP/filt-ctx.err" "no native context has id 5"
+
 run usage1 2 -- contexts
 run usage2 2 -- contexts "$CC" --format xml
 run usage3 2 -- realms "$CC" "$CC"

@@ -133,7 +133,49 @@ function selfTest(dt) {
   return null;
 }
 
+// --filters DEVTOOLS_JSON DIR NAME: for every filter K of the dump, DIR/filter-K.json is
+// `hsnap summary --filter K --format json`; per class name: count, self size, min distance
+// (sums / min over DevTools' class keys), retained size where DevTools has one key.
+export function compareFilter(rows, summary, r, filter) {
+  const dt = new Map();
+  for (const c of rows) {
+    let a = dt.get(c.name);
+    if (!a) dt.set(c.name, (a = { count: 0, self_size: 0, distance: Infinity, keys: 0, retained_size: 0 }));
+    a.count += c.count; a.self_size += c.self_size; a.keys++;
+    a.distance = Math.min(a.distance, c.distance);
+    a.retained_size = c.retained_size;
+  }
+  const hs = new Map((summary.classes || []).map((c) => [c.name, c]));
+  if (summary.filter !== filter) r.add('filter.name', `summary says filter ${JSON.stringify(summary.filter)}, wanted ${filter}`);
+  for (const [name, a] of dt) {
+    const h = hs.get(name), w = `${filter}: class ${JSON.stringify(name)}`;
+    if (!h) { r.add('filter.class_missing', `${w}: devtools count=${a.count}`); continue; }
+    eq(r, 'filter.count', w, a.count, h.count);
+    eq(r, 'filter.self_size', w, a.self_size, h.self_size);
+    eq(r, 'filter.distance', w, a.distance, h.distance);
+    if (a.keys === 1) eq(r, 'filter.retained_size', w, a.retained_size, h.retained_size);
+  }
+  for (const [name, h] of hs) if (!dt.has(name)) r.add('filter.class_extra', `${filter}: class ${JSON.stringify(name)} hsnap count=${h.count}`);
+  return dt.size;
+}
+
 const args = process.argv.slice(2);
+if (args[0] === '--filters') {
+  const dt = JSON.parse(fs.readFileSync(args[1], 'utf8'));
+  const r = new Report();
+  const parts = [];
+  for (const [k, rows] of Object.entries(dt.filters)) {
+    const summary = JSON.parse(fs.readFileSync(`${args[2]}/filter-${k}.json`, 'utf8'));
+    parts.push(`${k} ${compareFilter(rows, summary, r, k)}`);
+  }
+  if (r.total) {
+    console.log(`parity2026 filters: ${args[3]}: FAIL (${r.total} mismatches)`);
+    r.print();
+    process.exit(1);
+  }
+  console.log(`parity2026 filters: ${args[3]}: classes per filter: ${parts.join(', ')}: OK`);
+  process.exit(0);
+}
 if (args[0] === '--self-test') {
   const dt = JSON.parse(fs.readFileSync(args[1], 'utf8'));
   const why = selfTest(dt);

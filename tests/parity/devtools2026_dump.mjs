@@ -11,6 +11,7 @@
 //   "native_context_sizes": getNativeContextSizes()       (realms)
 //   "retained_by_context":  getRetainedByContextSummary()
 //   "has_scope_tables":     whether the file's meta has scope_fields
+//   "filters":              {NAME: class rows of createNamedFilter(NAME)}
 // The worker is found via $HSNAP_MCP_DIR (an npm --prefix dir holding
 // node_modules/chrome-devtools-mcp, or the package dir itself).
 // The worker file exports nothing (it is a worker script), so this script imports a copy of it
@@ -124,7 +125,24 @@ async function main() {
     await w('],\n"contexts":' + JSON.stringify(snap.analyzeContexts()));
     await w(',\n"native_context_sizes":' + JSON.stringify(snap.getNativeContextSizes()));
     await w(',\n"retained_by_context":' + JSON.stringify(snap.getRetainedByContextSummary()));
-    await w('}\n');
+    // DevTools' named filters (createNamedFilter): class rows of the kept nodes; the
+    // per-native-context filter is named here by the context's node id (DevTools' internal
+    // name uses its node index)
+    const names = ['objectsRetainedByDetachedDomNodes', 'objectsRetainedByConsole',
+      'objectsRetainedByEventHandlers', 'objectsRetainedByContexts', 'duplicatedStrings',
+      'sharedNativeContext', 'noNativeContext'];
+    const filters = names.map((n) => [n, n]);
+    for (const c of snap.getNativeContextSizes().nativeContexts) filters.push(['nativeContext_' + c.nodeId, 'nativeContext_' + c.nodeIndex]);
+    await w(',\n"filters":{');
+    first = true;
+    for (const [ours, theirs] of filters) {
+      const aggr = snap.getAggregatesByClassKey(false, 'NamedFilter: ' + theirs, snap.createNamedFilter(theirs));
+      const rows = Object.entries(aggr).map(([key, a]) => ({ key, name: a.name, count: a.count, self_size: a.self,
+                                                            retained_size: a.maxRet, distance: a.distance }));
+      await w((first ? '' : ',\n') + JSON.stringify(ours) + ':' + JSON.stringify(rows));
+      first = false;
+    }
+    await w('}}\n');
   } finally {
     if (second) await second.terminate();
     fs.rmSync(tmp, { recursive: true, force: true });

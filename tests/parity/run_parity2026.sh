@@ -8,7 +8,8 @@
 #   - hsnap export/summary: per node id, edge_count, self_size, retained_size, distance,
 #     class; class rows; statistics (compare.mjs, the same checks as run_parity.sh);
 #   - hsnap contexts: the dead closure variables of analyzeContexts (compare2026.mjs);
-#   - hsnap realms: getNativeContextSizes (compare2026.mjs).
+#   - hsnap realms: getNativeContextSizes (compare2026.mjs);
+#   - hsnap summary --filter K: class rows of DevTools' named filter K (compare2026.mjs --filters).
 #
 # Exit: 0 all match, 1 a mismatch or a failed step,
 #       77 skipped (node/npm missing or the package cannot be installed).
@@ -99,5 +100,17 @@ for F in "$@"; do
     selftest_done=2
   fi
   node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" "$d/devtools.json" "$d/contexts.json" "$d/realms.json" --name "$name" || status=1
+  # DevTools' named filters: summary --filter K for every filter the dump has
+  fok=1
+  for k in $(node -e 'for (const k of Object.keys(JSON.parse(require("fs").readFileSync(process.argv[1])).filters)) console.log(k)' "$d/devtools.json"); do
+    if ! "$HSNAP" summary "$F" --filter "$k" --format json >"$d/filter-$k.json" 2>"$d/filter-$k.err"; then
+      echo "parity2026: $name: FAIL (hsnap summary --filter $k exited $?)"; sed 's/^/  /' "$d/filter-$k.err" | head -5; fok=0
+    fi
+  done
+  if [ $fok = 1 ]; then
+    node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" --filters "$d/devtools.json" "$d" "$name" || status=1
+  else
+    status=1
+  fi
 done
 exit $status
