@@ -407,10 +407,11 @@ int hs_filter_nodes(const struct hs_analysis *a, const struct hs_filter *f, uint
 	return 0;
 }
 
-struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *bits)
+/* Rows keyed by row_of[] (nrows of them) over the nodes bits keeps (NULL: all). */
+static struct hs_class *aggregate_rows(const struct hs_analysis *a, const uint64_t *bits,
+				       const uint32_t *row_of, uint32_t nrows)
 {
 	const struct hs_snapshot *s = a->s;
-	const struct hs_classes *c = &a->classes;
 	const struct hs_dominators *d = &a->dom;
 	const uint64_t *self = a->self_size;
 	struct hs_class *cls;
@@ -418,14 +419,14 @@ struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *
 	uint64_t pushed = 1;
 	uint8_t *seen;
 
-	HS_CALLOC_ARRAY(cls, c->names.count ? c->names.count : 1);
-	for (k = 0; k < c->names.count; k++)
+	HS_CALLOC_ARRAY(cls, nrows ? nrows : 1);
+	for (k = 0; k < nrows; k++)
 		cls[k].distance = INT32_MAX;
 	for (n = 0; n < N; n++) {
 		struct hs_class *cl;
-		if (!hs_bit_get(bits, n) || !self[n])
+		if ((bits && !hs_bit_get(bits, n)) || !self[n])
 			continue;
-		cl = &cls[c->class_of[n]];
+		cl = &cls[row_of[n]];
 		cl->count++;
 		cl->self_size += self[n];
 		if (a->distance && a->distance[n] < cl->distance)
@@ -436,13 +437,13 @@ struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *
 	HS_ALLOC_ARRAY(list, (size_t)N + 1);
 	HS_ALLOC_ARRAY(sizes, (size_t)N + 2);
 	HS_ALLOC_ARRAY(keys, (size_t)N + 1);
-	HS_CALLOC_ARRAY(seen, c->names.count ? c->names.count : 1);
+	HS_CALLOC_ARRAY(seen, nrows ? nrows : 1);
 	list[nl++] = s->root;
 	sizes[ns++] = UINT32_MAX;
 	while (nl) {
-		uint32_t x = list[--nl], key = c->class_of[x];
+		uint32_t x = list[--nl], key = row_of[x];
 		uint32_t from = d->dom_first[x], to = d->dom_first[x + 1];
-		if (!seen[key] && hs_bit_get(bits, x) && self[x]) {
+		if (!seen[key] && (!bits || hs_bit_get(bits, x)) && self[x]) {
 			cls[key].retained_size += d->retained[x];
 			if (from != to) {
 				seen[key] = 1;
@@ -463,4 +464,67 @@ struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *
 	free(keys);
 	free(seen);
 	return cls;
+}
+
+struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *bits)
+{
+	return aggregate_rows(a, bits, a->classes.class_of, a->classes.names.count);
+}
+
+struct site_key { uint32_t cls, script, line, column, node; };
+static int site_cmp(const void *x, const void *y)
+{
+	const struct site_key *a = x, *b = y;
+	if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
+	if (a->script != b->script) return a->script < b->script ? -1 : 1;
+	if (a->line != b->line) return a->line < b->line ? -1 : 1;
+	if (a->column != b->column) return a->column < b->column ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+void hs_sites_build(struct hs_sites *out, const struct hs_analysis *a, const uint64_t *bits)
+{
+	const struct hs_snapshot *s = a->s;
+	const struct hs_classes *c = &a->classes;
+	struct site_key *k = NULL;
+	size_t nk = 0, ka = 0, i;
+	uint32_t n, nrows = c->names.count, alloc;
+
+	memset(out, 0, sizeof(*out));
+	HS_ALLOC_ARRAY(out->row_of, (size_t)s->node_count + 1);
+	for (n = 0; n < s->node_count; n++) {
+		const struct hs_location *l;
+		out->row_of[n] = c->class_of[n];
+		if (s->node_type[n] != s->t.object || !(l = hs_snapshot_location(s, n)))
+			continue;
+		HS_GROW(k, nk, ka);
+		k[nk++] = (struct site_key){ c->class_of[n], l->script_id, l->line, l->column, n };
+	}
+	hs_sort(k, nk, sizeof(*k), site_cmp);
+	alloc = nrows + 16;
+	HS_CALLOC_ARRAY(out->row, alloc);
+	for (i = 0; i < nrows; i++)
+		out->row[i].cls = (uint32_t)i;
+	for (i = 0; i < nk; i++) {
+		if (!i || site_cmp(&(struct site_key){ k[i].cls, k[i].script, k[i].line, k[i].column, 0 },
+				   &(struct site_key){ k[i - 1].cls, k[i - 1].script, k[i - 1].line, k[i - 1].column, 0 })) {
+			const struct hs_location *l = hs_snapshot_location(s, k[i].node);
+			HS_GROW(out->row, nrows, alloc);
+			out->row[nrows] = (struct hs_site_row){ k[i].cls, 1, l->script_id, l->line, l->column,
+							      l->script_node };
+			nrows++;
+		}
+		out->row_of[k[i].node] = nrows - 1;
+	}
+	free(k);
+	out->n = nrows;
+	out->agg = aggregate_rows(a, bits, out->row_of, nrows);
+}
+
+void hs_sites_release(struct hs_sites *s)
+{
+	free(s->row);
+	free(s->agg);
+	free(s->row_of);
+	memset(s, 0, sizeof(*s));
 }

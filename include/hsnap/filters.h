@@ -35,4 +35,24 @@ int hs_filter_nodes(const struct hs_analysis *a, const struct hs_filter *f, uint
 /* Class rows (indexed like a->classes.cls) over the kept nodes only. */
 struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *bits);
 
+
+
+/* DevTools' class keys (classKeyInternal): an `object` node with a location
+ * is keyed by (script id, line, column, class name), every other node by its
+ * class name.  Rows 0 .. classes-1 are the classes' location-less rows, the
+ * others one per (class, location); aggregates as buildAggregates +
+ * calculateClassesRetainedSize per key, over the nodes bits keeps (NULL: all). */
+struct hs_site_row {
+	uint32_t cls;
+	int has_loc;
+	uint32_t script_id, line, column, script_node; /* as in struct hs_location */
+};
+struct hs_sites {
+	struct hs_site_row *row;
+	struct hs_class *agg;
+	uint32_t n;
+	uint32_t *row_of;        /* [node_count] */
+};
+void hs_sites_build(struct hs_sites *out, const struct hs_analysis *a, const uint64_t *bits);
+void hs_sites_release(struct hs_sites *s);
 #endif

@@ -86,6 +86,13 @@ has filt-bad "$TMP/filt-bad.err" "unknown filter"
 run filt-ctx 2 -- summary "$CC" --filter nativeContext_5
 has filt-ctx "$TMP/filt-ctx.err" "no native context has id 5"
 
+# summary --group site (rows compared with DevTools by run_parity2026.sh)
+run site 0 -- summary "$NODE" --group site --format json
+has site "$TMP/site.out" '"key": ",(string)"'
+has site "$TMP/site.out" '"site": {'
+run site-bad 2 -- summary "$NODE" --group module
+has site-bad "$TMP/site-bad.err" "--group must be name or site"
+
 run usage1 2 -- contexts
 run usage2 2 -- contexts "$CC" --format xml
 run usage3 2 -- realms "$CC" "$CC"

@@ -159,7 +159,42 @@ export function compareFilter(rows, summary, r, filter) {
   return dt.size;
 }
 
+// --sites DEVTOOLS_JSON SUMMARY_JSON NAME: `hsnap summary --group site --format json` row by
+// row against DevTools' class keys: every key, its count, self size, retained size, distance.
+export function compareSites(dt, summary, r) {
+  const hs = new Map();
+  for (const c of summary.classes || []) {
+    if (hs.has(c.key)) r.add('site.duplicate', `hsnap lists key ${JSON.stringify(c.key)} twice`);
+    hs.set(c.key, c);
+  }
+  for (const c of dt.classes) {
+    const h = hs.get(c.key), w = `key ${JSON.stringify(c.key)}`;
+    if (!h) { r.add('site.missing_in_hsnap', `${w}: devtools count=${c.count}`); continue; }
+    eq(r, 'site.name', w, c.name, h.name);
+    eq(r, 'site.count', w, c.count, h.count);
+    eq(r, 'site.self_size', w, c.self_size, h.self_size);
+    eq(r, 'site.retained_size', w, c.retained_size, h.retained_size);
+    eq(r, 'site.distance', w, c.distance, h.distance);
+  }
+  const keys = new Set(dt.classes.map((c) => c.key));
+  for (const k of hs.keys()) if (!keys.has(k)) r.add('site.extra_in_hsnap', `key ${JSON.stringify(k)}`);
+  return dt.classes.length;
+}
+
 const args = process.argv.slice(2);
+if (args[0] === '--sites') {
+  const dt = JSON.parse(fs.readFileSync(args[1], 'utf8'));
+  const summary = JSON.parse(fs.readFileSync(args[2], 'utf8'));
+  const r = new Report();
+  const n = compareSites(dt, summary, r);
+  if (r.total) {
+    console.log(`parity2026 --group site: ${args[3]}: FAIL (${r.total} mismatches)`);
+    r.print();
+    process.exit(1);
+  }
+  console.log(`parity2026 --group site: ${args[3]}: ${n} DevTools rows: OK`);
+  process.exit(0);
+}
 if (args[0] === '--filters') {
   const dt = JSON.parse(fs.readFileSync(args[1], 'utf8'));
   const r = new Report();

@@ -9,6 +9,7 @@
 #     class; class rows; statistics (compare.mjs, the same checks as run_parity.sh);
 #   - hsnap contexts: the dead closure variables of analyzeContexts (compare2026.mjs);
 #   - hsnap realms: getNativeContextSizes (compare2026.mjs);
+#   - hsnap summary --group site: DevTools' class rows, key by key (compare2026.mjs --sites);
 #   - hsnap summary --filter K: class rows of DevTools' named filter K (compare2026.mjs --filters).
 #
 # Exit: 0 all match, 1 a mismatch or a failed step,
@@ -100,6 +101,12 @@ for F in "$@"; do
     selftest_done=2
   fi
   node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" "$d/devtools.json" "$d/contexts.json" "$d/realms.json" --name "$name" || status=1
+  # DevTools' own rows (class name + allocation site)
+  if "$HSNAP" summary "$F" --group site --format json >"$d/sites.json" 2>"$d/sites.err"; then
+    node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" --sites "$d/devtools.json" "$d/sites.json" "$name" || status=1
+  else
+    echo "parity2026: $name: FAIL (hsnap summary --group site exited $?)"; sed 's/^/  /' "$d/sites.err" | head -5; status=1
+  fi
   # DevTools' named filters: summary --filter K for every filter the dump has
   fok=1
   for k in $(node -e 'for (const k of Object.keys(JSON.parse(require("fs").readFileSync(process.argv[1])).filters)) console.log(k)' "$d/devtools.json"); do
