@@ -134,14 +134,23 @@ static void tags_init(struct ctxa *c)
 
 	HS_CALLOC_ARRAY(c->etag, (size_t)s->strings.count + 1);
 	HS_CALLOC_ARRAY(c->ntag, (size_t)s->strings.count + 1);
+	size_t elen[E_COUNT];
+
+	for (k = 1; k < E_COUNT; k++)
+		elen[k] = strlen(edge_names[k]);
 	for (i = 0; i < s->strings.count; i++) {
 		const char *str = hs_str(&s->strings, i);
+		size_t len = hs_strlen(&s->strings, i);
 		uint8_t t = 0;
-		for (k = 1; k < E_COUNT; k++)
-			if (!strcmp(str, edge_names[k])) {
+		for (k = 1; k < E_COUNT && len <= 41; k++) /* 41: the longest edge name */
+			if (len == elen[k] && !memcmp(str, edge_names[k], len)) {
 				c->etag[i] = (uint8_t)k;
 				break;
 			}
+		if (str[0] != 's' && str[0] != 'i' && str[0] != 'J') {
+			c->ntag[i] = 0; /* no node name class starts otherwise */
+			continue;
+		}
 		if (starts(str, "system / Script"))
 			t |= N_SCRIPT;
 		if (!strcmp(str, "system / Context") || starts(str, "system / Context / "))
