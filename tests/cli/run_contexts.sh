@@ -95,7 +95,17 @@ has site-bad "$TMP/site-bad.err" "--group must be name or site"
 
 run usage1 2 -- contexts
 run usage2 2 -- contexts "$CC" --format xml
-run usage3 2 -- realms "$CC" "$CC"
+# realms over two snapshots (numbers checked against DevTools by run_parity2026.sh)
+CC2=$FIX/2026/chrome-closures-2.heapsnapshot.gz
+run pair 0 -- realms "$CC" "$CC2"
+has pair "$TMP/pair.out" "growth"
+run pair-json 0 -- realms "$CC" "$CC2" --format json
+has pair-json "$TMP/pair-json.out" '"attributed_sizes"'
+run pair-gate 1 -- realms "$CC" "$CC2" --fail-on 'Window*:self>100KB'
+has pair-gate "$TMP/pair-gate.err" "hsnap: realms: rule 'Window*:self>100KB' violated by Window / ://: self +"
+run pair-pass 0 -- realms "$CC" "$CC2" --fail-on 'Window*:self>200KB' --fail-on 'total:self>50%'
+run usage3 2 -- realms "$CC" --fail-on 'total:self>1MB'
+run usage5 2 -- realms "$CC" "$CC2" --fail-on 'total:new>1'
 run usage4 2 -- contexts "$CC" --bogus
 
 echo "run_contexts.sh: $CHECKS checks, $FAILS failed"

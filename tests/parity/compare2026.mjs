@@ -181,7 +181,51 @@ export function compareSites(dt, summary, r) {
   return dt.classes.length;
 }
 
+// --realms-pair DT_A DT_B HSNAP_JSON NAME: `hsnap realms A B --format json` against the two
+// dumps: every native context's attributed size in each snapshot (matched by id), shared and
+// unattributed sizes, and the growth B - A of each row.
+export function compareRealmsPair(da, db, h, r) {
+  const byId = new Map((h.realms || []).filter((x) => x.id !== null).map((x) => [x.id, x]));
+  const pseudo = new Map((h.realms || []).filter((x) => x.id === null).map((x) => [x.label, x]));
+  const want = new Map();
+  [da, db].forEach((d, k) => {
+    for (const c of d.native_context_sizes.nativeContexts) {
+      if (!want.has(c.nodeId)) want.set(c.nodeId, [null, null]);
+      want.get(c.nodeId)[k] = c.attributedSize;
+    }
+  });
+  for (const [id, sizes] of want) {
+    const x = byId.get(id), w = `realm @${id}`;
+    if (!x) { r.add('pair.realm_missing', w); continue; }
+    eq(r, 'pair.attributed', `${w} #1`, sizes[0], x.attributed_sizes[0]);
+    eq(r, 'pair.attributed', `${w} #2`, sizes[1], x.attributed_sizes[1]);
+    eq(r, 'pair.growth', w, (sizes[1] ?? 0) - (sizes[0] ?? 0), x.growth);
+  }
+  if (byId.size !== want.size) r.add('pair.realm_count', `devtools ${want.size} hsnap ${byId.size}`);
+  for (const [label, key] of [['(shared)', 'sharedSize'], ['(unattributed)', 'noAttributionSize']]) {
+    const x = pseudo.get(label);
+    if (!x) { r.add('pair.pseudo_missing', label); continue; }
+    const a = da.native_context_sizes[key], b = db.native_context_sizes[key];
+    eq(r, 'pair.pseudo', `${label} #1`, a, x.attributed_sizes[0]);
+    eq(r, 'pair.pseudo', `${label} #2`, b, x.attributed_sizes[1]);
+    eq(r, 'pair.growth', label, b - a, x.growth);
+  }
+  return want.size;
+}
+
 const args = process.argv.slice(2);
+if (args[0] === '--realms-pair') {
+  const [da, db, h] = args.slice(1, 4).map((f) => JSON.parse(fs.readFileSync(f, 'utf8')));
+  const r = new Report();
+  const n = compareRealmsPair(da, db, h, r);
+  if (r.total) {
+    console.log(`parity2026 realms pair: ${args[4]}: FAIL (${r.total} mismatches)`);
+    r.print();
+    process.exit(1);
+  }
+  console.log(`parity2026 realms pair: ${args[4]}: ${n} realms over 2 snapshots: OK`);
+  process.exit(0);
+}
 if (args[0] === '--sites') {
   const dt = JSON.parse(fs.readFileSync(args[1], 'utf8'));
   const summary = JSON.parse(fs.readFileSync(args[2], 'utf8'));

@@ -10,6 +10,7 @@
 #   - hsnap contexts: the dead closure variables of analyzeContexts (compare2026.mjs);
 #   - hsnap realms: getNativeContextSizes (compare2026.mjs);
 #   - hsnap summary --group site: DevTools' class rows, key by key (compare2026.mjs --sites);
+#   - hsnap realms A B over pairs of fixtures: both sides and the growth (--realms-pair);
 #   - hsnap summary --filter K: class rows of DevTools' named filter K (compare2026.mjs --filters).
 #
 # Exit: 0 all match, 1 a mismatch or a failed step,
@@ -119,5 +120,23 @@ for F in "$@"; do
   else
     status=1
   fi
+done
+# Realms over two snapshots of one process (hsnap realms A B): pairs of fixtures above
+# (HSNAP_PARITY2026_PAIRS="A:B ..." overrides), each side against its own dump.
+PAIRS=${HSNAP_PARITY2026_PAIRS:-"chrome-closures:chrome-closures-2 node-vm:node-vm-2"}
+for pair in $PAIRS; do
+  a=${pair%%:*} b=${pair##*:} fa="" fb=""
+  for F in "$@"; do
+    n=$(basename "$F"); n=${n%.gz}; n=${n%.heapsnapshot}
+    [ "$n" = "$a" ] && fa=$F
+    [ "$n" = "$b" ] && fb=$F
+  done
+  [ -n "$fa" ] && [ -n "$fb" ] && [ -s "$WORK/$a/devtools.json" ] && [ -s "$WORK/$b/devtools.json" ] || continue
+  out="$WORK/realms-$a-$b.json"
+  "$HSNAP" realms "$fa" "$fb" --format json >"$out" 2>"$out.err"; rc=$?
+  if [ $rc != 0 ]; then
+    echo "parity2026 realms pair: $pair: FAIL (hsnap realms exited $rc)"; head -5 "$out.err"; status=1; continue
+  fi
+  node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" --realms-pair "$WORK/$a/devtools.json" "$WORK/$b/devtools.json" "$out" "$pair" || status=1
 done
 exit $status
