@@ -41,11 +41,13 @@
 #define MAX_NUMBER_CHARS 64
 
 enum section { SEC_NONE, SEC_SNAPSHOT, SEC_NODES, SEC_EDGES, SEC_STRINGS,
-	       SEC_LOCATIONS, SEC_SAMPLES, SEC_TFI, SEC_TRACE_TREE, SEC_SKIP,
+	       SEC_LOCATIONS, SEC_SAMPLES, SEC_TFI, SEC_TRACE_TREE,
+	       SEC_SCOPES, SEC_SCOPE_VARS, SEC_SCOPE_USES, SEC_SKIP,
 	       SEC_COUNT };
 static const char *const section_names[SEC_COUNT] = {
 	"", "snapshot", "nodes", "edges", "strings", "locations", "samples",
-	"trace_function_infos", "trace_tree", ""
+	"trace_function_infos", "trace_tree",
+	"scopes", "scope_context_vars", "scope_uses", ""
 };
 
 enum role { R_IGNORE, R_TYPE, R_NAME, R_ID, R_SELF, R_EDGES, R_TRACE, R_DETACH, R_TO };
@@ -372,6 +374,23 @@ static int parse_uint(struct parser *p, const char *t, size_t len, uint64_t *out
 	return 1;
 }
 
+/* Closure-scope tables (struct hs_scope_tables): signed integers, kept as written. */
+static int scope_value(struct parser *p, const char *t, size_t len)
+{
+	struct hs_scope_tables *sc = &p->s->scopes;
+	int t_i = p->sec - SEC_SCOPES, neg = len && t[0] == '-';
+	uint64_t v;
+
+	if (!parse_uint(p, t + neg, len - (size_t)neg, &v))
+		return 0;
+	if (v > INT64_MAX)
+		return fail(p, HS_ERR_FORMAT, "%s: number %.*s exceeds 63 bits", section_names[p->sec],
+			    (int)(len > 40 ? 40 : len), t);
+	HS_GROW(sc->v[t_i], sc->len[t_i], sc->alloc[t_i]);
+	sc->v[t_i][sc->len[t_i]++] = neg ? -(int64_t)v : (int64_t)v;
+	return 1;
+}
+
 /* ---- header (snapshot.meta) ------------------------------------------- */
 
 static char **string_list(yajl_val v, uint32_t *n)
@@ -546,6 +565,16 @@ static int interpret_header(struct parser *p, const char *json, size_t len)
 	}
 	if (!setup_roles(p) || !resolve_types(p, meta) || !location_fields(p, meta))
 		goto cleanup;
+	{ /* closure-scope tables' field names (absent, or not lists of names: none) */
+		static const char *const scope_meta[HS_SCOPE_TABLES] = {
+			"scope_fields", "scope_context_var_fields", "scope_use_fields" };
+		for (int t = 0; t < HS_SCOPE_TABLES; t++) {
+			const char *path[] = { scope_meta[t], NULL };
+			yajl_val sv = yajl_tree_get(meta, path, yajl_t_any);
+			if (sv)
+				s->scopes.fields[t] = string_list(sv, &s->scopes.nfields[t]);
+		}
+	}
 	if (header_uint(p, root, "node_count", &s->header_node_count) < 0) goto cleanup;
 	if (header_uint(p, root, "edge_count", &s->header_edge_count) < 0) goto cleanup;
 	if (header_uint(p, root, "trace_function_count", &s->trace_function_count) < 0) goto cleanup;
@@ -648,6 +677,10 @@ static int cb_number(void *ctx, const char *t, size_t len)
 		case SEC_TFI:
 			p->s->trace_function_infos_len++;
 			return 1;
+		case SEC_SCOPES:
+		case SEC_SCOPE_VARS:
+		case SEC_SCOPE_USES:
+			return scope_value(p, t, len);
 		case SEC_STRINGS:
 			return fail(p, HS_ERR_FORMAT, "strings: element %u is a number, not a string", p->s->strings.count);
 		default:
@@ -973,6 +1006,7 @@ static int finish(struct parser *p)
 	s->has_samples = !!(p->seen & (1u << SEC_SAMPLES));
 	s->has_trace_tree = !!(p->seen & (1u << SEC_TRACE_TREE));
 	s->has_trace_function_infos = !!(p->seen & (1u << SEC_TFI));
+	s->scopes.seen = (p->seen >> SEC_SCOPES) & ((1u << HS_SCOPE_TABLES) - 1);
 	if (!replay(p) || !check_nodes(p) || !check_edges(p) || !build_locations(p))
 		return 0;
 	hs_resolve_scripts(s);

@@ -50,6 +50,10 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	free_list(s->node_fields, s->n_node_fields);
 	free_list(s->edge_fields, s->n_edge_fields);
 	free(s->locations);
+	for (int t = 0; t < HS_SCOPE_TABLES; t++) {
+		free_list(s->scopes.fields[t], s->scopes.nfields[t]);
+		free(s->scopes.v[t]);
+	}
 	if (s->map)
 		munmap((void *)s->map, s->map_len);
 	free(s->index);

@@ -48,6 +48,20 @@ struct hs_location {
 	uint32_t script_node; /* ordinal of the script's node (2025+ V8), or UINT32_MAX */
 };
 
+/* Closure-scope tables of current V8 (2026: meta.scope_fields /
+ * scope_context_var_fields / scope_use_fields and the top-level arrays scopes /
+ * scope_context_vars / scope_uses), kept as written (values may be negative:
+ * a script's root scope id is -2); interpreted and checked by contexts.c.
+ * All NULL / 0 when the file has none (then loading costs nothing extra). */
+enum { HS_SCOPES, HS_SCOPE_VARS, HS_SCOPE_USES, HS_SCOPE_TABLES };
+struct hs_scope_tables {
+	char **fields[HS_SCOPE_TABLES];     /* field names from meta, or NULL */
+	uint32_t nfields[HS_SCOPE_TABLES];
+	int64_t *v[HS_SCOPE_TABLES];        /* the arrays' values */
+	size_t len[HS_SCOPE_TABLES], alloc[HS_SCOPE_TABLES];
+	unsigned seen; /* bit per table: the array was in the file */
+};
+
 struct hs_snapshot {
 	char *file;               /* name used in messages */
 	uint64_t file_bytes;      /* bytes of JSON read (after gunzip) */
@@ -81,6 +95,8 @@ struct hs_snapshot {
 
 	struct hs_location *locations;
 	uint32_t location_count;
+
+	struct hs_scope_tables scopes;
 
 	uint64_t extra_native_bytes;
 	uint64_t trace_function_count;

@@ -183,6 +183,8 @@ int cmd_leaks(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_growth(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_contexts(int argc, char **argv);
+int cmd_realms(int argc, char **argv);
 
 struct hs_path_groups;
 /* Merged path shapes (retainers --class, leaks, detached DOM). json: when

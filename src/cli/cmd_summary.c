@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "hsnap/filters.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -29,6 +30,14 @@ static const char usage_text[] =
 	"  --raw-sizes      use the file's shallow sizes; by default the size of\n"
 	"                   internal arrays owned by one object moves to that object,\n"
 	"                   as DevTools does\n"
+	"  --filter NAME    classes and objects of DevTools' named filter only:\n"
+	"                   objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+	"                   objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+	"                   duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+	"                   nativeContext_ID (ID: a native context's id, see hsnap realms)\n"
+	"  --group KEY      class rows by name (default) or by site: DevTools' rows,\n"
+	"                   which split `object` classes by allocation location\n"
+	"                   (script, line, column; JSON adds DevTools' row key)\n"
 	"  -h, --help       show this help\n";
 
 enum sort_key { SORT_RETAINED, SORT_SHALLOW, SORT_COUNT };
@@ -63,10 +72,36 @@ static uint32_t sorted_classes(const struct hs_classes *c, enum sort_key key, ui
 	return n;
 }
 
+static const uint64_t *g_filter; /* --filter: the nodes it keeps, or NULL */
+static const char *g_filter_name;
+static const struct hs_sites *g_sites; /* --group site: the rows' locations, or NULL */
+
+/* " (url:line:col)" of a site row, "" for a class row. */
+static const char *site_text(const struct hs_analysis *a, uint32_t row, char *buf, size_t len)
+{
+	const struct hs_site_row *r;
+	const char *url = "";
+	buf[0] = '\0';
+	if (!g_sites || !g_sites->row[row].has_loc)
+		return buf;
+	r = &g_sites->row[row];
+	if (r->script_node != UINT32_MAX) {
+		url = hs_node_name(a->s, r->script_node);
+		if (!strncmp(url, "system / Script / ", 18))
+			url += 18;
+	}
+	if (*url)
+		snprintf(buf, len, " (%.100s:%u:%u)", url, r->line + 1, r->column + 1);
+	else
+		snprintf(buf, len, " (script %u:%u:%u)", r->script_id, r->line + 1, r->column + 1);
+	return buf;
+}
+
 static int keep_object(const void *ctx, uint32_t n)
 {
 	const struct hs_analysis *a = ctx;
-	return n != a->s->root && a->s->node_type[n] != a->s->t.synthetic;
+	return n != a->s->root && a->s->node_type[n] != a->s->t.synthetic &&
+	       (!g_filter || hs_bit_get(g_filter, n));
 }
 
 static void print_stats_text(const struct hs_analysis *a)
@@ -98,7 +133,7 @@ static void class_table(const struct hs_analysis *a, const uint32_t *ids, uint32
 	table_init(&t, 5, f == FMT_CSV ? head_csv : head, "lrrrr");
 	for (i = 0; i < n; i++) {
 		const struct hs_class *cl = &c->cls[ids[i]];
-		char cnt[32], sh[32], re[32], pc[32];
+		char cnt[32], sh[32], re[32], pc[32], name[512];
 		const char *cells[5];
 		if (exact) {
 			snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)cl->count);
@@ -111,7 +146,14 @@ static void class_table(const struct hs_analysis *a, const uint32_t *ids, uint32
 			human_size(cl->retained_size, re, sizeof(re));
 			percent(cl->retained_size, a->stats.total, pc, sizeof(pc));
 		}
-		cells[0] = hs_class_name(c, ids[i]);
+		if (g_sites) {
+			char where[160];
+			snprintf(name, sizeof(name), "%.300s%s", hs_class_name(c, ids[i]),
+				 site_text(a, ids[i], where, sizeof(where)));
+			cells[0] = name;
+		} else {
+			cells[0] = hs_class_name(c, ids[i]);
+		}
 		cells[1] = cnt; cells[2] = sh; cells[3] = re; cells[4] = pc;
 		table_row(&t, cells);
 	}
@@ -152,6 +194,8 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 
 	yajl_gen_map_open(g);
 	json_kv_str(g, "file", s->file);
+	if (g_filter_name)
+		json_kv_str(g, "filter", g_filter_name);
 	json_kv_u64(g, "node_count", s->node_count);
 	json_kv_u64(g, "edge_count", s->edge_count);
 	json_kv_u64(g, "total_size", a->stats.total);
@@ -163,6 +207,24 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 		const struct hs_class *cl = &c->cls[ids[i]];
 		yajl_gen_map_open(g);
 		json_kv_str(g, "name", hs_class_name(c, ids[i]));
+		if (g_sites) {
+			const struct hs_site_row *r = &g_sites->row[ids[i]];
+			char key[1200];
+			if (r->has_loc)
+				snprintf(key, sizeof(key), "%u,%u,%u,%s", r->script_id, r->line, r->column,
+					 hs_class_name(c, ids[i]));
+			else
+				snprintf(key, sizeof(key), ",%s", hs_class_name(c, ids[i]));
+			json_kv_str(g, "key", key);
+			if (r->has_loc) {
+				json_key(g, "site");
+				yajl_gen_map_open(g);
+				json_kv_u64(g, "script_id", r->script_id);
+				json_kv_u64(g, "line", r->line);
+				json_kv_u64(g, "column", r->column);
+				yajl_gen_map_close(g);
+			}
+		}
 		json_kv_u64(g, "count", cl->count);
 		json_kv_u64(g, "self_size", cl->self_size);
 		json_kv_u64(g, "retained_size", cl->retained_size);
@@ -204,6 +266,8 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 
 	if (f == FMT_MD) {
 		printf("## Heap snapshot summary: `%s`\n\n", s->file);
+		if (g_filter_name)
+			printf("Filter: `%s` (DevTools' named filter): classes and objects it keeps\n\n", g_filter_name);
 		printf("%s nodes, %s edges, total size **%s** (%s bytes)\n\n",
 		       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
 		       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
@@ -218,6 +282,8 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 		return;
 	}
 	printf("%s\n", s->file);
+	if (g_filter_name)
+		printf("  filter %s (DevTools' named filter): classes and objects it keeps\n", g_filter_name);
 	printf("  %s nodes, %s edges, total size %s (%s bytes)\n\n",
 	       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
 	       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
@@ -238,8 +304,15 @@ int cmd_summary(int argc, char **argv)
 		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "raw-sizes", no_argument, NULL, 'r' },
 		{ "suspects", required_argument, NULL, 'S' }, { "strings", required_argument, NULL, 'D' },
+		{ "filter", required_argument, NULL, 'F' }, { "group", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
 	};
+	struct hs_filter filter;
+	struct hs_error ferr = { 0, "" };
+	uint64_t *fbits = NULL;
+	int by_site = 0;
+	struct hs_sites sites;
+	struct hs_classes saved;
 	enum fmt f = FMT_TEXT;
 	enum sort_key key = SORT_RETAINED;
 	long ntopc = 20, strings = 10;
@@ -258,7 +331,17 @@ int cmd_summary(int argc, char **argv)
 		case 'f': if (parse_format_html("summary", optarg, &f)) return EXIT_USAGE; break;
 		case 'o': { int orc = cli_output_open("summary", optarg); if (orc) return orc; } break;
 		case 'r': raw = 1; break;
+		case 'F':
+			if (hs_filter_parse(optarg, &filter, &ferr))
+				return usage_error("summary", "%s", ferr.msg);
+			g_filter_name = optarg;
+			break;
 		case 'D': if (parse_count("summary", "--strings", optarg, &strings)) return EXIT_USAGE; break;
+		case 'G':
+			if (!strcmp(optarg, "site")) by_site = 1;
+			else if (!strcmp(optarg, "name")) by_site = 0;
+			else return usage_error("summary", "--group must be name or site, got '%s'", optarg);
+			break;
 		case 'S':
 			suspects = strtod(optarg, &end);
 			if (end == optarg || *end || !(suspects > 0 && suspects <= 100))
@@ -284,6 +367,30 @@ int cmd_summary(int argc, char **argv)
 		hs_snapshot_free(s);
 		return rc;
 	}
+	if (g_filter_name) {
+		if (hs_filter_nodes(&a, &filter, &fbits, &ferr)) {
+			hs_analysis_release(&a);
+			hs_snapshot_free(s);
+			return usage_error("summary", "%s", ferr.msg);
+		}
+		free(a.classes.cls);
+		a.classes.cls = hs_filter_classes(&a, fbits);
+		g_filter = fbits;
+	}
+	if (by_site) {
+		/* DevTools' rows: a class table of one row per (class, site) */
+		uint32_t r;
+		hs_sites_build(&sites, &a, fbits);
+		saved = a.classes;
+		memset(&a.classes, 0, sizeof(a.classes));
+		hs_strtab_init(&a.classes.names);
+		for (r = 0; r < sites.n; r++)
+			hs_strtab_add(&a.classes.names, hs_class_name(&saved, sites.row[r].cls),
+				      strlen(hs_class_name(&saved, sites.row[r].cls)));
+		a.classes.cls = sites.agg;
+		a.classes.class_of = sites.row_of;
+		g_sites = &sites;
+	}
 	n = sorted_classes(&a.classes, key, &ids);
 	HS_ALLOC_ARRAY(top, (size_t)ntopc + 1);
 	ntop = top_k(a.dom.retained, s->node_count, keep_object, &a, (uint32_t)ntopc, top);
@@ -297,6 +404,14 @@ int cmd_summary(int argc, char **argv)
 			     suspects, strings);
 	free(ids);
 	free(top);
+	free(fbits);
+	g_filter = NULL;
+	if (by_site) {
+		hs_strtab_release(&a.classes.names);
+		a.classes = saved;
+		hs_sites_release(&sites);
+		g_sites = NULL;
+	}
 	hs_analysis_release(&a);
 	hs_snapshot_free(s);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
 	{ "capture", cmd_capture, "take a snapshot of a running process (PID or inspector port)" },
 	{ "watch", cmd_watch, "capture on a threshold (RSS, heap, every T) and report growth" },
+	{ "contexts", cmd_contexts, "dead closure variables: contexts that keep values no closure can read" },
+	{ "realms", cmd_realms, "memory per native context (page, iframes, vm contexts) and shared" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -7,7 +7,7 @@ set -u
 HSNAP=${1:?usage: run_help.sh HSNAP}
 FAILS=0
 CHECKS=0
-for cmd in summary top info diff retainers leaks growth export show capture watch; do
+for cmd in summary top info diff retainers leaks growth export show capture watch contexts realms; do
 	CHECKS=$((CHECKS + 1))
 	out=$("$HSNAP" "$cmd" --help 2>&1)
 	rc=$?

@@ -19,6 +19,9 @@
 #include "hsnap/snapshot.h"
 #include "hsnap/analysis.h"
 #include "hsnap/diff.h"
+#include "hsnap/contexts.h"
+#include "hsnap/realms.h"
+#include "hsnap/filters.h"
 
 /* The diff side extraction has a fixed cost of ~0.5 ms per call under ASan
  * whatever the input size (its radix sort allocates and clears a 512 KiB
@@ -53,6 +56,53 @@ static void analyse(const struct hs_snapshot *s, int raw, int side_stage)
 			if (a.dom.idom[n] >= s->node_count) abort();
 			if (a.dom.retained[n] > a.dom.retained[r]) abort();
 		}
+	}
+	/* The 2026 analyses: dead closure variables (the scope tables are the
+	 * only input they read unchecked by the loader), realms, every named
+	 * filter and DevTools' site rows. */
+	{
+		struct hs_contexts cx;
+		struct hs_realms rl;
+		struct hs_sites st;
+		if (hs_contexts_analyze(&cx, &a, &err) == 0) {
+			for (uint32_t i = 0; i < cx.nscopes; i++)
+				if (cx.scopes[i].first_ctx + cx.scopes[i].nctx > cx.nctx) abort();
+			for (uint32_t i = 0; i < cx.nctx; i++)
+				if (cx.ctx[i].first_dead + cx.ctx[i].ndead > cx.ndead || cx.ctx[i].node >= s->node_count) abort();
+			for (uint32_t i = 0; i < cx.ndead; i++)
+				if (cx.dead[i].value >= s->node_count || cx.dead[i].name >= s->strings.count) abort();
+			hs_contexts_release(&cx);
+		} else if (!err.msg[0]) {
+			abort();
+		}
+		hs_realms_compute(&rl, &a);
+		{
+			uint64_t sum = rl.shared + rl.unattributed;
+			for (uint32_t i = 0; i < rl.count; i++)
+				sum += rl.v[i].attributed;
+			uint64_t all = 0;
+			for (uint32_t n = 0; n < s->node_count; n++)
+				all += a.self_size[n];
+			if (sum != all) abort(); /* every node is attributed exactly once */
+		}
+		for (int k = 0; k < HS_FILTER_COUNT; k++) {
+			struct hs_filter f;
+			uint64_t *bits = NULL;
+			char name[64];
+			snprintf(name, sizeof name, "%s", k == HS_FILTER_NATIVE_CONTEXT ? "nativeContext_0" : hs_filter_names[k]);
+			if (k == HS_FILTER_NATIVE_CONTEXT && rl.count)
+				snprintf(name, sizeof name, "nativeContext_%u", s->node_id[rl.v[0].node]);
+			if (hs_filter_parse(name, &f, &err) != 0) abort();
+			if (hs_filter_nodes(&a, &f, &bits, &err) == 0) {
+				free(hs_filter_classes(&a, bits));
+				free(bits);
+			} else if (k != HS_FILTER_NATIVE_CONTEXT || rl.count) {
+				abort();
+			}
+		}
+		hs_realms_release(&rl);
+		hs_sites_build(&st, &a, NULL);
+		hs_sites_release(&st);
 	}
 	if (!side_stage) {
 		hs_analysis_release(&a);
