@@ -7,10 +7,11 @@
 #include <string.h>
 #include "cli.h"
 #include "containers_report.h"
+#include "hsnap/owners.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
-#define PATH_STEPS 6
+#define PATH_STEPS 4
 
 void cgrow_hook(void *ctx, const struct hs_analysis *a)
 {
@@ -103,9 +104,18 @@ static void holder_path(const struct hs_analysis *a, uint32_t n, char *buf, size
 	if (trunc)
 		o += (size_t)snprintf(buf + o, len - o, "… ");
 	for (k = 0; k < plen && o < len; k++) {
-		char eb[160];
-		o += (size_t)snprintf(buf + o, len - o, "%s%s %s", k ? " " : "",
-				      hs_path_node_name(a, hs_edge_source(s, edges[k])),
+		char eb[160], fl[320];
+		uint32_t from = hs_edge_source(s, edges[k]), cnt, f;
+		const char *name = hs_path_node_name(a, from);
+		/* a closure context says whose variables it holds: the variable
+		 * (->history) is then the line of code to look for */
+		fl[0] = '\0';
+		if (!strncmp(name, "system / Context", 16) && (f = hs_context_owner(a, from, &cnt)) != UINT32_MAX) {
+			char fn[300];
+			snprintf(fl, sizeof(fl), " (of %.260s%s)", function_label(s, f, fn, sizeof(fn)),
+				 cnt > 1 ? " and others" : "");
+		}
+		o += (size_t)snprintf(buf + o, len - o, "%s%s%s %s", k ? " " : "", name, fl,
 				      hs_edge_label(s, edges[k], 0, eb, sizeof(eb)));
 	}
 }
