@@ -138,7 +138,12 @@ struct violation {
 	int64_t value;
 	double limit;
 };
-struct violations { struct violation *v; size_t n, alloc; };
+struct violations {
+	struct violation *v;
+	size_t n, alloc;
+	const struct hs_rule *rules; /* every --fail-on rule, for the JSON "rules" list */
+	int nrules;
+};
 void violation_add(struct violations *vs, const struct hs_rule *r, const char *cls,
 		   int64_t value, uint64_t base);
 void violations_json(yajl_gen g, const struct violations *vs);

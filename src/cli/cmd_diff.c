@@ -371,6 +371,8 @@ int cmd_diff(int argc, char **argv)
 			  "new/deleted counts are meaningless (class deltas are still valid)");
 		g_ctx = &c;
 		hs_sort(c.d.rows, c.d.nrows, sizeof(*c.d.rows), row_cmp);
+		c.viol.rules = c.rules;
+		c.viol.nrules = c.nrules;
 		check_rules(&c);
 		if (c.f == FMT_JSON) print_json(&c);
 		else if (c.f == FMT_CSV) print_csv(&c);

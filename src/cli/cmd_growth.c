@@ -297,7 +297,7 @@ int cmd_growth(int argc, char **argv)
 	struct cgrow cg;
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
-	struct violations viol = { NULL, 0, 0 };
+	struct violations viol = { NULL, 0, 0, NULL, 0 };
 	struct hs_error err;
 	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
@@ -384,6 +384,8 @@ int cmd_growth(int argc, char **argv)
 	warn_pairs(&c);
 	cgrow_finish(&cg);
 	find_growth(&c, (int)min_steps);
+	viol.rules = rules;
+	viol.nrules = nrules;
 	check(&c, rules, nrules, &viol);
 	if (f == FMT_JSON)
 		print_json(&c, &viol, &cg);

@@ -362,7 +362,7 @@ int cmd_leaks(int argc, char **argv)
 	struct hs_snapshot *c = NULL;
 	struct hs_analysis a;
 	int analysed = 0;
-	struct violations viol = { NULL, 0, 0 };
+	struct violations viol = { NULL, 0, 0, NULL, 0 };
 	char **files;
 	int rc;
 
@@ -399,6 +399,8 @@ int cmd_leaks(int argc, char **argv)
 	r.new_in_b = new_in_b(&sa, &sb, &sc, &leaked, &nleaked);
 	group(&r, &a, leaked, nleaked, gid_of, o.all);
 	parent = a.parent_edge;
+	viol.rules = o.rules;
+	viol.nrules = o.nrules;
 	gate(&o, &r, &a, &viol);
 	if (o.f == FMT_JSON)
 		print_json(&o, &r, &a, parent, files, &viol);

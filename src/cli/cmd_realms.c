@@ -330,7 +330,7 @@ static void multi_print(const struct multi *m, enum fmt f, int nrules, const str
 static int realms_multi(char **files, int n, int raw, enum fmt f, const struct hs_rule *rules, int nrules)
 {
 	struct multi m;
-	struct violations vs = { NULL, 0, 0 };
+	struct violations vs = { NULL, 0, 0, NULL, 0 };
 	int k, rc = 0;
 	uint32_t j;
 
@@ -358,6 +358,8 @@ static int realms_multi(char **files, int n, int raw, enum fmt f, const struct h
 		hs_snapshot_free(s);
 	}
 	if (!rc) {
+		vs.rules = rules;
+		vs.nrules = nrules;
 		multi_check(&m, rules, nrules, &vs);
 		multi_print(&m, f, nrules, &vs);
 		violations_stderr("realms", &vs);

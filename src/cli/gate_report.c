@@ -31,6 +31,14 @@ static const char *value_text(const struct violation *v, char *buf, size_t len)
 void violations_json(yajl_gen g, const struct violations *vs)
 {
 	size_t i;
+	int k;
+
+	/* every rule given, so that a report can show the ones that passed */
+	json_key(g, "rules");
+	yajl_gen_array_open(g);
+	for (k = 0; k < vs->nrules; k++)
+		json_str(g, vs->rules[k].text);
+	yajl_gen_array_close(g);
 
 	json_key(g, "violations");
 	yajl_gen_array_open(g);

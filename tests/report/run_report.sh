@@ -30,7 +30,7 @@ run() { # run EXPECTED-RC OUT -- ARGS
 }
 run 0 "$TMP/summary.html" -- summary "$L3" --format html
 run 0 "$TMP/summary.json" -- summary "$L3" --format json
-run 1 /dev/null -- diff "$L1" "$L3" --fail-on 'LeakyConnection:new>0' --format html -o "$TMP/diff.html"
+run 1 /dev/null -- diff "$L1" "$L3" --fail-on 'LeakyConnection:new>0' --fail-on 'total:retained>50%' --format html -o "$TMP/diff.html"
 run 0 "$TMP/leaks.html" -- leaks "$L1" "$L2" "$L3" --format html
 run 0 "$TMP/growth.html" -- growth "$L1" "$L2" "$L3" --format html
 # -o: the file is created owner-only, and a failed run leaves no file behind
@@ -75,7 +75,7 @@ const checks = [
   { name: "summary (phone width)", page: tmp + "/summary.html", width: 390, height: 844, expect: { treemap: { minRects: 3, drill: Number(drill) } } },
   { name: "diff", page: tmp + "/diff.html", shot: "report-diff.png", expect: {
     title: "Heap snapshot comparison", sections: ["gate", "bars", "classes"],
-    cards: [["^FAIL LeakyConnection:new>0", "bad"]],
+    cards: [["^FAIL LeakyConnection:new>0", "bad"], ["^PASS total:retained>50%", "good"]],
     rows: { classes: [["LeakyConnection", f(lc.counts[0]), f(lc.counts[2]), "+" + f(lc.counts[2] - lc.counts[0]),
       f(lc.new_per_step[0] + lc.new_per_step[1]), "0"]] } } },
   { name: "leaks", page: tmp + "/leaks.html", shot: "report-leaks.png", expect: {
