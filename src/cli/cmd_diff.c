@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "input.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -73,26 +74,66 @@ static int row_cmp(const void *x, const void *y)
 
 /* ---- loading both sides, one graph in memory at a time ------------------ */
 
+/* Each of A and B is opened once and sniffed without consuming anything
+ * (hs_input_peek), so that '-' (stdin) and named pipes work. */
+static int open_sniffed(const char *path, struct hs_input **in, int *is_baseline)
+{
+	struct hs_error err = { 0, "" };
+	const unsigned char *head;
+	long r;
+	int rc;
+
+	if ((rc = open_input(path, in)))
+		return rc;
+	if ((r = hs_input_peek(*in, &head, &err)) < 0) {
+		fprintf(stderr, "hsnap: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);
+		hs_input_close(*in);
+		*in = NULL;
+		return exit_code_for((int)r);
+	}
+	*is_baseline = hs_is_summary_text(head, (size_t)r);
+	return EXIT_OK;
+}
+
 /* B first: its interface definitions name A's plain objects, as DevTools'
- * Comparison view does, so `{a, b}` classes line up. */
+ * Comparison view does, so `{a, b}` classes line up.  B is read to its end
+ * before A is opened (two named pipes fed one after the other work). */
 static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 {
 	struct hs_interfaces ifs = { NULL, 0 };
 	struct hs_error err = { 0, "" };
-	int rc;
+	struct hs_input *in;
+	int rc, baseline = 0, k;
 
-	if (hs_is_summary_json(pb))
-		return usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
-	if ((rc = load_side(&c->ns, pb, &c->b, raw, NULL, &ifs, 1)))
+	if ((rc = open_sniffed(pb, &in, &baseline)))
 		return rc;
-	if (hs_is_summary_json(pa)) {
-		if ((rc = hs_side_from_summary_json(&c->a, &c->ns, pa, &err)) < 0) {
-			fprintf(stderr, "hsnap: %s: %s\n", pa, err.msg);
+	if (baseline)
+		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
+	else
+		rc = load_side_in(&c->ns, pb, in, &c->b, raw, NULL, &ifs, 1);
+	hs_input_close(in);
+	if (rc == 0)
+		rc = open_sniffed(pa, &in, &baseline);
+	if (rc) {
+		hs_interfaces_release(&ifs);
+		return rc;
+	}
+	if (baseline)
+		for (k = 0; k < c->nrules; k++)
+			if (c->rules[k].metric == HS_METRIC_NEW) {
+				rc = usage_error("diff", "rule '%s' needs two snapshots: A (%s) is a JSON baseline without object ids",
+						 c->rules[k].text, pa);
+				break;
+			}
+	if (rc == 0 && baseline) {
+		if ((rc = hs_side_from_summary_input(&c->a, &c->ns, in, pa, &err)) < 0) {
+			fprintf(stderr, "hsnap: %s: %s\n", strcmp(pa, "-") ? pa : "<stdin>", err.msg);
 			rc = exit_code_for(rc);
 		}
-	} else {
-		rc = load_side(&c->ns, pa, &c->a, raw, &ifs, NULL, 1);
+	} else if (rc == 0) {
+		rc = load_side_in(&c->ns, pa, in, &c->a, raw, &ifs, NULL, 1);
 	}
+	hs_input_close(in);
 	hs_interfaces_release(&ifs);
 	return rc;
 }
@@ -322,20 +363,15 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 int cmd_diff(int argc, char **argv)
 {
 	struct ctx c;
-	int raw = 0, rc, k;
+	int raw = 0, rc;
 
 	memset(&c, 0, sizeof(c));
 	c.top = 20;
 	c.key = S_RETAINED;
 	hs_class_names_init(&c.ns);
 	rc = parse_args(&c, argc, argv, &raw);
-	if (rc == 0 && hs_is_summary_json(argv[optind]))
-		for (k = 0; k < c.nrules; k++)
-			if (c.rules[k].metric == HS_METRIC_NEW) {
-				rc = usage_error("diff", "rule '%s' needs two snapshots: A (%s) is a JSON baseline without object ids",
-						 c.rules[k].text, argv[optind]);
-				break;
-			}
+	if (rc == 0 && !strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
+		rc = usage_error("diff", "A and B cannot both be '-' (standard input)");
 	if (rc == 0)
 		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
 	if (rc == 0) {
