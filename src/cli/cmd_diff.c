@@ -49,7 +49,21 @@ struct ctx {
 	long top;
 };
 
-static int64_t delta(uint64_t a, uint64_t b) { return (int64_t)b - (int64_t)a; }
+/* b - a, saturated at +-(2^63 - 1).  The loaders keep every sum below 2^63
+ * (self sizes of a snapshot, counts and sizes of a baseline), so this only
+ * guards values that come from elsewhere (an index). */
+static int64_t delta(uint64_t a, uint64_t b)
+{
+	if (b >= a)
+		return b - a > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(b - a);
+	return a - b > (uint64_t)INT64_MAX ? -INT64_MAX : -(int64_t)(a - b);
+}
+
+static uint64_t sat_add(uint64_t x, uint64_t y)
+{
+	uint64_t r;
+	return __builtin_add_overflow(x, y, &r) ? UINT64_MAX : r;
+}
 
 static int64_t metric(const struct hs_diff_row *r, enum sort_key k)
 {
@@ -147,14 +161,14 @@ static void check_total(struct ctx *c, const struct hs_rule *r)
 	uint32_t i;
 
 	for (i = 0; i < c->a.nrows; i++)
-		ca += c->a.rows[i].count;
+		ca = sat_add(ca, c->a.rows[i].count);
 	for (i = 0; i < c->b.nrows; i++)
-		cb += c->b.rows[i].count;
+		cb = sat_add(cb, c->b.rows[i].count);
 	for (i = 0; i < c->d.nrows; i++)
-		added += c->d.rows[i].added;
+		added = sat_add(added, c->d.rows[i].added);
 	switch (r->metric) {
 	case HS_METRIC_COUNT: value = delta(ca, cb); base = ca; break;
-	case HS_METRIC_NEW: value = (int64_t)added; base = ca; break;
+	case HS_METRIC_NEW: value = added > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)added; base = ca; break;
 	default: value = delta(c->a.total_size, c->b.total_size); base = c->a.total_size; break;
 	}
 	if (hs_rule_violated(r, value, base))
