@@ -8,6 +8,7 @@
 #include <yajl_tree.h>
 #include "hsnap/diff.h"
 #include "input.h"
+#include "json.h"
 #include "vec.h"
 
 struct gname { char *key; uint32_t gid; UT_hash_handle hh; };
@@ -209,55 +210,55 @@ void hs_side_rows_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 
 #define MAX_BASELINE (256u << 20)
 
-int hs_is_summary_json(const char *path)
+/* Keys that start an hsnap summary JSON (any of them as the first key). */
+int hs_is_summary_text(const unsigned char *buf, size_t len)
 {
 	static const char *const keys[] = { "file", "node_count", "edge_count", "total_size",
 					    "statistics", "classes", "top" };
-	struct hs_input *in;
-	unsigned char buf[4096];
-	long r = 0, got;
 	size_t i, k;
 
-	if (hs_input_open(path, &in, NULL) < 0)
-		return 0;
-	while (r < (long)sizeof(buf) - 1 &&
-	       (got = hs_input_read(in, buf + r, sizeof(buf) - 1 - (size_t)r, NULL)) > 0)
-		r += got;
-	hs_input_close(in);
-	if (r <= 0)
-		return 0;
-	for (i = 0; i < (size_t)r && buf[i] != '{'; i++)
+	for (i = 0; i < len && buf[i] != '{'; i++)
 		if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t')
 			return 0;
-	for (i++; i < (size_t)r && buf[i] != '"'; i++)
+	for (i++; i < len && buf[i] != '"'; i++)
 		;
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		size_t l = strlen(keys[k]);
-		if (i + l + 1 < (size_t)r && !memcmp(buf + i + 1, keys[k], l) && buf[i + 1 + l] == '"')
+		if (i + l + 1 < len && !memcmp(buf + i + 1, keys[k], l) && buf[i + 1 + l] == '"')
 			return 1;
 	}
 	return 0;
 }
 
+int hs_is_summary_json(const char *path)
+{
+	struct hs_input *in;
+	const unsigned char *head;
+	long r;
+	int yes;
+
+	if (hs_input_open(path, &in, NULL) < 0)
+		return 0;
+	r = hs_input_peek(in, &head, NULL);
+	yes = r > 0 && hs_is_summary_text(head, (size_t)r);
+	hs_input_close(in);
+	return yes;
+}
+
 static int tree_uint(yajl_val obj, const char *key, uint64_t *out)
 {
-	const char *path[] = { key, NULL };
-	yajl_val v = yajl_tree_get(obj, path, yajl_t_number);
+	yajl_val v = hs_json_get(obj, key, yajl_t_number);
 	if (!v || !YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0)
 		return 0;
 	*out = (uint64_t)YAJL_GET_INTEGER(v);
 	return 1;
 }
 
-static char *read_all(const char *path, size_t *len, struct hs_error *err)
+static char *read_all(struct hs_input *in, size_t *len, struct hs_error *err)
 {
-	struct hs_input *in;
 	char *buf = NULL;
 	size_t n = 0, alloc = 0;
-	int rc;
 
-	if ((rc = hs_input_open(path, &in, err)) < 0)
-		return NULL;
 	for (;;) {
 		long r;
 		if (n + 65536 + 1 > alloc) {
@@ -267,7 +268,6 @@ static char *read_all(const char *path, size_t *len, struct hs_error *err)
 		r = hs_input_read(in, (unsigned char *)buf + n, alloc - n - 1, err);
 		if (r < 0) {
 			free(buf);
-			hs_input_close(in);
 			return NULL;
 		}
 		if (r == 0)
@@ -275,39 +275,44 @@ static char *read_all(const char *path, size_t *len, struct hs_error *err)
 		n += (size_t)r;
 		if (n > MAX_BASELINE) {
 			free(buf);
-			hs_input_close(in);
 			hs_error_set(err, HS_ERR_LIMIT, "JSON baseline larger than %u MiB", MAX_BASELINE >> 20);
 			return NULL;
 		}
 	}
-	hs_input_close(in);
 	buf[n] = '\0';
 	*len = n;
 	return buf;
 }
 
-int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
-			      const char *path, struct hs_error *err)
+int hs_side_from_summary_text(struct hs_side *side, struct hs_class_names *ns, const char *name,
+			      const char *text, size_t len, struct hs_error *err)
 {
-	const char *classes_path[] = { "classes", NULL };
 	char ebuf[160];
-	size_t len, i;
-	char *text = read_all(path, &len, err);
+	size_t i, at;
 	yajl_val root, classes;
+	uint64_t sum_count = 0, sum_self = 0;
+	char *copy;
 
-	if (!text)
-		return err ? err->status : HS_ERR_IO;
-	root = yajl_tree_parse(text, ebuf, sizeof(ebuf));
-	free(text);
+	memset(side, 0, sizeof(*side));
+	/* yajl_tree_free recurses: bound the nesting first (a baseline has 3 levels) */
+	if ((at = hs_json_too_deep(text, len, HS_JSON_MAX_TREE_DEPTH)) != (size_t)-1)
+		return hs_error_set(err, HS_ERR_FORMAT,
+				    "not a valid JSON baseline: nested deeper than %d levels (at byte %zu)",
+				    HS_JSON_MAX_TREE_DEPTH, at);
+	if (memchr(text, '\0', len))
+		return hs_error_set(err, HS_ERR_FORMAT, "not a valid JSON baseline: it contains a NUL byte");
+	copy = hs_xmalloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	root = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
+	free(copy);
 	if (!root) {
-		for (i = 0; ebuf[i]; i++)
-			if (ebuf[i] == '\n')
-				ebuf[i] = ' ';
+		hs_json_one_line(ebuf);
 		return hs_error_set(err, HS_ERR_FORMAT, "not a valid JSON baseline: %s", ebuf);
 	}
-	side_init(side, path);
+	side_init(side, name);
 	side->is_baseline = 1;
-	classes = yajl_tree_get(root, classes_path, yajl_t_array);
+	classes = hs_json_get(root, "classes", yajl_t_array);
 	if (!classes || !tree_uint(root, "total_size", &side->total_size) ||
 	    !tree_uint(root, "node_count", &side->node_count)) {
 		yajl_tree_free(root);
@@ -317,26 +322,67 @@ int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
 	}
 	for (i = 0; i < classes->u.array.len; i++) {
 		yajl_val c = classes->u.array.values[i];
-		const char *name_path[] = { "name", NULL };
-		yajl_val name = yajl_tree_get(c, name_path, yajl_t_string);
+		yajl_val name_v = hs_json_get(c, "name", yajl_t_string);
 		struct hs_class_row row = { 0, 0, 0, 1 }, *r;
 		const char *nm;
-		if (!name || !YAJL_GET_STRING(name) || !tree_uint(c, "count", &row.count) || !tree_uint(c, "self_size", &row.self_size) ||
-		    !tree_uint(c, "retained_size", &row.retained_size)) {
+		if (!name_v || !YAJL_GET_STRING(name_v) || !tree_uint(c, "count", &row.count) ||
+		    !tree_uint(c, "self_size", &row.self_size) || !tree_uint(c, "retained_size", &row.retained_size)) {
 			yajl_tree_free(root);
 			hs_side_release(side);
 			return hs_error_set(err, HS_ERR_FORMAT,
 					    "classes[%zu] lacks name, count, self_size or retained_size", i);
 		}
-		nm = YAJL_GET_STRING(name);
+		nm = YAJL_GET_STRING(name_v);
 		r = side_row(side, hs_class_names_intern(ns, nm, strlen(nm)));
-		r->present = 1;
-		r->count += row.count;
-		r->self_size += row.self_size;
-		r->retained_size += row.retained_size;
+		/* hsnap writes one row per class name: a second one is not a summary's */
+		if (r->present) {
+			hs_error_set(err, HS_ERR_FORMAT, "classes[%zu]: class \"%.80s\" is listed twice", i, nm);
+			yajl_tree_free(root);
+			hs_side_release(side);
+			return HS_ERR_FORMAT;
+		}
+		/* every value <= 2^63 - 1 (yajl's integers); their sums must stay
+		 * there too, so that deltas and totals never wrap */
+		if (__builtin_add_overflow(sum_count, row.count, &sum_count) || sum_count > INT64_MAX ||
+		    __builtin_add_overflow(sum_self, row.self_size, &sum_self) || sum_self > INT64_MAX) {
+			yajl_tree_free(root);
+			hs_side_release(side);
+			return hs_error_set(err, HS_ERR_FORMAT,
+					    "classes[%zu]: the class counts or self sizes add up to more than 2^63 - 1", i);
+		}
+		*r = row;
 	}
 	yajl_tree_free(root);
 	return 0;
+}
+
+int hs_side_from_summary_input(struct hs_side *side, struct hs_class_names *ns, struct hs_input *in,
+			       const char *name, struct hs_error *err)
+{
+	size_t len;
+	char *text = read_all(in, &len, err);
+	int rc;
+
+	memset(side, 0, sizeof(*side));
+	if (!text)
+		return err ? err->status : HS_ERR_IO;
+	rc = hs_side_from_summary_text(side, ns, name, text, len, err);
+	free(text);
+	return rc;
+}
+
+int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
+			      const char *path, struct hs_error *err)
+{
+	struct hs_input *in;
+	int rc;
+
+	memset(side, 0, sizeof(*side));
+	if ((rc = hs_input_open(path, &in, err)) < 0)
+		return rc;
+	rc = hs_side_from_summary_input(side, ns, in, path, err);
+	hs_input_close(in);
+	return rc;
 }
 
 void hs_side_release(struct hs_side *side)

@@ -18,6 +18,10 @@ struct hs_input {
 	unsigned char *raw;      /* compressed input buffer (gzip only) */
 	size_t pre_len, pre_pos; /* sniffed bytes not yet returned (plain) */
 	unsigned char pre[2];
+	unsigned char *pb;       /* peeked (decompressed) bytes, returned first */
+	size_t pb_len, pb_pos;
+	int peeked;
+	uint64_t total, max;     /* (decompressed) bytes returned; limit (0: none) */
 };
 
 static long read_fd(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err)
@@ -132,10 +136,8 @@ static long read_gzip(struct hs_input *in, unsigned char *buf, size_t cap, struc
 	return (long)(cap - in->z.avail_out);
 }
 
-long hs_input_read(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err)
+static long read_raw(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err)
 {
-	if (cap > (size_t)0x7fffffff)
-		cap = 0x7fffffff;
 	if (in->gzip)
 		return read_gzip(in, buf, cap, err);
 	if (in->pre_pos < in->pre_len) {
@@ -148,6 +150,94 @@ long hs_input_read(struct hs_input *in, unsigned char *buf, size_t cap, struct h
 	}
 	return read_fd(in, buf, cap, err);
 }
+
+static int over_limit(const struct hs_input *in, struct hs_error *err)
+{
+	return hs_error_set(err, HS_ERR_LIMIT, "more than %llu bytes%s (the --max-input limit)",
+			    (unsigned long long)in->max, in->gzip ? " after decompression" : "");
+}
+
+/* Counts what the stream gives against the --max-input limit. */
+static long counted(struct hs_input *in, long r, struct hs_error *err)
+{
+	if (r <= 0)
+		return r;
+	in->total += (uint64_t)r;
+	if (in->max && in->total > in->max)
+		return over_limit(in, err);
+	return r;
+}
+
+long hs_input_read(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err)
+{
+	if (cap > (size_t)0x7fffffff)
+		cap = 0x7fffffff;
+	if (in->pb_pos < in->pb_len) {
+		size_t n = in->pb_len - in->pb_pos;
+		if (n > cap)
+			n = cap;
+		memcpy(buf, in->pb + in->pb_pos, n);
+		in->pb_pos += n;
+		return (long)n;
+	}
+	return counted(in, read_raw(in, buf, cap, err), err);
+}
+
+long hs_input_read_full(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err)
+{
+	size_t got = 0;
+
+	while (got < cap) {
+		long r = hs_input_read(in, buf + got, cap - got, err);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (long)got;
+}
+
+long hs_input_peek(struct hs_input *in, const unsigned char **head, struct hs_error *err)
+{
+	if (!in->peeked) {
+		size_t got = in->pb_len - in->pb_pos;
+		unsigned char *nb = hs_xmalloc(HS_INPUT_PEEK);
+		if (got)
+			memcpy(nb, in->pb + in->pb_pos, got);
+		free(in->pb);
+		in->pb = nb;
+		in->pb_pos = 0;
+		while (got < HS_INPUT_PEEK) {
+			long r = counted(in, read_raw(in, in->pb + got, HS_INPUT_PEEK - got, err), err);
+			if (r < 0) {
+				in->pb_len = got;
+				return r;
+			}
+			if (r == 0)
+				break;
+			got += (size_t)r;
+		}
+		in->pb_len = got;
+		in->peeked = 1;
+	}
+	*head = in->pb + in->pb_pos;
+	return (long)(in->pb_len - in->pb_pos);
+}
+
+int hs_input_set_limit(struct hs_input *in, uint64_t max, struct hs_error *err)
+{
+	in->max = max;
+	if (max && !in->gzip && in->disk_size > max) /* the parallel scan reads it with pread */
+		return hs_error_set(err, HS_ERR_LIMIT, "the file has %llu bytes, more than %llu (the --max-input limit)",
+				    (unsigned long long)in->disk_size, (unsigned long long)max);
+	if (max && in->total > max)
+		return over_limit(in, err);
+	return 0;
+}
+
+uint64_t hs_input_bytes(const struct hs_input *in) { return in->total; }
+int hs_input_is_stdin(const struct hs_input *in) { return in->is_stdin; }
 
 int hs_input_is_gzip(const struct hs_input *in) { return in->gzip; }
 
@@ -162,10 +252,15 @@ int hs_input_seek(struct hs_input *in, uint64_t off, struct hs_error *err)
 		return hs_error_set(err, HS_ERR_IO, "seek failed: %s", strerror(errno));
 	in->disk_pos = off;
 	in->pre_pos = in->pre_len; /* the sniffed bytes lie behind */
+	in->pb_pos = in->pb_len;
 	return 0;
 }
 uint64_t hs_input_disk_size(const struct hs_input *in) { return in->disk_size; }
-uint64_t hs_input_disk_pos(const struct hs_input *in) { return in->disk_pos; }
+uint64_t hs_input_disk_pos(const struct hs_input *in)
+{
+	/* gzip: the compressed bytes inflate has taken, not those read ahead */
+	return in->gzip ? in->disk_pos - in->z.avail_in : in->disk_pos;
+}
 
 void hs_input_close(struct hs_input *in)
 {
@@ -176,6 +271,7 @@ void hs_input_close(struct hs_input *in)
 	if (!in->is_stdin && in->fd >= 0)
 		close(in->fd);
 	free(in->raw);
+	free(in->pb);
 	free(in);
 }
 

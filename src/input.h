@@ -12,10 +12,28 @@ int hs_input_open(const char *path, struct hs_input **out, struct hs_error *err)
 /* Reads up to cap bytes of (decompressed) data.  Returns bytes read, 0 at the
  * end, or a negative hs_status with err filled. */
 long hs_input_read(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err);
+/* hs_input_read until cap bytes or the end (pipes give 64 KiB at a time;
+ * the loader wants big chunks, see load.c). */
+long hs_input_read_full(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err);
+/* The first (up to) HS_INPUT_PEEK bytes of the (decompressed) stream,
+ * without consuming them: later reads return them again, so a pipe or
+ * stdin can be sniffed and then read (every input is opened once).  Call
+ * before any hs_input_read.  Returns their number (0: empty) or a negative
+ * hs_status. */
+#define HS_INPUT_PEEK 4096
+long hs_input_peek(struct hs_input *in, const unsigned char **head, struct hs_error *err);
+/* At most max (decompressed) bytes may be read (0: no limit); a plain
+ * regular file larger than that fails here.  Reads past it fail with
+ * HS_ERR_LIMIT. */
+int hs_input_set_limit(struct hs_input *in, uint64_t max, struct hs_error *err);
+/* (Decompressed) bytes read so far. */
+uint64_t hs_input_bytes(const struct hs_input *in);
+int hs_input_is_stdin(const struct hs_input *in);
 int hs_input_is_gzip(const struct hs_input *in);
 /* Size of the file on disk (0 when unknown: stdin, pipes). */
 uint64_t hs_input_disk_size(const struct hs_input *in);
-/* Bytes of the file on disk consumed so far (for progress). */
+/* Bytes of the file on disk consumed so far (for progress; gzip: those
+ * inflate has taken). */
 uint64_t hs_input_disk_pos(const struct hs_input *in);
 /* File descriptor of a plain (not gzip) regular file, or -1. */
 int hs_input_fd(const struct hs_input *in);

@@ -1755,10 +1755,9 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
-		     struct hs_snapshot **out, struct hs_error *err)
+int hs_snapshot_load_input(struct hs_input *in, const char *name, const struct hs_load_opts *opts,
+			   struct hs_snapshot **out, struct hs_error *err)
 {
-	struct hs_input *in = NULL;
 	struct hs_snapshot *s;
 	struct parser p;
 	struct hs_error local;
@@ -1769,9 +1768,9 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 	if (!err)
 		err = &local;
 	*out = NULL;
-	if ((rc = hs_input_open(path, &in, err)) < 0)
+	if (opts && opts->max_input && (rc = hs_input_set_limit(in, opts->max_input, err)) < 0)
 		return rc;
-	s = snapshot_new(path);
+	s = snapshot_new(name);
 	s->gzipped = hs_input_is_gzip(in);
 	parser_init(&p, s, err);
 	p.h = new_handle(&p);
@@ -1783,7 +1782,9 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 	p.par_min = opts && opts->parallel_min ? opts->parallel_min : (4u << 20);
 	buf = hs_xmalloc(CHUNK);
 	for (;;) {
-		long r = hs_input_read(in, buf, CHUNK, err);
+		/* whole chunks from pipes too (they give 64 KiB per read): yajl
+		 * re-lexes a token split across chunks from its start */
+		long r = hs_input_read_full(in, buf, CHUNK, err);
 		if (r < 0) {
 			rc = (int)r;
 			break;
@@ -1798,20 +1799,34 @@ int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 			break;
 		if (opts && opts->progress && now() - last > 0.5) {
 			last = now();
-			opts->progress(opts->progress_ctx, hs_input_disk_pos(in), hs_input_disk_size(in));
+			opts->progress(opts->progress_ctx, hs_input_disk_pos(in), hs_input_disk_size(in),
+				       p.bytes_fed);
 		}
 	}
 	s->file_bytes = p.bytes_fed;
 	free(buf);
 	yajl_free(p.h);
 	parser_release(&p);
-	hs_input_close(in);
 	if (rc < 0) {
 		hs_snapshot_free(s);
 		return rc;
 	}
 	*out = s;
 	return 0;
+}
+
+int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
+		     struct hs_snapshot **out, struct hs_error *err)
+{
+	struct hs_input *in = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = hs_input_open(path, &in, err)) < 0)
+		return rc;
+	rc = hs_snapshot_load_input(in, path, opts, out, err);
+	hs_input_close(in);
+	return rc;
 }
 
 int hs_snapshot_load_mem(const char *name, const void *buf, size_t len, size_t chunk,

@@ -434,8 +434,9 @@ static void test_baseline_side(void **state)
 	drop_temp(path);
 }
 
-/* Rows with the same name in a baseline add up (a summary keeps two
- * same-named classes, e.g. two `Widget`s, as two rows). */
+/* A class listed twice is an error: hsnap summary writes one row per class
+ * name (class names are interned), and adding two rows up is how counts of
+ * 2^62 each overflowed a signed sum in the gate (issue 14, item 2). */
 static void test_baseline_same_name(void **state)
 {
 	struct hs_class_names ns;
@@ -444,17 +445,42 @@ static void test_baseline_same_name(void **state)
 	char *path = write_temp(
 		"{\"node_count\":10,\"total_size\":500,\"classes\":["
 		"{\"name\":\"Widget\",\"count\":25,\"self_size\":100,\"retained_size\":300},"
-		"{\"name\":\"Widget\",\"count\":15,\"self_size\":60,\"retained_size\":90},"
-		"{\"name\":\"Other\",\"count\":1,\"self_size\":2,\"retained_size\":3}]}");
+		"{\"name\":\"Other\",\"count\":1,\"self_size\":2,\"retained_size\":3},"
+		"{\"name\":\"Widget\",\"count\":15,\"self_size\":60,\"retained_size\":90}]}");
 	(void)state;
 	hs_class_names_init(&ns);
-	assert_int_equal(hs_side_from_summary_json(&a, &ns, path, &err), 0);
+	assert_int_equal(hs_side_from_summary_json(&a, &ns, path, &err), HS_ERR_FORMAT);
+	assert_non_null(strstr(err.msg, "classes[2]"));
+	assert_non_null(strstr(err.msg, "\"Widget\" is listed twice"));
+	assert_null(a.rows);
+	hs_class_names_release(&ns);
+	drop_temp(path);
+}
+
+/* Duplicate keys: the last one counts, as in JSON.parse. */
+static void test_baseline_duplicate_keys(void **state)
+{
+	struct hs_class_names ns;
+	struct hs_side a;
+	struct hs_error err = { 0, "" };
+	char *path = write_temp(
+		"{\"node_count\":1,\"total_size\":7,\"node_count\":10,\"total_size\":500,"
+		"\"classes\":[{\"name\":\"X\",\"count\":1,\"self_size\":2,\"retained_size\":3}],"
+		"\"classes\":[{\"name\":\"Widget\",\"count\":25,\"count\":26,\"self_size\":100,"
+		"\"retained_size\":300,\"name\":\"Gadget\"}]}");
+	(void)state;
+	hs_class_names_init(&ns);
+	if (hs_side_from_summary_json(&a, &ns, path, &err) != 0)
+		fail_msg("baseline refused: %s", err.msg);
+	assert_int_equal(a.node_count, 10);
+	assert_int_equal(a.total_size, 500);
 	{
-		const struct hs_class_row *r = side_row_ok(&a, &ns, "Widget");
-		assert_int_equal(r->count, 40);
-		assert_int_equal(r->self_size, 160);
-		assert_int_equal(r->retained_size, 390);
+		const struct hs_class_row *r = side_row_ok(&a, &ns, "Gadget");
+		assert_int_equal(r->count, 26);
+		assert_int_equal(r->self_size, 100);
+		assert_int_equal(r->retained_size, 300);
 	}
+	assert_int_equal(ns.names.count, 1); /* neither X nor Widget */
 	hs_side_release(&a);
 	hs_class_names_release(&ns);
 	drop_temp(path);
@@ -493,6 +519,50 @@ static void test_baseline_errors(void **state)
 		       HS_ERR_FORMAT);                                             /* sizes missing */
 	baseline_fails("{\"node_count\":1,\"total_size\":2,\"classes\":[{\"count\":1,"
 		       "\"self_size\":1,\"retained_size\":1}]}", HS_ERR_FORMAT);  /* no name */
+	/* counts of 2^62 each: every value fits, their sum does not fit 2^63 - 1 */
+	baseline_fails("{\"node_count\":1,\"total_size\":2,\"classes\":["
+		       "{\"name\":\"A\",\"count\":4611686018427387904,\"self_size\":1,\"retained_size\":1},"
+		       "{\"name\":\"B\",\"count\":4611686018427387904,\"self_size\":1,\"retained_size\":1}]}",
+		       HS_ERR_FORMAT);
+	baseline_fails("{\"node_count\":1,\"total_size\":2,\"classes\":["
+		       "{\"name\":\"A\",\"count\":1,\"self_size\":9223372036854775807,\"retained_size\":1},"
+		       "{\"name\":\"B\",\"count\":1,\"self_size\":1,\"retained_size\":1}]}",
+		       HS_ERR_FORMAT);
+	/* nesting: 64 levels parse, 65 are refused before yajl_tree (whose free
+	 * recurses); the valid document differs only in its depth */
+	{
+		char doc[400];
+		int depth, k, n;
+		for (depth = 64; depth <= 65; depth++) {
+			struct hs_class_names ns2;
+			struct hs_side s2;
+			n = snprintf(doc, sizeof(doc), "{\"node_count\":0,\"total_size\":0,\"classes\":[],\"x\":");
+			for (k = 1; k < depth; k++) /* the top-level object is level 1 */
+				doc[n++] = '[';
+			for (k = 1; k < depth; k++)
+				doc[n++] = ']';
+			doc[n++] = '}';
+			hs_class_names_init(&ns2);
+			memset(&err, 0, sizeof(err));
+			assert_int_equal(hs_side_from_summary_text(&s2, &ns2, "deep", doc, (size_t)n, &err),
+					 depth == 64 ? 0 : HS_ERR_FORMAT);
+			if (depth == 65)
+				assert_non_null(strstr(err.msg, "nested deeper than 64 levels"));
+			hs_side_release(&s2);
+			hs_class_names_release(&ns2);
+		}
+	}
+	/* a NUL byte inside */
+	{
+		static const char nul[] = "{\"node_count\":0,\"total_size\":0,\"classes\":[]}\0 ";
+		struct hs_class_names ns2;
+		struct hs_side s2;
+		hs_class_names_init(&ns2);
+		assert_int_equal(hs_side_from_summary_text(&s2, &ns2, "nul", nul, sizeof(nul) - 1, &err), HS_ERR_FORMAT);
+		assert_int_equal(hs_side_from_summary_text(&s2, &ns2, "nul", nul, sizeof(nul) - 3, &err), 0);
+		hs_side_release(&s2);
+		hs_class_names_release(&ns2);
+	}
 	/* a missing file is an I/O error */
 	hs_class_names_init(&ns);
 	assert_int_equal(hs_side_from_summary_json(&a, &ns, "/nonexistent/hsnap-baseline.json", &err),
@@ -606,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_replaced_objects),
 		cmocka_unit_test(test_baseline_side),
 		cmocka_unit_test(test_baseline_same_name),
+		cmocka_unit_test(test_baseline_duplicate_keys),
 		cmocka_unit_test(test_baseline_errors),
 		cmocka_unit_test(test_is_summary_json),
 		cmocka_unit_test(test_id_overlap),

@@ -55,7 +55,7 @@ static struct hs_snapshot *load_variant(const char *name)
 	size_t len, chunks[] = { 1, 7 }, k;
 	char *text = read_all(path, &len);
 	struct hs_snapshot *s = load_ok(text, len, 0), *o;
-	struct hs_load_opts opts = { NULL, NULL, 2, 1 }; /* two threads, even for tiny arrays */
+	struct hs_load_opts opts = { NULL, NULL, 2, 1, 0 }; /* two threads, even for tiny arrays */
 	struct hs_error err = { 0, "" };
 	uint32_t i;
 
@@ -385,7 +385,7 @@ static void test_wide_ids_parallel(void **state)
 
 	for (k = 0; k < 3; k++) {
 		char *text = julia_chain(CHAIN, cases[k], &len);
-		struct hs_load_opts opts = { NULL, NULL, 4, 1 };
+		struct hs_load_opts opts = { NULL, NULL, 4, 1, 0 };
 		struct hs_error err = { 0, "" };
 		struct hs_snapshot *s = NULL, *m;
 		int fd = mkstemp(path);

@@ -41,12 +41,23 @@ void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 /* The same with class rows only, no object keys (growth over N snapshots). */
 void hs_side_rows_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 				const struct hs_analysis *a);
-/* From `hsnap summary --format json` output. */
+/* From `hsnap summary --format json` output: a file, an open input (see
+ * src/input.h; read to its end, not closed), or text in memory.  Nesting
+ * deeper than 64 levels, a class listed twice and counts or self sizes that
+ * add up past 2^63 - 1 are errors; with duplicate keys the last one counts,
+ * as in JSON.parse. */
 int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
 			      const char *path, struct hs_error *err);
+struct hs_input;
+int hs_side_from_summary_input(struct hs_side *side, struct hs_class_names *ns, struct hs_input *in,
+			       const char *name, struct hs_error *err);
+int hs_side_from_summary_text(struct hs_side *side, struct hs_class_names *ns, const char *name,
+			      const char *text, size_t len, struct hs_error *err);
 /* 1 when the file looks like an hsnap summary JSON rather than a snapshot
- * (its first key is not one of a heap snapshot's). */
+ * (its first key is not one of a heap snapshot's); the _text form takes the
+ * first bytes of the input (hs_input_peek). */
 int hs_is_summary_json(const char *path);
+int hs_is_summary_text(const unsigned char *buf, size_t len);
 void hs_side_release(struct hs_side *side);
 
 struct hs_diff_row {

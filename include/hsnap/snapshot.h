@@ -114,9 +114,11 @@ struct hs_snapshot {
 };
 
 struct hs_load_opts {
-	/* Called about twice a second while loading (NULL: none).  disk_total is
-	 * 0 when the size is unknown (stdin). */
-	void (*progress)(void *ctx, uint64_t disk_done, uint64_t disk_total);
+	/* Called about twice a second while loading (NULL: none).  disk_done:
+	 * bytes of the file consumed (gzip: compressed bytes); disk_total is 0
+	 * when the size is unknown (stdin); bytes: JSON text read so far
+	 * (decompressed). */
+	void (*progress)(void *ctx, uint64_t disk_done, uint64_t disk_total, uint64_t bytes);
 	void *progress_ctx;
 	/* Threads for the numeric arrays of plain files (0: all cores, 1: none);
 	 * the result does not depend on it. */
@@ -124,6 +126,9 @@ struct hs_load_opts {
 	/* Arrays shorter than this many bytes are scanned by one thread
 	 * (0: 4 MiB; tests set it low to exercise the threads). */
 	uint64_t parallel_min;
+	/* At most this many bytes of JSON text (after decompression; 0: no
+	 * limit): more fails with HS_ERR_LIMIT (--max-input). */
+	uint64_t max_input;
 };
 
 /* Loads a .heapsnapshot (plain or gzip, "-" = stdin).  Returns 0 or a negative
@@ -131,6 +136,11 @@ struct hs_load_opts {
  * hs_snapshot_free. */
 int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
 		     struct hs_snapshot **out, struct hs_error *err);
+/* The same from an input opened with hs_input_open (src/input.h), which is
+ * read to the end but not closed; name labels the snapshot. */
+struct hs_input;
+int hs_snapshot_load_input(struct hs_input *in, const char *name, const struct hs_load_opts *opts,
+			   struct hs_snapshot **out, struct hs_error *err);
 /* Loads from memory (tests, fuzzing).  chunk > 0 feeds the parser in pieces
  * of that many bytes. */
 int hs_snapshot_load_mem(const char *name, const void *buf, size_t len,

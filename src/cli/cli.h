@@ -21,6 +21,7 @@ struct command {
 extern int cli_jobs;
 extern int cli_no_index;
 extern int cli_verify_index; /* --verify-index */
+extern uint64_t cli_max_input;
 /* 1 when environment variable `name` is set, non-empty and not "0". */
 int env_flag(const char *name);
 /* Starts HSNAP_TIMING's clock (main calls it first, so that the times count
@@ -52,6 +53,15 @@ struct index_status {
 	char why[256];
 };
 int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist);
+/* Opens FILE ("-": stdin) once, with the --max-input limit; prints one error
+ * line and returns an exit code on failure. */
+struct hs_input;
+int open_input(const char *path, struct hs_input **in);
+/* load_snapshot / load_side from an input opened with open_input (not closed). */
+int load_snapshot_in(const char *path, struct hs_input *in, struct hs_snapshot **out,
+		     struct index_status *ist);
+int load_side_in(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
+		 int raw, const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
 int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a);
 /* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
 int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a);

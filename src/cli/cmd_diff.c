@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "input.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -57,7 +58,21 @@ struct ctx {
 	long top;
 };
 
-static int64_t delta(uint64_t a, uint64_t b) { return (int64_t)b - (int64_t)a; }
+/* b - a, saturated at +-(2^63 - 1).  The loaders keep every sum below 2^63
+ * (self sizes of a snapshot, counts and sizes of a baseline), so this only
+ * guards values that come from elsewhere (an index). */
+static int64_t delta(uint64_t a, uint64_t b)
+{
+	if (b >= a)
+		return b - a > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(b - a);
+	return a - b > (uint64_t)INT64_MAX ? -INT64_MAX : -(int64_t)(a - b);
+}
+
+static uint64_t sat_add(uint64_t x, uint64_t y)
+{
+	uint64_t r;
+	return __builtin_add_overflow(x, y, &r) ? UINT64_MAX : r;
+}
 
 static int64_t metric(const struct hs_diff_row *r, enum sort_key k)
 {
@@ -96,25 +111,65 @@ static int row_cmp_magnitude(const void *x, const void *y)
 
 /* ---- loading both sides, one graph in memory at a time ------------------ */
 
+/* Each of A and B is opened once and sniffed without consuming anything
+ * (hs_input_peek), so that '-' (stdin) and named pipes work. */
+static int open_sniffed(const char *path, struct hs_input **in, int *is_baseline)
+{
+	struct hs_error err = { 0, "" };
+	const unsigned char *head;
+	long r;
+	int rc;
+
+	if ((rc = open_input(path, in)))
+		return rc;
+	if ((r = hs_input_peek(*in, &head, &err)) < 0) {
+		fprintf(stderr, "hsnap: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);
+		hs_input_close(*in);
+		*in = NULL;
+		return exit_code_for((int)r);
+	}
+	*is_baseline = hs_is_summary_text(head, (size_t)r);
+	return EXIT_OK;
+}
+
 /* B first: its interface definitions name A's plain objects, as DevTools'
- * Comparison view does, so `{a, b}` classes line up. */
+ * Comparison view does, so `{a, b}` classes line up.  B is read to its end
+ * before A is opened (two named pipes fed one after the other work). */
 static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 {
 	struct hs_interfaces ifs = { NULL, 0 };
 	struct hs_error err = { 0, "" };
-	int rc;
+	struct hs_input *in;
+	int rc, baseline = 0, k;
 
-	if (hs_is_summary_json(pb))
-		return usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
-	if ((rc = load_side(&c->ns, pb, &c->b, raw, NULL, &ifs, 1)))
+	if ((rc = open_sniffed(pb, &in, &baseline)))
 		return rc;
-	if (hs_is_summary_json(pa)) {
-		if ((rc = hs_side_from_summary_json(&c->a, &c->ns, pa, &err)) < 0) {
-			rc = file_error(pa, err.msg, exit_code_for(rc));
-		}
-	} else {
-		rc = load_side(&c->ns, pa, &c->a, raw, &ifs, NULL, 1);
+	if (baseline)
+		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
+	else
+		rc = load_side_in(&c->ns, pb, in, &c->b, raw, NULL, &ifs, 1);
+	hs_input_close(in);
+	if (rc == 0)
+		rc = open_sniffed(pa, &in, &baseline);
+	if (rc) {
+		hs_interfaces_release(&ifs);
+		return rc;
 	}
+	if (baseline)
+		for (k = 0; k < c->nrules; k++)
+			if (c->rules[k].metric == HS_METRIC_NEW) {
+				rc = usage_error("diff", "rule '%s' needs two snapshots: A (%s) is a JSON baseline without object ids",
+						 c->rules[k].text, pa);
+				break;
+			}
+	if (rc == 0 && baseline) {
+		if ((rc = hs_side_from_summary_input(&c->a, &c->ns, in, pa, &err)) < 0) {
+			rc = file_error(strcmp(pa, "-") ? pa : "<stdin>", err.msg, exit_code_for(rc));
+		}
+	} else if (rc == 0) {
+		rc = load_side_in(&c->ns, pa, in, &c->a, raw, &ifs, NULL, 1);
+	}
+	hs_input_close(in);
 	hs_interfaces_release(&ifs);
 	return rc;
 }
@@ -128,14 +183,14 @@ static void check_total(struct ctx *c, const struct hs_rule *r)
 	uint32_t i;
 
 	for (i = 0; i < c->a.nrows; i++)
-		ca += c->a.rows[i].count;
+		ca = sat_add(ca, c->a.rows[i].count);
 	for (i = 0; i < c->b.nrows; i++)
-		cb += c->b.rows[i].count;
+		cb = sat_add(cb, c->b.rows[i].count);
 	for (i = 0; i < c->d.nrows; i++)
-		added += c->d.rows[i].added;
+		added = sat_add(added, c->d.rows[i].added);
 	switch (r->metric) {
 	case HS_METRIC_COUNT: value = delta(ca, cb); base = ca; break;
-	case HS_METRIC_NEW: value = (int64_t)added; base = ca; break;
+	case HS_METRIC_NEW: value = added > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)added; base = ca; break;
 	default: value = delta(c->a.total_size, c->b.total_size); base = c->a.total_size; break;
 	}
 	if (hs_rule_violated(r, value, base))
@@ -346,20 +401,15 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 int cmd_diff(int argc, char **argv)
 {
 	struct ctx c;
-	int raw = 0, rc, k;
+	int raw = 0, rc;
 
 	memset(&c, 0, sizeof(c));
 	c.top = 20;
 	c.key = S_RETAINED;
 	hs_class_names_init(&c.ns);
 	rc = parse_args(&c, argc, argv, &raw);
-	if (rc == 0 && hs_is_summary_json(argv[optind]))
-		for (k = 0; k < c.nrules; k++)
-			if (c.rules[k].metric == HS_METRIC_NEW) {
-				rc = usage_error("diff", "rule '%s' needs two snapshots: A (%s) is a JSON baseline without object ids",
-						 c.rules[k].text, argv[optind]);
-				break;
-			}
+	if (rc == 0 && !strcmp(argv[optind], "-") && !strcmp(argv[optind + 1], "-"))
+		rc = usage_error("diff", "A and B cannot both be '-' (standard input)");
 	if (rc == 0)
 		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
 	if (rc == 0) {

@@ -8,10 +8,12 @@
 #include <unistd.h>
 #include "cli.h"
 #include "hsnap/index.h"
+#include "input.h"
 
 int cli_jobs; /* --jobs N (0: all cores) */
 int cli_no_index; /* --no-index */
 int cli_verify_index; /* --verify-index */
+uint64_t cli_max_input; /* --max-input SIZE (0: none) */
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -111,14 +113,20 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void on_load(void *ctx, uint64_t done, uint64_t total)
+static void on_load(void *ctx, uint64_t done, uint64_t total, uint64_t bytes)
 {
 	struct progress *p = ctx;
-	char a[32], b[32];
+	char a[32], b[32], c[32];
 
 	if (now() - p->start < 1.0)
 		return;
-	if (total)
+	if (bytes > done && total) /* gzip: the file's share, and what it expanded to */
+		fprintf(stderr, "\rhsnap: loading %s: %.0f%% of %s compressed, %s of JSON   ", p->file,
+			100.0 * (double)done / (double)total, human_size(total, b, sizeof(b)),
+			human_size(bytes, c, sizeof(c)));
+	else if (bytes > done)
+		fprintf(stderr, "\rhsnap: loading %s: %s of JSON   ", p->file, human_size(bytes, c, sizeof(c)));
+	else if (total)
 		fprintf(stderr, "\rhsnap: loading %s: %s of %s (%.0f%%)   ", p->file,
 			human_size(done, a, sizeof(a)), human_size(total, b, sizeof(b)),
 			100.0 * (double)done / (double)total);
@@ -338,10 +346,28 @@ static int verify_index(const char *path, char *ipath, const struct hs_index_key
 	return EXIT_OK;
 }
 
-int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist)
+int open_input(const char *path, struct hs_input **in)
 {
 	struct hs_error err = { 0, "" };
-	struct hs_load_opts opts = { NULL, NULL, 0, 0 };
+	int rc;
+
+	*in = NULL;
+	if ((rc = hs_input_open(path, in, &err)) == 0)
+		rc = hs_input_set_limit(*in, cli_max_input, &err);
+	if (rc < 0) {
+		hs_input_close(*in);
+		*in = NULL;
+		fprintf(stderr, "hsnap: %s: %s\n", strcmp(path, "-") ? path : "<stdin>", err.msg);
+		return exit_code_for(rc);
+	}
+	return EXIT_OK;
+}
+
+int load_snapshot_in(const char *path, struct hs_input *in, struct hs_snapshot **out,
+		     struct index_status *ist)
+{
+	struct hs_error err = { 0, "" };
+	struct hs_load_opts opts = { NULL, NULL, 0, 0, 0 };
 	struct progress p = { path, now(), 0 };
 	struct hs_index_key key;
 	char *ipath = NULL;
@@ -352,9 +378,13 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 		ist->state = -1;
 	}
 	opts.jobs = cli_jobs;
+	opts.max_input = cli_max_input;
 	if (getenv("HSNAP_PARALLEL_MIN"))
 		opts.parallel_min = strtoull(getenv("HSNAP_PARALLEL_MIN"), NULL, 10);
-	if (!cli_no_index && strcmp(path, "-") && hs_index_key(path, &key, &err) == 0) {
+	/* only a regular file has an index (and is opened again for its key:
+	 * a pipe must be read once) */
+	if (!cli_no_index && !hs_input_is_stdin(in) && hs_input_disk_size(in) &&
+	    hs_index_key(path, &key, &err) == 0) {
 		enum hs_index_state st;
 		ipath = hs_index_path(path);
 		if (isatty(2) && key.size > (256u << 20)) {
@@ -391,7 +421,7 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 		opts.progress_ctx = &p;
 	}
 	timing_mark(path, "loading");
-	rc = hs_snapshot_load(path, &opts, out, &err);
+	rc = hs_snapshot_load_input(in, path, &opts, out, &err);
 	progress_end(&p);
 	timing_mark(path, "loaded");
 	if (rc < 0) {
@@ -401,6 +431,18 @@ int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_st
 	if (ipath)
 		pending_add(*out, ipath, &key);
 	return EXIT_OK;
+}
+
+int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist)
+{
+	struct hs_input *in;
+	int rc;
+
+	if ((rc = open_input(path, &in)))
+		return rc;
+	rc = load_snapshot_in(path, in, out, ist);
+	hs_input_close(in);
+	return rc;
 }
 
 int load_snapshot(const char *path, struct hs_snapshot **out)
@@ -476,15 +518,36 @@ int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents,
 	return EXIT_OK;
 }
 
+static int load_side_full(struct hs_class_names *ns, const char *path, struct hs_input *in,
+			  struct hs_side *side, int raw, const struct hs_interfaces *given,
+			  struct hs_interfaces *keep, int with_objects,
+			  void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx);
+
 int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
 	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects)
 {
-	return load_side_ex(ns, path, side, raw, given, keep, with_objects, NULL, NULL);
+	return load_side_full(ns, path, NULL, side, raw, given, keep, with_objects, NULL, NULL);
+}
+
+int load_side_in(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
+		 int raw, const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects)
+{
+	return load_side_full(ns, path, in, side, raw, given, keep, with_objects, NULL, NULL);
 }
 
 int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
 		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
 		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx)
+{
+	return load_side_full(ns, path, NULL, side, raw, given, keep, with_objects, hook, hook_ctx);
+}
+
+/* in: an input opened by open_input, or NULL (path is opened); hook: called
+ * with the analysis before it is freed, or NULL. */
+static int load_side_full(struct hs_class_names *ns, const char *path, struct hs_input *in,
+			  struct hs_side *side, int raw, const struct hs_interfaces *given,
+			  struct hs_interfaces *keep, int with_objects,
+			  void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx)
 {
 	struct hs_snapshot *s;
 	struct hs_analysis a;
@@ -495,7 +558,7 @@ int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *si
 
 	o.jobs = cli_jobs;
 
-	if ((rc = load_snapshot(path, &s)))
+	if ((rc = in ? load_snapshot_in(path, in, &s, NULL) : load_snapshot(path, &s)))
 		return rc;
 	warn_snapshot(s);
 	index = !raw && wants_index(s);

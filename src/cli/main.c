@@ -50,6 +50,9 @@ static void usage(FILE *f)
 		"--no-index (anywhere, or HSNAP_NO_INDEX=1): neither read nor write the index.\n"
 		"--verify-index (anywhere): parse FILE anyway and compare the index with it;\n"
 		"a mismatch is reported, the output comes from FILE and the index is rebuilt.\n"
+		"--max-input SIZE (anywhere): refuse inputs (snapshots, baselines) of more than\n"
+		"SIZE bytes of JSON after decompression, e.g. 500MB, 2GiB (exit 4); for\n"
+		"untrusted uploads, where a small .gz can expand to many GB.\n"
 		"\n"
 		"Index: the first command that analyses FILE writes FILE.hsnapidx beside it\n"
 		"(model, dominators, retained sizes, classes); later commands map it instead\n"
@@ -83,6 +86,28 @@ static void on_fatal(int sig)
 	hs_index_abandon();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* --max-input SIZE: digits and an optional unit (B, KB/MB/GB = 1000^n,
+ * KiB/MiB/GiB = 1024^n); 0 when it is not such a size. */
+static uint64_t parse_size(const char *v)
+{
+	static const struct { const char *unit; uint64_t mult; } units[] = {
+		{ "", 1 }, { "B", 1 }, { "KB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 },
+		{ "KiB", 1024 }, { "MiB", 1048576 }, { "GiB", 1073741824 },
+	};
+	uint64_t n = 0, r;
+	size_t i;
+
+	if (*v < '0' || *v > '9')
+		return 0;
+	for (; *v >= '0' && *v <= '9'; v++)
+		if (__builtin_mul_overflow(n, 10, &n) || __builtin_add_overflow(n, (uint64_t)(*v - '0'), &n))
+			return 0;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(v, units[i].unit))
+			return __builtin_mul_overflow(n, units[i].mult, &r) ? 0 : r;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -123,6 +148,20 @@ int main(int argc, char **argv)
 			for (j = i; j + 1 <= (size_t)argc; j++)
 				argv[j] = argv[j + 1];
 			argc--;
+			i--;
+			continue;
+		}
+		if (!strcmp(argv[i], "--max-input") || !strncmp(argv[i], "--max-input=", 12)) {
+			const char *m = argv[i][11] == '=' ? argv[i] + 12 : i + 1 < (size_t)argc ? argv[i + 1] : NULL;
+			drop = argv[i][11] == '=' ? 1 : 2;
+			if (!m || !(cli_max_input = parse_size(m))) {
+				fprintf(stderr, "hsnap: --max-input needs a size above 0 (e.g. 500MB, 2GiB), got '%s'\n",
+					m ? m : "");
+				return EXIT_USAGE;
+			}
+			for (j = i; j + drop <= (size_t)argc; j++)
+				argv[j] = argv[j + drop];
+			argc -= (int)drop;
 			i--;
 			continue;
 		}

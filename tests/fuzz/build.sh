@@ -1,7 +1,7 @@
 #!/bin/bash
-# Builds tests/fuzz/fuzz_load, fuzz_index and fuzz_index_roundtrip (libFuzzer +
-# ASan + UBSan) with
-# clang-14 from the library sources listed in CMakeLists.txt.
+# Builds every tests/fuzz/fuzz_*.c target (fuzz_load, fuzz_index,
+# fuzz_index_roundtrip, fuzz_baseline, fuzz_rules; libFuzzer + ASan + UBSan)
+# with clang-14 from the library sources listed in CMakeLists.txt.
 # Usage: tests/fuzz/build.sh [OUTDIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +18,7 @@ flags="-g -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_FILE_OFFSET_BITS=64
   -I $root/include -I $root/src $(pkg-config --cflags yajl)"
 cd "$root"
 # shellcheck disable=SC2086
-for target in fuzz_load fuzz_index fuzz_index_roundtrip; do
+for target in $(cd tests/fuzz && ls fuzz_*.c | sed 's/\.c$//'); do
   # shellcheck disable=SC2086
   $CC $flags -o "$out/$target" tests/fuzz/$target.c $srcs -lyajl -lz -lm -lpthread
   echo "built $out/$target"

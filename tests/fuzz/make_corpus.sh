@@ -8,7 +8,10 @@
 #
 # make_corpus.sh --index [OUTDIR] instead writes seeds for fuzz_index: the
 # indexes an hsnap binary (HSNAP, or the first of build*/hsnap) writes for the
-# tiny fixtures.
+# tiny fixtures.  --baseline [OUTDIR]: seeds for fuzz_baseline (the summary
+# JSON of each tiny fixture, and hand-written small and awkward baselines);
+# --rules [OUTDIR]: seeds for fuzz_rules (the rules of docs/ci.md and the
+# tests, each with a class name and 16 bytes of value and base).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -25,6 +28,32 @@ if [ "${1:-}" = --index ]; then
     cp "$f.hsnapidx" "$out/$(basename "$f").hsnapidx"
   done
   echo "wrote $(ls "$out" | wc -l) index seeds to $out"
+  exit 0
+fi
+if [ "${1:-}" = --baseline ]; then
+  out=${2:-$here/corpus-baseline}
+  hsnap=${HSNAP:-$(ls "$root"/build*/hsnap 2>/dev/null | head -1)}
+  [ -x "$hsnap" ] || { echo "make_corpus.sh: build hsnap first (or set HSNAP)" >&2; exit 1; }
+  mkdir -p "$out"
+  for f in "$root"/fixtures/tiny/*.heapsnapshot; do
+    HSNAP_NO_INDEX=1 "$hsnap" summary --format json "$f" >"$out/$(basename "$f").json"
+  done
+  printf '%s' '{"node_count":0,"total_size":0,"classes":[]}' >"$out/empty.json"
+  printf '%s' '{"node_count":3,"total_size":30,"classes":[{"name":"A","count":1,"self_size":10,"retained_size":30},{"name":"B\u00e9\ud800","count":2,"self_size":20,"retained_size":20}],"node_count":4}' >"$out/dupkey.json"
+  printf '%s' '{"classes":[{"name":"A","count":9223372036854775807,"self_size":0,"retained_size":0}],"node_count":1,"total_size":1}' >"$out/big.json"
+  echo "wrote $(ls "$out" | wc -l) baseline seeds to $out"
+  exit 0
+fi
+if [ "${1:-}" = --rules ]; then
+  out=${2:-$here/corpus-rules}
+  mkdir -p "$out"
+  i=0
+  for r in '*:count>1000' 'total:self>5%' 'Detached *:count>0' 'total:retained>2MiB' \
+           '[A-Z]*:new>10' 'Foo?:self>1.5MB' 'total:count>0' '*:retained>10%'; do
+    printf '%s\nDetached HTMLDivElement\n0123456789abcdef' "$r" >"$out/rule-$i"
+    i=$((i + 1))
+  done
+  echo "wrote $i rule seeds to $out"
   exit 0
 fi
 out=${1:-$here/corpus}

@@ -1,9 +1,9 @@
 #!/bin/bash
-# Runs fuzz_load (or fuzz_index, fuzz_index_roundtrip) for SECONDS (default 600) in libFuzzer's fork
+# Runs fuzz_load (or fuzz_index, fuzz_index_roundtrip, fuzz_baseline, fuzz_rules) for SECONDS (default 600) in libFuzzer's fork
 # mode with WORKERS parallel children (default 2), continuing past
 # crashes/timeouts/OOMs (each saved under ARTIFACTS), then prints the total
 # number of executions.
-#   tests/fuzz/run.sh SECONDS [load|index|roundtrip]
+#   tests/fuzz/run.sh SECONDS [load|index|roundtrip|baseline|rules]
 # Environment: FUZZ_BIN (default tests/fuzz/build/fuzz_TARGET, built on demand),
 # CORPUS (default tests/fuzz/corpus[-index], seeded by make_corpus.sh on first use),
 # ARTIFACTS (default tests/fuzz/artifacts/), WORKERS, LOG (default run.log).
@@ -15,7 +15,8 @@ case $target in
   load) bin=${FUZZ_BIN:-$here/build/fuzz_load}; corpus=${CORPUS:-$here/corpus} ;;
   index) bin=${FUZZ_BIN:-$here/build/fuzz_index}; corpus=${CORPUS:-$here/corpus-index} ;;
   roundtrip) bin=${FUZZ_BIN:-$here/build/fuzz_index_roundtrip}; corpus=${CORPUS:-$here/corpus} ;;
-  *) echo "run.sh: target must be load, index or roundtrip" >&2; exit 2 ;;
+  baseline|rules) bin=${FUZZ_BIN:-$here/build/fuzz_$target}; corpus=${CORPUS:-$here/corpus-$target} ;;
+  *) echo "run.sh: target must be load, index, roundtrip, baseline or rules" >&2; exit 2 ;;
 esac
 art=${ARTIFACTS:-$here/artifacts/}
 workers=${WORKERS:-2}
@@ -23,6 +24,9 @@ log=${LOG:-$here/run.log}
 [ -x "$bin" ] || bash "$here/build.sh" "$(dirname "$bin")"
 if [ "$target" = index ]; then
   [ -d "$corpus" ] && [ -n "$(ls -A "$corpus")" ] || bash "$here/make_corpus.sh" --index "$corpus"
+  dict=()
+elif [ "$target" = baseline ] || [ "$target" = rules ]; then
+  [ -d "$corpus" ] && [ -n "$(ls -A "$corpus")" ] || bash "$here/make_corpus.sh" --$target "$corpus"
   dict=()
 else
   [ -d "$corpus" ] && [ -n "$(ls -A "$corpus")" ] || bash "$here/make_corpus.sh" "$corpus"
