@@ -168,7 +168,8 @@ reap() {
   for w in $(jobs -p); do kill "$w" 2>/dev/null; done
   wait 2>/dev/null
 }
-hs diff --format csv diamond.heapsnapshot detached.heapsnapshot && cp out ref-diff.csv
+# A is the older file (smaller ids), as diff expects: no order warning
+hs diff --format csv detached.heapsnapshot diamond.heapsnapshot && cp out ref-diff.csv
 mkfifo fifo
 # summary of a FIFO with the index enabled (it was opened for the index key first)
 ( cat diamond.heapsnapshot >fifo ) 2>/dev/null &
@@ -176,8 +177,8 @@ HSNAP_NO_INDEX= hs summary --format csv fifo
 expect_same "summary of a named pipe (index enabled)" ref-sum.csv
 reap
 # diff with a FIFO as A: a snapshot, and a baseline
-( cat diamond.heapsnapshot >fifo ) 2>/dev/null &
-hs diff --format csv fifo detached.heapsnapshot
+( cat detached.heapsnapshot >fifo ) 2>/dev/null &
+hs diff --format csv fifo diamond.heapsnapshot
 expect_same "diff with a named pipe as A" ref-diff.csv
 reap
 ( cat base.json >fifo ) 2>/dev/null &
@@ -185,7 +186,7 @@ hs diff --format csv fifo detached.heapsnapshot
 expect_same "diff with a named pipe holding a baseline as A" ref-base.csv
 reap
 # diff - B
-timeout -k 2 "$T" "$HSNAP" diff --format csv - detached.heapsnapshot <diamond.heapsnapshot >out 2>err
+timeout -k 2 "$T" "$HSNAP" diff --format csv - diamond.heapsnapshot <detached.heapsnapshot >out 2>err
 rc=$?
 expect_same "diff - B (snapshot on stdin)" ref-diff.csv
 timeout -k 2 "$T" "$HSNAP" diff --format csv - detached.heapsnapshot <base.json >out 2>err
