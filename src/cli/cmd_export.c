@@ -49,6 +49,8 @@ static void row(const struct hs_analysis *a, uint32_t n, enum fmt f, yajl_gen g)
 			json_i64(g, d);
 		json_kv_u64(g, "edge_count", hs_edge_end(s, n) - hs_edge_begin(s, n));
 		json_kv_u64(g, "detachedness", a->dom_state[n]);
+		if (hs_snapshot_location(s, n)) /* only where there is one: rows stay small */
+			json_location(g, s, n);
 		yajl_gen_map_close(g);
 		json_flush(g);
 		putchar('\n');

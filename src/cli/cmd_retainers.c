@@ -67,6 +67,7 @@ static void step_json(yajl_gen g, const struct hs_analysis *a, const int32_t *di
 	json_kv_u64(g, "retained_size", a->dom.retained[n]);
 	json_key(g, "distance");
 	if (dist[n] == HS_NO_DISTANCE) yajl_gen_null(g); else json_i64(g, dist[n]);
+	json_location(g, s, n);
 	yajl_gen_map_close(g);
 }
 

@@ -137,29 +137,6 @@ static void json_value(yajl_gen g, struct hs_value v)
 
 /* ---- the object itself --------------------------------------------------- */
 
-static void json_location(yajl_gen g, const struct hs_snapshot *s, uint32_t n)
-{
-	const struct hs_location *loc = hs_snapshot_location(s, n);
-
-	json_key(g, "location");
-	if (!loc) {
-		yajl_gen_null(g);
-		return;
-	}
-	yajl_gen_map_open(g);
-	json_kv_u64(g, "script_id", loc->script_id);
-	if (loc->script_node != UINT32_MAX) {
-		const char *url = hs_node_name(s, loc->script_node);
-		if (!strncmp(url, "system / Script / ", 18))
-			url += 18;
-		if (*url)
-			json_kv_str(g, "script", url);
-	}
-	json_kv_u64(g, "line", (uint64_t)loc->line + 1);
-	json_kv_u64(g, "column", (uint64_t)loc->column + 1);
-	yajl_gen_map_close(g);
-}
-
 /* id, name, type, class, sizes of node n into the open JSON map. */
 static void json_node_fields(yajl_gen g, const struct hs_analysis *a, uint32_t n)
 {

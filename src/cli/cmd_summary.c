@@ -245,6 +245,7 @@ static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_
 		json_kv_str(g, "class", hs_class_name(c, c->class_of[x]));
 		json_kv_u64(g, "self_size", a->self_size[x]);
 		json_kv_u64(g, "retained_size", a->dom.retained[x]);
+		json_location(g, s, x);
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);

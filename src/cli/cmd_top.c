@@ -142,6 +142,7 @@ static void emit_node(struct out *o, const struct hs_analysis *a, uint32_t n, ui
 		json_kv_str(o->g, "class", hs_class_name(&a->classes, a->classes.class_of[n]));
 		json_kv_u64(o->g, "self_size", a->self_size[n]);
 		json_kv_u64(o->g, "retained_size", a->dom.retained[n]);
+		json_location(o->g, s, n);
 		json_key(o->g, "children");
 		yajl_gen_array_open(o->g);
 		return;

@@ -538,24 +538,9 @@ void triage_closures(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32
 		yajl_gen_array_open(g);
 		for (i = 0; i < shown; i++) {
 			uint32_t n = v[grp[i].first].node;
-			const struct hs_location *loc = hs_snapshot_location(s, n);
 			yajl_gen_map_open(g);
 			json_kv_str(g, "name", hs_node_name(s, n));
-			json_key(g, "location");
-			if (!loc) {
-				yajl_gen_null(g);
-			} else {
-				const char *url = loc->script_node != UINT32_MAX ? hs_node_name(s, loc->script_node) : "";
-				if (!strncmp(url, "system / Script / ", 18))
-					url += 18;
-				yajl_gen_map_open(g);
-				json_kv_u64(g, "script_id", loc->script_id);
-				if (*url)
-					json_kv_str(g, "script", url);
-				json_kv_u64(g, "line", (uint64_t)loc->line + 1);
-				json_kv_u64(g, "column", (uint64_t)loc->column + 1);
-				yajl_gen_map_close(g);
-			}
+			json_location(g, s, n);
 			json_kv_u64(g, "count", grp[i].count);
 			json_kv_u64(g, "self_size", grp[i].self);
 			json_kv_u64(g, "retained_size", grp[i].retained);

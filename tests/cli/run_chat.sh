@@ -29,6 +29,8 @@ S1=$TMP/chat-1.heapsnapshot S2=$TMP/chat-2.heapsnapshot S3=$TMP/chat-3.heapsnaps
 "$HSNAP" growth "$S1" "$S2" "$S3" --format json >"$TMP/g.json" || { echo "FAIL: growth"; exit 1; }
 id=$("$HSNAP" export "$S3" --format csv | awk -F, '$4 == "ChatConnection" { print $1; exit }')
 "$HSNAP" show "$S3" "@$id" --format json >"$TMP/show.json" || { echo "FAIL: show @$id"; exit 1; }
+"$HSNAP" retainers "$S3" --id "@$id" --format json >"$TMP/ret.json" || { echo "FAIL: retainers @$id"; exit 1; }
+"$HSNAP" top "$S3" --format json >"$TMP/top.json" || { echo "FAIL: top"; exit 1; }
 node -e '
 const fs = require("fs");
 const [dir] = process.argv.slice(1);
@@ -56,5 +58,16 @@ check("bounded lru not listed", !c(/->lru$/), c(/->lru$/));
 const holders = sh.retainers.map((r) => r.edge + " " + r.class);
 check("show: held by the Map table", sh.retainers.some((r) => r.type === "array" && /^\{\d+\}$/.test(r.edge)), holders);
 check("show: held by a closure context as ->conn", sh.retainers.some((r) => r.edge === "->conn" && r.class === "system / Context"), holders);
+// JSON carries locations as {script, line, column}: a ChatConnection is placed at its
+// constructor (the line after "class ChatConnection", the column of its "(")
+const ci = src.findIndex((l) => l.includes("class ChatConnection")) + 1;
+const ctor = { line: ci + 1, column: src[ci].indexOf("constructor(") + "constructor".length + 1 };
+const ret = JSON.parse(fs.readFileSync(dir + "/ret.json"));
+const loc = ret.object.location;
+check("retainers JSON location", loc && /chat\.js$/.test(loc.script) && loc.line === ctor.line && loc.column === ctor.column, { loc, ctor });
+const last = ret.paths[0].steps[ret.paths[0].steps.length - 1];
+check("retainers JSON: each step has a location key", "location" in last && JSON.stringify(last.location) === JSON.stringify(loc), last);
+const top = JSON.parse(fs.readFileSync(dir + "/top.json"));
+check("top JSON: location keys", top.top.every((t) => "location" in t), top.top.slice(0, 2).map((t) => Object.keys(t)));
 console.log("run_chat.sh:", checks, "checks,", bad, "failed");
 process.exit(bad ? 1 : 0);' "$TMP"
