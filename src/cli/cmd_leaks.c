@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "containers_report.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
@@ -25,6 +26,9 @@ static const char usage_text[] =
 	"  --top N          classes shown (default 20; JSON and CSV list all)\n"
 	"  --paths K        path shapes shown per class (default 3; 0: none)\n"
 	"  --max-depth D    path steps shown nearest the objects (default 16)\n"
+	"  --containers N   containers (Arrays, Maps, Sets, objects) that grew from A\n"
+	"                   to B to C, matched by id, with what holds them in C and\n"
+	"                   what they accumulate (default 10; 0: none)\n"
 	"  --all            include V8 internals (hidden, code, object shapes,\n"
 	"                   internal arrays, 'system / ...' objects); hidden by default\n"
 	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
@@ -39,7 +43,7 @@ static const char usage_text[] =
 
 struct lopts {
 	enum fmt f;
-	long top, paths, depth;
+	long top, paths, depth, containers;
 	int all, raw, nrules;
 	struct hs_rule *rules;
 };
@@ -210,7 +214,7 @@ static void gate(const struct lopts *o, const struct result *r, const struct hs_
 }
 
 static void print_json(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-		       const uint32_t *parent, char **files, const struct violations *vs)
+		       const uint32_t *parent, char **files, const struct violations *vs, struct cgrow *cg)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
@@ -245,12 +249,13 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 		yajl_gen_map_close(g);
 	}
 	yajl_gen_array_close(g);
+	cgrow_report(cg, FMT_JSON, g);
 	violations_json(g, vs);
 	json_finish(g);
 }
 
 static void print_report(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-			 const uint32_t *parent, char **files, const struct violations *vs)
+			 const uint32_t *parent, char **files, const struct violations *vs, struct cgrow *cg)
 {
 	static const char *const head[] = { "Class", "Leaked", "Shallow", "Retained in C" };
 	int md = o->f == FMT_MD;
@@ -292,6 +297,7 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 			hs_path_groups_release(&pg);
 		}
 	}
+	cgrow_report(cg, o->f, NULL);
 	violations_report(o->f, vs, o->nrules);
 }
 
@@ -313,7 +319,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 		{ "max-depth", required_argument, NULL, 'd' }, { "all", no_argument, NULL, 'a' },
 		{ "fail-on", required_argument, NULL, 'F' }, { "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ "containers", required_argument, NULL, 'C' }, { NULL, 0, NULL, 0 }
 	};
 	struct hs_error err;
 	int c;
@@ -328,6 +334,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 			if (parse_range("leaks", "--max-depth", optarg, 1, 100000, &o->depth)) return EXIT_USAGE;
 			break;
 		case 'a': o->all = 1; break;
+		case 'C': if (parse_count("leaks", "--containers", optarg, &o->containers)) return EXIT_USAGE; break;
 		case 'r': o->raw = 1; break;
 		case 'f': if (parse_format_html("leaks", optarg, &o->f)) return EXIT_USAGE; break;
 		case 'o': { int orc = cli_output_open("leaks", optarg); if (orc) return orc; } break;
@@ -351,7 +358,8 @@ static int parse(struct lopts *o, int argc, char **argv)
 
 int cmd_leaks(int argc, char **argv)
 {
-	struct lopts o = { FMT_TEXT, 20, 3, 16, 0, 0, 0, NULL };
+	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL };
+	struct cgrow cg;
 	struct result r;
 	struct hs_class_names ns;
 	struct hs_side sa, sb, sc;
@@ -367,6 +375,7 @@ int cmd_leaks(int argc, char **argv)
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	memset(&cg, 0, sizeof(cg));
 	memset(&sa, 0, sizeof(sa));
 	memset(&sb, 0, sizeof(sb));
 	memset(&sc, 0, sizeof(sc));
@@ -382,13 +391,25 @@ int cmd_leaks(int argc, char **argv)
 	if ((rc = analyze_snapshot_ex(c, o.raw, o.paths > 0, &a)))
 		goto out;
 	analysed = 1;
+	cg.enabled = o.containers > 0;
+	cg.top = o.containers;
+	cg.n = 3;
+	cg.raw = o.raw;
+	cg.last_path = files[2];
+	cg.cur = 2;
+	cgrow_hook(&cg, &a);
 	hs_side_from_analysis(&sc, &ns, &a);
 	HS_ALLOC_ARRAY(gid_of, a.classes.names.count ? a.classes.names.count : 1);
 	for (k = 0; k < a.classes.names.count; k++)
 		gid_of[k] = hs_class_names_intern(&ns, hs_str(&a.classes.names, k), hs_strlen(&a.classes.names, k));
-	if ((rc = load_side(&ns, files[0], &sa, o.raw, &a.classes.interfaces, NULL, 1)) ||
-	    (rc = load_side(&ns, files[1], &sb, o.raw, &a.classes.interfaces, NULL, 1)))
+	cg.cur = 0;
+	if ((rc = load_side_ex(&ns, files[0], &sa, o.raw, &a.classes.interfaces, NULL, 1, cgrow_hook, &cg)))
 		goto out;
+	cg.cur = 1;
+	if ((rc = load_side_ex(&ns, files[1], &sb, o.raw, &a.classes.interfaces, NULL, 1, cgrow_hook, &cg)))
+		goto out;
+	cgrow_finish(&cg);
+	cg.last_a = &a;
 	{
 		const struct hs_side *all[3] = { &sa, &sb, &sc };
 		if ((rc = rules_check_selected("leaks", o.rules, o.nrules, &ns, all, 3, "A, B or C")))
@@ -403,11 +424,11 @@ int cmd_leaks(int argc, char **argv)
 	viol.nrules = o.nrules;
 	gate(&o, &r, &a, &viol);
 	if (o.f == FMT_JSON)
-		print_json(&o, &r, &a, parent, files, &viol);
+		print_json(&o, &r, &a, parent, files, &viol, &cg);
 	else if (o.f == FMT_CSV)
 		print_csv(&r, &a);
 	else
-		print_report(&o, &r, &a, parent, files, &viol);
+		print_report(&o, &r, &a, parent, files, &viol, &cg);
 	violations_stderr("leaks", &viol);
 	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
 out:
@@ -418,6 +439,7 @@ out:
 	free(r.v);
 	free(r.outer);
 	free(viol.v);
+	cgrow_release(&cg);
 	free(leaked);
 	free(gid_of);
 	free(o.rules);

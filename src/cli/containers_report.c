@@ -130,32 +130,39 @@ struct shown {
 static void describe(struct cgrow *c, struct shown *sh, size_t nshown)
 {
 	struct hs_snapshot *s = NULL;
-	struct hs_analysis a;
+	struct hs_analysis own;
+	const struct hs_analysis *a = c->last_a; /* the caller's, when it keeps it */
 	size_t k;
 
-	if (!strcmp(c->last_path, "-") || load_snapshot(c->last_path, &s))
+	if (a) {
+		s = (struct hs_snapshot *)a->s;
+	} else if (!strcmp(c->last_path, "-") || load_snapshot(c->last_path, &s)) {
 		return; /* standard input cannot be read twice: no paths */
-	if (analyze_snapshot_ex(s, c->raw, 1, &a)) {
+	} else if (analyze_snapshot_ex(s, c->raw, 1, &own)) {
 		hs_snapshot_free(s);
 		return;
+	} else {
+		a = &own;
 	}
 	for (k = 0; k < nshown; k++) {
 		size_t i = sh[k].i;
 		uint32_t n = c->g.node[i], cnt, cls;
 		if (n >= s->node_count || hs_node_id(s, n) != c->g.id[i])
 			continue; /* the file changed since: say nothing wrong */
-		node_label(&a, n, sh[k].label, sizeof(sh[k].label));
-		holder_path(&a, n, sh[k].path, sizeof(sh[k].path));
-		cls = accumulates(&a, n, c->g.kind[i], &cnt);
+		node_label(a, n, sh[k].label, sizeof(sh[k].label));
+		holder_path(a, n, sh[k].path, sizeof(sh[k].path));
+		cls = accumulates(a, n, c->g.kind[i], &cnt);
 		if (cls != UINT32_MAX) {
 			char b[32];
-			snprintf(sh[k].acc, sizeof(sh[k].acc), "%s (%s)", hs_class_name(&a.classes, cls),
+			snprintf(sh[k].acc, sizeof(sh[k].acc), "%s (%s)", hs_class_name(&a->classes, cls),
 				 group_digits(cnt, b, sizeof(b)));
 		}
-		sh[k].retained = a.dom.retained[n];
+		sh[k].retained = a->dom.retained[n];
 		sh[k].have_last = 1;
 	}
-	hs_analysis_release(&a);
+	if (a != &own)
+		return; /* not ours */
+	hs_analysis_release(&own);
 	hs_snapshot_free(s);
 }
 

@@ -10,6 +10,7 @@ struct cgrow {
 	int n, cur;            /* snapshots; the one being loaded (set before each load) */
 	int raw;
 	const char *last_path; /* the last snapshot, read again for paths */
+	const struct hs_analysis *last_a; /* or its analysis, when the caller keeps it */
 	struct hs_containers last;
 	struct hs_growing g;
 };

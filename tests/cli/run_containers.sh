@@ -62,6 +62,15 @@ const hist = by("history");
 if (!hist || !/^Object|^\{text\}/.test(hist.holds_mostly)) { console.log("FAIL: history holds", hist && hist.holds_mostly); bad++; }
 console.log("run_containers.sh:", checks, "checks,", bad, "failed");
 process.exit(bad ? 1 : 0);' "$TMP/g.json" || FAILS=1
+# leaks reports the same containers (A -> B -> C), from C's analysis
+"$HSNAP" leaks "$TMP"/s{1,2,3}.heapsnapshot --format json --containers 50 >"$TMP/l.json" 2>"$TMP/err.txt" ||
+	{ echo "FAIL: leaks exited $?: $(cat "$TMP/err.txt")"; FAILS=1; }
+node -e '
+const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+const c = (d.containers || []).find((x) => x.held_by === "global .history");
+const lru = (d.containers || []).find((x) => x.held_by === "global .lru");
+if (!c || c.kind !== "Array" || JSON.stringify(c.held) !== "[100,200,300]" || !(c.retained_size_last > 0) || lru) {
+  console.log("FAIL: leaks containers", JSON.stringify(d.containers)); process.exit(1); }' "$TMP/l.json" || FAILS=1
 # text: the section and the holder on the row; --containers 0 turns it off
 "$HSNAP" growth "$TMP"/s{1,2,3}.heapsnapshot >"$TMP/g.txt" 2>&1
 if grep -q "containers grew at every step" "$TMP/g.txt" && grep -q "100 → 200 → 300" "$TMP/g.txt" &&
