@@ -1,3 +1,4 @@
+#include <string.h>
 /* Model accessors and release. */
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -87,4 +88,14 @@ const struct hs_location *hs_snapshot_location(const struct hs_snapshot *s, uint
 			hi = mid;
 	}
 	return lo < s->location_count && s->locations[lo].node == n ? &s->locations[lo] : NULL;
+}
+
+const char *hs_script_url(const struct hs_snapshot *s, uint32_t script_node)
+{
+	const char *url;
+
+	if (script_node == UINT32_MAX)
+		return "";
+	url = hs_node_name(s, script_node);
+	return strncmp(url, "system / Script / ", 18) ? url : url + 18;
 }

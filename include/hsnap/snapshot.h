@@ -174,6 +174,9 @@ static inline int hs_edge_has_string_name(const struct hs_snapshot *s, uint32_t 
 {
 	return s->edge_type[e] != s->t.e_element && s->edge_type[e] != s->t.e_hidden;
 }
+/* The URL of a location's script node (its name without V8's "system / Script / "),
+ * "" when script_node is UINT32_MAX or the script has no name. */
+const char *hs_script_url(const struct hs_snapshot *s, uint32_t script_node);
 /* Location of node n or NULL (binary search; locations sorted by node). */
 const struct hs_location *hs_snapshot_location(const struct hs_snapshot *s, uint32_t n);
 

@@ -85,11 +85,7 @@ static const char *site_text(const struct hs_analysis *a, uint32_t row, char *bu
 	if (!g_sites || !g_sites->row[row].has_loc)
 		return buf;
 	r = &g_sites->row[row];
-	if (r->script_node != UINT32_MAX) {
-		url = hs_node_name(a->s, r->script_node);
-		if (!strncmp(url, "system / Script / ", 18))
-			url += 18;
-	}
+	url = hs_script_url(a->s, r->script_node);
 	if (*url)
 		snprintf(buf, len, " (%.100s:%u:%u)", url, r->line + 1, r->column + 1);
 	else

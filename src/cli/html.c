@@ -133,10 +133,8 @@ static void tm_node(yajl_gen g, const struct hs_analysis *a, uint32_t n, int32_t
 	json_kv_u64(g, "s", a->self_size[n]);
 	json_kv_u64(g, "r", a->dom.retained[n]);
 	if (loc && loc->script_node != UINT32_MAX) {
-		const char *url = hs_node_name(s, loc->script_node);
+		const char *url = hs_script_url(s, loc->script_node);
 		char b[300];
-		if (!strncmp(url, "system / Script / ", 18))
-			url += 18;
 		snprintf(b, sizeof(b), "%.200s:%u:%u", url, loc->line + 1, loc->column + 1);
 		json_kv_str(g, "loc", b);
 	}

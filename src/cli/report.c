@@ -375,9 +375,7 @@ const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, s
 	if (!loc) {
 		snprintf(buf, len, "%.120s", name);
 	} else {
-		const char *url = loc->script_node != UINT32_MAX ? hs_node_name(s, loc->script_node) : "";
-		if (!strncmp(url, "system / Script / ", 18))
-			url += 18;
+		const char *url = hs_script_url(s, loc->script_node);
 		if (*url)
 			snprintf(buf, len, "%.120s (%.160s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
 		else
@@ -398,13 +396,8 @@ void json_location(yajl_gen g, const struct hs_snapshot *s, uint32_t n)
 	}
 	yajl_gen_map_open(g);
 	json_kv_u64(g, "script_id", loc->script_id);
-	if (loc->script_node != UINT32_MAX) {
-		const char *url = hs_node_name(s, loc->script_node);
-		if (!strncmp(url, "system / Script / ", 18))
-			url += 18;
-		if (*url)
-			json_kv_str(g, "script", url);
-	}
+	if (*hs_script_url(s, loc->script_node))
+		json_kv_str(g, "script", hs_script_url(s, loc->script_node));
 	json_kv_u64(g, "line", (uint64_t)loc->line + 1);
 	json_kv_u64(g, "column", (uint64_t)loc->column + 1);
 	yajl_gen_map_close(g);
@@ -421,12 +414,7 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 	char where[160] = "";
 
 	if (loc) {
-		const char *url = "";
-		if (loc->script_node != UINT32_MAX) {
-			url = hs_node_name(s, loc->script_node);
-			if (!strncmp(url, "system / Script / ", 18))
-				url += 18;
-		}
+		const char *url = hs_script_url(s, loc->script_node);
 		if (*url)
 			snprintf(where, sizeof(where), " (%.100s:%u:%u)", url, loc->line + 1, loc->column + 1);
 		else
