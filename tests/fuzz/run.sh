@@ -6,7 +6,9 @@
 #   tests/fuzz/run.sh SECONDS [load|index|roundtrip|baseline|rules]
 # Environment: FUZZ_BIN (default tests/fuzz/build/fuzz_TARGET, built on demand),
 # CORPUS (default tests/fuzz/corpus[-index], seeded by make_corpus.sh on first use),
-# ARTIFACTS (default tests/fuzz/artifacts/), WORKERS, LOG (default run.log).
+# ARTIFACTS (default tests/fuzz/artifacts/), WORKERS, LOG (default run.log),
+# TIMEOUT (seconds per input before libFuzzer calls it a timeout, default 1; raise
+# it on a loaded machine, where a niced worker can wait seconds for a core).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 secs=${1:-600}
@@ -20,6 +22,7 @@ case $target in
 esac
 art=${ARTIFACTS:-$here/artifacts/}
 workers=${WORKERS:-2}
+tmo=${TIMEOUT:-1}
 log=${LOG:-$here/run.log}
 [ -x "$bin" ] || bash "$here/build.sh" "$(dirname "$bin")"
 if [ "$target" = index ]; then
@@ -35,7 +38,7 @@ fi
 mkdir -p "$art"
 start=$(date +%s)
 set +e
-"$bin" "$corpus" "${dict[@]}" -max_len=65536 -timeout=1 -rss_limit_mb=2048 \
+"$bin" "$corpus" "${dict[@]}" -max_len=65536 -timeout="$tmo" -rss_limit_mb=2048 \
 	-fork="$workers" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 	-max_total_time="$secs" -artifact_prefix="$art" -print_final_stats=1 >"$log" 2>&1
 rc=$?
