@@ -67,7 +67,7 @@ int hs_load_fail(struct parser *p, int status, const char *fmt, ...)
 static int scope_value(struct parser *p, const char *t, size_t len)
 {
 	struct hs_scope_tables *sc = &p->s->scopes;
-	int t_i = p->sec - SEC_SCOPES, neg = len && t[0] == '-';
+	int t_i = (int)p->sec - SEC_SCOPES, neg = len && t[0] == '-';
 	const char *u = t + neg; /* the digits */
 	size_t ulen = len - (size_t)neg, i;
 	uint64_t v = 0;
@@ -496,7 +496,7 @@ static double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int hs_snapshot_load_input(struct hs_input *in, const char *name, const struct hs_load_opts *opts,

@@ -84,7 +84,7 @@ static int store_node(struct parser *p, uint8_t role, uint32_t n, uint64_t v, ch
 	case R_TYPE:
 		if (v >= HS_NO_TYPE) {
 			snprintf(msg, len, "node %u: type %llu out of range (0-%u)", n, (unsigned long long)v,
-				 HS_NO_TYPE - 1);
+				 (unsigned)HS_NO_TYPE - 1);
 			return HS_ERR_FORMAT;
 		}
 		s->node_type[n] = (uint8_t)v;
