@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -836,6 +837,162 @@ static void test_error_numbers(void **state)
 		       "node 0: type 255 out of range (0-254)");
 }
 
+/* The numeric scanner (src/load_scan.c) in every chunking: numbers of 1 to
+ * 19 digits (its 8-byte steps take 1 to 15 digits followed by ',', its byte
+ * loop the rest, and a chunk boundary may fall anywhere) give the same model. */
+static void test_scanner_chunkings(void **state)
+{
+	static const char *const sizes[] = { "0", "7", "12345678", "123456789", "123456789012345",
+		"1234567890123456", "98765432109876543", "9223372036854775807" };
+	char text[1024];
+	size_t k, c;
+	(void)state;
+	for (k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		snprintf(text, sizeof(text), META5 "\"nodes\":[2,0,1,0,1,1,2,3,%s,0]," GOOD_EDGES "," GOOD_STRINGS "}",
+			 sizes[k]);
+		for (c = 0; c <= 40; c++) {
+			struct hs_snapshot *s = load_ok(text, strlen(text), c);
+			assert_true(s->self_size[1] == strtoull(sizes[k], NULL, 10));
+			assert_int_equal(s->node_count, 2);
+			assert_int_equal(s->edge_to[0], 1);
+			hs_snapshot_free(s);
+		}
+	}
+}
+
+/* A fault in a numeric array names its byte (found in the text here: `k`
+ * bytes into the first `needle`), whatever the chunks. */
+static void expect_fault_at(const char *nodes, const char *needle, size_t k, const char *fmt)
+{
+	char text[1024], msg[256];
+	const char *at;
+	size_t c;
+
+	snprintf(text, sizeof(text), META5 "%s," GOOD_EDGES "," GOOD_STRINGS "}", nodes);
+	at = strstr(text, needle);
+	assert_non_null(at);
+	snprintf(msg, sizeof(msg), fmt, (unsigned long long)(at - text + (ptrdiff_t)k));
+	for (c = 0; c <= 40; c++) {
+		struct hs_snapshot *s = NULL;
+		struct hs_error err = { 0, "" };
+		assert_true(hs_snapshot_load_mem("t", text, strlen(text), c, &s, &err) < 0);
+		assert_string_equal(err.msg, msg);
+	}
+}
+
+static void test_scanner_faults(void **state)
+{
+	(void)state;
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,10 0]", "10 0", 3,
+			"invalid JSON at byte %llu: unexpected character in the \"nodes\" array");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,10,0,]", ",]", 1,
+			"invalid JSON at byte %llu: unexpected character in the \"nodes\" array");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,,10,0]", ",,", 1,
+			"invalid JSON at byte %llu: unexpected character in the \"nodes\" array");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,010,0]", "010", 1,
+			"invalid JSON at byte %llu: number with a leading zero");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,18446744073709551616,0]", "18446744073709551616", 19,
+			"nodes: number at byte %llu exceeds 64 bits");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,-3,10,0]", "-3", 0,
+			"nodes: negative number at byte %llu where an unsigned integer belongs");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,1e1,0]", "1e1", 1,
+			"nodes: number at byte %llu is not an integer");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,[10],0]", "[10]", 0,
+			"nodes: nested array at byte %llu where a number belongs");
+	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,\"3\",10,0]", "\"3\"", 0,
+			"nodes: string at byte %llu where a number belongs");
+}
+
+/* A root with n objects (META5's layout): about 12 bytes per node and 10 per
+ * edge, so that 12000 objects make arrays of two or three 64 KiB pieces. */
+static char *big_snapshot(unsigned n, size_t *len)
+{
+	size_t cap = 256 + 32 * (size_t)n + sizeof(META5), used;
+	char *t = malloc(cap);
+	unsigned k;
+
+	assert_non_null(t);
+	used = (size_t)snprintf(t, cap, META5 "\"nodes\":[2,0,1,0,%u", n);
+	for (k = 0; k < n; k++)
+		used += (size_t)snprintf(t + used, cap - used, ",1,2,%u,%u,0", 2 * k + 3, 10 + k % 1000);
+	used += (size_t)snprintf(t + used, cap - used, "],\n\"edges\":[");
+	for (k = 0; k < n; k++)
+		used += (size_t)snprintf(t + used, cap - used, "%s1,1,%u", k ? "," : "", 5 * (k + 1));
+	used += (size_t)snprintf(t + used, cap - used, "],\n" GOOD_STRINGS "}");
+	*len = used;
+	return t;
+}
+
+/* Loads text from a file with `jobs` threads (1: the stream). */
+static int load_file(const char *text, size_t len, int jobs, struct hs_snapshot **s, struct hs_error *err)
+{
+	char path[] = "/tmp/hsnap-test-load-XXXXXX";
+	struct hs_load_opts o;
+	int fd = mkstemp(path), rc;
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+	memset(&o, 0, sizeof(o));
+	o.jobs = jobs;
+	o.parallel_min = 1;
+	rc = hs_snapshot_load(path, &o, s, err);
+	unlink(path);
+	return rc;
+}
+
+/* One scanner for the stream and the threads (src/load_scan.c): seeded
+ * faults in numeric arrays of several pieces give the same result and
+ * message through 4 threads, through the stream from a file, and from memory
+ * in chunks of 7 bytes; a successful load gives the same model. */
+static void test_threads_agree(void **state)
+{
+	static const char alphabet[] = "0123456789,] -.e[\"x\n";
+	size_t len, i;
+	char *j = big_snapshot(12000, &len), *m = malloc(len + 1);
+	const char *lo = strstr(j, "\"nodes\":[") + 9, *hi = strstr(j, "],\n\"strings\"");
+	uint64_t seed = 4242;
+	int loaded = 0;
+	(void)state;
+	for (i = 0; i < 100; i++) {
+		struct hs_snapshot *s[3] = { NULL, NULL, NULL };
+		struct hs_error err[3];
+		int rc[3], k;
+		size_t at = (size_t)(lo - j) + rnd_below(&seed, (uint32_t)(hi - lo)), mlen = len;
+		memcpy(m, j, len);
+		if (i > 0) { /* the first run: unchanged */
+			if (rnd_below(&seed, 5) == 0) { /* insert */
+				memmove(m + at + 1, m + at, len - at);
+				mlen++;
+			}
+			m[at] = alphabet[rnd_below(&seed, sizeof(alphabet) - 1)];
+		}
+		memset(err, 0, sizeof(err));
+		rc[0] = load_file(m, mlen, 4, &s[0], &err[0]);
+		rc[1] = load_file(m, mlen, 1, &s[1], &err[1]);
+		rc[2] = hs_snapshot_load_mem("m", m, mlen, 7, &s[2], &err[2]);
+		for (k = 1; k < 3; k++) {
+			assert_int_equal(rc[0], rc[k]);
+			/* yajl's own messages name the byte where its chunk
+			 * ended up: only the whole-file loads agree there */
+			if (k == 2 && strstr(err[0].msg, "parse error"))
+				continue;
+			assert_string_equal(err[0].msg, err[k].msg);
+			if (rc[0] == 0)
+				assert_same_model(s[0], s[k]);
+		}
+		loaded += rc[0] == 0;
+		for (k = 0; k < 3; k++)
+			hs_snapshot_free(s[k]);
+	}
+	assert_true(loaded > 0 && loaded < 100);
+	free(m);
+	free(j);
+}
+
 static void test_truncation_every_offset(void **state)
 {
 	size_t len, i;
@@ -924,6 +1081,9 @@ int main(void)
 		cmocka_unit_test(test_bad_meta),
 		cmocka_unit_test(test_bad_arrays),
 		cmocka_unit_test(test_error_numbers),
+		cmocka_unit_test(test_scanner_chunkings),
+		cmocka_unit_test(test_scanner_faults),
+		cmocka_unit_test(test_threads_agree),
 		cmocka_unit_test(test_truncation_every_offset),
 		cmocka_unit_test(test_mutations),
 	};
