@@ -77,9 +77,17 @@ int hs_index_compare(const struct hs_snapshot *s, const struct hs_snapshot *fres
  * if any (for the CLI's SIGINT/SIGTERM/SIGHUP handlers). */
 void hs_index_abandon(void);
 
-/* Fills a from s's index (arrays in the mapping; hs_analysis_release knows
- * not to free them).  1 when s came from an index, 0 otherwise. */
+/* Fills a from s's index: its arrays are lent from the mapping, each marked
+ * in a->borrowed (hs_analysis_release gives them back instead of freeing
+ * them).  1 when s came from an index, 0 otherwise. */
 int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a);
+
+/* Gives back what the index lent (for hs_snapshot_free): s's borrowed arrays
+ * become NULL, the mapping is unmapped.  Nothing when s has no index. */
+void hs_index_release(struct hs_snapshot *s);
+/* The same for an analysis (for hs_analysis_release): the arrays marked in
+ * a->borrowed become NULL. */
+void hs_index_disown(struct hs_analysis *a);
 
 /* Replaces a's class names and aggregates by the ones `given` interface
  * definitions produce (diff and growth name the older snapshots with the

@@ -1,0 +1,177 @@
+/* Private to the index module (src/index*.c) and its tests.
+ *
+ * One table, ix_rows[] (src/index_table.c), says for each section of the
+ * file: its id, element size, how many elements it must have, which array of
+ * the model (struct hs_snapshot) or of the analysis (struct hs_analysis) it
+ * holds, how its values are range-checked, and whether it is optional,
+ * value-only or copied.  Writing (index_write.c), opening and checking
+ * (index_open.c), lending the arrays to a snapshot and an analysis, taking
+ * them back and comparing (index.c) all walk that table; adding an array to
+ * the index is one row (and a test in tests/test_index.c).
+ *
+ * Arrays lent from the mapping are marked as such: bit (1 << id) in
+ * struct hs_index's `borrowed` (the snapshot's) or in struct hs_analysis's
+ * `borrowed` (the analysis'); hs_index_release and hs_index_disown give them
+ * back before the owners free what is theirs. */
+#ifndef HSNAP_INDEX_INTERNAL_H
+#define HSNAP_INDEX_INTERNAL_H
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "crc32c.h"
+#include "hsnap/index.h"
+#include "index_format.h"
+
+#define IX_BIT(id) ((uint64_t)1 << (id))
+_Static_assert(IX_NIDS <= 64, "a borrowed mask holds every section id");
+
+/* ---- small blobs: u64 scalars and length-prefixed strings ---------------- */
+
+struct blob {
+	unsigned char *p;
+	size_t len, alloc;
+};
+
+void ix_put_bytes(struct blob *b, const void *p, size_t n);
+void ix_put_u64(struct blob *b, uint64_t v);
+void ix_put_str(struct blob *b, const char *s);
+
+struct reader {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+uint64_t ix_get_u64(struct reader *r);
+/* A count that must fit `max` (and what the blob can hold). */
+uint32_t ix_get_count(struct reader *r, uint64_t max);
+char *ix_get_str(struct reader *r);   /* malloc'd, NULL when bad */
+
+/* ---- the section table ------------------------------------------------------ */
+
+/* How many elements a section has. */
+enum ix_count {
+	IXC_BLOB,          /* a blob: its length in bytes */
+	IXC_NODES,         /* node_count */
+	IXC_NODES1,        /* node_count + 1 */
+	IXC_EDGES,         /* edge_count */
+	IXC_STRINGS1,      /* string_count + 1 */
+	IXC_STR_ARENA,     /* the string arena's bytes */
+	IXC_LOCATIONS,     /* location_count */
+	IXC_DOM_CHILDREN,  /* dom_first[n]: node_count - 1 */
+	IXC_CLASSES,       /* class_count */
+	IXC_CLASSES1,      /* class_count + 1 */
+	IXC_CLS_ARENA      /* the class name arena's bytes */
+};
+
+/* Which object holds the array. */
+enum ix_where {
+	IXW_BLOB,          /* none: encoded by row->encode, decoded by name */
+	IXW_SNAPSHOT,      /* struct hs_snapshot, at row->field */
+	IXW_ANALYSIS       /* struct hs_analysis, at row->field */
+};
+
+/* Row flags. */
+#define IXF_OPTIONAL 1u    /* written only when the array is not NULL */
+#define IXF_VALUE 2u       /* values only shown or summed: any value is
+			      sound, so its pages stay shared with the page
+			      cache (docs/files.md, "Changed while in use") */
+#define IXF_COPIED 4u      /* read into a private copy by hs_index_analysis,
+			      never lent (the class table: renaming replaces it) */
+
+struct opener;
+
+struct ix_row {
+	uint32_t id;           /* enum ix_id */
+	uint32_t elem;         /* bytes per element */
+	uint8_t count;         /* enum ix_count */
+	uint8_t where;         /* enum ix_where */
+	size_t field;          /* offsetof the array pointer in its object */
+	uint8_t flags;         /* IXF_* */
+	/* 1 when elements [lo, hi) of the section are in range (NULL: any
+	 * value is sound); called chunk by chunk, and once with lo = hi = 0
+	 * for an empty section */
+	int (*check)(const struct opener *o, uint32_t id, uint64_t lo, uint64_t hi);
+	/* IXW_BLOB: appends the blob */
+	void (*encode)(struct blob *b, const struct hs_snapshot *s, const struct hs_analysis *a);
+	const char *name;      /* for messages and tests */
+};
+
+/* The rows, in file order. */
+extern const struct ix_row ix_rows[];
+extern const uint32_t ix_nrows;
+/* The row of section id, or NULL for an unknown id. */
+const struct ix_row *ix_row(uint32_t id);
+
+/* The array pointer a row describes, in its object (s for IXW_SNAPSHOT, a
+ * for IXW_ANALYSIS). */
+const void *ix_array(const struct ix_row *r, const struct hs_snapshot *s, const struct hs_analysis *a);
+void ix_set_array(const struct ix_row *r, void *obj, const void *p);
+
+/* Elements of a row's section when written from s and a. */
+uint64_t ix_count_of_model(const struct ix_row *r, const struct hs_snapshot *s,
+			   const struct hs_analysis *a, const struct blob *blob);
+/* Elements a section must have by the header (UINT64_MAX: any). */
+uint64_t ix_count_of_header(const struct ix_row *r, const struct ix_header *h);
+
+/* ---- writing and comparing ------------------------------------------------------ */
+
+struct wsec {
+	uint32_t id, elem;
+	uint64_t count;
+	const void *p;
+};
+
+/* The sections of s and a, in file order (w has IX_NIDS slots); the blobs
+ * (IX_NIDS slots) are filled, freed with ix_blobs_free.  Returns how many. */
+uint32_t ix_collect(struct wsec *w, struct blob *blobs, const struct hs_snapshot *s,
+		    const struct hs_analysis *a);
+void ix_blobs_free(struct blob *blobs);
+
+/* ---- opening -------------------------------------------------------------------- */
+
+/* What an index-loaded snapshot keeps besides the model: where the sections
+ * are and which of the snapshot's arrays are lent.  Freed by
+ * hs_index_release (from hs_snapshot_free). */
+struct hs_index {
+	const void *sec[IX_NIDS];
+	uint64_t cnt[IX_NIDS];
+	uint64_t borrowed;     /* IX_BIT(id) per hs_snapshot array in the mapping */
+	int has_analysis;
+};
+
+struct opener {
+	const unsigned char *map;
+	size_t map_len;
+	const struct ix_header *h;
+	const struct ix_section *sec[IX_NIDS];
+	const struct hs_snapshot *s;   /* decoded meta (types, counts) */
+	uint32_t class_count;
+	long page;
+	/* work queue: section ids to check */
+	uint32_t todo[IX_NIDS], ntodo;
+	atomic_uint next;
+	atomic_int failed;
+	char why[IX_NIDS][96];
+};
+
+static inline const void *ix_data(const struct opener *o, uint32_t id)
+{
+	return o->sec[id] ? o->map + o->sec[id]->offset : NULL;
+}
+static inline uint64_t ix_cnt(const struct opener *o, uint32_t id)
+{
+	return o->sec[id] ? o->sec[id]->count : 0;
+}
+
+/* Blobs. */
+int ix_decode_meta(struct hs_snapshot *s, const unsigned char *p, uint64_t len);
+void ix_decode_analysis(struct hs_analysis *a, const unsigned char *p, uint64_t len);
+void ix_decode_interfaces(struct hs_interfaces *ifs, const unsigned char *p, uint64_t len);
+void ix_free_names(char **l, uint32_t n);
+
+static inline uint32_t ix_crc(const void *p, uint64_t len)
+{
+	return hs_crc32c(0, p, (size_t)len);
+}
+
+#endif
