@@ -20,6 +20,8 @@ void hs_index_release(struct hs_snapshot *s)
 	for (i = 0; i < ix_nrows; i++)
 		if (ix_rows[i].where == IXW_SNAPSHOT && (s->index->borrowed & IX_BIT(ix_rows[i].id)))
 			ix_set_array(&ix_rows[i], s, NULL);
+	for (i = 0; i < IX_NIDS; i++)
+		free(s->index->own[i]);
 	if (s->map)
 		munmap((void *)s->map, s->map_len);
 	s->map = NULL;
@@ -88,38 +90,44 @@ void hs_analysis_rename(struct hs_analysis *a, const struct hs_interfaces *given
 
 /* ---- full verification --------------------------------------------------------- */
 
+/* 1 when row r's array (or blob) of the index equals fresh's and fa's. */
+static int same_section(const struct ix_row *r, const struct hs_index *ix, const struct hs_snapshot *fresh,
+			const struct hs_analysis *fa, struct blob *b)
+{
+	const void *want = ix_array(r, fresh, fa);
+	uint64_t count;
+
+	if (r->where == IXW_BLOB) {
+		b->len = 0;
+		r->encode(b, fresh, fa);
+		want = b->p;
+		count = b->len;
+	} else if (!want && (r->flags & IXF_OPTIONAL)) {
+		return !ix->sec[r->id];
+	} else {
+		count = ix_count_of_model(r, fresh, fa, b);
+	}
+	return ix->sec[r->id] && ix->cnt[r->id] == count &&
+	       (!count || !memcmp(ix->sec[r->id], want, (size_t)(count * r->elem)));
+}
+
 int hs_index_compare(const struct hs_snapshot *s, const struct hs_snapshot *fresh,
 		     const struct hs_analysis *fa, struct hs_error *err)
 {
-	struct wsec w[IX_NIDS];
-	struct blob blobs[IX_NIDS];
 	const struct hs_index *ix = s->index;
-	uint32_t nw, i, k = 0, same = 1;
+	struct blob b = { 0 };
+	uint32_t i, same = 1;
 
 	if (!ix)
 		return hs_error_set(err, HS_ERR_USAGE, "not loaded from an index"), 0;
 	if (!fa->distance || !fa->parent_edge || !fa->dom.dom_first)
 		return hs_error_set(err, HS_ERR_USAGE, "the analysis lacks distances or parent edges"), 0;
-	nw = ix_collect(w, blobs, fresh, fa);
-	/* in file order: a section the fresh index would lack differs too */
-	for (i = 0; same && i < ix_nrows; i++) {
-		uint32_t id = ix_rows[i].id;
-		uint64_t bytes;
-		if (k >= nw || w[k].id != id) {
-			if (ix->sec[id]) {
-				hs_error_set(err, HS_ERR_FORMAT, "section %u differs", id);
-				same = 0;
-			}
-			continue;
-		}
-		bytes = w[k].count * w[k].elem;
-		if (!ix->sec[id] || ix->cnt[id] != w[k].count ||
-		    (bytes && memcmp(ix->sec[id], w[k].p, (size_t)bytes))) {
-			hs_error_set(err, HS_ERR_FORMAT, "section %u differs", id);
+	/* in file order, every array as decoded against the fresh one */
+	for (i = 0; same && i < ix_nrows; i++)
+		if (!same_section(&ix_rows[i], ix, fresh, fa, &b)) {
+			hs_error_set(err, HS_ERR_FORMAT, "section %u differs", ix_rows[i].id);
 			same = 0;
 		}
-		k++;
-	}
-	ix_blobs_free(blobs);
+	free(b.p);
 	return (int)same;
 }

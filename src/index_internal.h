@@ -70,11 +70,19 @@ enum ix_where {
 	IXW_ANALYSIS       /* struct hs_analysis, at row->field */
 };
 
+/* How a section is stored (format 4). */
+enum ix_enc {
+	IXE_RAW,           /* the array's bytes, lent from the mapping */
+	IXE_VARINT,        /* group varints of its words (index_pack.c),
+			      decoded at open */
+	IXE_DELTA,         /* the same of the zigzag of each word minus the one
+			      before (modulo the word's width), decoded at open */
+	IXE_DERIVED        /* not stored: rebuilt at open (the dominator CSR,
+			      from idom) */
+};
+
 /* Row flags. */
 #define IXF_OPTIONAL 1u    /* written only when the array is not NULL */
-#define IXF_VALUE 2u       /* values only shown or summed: any value is
-			      sound, so its pages stay shared with the page
-			      cache (docs/files.md, "Changed while in use") */
 #define IXF_COPIED 4u      /* read into a private copy by hs_index_analysis,
 			      never lent (the class table: renaming replaces it) */
 
@@ -87,6 +95,9 @@ struct ix_row {
 	uint8_t where;         /* enum ix_where */
 	size_t field;          /* offsetof the array pointer in its object */
 	uint8_t flags;         /* IXF_* */
+	uint8_t enc;           /* enum ix_enc */
+	uint8_t word;          /* IXE_VARINT, IXE_DELTA: bytes per coded word
+				  (1, 4 or 8; elem is a multiple) */
 	/* 1 when elements [lo, hi) of the section are in range (NULL: any
 	 * value is sound); called chunk by chunk, and once with lo = hi = 0
 	 * for an empty section */
@@ -115,17 +126,26 @@ uint64_t ix_count_of_header(const struct ix_row *r, const struct ix_header *h);
 
 /* ---- writing and comparing ------------------------------------------------------ */
 
-struct wsec {
-	uint32_t id, elem;
-	uint64_t count;
-	const void *p;
-};
+/* What row r stores for s and a: 0 when the section is absent (an optional
+ * array that is NULL, or a derived one); else 1 with *p, *count and *elem the
+ * section's data (blobs and packed arrays encoded into b, whose len is reset
+ * first; raw arrays as they are). */
+int ix_section_data(const struct ix_row *r, const struct hs_snapshot *s, const struct hs_analysis *a,
+		    struct blob *b, const void **p, uint64_t *count, uint32_t *elem);
 
-/* The sections of s and a, in file order (w has IX_NIDS slots); the blobs
- * (IX_NIDS slots) are filled, freed with ix_blobs_free.  Returns how many. */
-uint32_t ix_collect(struct wsec *w, struct blob *blobs, const struct hs_snapshot *s,
-		    const struct hs_analysis *a);
-void ix_blobs_free(struct blob *blobs);
+/* ---- packing (index_pack.c) ------------------------------------------------------ */
+
+/* Appends the varints of count elements of arr (row r's coding) to b. */
+void ix_pack(const struct ix_row *r, const void *arr, uint64_t count, struct blob *b);
+/* Decodes count elements from [p, p + len) into out; 1 when the bytes are
+ * exactly that many well-formed varints. */
+int ix_unpack(const struct ix_row *r, const unsigned char *p, uint64_t len, uint64_t count, void *out);
+/* 0: ix_unpack decodes 32-bit words without SSSE3 even where the CPU has it
+ * (tests compare both; the default is 1). */
+extern int ix_unpack_simd;
+/* dom_first [n + 1] and dom_children [n - 1] (malloc'd) from a checked idom,
+ * as hs_dominators_build orders them. */
+void ix_derive_dom(const uint32_t *idom, uint32_t n, uint32_t root, uint32_t **first, uint32_t **children);
 
 /* ---- opening -------------------------------------------------------------------- */
 
@@ -133,8 +153,9 @@ void ix_blobs_free(struct blob *blobs);
  * are and which of the snapshot's arrays are lent.  Freed by
  * hs_index_release (from hs_snapshot_free). */
 struct hs_index {
-	const void *sec[IX_NIDS];
-	uint64_t cnt[IX_NIDS];
+	const void *sec[IX_NIDS];  /* each array (in the mapping, or decoded) */
+	uint64_t cnt[IX_NIDS];     /* its elements (blobs: bytes) */
+	void *own[IX_NIDS];        /* the decoded and derived arrays (malloc'd) */
 	uint64_t borrowed;     /* IX_BIT(id) per hs_snapshot array in the mapping */
 	int has_analysis;
 };
@@ -144,6 +165,9 @@ struct opener {
 	size_t map_len;
 	const struct ix_header *h;
 	const struct ix_section *sec[IX_NIDS];
+	const void *arr[IX_NIDS];      /* the arrays: in the mapping, or decoded */
+	uint64_t n[IX_NIDS];           /* their elements (blobs: bytes) */
+	void *own[IX_NIDS];            /* decoded and derived arrays (malloc'd) */
 	const struct hs_snapshot *s;   /* decoded meta (types, counts) */
 	uint32_t class_count;
 	long page;
@@ -154,13 +178,14 @@ struct opener {
 	char why[IX_NIDS][96];
 };
 
+/* Section id's array and elements (blobs: bytes), once checked or decoded. */
 static inline const void *ix_data(const struct opener *o, uint32_t id)
 {
-	return o->sec[id] ? o->map + o->sec[id]->offset : NULL;
+	return o->arr[id];
 }
 static inline uint64_t ix_cnt(const struct opener *o, uint32_t id)
 {
-	return o->sec[id] ? o->sec[id]->count : 0;
+	return o->n[id];
 }
 
 /* Blobs. */

@@ -315,11 +315,6 @@ static int chk_first_edge(O)
 	return check_increasing32(ix_data(o, id), (uint64_t)o->h->node_count + 1, lo, hi, o->h->edge_count);
 }
 
-static int chk_dom_first(O)
-{
-	return check_increasing32(ix_data(o, id), (uint64_t)o->h->node_count + 1, lo, hi, o->h->node_count - 1);
-}
-
 /* an element or hidden edge's name is an index, any other a string */
 static int chk_edge_name(O)
 {
@@ -382,38 +377,56 @@ static int chk_parent_edge(O)
 
 #define SNAP(f) IXW_SNAPSHOT, offsetof(struct hs_snapshot, f)
 #define ANAL(f) IXW_ANALYSIS, offsetof(struct hs_analysis, f)
-#define BLOB IXW_BLOB, 0
+#define ROW(id_, elem_, count_, where_field, flags_, coding, check_, name_) \
+	{ .id = (id_), .elem = (elem_), .count = (count_), ROW_WF(where_field), .flags = (flags_), \
+	  ROW_EW(coding), .check = (check_), .name = (name_) }
+#define ROW_WF(...) ROW_WF2(__VA_ARGS__)
+#define ROW_WF2(w, f) .where = (w), .field = (f)
+#define ROW_EW(...) ROW_EW2(__VA_ARGS__)
+#define ROW_EW2(e, w) .enc = (e), .word = (w)
+#define BLOB(id_, encode_, name_) \
+	{ .id = (id_), .elem = 1, .count = IXC_BLOB, .where = IXW_BLOB, .enc = IXE_RAW, .word = 1, \
+	  .encode = (encode_), .name = (name_) }
+#define RAW IXE_RAW, 1
+#define VARINT(w) IXE_VARINT, (w)
+#define DELTA(w) IXE_DELTA, (w)
+#define DERIVED IXE_DERIVED, 4
+#define OPT IXF_OPTIONAL
+#define COPY IXF_COPIED
+#define LOC sizeof(struct hs_location)
 
+/* In file order.  Packed rows: sizes measured on bench/gen_snapshot.js's
+ * 100 MB snapshot (docs/PERFORMANCE.md); 1-byte arrays and the arenas stay
+ * raw (lent from the mapping). */
 const struct ix_row ix_rows[] = {
-	{ IX_META, 1, IXC_BLOB, BLOB, 0, NULL, encode_meta, "meta" },
-	{ IX_NODE_TYPE, 1, IXC_NODES, SNAP(node_type), 0, chk_node_type, NULL, "node_type" },
-	{ IX_NODE_NAME, 4, IXC_NODES, SNAP(node_name), 0, chk_string, NULL, "node_name" },
-	{ IX_NODE_ID, 4, IXC_NODES, SNAP(node_id), IXF_VALUE, NULL, NULL, "node_id" },
-	{ IX_NODE_ID_HI, 4, IXC_NODES, SNAP(node_id_hi), IXF_OPTIONAL, NULL, NULL, "node_id_hi" },
-	{ IX_SELF, 8, IXC_NODES, SNAP(self_size), IXF_VALUE, NULL, NULL, "self_size" },
-	{ IX_FIRST_EDGE, 4, IXC_NODES1, SNAP(first_edge), 0, chk_first_edge, NULL, "first_edge" },
-	{ IX_DETACHED, 1, IXC_NODES, SNAP(detachedness), IXF_OPTIONAL, chk_detached, NULL, "detachedness" },
-	{ IX_EDGE_TYPE, 1, IXC_EDGES, SNAP(edge_type), 0, chk_edge_type, NULL, "edge_type" },
-	{ IX_EDGE_NAME, 4, IXC_EDGES, SNAP(edge_name), 0, chk_edge_name, NULL, "edge_name" },
-	{ IX_EDGE_TO, 4, IXC_EDGES, SNAP(edge_to), 0, chk_node, NULL, "edge_to" },
-	{ IX_STR_ARENA, 1, IXC_STR_ARENA, SNAP(strings.arena), 0, NULL, NULL, "string_arena" },
-	{ IX_STR_OFF, 8, IXC_STRINGS1, SNAP(strings.off), 0, chk_str_off, NULL, "string_offsets" },
-	{ IX_LOCATIONS, sizeof(struct hs_location), IXC_LOCATIONS, SNAP(locations), 0, chk_locations, NULL,
-	  "locations" },
-	{ IX_A_META, 1, IXC_BLOB, BLOB, 0, NULL, encode_analysis, "analysis" },
-	{ IX_DOM_STATE, 1, IXC_NODES, ANAL(dom_state), 0, chk_detached, NULL, "dom_state" },
-	{ IX_A_SELF, 8, IXC_NODES, ANAL(self_size), IXF_VALUE, NULL, NULL, "shallow_size" },
-	{ IX_IDOM, 4, IXC_NODES, ANAL(dom.idom), 0, chk_node, NULL, "idom" },
-	{ IX_RETAINED, 8, IXC_NODES, ANAL(dom.retained), IXF_VALUE, NULL, NULL, "retained" },
-	{ IX_DOM_FIRST, 4, IXC_NODES1, ANAL(dom.dom_first), 0, chk_dom_first, NULL, "dom_first" },
-	{ IX_DOM_CHILDREN, 4, IXC_DOM_CHILDREN, ANAL(dom.dom_children), 0, chk_node, NULL, "dom_children" },
-	{ IX_DISTANCE, 4, IXC_NODES, ANAL(distance), 0, chk_distance, NULL, "distance" },
-	{ IX_PARENT_EDGE, 4, IXC_NODES, ANAL(parent_edge), 0, chk_parent_edge, NULL, "parent_edge" },
-	{ IX_CLASS_OF, 4, IXC_NODES, ANAL(classes.class_of), 0, chk_class, NULL, "class_of" },
-	{ IX_CLS_ARENA, 1, IXC_CLS_ARENA, ANAL(classes.names.arena), IXF_COPIED, NULL, NULL, "class_arena" },
-	{ IX_CLS_OFF, 8, IXC_CLASSES1, ANAL(classes.names.off), IXF_COPIED, chk_cls_off, NULL, "class_offsets" },
-	{ IX_CLS, sizeof(struct hs_class), IXC_CLASSES, ANAL(classes.cls), IXF_COPIED, NULL, NULL, "classes" },
-	{ IX_INTERFACES, 1, IXC_BLOB, BLOB, 0, NULL, encode_interfaces, "interfaces" },
+	BLOB(IX_META, encode_meta, "meta"),
+	ROW(IX_NODE_TYPE, 1, IXC_NODES, SNAP(node_type), 0, RAW, chk_node_type, "node_type"),
+	ROW(IX_NODE_NAME, 4, IXC_NODES, SNAP(node_name), 0, DELTA(4), chk_string, "node_name"),
+	ROW(IX_NODE_ID, 4, IXC_NODES, SNAP(node_id), 0, DELTA(4), NULL, "node_id"),
+	ROW(IX_NODE_ID_HI, 4, IXC_NODES, SNAP(node_id_hi), OPT, VARINT(4), NULL, "node_id_hi"),
+	ROW(IX_SELF, 8, IXC_NODES, SNAP(self_size), 0, VARINT(8), NULL, "self_size"),
+	ROW(IX_FIRST_EDGE, 4, IXC_NODES1, SNAP(first_edge), 0, DELTA(4), chk_first_edge, "first_edge"),
+	ROW(IX_DETACHED, 1, IXC_NODES, SNAP(detachedness), OPT, RAW, chk_detached, "detachedness"),
+	ROW(IX_EDGE_TYPE, 1, IXC_EDGES, SNAP(edge_type), 0, RAW, chk_edge_type, "edge_type"),
+	ROW(IX_EDGE_NAME, 4, IXC_EDGES, SNAP(edge_name), 0, DELTA(4), chk_edge_name, "edge_name"),
+	ROW(IX_EDGE_TO, 4, IXC_EDGES, SNAP(edge_to), 0, DELTA(4), chk_node, "edge_to"),
+	ROW(IX_STR_ARENA, 1, IXC_STR_ARENA, SNAP(strings.arena), 0, RAW, NULL, "string_arena"),
+	ROW(IX_STR_OFF, 8, IXC_STRINGS1, SNAP(strings.off), 0, DELTA(8), chk_str_off, "string_offsets"),
+	ROW(IX_LOCATIONS, LOC, IXC_LOCATIONS, SNAP(locations), 0, VARINT(4), chk_locations, "locations"),
+	BLOB(IX_A_META, encode_analysis, "analysis"),
+	ROW(IX_DOM_STATE, 1, IXC_NODES, ANAL(dom_state), 0, RAW, chk_detached, "dom_state"),
+	ROW(IX_A_SELF, 8, IXC_NODES, ANAL(self_size), 0, VARINT(8), NULL, "shallow_size"),
+	ROW(IX_IDOM, 4, IXC_NODES, ANAL(dom.idom), 0, DELTA(4), chk_node, "idom"),
+	ROW(IX_RETAINED, 8, IXC_NODES, ANAL(dom.retained), 0, DELTA(8), NULL, "retained"),
+	ROW(IX_DOM_FIRST, 4, IXC_NODES1, ANAL(dom.dom_first), 0, DERIVED, NULL, "dom_first"),
+	ROW(IX_DOM_CHILDREN, 4, IXC_DOM_CHILDREN, ANAL(dom.dom_children), 0, DERIVED, NULL, "dom_children"),
+	ROW(IX_DISTANCE, 4, IXC_NODES, ANAL(distance), 0, DELTA(4), chk_distance, "distance"),
+	ROW(IX_PARENT_EDGE, 4, IXC_NODES, ANAL(parent_edge), 0, DELTA(4), chk_parent_edge, "parent_edge"),
+	ROW(IX_CLASS_OF, 4, IXC_NODES, ANAL(classes.class_of), 0, VARINT(4), chk_class, "class_of"),
+	ROW(IX_CLS_ARENA, 1, IXC_CLS_ARENA, ANAL(classes.names.arena), COPY, RAW, NULL, "class_arena"),
+	ROW(IX_CLS_OFF, 8, IXC_CLASSES1, ANAL(classes.names.off), COPY, RAW, chk_cls_off, "class_offsets"),
+	ROW(IX_CLS, sizeof(struct hs_class), IXC_CLASSES, ANAL(classes.cls), COPY, RAW, NULL, "classes"),
+	BLOB(IX_INTERFACES, encode_interfaces, "interfaces"),
 };
 const uint32_t ix_nrows = sizeof(ix_rows) / sizeof(ix_rows[0]);
 _Static_assert(sizeof(ix_rows) / sizeof(ix_rows[0]) == IX_NIDS - 1, "one row per section id");
@@ -477,35 +490,26 @@ uint64_t ix_count_of_header(const struct ix_row *r, const struct ix_header *h)
 	}
 }
 
-uint32_t ix_collect(struct wsec *w, struct blob *blobs, const struct hs_snapshot *s,
-		    const struct hs_analysis *a)
+int ix_section_data(const struct ix_row *r, const struct hs_snapshot *s, const struct hs_analysis *a,
+		    struct blob *b, const void **p, uint64_t *count, uint32_t *elem)
 {
-	uint32_t i, nw = 0;
+	const void *arr = ix_array(r, s, a);
 
-	memset(blobs, 0, IX_NIDS * sizeof(*blobs));
-	for (i = 0; i < ix_nrows; i++) {
-		const struct ix_row *r = &ix_rows[i];
-		struct blob *b = &blobs[r->id];
-		const void *p = ix_array(r, s, a);
-
-		if (r->where == IXW_BLOB) {
-			r->encode(b, s, a);
-			p = b->p;
-		} else if (!p && (r->flags & IXF_OPTIONAL)) {
-			continue;
-		}
-		w[nw].id = r->id;
-		w[nw].elem = r->elem;
-		w[nw].count = ix_count_of_model(r, s, a, b);
-		w[nw].p = p;
-		nw++;
+	b->len = 0;
+	if (r->enc == IXE_DERIVED || (r->where != IXW_BLOB && !arr && (r->flags & IXF_OPTIONAL)))
+		return 0;
+	*count = ix_count_of_model(r, s, a, b);
+	*elem = r->elem;
+	*p = arr;
+	if (r->where == IXW_BLOB) {
+		r->encode(b, s, a);
+		*count = b->len;
+		*p = b->p;
+	} else if (r->enc != IXE_RAW) {
+		ix_pack(r, arr, *count, b);
+		*count = b->len;
+		*elem = 1;
+		*p = b->p;
 	}
-	return nw;
-}
-
-void ix_blobs_free(struct blob *blobs)
-{
-	uint32_t i;
-	for (i = 0; i < IX_NIDS; i++)
-		free(blobs[i].p);
+	return 1;
 }

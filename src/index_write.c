@@ -183,15 +183,11 @@ static int write_all(int fd, const void *p, uint64_t len)
 	return 0;
 }
 
-/* The header and the section table of sections w[0..nw). */
-static void layout(struct ix_header *h, struct ix_section *tab, const struct wsec *w, uint32_t nw,
-		   const struct hs_index_key *k, const struct hs_snapshot *s, const struct hs_analysis *a)
+/* The header, without the section table's fields and sizes. */
+static void header(struct ix_header *h, const struct hs_index_key *k, const struct hs_snapshot *s,
+		   const struct hs_analysis *a)
 {
-	uint64_t off;
-	uint32_t i;
-
 	memset(h, 0, sizeof(*h));
-	memset(tab, 0, IX_NIDS * sizeof(*tab));
 	memcpy(h->magic, IX_MAGIC, 8);
 	h->version = IX_VERSION;
 	h->endian = IX_ENDIAN;
@@ -208,21 +204,23 @@ static void layout(struct ix_header *h, struct ix_section *tab, const struct wse
 	h->string_count = s->strings.count;
 	h->class_count = a->classes.names.count;
 	h->location_count = s->location_count;
-	h->nsections = nw;
-	off = sizeof(*h) + (uint64_t)nw * sizeof(tab[0]);
-	for (i = 0; i < nw; i++) {
-		uint64_t bytes = w[i].count * w[i].elem;
-		off = (off + IX_ALIGN - 1) / IX_ALIGN * IX_ALIGN;
-		tab[i].id = w[i].id;
-		tab[i].elem = w[i].elem;
-		tab[i].count = w[i].count;
-		tab[i].offset = off;
-		tab[i].crc = bytes ? ix_crc(w[i].p, bytes) : 0;
-		off += bytes;
+}
+
+/* Sections the index of s and a has, and an upper bound of its size for the
+ * checks of may_write: the arrays unpacked (packing makes them smaller but
+ * for hostile values, which no snapshot has). */
+static uint32_t sections(const struct hs_snapshot *s, const struct hs_analysis *a, uint64_t *bound)
+{
+	uint32_t i, n = 0;
+	*bound = sizeof(struct ix_header) + IX_NIDS * sizeof(struct ix_section);
+	for (i = 0; i < ix_nrows; i++) {
+		const struct ix_row *r = &ix_rows[i];
+		if (r->enc == IXE_DERIVED || (r->where != IXW_BLOB && !ix_array(r, s, a) && (r->flags & IXF_OPTIONAL)))
+			continue;
+		n++;
+		*bound += IX_ALIGN + (r->where == IXW_BLOB ? 1u << 20 : ix_count_of_model(r, s, a, NULL) * r->elem);
 	}
-	h->index_size = off;
-	h->table_crc = ix_crc(tab, (uint64_t)nw * sizeof(tab[0]));
-	h->header_crc = ix_crc(h, sizeof(*h));
+	return n;
 }
 
 /* 0 when an index of `size` bytes may be written at index_path in dir: it
@@ -256,24 +254,64 @@ static int may_write(const char *index_path, const char *dir, uint64_t size, str
 	return 0;
 }
 
-/* Writes header, table and sections to fd (the padding zeros); -1 with errno. */
-static int write_sections(int fd, const struct ix_header *h, const struct ix_section *tab,
-			  const struct wsec *w, uint32_t nw)
+static int pwrite_all(int fd, const void *p, size_t len, off_t off)
+{
+	const unsigned char *c = p;
+	while (len) {
+		ssize_t r = pwrite(fd, c, len, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return -1;
+		}
+		c += r;
+		len -= (size_t)r;
+		off += r;
+	}
+	return 0;
+}
+
+/* Writes the sections, packing one at a time, then the table and the header
+ * in front of them; -1 with errno. */
+static int write_sections(int fd, struct ix_header *h, const struct hs_snapshot *s,
+			  const struct hs_analysis *a)
 {
 	static const unsigned char zero[IX_ALIGN];
-	uint64_t off = sizeof(*h) + (uint64_t)nw * sizeof(tab[0]);
-	uint32_t i;
+	struct ix_section tab[IX_NIDS];
+	struct blob b = { 0 };
+	uint64_t off = sizeof(*h) + (uint64_t)h->nsections * sizeof(tab[0]);
+	uint32_t i, k = 0;
+	int rc = 0;
 
-	if (write_all(fd, h, sizeof(*h)) || write_all(fd, tab, (uint64_t)nw * sizeof(tab[0])))
+	memset(tab, 0, sizeof(tab));
+	if (write_all(fd, zero, sizeof(zero)) || lseek(fd, (off_t)off, SEEK_SET) < 0)
 		return -1;
-	for (i = 0; i < nw; i++) {
-		uint64_t bytes = w[i].count * w[i].elem;
-		if (tab[i].offset > off && write_all(fd, zero, tab[i].offset - off))
-			return -1;
-		if (bytes && write_all(fd, w[i].p, bytes))
-			return -1;
-		off = tab[i].offset + bytes;
+	for (i = 0; i < ix_nrows && !rc; i++) {
+		const void *p;
+		uint64_t count, bytes, start = (off + IX_ALIGN - 1) / IX_ALIGN * IX_ALIGN;
+		uint32_t elem;
+		if (!ix_section_data(&ix_rows[i], s, a, &b, &p, &count, &elem))
+			continue;
+		bytes = count * elem;
+		tab[k].id = ix_rows[i].id;
+		tab[k].elem = elem;
+		tab[k].count = count;
+		tab[k].offset = start;
+		tab[k].crc = bytes ? ix_crc(p, bytes) : 0;
+		k++;
+		rc = (start > off && write_all(fd, zero, start - off)) || (bytes && write_all(fd, p, bytes)) ? -1 : 0;
+		off = start + bytes;
 	}
+	free(b.p);
+	if (rc)
+		return -1;
+	h->index_size = off;
+	h->table_crc = ix_crc(tab, (uint64_t)k * sizeof(tab[0]));
+	h->header_crc = ix_crc(h, sizeof(*h));
+	if (pwrite_all(fd, tab, (size_t)k * sizeof(tab[0]), sizeof(*h)) || pwrite_all(fd, h, sizeof(*h), 0))
+		return -1;
 	return 0;
 }
 
@@ -292,8 +330,8 @@ static char *folder_of(const char *path)
 
 /* Writes the file through a temporary file in dir renamed to index_path. */
 static int write_file(const char *index_path, const char *dir, const struct hs_index_key *k,
-		      const struct ix_header *h, const struct ix_section *tab, const struct wsec *w,
-		      uint32_t nw, struct hs_error *err)
+		      struct ix_header *h, const struct hs_snapshot *s, const struct hs_analysis *a,
+		      struct hs_error *err)
 {
 	/* a short name of its own, so that any snapshot name that leaves room
 	 * for ".hsnapidx" works */
@@ -319,7 +357,7 @@ static int write_file(const char *index_path, const char *dir, const struct hs_i
 		abandon_armed = 1;
 	}
 	apply_policy(fd, k);
-	if (write_sections(fd, h, tab, w, nw))
+	if (write_sections(fd, h, s, a))
 		goto fail;
 	saved = close(fd);
 	fd = -1;
@@ -351,25 +389,21 @@ int hs_index_write(const char *index_path, const struct hs_index_key *k,
 		   const struct hs_snapshot *s, const struct hs_analysis *a,
 		   struct hs_error *err)
 {
-	struct wsec w[IX_NIDS];
-	struct ix_section tab[IX_NIDS];
-	struct blob blobs[IX_NIDS];
 	struct ix_header h;
-	uint32_t nw;
+	uint64_t bound;
 	char *dir;
 	int rc, saved;
 
 	if (!a->distance || !a->parent_edge || !a->dom.dom_first)
 		return hs_error_set(err, HS_ERR_USAGE, "the analysis lacks distances or parent edges");
-	nw = ix_collect(w, blobs, s, a);
-	layout(&h, tab, w, nw, k, s, a);
+	header(&h, k, s, a);
+	h.nsections = sections(s, a, &bound);
 	dir = folder_of(index_path);
-	rc = may_write(index_path, dir, h.index_size, err);
+	rc = may_write(index_path, dir, bound, err);
 	if (!rc)
-		rc = write_file(index_path, dir, k, &h, tab, w, nw, err);
+		rc = write_file(index_path, dir, k, &h, s, a, err);
 	saved = errno;
 	free(dir);
-	ix_blobs_free(blobs);
 	errno = saved;
 	return rc;
 }
