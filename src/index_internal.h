@@ -3,13 +3,14 @@
  * One table, ix_rows[] (src/index_table.c), says for each section of the
  * file: its id, element size, how many elements it must have, which array of
  * the model (struct hs_snapshot) or of the analysis (struct hs_analysis) it
- * holds, how its values are range-checked, and whether it is optional,
- * value-only or copied.  Writing (index_write.c), opening and checking
+ * holds, how it is stored (raw, packed, or derived at open), how its values
+ * are range-checked, and whether it is optional or copied.  Writing (index_write.c), opening and checking
  * (index_open.c), lending the arrays to a snapshot and an analysis, taking
  * them back and comparing (index.c) all walk that table; adding an array to
  * the index is one row (and a test in tests/test_index.c).
  *
- * Arrays lent from the mapping are marked as such: bit (1 << id) in
+ * Arrays lent by the index (raw ones in the mapping, packed ones decoded
+ * into arrays the index owns) are marked as such: bit (1 << id) in
  * struct hs_index's `borrowed` (the snapshot's) or in struct hs_analysis's
  * `borrowed` (the analysis'); hs_index_release and hs_index_disown give them
  * back before the owners free what is theirs. */

@@ -106,9 +106,9 @@ struct hs_snapshot {
 	char warning[256];        /* first non-fatal problem, "" if none */
 
 	/* Set when the model comes from an index file (hsnap/index.h): the
-	 * arrays marked borrowed in `index` point into this read-only mapping,
-	 * which hs_snapshot_free unmaps (hs_index_release) instead of freeing
-	 * them. */
+	 * arrays marked borrowed in `index` point into this read-only mapping
+	 * or into arrays the index decoded, which hs_snapshot_free releases
+	 * (hs_index_release) instead of freeing them one by one. */
 	const unsigned char *map;
 	size_t map_len;
 	struct hs_index *index;
