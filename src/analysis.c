@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "hsnap/analysis.h"
+#include "hsnap/index.h"
 #include "hsnap/owners.h"
 #include "hsnap/paths.h"
 #include "vec.h"
@@ -180,20 +181,7 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 
 void hs_analysis_release(struct hs_analysis *a)
 {
-	const struct hs_snapshot *s = a->s;
-
-	/* Arrays that live in the snapshot's index mapping are not ours. */
-#define HS_DROP(p) do { if (hs_snapshot_owns(s, (p))) (p) = NULL; } while (0)
-	HS_DROP(a->dom_state);
-	HS_DROP(a->self_size);
-	HS_DROP(a->dom.idom);
-	HS_DROP(a->dom.retained);
-	HS_DROP(a->dom.dom_first);
-	HS_DROP(a->dom.dom_children);
-	HS_DROP(a->distance);
-	HS_DROP(a->parent_edge);
-	HS_DROP(a->classes.class_of);
-#undef HS_DROP
+	hs_index_disown(a); /* arrays that live in the index mapping are not ours */
 	hs_graph_release(&a->graph);
 	free(a->dom_state);
 	free(a->self_size);

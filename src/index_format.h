@@ -3,6 +3,7 @@
  *   struct ix_header                      128 bytes, at offset 0
  *   struct ix_section[nsections]          right after the header
  *   section data                          each at a 64-byte aligned offset
+ *   (the header and the table are written last, in front of the data)
  *
  * All integers are little-endian host values (the endian field rejects a
  * file written on another byte order).  header_crc covers the header with
@@ -12,13 +13,16 @@
  * Version 2: CRC-32C instead of version 1's zlib crc32.  Version 3: the
  * snapshot's inode number and ctime in the header; locations carry their
  * script's node (scripts.c); class names of objects with repeated property
- * names changed (issue 10).  Version 2 indexes are rebuilt, not served. */
+ * names changed (issue 10).  Version 4: most arrays packed as varints
+ * (plain or of differences; elem 1, count in bytes: index_internal.h's
+ * enum ix_enc), the dominator CSR (IX_DOM_FIRST, IX_DOM_CHILDREN) not stored
+ * but rebuilt from idom.  Older indexes are rebuilt, not served. */
 #ifndef HSNAP_INDEX_FORMAT_H
 #define HSNAP_INDEX_FORMAT_H
 #include <stdint.h>
 
 #define IX_MAGIC "HSNAPIX"     /* 8 bytes with the NUL */
-#define IX_VERSION 3u
+#define IX_VERSION 4u
 #define IX_ENDIAN 0x01020304u
 #define IX_ALIGN 64u
 
@@ -63,8 +67,8 @@ enum ix_id {
 	IX_A_SELF,          /* u64 [n] */
 	IX_IDOM,            /* u32 [n] */
 	IX_RETAINED,        /* u64 [n] */
-	IX_DOM_FIRST,       /* u32 [n + 1] */
-	IX_DOM_CHILDREN,    /* u32 [dom_first[n]] */
+	IX_DOM_FIRST,       /* u32 [n + 1], not stored since version 4 */
+	IX_DOM_CHILDREN,    /* u32 [dom_first[n]], not stored since version 4 */
 	IX_DISTANCE,        /* i32 [n] */
 	IX_PARENT_EDGE,     /* u32 [n] */
 	IX_CLASS_OF,        /* u32 [n] */

@@ -1,7 +1,7 @@
 #include <string.h>
 /* Model accessors and release. */
 #include <stdlib.h>
-#include <sys/mman.h>
+#include "hsnap/index.h"
 #include "hsnap/snapshot.h"
 
 static void free_list(char **l, uint32_t n)
@@ -18,22 +18,7 @@ void hs_snapshot_free(struct hs_snapshot *s)
 {
 	if (!s)
 		return;
-	/* Arrays mapped from an index are released with the mapping. */
-#define HS_DROP(p) do { if (hs_snapshot_owns(s, (p))) (p) = NULL; } while (0)
-	HS_DROP(s->node_type);
-	HS_DROP(s->node_name);
-	HS_DROP(s->node_id);
-	HS_DROP(s->node_id_hi);
-	HS_DROP(s->self_size);
-	HS_DROP(s->first_edge);
-	HS_DROP(s->detachedness);
-	HS_DROP(s->edge_type);
-	HS_DROP(s->edge_name);
-	HS_DROP(s->edge_to);
-	HS_DROP(s->strings.arena);
-	HS_DROP(s->strings.off);
-	HS_DROP(s->locations);
-#undef HS_DROP
+	hs_index_release(s); /* arrays mapped from an index go with the mapping */
 	free(s->file);
 	free(s->node_type);
 	free(s->node_name);
@@ -55,9 +40,6 @@ void hs_snapshot_free(struct hs_snapshot *s)
 		free_list(s->scopes.fields[t], s->scopes.nfields[t]);
 		free(s->scopes.v[t]);
 	}
-	if (s->map)
-		munmap((void *)s->map, s->map_len);
-	free(s->index);
 	free(s);
 }
 

@@ -44,6 +44,8 @@ struct hs_analysis {
 	struct hs_classes classes;
 	struct hs_statistics stats;
 	struct hs_context_owners *owners; /* built by hs_context_owner on demand, or NULL */
+	uint64_t borrowed;       /* bit 1 << section id per array lent by the index
+				    (hs_index_analysis), not freed with a */
 };
 
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,

@@ -60,7 +60,8 @@ enum hs_index_state {
 
 /* Maps index_path and checks it against k and against itself (jobs threads
  * for the checksums, 0: all cores).  HS_INDEX_OK: *out is a snapshot whose
- * arrays live in the mapping (freed with hs_snapshot_free), named `name` in
+ * arrays are lent by the index (raw sections in the mapping, packed ones
+ * decoded; all freed with hs_snapshot_free), named `name` in
  * messages.  Otherwise err->msg says why, and nothing is allocated. */
 enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_key *k,
 				  int jobs, const char *name, struct hs_snapshot **out,
@@ -77,9 +78,18 @@ int hs_index_compare(const struct hs_snapshot *s, const struct hs_snapshot *fres
  * if any (for the CLI's SIGINT/SIGTERM/SIGHUP handlers). */
 void hs_index_abandon(void);
 
-/* Fills a from s's index (arrays in the mapping; hs_analysis_release knows
- * not to free them).  1 when s came from an index, 0 otherwise. */
+/* Fills a from s's index: its arrays are lent by the index, each marked
+ * in a->borrowed (hs_analysis_release gives them back instead of freeing
+ * them).  1 when s came from an index, 0 otherwise. */
 int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a);
+
+/* Gives back what the index lent (for hs_snapshot_free): s's borrowed arrays
+ * become NULL, the decoded arrays are freed and the mapping is unmapped.
+ * Nothing when s has no index. */
+void hs_index_release(struct hs_snapshot *s);
+/* The same for an analysis (for hs_analysis_release): the arrays marked in
+ * a->borrowed become NULL. */
+void hs_index_disown(struct hs_analysis *a);
 
 /* Replaces a's class names and aggregates by the ones `given` interface
  * definitions produce (diff and growth name the older snapshots with the

@@ -106,8 +106,9 @@ struct hs_snapshot {
 	char warning[256];        /* first non-fatal problem, "" if none */
 
 	/* Set when the model comes from an index file (hsnap/index.h): the
-	 * arrays point into this read-only mapping, which hs_snapshot_free
-	 * unmaps instead of freeing them. */
+	 * arrays marked borrowed in `index` point into this read-only mapping
+	 * or into arrays the index decoded, which hs_snapshot_free releases
+	 * (hs_index_release) instead of freeing them one by one. */
 	const unsigned char *map;
 	size_t map_len;
 	struct hs_index *index;
@@ -147,12 +148,6 @@ int hs_snapshot_load_mem(const char *name, const void *buf, size_t len,
 			 size_t chunk, struct hs_snapshot **out,
 			 struct hs_error *err);
 void hs_snapshot_free(struct hs_snapshot *s);
-/* 1 when p points into s's index mapping (so must not be freed). */
-static inline int hs_snapshot_owns(const struct hs_snapshot *s, const void *p)
-{
-	return s && s->map && p && (const unsigned char *)p >= s->map &&
-	       (const unsigned char *)p < s->map + s->map_len;
-}
 
 static inline uint32_t hs_edge_begin(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n]; }
 static inline uint32_t hs_edge_end(const struct hs_snapshot *s, uint32_t n) { return s->first_edge[n + 1]; }
