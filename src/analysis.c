@@ -21,7 +21,7 @@ static uint64_t array_size(const struct hs_snapshot *s, const struct hs_graph *g
 		if (s->edge_type[e] != s->t.e_internal ||
 		    strcmp(hs_str(&s->strings, s->edge_name[e]), "elements"))
 			continue;
-		if (g->in_degree[s->edge_to[e]] == 1)
+		if (hs_graph_single_retainer(g, s->edge_to[e]))
 			size += self[s->edge_to[e]];
 		break;
 	}
@@ -163,12 +163,11 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		states_and_sizes(a, opts, &a->graph, 1);
 	}
 	/* Statistics need the retainer counts; compute them now so that the
-	 * counts and flags can be freed before the dominator work arrays. */
+	 * counts and page bits can be freed before the dominator work arrays. */
 	hs_statistics_compute(&a->stats, s, &a->graph, a->self_size, 0);
 	hs_graph_release_counts(&a->graph);
 	phase(opts, "computing dominators");
-	hs_dominators_build(&a->dom, &a->graph, a->self_size);
-	hs_graph_release_retainers(&a->graph); /* they served the dominators */
+	hs_dominators_build(&a->dom, &a->graph, a->self_size); /* frees the retainers */
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
 	a->stats.v8_heap = a->stats.total - a->stats.native;
 	if (!side_done)

@@ -225,9 +225,9 @@ static void test_page_owned(void **state)
 	tb_edge(&t, 1, "property", "a", 2);
 	tb_edge(&t, 3, "property", "b", 2);
 	build(&b, &t, 0);
-	assert_true(b.g.flags[1] & HS_FLAG_PAGE);
-	assert_true(b.g.flags[2] & HS_FLAG_PAGE);
-	assert_false(b.g.flags[3] & HS_FLAG_PAGE);
+	assert_true(hs_graph_page_owned(&b.g, 1));
+	assert_true(hs_graph_page_owned(&b.g, 2));
+	assert_false(hs_graph_page_owned(&b.g, 3));
 	expect(&b, idom, ret);
 	unbuild(&b);
 	tb_edge(&t, 0, "shortcut", "2", 3);
