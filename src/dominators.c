@@ -42,7 +42,6 @@
 #include "hsnap/dominators.h"
 #include "vec.h"
 
-#define PREFETCH_EDGES 16 /* targets' DFS numbers fetched ahead per node */
 
 struct ab {
 	uint32_t anc, best;
@@ -57,20 +56,11 @@ struct lt {
 
 static void number(struct lt *t, uint32_t o, uint32_t i, uint32_t parent)
 {
-	const struct hs_snapshot *s = t->g->s;
-	uint32_t e = hs_edge_begin(s, o), end = hs_edge_end(s, o);
-
 	t->num[o] = i;
 	t->vertex[i] = o;
 	t->idom[i] = parent;
 	t->ab[i].anc = parent;
-	t->ab[i].best = e;
-	/* the DFS reads num[] of o's targets next, each a cache miss: start
-	 * them all now */
-	if (end - e > PREFETCH_EDGES)
-		end = e + PREFETCH_EDGES;
-	for (; e < end; e++)
-		__builtin_prefetch(&t->num[s->edge_to[e]]);
+	t->ab[i].best = hs_edge_begin(t->g->s, o);
 }
 
 /* DFS over essential edges from ordinal o, numbered as a child of `parent`
