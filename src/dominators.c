@@ -246,6 +246,8 @@ int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const uint6
 	t.ab[0].anc = t.ab[0].best = 0;
 	searched = number_vertices(&t, g->s->root, &d->unreachable);
 	hs_graph_fill_retainers(g, t.num);
+	free(g->essential); /* the lists hold what the DFS and the fill needed */
+	g->essential = NULL;
 	/* num is not needed until the end: it holds the semidominators */
 	semi_nca(&t, searched, t.num);
 	free(t.ab);
