@@ -22,7 +22,7 @@ static uint64_t array_size(const struct hs_snapshot *s, const struct hs_graph *g
 		if (s->edge_type[e] != s->t.e_internal ||
 		    strcmp(hs_str(&s->strings, s->edge_name[e]), "elements"))
 			continue;
-		if (g->in_degree[s->edge_to[e]] == 1)
+		if (hs_graph_single_retainer(g, s->edge_to[e]))
 			size += self[s->edge_to[e]];
 		break;
 	}
@@ -112,19 +112,28 @@ static void distances_and_names(struct hs_analysis *a, const struct hs_analysis_
 	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
 }
 
-/* The second thread's share: every phase that does not need the graph.  Its
- * results are separate arrays, so they are the same whichever thread runs it. */
+/* The second thread's share: the phases that do not need the graph, in two
+ * parts (states and sizes beside the edge indexing, which the dominators
+ * need; distances and names beside the dominators).  Their results are
+ * separate arrays, so they are the same whichever thread runs them. */
 struct side {
 	struct hs_analysis *a;
 	const struct hs_analysis_opts *opts;
 	struct hs_graph roots; /* user_roots only */
 };
 
-static void *side_run(void *arg)
+static void *side_sizes(void *arg)
 {
 	struct side *w = arg;
 
 	states_and_sizes(w->a, w->opts, &w->roots, 0);
+	return NULL;
+}
+
+static void *side_names(void *arg)
+{
+	struct side *w = arg;
+
 	distances_and_names(w->a, w->opts, 0);
 	return NULL;
 }
@@ -132,47 +141,50 @@ static void *side_run(void *arg)
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		    const struct hs_analysis_opts *opts, struct hs_error *err)
 {
-	int side_done = 0;
+	int two = analysis_jobs(opts) > 1, sized = 0, named = 0;
+	struct side w;
+	pthread_t tid;
 
 	(void)err;
 	memset(a, 0, sizeof(*a));
 	a->s = s;
+	memset(&w, 0, sizeof(w));
+	w.a = a;
+	w.opts = opts;
+	w.roots.s = s;
 	phase(opts, "indexing edges");
-	if (analysis_jobs(opts) > 1) {
-		/* Two cores: the model-only phases (about a fifth of the work) run
-		 * while this thread indexes edges; they are done and their
-		 * temporaries freed before the dominator arrays are allocated. */
-		struct side w;
-		pthread_t tid;
+	if (two) {
+		/* Two cores: DOM state and shallow sizes run while this thread
+		 * indexes edges. */
 		uint32_t e;
 
-		memset(&w, 0, sizeof(w));
-		w.a = a;
-		w.opts = opts;
-		w.roots.s = s;
 		for (e = hs_edge_begin(s, s->root); e < hs_edge_end(s, s->root); e++)
 			if (hs_is_user_root(s, s->edge_to[e]))
 				w.roots.user_roots++;
-		if (pthread_create(&tid, NULL, side_run, &w) == 0) {
+		if (pthread_create(&tid, NULL, side_sizes, &w) == 0) {
 			hs_graph_build(&a->graph, s);
 			pthread_join(tid, NULL);
-			side_done = 1;
+			sized = 1;
 		}
 	}
-	if (!side_done) {
+	if (!sized) {
 		hs_graph_build(&a->graph, s);
 		states_and_sizes(a, opts, &a->graph, 1);
 	}
 	/* Statistics need the retainer counts; compute them now so that the
-	 * counts and flags can be freed before the dominator work arrays. */
+	 * counts and page bits can be freed before the dominator work arrays. */
 	hs_statistics_compute(&a->stats, s, &a->graph, a->self_size, 0);
 	hs_graph_release_counts(&a->graph);
 	phase(opts, "computing dominators");
-	hs_dominators_build(&a->dom, &a->graph, a->self_size);
-	hs_graph_release_retainers(&a->graph); /* they served the dominators */
+	/* and distances and class names beside them on a second core */
+	if (two && pthread_create(&tid, NULL, side_names, &w) == 0)
+		named = 1;
+	hs_dominators_build(&a->dom, &a->graph, a->self_size); /* frees the retainers */
+	if (named)
+		pthread_join(tid, NULL);
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
 	a->stats.v8_heap = a->stats.total - a->stats.native;
-	if (!side_done)
+	if (!named)
 		distances_and_names(a, opts, 1);
 	phase(opts, "aggregating classes");
 	hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);

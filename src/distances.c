@@ -153,8 +153,9 @@ void hs_distances_ex(const struct hs_snapshot *s, int32_t *out, uint32_t *parent
 	if (parent_edge)
 		for (i = 0; i < s->node_count; i++)
 			parent_edge[i] = HS_NO_EDGE;
-	/* A node can be queued once per pass: 2n bounds both BFS runs. */
-	HS_ALLOC_ARRAY(b.queue, (size_t)s->node_count * 2 + 1);
+	/* A node can be queued once per pass, and the second pass reuses the
+	 * queue: n + 1 bounds it. */
+	HS_ALLOC_ARRAY(b.queue, (size_t)s->node_count + 1);
 	for (e = hs_edge_begin(s, r); e < hs_edge_end(s, r); e++) {
 		uint32_t t = s->edge_to[e];
 		if (hs_is_user_root(s, t) && out[t] != 1) { /* duplicates change nothing */
@@ -167,9 +168,9 @@ void hs_distances_ex(const struct hs_snapshot *s, int32_t *out, uint32_t *parent
 	out[r] = users ? HS_BASE_SYSTEM_DISTANCE : 0;
 	if (parent_edge)
 		parent_edge[r] = HS_NO_EDGE;
-	i = b.qlen;
+	b.qlen = 0;
 	b.queue[b.qlen++] = r;
-	run(&b, i);
+	run(&b, 0);
 	HASH_CLEAR(hh, b.set);
 	for (i = 0; i < b.nblocks; i++)
 		free(b.blocks[i]);

@@ -1,26 +1,40 @@
-/* Lengauer–Tarjan with simple eval/link and iterative path compression, an
- * operation-by-operation match of DevTools'
- * HeapSnapshot.calculateDominatorsAndRetainedSizes, so that results (including
- * the treatment of unreachable nodes) are equal.
+/* Dominators by semi-NCA (Georgiadis' "SEMI-NCA": Lengauer–Tarjan's
+ * semidominators with simple path compression, then each immediate dominator
+ * as the nearest common ancestor of parent and semidominator, as LLVM's
+ * SemiNCAInfo and Go's compiler do), over the essential edges with DevTools'
+ * handling of nodes not reachable from the root.
+ *
+ * The dominator tree of a graph is unique, so any correct algorithm gives
+ * DevTools' result if it runs on the graph DevTools' Lengauer–Tarjan
+ * (HeapSnapshot.calculateDominatorsAndRetainedSizes) in effect sees:
+ *   1. the essential edges (src/graph.c);
+ *   2. an edge root -> o for each node o with no essential retainer that the
+ *      DFS from the root did not reach (DevTools DFS-es from them, in ordinal
+ *      order, as children of the root, and gives them semidominator root);
+ *   3. the nodes still not numbered (cycles retained only by each other)
+ *      hang off the root with their out-edges ignored: DevTools numbers them
+ *      one by one after everything else with the root as DFS parent, but
+ *      none of them has the root as predecessor, so the semidominators of
+ *      their retainers' targets are never lowered through them (every
+ *      retainer of such a node is such a node, with a DFS number above all
+ *      others) and each gets the root as immediate dominator.
+ * tests/test_dominators.c checks this against a brute-force oracle on
+ * thousands of random graphs; the parity tests against DevTools itself.
  *
  * The work is done in DFS-number space: vertex i (1..n) is the i-th node the
- * DFS numbered (the root is 1); 0 means "none".  This renaming does not change
- * the computation (every comparison is between semidominator DFS numbers), but
- * the main loop, which walks i from n down to 2, then reads its own records in
- * order instead of at random ordinals, and one record holds what eval needs.
+ * DFS numbered (the root is 1); 0 means "none".  The retainer lists hold DFS
+ * numbers (hs_graph_fill_retainers, after the DFS), so the main loop reads
+ * no ordinal-indexed array per edge.
  *
- * Work arrays:
- *   num[ordinal]  DFS number (0: not visited yet)
+ * Work arrays (20 bytes per node):
+ *   num[ordinal]  DFS number (0: not visited yet); during the semidominator
+ *                 loop semi[i]; at the end the immediate dominator by ordinal
  *   vertex[i]     ordinal with DFS number i
- *   rec[i].anc    DFS parent; once i is linked, its link/eval forest ancestor.
- *                 Vertices are linked in decreasing order, so i is linked iff
- *                 i >= lo (the last one linked): no ancestor array, no 0 mark.
- *   rec[i].label  until i is processed: head of i's bucket (the vertices
- *                 whose semidominator is i), as eval reads labels of linked
- *                 vertices only; then eval's label
- *   rec[i].semi   semidominator (its own number until processed)
- *   rec[i].dn     DFS edge cursor, then bucket next, then the dominator (a
- *                 vertex leaves its one bucket exactly when its dn is set)
+ *   idom[i]       DFS parent, then the immediate dominator
+ *   ab[i].anc     DFS parent; once i is linked (i > the vertex being
+ *                 processed), its link/eval forest ancestor
+ *   ab[i].best    DFS edge cursor; once i is linked, the smallest
+ *                 semidominator on its compressed forest path
  * Path compression reverses ancestor links on the way up instead of using a
  * stack, so no further array is needed. */
 #include <stdlib.h>
@@ -28,25 +42,25 @@
 #include "hsnap/dominators.h"
 #include "vec.h"
 
-struct rec {
-	uint32_t anc, label, semi, dn;
+
+struct ab {
+	uint32_t anc, best;
 };
 
 struct lt {
 	const struct hs_graph *g;
 	uint32_t n;
-	uint32_t *num, *vertex;
-	struct rec *rec;
+	uint32_t *num, *vertex, *idom;
+	struct ab *ab;
 };
 
 static void number(struct lt *t, uint32_t o, uint32_t i, uint32_t parent)
 {
 	t->num[o] = i;
 	t->vertex[i] = o;
-	t->rec[i].anc = parent;
-	t->rec[i].label = 0; /* empty bucket */
-	t->rec[i].semi = i;
-	t->rec[i].dn = hs_edge_begin(t->g->s, o);
+	t->idom[i] = parent;
+	t->ab[i].anc = parent;
+	t->ab[i].best = hs_edge_begin(t->g->s, o);
 }
 
 /* DFS over essential edges from ordinal o, numbered as a child of `parent`
@@ -55,64 +69,36 @@ static uint32_t dfs(struct lt *t, uint32_t o, uint32_t parent, uint32_t counter)
 {
 	const struct hs_snapshot *s = t->g->s;
 	const uint64_t *ess = t->g->essential;
-	struct rec *rec = t->rec;
+	const uint32_t *to = s->edge_to;
+	uint32_t *num = t->num;
+	struct ab *ab = t->ab;
 	uint32_t x = ++counter;
 
 	number(t, o, x, parent);
 	while (x != parent) {
-		uint32_t e = rec[x].dn, end = hs_edge_end(s, t->vertex[x]);
+		uint32_t e = ab[x].best, end = hs_edge_end(s, t->vertex[x]);
 		for (; e < end; e++)
-			if (hs_bit_get(ess, e) && t->num[s->edge_to[e]] == 0)
+			if (hs_bit_get(ess, e) && num[to[e]] == 0)
 				break;
 		if (e < end) {
-			rec[x].dn = e + 1; /* edge e leads to a visited node from now on */
-			number(t, s->edge_to[e], ++counter, x);
+			ab[x].best = e + 1; /* edge e leads to a visited node from now on */
+			number(t, to[e], ++counter, x);
 			x = counter;
 		} else {
-			x = rec[x].anc;
+			x = ab[x].anc;
 		}
 	}
 	return counter;
 }
 
-/* Same order of updates as DevTools' stack-based compress: walk up to the
- * node whose ancestor is a forest root (not linked: below lo), reversing
- * links, then walk back down restoring each link and compressing it. */
-static void compress(struct rec *rec, uint32_t v, uint32_t lo)
-{
-	uint32_t prev = 0, x = v, up;
-
-	while (rec[x].anc >= lo) {
-		uint32_t next = rec[x].anc;
-		rec[x].anc = prev;
-		prev = x;
-		x = next;
-	}
-	up = x;
-	while (prev != 0) {
-		uint32_t w = prev;
-		prev = rec[w].anc;
-		if (rec[rec[up].label].semi < rec[rec[w].label].semi)
-			rec[w].label = rec[up].label;
-		rec[w].anc = rec[up].anc;
-		up = w;
-	}
-}
-
-static uint32_t eval(struct rec *rec, uint32_t v, uint32_t lo)
-{
-	if (v < lo)
-		return v; /* not linked: DevTools' ancestor[v] == 0 */
-	compress(rec, v, lo);
-	return rec[v].label;
-}
-
 /* DFS from the root, then from nodes with only non-essential retainers, then
- * every still unvisited node individually under the root.  Returns n. */
+ * every still unvisited node individually under the root.  Returns the
+ * number of nodes numbered by the DFS runs (the rest, up to t->n, are the
+ * last step's). */
 static uint32_t number_vertices(struct lt *t, uint32_t root, uint32_t *unreachable)
 {
 	const struct hs_graph *g = t->g;
-	uint32_t counter, o;
+	uint32_t counter, o, searched;
 
 	counter = dfs(t, root, 0, 0);
 	*unreachable = t->n - counter;
@@ -120,72 +106,80 @@ static uint32_t number_vertices(struct lt *t, uint32_t root, uint32_t *unreachab
 		for (o = 0; o < t->n; o++)
 			if (t->num[o] == 0 && g->ret_first[o] == g->ret_first[o + 1])
 				counter = dfs(t, o, 1, counter);
+	searched = counter;
 	if (counter < t->n)
 		for (o = 0; o < t->n; o++)
 			if (t->num[o] == 0)
 				number(t, o, ++counter, 1);
-	return counter;
+	return searched;
 }
 
-/* Empties bucket b, whose members keep dominator 0 (DevTools: they are never
- * taken out of it). */
-static void drop_bucket(struct rec *rec, uint32_t b)
+/* The smallest semidominator on the forest path from linked vertex v up to
+ * (not including) its first ancestor that is not linked (below lo),
+ * compressing the path.  Same updates as a stack-based compress: walk up
+ * reversing links, then walk back down restoring and compressing them. */
+static inline uint32_t eval(struct ab *ab, uint32_t v, uint32_t lo)
 {
-	uint32_t k = rec[b].label;
+	uint32_t prev = 0, x = v, up;
 
-	while (k) {
-		uint32_t next = rec[k].dn;
-		rec[k].dn = 0;
-		k = next;
+	if (ab[v].anc < lo)
+		return ab[v].best;
+	while (ab[x].anc >= lo) {
+		uint32_t next = ab[x].anc;
+		ab[x].anc = prev;
+		prev = x;
+		x = next;
 	}
-	rec[b].label = 0;
+	up = x;
+	while (prev != 0) {
+		uint32_t w = prev;
+		prev = ab[w].anc;
+		if (ab[up].best < ab[w].best)
+			ab[w].best = ab[up].best;
+		ab[w].anc = ab[up].anc;
+		up = w;
+	}
+	return ab[v].best;
 }
 
-static void semidominators(struct lt *t, uint32_t n)
+/* Semidominators of vertices searched..2 (into semi[], by DFS number), then
+ * immediate dominators in DFS order as the nearest common ancestor of parent
+ * and semidominator.  The last step's vertices (above `searched`) keep the
+ * root, their DFS parent, and are skipped as predecessors (see the top). */
+static void semi_nca(struct lt *t, uint32_t searched, uint32_t *semi)
 {
 	const struct hs_graph *g = t->g;
-	const uint32_t *ret_first = g->ret_first, *ret_from = g->ret_from, *num = t->num;
-	struct rec *rec = t->rec;
+	const uint32_t *ret_first = g->ret_first, *ret_from = g->ret_from, *vertex = t->vertex;
+	uint32_t *idom = t->idom;
+	struct ab *ab = t->ab;
 	uint32_t i, k;
 
-	for (i = n; i >= 2; i--) {
-		uint32_t wo = t->vertex[i], sw = i, p, next;
-		/* Bucket i is emptied only while i's children (numbers above i)
-		 * are processed, so what is still in it stays there for good. */
-		drop_bucket(rec, i);
-		rec[i].label = i;
-		if (ret_first[wo] == ret_first[wo + 1]) {
-			sw = 1; /* orphan: its one predecessor is the root */
-		} else {
-			for (k = ret_first[wo]; k < ret_first[wo + 1]; k++) {
-				uint32_t u = eval(rec, num[ret_from[k]], i + 1);
-				if (rec[u].semi < sw)
-					sw = rec[u].semi;
-			}
+	for (i = searched; i >= 2; i--) {
+		uint32_t wo = vertex[i], sw = idom[i]; /* the parent is a predecessor
+							* (the root for orphans) */
+		uint32_t end = ret_first[wo + 1];
+		for (k = ret_first[wo]; k < end; k++) {
+			uint32_t v = ret_from[k], c;
+			if (v < i)
+				c = v; /* not linked yet: eval(v) is v itself */
+			else if (v > searched)
+				continue;
+			else
+				c = eval(ab, v, i + 1);
+			if (c < sw)
+				sw = c;
 		}
-		rec[i].semi = sw;
-		if (sw == i) {
-			rec[i].dn = 0; /* its own bucket: never emptied, as above */
-		} else {
-			rec[i].dn = rec[sw].label;
-			rec[sw].label = i;
-		}
-		p = rec[i].anc; /* link: i >= lo from here on */
-		for (k = rec[p].label; k; k = next) {
-			uint32_t u = eval(rec, k, i);
-			next = rec[k].dn;
-			rec[k].dn = rec[u].semi < rec[k].semi ? u : p;
-		}
-		rec[p].label = 0;
+		semi[i] = sw;
+		ab[i].best = sw; /* i is linked from here on */
 	}
-	if (n >= 1)
-		drop_bucket(rec, 1);
-	/* DevTools: dom[0] = dom[root] = root, so a missing dominator becomes the
-	 * root below. */
-	rec[0].dn = rec[1].dn = 1;
-	for (i = 2; i <= n; i++)
-		if (rec[i].dn != rec[i].semi)
-			rec[i].dn = rec[rec[i].dn].dn;
+	if (searched >= 1)
+		idom[1] = 1;
+	for (i = 2; i <= searched; i++) {
+		uint32_t c = idom[i], sd = semi[i];
+		while (c > sd)
+			c = idom[c];
+		idom[i] = c;
+	}
 }
 
 /* Retained sizes in DevTools' order (DFS numbers from n down to 2), by
@@ -205,56 +199,67 @@ static void retained_sizes(struct hs_dominators *d, const uint32_t *vertex, uint
 
 static void dominated_nodes(struct hs_dominators *d, uint32_t nc, uint32_t root)
 {
-	uint32_t i, *fill;
+	uint32_t i, *first;
 
 	HS_CALLOC_ARRAY(d->dom_first, (size_t)nc + 1);
 	HS_ALLOC_ARRAY(d->dom_children, nc);
 	hs_populate(d->dom_first, sizeof(*d->dom_first) * ((size_t)nc + 1));
 	hs_populate(d->dom_children, sizeof(*d->dom_children) * nc);
+	first = d->dom_first;
 	for (i = 0; i < nc; i++)
 		if (i != root)
-			d->dom_first[d->idom[i] + 1]++;
+			first[d->idom[i] + 1]++;
 	for (i = 0; i < nc; i++)
-		d->dom_first[i + 1] += d->dom_first[i];
-	HS_ALLOC_ARRAY(fill, nc);
-	memcpy(fill, d->dom_first, sizeof(*fill) * nc);
+		first[i + 1] += first[i];
+	/* first[p] is p's fill position; once filled it is p's end, i.e. the
+	 * start of p + 1: one shift makes it the index again */
 	for (i = 0; i < nc; i++)
 		if (i != root)
-			d->dom_children[fill[d->idom[i]]++] = i;
-	free(fill);
+			d->dom_children[first[d->idom[i]]++] = i;
+	if (nc) {
+		memmove(first + 1, first, sizeof(*first) * nc);
+		first[0] = 0;
+	}
 }
 
-int hs_dominators_build(struct hs_dominators *d, const struct hs_graph *g,
-			const uint64_t *self_size)
+int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const uint64_t *self_size)
 {
 	struct lt t;
 	size_t len = (size_t)g->s->node_count + 1;
-	uint32_t n, i;
+	uint32_t searched, i, nc = g->s->node_count;
 
 	memset(d, 0, sizeof(*d));
 	memset(&t, 0, sizeof(t));
 	t.g = g;
-	t.n = g->s->node_count;
-	HS_CALLOC_ARRAY(t.num, t.n ? t.n : 1);
+	t.n = nc;
+	HS_CALLOC_ARRAY(t.num, len);
 	HS_ALLOC_ARRAY(t.vertex, len);
-	HS_ALLOC_ARRAY(t.rec, len);
-	/* the DFS writes all of every one (num at random places, vertex and rec
-	 * in DFS order; every node gets a number): map their pages at once */
-	hs_populate(t.num, sizeof(*t.num) * (t.n ? t.n : 1));
+	HS_ALLOC_ARRAY(t.idom, len);
+	HS_ALLOC_ARRAY(t.ab, len);
+	/* the DFS writes all of every one (num at random places, the others in
+	 * DFS order; every node gets a number): map their pages at once */
+	hs_populate(t.num, sizeof(*t.num) * len);
 	hs_populate(t.vertex, sizeof(*t.vertex) * len);
-	hs_populate(t.rec, sizeof(*t.rec) * len);
-	t.vertex[0] = 0;
-	memset(&t.rec[0], 0, sizeof(t.rec[0]));
-	n = number_vertices(&t, g->s->root, &d->unreachable);
-	semidominators(&t, n);
-	/* num is not needed any more: it becomes the idom array (by ordinal). */
+	hs_populate(t.idom, sizeof(*t.idom) * len);
+	hs_populate(t.ab, sizeof(*t.ab) * len);
+	t.vertex[0] = t.idom[0] = 0;
+	t.ab[0].anc = t.ab[0].best = 0;
+	searched = number_vertices(&t, g->s->root, &d->unreachable);
+	hs_graph_fill_retainers(g, t.num);
+	free(g->essential); /* the lists hold what the DFS and the fill needed */
+	g->essential = NULL;
+	/* num is not needed until the end: it holds the semidominators */
+	semi_nca(&t, searched, t.num);
+	free(t.ab);
+	hs_graph_release_retainers(g);
+	/* num becomes the idom array (by ordinal) */
 	d->idom = t.num;
-	for (i = 1; i <= n; i++)
-		d->idom[t.vertex[i]] = t.vertex[t.rec[i].dn];
-	free(t.rec);
-	retained_sizes(d, t.vertex, n, t.n, self_size);
+	for (i = 1; i <= nc; i++)
+		d->idom[t.vertex[i]] = t.vertex[t.idom[i]];
+	free(t.idom);
+	retained_sizes(d, t.vertex, nc, nc, self_size);
 	free(t.vertex);
-	dominated_nodes(d, t.n, g->s->root);
+	dominated_nodes(d, nc, g->s->root);
 	return 0;
 }
 

@@ -74,10 +74,13 @@ int hs_weakmap_edge_parse(const char *name, size_t len, uint64_t *table_id, size
 	return 0;
 }
 
-static void mark_page_owned(struct hs_graph *g)
+/* DevTools' pageObject flag: nodes reachable, skipping weak edges, from the
+ * root's shortcut edges and from its element edges to "(Document DOM trees)".
+ * Returns the number of such nodes. */
+static uint32_t mark_page_owned(struct hs_graph *g)
 {
 	const struct hs_snapshot *s = g->s;
-	uint32_t *stack, sp = 0, e, r = s->root;
+	uint32_t *stack, sp = 0, e, r = s->root, marked = 0;
 
 	HS_ALLOC_ARRAY(stack, s->node_count);
 	for (e = hs_edge_begin(s, r); e < hs_edge_end(s, r); e++) {
@@ -89,50 +92,62 @@ static void mark_page_owned(struct hs_graph *g)
 		} else if (s->edge_type[e] != s->t.e_shortcut) {
 			continue;
 		}
-		if (g->flags[to] & HS_FLAG_PAGE)
+		if (hs_bit_get(g->page, to))
 			continue; /* DevTools pushes duplicates; the result is the same */
 		stack[sp++] = to;
-		g->flags[to] |= HS_FLAG_PAGE;
+		hs_bit_set(g->page, to);
+		marked++;
 	}
 	while (sp) {
 		uint32_t n = stack[--sp];
 		for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
 			uint32_t to = s->edge_to[e];
-			if ((g->flags[to] & HS_FLAG_PAGE) || s->edge_type[e] == s->t.e_weak)
+			if (hs_bit_get(g->page, to) || s->edge_type[e] == s->t.e_weak)
 				continue;
-			g->flags[to] |= HS_FLAG_PAGE;
+			hs_bit_set(g->page, to);
+			marked++;
 			stack[sp++] = to;
 		}
 	}
 	free(stack);
+	return marked;
 }
 
 /* One bit per string: set when the string is a WeakMap ephemeron edge name.
  * Computed in one sequential pass over the strings, so that the test for
  * each of the millions of internal edges reads a bit (the set is small enough
- * for the cache) instead of the edge's name somewhere in the string arena. */
-static uint64_t *weakmap_names(const struct hs_snapshot *s)
+ * for the cache) instead of the edge's name somewhere in the string arena.
+ * *any: 1 when some string is one. */
+static uint64_t *weakmap_names(const struct hs_snapshot *s, int *any)
 {
 	uint64_t *bits = hs_bits_new(s->strings.count), table;
 	uint32_t i;
 	size_t dup;
 
+	*any = 0;
 	for (i = 0; i < s->strings.count; i++) {
 		const char *p = hs_str(&s->strings, i);
 		if (*p >= '0' && *p <= '9' &&
-		    hs_weakmap_edge_parse(p, hs_strlen(&s->strings, i), &table, &dup))
+		    hs_weakmap_edge_parse(p, hs_strlen(&s->strings, i), &table, &dup)) {
 			hs_bit_set(bits, i);
+			*any = 1;
+		}
 	}
 	return bits;
 }
 
-static int is_essential(const struct hs_graph *g, const uint64_t *wm, uint32_t from, uint32_t e)
+/* DevTools' isEssentialEdge, with its WeakMap rule (the first of an
+ * ephemeron's edges, from the table itself, is not essential).  page: the
+ * page-owned bits, or NULL when no node is page-owned; wm likewise. */
+static inline int is_essential(const struct hs_snapshot *s, const uint64_t *page,
+			       const uint64_t *wm, uint32_t from, uint32_t e)
 {
-	const struct hs_snapshot *s = g->s;
 	uint8_t type = s->edge_type[e];
 	uint32_t to = s->edge_to[e];
 
-	if (type == s->t.e_internal && hs_bit_get(wm, s->edge_name[e])) {
+	if (type == s->t.e_weak || from == to)
+		return 0;
+	if (wm && type == s->t.e_internal && hs_bit_get(wm, s->edge_name[e])) {
 		uint64_t table;
 		size_t dup;
 		uint32_t nm = s->edge_name[e];
@@ -140,74 +155,102 @@ static int is_essential(const struct hs_graph *g, const uint64_t *wm, uint32_t f
 		    table == hs_node_id(s, from))
 			return 0;
 	}
-	if (type == s->t.e_weak || from == to)
-		return 0;
 	if (from != s->root) {
 		if (type == s->t.e_shortcut)
 			return 0;
-		if ((g->flags[to] & HS_FLAG_PAGE) && !(g->flags[from] & HS_FLAG_PAGE))
+		if (page && hs_bit_get(page, to) && !hs_bit_get(page, from))
 			return 0;
 	}
 	return 1;
 }
 
-static void build_retainers(struct hs_graph *g)
+/* One pass over the edges: the essential bits, the essential retainers of
+ * each node counted into ret_first (then turned into list starts), and a
+ * two-bit saturating count of all retaining edges (weak included). */
+static void count_retainers(struct hs_graph *g, uint32_t paged)
 {
 	const struct hs_snapshot *s = g->s;
-	uint32_t n, e, total = 0;
-	uint32_t *fill;
-	uint64_t *wm = weakmap_names(s);
+	const uint32_t *edge_to = s->edge_to;
+	uint32_t n, e, *ret_first;
+	uint64_t *once, *more, *ess;
+	const uint64_t *page = paged ? g->page : NULL;
+	int any_wm;
+	uint64_t *wm = weakmap_names(s, &any_wm);
+	const uint64_t *wmp = any_wm ? wm : NULL;
 
 	HS_CALLOC_ARRAY(g->ret_first, (size_t)s->node_count + 1);
-	HS_CALLOC_ARRAY(g->in_degree, s->node_count);
-	g->essential = hs_bits_new(s->edge_count);
-	/* counted into at random places, and every page of them is touched */
-	hs_populate(g->ret_first, sizeof(*g->ret_first) * ((size_t)s->node_count + 1));
-	hs_populate(g->in_degree, sizeof(*g->in_degree) * s->node_count);
+	ret_first = g->ret_first;
+	/* counted into at random places, and every page of it is touched */
+	hs_populate(ret_first, sizeof(*ret_first) * ((size_t)s->node_count + 1));
+	g->essential = ess = hs_bits_new(s->edge_count);
+	g->retained_once = once = hs_bits_new(s->node_count);
+	g->retained_more = more = hs_bits_new(s->node_count);
 	for (n = 0; n < s->node_count; n++)
 		for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
-			g->in_degree[s->edge_to[e]]++;
-			if (is_essential(g, wm, n, e)) {
-				hs_bit_set(g->essential, e);
-				g->ret_first[s->edge_to[e] + 1]++;
-				total++;
+			uint32_t to = edge_to[e];
+			uint64_t m = (uint64_t)1 << (to & 63);
+			more[to >> 6] |= once[to >> 6] & m;
+			once[to >> 6] |= m;
+			if (is_essential(s, page, wmp, n, e)) {
+				hs_bit_set(ess, e);
+				ret_first[to + 1]++;
 			}
 		}
 	free(wm);
 	for (n = 0; n < s->node_count; n++)
-		g->ret_first[n + 1] += g->ret_first[n];
+		ret_first[n + 1] += ret_first[n];
+}
+
+void hs_graph_fill_retainers(struct hs_graph *g, const uint32_t *label)
+{
+	const struct hs_snapshot *s = g->s;
+	const uint32_t *edge_to = s->edge_to;
+	const uint64_t *ess = g->essential;
+	uint32_t n, e, total = g->ret_first[s->node_count], *at = g->ret_first, *from;
+
 	HS_ALLOC_ARRAY(g->ret_from, total ? total : 1);
-	hs_populate(g->ret_from, sizeof(*g->ret_from) * (total ? total : 1));
-	HS_ALLOC_ARRAY(fill, s->node_count);
-	memcpy(fill, g->ret_first, sizeof(*fill) * s->node_count);
-	for (n = 0; n < s->node_count; n++)
+	from = g->ret_from;
+	hs_populate(from, sizeof(*from) * (total ? total : 1));
+	/* at[t] is t's fill position; once filled it is t's end, i.e. the start
+	 * of t + 1: one shift makes it the index again */
+	for (n = 0; n < s->node_count; n++) {
+		uint32_t v = label ? label[n] : n;
 		for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++)
-			if (hs_bit_get(g->essential, e))
-				g->ret_from[fill[s->edge_to[e]]++] = n;
-	free(fill);
+			if (hs_bit_get(ess, e))
+				from[at[edge_to[e]]++] = v;
+	}
+	if (s->node_count) {
+		memmove(at + 1, at, sizeof(*at) * s->node_count);
+		at[0] = 0;
+	}
+}
+
+int hs_graph_single_retainer(const struct hs_graph *g, uint32_t n)
+{
+	return hs_bit_get(g->retained_once, n) && !hs_bit_get(g->retained_more, n);
 }
 
 int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s)
 {
-	uint32_t e;
+	uint32_t e, paged;
 
 	memset(g, 0, sizeof(*g));
 	g->s = s;
-	HS_CALLOC_ARRAY(g->flags, s->node_count);
+	g->page = hs_bits_new(s->node_count);
 	for (e = hs_edge_begin(s, s->root); e < hs_edge_end(s, s->root); e++)
 		if (hs_is_user_root(s, s->edge_to[e]))
 			g->user_roots++;
-	mark_page_owned(g);
-	build_retainers(g);
+	paged = mark_page_owned(g);
+	count_retainers(g, paged);
 	return 0;
 }
 
 void hs_graph_release_counts(struct hs_graph *g)
 {
-	free(g->flags);
-	free(g->in_degree);
-	g->flags = NULL;
-	g->in_degree = NULL;
+	free(g->page);
+	free(g->retained_once);
+	free(g->retained_more);
+	g->page = g->retained_once = g->retained_more = NULL;
 }
 
 void hs_graph_release_retainers(struct hs_graph *g)
@@ -221,10 +264,7 @@ void hs_graph_release_retainers(struct hs_graph *g)
 
 void hs_graph_release(struct hs_graph *g)
 {
-	free(g->flags);
-	free(g->essential);
-	free(g->ret_first);
-	free(g->ret_from);
-	free(g->in_degree);
+	hs_graph_release_counts(g);
+	hs_graph_release_retainers(g);
 	memset(g, 0, sizeof(*g));
 }

@@ -225,9 +225,9 @@ static void test_page_owned(void **state)
 	tb_edge(&t, 1, "property", "a", 2);
 	tb_edge(&t, 3, "property", "b", 2);
 	build(&b, &t, 0);
-	assert_true(b.g.flags[1] & HS_FLAG_PAGE);
-	assert_true(b.g.flags[2] & HS_FLAG_PAGE);
-	assert_false(b.g.flags[3] & HS_FLAG_PAGE);
+	assert_true(hs_graph_page_owned(&b.g, 1));
+	assert_true(hs_graph_page_owned(&b.g, 2));
+	assert_false(hs_graph_page_owned(&b.g, 3));
 	expect(&b, idom, ret);
 	unbuild(&b);
 	tb_edge(&t, 0, "shortcut", "2", 3);
@@ -235,6 +235,36 @@ static void test_page_owned(void **state)
 	expect(&b, idom2, ret2);
 	unbuild(&b);
 	tb_release(&t);
+}
+
+/* Retaining edges of any type, counted up to two (DevTools' retainer count,
+ * asked "exactly one?" for an Array's elements store):
+ *   0 -> 1; 0 -> 2, 1 -weak-> 2; 0 -> 3, 1 -> 3, 2 -> 3; 0 -> 4, 4 -> 4 (self);
+ *   5 has none (an orphan).  By hand: 1 has 1, 2 has 2 (one weak),
+ *   3 has 3, 4 has 1 plus its own self edge = 2, 5 has 0. */
+static void test_single_retainer(void **state)
+{
+	static const uint64_t sz[] = { 0, 1, 1, 1, 1, 1 };
+	static const int single[] = { 0, 1, 0, 0, 0, 0 };
+	struct tb t;
+	struct built b;
+	uint32_t i;
+	(void)state;
+	tb_init(&t);
+	nodes(&t, sz, 6);
+	tb_edge_i(&t, 0, "element", 1, 1);
+	tb_edge_i(&t, 0, "element", 2, 2);
+	tb_edge_i(&t, 0, "element", 3, 3);
+	tb_edge_i(&t, 0, "element", 4, 4);
+	tb_edge(&t, 1, "weak", "w", 2);
+	tb_edge(&t, 1, "property", "a", 3);
+	tb_edge(&t, 2, "property", "b", 3);
+	tb_edge(&t, 4, "property", "self", 4);
+	build(&b, &t, 0);
+	tb_release(&t);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(hs_graph_single_retainer(&b.g, i), single[i]);
+	unbuild(&b);
 }
 
 /* WeakMap ephemerons: table T (id 50), key K (id 60), value V (id 70).
@@ -776,6 +806,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unreachable_cycle),
 		cmocka_unit_test(test_shortcut_non_root),
 		cmocka_unit_test(test_page_owned),
+		cmocka_unit_test(test_single_retainer),
 		cmocka_unit_test(test_weakmap),
 		cmocka_unit_test(test_weakmap_parse),
 		cmocka_unit_test(test_oracle_random),

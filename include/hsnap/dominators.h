@@ -1,8 +1,9 @@
-/* Dominator tree and retained sizes (Lengauer & Tarjan, "A fast algorithm for
- * finding dominators in a flowgraph", TOPLAS 1979), iterative, over the
- * essential edges of struct hs_graph, with DevTools' handling of nodes not
- * reachable from the root (weak-only retained subgraphs get the root as DFS
- * parent; remaining cycles are attached to the root one by one). */
+/* Dominator tree and retained sizes (semi-NCA: Lengauer & Tarjan's
+ * semidominators, TOPLAS 1979, then nearest common ancestors, Georgiadis
+ * 2005), iterative, over the essential edges of struct hs_graph, with DevTools'
+ * handling of nodes not reachable from the root (weak-only retained subgraphs
+ * get the root as DFS parent; remaining cycles are attached to the root one
+ * by one); the tree equals DevTools' node for node. */
 #ifndef HSNAP_DOMINATORS_H
 #define HSNAP_DOMINATORS_H
 #include <stdint.h>
@@ -16,8 +17,10 @@ struct hs_dominators {
 	uint32_t unreachable;    /* nodes not reached from the root by essential edges */
 };
 
-/* self_size: the shallow sizes to accumulate (DevTools' re-attributed sizes). */
-int hs_dominators_build(struct hs_dominators *d, const struct hs_graph *g,
+/* self_size: the shallow sizes to accumulate (DevTools' re-attributed sizes).
+ * g comes from hs_graph_build; its retainer index is filled here and freed
+ * (hs_graph_release_retainers) once the dominators are known. */
+int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g,
 			const uint64_t *self_size);
 void hs_dominators_release(struct hs_dominators *d);
 

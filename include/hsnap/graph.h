@@ -1,34 +1,48 @@
-/* Edge indexes derived from the model: DevTools' node flags, the
+/* Edge indexes derived from the model: DevTools' page-owned node flag, the
  * essential-edge rule used for dominators, and the reverse (retainer) CSR over
- * essential edges.  Built once by hs_graph_build; read-only afterwards. */
+ * essential edges.  Built by hs_graph_build (counts) and
+ * hs_graph_fill_retainers (lists). */
 #ifndef HSNAP_GRAPH_H
 #define HSNAP_GRAPH_H
 #include <stddef.h>
 #include <stdint.h>
 #include "hsnap/snapshot.h"
 
-/* Node flags, as JSHeapSnapshot.nodeFlags. */
-#define HS_FLAG_QUERYABLE 1
-#define HS_FLAG_DETACHED_DOM 2
-#define HS_FLAG_PAGE 4
-
 struct hs_graph {
 	const struct hs_snapshot *s;
-	uint8_t *flags;        /* [node_count] HS_FLAG_* */
+	uint64_t *page;        /* bit per node: DevTools' pageObject flag */
 	uint64_t *essential;   /* bit per edge: used for dominators */
 	uint32_t *ret_first;   /* [node_count + 1] into ret_from */
-	uint32_t *ret_from;    /* essential retainers' ordinals, grouped by target */
-	uint32_t *in_degree;   /* [node_count] all retaining edges, weak included */
+	uint32_t *ret_from;    /* essential retainers, grouped by target (ordinal);
+				* NULL until hs_graph_fill_retainers */
+	uint64_t *retained_once, *retained_more; /* bit per node: 1+, 2+ retaining
+				* edges of any type (weak included) */
 	uint32_t user_roots;   /* root edges to user roots (DevTools isUserRoot) */
 };
 
+/* Flags, essential bits and the essential retainers' counts (ret_first as
+ * list starts); ret_from stays NULL. */
 int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s);
+/* Fills ret_from: for each essential edge from -> to, label[from] (the
+ * ordinal itself when label is NULL) in to's list, in ascending order of
+ * `from`.  Called by hs_dominators_build with DFS numbers, once it has them. */
+void hs_graph_fill_retainers(struct hs_graph *g, const uint32_t *label);
 void hs_graph_release(struct hs_graph *g);
 /* Frees the essential-edge bits and the retainer index (after dominators);
  * user_roots stays valid. */
 void hs_graph_release_retainers(struct hs_graph *g);
-/* Frees flags and in_degree (not needed once statistics are computed). */
+/* Frees the page and retainer-count bits (not needed once statistics are
+ * computed). */
 void hs_graph_release_counts(struct hs_graph *g);
+/* 1 when exactly one edge of any type (weak included) points at node n
+ * (before hs_graph_release_counts). */
+int hs_graph_single_retainer(const struct hs_graph *g, uint32_t n);
+/* 1 when node n is page-owned (DevTools' pageObject flag; before
+ * hs_graph_release_counts). */
+static inline int hs_graph_page_owned(const struct hs_graph *g, uint32_t n)
+{
+	return (g->page[n >> 6] >> (n & 63)) & 1;
+}
 
 /* DevTools' JSHeapSnapshot.isUserRoot: not synthetic, or (Document DOM trees). */
 int hs_is_user_root(const struct hs_snapshot *s, uint32_t n);
