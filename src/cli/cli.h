@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <yajl_gen.h>
 #include "hsnap/hsnap.h"
+#include "hsnap/topk.h"
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_LIMIT = 4 };
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD };
@@ -169,9 +170,12 @@ int rules_check_selected(const char *cmd, const struct hs_rule *rules, int nrule
 			 const struct hs_class_names *ns, const struct hs_side *const *sides, int nsides,
 			 const char *where);
 
-/* Selection of the k largest values (ties: lower index first). */
-uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
-	       const void *ctx, uint32_t k, uint32_t *out);
+/* Selection of the k largest values (ties: lower index first): hs_top_k. */
+static inline uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
+			     const void *ctx, uint32_t k, uint32_t *out)
+{
+	return hs_top_k(key, n, keep, ctx, k, out);
+}
 /* Columns of indentation for a step `level` deep in a text or markdown tree
  * (retainer paths, top): 2 per level up to MAX_INDENT_LEVELS, then no more,
  * so a path of D steps prints O(D) bytes, not O(D^2) (a 100,000-step path
