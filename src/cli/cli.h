@@ -145,24 +145,11 @@ void json_stats(yajl_gen g, const struct hs_statistics *st);
  * column} (1-based) of node n, or null. */
 void json_location(yajl_gen g, const struct hs_snapshot *s, uint32_t n);
 
-/* gate_report.c: --fail-on violations (diff, leaks, growth) */
-struct violation {
-	const struct hs_rule *rule;
-	const char *cls;        /* NULL for a `total` rule */
-	int64_t value;
-	double limit;
-};
-struct violations {
-	struct violation *v;
-	size_t n, alloc;
-	const struct hs_rule *rules; /* every --fail-on rule, for the JSON "rules" list */
-	int nrules;
-};
-void violation_add(struct violations *vs, const struct hs_rule *r, const char *cls,
-		   int64_t value, uint64_t base);
-void violations_json(yajl_gen g, const struct violations *vs);
-void violations_report(enum fmt f, const struct violations *vs, int nrules);
-void violations_stderr(const char *cmd, const struct violations *vs);
+/* gate_report.c: --fail-on violations (diff, leaks, growth, realms; gate.h
+ * evaluates them) */
+void violations_json(yajl_gen g, const struct hs_violations *vs);
+void violations_report(enum fmt f, const struct hs_violations *vs, int nrules);
+void violations_stderr(const char *cmd, const struct hs_violations *vs);
 /* A rule (not `total`, not optional) whose selector matches no class present
  * in any of the sides is a usage error naming the rule and the closest class
  * names (where: "A or B", ...).  Returns 0 or EXIT_USAGE. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "containers_report.h"
+#include "hsnap/growth.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -40,116 +41,44 @@ static const char usage_text[] =
 	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
 
-struct grow {
-	uint32_t gid;
-	int steps_count, steps_retained;
-	int64_t count_growth, self_growth, retained_growth;
-};
-
 struct gctx {
 	struct hs_class_names ns;
 	struct hs_side *sides;
 	struct hs_id_overlap *overlap; /* [n - 1]: snapshots i and i + 1 */
 	int n;
-	struct grow *rows;
+	struct hs_growth_row *rows;  /* hs_growth_find's result */
 	uint32_t nrows;
 	int sort_retained;
 	int sort_relative;  /* --sort growth (the default): count growth relative to S1 */
 };
 
-static const struct gctx *g_sort;
-
 static const struct hs_class_row *row_at(const struct hs_side *s, uint32_t gid)
 {
-	static const struct hs_class_row none = { 0, 0, 0, 0 };
-	return gid < s->nrows ? &s->rows[gid] : &none;
-}
-
-static int grow_cmp(const void *x, const void *y)
-{
-	const struct grow *a = x, *b = y;
-	int64_t ka = g_sort->sort_retained ? a->retained_growth : a->count_growth;
-	int64_t kb = g_sort->sort_retained ? b->retained_growth : b->count_growth;
-	if (g_sort->sort_relative) {
-		/* growth / first count, as an exact comparison of the fractions
-		 * (a new class, first count 0, counts as from 1); listed rows
-		 * grew, and counts stay below 2^31 (nodes), so the products fit */
-		const struct hs_class_row *fa = row_at(&g_sort->sides[0], a->gid), *fb = row_at(&g_sort->sides[0], b->gid);
-		uint64_t l = (uint64_t)a->count_growth * (fb->count ? fb->count : 1),
-			 r = (uint64_t)b->count_growth * (fa->count ? fa->count : 1);
-		if (l != r)
-			return l > r ? -1 : 1;
-	}
-	if (ka != kb)
-		return ka > kb ? -1 : 1;
-	return strcmp(hs_str(&g_sort->ns.names, a->gid), hs_str(&g_sort->ns.names, b->gid));
+	return hs_side_row(s, gid);
 }
 
 static void find_growth(struct gctx *c, int min_steps)
 {
-	uint32_t g, nclasses = c->ns.names.count;
-	int i;
+	struct hs_growth g;
 
-	HS_ALLOC_ARRAY(c->rows, nclasses ? nclasses : 1);
-	for (g = 0; g < nclasses; g++) {
-		struct grow r = { g, 0, 0, 0, 0, 0 };
-		const struct hs_class_row *first = row_at(&c->sides[0], g), *last = row_at(&c->sides[c->n - 1], g);
-		for (i = 1; i < c->n; i++) {
-			const struct hs_class_row *p = row_at(&c->sides[i - 1], g), *q = row_at(&c->sides[i], g);
-			r.steps_count += q->count > p->count;
-			r.steps_retained += q->retained_size > p->retained_size;
-		}
-		r.count_growth = (int64_t)last->count - (int64_t)first->count;
-		r.self_growth = (int64_t)last->self_size - (int64_t)first->self_size;
-		r.retained_growth = (int64_t)last->retained_size - (int64_t)first->retained_size;
-		/* grown by the --sort metric: on at least min_steps steps, and overall
-		 * (a class whose count never changed did not grow, whatever its size) */
-		if (c->sort_retained ? r.steps_retained < min_steps || r.retained_growth <= 0
-				     : r.steps_count < min_steps || r.count_growth <= 0)
-			continue;
-		c->rows[c->nrows++] = r;
-	}
-	g_sort = c;
-	hs_sort(c->rows, c->nrows, sizeof(*c->rows), grow_cmp);
+	hs_growth_find(&g, &c->ns, c->sides, c->n, c->sort_retained ? HS_GROWTH_RETAINED
+			: c->sort_relative ? HS_GROWTH_RELATIVE : HS_GROWTH_COUNT, min_steps);
+	c->rows = g.rows;
+	c->nrows = g.nrows;
 }
 
-static void check(const struct gctx *c, const struct hs_rule *rules, int nrules, struct violations *out)
+/* --fail-on: the library's one evaluation over the grown classes (gate.h). */
+static void check(const struct gctx *c, const struct hs_rule *rules, int nrules, struct hs_violations *out)
 {
-	uint32_t k;
-	int i;
+	struct hs_growth g = { c->rows, c->nrows };
+	struct hs_gate_row total, *rows;
 
-	for (i = 0; i < nrules; i++) {
-		const struct hs_rule *r = &rules[i];
-		if (r->is_total) {
-			const struct hs_side *a = &c->sides[0], *b = &c->sides[c->n - 1];
-			uint64_t ca = 0, cb = 0, base;
-			int64_t v;
-			for (k = 0; k < a->nrows; k++) ca += a->rows[k].count;
-			for (k = 0; k < b->nrows; k++) cb += b->rows[k].count;
-			if (r->metric == HS_METRIC_COUNT) { v = (int64_t)cb - (int64_t)ca; base = ca; }
-			else { v = (int64_t)b->total_size - (int64_t)a->total_size; base = a->total_size; }
-			if (hs_rule_violated(r, v, base))
-				violation_add(out, r, NULL, v, base);
-			continue;
-		}
-		for (k = 0; k < c->nrows; k++) {
-			const struct grow *g = &c->rows[k];
-			const struct hs_class_row *first = row_at(&c->sides[0], g->gid);
-			const char *name = hs_str(&c->ns.names, g->gid);
-			int64_t v;
-			uint64_t base;
-			if (!hs_rule_matches(r, name))
-				continue;
-			if (r->metric == HS_METRIC_COUNT) { v = g->count_growth; base = first->count; }
-			else if (r->metric == HS_METRIC_SELF) { v = g->self_growth; base = first->self_size; }
-			else { v = g->retained_growth; base = first->retained_size; }
-			if (hs_rule_violated(r, v, base))
-				violation_add(out, r, name, v, base);
-		}
-	}
+	hs_growth_gate_rows(&g, &c->ns, c->sides, c->n, &total, &rows);
+	hs_gate_check(rules, nrules, &total, rows, c->nrows, out);
+	free(rows);
 }
 
-static void print_json(const struct gctx *c, const struct violations *vs, struct cgrow *cg)
+static void print_json(const struct gctx *c, const struct hs_violations *vs, struct cgrow *cg)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
@@ -169,7 +98,7 @@ static void print_json(const struct gctx *c, const struct violations *vs, struct
 	json_key(g, "classes");
 	yajl_gen_array_open(g);
 	for (k = 0; k < c->nrows; k++) {
-		const struct grow *r = &c->rows[k];
+		const struct hs_growth_row *r = &c->rows[k];
 		yajl_gen_map_open(g);
 		json_kv_str(g, "name", hs_str(&c->ns.names, r->gid));
 		json_key(g, "counts");
@@ -197,7 +126,7 @@ static void print_json(const struct gctx *c, const struct violations *vs, struct
 	json_finish(g);
 }
 
-static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs,
+static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct hs_violations *vs,
 			struct cgrow *cg)
 {
 	static const char *const head[] = { "Class", "Count per snapshot", "Δ Count", "Δ Retained", "Retained (last)", "Steps grew" };
@@ -218,7 +147,7 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 	}
 	table_init(&t, 6, f == FMT_CSV ? head_csv : head, "lrrrrr");
 	for (k = 0; k < shown; k++) {
-		const struct grow *r = &c->rows[k];
+		const struct hs_growth_row *r = &c->rows[k];
 		char series[512], dc[32], dr[32], rl[32], st[32];
 		size_t o = 0;
 		const char *cells[6];
@@ -297,7 +226,7 @@ int cmd_growth(int argc, char **argv)
 	struct cgrow cg;
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
-	struct violations viol = { NULL, 0, 0, NULL, 0 };
+	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
 	struct hs_error err;
 	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
@@ -384,8 +313,6 @@ int cmd_growth(int argc, char **argv)
 	warn_pairs(&c);
 	cgrow_finish(&cg);
 	find_growth(&c, (int)min_steps);
-	viol.rules = rules;
-	viol.nrules = nrules;
 	check(&c, rules, nrules, &viol);
 	if (f == FMT_JSON)
 		print_json(&c, &viol, &cg);

@@ -200,7 +200,7 @@ static void multi_add(struct multi *m, int k, const struct hs_analysis *a, const
 	m->total[k] = a->stats.total;
 }
 
-static void multi_check(const struct multi *m, const struct hs_rule *rules, int nrules, struct violations *vs)
+static void multi_check(const struct multi *m, const struct hs_rule *rules, int nrules, struct hs_violations *vs)
 {
 	int i;
 	uint32_t j;
@@ -209,7 +209,7 @@ static void multi_check(const struct multi *m, const struct hs_rule *rules, int 
 		if (r->is_total) {
 			int64_t v = (int64_t)m->total[m->n - 1] - (int64_t)m->total[0];
 			if (hs_rule_violated(r, v, m->total[0]))
-				violation_add(vs, r, NULL, v, m->total[0]);
+				hs_violation_add(vs, r, NULL, v, m->total[0]);
 			continue;
 		}
 		for (j = 0; j < m->nrows; j++) {
@@ -220,12 +220,12 @@ static void multi_check(const struct multi *m, const struct hs_rule *rules, int 
 				continue;
 			v = (int64_t)val[m->n - 1] - (int64_t)val[0];
 			if (hs_rule_violated(r, v, val[0]))
-				violation_add(vs, r, x->label, v, val[0]);
+				hs_violation_add(vs, r, x->label, v, val[0]);
 		}
 	}
 }
 
-static void multi_print(const struct multi *m, enum fmt f, int nrules, const struct violations *vs)
+static void multi_print(const struct multi *m, enum fmt f, int nrules, const struct hs_violations *vs)
 {
 	uint32_t j;
 	int k;
@@ -330,7 +330,7 @@ static void multi_print(const struct multi *m, enum fmt f, int nrules, const str
 static int realms_multi(char **files, int n, int raw, enum fmt f, const struct hs_rule *rules, int nrules)
 {
 	struct multi m;
-	struct violations vs = { NULL, 0, 0, NULL, 0 };
+	struct hs_violations vs = { NULL, 0, 0, NULL, 0 };
 	int k, rc = 0;
 	uint32_t j;
 
