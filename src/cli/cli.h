@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <yajl_gen.h>
 #include "hsnap/hsnap.h"
+#include "hsnap/index.h"
 #include "hsnap/topk.h"
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_LIMIT = 4 };
@@ -44,28 +45,36 @@ extern int cli_json;
  * --format json, {"error": {"file", "message", "exit_code"}} on stdout.
  * Returns exit_code. */
 int file_error(const char *file, const char *msg, int exit_code);
-/* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and
- * one error line on failure.  Returns an exit code. */
-int load_snapshot(const char *path, struct hs_snapshot **out);
 /* How the index beside a snapshot was found (hsnap info). */
 struct index_status {
 	int state;            /* enum hs_index_state, -1: not looked for */
 	char path[4096];
 	char why[256];
 };
-int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist);
 /* Opens FILE ("-": stdin) once, with the --max-input limit; prints one error
  * line and returns an exit code on failure. */
 struct hs_input;
 int open_input(const char *path, struct hs_input **in);
-/* load_snapshot / load_side from an input opened with open_input (not closed). */
-int load_snapshot_in(const char *path, struct hs_input *in, struct hs_snapshot **out,
-		     struct index_status *ist);
-int load_side_in(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
-		 int raw, const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
-int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a);
+
+/* ---- loading and analysis: one explicit object from the file to its analysis.
+ * load_snapshot reads FILE (in: NULL, or an input from open_input, not
+ * closed) from its index when that is valid (unless --no-index, stdin, a
+ * pipe), else parses it; a regular file parsed without a usable index gets
+ * write_index, with its key taken *before* parsing (a file that changes
+ * while being read leaves a stale index, never a wrong one).
+ * analyze_snapshot hands back the index's analysis, or runs it; the first
+ * default analysis of a snapshot with write_index writes the index.  Both
+ * print progress on a terminal and one error line on failure, and return
+ * an exit code.  Nothing to release but ld->s (hs_snapshot_free). */
+struct loaded {
+	struct hs_snapshot *s;
+	struct index_status ist;   /* how the index was found */
+	int write_index;           /* the analysis is to write FILE.hsnapidx */
+	struct hs_index_key key;   /* FILE's, taken before parsing */
+};
+int load_snapshot(const char *path, struct hs_input *in, struct loaded *ld);
 /* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
-int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a);
+int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_analysis *a);
 void warn_snapshot(const struct hs_snapshot *s);
 /* Every comparing command's check of two snapshot sides (with objects) given
  * in this order, named na and nb: one stderr warning when they do not look
@@ -76,15 +85,19 @@ void warn_pair(const char *cmd, const char *na, const struct hs_side *a, const c
 /* The same from a measured overlap (fa, fb: the files). */
 void warn_overlap(const char *cmd, const char *na, const char *fa, const char *nb, const char *fb,
 		  const struct hs_id_overlap *o, const char *consequence);
-/* Loads and analyses FILE (no distances) into a comparison side, then frees
- * the graph.  given: interface definitions to apply; keep: receives the ones
- * used.  Returns an exit code. */
-int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
-	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
-/* The same, calling hook with the analysis (the model in a->s) before it is freed. */
-int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
-		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
-		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx);
+/* What a comparison side is made of. */
+struct side_opts {
+	int raw;                             /* --raw-sizes */
+	const struct hs_interfaces *given;   /* interface definitions to apply, or NULL */
+	struct hs_interfaces *keep;          /* receives the ones used, or NULL */
+	int with_objects;                    /* the (class, id) keys too, not only class rows */
+	void (*hook)(void *ctx, const struct hs_analysis *a); /* called before the analysis is freed */
+	void *hook_ctx;
+};
+/* Loads and analyses FILE (in: as for load_snapshot; no distances) into a
+ * comparison side, then frees the graph.  Returns an exit code. */
+int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
+	      const struct side_opts *o);
 
 /* html.c: --format html (summary, diff, leaks, growth) and -o FILE */
 extern const char *cli_html_kind;   /* the command, when --format html */

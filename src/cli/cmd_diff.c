@@ -141,7 +141,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 	if (baseline)
 		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
 	else
-		rc = load_side_in(&c->ns, pb, in, &c->b, raw, NULL, &ifs, 1);
+		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, NULL, NULL });
 	hs_input_close(in);
 	if (rc == 0)
 		rc = open_sniffed(pa, &in, &baseline);
@@ -161,7 +161,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 			rc = file_error(strcmp(pa, "-") ? pa : "<stdin>", err.msg, exit_code_for(rc));
 		}
 	} else if (rc == 0) {
-		rc = load_side_in(&c->ns, pa, in, &c->a, raw, &ifs, NULL, 1);
+		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, NULL, NULL });
 	}
 	hs_input_close(in);
 	hs_interfaces_release(&ifs);

@@ -213,6 +213,78 @@ static void warn_pairs(const struct gctx *c)
 	}
 }
 
+/* The last snapshot first: its interface names apply to all.  The object
+ * keys are kept only until each pair of consecutive snapshots is checked
+ * (one process, in order).  ifs: receives the last one's definitions. */
+static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, struct hs_interfaces *ifs)
+{
+	struct side_opts last = { raw, NULL, ifs, 1, cgrow_hook, cg };
+	struct side_opts so = { raw, ifs, NULL, 1, cgrow_hook, cg };
+	int i, rc;
+
+	HS_CALLOC_ARRAY(c->sides, (size_t)c->n);
+	HS_CALLOC_ARRAY(c->overlap, (size_t)c->n - 1);
+	hs_class_names_init(&c->ns);
+	cg->enabled = cg->top > 0;
+	cg->n = c->n;
+	cg->raw = raw;
+	cg->last_path = files[c->n - 1];
+	cg->cur = c->n - 1;
+	if ((rc = load_side(&c->ns, files[c->n - 1], NULL, &c->sides[c->n - 1], &last)))
+		return rc;
+	for (i = 0; i < c->n - 1; i++) {
+		cg->cur = i;
+		if ((rc = load_side(&c->ns, files[i], NULL, &c->sides[i], &so)))
+			return rc;
+		if (i > 0)
+			check_pair(c, i - 1);
+		if (i == c->n - 2)
+			check_pair(c, i);
+	}
+	return EXIT_OK;
+}
+
+static int rules_selected(const struct gctx *c, const struct hs_rule *rules, int nrules)
+{
+	const struct hs_side **all;
+	int i, rc;
+
+	HS_ALLOC_ARRAY(all, (size_t)c->n);
+	for (i = 0; i < c->n; i++)
+		all[i] = &c->sides[i];
+	rc = rules_check_selected("growth", rules, nrules, &c->ns, all, c->n, "any of the snapshots");
+	free(all);
+	return rc;
+}
+
+/* The gate and the report in format f; returns the exit code. */
+static int report(const struct gctx *c, struct cgrow *cg, enum fmt f, long top, const struct hs_rule *rules,
+		  int nrules, struct hs_violations *viol)
+{
+	check(c, rules, nrules, viol);
+	if (f == FMT_JSON)
+		print_json(c, viol, cg);
+	else
+		print_table(c, f, top, nrules, viol, cg);
+	violations_stderr("growth", viol);
+	return fflush(stdout) ? EXIT_INPUT : viol->n ? EXIT_GATE : EXIT_OK;
+}
+
+static void gctx_release(struct gctx *c, struct cgrow *cg)
+{
+	int i;
+
+	if (c->sides)
+		for (i = 0; i < c->n; i++)
+			hs_side_release(&c->sides[i]);
+	free(c->sides);
+	free(c->overlap);
+	free(c->rows);
+	cgrow_release(cg);
+	if (c->ns.names.off)
+		hs_class_names_release(&c->ns);
+}
+
 int cmd_growth(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -231,7 +303,7 @@ int cmd_growth(int argc, char **argv)
 	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
 	const char *min_steps_arg = NULL;
-	int nrules = 0, raw = 0, o, rc = 0, i;
+	int nrules = 0, raw = 0, o, rc = 0;
 
 	memset(&c, 0, sizeof(c));
 	memset(&cg, 0, sizeof(cg));
@@ -277,61 +349,17 @@ int cmd_growth(int argc, char **argv)
 	c.n = argc - optind;
 	if (min_steps < 0)
 		min_steps = c.n - 1;
-	HS_CALLOC_ARRAY(c.sides, (size_t)c.n);
-	HS_CALLOC_ARRAY(c.overlap, (size_t)c.n - 1);
-	hs_class_names_init(&c.ns);
-	/* the last snapshot first: its interface names apply to all.  The object
-	 * keys are kept only until each pair of consecutive snapshots is checked
-	 * (one process, in order). */
-	cg.enabled = cg.top > 0;
-	cg.n = c.n;
-	cg.raw = raw;
-	cg.last_path = argv[optind + c.n - 1];
-	cg.cur = c.n - 1;
-	if ((rc = load_side_ex(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 1,
-			       cgrow_hook, &cg)))
+	if ((rc = load_all(&c, &cg, argv + optind, raw, &ifs)) ||
+	    (rc = rules_selected(&c, rules, nrules)))
 		goto out;
-	for (i = 0; i < c.n - 1; i++) {
-		cg.cur = i;
-		if ((rc = load_side_ex(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 1, cgrow_hook, &cg)))
-			goto out;
-		if (i > 0)
-			check_pair(&c, i - 1);
-		if (i == c.n - 2)
-			check_pair(&c, i);
-	}
-	{
-		const struct hs_side **all;
-		HS_ALLOC_ARRAY(all, (size_t)c.n);
-		for (i = 0; i < c.n; i++)
-			all[i] = &c.sides[i];
-		rc = rules_check_selected("growth", rules, nrules, &c.ns, all, c.n, "any of the snapshots");
-		free(all);
-		if (rc)
-			goto out;
-	}
 	warn_pairs(&c);
 	cgrow_finish(&cg);
 	find_growth(&c, (int)min_steps);
-	check(&c, rules, nrules, &viol);
-	if (f == FMT_JSON)
-		print_json(&c, &viol, &cg);
-	else
-		print_table(&c, f, top, nrules, &viol, &cg);
-	violations_stderr("growth", &viol);
-	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
+	rc = report(&c, &cg, f, top, rules, nrules, &viol);
 out:
-	if (c.sides)
-		for (i = 0; i < c.n; i++)
-			hs_side_release(&c.sides[i]);
-	free(c.sides);
-	free(c.overlap);
-	free(c.rows);
-	cgrow_release(&cg);
+	gctx_release(&c, &cg);
 	free(rules);
-	free(viol.v);
+	hs_violations_release(&viol);
 	hs_interfaces_release(&ifs);
-	if (c.ns.names.off)
-		hs_class_names_release(&c.ns);
 	return rc < 0 ? EXIT_OK : rc;
 }

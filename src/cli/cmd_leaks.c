@@ -203,6 +203,32 @@ static int parse(struct lopts *o, int argc, char **argv)
 	return 0;
 }
 
+/* After C (analysed in a): C's side, then A's and B's, named with C's
+ * interface definitions; the containers are measured on the way. */
+static int load_ab(const struct lopts *o, char **files, const struct hs_analysis *a, struct hs_class_names *ns,
+		   struct hs_side *sa, struct hs_side *sb, struct hs_side *sc, struct cgrow *cg)
+{
+	struct side_opts so = { o->raw, &a->classes.interfaces, NULL, 1, cgrow_hook, cg };
+	int rc;
+
+	cg->enabled = o->containers > 0;
+	cg->top = o->containers;
+	cg->n = 3;
+	cg->raw = o->raw;
+	cg->last_path = files[2];
+	cg->cur = 2;
+	cgrow_hook(cg, a);
+	hs_side_from_analysis(sc, ns, a);
+	cg->cur = 0;
+	if ((rc = load_side(ns, files[0], NULL, sa, &so)))
+		return rc;
+	cg->cur = 1;
+	if ((rc = load_side(ns, files[1], NULL, sb, &so)))
+		return rc;
+	cgrow_finish(cg);
+	return EXIT_OK;
+}
+
 int cmd_leaks(int argc, char **argv)
 {
 	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL };
@@ -211,6 +237,7 @@ int cmd_leaks(int argc, char **argv)
 	struct hs_class_names ns;
 	struct hs_side sa, sb, sc;
 	const uint32_t *parent = NULL;
+	struct loaded lc;
 	struct hs_snapshot *c = NULL;
 	struct hs_analysis a;
 	int analysed = 0;
@@ -229,27 +256,15 @@ int cmd_leaks(int argc, char **argv)
 	files = argv + optind;
 	/* C first: it is analysed in full (paths), and its interface definitions
 	 * name A's and B's plain objects, so that {a, b} classes line up */
-	if ((rc = load_snapshot(files[2], &c)))
+	if ((rc = load_snapshot(files[2], NULL, &lc)))
 		goto out;
+	c = lc.s;
 	warn_snapshot(c);
-	if ((rc = analyze_snapshot_ex(c, o.raw, o.paths > 0, &a)))
+	if ((rc = analyze_snapshot(&lc, o.raw, o.paths > 0, &a)))
 		goto out;
 	analysed = 1;
-	cg.enabled = o.containers > 0;
-	cg.top = o.containers;
-	cg.n = 3;
-	cg.raw = o.raw;
-	cg.last_path = files[2];
-	cg.cur = 2;
-	cgrow_hook(&cg, &a);
-	hs_side_from_analysis(&sc, &ns, &a);
-	cg.cur = 0;
-	if ((rc = load_side_ex(&ns, files[0], &sa, o.raw, &a.classes.interfaces, NULL, 1, cgrow_hook, &cg)))
+	if ((rc = load_ab(&o, files, &a, &ns, &sa, &sb, &sc, &cg)))
 		goto out;
-	cg.cur = 1;
-	if ((rc = load_side_ex(&ns, files[1], &sb, o.raw, &a.classes.interfaces, NULL, 1, cgrow_hook, &cg)))
-		goto out;
-	cgrow_finish(&cg);
 	cg.last_a = &a;
 	{
 		const struct hs_side *all[3] = { &sa, &sb, &sc };

@@ -341,13 +341,15 @@ static int realms_multi(char **files, int n, int raw, enum fmt f, const struct h
 	m.files = files;
 	HS_CALLOC_ARRAY(m.total, (size_t)n);
 	for (k = 0; k < n && !rc; k++) {
+		struct loaded ld;
 		struct hs_snapshot *s;
 		struct hs_analysis a;
 		struct hs_realms r;
-		if ((rc = load_snapshot(files[k], &s)))
+		if ((rc = load_snapshot(files[k], NULL, &ld)))
 			break;
+		s = ld.s;
 		warn_snapshot(s);
-		if ((rc = analyze_snapshot(s, raw, &a))) {
+		if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
 			hs_snapshot_free(s);
 			break;
 		}
@@ -389,6 +391,7 @@ int cmd_realms(int argc, char **argv)
 	int raw = 0, c, rc, nrules = 0;
 	struct hs_rule rules[32];
 	struct hs_error err;
+	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_realms r;
@@ -421,10 +424,11 @@ int cmd_realms(int argc, char **argv)
 		return realms_multi(argv + optind, argc - optind, raw, f, rules, nrules);
 	if (nrules)
 		return usage_error("realms", "--fail-on needs two or more snapshots");
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
+	s = ld.s;
 	warn_snapshot(s);
-	if ((rc = analyze_snapshot(s, raw, &a))) {
+	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}

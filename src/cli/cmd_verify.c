@@ -78,6 +78,7 @@ int cmd_verify(int argc, char **argv)
 	};
 	enum fmt f = FMT_TEXT;
 	struct hs_check c[HS_VERIFY_MAX_CHECKS];
+	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	long ignored;
@@ -98,9 +99,10 @@ int cmd_verify(int argc, char **argv)
 	if (argc - optind != 1)
 		return usage_error("verify", "expected one FILE, got %d", argc - optind);
 	cli_no_index = 1; /* verify reads the snapshot itself, never an index */
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
-	if ((rc = analyze_snapshot(s, 1, &a))) {
+	s = ld.s;
+	if ((rc = analyze_snapshot(&ld, 1, 0, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}

@@ -130,15 +130,16 @@ struct shown {
 static void describe(struct cgrow *c, struct shown *sh, size_t nshown)
 {
 	struct hs_snapshot *s = NULL;
+	struct loaded ld;
 	struct hs_analysis own;
 	const struct hs_analysis *a = c->last_a; /* the caller's, when it keeps it */
 	size_t k;
 
 	if (a) {
 		s = (struct hs_snapshot *)a->s;
-	} else if (!strcmp(c->last_path, "-") || load_snapshot(c->last_path, &s)) {
+	} else if (!strcmp(c->last_path, "-") || load_snapshot(c->last_path, NULL, &ld)) {
 		return; /* standard input cannot be read twice: no paths */
-	} else if (analyze_snapshot_ex(s, c->raw, 1, &own)) {
+	} else if (s = ld.s, analyze_snapshot(&ld, c->raw, 1, &own)) {
 		hs_snapshot_free(s);
 		return;
 	} else {
