@@ -154,7 +154,8 @@ static int counted_string(const struct hs_snapshot *s, uint32_t x)
 /* Every text with more than one copy, into d->v (all of them). */
 static void dup_texts(struct hs_duplicates *d, const struct hs_snapshot *s)
 {
-	uint32_t ns = s->strings.count, x, k, alloc = 0, *count;
+	uint32_t ns = s->strings.count, x, k, *count;
+	size_t alloc = 0;
 	uint64_t *size;
 
 	HS_CALLOC_ARRAY(count, ns ? ns : 1);

@@ -3,6 +3,7 @@
  * C, grouped by class in C. */
 #ifndef HSNAP_LEAKS_H
 #define HSNAP_LEAKS_H
+#include <stddef.h>
 #include <stdint.h>
 #include "hsnap/analysis.h"
 #include "hsnap/diff.h"
@@ -12,7 +13,8 @@ struct hs_leak_class {
 	uint32_t cls;                /* C's class id */
 	uint64_t count, self_size;
 	uint64_t retained_size;      /* of the class's outermost leaked objects */
-	uint32_t *nodes, n, alloc;   /* C's leaked nodes of the class, in ordinal order */
+	uint32_t *nodes, n;          /* C's leaked nodes of the class, in ordinal order */
+	size_t alloc;
 };
 
 struct hs_leaks {

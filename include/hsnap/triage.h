@@ -12,7 +12,8 @@
 struct hs_detached_class {
 	uint32_t cls;
 	uint64_t count, retained;   /* retained: the class's (hs_classes) */
-	uint32_t *nodes, n, alloc;  /* its detached nodes, in ordinal order */
+	uint32_t *nodes, n;         /* its detached nodes, in ordinal order */
+	size_t alloc;
 };
 struct hs_detached {
 	struct hs_detached_class *v; /* by retained size, then count */
