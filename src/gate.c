@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/gate.h"
+#include "hsnap/diff.h"
+#include "vec.h"
 
 const char *hs_metric_name(enum hs_metric m)
 {
@@ -134,4 +136,110 @@ double hs_rule_limit(const struct hs_rule *r, uint64_t base)
 int hs_rule_violated(const struct hs_rule *r, int64_t value, uint64_t base)
 {
 	return (double)value > hs_rule_limit(r, base);
+}
+
+/* ---- evaluation ------------------------------------------------------------ */
+
+void hs_violation_add(struct hs_violations *vs, const struct hs_rule *r, const char *cls,
+		      int64_t value, uint64_t base)
+{
+	struct hs_violation *v;
+
+	HS_GROW(vs->v, vs->n, vs->alloc);
+	v = &vs->v[vs->n++];
+	v->rule = r;
+	v->cls = cls;
+	v->value = value;
+	v->limit = hs_rule_limit(r, base);
+}
+
+static void check_row(struct hs_violations *out, const struct hs_rule *r, const struct hs_gate_row *row)
+{
+	if (hs_rule_violated(r, row->value[r->metric], row->base[r->metric]))
+		hs_violation_add(out, r, row->name, row->value[r->metric], row->base[r->metric]);
+}
+
+void hs_gate_check(const struct hs_rule *rules, int nrules, const struct hs_gate_row *total,
+		   const struct hs_gate_row *rows, size_t nrows, struct hs_violations *out)
+{
+	size_t k;
+	int i;
+
+	out->rules = rules;
+	out->nrules = nrules;
+	for (i = 0; i < nrules; i++) {
+		const struct hs_rule *r = &rules[i];
+		if (r->is_total) {
+			check_row(out, r, total);
+			continue;
+		}
+		for (k = 0; k < nrows; k++)
+			if (hs_rule_matches(r, rows[k].name))
+				check_row(out, r, &rows[k]);
+	}
+}
+
+void hs_violations_release(struct hs_violations *vs)
+{
+	free(vs->v);
+	vs->v = NULL;
+	vs->n = vs->alloc = 0;
+}
+
+/* b - a, saturated at +-(2^63 - 1).  The loaders keep every sum below 2^63
+ * (self sizes of a snapshot, counts and sizes of a baseline), so this only
+ * guards values that come from elsewhere (an index). */
+static int64_t delta(uint64_t a, uint64_t b)
+{
+	if (b >= a)
+		return b - a > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(b - a);
+	return a - b > (uint64_t)INT64_MAX ? -INT64_MAX : -(int64_t)(a - b);
+}
+
+static uint64_t sat_add(uint64_t x, uint64_t y)
+{
+	uint64_t r;
+	return __builtin_add_overflow(x, y, &r) ? UINT64_MAX : r;
+}
+
+static void diff_total(const struct hs_diff *d, const struct hs_side *a, const struct hs_side *b,
+		       struct hs_gate_row *t)
+{
+	uint64_t ca = 0, cb = 0, added = 0;
+	uint32_t i;
+
+	for (i = 0; i < a->nrows; i++)
+		ca = sat_add(ca, a->rows[i].count);
+	for (i = 0; i < b->nrows; i++)
+		cb = sat_add(cb, b->rows[i].count);
+	for (i = 0; i < d->nrows; i++)
+		added = sat_add(added, d->rows[i].added);
+	memset(t, 0, sizeof(*t));
+	t->value[HS_METRIC_COUNT] = delta(ca, cb);
+	t->base[HS_METRIC_COUNT] = t->base[HS_METRIC_NEW] = ca;
+	t->value[HS_METRIC_NEW] = added > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)added;
+	t->value[HS_METRIC_SELF] = t->value[HS_METRIC_RETAINED] = delta(a->total_size, b->total_size);
+	t->base[HS_METRIC_SELF] = t->base[HS_METRIC_RETAINED] = a->total_size;
+}
+
+void hs_gate_diff_rows(const struct hs_diff *d, const struct hs_side *a, const struct hs_side *b,
+		       const struct hs_class_names *ns, struct hs_gate_row *total, struct hs_gate_row **rows)
+{
+	uint32_t i;
+
+	diff_total(d, a, b, total);
+	HS_CALLOC_ARRAY(*rows, d->nrows ? d->nrows : 1);
+	for (i = 0; i < d->nrows; i++) {
+		const struct hs_diff_row *row = &d->rows[i];
+		struct hs_gate_row *g = &(*rows)[i];
+		g->name = hs_str(&ns->names, row->gid);
+		g->value[HS_METRIC_COUNT] = delta(row->count_a, row->count_b);
+		g->base[HS_METRIC_COUNT] = row->count_a;
+		g->value[HS_METRIC_SELF] = delta(row->self_a, row->self_b);
+		g->base[HS_METRIC_SELF] = row->self_a;
+		g->value[HS_METRIC_RETAINED] = delta(row->retained_a, row->retained_b);
+		g->base[HS_METRIC_RETAINED] = row->retained_a;
+		g->value[HS_METRIC_NEW] = (int64_t)row->added;
+		g->base[HS_METRIC_NEW] = row->count_a;
+	}
 }

@@ -409,6 +409,101 @@ static void test_optional(void **state)
 	parse_bad("Foo:count?>0");
 }
 
+/* hs_gate_check: rules in order, a total rule against the total row, other
+ * rules against every row they match in row order; % limits of each row's
+ * base.  Rows and expected violations written by hand. */
+static void row_set(struct hs_gate_row *g, const char *name, int64_t count, uint64_t bc, int64_t self,
+		    uint64_t bs, int64_t ret, uint64_t br, int64_t added)
+{
+	memset(g, 0, sizeof(*g));
+	g->name = name;
+	g->value[HS_METRIC_COUNT] = count; g->base[HS_METRIC_COUNT] = bc;
+	g->value[HS_METRIC_SELF] = self; g->base[HS_METRIC_SELF] = bs;
+	g->value[HS_METRIC_RETAINED] = ret; g->base[HS_METRIC_RETAINED] = br;
+	g->value[HS_METRIC_NEW] = added; g->base[HS_METRIC_NEW] = bc;
+}
+
+static void test_check(void **state)
+{
+	struct hs_rule r[5];
+	struct hs_gate_row total, rows[3];
+	struct hs_violations vs = { NULL, 0, 0, NULL, 0 };
+	(void)state;
+
+	parse_ok("Foo*:self>10%", &r[0]);      /* Foo: 50 > 40 yes; FooBar: 20 > 10 yes */
+	parse_ok("total:count>5", &r[1]);      /* 6 > 5 yes */
+	parse_ok("Bar:retained>100", &r[2]);   /* 100 > 100 no */
+	parse_ok("*:new>2", &r[3]);            /* Foo 3 yes, FooBar 0, Bar 2 no */
+	parse_ok("(system):count>0", &r[4]);   /* matches no row */
+	row_set(&total, NULL, 6, 100, -5, 1000, 7, 1000, 9);
+	row_set(&rows[0], "Foo", 3, 10, 50, 400, 0, 0, 3);
+	row_set(&rows[1], "FooBar", 1, 10, 20, 100, 0, 0, 0);
+	row_set(&rows[2], "Bar", -1, 10, 0, 0, 100, 50, 2);
+	hs_gate_check(r, 5, &total, rows, 3, &vs);
+	assert_ptr_equal(vs.rules, r);
+	assert_int_equal(vs.nrules, 5);
+	assert_int_equal(vs.n, 4);
+	assert_ptr_equal(vs.v[0].rule, &r[0]);
+	assert_string_equal(vs.v[0].cls, "Foo");
+	assert_int_equal(vs.v[0].value, 50);
+	assert_true(vs.v[0].limit == 40.0);
+	assert_string_equal(vs.v[1].cls, "FooBar");
+	assert_true(vs.v[1].limit == 10.0);
+	assert_ptr_equal(vs.v[2].rule, &r[1]);
+	assert_null(vs.v[2].cls);
+	assert_int_equal(vs.v[2].value, 6);
+	assert_ptr_equal(vs.v[3].rule, &r[3]);
+	assert_string_equal(vs.v[3].cls, "Foo");
+	assert_int_equal(vs.v[3].value, 3);
+	hs_violations_release(&vs);
+	assert_null(vs.v);
+}
+
+/* diff's rows: growth B - A per class and the total (summed counts, total
+ * sizes, added objects), by hand from two hand-made sides. */
+static void test_diff_rows(void **state)
+{
+	struct hs_class_names ns;
+	struct hs_side a, b;
+	struct hs_class_row ra[2] = { { 4, 40, 400, 1 }, { 2, 20, 200, 1 } };
+	struct hs_class_row rb[2] = { { 7, 30, 900, 1 }, { 2, 20, 200, 1 } };
+	struct hs_diff_row dr[1];
+	struct hs_diff d;
+	struct hs_gate_row total, *rows;
+	(void)state;
+
+	hs_class_names_init(&ns);
+	hs_class_names_intern(&ns, "Foo", 3);
+	hs_class_names_intern(&ns, "Bar", 3);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&d, 0, sizeof(d));
+	a.rows = ra; a.nrows = 2; a.total_size = 1000;
+	b.rows = rb; b.nrows = 2; b.total_size = 900;
+	memset(dr, 0, sizeof(dr));
+	dr[0].gid = 0;
+	dr[0].count_a = 4; dr[0].count_b = 7; dr[0].self_a = 40; dr[0].self_b = 30;
+	dr[0].retained_a = 400; dr[0].retained_b = 900; dr[0].added = 5; dr[0].deleted = 2;
+	d.rows = dr; d.nrows = 1;
+	hs_gate_diff_rows(&d, &a, &b, &ns, &total, &rows);
+	assert_null(total.name);
+	assert_int_equal(total.value[HS_METRIC_COUNT], 3);      /* (7 + 2) - (4 + 2) */
+	assert_int_equal(total.base[HS_METRIC_COUNT], 6);
+	assert_int_equal(total.value[HS_METRIC_NEW], 5);
+	assert_int_equal(total.value[HS_METRIC_SELF], -100);    /* 900 - 1000 */
+	assert_int_equal(total.value[HS_METRIC_RETAINED], -100);
+	assert_int_equal(total.base[HS_METRIC_RETAINED], 1000);
+	assert_string_equal(rows[0].name, "Foo");
+	assert_int_equal(rows[0].value[HS_METRIC_COUNT], 3);
+	assert_int_equal(rows[0].value[HS_METRIC_SELF], -10);
+	assert_int_equal(rows[0].value[HS_METRIC_RETAINED], 500);
+	assert_int_equal(rows[0].base[HS_METRIC_RETAINED], 400);
+	assert_int_equal(rows[0].value[HS_METRIC_NEW], 5);
+	assert_int_equal(rows[0].base[HS_METRIC_NEW], 4);
+	free(rows);
+	hs_class_names_release(&ns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +517,8 @@ int main(void)
 		cmocka_unit_test(test_malformed_messages),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_optional),
+		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_diff_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,4 +41,48 @@ double hs_rule_limit(const struct hs_rule *r, uint64_t base);
 int hs_rule_violated(const struct hs_rule *r, int64_t value, uint64_t base);
 const char *hs_metric_name(enum hs_metric m);
 
+/* ---- evaluation: one function for every comparing command ---------------
+ * A command reduces what it compares to rows: one per class (in the order
+ * its report lists them) and one for the total, each holding per metric the
+ * value a rule compares with its limit (a growth B - A, or what leaked) and
+ * the base that a % limit is relative to (A's value, or the class in C). */
+struct hs_gate_row {
+	const char *name;          /* the class; NULL for the total */
+	int64_t value[4];          /* by enum hs_metric */
+	uint64_t base[4];
+};
+
+struct hs_violation {
+	const struct hs_rule *rule;
+	const char *cls;           /* the row's name: NULL for a `total` rule */
+	int64_t value;
+	double limit;              /* hs_rule_limit of the row's base */
+};
+
+struct hs_violations {
+	struct hs_violation *v;
+	size_t n, alloc;
+	const struct hs_rule *rules; /* every rule evaluated (a report lists the ones that passed) */
+	int nrules;
+};
+
+/* Every rule in order: a `total` rule against *total, any other against each
+ * row it matches, in row order.  Violations are appended to out, whose rules
+ * become `rules`.  The metric a command does not offer (e.g. `new` outside
+ * diff) is rejected when its rules are parsed, never evaluated here. */
+void hs_gate_check(const struct hs_rule *rules, int nrules, const struct hs_gate_row *total,
+		   const struct hs_gate_row *rows, size_t nrows, struct hs_violations *out);
+void hs_violation_add(struct hs_violations *vs, const struct hs_rule *r, const char *cls,
+		      int64_t value, uint64_t base);
+void hs_violations_release(struct hs_violations *vs);
+
+/* diff's rows: one per row of d (in d's order; names from ns), growth A -> B
+ * saturated at +-(2^63 - 1), `new` = objects added; the total sums the
+ * sides' class counts (saturated) and compares total sizes.  *rows: malloc'd. */
+struct hs_diff;
+struct hs_side;
+struct hs_class_names;
+void hs_gate_diff_rows(const struct hs_diff *d, const struct hs_side *a, const struct hs_side *b,
+		       const struct hs_class_names *ns, struct hs_gate_row *total, struct hs_gate_row **rows);
+
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <yajl_gen.h>
 #include "hsnap/hsnap.h"
+#include "hsnap/index.h"
+#include "hsnap/topk.h"
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_LIMIT = 4 };
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD };
@@ -43,28 +45,36 @@ extern int cli_json;
  * --format json, {"error": {"file", "message", "exit_code"}} on stdout.
  * Returns exit_code. */
 int file_error(const char *file, const char *msg, int exit_code);
-/* Loads and (when `analyze`) analyses FILE, printing progress on a terminal and
- * one error line on failure.  Returns an exit code. */
-int load_snapshot(const char *path, struct hs_snapshot **out);
 /* How the index beside a snapshot was found (hsnap info). */
 struct index_status {
 	int state;            /* enum hs_index_state, -1: not looked for */
 	char path[4096];
 	char why[256];
 };
-int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist);
 /* Opens FILE ("-": stdin) once, with the --max-input limit; prints one error
  * line and returns an exit code on failure. */
 struct hs_input;
 int open_input(const char *path, struct hs_input **in);
-/* load_snapshot / load_side from an input opened with open_input (not closed). */
-int load_snapshot_in(const char *path, struct hs_input *in, struct hs_snapshot **out,
-		     struct index_status *ist);
-int load_side_in(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
-		 int raw, const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
-int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a);
+
+/* ---- loading and analysis: one explicit object from the file to its analysis.
+ * load_snapshot reads FILE (in: NULL, or an input from open_input, not
+ * closed) from its index when that is valid (unless --no-index, stdin, a
+ * pipe), else parses it; a regular file parsed without a usable index gets
+ * write_index, with its key taken *before* parsing (a file that changes
+ * while being read leaves a stale index, never a wrong one).
+ * analyze_snapshot hands back the index's analysis, or runs it; the first
+ * default analysis of a snapshot with write_index writes the index.  Both
+ * print progress on a terminal and one error line on failure, and return
+ * an exit code.  Nothing to release but ld->s (hs_snapshot_free). */
+struct loaded {
+	struct hs_snapshot *s;
+	struct index_status ist;   /* how the index was found */
+	int write_index;           /* the analysis is to write FILE.hsnapidx */
+	struct hs_index_key key;   /* FILE's, taken before parsing */
+};
+int load_snapshot(const char *path, struct hs_input *in, struct loaded *ld);
 /* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
-int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a);
+int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_analysis *a);
 void warn_snapshot(const struct hs_snapshot *s);
 /* Every comparing command's check of two snapshot sides (with objects) given
  * in this order, named na and nb: one stderr warning when they do not look
@@ -75,15 +85,19 @@ void warn_pair(const char *cmd, const char *na, const struct hs_side *a, const c
 /* The same from a measured overlap (fa, fb: the files). */
 void warn_overlap(const char *cmd, const char *na, const char *fa, const char *nb, const char *fb,
 		  const struct hs_id_overlap *o, const char *consequence);
-/* Loads and analyses FILE (no distances) into a comparison side, then frees
- * the graph.  given: interface definitions to apply; keep: receives the ones
- * used.  Returns an exit code. */
-int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
-	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects);
-/* The same, calling hook with the analysis (the model in a->s) before it is freed. */
-int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
-		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
-		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx);
+/* What a comparison side is made of. */
+struct side_opts {
+	int raw;                             /* --raw-sizes */
+	const struct hs_interfaces *given;   /* interface definitions to apply, or NULL */
+	struct hs_interfaces *keep;          /* receives the ones used, or NULL */
+	int with_objects;                    /* the (class, id) keys too, not only class rows */
+	void (*hook)(void *ctx, const struct hs_analysis *a); /* called before the analysis is freed */
+	void *hook_ctx;
+};
+/* Loads and analyses FILE (in: as for load_snapshot; no distances) into a
+ * comparison side, then frees the graph.  Returns an exit code. */
+int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
+	      const struct side_opts *o);
 
 /* html.c: --format html (summary, diff, leaks, growth) and -o FILE */
 extern const char *cli_html_kind;   /* the command, when --format html */
@@ -144,24 +158,11 @@ void json_stats(yajl_gen g, const struct hs_statistics *st);
  * column} (1-based) of node n, or null. */
 void json_location(yajl_gen g, const struct hs_snapshot *s, uint32_t n);
 
-/* gate_report.c: --fail-on violations (diff, leaks, growth) */
-struct violation {
-	const struct hs_rule *rule;
-	const char *cls;        /* NULL for a `total` rule */
-	int64_t value;
-	double limit;
-};
-struct violations {
-	struct violation *v;
-	size_t n, alloc;
-	const struct hs_rule *rules; /* every --fail-on rule, for the JSON "rules" list */
-	int nrules;
-};
-void violation_add(struct violations *vs, const struct hs_rule *r, const char *cls,
-		   int64_t value, uint64_t base);
-void violations_json(yajl_gen g, const struct violations *vs);
-void violations_report(enum fmt f, const struct violations *vs, int nrules);
-void violations_stderr(const char *cmd, const struct violations *vs);
+/* gate_report.c: --fail-on violations (diff, leaks, growth, realms; gate.h
+ * evaluates them) */
+void violations_json(yajl_gen g, const struct hs_violations *vs);
+void violations_report(enum fmt f, const struct hs_violations *vs, int nrules);
+void violations_stderr(const char *cmd, const struct hs_violations *vs);
 /* A rule (not `total`, not optional) whose selector matches no class present
  * in any of the sides is a usage error naming the rule and the closest class
  * names (where: "A or B", ...).  Returns 0 or EXIT_USAGE. */
@@ -169,9 +170,12 @@ int rules_check_selected(const char *cmd, const struct hs_rule *rules, int nrule
 			 const struct hs_class_names *ns, const struct hs_side *const *sides, int nsides,
 			 const char *where);
 
-/* Selection of the k largest values (ties: lower index first). */
-uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
-	       const void *ctx, uint32_t k, uint32_t *out);
+/* Selection of the k largest values (ties: lower index first): hs_top_k. */
+static inline uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const void *, uint32_t),
+			     const void *ctx, uint32_t k, uint32_t *out)
+{
+	return hs_top_k(key, n, keep, ctx, k, out);
+}
 /* Columns of indentation for a step `level` deep in a text or markdown tree
  * (retainer paths, top): 2 per level up to MAX_INDENT_LEVELS, then no more,
  * so a path of D steps prints O(D) bytes, not O(D^2) (a 100,000-step path

@@ -231,6 +231,7 @@ int cmd_contexts(int argc, char **argv)
 	enum fmt f = FMT_TEXT;
 	long ntop = 20;
 	int raw = 0, c, rc;
+	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_contexts cx;
@@ -252,10 +253,11 @@ int cmd_contexts(int argc, char **argv)
 	if (argc - optind != 1)
 		return usage_error("contexts", "expected one FILE, got %d", argc - optind);
 	cli_no_index = 1; /* the index does not hold the scope tables */
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
+	s = ld.s;
 	warn_snapshot(s);
-	if ((rc = analyze_snapshot(s, raw, &a))) {
+	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}

@@ -52,7 +52,7 @@ struct ctx {
 	struct hs_diff d;
 	struct hs_rule *rules;
 	int nrules;
-	struct violations viol;
+	struct hs_violations viol;
 	enum sort_key key;
 	enum fmt f;
 	long top;
@@ -66,12 +66,6 @@ static int64_t delta(uint64_t a, uint64_t b)
 	if (b >= a)
 		return b - a > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)(b - a);
 	return a - b > (uint64_t)INT64_MAX ? -INT64_MAX : -(int64_t)(a - b);
-}
-
-static uint64_t sat_add(uint64_t x, uint64_t y)
-{
-	uint64_t r;
-	return __builtin_add_overflow(x, y, &r) ? UINT64_MAX : r;
 }
 
 static int64_t metric(const struct hs_diff_row *r, enum sort_key k)
@@ -147,7 +141,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 	if (baseline)
 		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
 	else
-		rc = load_side_in(&c->ns, pb, in, &c->b, raw, NULL, &ifs, 1);
+		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, NULL, NULL });
 	hs_input_close(in);
 	if (rc == 0)
 		rc = open_sniffed(pa, &in, &baseline);
@@ -167,7 +161,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 			rc = file_error(strcmp(pa, "-") ? pa : "<stdin>", err.msg, exit_code_for(rc));
 		}
 	} else if (rc == 0) {
-		rc = load_side_in(&c->ns, pa, in, &c->a, raw, &ifs, NULL, 1);
+		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, NULL, NULL });
 	}
 	hs_input_close(in);
 	hs_interfaces_release(&ifs);
@@ -176,55 +170,14 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 
 /* ---- the gate ----------------------------------------------------------- */
 
-static void check_total(struct ctx *c, const struct hs_rule *r)
-{
-	uint64_t ca = 0, cb = 0, added = 0, base;
-	int64_t value;
-	uint32_t i;
-
-	for (i = 0; i < c->a.nrows; i++)
-		ca = sat_add(ca, c->a.rows[i].count);
-	for (i = 0; i < c->b.nrows; i++)
-		cb = sat_add(cb, c->b.rows[i].count);
-	for (i = 0; i < c->d.nrows; i++)
-		added = sat_add(added, c->d.rows[i].added);
-	switch (r->metric) {
-	case HS_METRIC_COUNT: value = delta(ca, cb); base = ca; break;
-	case HS_METRIC_NEW: value = added > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)added; base = ca; break;
-	default: value = delta(c->a.total_size, c->b.total_size); base = c->a.total_size; break;
-	}
-	if (hs_rule_violated(r, value, base))
-		violation_add(&c->viol, r, NULL, value, base);
-}
-
+/* --fail-on: the library's one evaluation over diff's rows (gate.h). */
 static void check_rules(struct ctx *c)
 {
-	int k;
-	uint32_t i;
+	struct hs_gate_row total, *rows;
 
-	for (k = 0; k < c->nrules; k++) {
-		const struct hs_rule *r = &c->rules[k];
-		if (r->is_total) {
-			check_total(c, r);
-			continue;
-		}
-		for (i = 0; i < c->d.nrows; i++) {
-			const struct hs_diff_row *row = &c->d.rows[i];
-			const char *name = hs_str(&c->ns.names, row->gid);
-			int64_t value;
-			uint64_t base;
-			if (!hs_rule_matches(r, name))
-				continue;
-			switch (r->metric) {
-			case HS_METRIC_COUNT: value = delta(row->count_a, row->count_b); base = row->count_a; break;
-			case HS_METRIC_SELF: value = delta(row->self_a, row->self_b); base = row->self_a; break;
-			case HS_METRIC_RETAINED: value = delta(row->retained_a, row->retained_b); base = row->retained_a; break;
-			default: value = (int64_t)row->added; base = row->count_a; break;
-			}
-			if (hs_rule_violated(r, value, base))
-				violation_add(&c->viol, r, name, value, base);
-		}
-	}
+	hs_gate_diff_rows(&c->d, &c->a, &c->b, &c->ns, &total, &rows);
+	hs_gate_check(c->rules, c->nrules, &total, rows, c->d.nrows, &c->viol);
+	free(rows);
 }
 
 /* ---- output ------------------------------------------------------------- */

@@ -107,6 +107,7 @@ int cmd_export(int argc, char **argv)
 	long ntop = -1;
 	int c, rc, raw = 0;
 	uint32_t i;
+	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	yajl_gen g = NULL;
@@ -125,10 +126,11 @@ int cmd_export(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error("export", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
+	s = ld.s;
 	warn_snapshot(s);
-	if ((rc = analyze_snapshot(s, raw, &a))) {
+	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "containers_report.h"
+#include "hsnap/growth.h"
 #include "vec.h"
 
 static const char usage_text[] =
@@ -40,116 +41,44 @@ static const char usage_text[] =
 	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
 	"  -h, --help       show this help\n";
 
-struct grow {
-	uint32_t gid;
-	int steps_count, steps_retained;
-	int64_t count_growth, self_growth, retained_growth;
-};
-
 struct gctx {
 	struct hs_class_names ns;
 	struct hs_side *sides;
 	struct hs_id_overlap *overlap; /* [n - 1]: snapshots i and i + 1 */
 	int n;
-	struct grow *rows;
+	struct hs_growth_row *rows;  /* hs_growth_find's result */
 	uint32_t nrows;
 	int sort_retained;
 	int sort_relative;  /* --sort growth (the default): count growth relative to S1 */
 };
 
-static const struct gctx *g_sort;
-
 static const struct hs_class_row *row_at(const struct hs_side *s, uint32_t gid)
 {
-	static const struct hs_class_row none = { 0, 0, 0, 0 };
-	return gid < s->nrows ? &s->rows[gid] : &none;
-}
-
-static int grow_cmp(const void *x, const void *y)
-{
-	const struct grow *a = x, *b = y;
-	int64_t ka = g_sort->sort_retained ? a->retained_growth : a->count_growth;
-	int64_t kb = g_sort->sort_retained ? b->retained_growth : b->count_growth;
-	if (g_sort->sort_relative) {
-		/* growth / first count, as an exact comparison of the fractions
-		 * (a new class, first count 0, counts as from 1); listed rows
-		 * grew, and counts stay below 2^31 (nodes), so the products fit */
-		const struct hs_class_row *fa = row_at(&g_sort->sides[0], a->gid), *fb = row_at(&g_sort->sides[0], b->gid);
-		uint64_t l = (uint64_t)a->count_growth * (fb->count ? fb->count : 1),
-			 r = (uint64_t)b->count_growth * (fa->count ? fa->count : 1);
-		if (l != r)
-			return l > r ? -1 : 1;
-	}
-	if (ka != kb)
-		return ka > kb ? -1 : 1;
-	return strcmp(hs_str(&g_sort->ns.names, a->gid), hs_str(&g_sort->ns.names, b->gid));
+	return hs_side_row(s, gid);
 }
 
 static void find_growth(struct gctx *c, int min_steps)
 {
-	uint32_t g, nclasses = c->ns.names.count;
-	int i;
+	struct hs_growth g;
 
-	HS_ALLOC_ARRAY(c->rows, nclasses ? nclasses : 1);
-	for (g = 0; g < nclasses; g++) {
-		struct grow r = { g, 0, 0, 0, 0, 0 };
-		const struct hs_class_row *first = row_at(&c->sides[0], g), *last = row_at(&c->sides[c->n - 1], g);
-		for (i = 1; i < c->n; i++) {
-			const struct hs_class_row *p = row_at(&c->sides[i - 1], g), *q = row_at(&c->sides[i], g);
-			r.steps_count += q->count > p->count;
-			r.steps_retained += q->retained_size > p->retained_size;
-		}
-		r.count_growth = (int64_t)last->count - (int64_t)first->count;
-		r.self_growth = (int64_t)last->self_size - (int64_t)first->self_size;
-		r.retained_growth = (int64_t)last->retained_size - (int64_t)first->retained_size;
-		/* grown by the --sort metric: on at least min_steps steps, and overall
-		 * (a class whose count never changed did not grow, whatever its size) */
-		if (c->sort_retained ? r.steps_retained < min_steps || r.retained_growth <= 0
-				     : r.steps_count < min_steps || r.count_growth <= 0)
-			continue;
-		c->rows[c->nrows++] = r;
-	}
-	g_sort = c;
-	hs_sort(c->rows, c->nrows, sizeof(*c->rows), grow_cmp);
+	hs_growth_find(&g, &c->ns, c->sides, c->n, c->sort_retained ? HS_GROWTH_RETAINED
+			: c->sort_relative ? HS_GROWTH_RELATIVE : HS_GROWTH_COUNT, min_steps);
+	c->rows = g.rows;
+	c->nrows = g.nrows;
 }
 
-static void check(const struct gctx *c, const struct hs_rule *rules, int nrules, struct violations *out)
+/* --fail-on: the library's one evaluation over the grown classes (gate.h). */
+static void check(const struct gctx *c, const struct hs_rule *rules, int nrules, struct hs_violations *out)
 {
-	uint32_t k;
-	int i;
+	struct hs_growth g = { c->rows, c->nrows };
+	struct hs_gate_row total, *rows;
 
-	for (i = 0; i < nrules; i++) {
-		const struct hs_rule *r = &rules[i];
-		if (r->is_total) {
-			const struct hs_side *a = &c->sides[0], *b = &c->sides[c->n - 1];
-			uint64_t ca = 0, cb = 0, base;
-			int64_t v;
-			for (k = 0; k < a->nrows; k++) ca += a->rows[k].count;
-			for (k = 0; k < b->nrows; k++) cb += b->rows[k].count;
-			if (r->metric == HS_METRIC_COUNT) { v = (int64_t)cb - (int64_t)ca; base = ca; }
-			else { v = (int64_t)b->total_size - (int64_t)a->total_size; base = a->total_size; }
-			if (hs_rule_violated(r, v, base))
-				violation_add(out, r, NULL, v, base);
-			continue;
-		}
-		for (k = 0; k < c->nrows; k++) {
-			const struct grow *g = &c->rows[k];
-			const struct hs_class_row *first = row_at(&c->sides[0], g->gid);
-			const char *name = hs_str(&c->ns.names, g->gid);
-			int64_t v;
-			uint64_t base;
-			if (!hs_rule_matches(r, name))
-				continue;
-			if (r->metric == HS_METRIC_COUNT) { v = g->count_growth; base = first->count; }
-			else if (r->metric == HS_METRIC_SELF) { v = g->self_growth; base = first->self_size; }
-			else { v = g->retained_growth; base = first->retained_size; }
-			if (hs_rule_violated(r, v, base))
-				violation_add(out, r, name, v, base);
-		}
-	}
+	hs_growth_gate_rows(&g, &c->ns, c->sides, c->n, &total, &rows);
+	hs_gate_check(rules, nrules, &total, rows, c->nrows, out);
+	free(rows);
 }
 
-static void print_json(const struct gctx *c, const struct violations *vs, struct cgrow *cg)
+static void print_json(const struct gctx *c, const struct hs_violations *vs, struct cgrow *cg)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
@@ -169,7 +98,7 @@ static void print_json(const struct gctx *c, const struct violations *vs, struct
 	json_key(g, "classes");
 	yajl_gen_array_open(g);
 	for (k = 0; k < c->nrows; k++) {
-		const struct grow *r = &c->rows[k];
+		const struct hs_growth_row *r = &c->rows[k];
 		yajl_gen_map_open(g);
 		json_kv_str(g, "name", hs_str(&c->ns.names, r->gid));
 		json_key(g, "counts");
@@ -197,7 +126,7 @@ static void print_json(const struct gctx *c, const struct violations *vs, struct
 	json_finish(g);
 }
 
-static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct violations *vs,
+static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct hs_violations *vs,
 			struct cgrow *cg)
 {
 	static const char *const head[] = { "Class", "Count per snapshot", "Δ Count", "Δ Retained", "Retained (last)", "Steps grew" };
@@ -218,7 +147,7 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 	}
 	table_init(&t, 6, f == FMT_CSV ? head_csv : head, "lrrrrr");
 	for (k = 0; k < shown; k++) {
-		const struct grow *r = &c->rows[k];
+		const struct hs_growth_row *r = &c->rows[k];
 		char series[512], dc[32], dr[32], rl[32], st[32];
 		size_t o = 0;
 		const char *cells[6];
@@ -284,6 +213,78 @@ static void warn_pairs(const struct gctx *c)
 	}
 }
 
+/* The last snapshot first: its interface names apply to all.  The object
+ * keys are kept only until each pair of consecutive snapshots is checked
+ * (one process, in order).  ifs: receives the last one's definitions. */
+static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, struct hs_interfaces *ifs)
+{
+	struct side_opts last = { raw, NULL, ifs, 1, cgrow_hook, cg };
+	struct side_opts so = { raw, ifs, NULL, 1, cgrow_hook, cg };
+	int i, rc;
+
+	HS_CALLOC_ARRAY(c->sides, (size_t)c->n);
+	HS_CALLOC_ARRAY(c->overlap, (size_t)c->n - 1);
+	hs_class_names_init(&c->ns);
+	cg->enabled = cg->top > 0;
+	cg->n = c->n;
+	cg->raw = raw;
+	cg->last_path = files[c->n - 1];
+	cg->cur = c->n - 1;
+	if ((rc = load_side(&c->ns, files[c->n - 1], NULL, &c->sides[c->n - 1], &last)))
+		return rc;
+	for (i = 0; i < c->n - 1; i++) {
+		cg->cur = i;
+		if ((rc = load_side(&c->ns, files[i], NULL, &c->sides[i], &so)))
+			return rc;
+		if (i > 0)
+			check_pair(c, i - 1);
+		if (i == c->n - 2)
+			check_pair(c, i);
+	}
+	return EXIT_OK;
+}
+
+static int rules_selected(const struct gctx *c, const struct hs_rule *rules, int nrules)
+{
+	const struct hs_side **all;
+	int i, rc;
+
+	HS_ALLOC_ARRAY(all, (size_t)c->n);
+	for (i = 0; i < c->n; i++)
+		all[i] = &c->sides[i];
+	rc = rules_check_selected("growth", rules, nrules, &c->ns, all, c->n, "any of the snapshots");
+	free(all);
+	return rc;
+}
+
+/* The gate and the report in format f; returns the exit code. */
+static int report(const struct gctx *c, struct cgrow *cg, enum fmt f, long top, const struct hs_rule *rules,
+		  int nrules, struct hs_violations *viol)
+{
+	check(c, rules, nrules, viol);
+	if (f == FMT_JSON)
+		print_json(c, viol, cg);
+	else
+		print_table(c, f, top, nrules, viol, cg);
+	violations_stderr("growth", viol);
+	return fflush(stdout) ? EXIT_INPUT : viol->n ? EXIT_GATE : EXIT_OK;
+}
+
+static void gctx_release(struct gctx *c, struct cgrow *cg)
+{
+	int i;
+
+	if (c->sides)
+		for (i = 0; i < c->n; i++)
+			hs_side_release(&c->sides[i]);
+	free(c->sides);
+	free(c->overlap);
+	free(c->rows);
+	cgrow_release(cg);
+	if (c->ns.names.off)
+		hs_class_names_release(&c->ns);
+}
+
 int cmd_growth(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -297,12 +298,12 @@ int cmd_growth(int argc, char **argv)
 	struct cgrow cg;
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
-	struct violations viol = { NULL, 0, 0, NULL, 0 };
+	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
 	struct hs_error err;
 	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
 	const char *min_steps_arg = NULL;
-	int nrules = 0, raw = 0, o, rc = 0, i;
+	int nrules = 0, raw = 0, o, rc = 0;
 
 	memset(&c, 0, sizeof(c));
 	memset(&cg, 0, sizeof(cg));
@@ -348,63 +349,17 @@ int cmd_growth(int argc, char **argv)
 	c.n = argc - optind;
 	if (min_steps < 0)
 		min_steps = c.n - 1;
-	HS_CALLOC_ARRAY(c.sides, (size_t)c.n);
-	HS_CALLOC_ARRAY(c.overlap, (size_t)c.n - 1);
-	hs_class_names_init(&c.ns);
-	/* the last snapshot first: its interface names apply to all.  The object
-	 * keys are kept only until each pair of consecutive snapshots is checked
-	 * (one process, in order). */
-	cg.enabled = cg.top > 0;
-	cg.n = c.n;
-	cg.raw = raw;
-	cg.last_path = argv[optind + c.n - 1];
-	cg.cur = c.n - 1;
-	if ((rc = load_side_ex(&c.ns, argv[optind + c.n - 1], &c.sides[c.n - 1], raw, NULL, &ifs, 1,
-			       cgrow_hook, &cg)))
+	if ((rc = load_all(&c, &cg, argv + optind, raw, &ifs)) ||
+	    (rc = rules_selected(&c, rules, nrules)))
 		goto out;
-	for (i = 0; i < c.n - 1; i++) {
-		cg.cur = i;
-		if ((rc = load_side_ex(&c.ns, argv[optind + i], &c.sides[i], raw, &ifs, NULL, 1, cgrow_hook, &cg)))
-			goto out;
-		if (i > 0)
-			check_pair(&c, i - 1);
-		if (i == c.n - 2)
-			check_pair(&c, i);
-	}
-	{
-		const struct hs_side **all;
-		HS_ALLOC_ARRAY(all, (size_t)c.n);
-		for (i = 0; i < c.n; i++)
-			all[i] = &c.sides[i];
-		rc = rules_check_selected("growth", rules, nrules, &c.ns, all, c.n, "any of the snapshots");
-		free(all);
-		if (rc)
-			goto out;
-	}
 	warn_pairs(&c);
 	cgrow_finish(&cg);
 	find_growth(&c, (int)min_steps);
-	viol.rules = rules;
-	viol.nrules = nrules;
-	check(&c, rules, nrules, &viol);
-	if (f == FMT_JSON)
-		print_json(&c, &viol, &cg);
-	else
-		print_table(&c, f, top, nrules, &viol, &cg);
-	violations_stderr("growth", &viol);
-	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
+	rc = report(&c, &cg, f, top, rules, nrules, &viol);
 out:
-	if (c.sides)
-		for (i = 0; i < c.n; i++)
-			hs_side_release(&c.sides[i]);
-	free(c.sides);
-	free(c.overlap);
-	free(c.rows);
-	cgrow_release(&cg);
+	gctx_release(&c, &cg);
 	free(rules);
-	free(viol.v);
+	hs_violations_release(&viol);
 	hs_interfaces_release(&ifs);
-	if (c.ns.names.off)
-		hs_class_names_release(&c.ns);
 	return rc < 0 ? EXIT_OK : rc;
 }

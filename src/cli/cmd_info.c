@@ -56,6 +56,7 @@ int cmd_info(int argc, char **argv)
 	uint32_t i, ntypes;
 	uint64_t *ncount, *ecount, *nsize;
 	struct hs_snapshot *s;
+	struct loaded ld;
 	struct index_status ist;
 	char b1[1024], b2[32];
 
@@ -72,8 +73,10 @@ int cmd_info(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error("info", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot_ex(argv[optind], &s, &ist)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
+	s = ld.s;
+	ist = ld.ist;
 	warn_snapshot(s);
 	/* one more row: every type beyond meta.node_types ("undefined") */
 	HS_CALLOC_ARRAY(ncount, s->n_node_types + 1);

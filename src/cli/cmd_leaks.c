@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "containers_report.h"
+#include "hsnap/leaks.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
@@ -48,173 +49,19 @@ struct lopts {
 	struct hs_rule *rules;
 };
 
-struct lclass {
-	uint32_t cls;
-	uint64_t count, self_size, retained_size;
-	uint32_t *nodes, n, alloc;
-};
-
-/* An object of a comparison side: its (gid << 32 | low half of the id) key
- * and the id's high half (0 but for Julia's ids beyond 32 bits).  Sides are
- * sorted by (key, hi) (diff.c), so merges compare both. */
-struct okey { uint64_t key; uint32_t hi; };
-
-static int okey_cmp(const void *a, const void *b)
+/* --fail-on: the library's one evaluation over the leaked classes (gate.h). */
+static void gate(const struct lopts *o, const struct hs_leaks *r, const struct hs_analysis *a,
+		 struct hs_violations *out)
 {
-	const struct okey *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->hi < y->hi ? -1 : x->hi > y->hi;
+	struct hs_gate_row total, *rows;
+
+	hs_leaks_gate_rows(r, a, &total, &rows);
+	hs_gate_check(o->rules, o->nrules, &total, rows, r->n, out);
+	free(rows);
 }
 
-static struct okey okey_at(const struct hs_side *s, uint64_t i)
-{
-	struct okey k = { s->objects[i], s->objects_hi ? s->objects_hi[i] : 0 };
-	return k;
-}
-
-/* The sorted (class, id) keys of B's objects that A lacks: the objects
- * allocated between A and B.  Returns their number; *out (malloc) holds
- * those also in C, the leaked ones, *nout of them. */
-static uint64_t new_in_b(const struct hs_side *a, const struct hs_side *b, const struct hs_side *c,
-			 struct okey **out, uint64_t *nout)
-{
-	uint64_t i = 0, j = 0, k = 0, n = 0, m = 0;
-
-	HS_ALLOC_ARRAY(*out, b->nobjects ? b->nobjects : 1);
-	for (j = 0; j < b->nobjects; j++) {
-		struct okey key = okey_at(b, j), x;
-		while (i < a->nobjects && (x = okey_at(a, i), okey_cmp(&x, &key) < 0))
-			i++;
-		if (i < a->nobjects && (x = okey_at(a, i), okey_cmp(&x, &key) == 0))
-			continue;
-		n++;
-		while (k < c->nobjects && (x = okey_at(c, k), okey_cmp(&x, &key) < 0))
-			k++;
-		if (k < c->nobjects && (x = okey_at(c, k), okey_cmp(&x, &key) == 0))
-			(*out)[m++] = key;
-	}
-	*nout = m;
-	return n;
-}
-
-static int is_internal(const struct hs_snapshot *s, uint32_t n)
-{
-	uint8_t t = s->node_type[n];
-	return t == s->t.hidden || t == s->t.code || t == s->t.object_shape || t == s->t.array ||
-	       t == s->t.synthetic || !strncmp(hs_node_name(s, n), "system / ", 9);
-}
-
-static int lclass_cmp(const void *x, const void *y)
-{
-	const struct lclass *a = x, *b = y;
-	if (a->retained_size != b->retained_size)
-		return a->retained_size > b->retained_size ? -1 : 1;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return a->cls < b->cls ? -1 : a->cls > b->cls;
-}
-
-struct result {
-	struct lclass *v;
-	uint32_t n;
-	uint64_t leaked, hidden, new_in_b, retained;
-	uint64_t *outer;   /* leaked objects with no leaked ancestor of their class */
-};
-
-/* leaked: the sorted (class, id) keys of C's objects allocated between A and
- * B; gid_of: C's class -> global class id of the keys. */
-static void group(struct result *r, const struct hs_analysis *a, const struct okey *leaked, uint64_t nleaked,
-		  const uint32_t *gid_of, int all)
-{
-	const struct hs_snapshot *s = a->s;
-	uint32_t ncls = a->classes.names.count, *slot, x, k;
-	uint64_t *members = hs_bits_new(s->node_count), *outer = hs_bits_new(s->node_count);
-
-	r->outer = hs_bits_new(s->node_count);
-	HS_ALLOC_ARRAY(slot, ncls ? ncls : 1);
-	for (k = 0; k < ncls; k++)
-		slot[k] = UINT32_MAX;
-	for (x = 0; x < s->node_count; x++) {
-		struct lclass *c;
-		uint32_t cls = a->classes.class_of[x];
-		struct okey key = { ((uint64_t)gid_of[cls] << 32) | s->node_id[x], s->node_id_hi ? s->node_id_hi[x] : 0 };
-		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), okey_cmp))
-			continue;
-		if (!all && is_internal(s, x)) {
-			r->hidden++;
-			continue;
-		}
-		if (slot[cls] == UINT32_MAX) {
-			HS_REALLOC_ARRAY(r->v, (size_t)r->n + 1);
-			memset(&r->v[r->n], 0, sizeof(r->v[r->n]));
-			r->v[r->n].cls = cls;
-			slot[cls] = r->n++;
-		}
-		c = &r->v[slot[cls]];
-		HS_GROW(c->nodes, c->n, c->alloc);
-		c->nodes[c->n++] = x;
-		c->count++;
-		c->self_size += a->self_size[x];
-		hs_bit_set(members, x);
-		r->leaked++;
-	}
-	hs_outermost_by_class(&a->dom, s->root, s->node_count, members, a->classes.class_of, ncls, r->outer);
-	for (k = 0; k < r->n; k++)
-		for (x = 0; x < r->v[k].n; x++)
-			if (hs_bit_get(r->outer, r->v[k].nodes[x]))
-				r->v[k].retained_size += a->dom.retained[r->v[k].nodes[x]];
-	/* leaked objects of different classes can nest: the total counts each
-	 * byte once (objects with no leaked ancestor at all) */
-	memset(outer, 0, sizeof(*outer) * ((s->node_count + 63) / 64));
-	hs_outermost_members(&a->dom, s->root, s->node_count, members, outer);
-	for (x = 0; x < s->node_count; x++)
-		if (hs_bit_get(outer, x))
-			r->retained += a->dom.retained[x];
-	hs_sort(r->v, r->n, sizeof(*r->v), lclass_cmp);
-	free(slot);
-	free(members);
-	free(outer);
-}
-
-static void gate(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-		 struct violations *out)
-{
-	uint32_t k;
-	int i;
-
-	for (i = 0; i < o->nrules; i++) {
-		const struct hs_rule *rule = &o->rules[i];
-		if (rule->is_total) {
-			uint64_t self = 0, base = rule->metric == HS_METRIC_COUNT ? a->s->node_count : a->stats.total;
-			int64_t v;
-			for (k = 0; k < r->n; k++)
-				self += r->v[k].self_size;
-			v = (int64_t)(rule->metric == HS_METRIC_COUNT ? r->leaked : rule->metric == HS_METRIC_SELF
-				      ? self : r->retained);
-			if (hs_rule_violated(rule, v, base))
-				violation_add(out, rule, NULL, v, base);
-			continue;
-		}
-		for (k = 0; k < r->n; k++) {
-			const struct lclass *c = &r->v[k];
-			const struct hs_class *all = &a->classes.cls[c->cls];
-			const char *name = hs_class_name(&a->classes, c->cls);
-			int64_t v;
-			uint64_t base;
-			if (!hs_rule_matches(rule, name))
-				continue;
-			if (rule->metric == HS_METRIC_COUNT) { v = (int64_t)c->count; base = all->count; }
-			else if (rule->metric == HS_METRIC_SELF) { v = (int64_t)c->self_size; base = all->self_size; }
-			else { v = (int64_t)c->retained_size; base = all->retained_size; }
-			if (hs_rule_violated(rule, v, base))
-				violation_add(out, rule, name, v, base);
-		}
-	}
-}
-
-static void print_json(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-		       const uint32_t *parent, char **files, const struct violations *vs, struct cgrow *cg)
+static void print_json(const struct lopts *o, const struct hs_leaks *r, const struct hs_analysis *a,
+		       const uint32_t *parent, char **files, const struct hs_violations *vs, struct cgrow *cg)
 {
 	yajl_gen g = json_new(1);
 	uint32_t k;
@@ -233,7 +80,7 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 	json_key(g, "classes");
 	yajl_gen_array_open(g);
 	for (k = 0; k < r->n; k++) {
-		const struct lclass *c = &r->v[k];
+		const struct hs_leak_class *c = &r->v[k];
 		yajl_gen_map_open(g);
 		json_kv_str(g, "name", hs_class_name(&a->classes, c->cls));
 		json_kv_u64(g, "count", c->count);
@@ -254,8 +101,8 @@ static void print_json(const struct lopts *o, const struct result *r, const stru
 	json_finish(g);
 }
 
-static void print_report(const struct lopts *o, const struct result *r, const struct hs_analysis *a,
-			 const uint32_t *parent, char **files, const struct violations *vs, struct cgrow *cg)
+static void print_report(const struct lopts *o, const struct hs_leaks *r, const struct hs_analysis *a,
+			 const uint32_t *parent, char **files, const struct hs_violations *vs, struct cgrow *cg)
 {
 	static const char *const head[] = { "Class", "Leaked", "Shallow", "Retained in C" };
 	int md = o->f == FMT_MD;
@@ -274,7 +121,7 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 	printf("\n\n");
 	table_init(&t, 4, head, "lrrr");
 	for (k = 0; k < shown; k++) {
-		const struct lclass *c = &r->v[k];
+		const struct hs_leak_class *c = &r->v[k];
 		const char *cells[4];
 		char cn[32], sh[32], re[32];
 		cells[0] = hs_class_name(&a->classes, c->cls);
@@ -289,7 +136,7 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 		printf(md ? "\n### Why they are alive (merged retainer paths in C)\n\n" : "\nWhy they are alive (merged retainer paths in C)\n");
 		for (k = 0; k < shown; k++) {
 			struct hs_path_groups pg;
-			const struct lclass *c = &r->v[k];
+			const struct hs_leak_class *c = &r->v[k];
 			hs_merge_paths_top(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth, (uint32_t)o->paths);
 			printf(md ? "\n**%s** (%s object%s)\n\n" : "\n  %s: %s object%s\n", hs_class_name(&a->classes, c->cls),
 			       group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
@@ -301,7 +148,7 @@ static void print_report(const struct lopts *o, const struct result *r, const st
 	violations_report(o->f, vs, o->nrules);
 }
 
-static void print_csv(const struct result *r, const struct hs_analysis *a)
+static void print_csv(const struct hs_leaks *r, const struct hs_analysis *a)
 {
 	uint32_t k;
 	printf("class,count,self_size,retained_size\n");
@@ -356,21 +203,45 @@ static int parse(struct lopts *o, int argc, char **argv)
 	return 0;
 }
 
+/* After C (analysed in a): C's side, then A's and B's, named with C's
+ * interface definitions; the containers are measured on the way. */
+static int load_ab(const struct lopts *o, char **files, const struct hs_analysis *a, struct hs_class_names *ns,
+		   struct hs_side *sa, struct hs_side *sb, struct hs_side *sc, struct cgrow *cg)
+{
+	struct side_opts so = { o->raw, &a->classes.interfaces, NULL, 1, cgrow_hook, cg };
+	int rc;
+
+	cg->enabled = o->containers > 0;
+	cg->top = o->containers;
+	cg->n = 3;
+	cg->raw = o->raw;
+	cg->last_path = files[2];
+	cg->cur = 2;
+	cgrow_hook(cg, a);
+	hs_side_from_analysis(sc, ns, a);
+	cg->cur = 0;
+	if ((rc = load_side(ns, files[0], NULL, sa, &so)))
+		return rc;
+	cg->cur = 1;
+	if ((rc = load_side(ns, files[1], NULL, sb, &so)))
+		return rc;
+	cgrow_finish(cg);
+	return EXIT_OK;
+}
+
 int cmd_leaks(int argc, char **argv)
 {
 	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL };
 	struct cgrow cg;
-	struct result r;
+	struct hs_leaks r;
 	struct hs_class_names ns;
 	struct hs_side sa, sb, sc;
-	struct okey *leaked = NULL;
-	uint64_t nleaked = 0;
-	uint32_t *gid_of = NULL, i, k;
 	const uint32_t *parent = NULL;
+	struct loaded lc;
 	struct hs_snapshot *c = NULL;
 	struct hs_analysis a;
 	int analysed = 0;
-	struct violations viol = { NULL, 0, 0, NULL, 0 };
+	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
 	char **files;
 	int rc;
 
@@ -385,30 +256,15 @@ int cmd_leaks(int argc, char **argv)
 	files = argv + optind;
 	/* C first: it is analysed in full (paths), and its interface definitions
 	 * name A's and B's plain objects, so that {a, b} classes line up */
-	if ((rc = load_snapshot(files[2], &c)))
+	if ((rc = load_snapshot(files[2], NULL, &lc)))
 		goto out;
+	c = lc.s;
 	warn_snapshot(c);
-	if ((rc = analyze_snapshot_ex(c, o.raw, o.paths > 0, &a)))
+	if ((rc = analyze_snapshot(&lc, o.raw, o.paths > 0, &a)))
 		goto out;
 	analysed = 1;
-	cg.enabled = o.containers > 0;
-	cg.top = o.containers;
-	cg.n = 3;
-	cg.raw = o.raw;
-	cg.last_path = files[2];
-	cg.cur = 2;
-	cgrow_hook(&cg, &a);
-	hs_side_from_analysis(&sc, &ns, &a);
-	HS_ALLOC_ARRAY(gid_of, a.classes.names.count ? a.classes.names.count : 1);
-	for (k = 0; k < a.classes.names.count; k++)
-		gid_of[k] = hs_class_names_intern(&ns, hs_str(&a.classes.names, k), hs_strlen(&a.classes.names, k));
-	cg.cur = 0;
-	if ((rc = load_side_ex(&ns, files[0], &sa, o.raw, &a.classes.interfaces, NULL, 1, cgrow_hook, &cg)))
+	if ((rc = load_ab(&o, files, &a, &ns, &sa, &sb, &sc, &cg)))
 		goto out;
-	cg.cur = 1;
-	if ((rc = load_side_ex(&ns, files[1], &sb, o.raw, &a.classes.interfaces, NULL, 1, cgrow_hook, &cg)))
-		goto out;
-	cgrow_finish(&cg);
 	cg.last_a = &a;
 	{
 		const struct hs_side *all[3] = { &sa, &sb, &sc };
@@ -417,11 +273,8 @@ int cmd_leaks(int argc, char **argv)
 	}
 	warn_pair("leaks", "A", &sa, "B", &sb, "the objects new in B, and so the leaks, are meaningless");
 	warn_pair("leaks", "B", &sb, "C", &sc, "the leaked objects are meaningless");
-	r.new_in_b = new_in_b(&sa, &sb, &sc, &leaked, &nleaked);
-	group(&r, &a, leaked, nleaked, gid_of, o.all);
+	hs_leaks_find(&r, &sa, &sb, &sc, &a, &ns, o.all);
 	parent = a.parent_edge;
-	viol.rules = o.rules;
-	viol.nrules = o.nrules;
 	gate(&o, &r, &a, &viol);
 	if (o.f == FMT_JSON)
 		print_json(&o, &r, &a, parent, files, &viol, &cg);
@@ -434,14 +287,9 @@ int cmd_leaks(int argc, char **argv)
 out:
 	if (analysed)
 		hs_analysis_release(&a);
-	for (i = 0; i < r.n; i++)
-		free(r.v[i].nodes);
-	free(r.v);
-	free(r.outer);
-	free(viol.v);
+	hs_leaks_release(&r);
+	hs_violations_release(&viol);
 	cgrow_release(&cg);
-	free(leaked);
-	free(gid_of);
 	free(o.rules);
 	hs_side_release(&sa);
 	hs_side_release(&sb);

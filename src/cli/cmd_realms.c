@@ -200,7 +200,7 @@ static void multi_add(struct multi *m, int k, const struct hs_analysis *a, const
 	m->total[k] = a->stats.total;
 }
 
-static void multi_check(const struct multi *m, const struct hs_rule *rules, int nrules, struct violations *vs)
+static void multi_check(const struct multi *m, const struct hs_rule *rules, int nrules, struct hs_violations *vs)
 {
 	int i;
 	uint32_t j;
@@ -209,7 +209,7 @@ static void multi_check(const struct multi *m, const struct hs_rule *rules, int 
 		if (r->is_total) {
 			int64_t v = (int64_t)m->total[m->n - 1] - (int64_t)m->total[0];
 			if (hs_rule_violated(r, v, m->total[0]))
-				violation_add(vs, r, NULL, v, m->total[0]);
+				hs_violation_add(vs, r, NULL, v, m->total[0]);
 			continue;
 		}
 		for (j = 0; j < m->nrows; j++) {
@@ -220,12 +220,12 @@ static void multi_check(const struct multi *m, const struct hs_rule *rules, int 
 				continue;
 			v = (int64_t)val[m->n - 1] - (int64_t)val[0];
 			if (hs_rule_violated(r, v, val[0]))
-				violation_add(vs, r, x->label, v, val[0]);
+				hs_violation_add(vs, r, x->label, v, val[0]);
 		}
 	}
 }
 
-static void multi_print(const struct multi *m, enum fmt f, int nrules, const struct violations *vs)
+static void multi_print(const struct multi *m, enum fmt f, int nrules, const struct hs_violations *vs)
 {
 	uint32_t j;
 	int k;
@@ -330,7 +330,7 @@ static void multi_print(const struct multi *m, enum fmt f, int nrules, const str
 static int realms_multi(char **files, int n, int raw, enum fmt f, const struct hs_rule *rules, int nrules)
 {
 	struct multi m;
-	struct violations vs = { NULL, 0, 0, NULL, 0 };
+	struct hs_violations vs = { NULL, 0, 0, NULL, 0 };
 	int k, rc = 0;
 	uint32_t j;
 
@@ -341,13 +341,15 @@ static int realms_multi(char **files, int n, int raw, enum fmt f, const struct h
 	m.files = files;
 	HS_CALLOC_ARRAY(m.total, (size_t)n);
 	for (k = 0; k < n && !rc; k++) {
+		struct loaded ld;
 		struct hs_snapshot *s;
 		struct hs_analysis a;
 		struct hs_realms r;
-		if ((rc = load_snapshot(files[k], &s)))
+		if ((rc = load_snapshot(files[k], NULL, &ld)))
 			break;
+		s = ld.s;
 		warn_snapshot(s);
-		if ((rc = analyze_snapshot(s, raw, &a))) {
+		if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
 			hs_snapshot_free(s);
 			break;
 		}
@@ -389,6 +391,7 @@ int cmd_realms(int argc, char **argv)
 	int raw = 0, c, rc, nrules = 0;
 	struct hs_rule rules[32];
 	struct hs_error err;
+	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_realms r;
@@ -421,10 +424,11 @@ int cmd_realms(int argc, char **argv)
 		return realms_multi(argv + optind, argc - optind, raw, f, rules, nrules);
 	if (nrules)
 		return usage_error("realms", "--fail-on needs two or more snapshots");
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
+	s = ld.s;
 	warn_snapshot(s);
-	if ((rc = analyze_snapshot(s, raw, &a))) {
+	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}

@@ -491,6 +491,7 @@ static uint32_t find_id(const struct hs_snapshot *s, uint64_t id)
 int cmd_retainers(int argc, char **argv)
 {
 	struct ropts o;
+	struct loaded ld;
 	struct hs_snapshot *s = NULL;
 	struct hs_analysis a;
 	int32_t *dist = NULL;
@@ -507,15 +508,16 @@ int cmd_retainers(int argc, char **argv)
 		free(o.ignore);
 		return rc < 0 ? EXIT_OK : rc;
 	}
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		goto out;
+	s = ld.s;
 	warn_snapshot(s);
 	if (o.have_id && (target = find_id(s, o.id)) == UINT32_MAX) {
 		fprintf(stderr, "hsnap: %s: no object with id %" PRIu64 "\n", s->file, o.id);
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if ((rc = analyze_snapshot_ex(s, o.raw, !o.nignore, &a)))
+	if ((rc = analyze_snapshot(&ld, o.raw, !o.nignore, &a)))
 		goto out;
 	ignored = hs_bits_new(s->node_count);
 	for (i = 0; i < o.nignore; i++) {

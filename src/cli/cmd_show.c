@@ -528,6 +528,7 @@ int cmd_show(int argc, char **argv)
 	static const char *const phead[] = { "Property", "Value", "Shallow", "Retained" };
 	struct sopts o = { FMT_TEXT, 1, 40, 10, 20, 0, 0 };
 	struct out out;
+	struct loaded ld;
 	struct hs_snapshot *s = NULL;
 	struct hs_analysis a;
 	uint32_t n;
@@ -535,8 +536,9 @@ int cmd_show(int argc, char **argv)
 
 	if ((rc = parse(&o, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
+	s = ld.s;
 	warn_snapshot(s);
 	for (n = 0; n < s->node_count && hs_node_id(s, n) != o.id; n++)
 		;
@@ -545,7 +547,7 @@ int cmd_show(int argc, char **argv)
 		hs_snapshot_free(s);
 		return EXIT_USAGE;
 	}
-	if ((rc = analyze_snapshot(s, o.raw, &a))) {
+	if ((rc = analyze_snapshot(&ld, o.raw, 0, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}

@@ -316,6 +316,7 @@ int cmd_summary(int argc, char **argv)
 	double suspects = 10;
 	char *end;
 	int raw = 0, c, rc;
+	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	uint32_t *ids, n, *top, ntop;
@@ -357,10 +358,11 @@ int cmd_summary(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return usage_error("summary", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], &s)))
+	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
 		return rc;
+	s = ld.s;
 	warn_snapshot(s);
-	if ((rc = analyze_snapshot_ex(s, raw, f != FMT_CSV, &a))) {
+	if ((rc = analyze_snapshot(&ld, raw, f != FMT_CSV, &a))) {
 		hs_snapshot_free(s);
 		return rc;
 	}

@@ -207,16 +207,6 @@ static void progress_end(struct progress *p)
 
 /* ---- the index beside each snapshot ------------------------------------ */
 
-/* Snapshots parsed from JSON whose index is to be written once they are
- * analysed: the key is taken before parsing, so a file that changes while
- * we read it leaves a stale index, never a wrong one. */
-struct pending {
-	const struct hs_snapshot *s;
-	char *file, *ipath;
-	struct hs_index_key key;
-};
-static struct pending pending[8];
-
 static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void trace(const char *fmt, ...)
 {
@@ -231,60 +221,23 @@ static void trace(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static struct pending *pending_of(const struct hs_snapshot *s)
+/* Writes the index of s (parsed from the regular file s->file, whose key was
+ * taken before parsing) from its default analysis a. */
+static void write_index(const struct hs_snapshot *s, const struct hs_index_key *key, const struct hs_analysis *a)
 {
-	size_t i;
-	for (i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
-		if (pending[i].s == s && pending[i].file && !strcmp(pending[i].file, s->file))
-			return &pending[i];
-	return NULL;
-}
-
-static void pending_drop(struct pending *p)
-{
-	free(p->file);
-	free(p->ipath);
-	memset(p, 0, sizeof(*p));
-}
-
-static void pending_add(const struct hs_snapshot *s, char *ipath, const struct hs_index_key *k)
-{
-	size_t i, pick = 0;
-	for (i = 0; i < sizeof(pending) / sizeof(pending[0]); i++)
-		if (!pending[i].s || pending[i].s == s) {
-			pick = i;
-			break;
-		}
-	pending_drop(&pending[pick]); /* all taken: the first slot's index is not written */
-	pending[pick].s = s;
-	pending[pick].file = strdup(s->file);
-	pending[pick].ipath = ipath;
-	pending[pick].key = *k;
-}
-
-/* 1 when analysing s should end by writing its index. */
-static int wants_index(const struct hs_snapshot *s)
-{
-	return pending_of(s) != NULL;
-}
-
-static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a)
-{
-	struct pending *p = pending_of(s);
 	struct hs_error err = { 0, "" };
 	struct progress pr = { s->file, now() - 1.0, 0 }; /* a big write: say so */
+	char *ipath = hs_index_path(s->file);
 	int rc, saved;
 
-	if (!p)
-		return;
 	if ((isatty(2) && s->file_bytes > (64u << 20)) || timing())
 		on_phase(&pr, "writing the index");
-	rc = hs_index_write(p->ipath, &p->key, s, a, &err);
+	rc = hs_index_write(ipath, key, s, a, &err);
 	saved = errno;
 	progress_end(&pr);
 	errno = saved;
 	if (rc == 0) {
-		trace("%s: wrote %s in %.2f s", s->file, p->ipath, now() - pr.start - 1.0);
+		trace("%s: wrote %s in %.2f s", s->file, ipath, now() - pr.start - 1.0);
 	} else if (errno == EACCES || errno == EROFS || errno == EPERM || errno == ENOSPC ||
 		   errno == EDQUOT || errno == EFBIG || errno == EEXIST || errno == ENAMETOOLONG) {
 		/* unwritable folder, a nearly full disk, a quota, a file size
@@ -294,14 +247,25 @@ static void write_index(const struct hs_snapshot *s, const struct hs_analysis *a
 	} else {
 		fprintf(stderr, "hsnap: warning: %s\n", err.msg);
 	}
-	pending_drop(p);
+	free(ipath);
+}
+
+/* A load failure after the index was mapped: frees it, returns the exit code. */
+static int verify_failed(const char *path, struct hs_error *err, int rc, struct hs_snapshot *fresh,
+			 struct loaded *ld)
+{
+	fprintf(stderr, "hsnap: %s: %s\n", path, err->msg);
+	hs_snapshot_free(fresh);
+	hs_snapshot_free(ld->s);
+	ld->s = NULL;
+	return exit_code_for(rc);
 }
 
 /* --verify-index: parses FILE as if there were no index, analyses it as for
- * writing one, and compares the index with that.  On a mismatch *out becomes
- * the parsed snapshot and the index is rewritten.  Returns an exit code. */
-static int verify_index(const char *path, char *ipath, const struct hs_index_key *key,
-			const struct hs_load_opts *lo, struct hs_snapshot **out, struct index_status *ist)
+ * writing one, and compares the index (ld->s) with that.  On a mismatch
+ * ld->s becomes the parsed snapshot and the index is rewritten.  Returns an
+ * exit code. */
+static int verify_index(const char *path, const char *ipath, const struct hs_load_opts *lo, struct loaded *ld)
 {
 	struct hs_error err = { 0, "" };
 	struct hs_snapshot *fresh;
@@ -310,38 +274,26 @@ static int verify_index(const char *path, char *ipath, const struct hs_index_key
 	int rc;
 
 	rc = hs_snapshot_load(path, lo, &fresh, &err);
-	if (rc < 0) {
-		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
-		hs_snapshot_free(*out);
-		*out = NULL;
-		return exit_code_for(rc);
-	}
+	if (rc < 0)
+		return verify_failed(path, &err, rc, NULL, ld);
 	memset(&o, 0, sizeof(o));
 	o.parent_edges = 1;
 	o.jobs = cli_jobs;
 	rc = hs_analysis_run(&fa, fresh, &o, &err);
-	if (rc < 0) {
-		fprintf(stderr, "hsnap: %s: %s\n", path, err.msg);
-		hs_snapshot_free(fresh);
-		hs_snapshot_free(*out);
-		*out = NULL;
-		return exit_code_for(rc);
-	}
-	if (hs_index_compare(*out, fresh, &fa, &err)) {
+	if (rc < 0)
+		return verify_failed(path, &err, rc, fresh, ld);
+	if (hs_index_compare(ld->s, fresh, &fa, &err)) {
 		trace("%s: %s verified against the snapshot", path, ipath);
 		hs_analysis_release(&fa);
 		hs_snapshot_free(fresh);
 		return EXIT_OK;
 	}
 	fprintf(stderr, "hsnap: warning: %s does not match %s (%s); rebuilding it\n", ipath, path, err.msg);
-	if (ist) {
-		ist->state = HS_INDEX_STALE;
-		snprintf(ist->why, sizeof(ist->why), "its content differs from the snapshot's (%.160s)", err.msg);
-	}
-	hs_snapshot_free(*out);
-	*out = fresh;
-	pending_add(fresh, hs_index_path(path), key);
-	write_index(fresh, &fa);
+	ld->ist.state = HS_INDEX_STALE;
+	snprintf(ld->ist.why, sizeof(ld->ist.why), "its content differs from the snapshot's (%.160s)", err.msg);
+	hs_snapshot_free(ld->s);
+	ld->s = fresh;
+	write_index(fresh, &ld->key, &fa);
 	hs_analysis_release(&fa);
 	return EXIT_OK;
 }
@@ -363,91 +315,96 @@ int open_input(const char *path, struct hs_input **in)
 	return EXIT_OK;
 }
 
-int load_snapshot_in(const char *path, struct hs_input *in, struct hs_snapshot **out,
-		     struct index_status *ist)
+static void load_opts_init(struct hs_load_opts *opts)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->jobs = cli_jobs;
+	opts->max_input = cli_max_input;
+	if (getenv("HSNAP_PARALLEL_MIN"))
+		opts->parallel_min = strtoull(getenv("HSNAP_PARALLEL_MIN"), NULL, 10);
+}
+
+/* Tries the index of the regular file `path` (key in ld->key).  Returns 1
+ * when ld->s is the index's snapshot (*rc: the exit code), 0 when the file
+ * is to be parsed (ld->write_index: whether its index may be written). */
+static int try_index(const char *path, const struct hs_load_opts *opts, struct loaded *ld, int *rc)
 {
 	struct hs_error err = { 0, "" };
-	struct hs_load_opts opts = { NULL, NULL, 0, 0, 0 };
+	double start = now();
+	enum hs_index_state st;
+	char *ipath = hs_index_path(path);
+
+	if (isatty(2) && ld->key.size > (256u << 20)) {
+		struct progress pr = { path, now() - 1.0, 0 };
+		on_phase(&pr, "checking the index");
+		st = hs_index_open(ipath, &ld->key, cli_jobs, path, &ld->s, &err);
+		progress_end(&pr);
+	} else {
+		st = hs_index_open(ipath, &ld->key, cli_jobs, path, &ld->s, &err);
+	}
+	ld->ist.state = (int)st;
+	snprintf(ld->ist.path, sizeof(ld->ist.path), "%s", ipath);
+	snprintf(ld->ist.why, sizeof(ld->ist.why), "%s", st == HS_INDEX_OK ? "" : err.msg);
+	if (st == HS_INDEX_OK) {
+		trace("%s: using %s (checked in %.2f s)", path, ipath, now() - start);
+		timing_mark(path, "index checked and mapped");
+		*rc = cli_verify_index ? verify_index(path, ipath, opts, ld) : EXIT_OK;
+		free(ipath);
+		return 1;
+	}
+	if (st == HS_INDEX_ABSENT)
+		trace("%s: no index yet", path);
+	else
+		trace("%s: ignoring %s: %s", path, ipath, err.msg);
+	ld->write_index = st != HS_INDEX_BLOCKED; /* never replaced: do not try */
+	free(ipath);
+	return 0;
+}
+
+static int load_from(const char *path, struct hs_input *in, struct loaded *ld)
+{
+	struct hs_error err = { 0, "" };
+	struct hs_load_opts opts;
 	struct progress p = { path, now(), 0 };
-	struct hs_index_key key;
-	char *ipath = NULL;
 	int rc;
 
-	if (ist) {
-		memset(ist, 0, sizeof(*ist));
-		ist->state = -1;
-	}
-	opts.jobs = cli_jobs;
-	opts.max_input = cli_max_input;
-	if (getenv("HSNAP_PARALLEL_MIN"))
-		opts.parallel_min = strtoull(getenv("HSNAP_PARALLEL_MIN"), NULL, 10);
+	memset(ld, 0, sizeof(*ld));
+	ld->ist.state = -1;
+	load_opts_init(&opts);
 	/* only a regular file has an index (and is opened again for its key:
 	 * a pipe must be read once) */
 	if (!cli_no_index && !hs_input_is_stdin(in) && hs_input_disk_size(in) &&
-	    hs_index_key(path, &key, &err) == 0) {
-		enum hs_index_state st;
-		ipath = hs_index_path(path);
-		if (isatty(2) && key.size > (256u << 20)) {
-			struct progress pr = { path, now() - 1.0, 0 };
-			on_phase(&pr, "checking the index");
-			st = hs_index_open(ipath, &key, cli_jobs, path, out, &err);
-			progress_end(&pr);
-		} else {
-			st = hs_index_open(ipath, &key, cli_jobs, path, out, &err);
-		}
-		if (ist) {
-			ist->state = (int)st;
-			snprintf(ist->path, sizeof(ist->path), "%s", ipath);
-			snprintf(ist->why, sizeof(ist->why), "%s", st == HS_INDEX_OK ? "" : err.msg);
-		}
-		if (st == HS_INDEX_OK) {
-			trace("%s: using %s (checked in %.2f s)", path, ipath, now() - p.start);
-			timing_mark(path, "index checked and mapped");
-			rc = cli_verify_index ? verify_index(path, ipath, &key, &opts, out, ist) : EXIT_OK;
-			free(ipath);
-			return rc;
-		}
-		if (st == HS_INDEX_ABSENT)
-			trace("%s: no index yet", path);
-		else
-			trace("%s: ignoring %s: %s", path, ipath, err.msg);
-		if (st == HS_INDEX_BLOCKED) { /* never replaced: do not try */
-			free(ipath);
-			ipath = NULL;
-		}
-	}
+	    hs_index_key(path, &ld->key, &err) == 0 && try_index(path, &opts, ld, &rc))
+		return rc;
 	if (isatty(2)) {
 		opts.progress = on_load;
 		opts.progress_ctx = &p;
 	}
 	timing_mark(path, "loading");
-	rc = hs_snapshot_load_input(in, path, &opts, out, &err);
+	rc = hs_snapshot_load_input(in, path, &opts, &ld->s, &err);
 	progress_end(&p);
 	timing_mark(path, "loaded");
 	if (rc < 0) {
-		free(ipath);
+		ld->write_index = 0;
 		return file_error(strcmp(path, "-") ? path : "<stdin>", err.msg, exit_code_for(rc));
 	}
-	if (ipath)
-		pending_add(*out, ipath, &key);
 	return EXIT_OK;
 }
 
-int load_snapshot_ex(const char *path, struct hs_snapshot **out, struct index_status *ist)
+int load_snapshot(const char *path, struct hs_input *in, struct loaded *ld)
 {
-	struct hs_input *in;
 	int rc;
 
-	if ((rc = open_input(path, &in)))
+	if (in)
+		return load_from(path, in, ld);
+	if ((rc = open_input(path, &in))) {
+		memset(ld, 0, sizeof(*ld));
+		ld->ist.state = -1;
 		return rc;
-	rc = load_snapshot_in(path, in, out, ist);
+	}
+	rc = load_from(path, in, ld);
 	hs_input_close(in);
 	return rc;
-}
-
-int load_snapshot(const char *path, struct hs_snapshot **out)
-{
-	return load_snapshot_ex(path, out, NULL);
 }
 
 void warn_overlap(const char *cmd, const char *na, const char *fa, const char *nb, const char *fb,
@@ -485,120 +442,86 @@ void warn_snapshot(const struct hs_snapshot *s)
 		fprintf(stderr, "hsnap: %s: warning: %s\n", s->file, s->warning);
 }
 
-int analyze_snapshot(const struct hs_snapshot *s, int raw_sizes, struct hs_analysis *a)
-{
-	return analyze_snapshot_ex(s, raw_sizes, 0, a);
-}
+/* ---- analysis ------------------------------------------------------------ */
 
-int analyze_snapshot_ex(const struct hs_snapshot *s, int raw_sizes, int parents, struct hs_analysis *a)
+/* What an analysis of a loaded snapshot is for. */
+struct analysis_req {
+	int raw, parents, no_distances;
+	const struct hs_interfaces *given; /* interface definitions to apply (NULL: infer) */
+	const char *name;                  /* the file, for an error line */
+	int mark;                          /* HSNAP_TIMING: mark "analysed" */
+};
+
+/* The analysis of ld->s: the index's (renamed with rq->given), or run; when
+ * the index is due it is the default analysis (everything any command
+ * needs), written to the index and then renamed.  Returns an exit code. */
+static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_analysis *a)
 {
 	struct hs_error err = { 0, "" };
-	struct progress p = { s->file, now(), 0 };
-	struct hs_analysis_opts opts = { raw_sizes, NULL, 0, parents, NULL, NULL, 0 };
-	int rc, index = !raw_sizes && wants_index(s);
+	struct progress p = { ld->s->file, now(), 0 };
+	struct hs_analysis_opts o = { rq->raw, rq->given, rq->no_distances, rq->parents, NULL, NULL, 0 };
+	int rc, index = !rq->raw && ld->write_index;
 
-	opts.jobs = cli_jobs;
-
-	if (!raw_sizes && hs_index_analysis(s, a))
+	o.jobs = cli_jobs;
+	if (!rq->raw && hs_index_analysis(ld->s, a)) {
+		if (rq->given)
+			hs_analysis_rename(a, rq->given);
 		return EXIT_OK;
-	if (index)
-		opts.parent_edges = 1; /* the index holds everything any command needs */
+	}
+	if (index) {
+		o.interfaces = NULL;
+		o.no_distances = 0;
+		o.parent_edges = 1;
+	}
 	if (isatty(2) || timing()) {
-		opts.phase = on_phase;
-		opts.phase_ctx = &p;
+		o.phase = on_phase;
+		o.phase_ctx = &p;
 	}
-	rc = hs_analysis_run(a, s, &opts, &err);
+	rc = hs_analysis_run(a, ld->s, &o, &err);
 	progress_end(&p);
-	timing_mark(s->file, "analysed");
-	if (rc < 0) {
-		return file_error(s->file, err.msg, exit_code_for(rc));
+	if (rq->mark)
+		timing_mark(ld->s->file, "analysed");
+	if (rc < 0)
+		return file_error(rq->name, err.msg, exit_code_for(rc));
+	if (index) {
+		ld->write_index = 0; /* once */
+		write_index(ld->s, &ld->key, a);
+		if (rq->given)
+			hs_analysis_rename(a, rq->given);
 	}
-	if (index)
-		write_index(s, a);
 	return EXIT_OK;
 }
 
-static int load_side_full(struct hs_class_names *ns, const char *path, struct hs_input *in,
-			  struct hs_side *side, int raw, const struct hs_interfaces *given,
-			  struct hs_interfaces *keep, int with_objects,
-			  void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx);
-
-int load_side(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
-	      const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects)
+int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_analysis *a)
 {
-	return load_side_full(ns, path, NULL, side, raw, given, keep, with_objects, NULL, NULL);
+	struct analysis_req rq = { raw_sizes, parents, 0, NULL, ld->s->file, 1 };
+	return analyze(ld, &rq, a);
 }
 
-int load_side_in(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
-		 int raw, const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects)
+int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
+	      const struct side_opts *so)
 {
-	return load_side_full(ns, path, in, side, raw, given, keep, with_objects, NULL, NULL);
-}
-
-int load_side_ex(struct hs_class_names *ns, const char *path, struct hs_side *side, int raw,
-		 const struct hs_interfaces *given, struct hs_interfaces *keep, int with_objects,
-		 void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx)
-{
-	return load_side_full(ns, path, NULL, side, raw, given, keep, with_objects, hook, hook_ctx);
-}
-
-/* in: an input opened by open_input, or NULL (path is opened); hook: called
- * with the analysis before it is freed, or NULL. */
-static int load_side_full(struct hs_class_names *ns, const char *path, struct hs_input *in,
-			  struct hs_side *side, int raw, const struct hs_interfaces *given,
-			  struct hs_interfaces *keep, int with_objects,
-			  void (*hook)(void *ctx, const struct hs_analysis *a), void *hook_ctx)
-{
-	struct hs_snapshot *s;
+	struct analysis_req rq = { so->raw, 0, 1, so->given, path, 0 };
+	struct loaded ld;
 	struct hs_analysis a;
-	struct hs_error err = { 0, "" };
-	struct hs_analysis_opts o = { raw, given, 1, 0, NULL, NULL, 0 };
-	struct progress p;
-	int rc, index;
+	int rc;
 
-	o.jobs = cli_jobs;
-
-	if ((rc = in ? load_snapshot_in(path, in, &s, NULL) : load_snapshot(path, &s)))
+	if ((rc = load_snapshot(path, in, &ld)))
 		return rc;
-	warn_snapshot(s);
-	index = !raw && wants_index(s);
-	if (!raw && hs_index_analysis(s, &a)) {
-		if (given)
-			hs_analysis_rename(&a, given);
-	} else {
-		p.file = s->file;
-		p.start = now();
-		p.shown = 0;
-		if (isatty(2) || timing()) {
-			o.phase = on_phase;
-			o.phase_ctx = &p;
-		}
-		if (index) { /* the default analysis for the index, renamed below */
-			o.interfaces = NULL;
-			o.no_distances = 0;
-			o.parent_edges = 1;
-		}
-		rc = hs_analysis_run(&a, s, &o, &err);
-		progress_end(&p);
-		if (rc < 0) {
-			hs_snapshot_free(s);
-			return file_error(path, err.msg, exit_code_for(rc));
-		}
-		if (index) {
-			write_index(s, &a);
-			if (given)
-				hs_analysis_rename(&a, given);
-		}
+	warn_snapshot(ld.s);
+	if ((rc = analyze(&ld, &rq, &a))) {
+		hs_snapshot_free(ld.s);
+		return rc;
 	}
-	if (with_objects)
+	if (so->with_objects)
 		hs_side_from_analysis(side, ns, &a);
 	else
 		hs_side_rows_from_analysis(side, ns, &a);
-	if (keep)
-		hs_interfaces_copy(keep, &a.classes.interfaces);
-	if (hook)
-		hook(hook_ctx, &a);
+	if (so->keep)
+		hs_interfaces_copy(so->keep, &a.classes.interfaces);
+	if (so->hook)
+		so->hook(so->hook_ctx, &a);
 	hs_analysis_release(&a);
-	hs_snapshot_free(s);
+	hs_snapshot_free(ld.s);
 	return EXIT_OK;
 }

@@ -130,15 +130,16 @@ struct shown {
 static void describe(struct cgrow *c, struct shown *sh, size_t nshown)
 {
 	struct hs_snapshot *s = NULL;
+	struct loaded ld;
 	struct hs_analysis own;
 	const struct hs_analysis *a = c->last_a; /* the caller's, when it keeps it */
 	size_t k;
 
 	if (a) {
 		s = (struct hs_snapshot *)a->s;
-	} else if (!strcmp(c->last_path, "-") || load_snapshot(c->last_path, &s)) {
+	} else if (!strcmp(c->last_path, "-") || load_snapshot(c->last_path, NULL, &ld)) {
 		return; /* standard input cannot be read twice: no paths */
-	} else if (analyze_snapshot_ex(s, c->raw, 1, &own)) {
+	} else if (s = ld.s, analyze_snapshot(&ld, c->raw, 1, &own)) {
 		hs_snapshot_free(s);
 		return;
 	} else {
@@ -174,69 +175,44 @@ void cgrow_finish(struct cgrow *c)
 	hs_containers_release(&c->last);
 }
 
-void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json)
+static void cgrow_json(const struct cgrow *c, const struct shown *sh, size_t nshown, yajl_gen json)
+{
+	size_t k;
+
+	json_key(json, "containers_total");
+	json_u64(json, c->g.n);
+	json_key(json, "containers");
+	yajl_gen_array_open(json);
+	for (k = 0; k < nshown; k++) {
+		size_t i = sh[k].i;
+		uint32_t st;
+		yajl_gen_map_open(json);
+		json_kv_u64(json, "id", c->g.id[i]);
+		json_kv_str(json, "kind", hs_container_kind_name(c->g.kind[i]));
+		json_kv_str(json, "label", sh[k].label);
+		json_key(json, "held");
+		yajl_gen_array_open(json);
+		for (st = 0; st < c->g.steps; st++)
+			json_u64(json, c->g.held[i * c->g.steps + st]);
+		yajl_gen_array_close(json);
+		json_key(json, "held_growth");
+		json_i64(json, growth_of(c, i));
+		json_key(json, "retained_size_last");
+		if (sh[k].have_last) json_u64(json, sh[k].retained); else yajl_gen_null(json);
+		json_kv_str(json, "holds_mostly", sh[k].acc);
+		json_kv_str(json, "held_by", sh[k].path);
+		yajl_gen_map_close(json);
+	}
+	yajl_gen_array_close(json);
+}
+
+static void cgrow_table(const struct cgrow *c, const struct shown *sh, size_t nshown, enum fmt f)
 {
 	static const char *const head[] = { "Container", "Kind", "Held per snapshot", "Δ Held", "Retained (last)", "Holds mostly", "Held by" };
 	static const char *const head_csv[] = { "container", "kind", "held", "held_growth", "retained_last", "holds_mostly", "held_by" };
-	size_t *order, nshown, k;
-	struct shown *sh;
 	struct table t;
+	size_t k;
 
-	if (!c->enabled)
-		return;
-	HS_ALLOC_ARRAY(order, c->g.n ? c->g.n : 1);
-	for (k = 0; k < c->g.n; k++)
-		order[k] = k;
-	g_sort = c;
-	hs_sort(order, c->g.n, sizeof(*order), order_cmp);
-	nshown = c->g.n < (size_t)c->top ? c->g.n : (size_t)c->top;
-	HS_CALLOC_ARRAY(sh, nshown ? nshown : 1);
-	for (k = 0; k < nshown; k++) {
-		sh[k].i = order[k];
-		snprintf(sh[k].label, sizeof(sh[k].label), "%s @%" PRIu64, hs_container_kind_name(c->g.kind[order[k]]),
-			 c->g.id[order[k]]);
-	}
-	if (nshown)
-		describe(c, sh, nshown);
-	if (json) {
-		json_key(json, "containers_total");
-		json_u64(json, c->g.n);
-		json_key(json, "containers");
-		yajl_gen_array_open(json);
-		for (k = 0; k < nshown; k++) {
-			size_t i = sh[k].i;
-			uint32_t st;
-			yajl_gen_map_open(json);
-			json_kv_u64(json, "id", c->g.id[i]);
-			json_kv_str(json, "kind", hs_container_kind_name(c->g.kind[i]));
-			json_kv_str(json, "label", sh[k].label);
-			json_key(json, "held");
-			yajl_gen_array_open(json);
-			for (st = 0; st < c->g.steps; st++)
-				json_u64(json, c->g.held[i * c->g.steps + st]);
-			yajl_gen_array_close(json);
-			json_key(json, "held_growth");
-			json_i64(json, growth_of(c, i));
-			json_key(json, "retained_size_last");
-			if (sh[k].have_last) json_u64(json, sh[k].retained); else yajl_gen_null(json);
-			json_kv_str(json, "holds_mostly", sh[k].acc);
-			json_kv_str(json, "held_by", sh[k].path);
-			yajl_gen_map_close(json);
-		}
-		yajl_gen_array_close(json);
-		free(sh);
-		free(order);
-		return;
-	}
-	if (f != FMT_CSV)
-		printf(f == FMT_MD ? "\n%zu containers grew at every step (matched by id); top %zu by growth\n\n"
-				   : "\n%zu containers grew at every step (matched by id); top %zu by growth\n",
-		       c->g.n, nshown);
-	if (!nshown) {
-		free(sh);
-		free(order);
-		return;
-	}
 	table_init(&t, 7, f == FMT_CSV ? head_csv : head, "llrrrll");
 	for (k = 0; k < nshown; k++) {
 		size_t i = sh[k].i, o = 0;
@@ -265,6 +241,39 @@ void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json)
 	}
 	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
 	table_release(&t);
+}
+
+void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json)
+{
+	size_t *order, nshown, k;
+	struct shown *sh;
+
+	if (!c->enabled)
+		return;
+	HS_ALLOC_ARRAY(order, c->g.n ? c->g.n : 1);
+	for (k = 0; k < c->g.n; k++)
+		order[k] = k;
+	g_sort = c;
+	hs_sort(order, c->g.n, sizeof(*order), order_cmp);
+	nshown = c->g.n < (size_t)c->top ? c->g.n : (size_t)c->top;
+	HS_CALLOC_ARRAY(sh, nshown ? nshown : 1);
+	for (k = 0; k < nshown; k++) {
+		sh[k].i = order[k];
+		snprintf(sh[k].label, sizeof(sh[k].label), "%s @%" PRIu64, hs_container_kind_name(c->g.kind[order[k]]),
+			 c->g.id[order[k]]);
+	}
+	if (nshown)
+		describe(c, sh, nshown);
+	if (json) {
+		cgrow_json(c, sh, nshown, json);
+	} else {
+		if (f != FMT_CSV)
+			printf(f == FMT_MD ? "\n%zu containers grew at every step (matched by id); top %zu by growth\n\n"
+					   : "\n%zu containers grew at every step (matched by id); top %zu by growth\n",
+			       c->g.n, nshown);
+		if (nshown)
+			cgrow_table(c, sh, nshown, f);
+	}
 	free(sh);
 	free(order);
 }

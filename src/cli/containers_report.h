@@ -15,7 +15,7 @@ struct cgrow {
 	struct hs_growing g;
 };
 
-/* load_side_ex hook: measures the containers of snapshot c->cur. */
+/* load_side hook (side_opts.hook): measures the containers of snapshot c->cur. */
 void cgrow_hook(void *ctx, const struct hs_analysis *a);
 /* After every snapshot was loaded: the last step of the series. */
 void cgrow_finish(struct cgrow *c);

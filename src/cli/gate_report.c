@@ -1,4 +1,5 @@
-/* Reporting of --fail-on violations, shared by diff, leaks and growth. */
+/* Reporting of --fail-on violations (hs_gate_check), shared by diff, leaks,
+ * growth and realms. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -7,19 +8,7 @@
 #include "cli.h"
 #include "vec.h"
 
-void violation_add(struct violations *vs, const struct hs_rule *r, const char *cls,
-		   int64_t value, uint64_t base)
-{
-	struct violation *v;
-	HS_GROW(vs->v, vs->n, vs->alloc);
-	v = &vs->v[vs->n++];
-	v->rule = r;
-	v->cls = cls;
-	v->value = value;
-	v->limit = hs_rule_limit(r, base);
-}
-
-static const char *value_text(const struct violation *v, char *buf, size_t len)
+static const char *value_text(const struct hs_violation *v, char *buf, size_t len)
 {
 	if (v->rule->metric == HS_METRIC_SELF || v->rule->metric == HS_METRIC_RETAINED)
 		snprintf(buf, len, "%+" PRId64 " bytes", v->value);
@@ -28,7 +17,7 @@ static const char *value_text(const struct violation *v, char *buf, size_t len)
 	return buf;
 }
 
-void violations_json(yajl_gen g, const struct violations *vs)
+void violations_json(yajl_gen g, const struct hs_violations *vs)
 {
 	size_t i;
 	int k;
@@ -43,7 +32,7 @@ void violations_json(yajl_gen g, const struct violations *vs)
 	json_key(g, "violations");
 	yajl_gen_array_open(g);
 	for (i = 0; i < vs->n; i++) {
-		const struct violation *v = &vs->v[i];
+		const struct hs_violation *v = &vs->v[i];
 		yajl_gen_map_open(g);
 		json_kv_str(g, "rule", v->rule->text);
 		json_key(g, "class");
@@ -56,7 +45,7 @@ void violations_json(yajl_gen g, const struct violations *vs)
 	yajl_gen_array_close(g);
 }
 
-void violations_report(enum fmt f, const struct violations *vs, int nrules)
+void violations_report(enum fmt f, const struct hs_violations *vs, int nrules)
 {
 	int md = f == FMT_MD;
 	char vb[48];
@@ -66,7 +55,7 @@ void violations_report(enum fmt f, const struct violations *vs, int nrules)
 		return;
 	printf(md ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", vs->n, vs->n == 1 ? "" : "s");
 	for (i = 0; i < vs->n; i++) {
-		const struct violation *v = &vs->v[i];
+		const struct hs_violation *v = &vs->v[i];
 		printf(md ? "- `%s`: %s %s %s > limit %.10g\n" : "  FAIL %s: %s %s %s > limit %.10g\n",
 		       v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
 		       value_text(v, vb, sizeof(vb)), v->limit);
@@ -75,13 +64,13 @@ void violations_report(enum fmt f, const struct violations *vs, int nrules)
 		printf(md ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", nrules, nrules == 1 ? "" : "s");
 }
 
-void violations_stderr(const char *cmd, const struct violations *vs)
+void violations_stderr(const char *cmd, const struct hs_violations *vs)
 {
 	char vb[48];
 	size_t i;
 
 	for (i = 0; i < vs->n; i++) {
-		const struct violation *v = &vs->v[i];
+		const struct hs_violation *v = &vs->v[i];
 		fprintf(stderr, "hsnap: %s: rule '%s' violated by %s: %s %s > limit %.10g\n", cmd,
 			v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
 			value_text(v, vb, sizeof(vb)), v->limit);
