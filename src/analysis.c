@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include "hsnap/analysis.h"
 #include "hsnap/owners.h"
-#include "hsnap/paths.h"
 #include "vec.h"
 
 /* JSHeapSnapshot.calculateArraySize: an Array's own size plus its `elements`
