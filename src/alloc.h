@@ -22,11 +22,15 @@ void hs_populate(void *p, size_t size);
 #define HS_CALLOC_ARRAY(p, n) ((p) = hs_xcalloc((n), sizeof(*(p))))
 #define HS_REALLOC_ARRAY(p, n) ((p) = hs_xrealloc((p), hs_xmul((n), sizeof(*(p)))))
 
-/* The capacity to grow `alloc` slots to so that slot nr exists: half as
- * many again, at least 16. */
+/* 0 when slot nr exists in `alloc` slots, else the capacity to grow to so
+ * that it does: half as many again, at least 16. */
 static inline size_t hs_grow_to(size_t nr, size_t alloc)
 {
-	size_t n = alloc < 16 ? 16 : alloc + alloc / 2;
+	size_t n;
+
+	if (nr < alloc)
+		return 0;
+	n = alloc < 16 ? 16 : alloc + alloc / 2;
 	return n <= nr ? nr + 1 : n;
 }
 /* Grow p (which holds `nr` used of `alloc` slots) so that p[nr] is valid.
@@ -34,8 +38,8 @@ static inline size_t hs_grow_to(size_t nr, size_t alloc)
  * as any impossible size does. */
 #define HS_GROW(p, nr, alloc)                                              \
 	do {                                                               \
-		if ((size_t)(nr) >= (size_t)(alloc)) {                     \
-			size_t hs_new_ = hs_grow_to((size_t)(nr), (size_t)(alloc)); \
+		size_t hs_new_ = hs_grow_to((size_t)(nr), (size_t)(alloc)); \
+		if (hs_new_) {                                             \
 			HS_REALLOC_ARRAY(p, hs_new_);                      \
 			(alloc) = (__typeof__(alloc))hs_new_;              \
 			if ((size_t)(alloc) != hs_new_)                    \
