@@ -5,7 +5,7 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <stdlib.h>
-#include "vec.h"
+#include "alloc.h"
 
 /* Out of memory (or an impossible size): exactly one line from whichever
  * thread gets here first, written with one write(2) (stdio could interleave

@@ -7,7 +7,6 @@
 #include "hsnap/analysis.h"
 #include "hsnap/index.h"
 #include "hsnap/owners.h"
-#include "hsnap/paths.h"
 #include "vec.h"
 
 /* JSHeapSnapshot.calculateArraySize: an Array's own size plus its `elements`

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
-#include "hsnap/analysis.h"
-#include "vec.h"
+#include "hsnap/classes.h"
+#include "alloc.h"
+#include "sort.h"
+#include "strbuf.h"
 
 #define NONE 0xffffffffu
 #define MIN_OBJECT_COUNT_PER_INTERFACE 2
@@ -89,47 +91,26 @@ void hs_dom_state(const struct hs_snapshot *s, uint8_t *st)
 
 /* ---- class name table -------------------------------------------------- */
 
-struct name_entry {
-	char *key;
-	uint32_t id;
-	UT_hash_handle hh;
-};
-
 struct namer {
 	const struct hs_snapshot *s;
 	struct hs_classes *c;
-	struct name_entry *map;
+	struct hs_strset set;    /* the class names added so far */
 	uint32_t *by_string;     /* [strings] class id of a plain name, NONE */
 	uint32_t by_type[256];
-	char *buf;
-	size_t buf_alloc;
+	struct hs_strbuf buf;    /* scratch() */
 };
 
 static uint32_t intern(struct namer *nm, const char *name, size_t len)
 {
-	struct name_entry *e;
-	uint32_t id;
-
-	HASH_FIND(hh, nm->map, name, len, e);
-	if (e)
-		return e->id;
-	id = hs_strtab_add(&nm->c->names, name, len);
-	e = hs_xmalloc(sizeof(*e));
-	e->key = hs_xmalloc(len + 1);
-	memcpy(e->key, name, len);
-	e->key[len] = '\0';
-	e->id = id;
-	HASH_ADD_KEYPTR(hh, nm->map, e->key, len, e);
-	return id;
+	return hs_strtab_intern(&nm->c->names, &nm->set, name, len);
 }
 
+/* Room for len bytes and a NUL; the bytes already there are kept (a name
+ * built here is passed to named_class, which builds its class here too). */
 static char *scratch(struct namer *nm, size_t len)
 {
-	if (len + 1 > nm->buf_alloc) {
-		nm->buf_alloc = len + 64;
-		nm->buf = hs_xrealloc(nm->buf, nm->buf_alloc);
-	}
-	return nm->buf;
+	hs_strbuf_grow(&nm->buf, len);
+	return nm->buf.buf;
 }
 
 /* object/native class: `<tag attr>` -> `<tag>`, `Detached <tag a>` -> `Detached <tag>`. */
@@ -193,48 +174,35 @@ static uint32_t node_class(struct namer *nm, uint32_t n, const uint8_t *dom_stat
 
 /* ---- interfaces (inferInterfaceDefinitions / applyInterfaceDefinitions) -- */
 
-struct buf { char *p; size_t len, alloc; };
-
-static void buf_add(struct buf *b, const char *s, size_t len)
-{
-	if (b->len + len + 1 > b->alloc) {
-		b->alloc = (b->len + len + 1) * 2;
-		b->p = hs_xrealloc(b->p, b->alloc);
-	}
-	memcpy(b->p + b->len, s, len);
-	b->len += len;
-	b->p[b->len] = '\0';
-}
-
 /* JSHeapSnapshotNode.formatPropertyName: names with , ' " { } are shown as
  * JSON string literals (JSON.stringify escaping). */
-static void format_property(struct buf *b, const char *name, size_t len)
+static void format_property(struct hs_strbuf *b, const char *name, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t i;
 
 	if (!memchr(name, ',', len) && !memchr(name, '\'', len) && !memchr(name, '"', len) &&
 	    !memchr(name, '{', len) && !memchr(name, '}', len)) {
-		buf_add(b, name, len);
+		hs_strbuf_add(b, name, len);
 		return;
 	}
-	buf_add(b, "\"", 1);
+	hs_strbuf_add(b, "\"", 1);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
 		if (c == '"' || c == '\\') {
 			esc[1] = (char)c;
-			buf_add(b, esc, 2);
+			hs_strbuf_add(b, esc, 2);
 		} else if (c < 0x20) {
 			const char *short_esc = c == '\b' ? "b" : c == '\f' ? "f" : c == '\n' ? "n"
 				: c == '\r' ? "r" : c == '\t' ? "t" : NULL;
 			if (short_esc) {
 				esc[1] = short_esc[0];
-				buf_add(b, esc, 2);
+				hs_strbuf_add(b, esc, 2);
 			} else {
 				esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
 				esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-				buf_add(b, esc, 6);
+				hs_strbuf_add(b, esc, 6);
 			}
 		} else if (c == 0xed && i + 2 < len && ((unsigned char)name[i + 1] & 0xe0) == 0xa0) {
 			/* a lone surrogate (WTF-8): JSON.stringify writes \udxxx */
@@ -243,13 +211,13 @@ static void format_property(struct buf *b, const char *name, size_t len)
 			esc[1] = 'u';
 			esc[2] = hex[(cp >> 12) & 15]; esc[3] = hex[(cp >> 8) & 15];
 			esc[4] = hex[(cp >> 4) & 15]; esc[5] = hex[cp & 15];
-			buf_add(b, esc, 6);
+			hs_strbuf_add(b, esc, 6);
 			i += 2;
 		} else {
-			buf_add(b, name + i, 1);
+			hs_strbuf_add(b, name + i, 1);
 		}
 	}
-	buf_add(b, "\"", 1);
+	hs_strbuf_add(b, "\"", 1);
 }
 
 struct candidate {
@@ -271,33 +239,33 @@ static int is_proto(const struct hs_snapshot *s, uint32_t e)
 
 /* Builds the candidate name of object n into b; returns the number of
  * properties and, in *last_edge, the edge after the last one used. */
-static uint32_t interface_name(const struct hs_snapshot *s, uint32_t n, struct buf *b,
-			       struct buf *tmp, uint32_t *last_edge)
+static uint32_t interface_name(const struct hs_snapshot *s, uint32_t n, struct hs_strbuf *b,
+			       struct hs_strbuf *tmp, uint32_t *last_edge)
 {
 	uint32_t e, props = 0;
 	size_t len16 = 1;
 
-	b->len = 0;
-	buf_add(b, "{", 1);
+	hs_strbuf_reset(b);
+	hs_strbuf_add(b, "{", 1);
 	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
 		size_t f16;
 		if (s->edge_type[e] != s->t.e_property || is_proto(s, e))
 			continue;
-		tmp->len = 0;
+		hs_strbuf_reset(tmp);
 		format_property(tmp, hs_str(&s->strings, s->edge_name[e]), hs_strlen(&s->strings, s->edge_name[e]));
-		f16 = hs_utf16_len(tmp->p, tmp->len);
+		f16 = hs_utf16_len(tmp->buf, tmp->len);
 		if (len16 > 1 && len16 + f16 > MAX_INTERFACE_NAME_LENGTH)
 			break;
 		if (len16 != 1) {
-			buf_add(b, ", ", 2);
+			hs_strbuf_add(b, ", ", 2);
 			len16 += 2;
 		}
-		buf_add(b, tmp->p, tmp->len);
+		hs_strbuf_add(b, tmp->buf, tmp->len);
 		len16 += f16;
 		props++;
 	}
 	*last_edge = e;
-	buf_add(b, "}", 1);
+	hs_strbuf_add(b, "}", 1);
 	return props;
 }
 
@@ -306,13 +274,13 @@ static uint32_t interface_name(const struct hs_snapshot *s, uint32_t n, struct b
  * while the name stays within 100 UTF-16 units (at least one property). */
 size_t hs_plain_object_name(const struct hs_snapshot *s, uint32_t n, char *out, size_t cap)
 {
-	struct buf start = { 0 }, end = { 0 }, f = { 0 }, tmp = { 0 };
+	struct hs_strbuf start = HS_STRBUF_INIT, end = HS_STRBUF_INIT, f = HS_STRBUF_INIT, tmp = HS_STRBUF_INIT;
 	uint32_t lo = hs_edge_begin(s, n), hi = hs_edge_end(s, n), e;
 	int from_end = 0, first_end = 1;
 	size_t s16 = 1, e16 = 1, len;
 
-	buf_add(&start, "{", 1);
-	buf_add(&end, "}", 1);
+	hs_strbuf_add(&start, "{", 1);
+	hs_strbuf_add(&end, "}", 1);
 	while (lo < hi) {
 		size_t f16;
 		e = from_end ? hi - 1 : lo;
@@ -320,48 +288,48 @@ size_t hs_plain_object_name(const struct hs_snapshot *s, uint32_t n, char *out, 
 			if (from_end) hi--; else lo++;
 			continue;
 		}
-		f.len = 0;
+		hs_strbuf_reset(&f);
 		format_property(&f, hs_str(&s->strings, s->edge_name[e]), hs_strlen(&s->strings, s->edge_name[e]));
-		f16 = hs_utf16_len(f.p, f.len);
+		f16 = hs_utf16_len(f.buf, f.len);
 		if (s16 > 1 && s16 + e16 + f16 > 100)
 			break;
 		if (from_end) {
 			hi--;
-			tmp.len = 0;
-			buf_add(&tmp, f.p, f.len);
+			hs_strbuf_reset(&tmp);
+			hs_strbuf_add(&tmp, f.buf, f.len);
 			if (!first_end)
-				buf_add(&tmp, ", ", 2);
-			buf_add(&tmp, end.p, end.len);
-			end.len = 0;
-			buf_add(&end, tmp.p, tmp.len);
+				hs_strbuf_add(&tmp, ", ", 2);
+			hs_strbuf_add(&tmp, end.buf, end.len);
+			hs_strbuf_reset(&end);
+			hs_strbuf_add(&end, tmp.buf, tmp.len);
 			e16 += f16 + (first_end ? 0 : 2);
 			first_end = 0;
 		} else {
 			lo++;
 			if (s16 > 1) {
-				buf_add(&start, ", ", 2);
+				hs_strbuf_add(&start, ", ", 2);
 				s16 += 2;
 			}
-			buf_add(&start, f.p, f.len);
+			hs_strbuf_add(&start, f.buf, f.len);
 			s16 += f16;
 		}
 		from_end = !from_end;
 	}
 	if (lo < hi)
-		buf_add(&start, ", \xe2\x80\xa6", 5);
+		hs_strbuf_add(&start, ", \xe2\x80\xa6", 5);
 	if (!first_end)
-		buf_add(&start, ", ", 2);
-	buf_add(&start, end.p, end.len);
+		hs_strbuf_add(&start, ", ", 2);
+	hs_strbuf_add(&start, end.buf, end.len);
 	len = start.len;
 	if (cap) {
 		size_t c = len < cap - 1 ? len : cap - 1;
-		memcpy(out, start.p, c);
+		memcpy(out, start.buf, c);
 		out[c] = '\0';
 	}
-	free(start.p);
-	free(end.p);
-	free(f.p);
-	free(tmp.p);
+	hs_strbuf_release(&start);
+	hs_strbuf_release(&end);
+	hs_strbuf_release(&f);
+	hs_strbuf_release(&tmp);
 	return len;
 }
 
@@ -379,7 +347,7 @@ static struct candidate **infer(const struct hs_snapshot *s, uint32_t object_str
 				uint32_t *ndefs, struct candidate **all)
 {
 	struct candidate *map = NULL, *c, **sorted;
-	struct buf b = { 0 }, tmp = { 0 };
+	struct hs_strbuf b = HS_STRBUF_INIT, tmp = HS_STRBUF_INIT;
 	uint64_t total = 0, seq = 0;
 	uint32_t n, last, i, count;
 	double min;
@@ -390,21 +358,21 @@ static struct candidate **infer(const struct hs_snapshot *s, uint32_t object_str
 		total++;
 		if (!interface_name(s, n, &b, &tmp, &last))
 			continue;
-		HASH_FIND(hh, map, b.p, b.len, c);
+		HASH_FIND(hh, map, b.buf, b.len, c);
 		if (c) {
 			c->count++;
 			continue;
 		}
 		c = hs_xcalloc(1, sizeof(*c));
 		c->name = hs_xmalloc(b.len + 1);
-		memcpy(c->name, b.p, b.len + 1);
+		memcpy(c->name, b.buf, b.len + 1);
 		c->count = 1;
 		c->seq = seq++;
 		c->first_node = n;
 		HASH_ADD_KEYPTR(hh, map, c->name, b.len, c);
 	}
-	free(b.p);
-	free(tmp.p);
+	hs_strbuf_release(&b);
+	hs_strbuf_release(&tmp);
 	count = HASH_COUNT(map);
 	HS_ALLOC_ARRAY(sorted, count ? count : 1);
 	i = 0;
@@ -434,17 +402,6 @@ struct trie {
 	int32_t *rank_of_str;    /* [strings] -2 unknown, -1 absent, else rank */
 };
 
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int u32_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static uint32_t trie_child(const struct trie *t, uint32_t node, uint32_t rank)
 {
 	uint64_t key = ((uint64_t)node << 32) | rank;
@@ -467,7 +424,7 @@ static uint32_t trie_add_node(struct trie *t)
 static void candidates_to_interfaces(struct hs_interfaces *out, const struct hs_snapshot *s,
 				     struct candidate **defs, uint32_t ndefs)
 {
-	struct buf b = { 0 }, tmp = { 0 };
+	struct hs_strbuf b = HS_STRBUF_INIT, tmp = HS_STRBUF_INIT;
 	uint32_t d, last, e;
 
 	out->count = ndefs;
@@ -488,8 +445,8 @@ static void candidates_to_interfaces(struct hs_interfaces *out, const struct hs_
 			strcpy(it->props[it->nprops++], nm);
 		}
 	}
-	free(b.p);
-	free(tmp.p);
+	hs_strbuf_release(&b);
+	hs_strbuf_release(&tmp);
 }
 
 void hs_interfaces_release(struct hs_interfaces *ifs)
@@ -537,7 +494,7 @@ static void trie_build(struct trie *t, const struct hs_snapshot *s, const struct
 			HS_GROW(all, nall, aalloc);
 			all[nall++] = ifs->v[d].props[k];
 		}
-	hs_sort(all, nall, sizeof(*all), str_cmp);
+	hs_sort(all, nall, sizeof(*all), hs_cmp_str);
 	for (i = 0; i < nall; i++) {
 		struct vocab *v;
 		size_t l = strlen(all[i]);
@@ -559,7 +516,7 @@ static void trie_build(struct trie *t, const struct hs_snapshot *s, const struct
 			HASH_FIND(hh, t->vocab, ifs->v[d].props[k], strlen(ifs->v[d].props[k]), v);
 			ranks[k] = v->rank;
 		}
-		hs_sort(ranks, np, sizeof(*ranks), u32_cmp);
+		hs_sort(ranks, np, sizeof(*ranks), hs_cmp_u32);
 		for (k = 0; k < np; k++) {
 			uint32_t child = trie_child(t, node, ranks[k]);
 			if (child == NONE) {
@@ -637,7 +594,7 @@ static uint32_t match_object(struct trie *t, const struct hs_snapshot *s, uint32
 		HS_GROW(w->props, np, w->palloc);
 		w->props[np++] = (uint32_t)r;
 	}
-	hs_sort(w->props, np, sizeof(*w->props), u32_cmp);
+	hs_sort(w->props, np, sizeof(*w->props), hs_cmp_u32);
 	HS_GROW(w->list, 0, w->lalloc);
 	w->list[0] = 0;
 	w->in[0] = 1;
@@ -743,11 +700,10 @@ static uint32_t find_string(const struct hs_snapshot *s, const char *text)
 	return NONE;
 }
 
-int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uint8_t *dom_state,
-		    const struct hs_interfaces *given)
+void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uint8_t *dom_state,
+		     const struct hs_interfaces *given)
 {
 	struct namer nm;
-	struct name_entry *e, *et;
 	uint32_t n, object_str, i;
 
 	memset(c, 0, sizeof(*c));
@@ -766,14 +722,9 @@ int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uin
 	object_str = find_string(s, "Object");
 	if (object_str != NONE && s->t.object != HS_NO_TYPE && s->t.e_property != HS_NO_TYPE)
 		apply_interfaces(&nm, object_str, given);
-	HASH_ITER(hh, nm.map, e, et) {
-		HASH_DEL(nm.map, e);
-		free(e->key);
-		free(e);
-	}
+	hs_strset_release(&nm.set);
 	free(nm.by_string);
-	free(nm.buf);
-	return 0;
+	hs_strbuf_release(&nm.buf);
 }
 
 /* ---- aggregates --------------------------------------------------------- */

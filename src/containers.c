@@ -2,7 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/containers.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 const char *hs_container_kind_name(uint32_t kind)
 {
@@ -100,12 +101,11 @@ void hs_containers_measure(const struct hs_snapshot *s, uint32_t min_held, struc
 			sorted = 0;
 		out->n++;
 	}
-	/* V8 ids are mostly in node order, not always */
-	if (!sorted)
-		hs_sort(out->v, out->n, sizeof(*out->v), by_id);
-	/* a duplicated id (verify reports it) matches nothing: drop every copy */
+	/* V8 ids are mostly in node order, not always; a duplicated id
+	 * (verify reports it) matches nothing: drop every copy */
 	if (!sorted) {
 		size_t o = 0, j;
+		hs_sort(out->v, out->n, sizeof(*out->v), by_id);
 		for (i = 0; i < out->n; i = j) {
 			for (j = i + 1; j < out->n && out->v[j].id == out->v[i].id; j++)
 				;

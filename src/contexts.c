@@ -5,7 +5,8 @@
  * and one open-addressing hash (no allocation per node, no recursion). */
 #include <string.h>
 #include "hsnap/contexts.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 #define ABSENT UINT32_MAX          /* sis[]: ScopeInfo not attributed yet */
 #define UNDEF (UINT32_MAX - 1)     /* sis[]: attributed to "no script" */
@@ -339,7 +340,7 @@ static int parse_scopes(struct scopes *t, const struct hs_snapshot *s, struct hs
 	hmap_init(&t->canon, t->n + 16);
 	/* counts first, so that every later read is in range */
 	for (i = 0; i < t->n; i++) {
-		int64_t nv = raw[i * stride + f_vars], nu = raw[i * stride + f_uses];
+		int64_t nv = raw[i * stride + (size_t)f_vars], nu = raw[i * stride + (size_t)f_uses];
 		if (nv < 0 || nu < 0 || nv > UINT32_MAX || nu > UINT32_MAX) {
 			hs_error_set(err, HS_ERR_FORMAT, "scope %zu: negative or huge variable/use count", i);
 			goto out;
@@ -365,7 +366,7 @@ static int parse_scopes(struct scopes *t, const struct hs_snapshot *s, struct hs
 	}
 	HS_ALLOC_ARRAY(t->var_name, t->nvars + 1);
 	for (v = 0; v < t->nvars; v++) {
-		int64_t name = vars[v * vstride + f_name];
+		int64_t name = vars[v * vstride + (size_t)f_name];
 		if (name < 0 || name >= s->strings.count) {
 			hs_error_set(err, HS_ERR_FORMAT, "scope_context_vars: variable %llu names string %lld, "
 				     "outside strings", (unsigned long long)v, (long long)name);
@@ -398,10 +399,10 @@ static int parse_scopes(struct scopes *t, const struct hs_snapshot *s, struct hs
 	}
 	/* uses, attached to the (last) scope of each record's (script, id) */
 	for (i = 0; i < t->n; i++) {
-		int64_t nu = raw[i * stride + f_uses], j;
+		int64_t nu = raw[i * stride + (size_t)f_uses], j;
 		uint32_t me = hmap_get(&t->canon, t->script[i], t->id[i]);
 		for (j = 0; j < nu; j++, uoff++) {
-			int64_t decl = uses[uoff * ustride + f_decl], slot = uses[uoff * ustride + f_slot];
+			int64_t decl = uses[uoff * ustride + (size_t)f_decl], slot = uses[uoff * ustride + (size_t)f_slot];
 			uint32_t d = hmap_get(&t->canon, t->script[i], decl);
 			if (d == HS_CTX_NONE || slot < 0 || slot >= t->var_count[d])
 				continue;
@@ -601,8 +602,6 @@ struct ectx {                 /* one context of an entry */
 	uint64_t first_value;     /* into values */
 	uint32_t nvalues;
 };
-
-struct sort_ctx { struct hs_ctx_context *ctx; uint32_t *order; };
 
 static int ctx_cmp(const struct hs_ctx_context *l, const struct hs_ctx_context *r)
 {

@@ -4,48 +4,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 #include <yajl_tree.h>
 #include "hsnap/diff.h"
 #include "input.h"
 #include "json.h"
-#include "vec.h"
-
-struct gname { char *key; uint32_t gid; UT_hash_handle hh; };
+#include "alloc.h"
+#include "sort.h"
+#include "strbuf.h"
 
 void hs_class_names_init(struct hs_class_names *ns)
 {
 	hs_strtab_init(&ns->names);
-	ns->map = NULL;
+	ns->set.map = NULL;
 }
 
 uint32_t hs_class_names_intern(struct hs_class_names *ns, const char *name, size_t len)
 {
-	struct gname *map = ns->map, *e;
-
-	HASH_FIND(hh, map, name, len, e);
-	if (e)
-		return e->gid;
-	e = hs_xmalloc(sizeof(*e));
-	e->key = hs_xmalloc(len + 1);
-	memcpy(e->key, name, len);
-	e->key[len] = '\0';
-	e->gid = hs_strtab_add(&ns->names, name, len);
-	HASH_ADD_KEYPTR(hh, map, e->key, len, e);
-	ns->map = map;
-	return e->gid;
+	return hs_strtab_intern(&ns->names, &ns->set, name, len);
 }
 
 void hs_class_names_release(struct hs_class_names *ns)
 {
-	struct gname *map = ns->map, *e, *t;
-	HASH_ITER(hh, map, e, t) {
-		HASH_DEL(map, e);
-		free(e->key);
-		free(e);
-	}
+	hs_strset_release(&ns->set);
 	hs_strtab_release(&ns->names);
-	ns->map = NULL;
 }
 
 static struct hs_class_row *side_row(struct hs_side *side, uint32_t gid)
@@ -66,12 +47,6 @@ static void side_init(struct hs_side *side, const char *file)
 	strcpy(side->file, file);
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* LSD radix sort, 16-bit digits; digits equal in every key are skipped.
  * Small arrays go to qsort (the digit table alone is 512 KiB). */
 static void radix_sort(uint64_t *v, uint64_t n)
@@ -81,7 +56,7 @@ static void radix_sort(uint64_t *v, uint64_t n)
 	int shift;
 
 	if (n < 65536) {
-		hs_sort(v, n, sizeof(*v), u64_cmp);
+		hs_sort(v, n, sizeof(*v), hs_cmp_u64);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -256,32 +231,26 @@ static int tree_uint(yajl_val obj, const char *key, uint64_t *out)
 
 static char *read_all(struct hs_input *in, size_t *len, struct hs_error *err)
 {
-	char *buf = NULL;
-	size_t n = 0, alloc = 0;
+	struct hs_strbuf b = HS_STRBUF_INIT;
 
 	for (;;) {
 		long r;
-		if (n + 65536 + 1 > alloc) {
-			alloc = (n + 65536 + 1) * 2;
-			buf = hs_xrealloc(buf, alloc);
-		}
-		r = hs_input_read(in, (unsigned char *)buf + n, alloc - n - 1, err);
+		hs_strbuf_grow(&b, 65536);
+		r = hs_input_read(in, (unsigned char *)b.buf + b.len, hs_strbuf_avail(&b), err);
 		if (r < 0) {
-			free(buf);
+			hs_strbuf_release(&b);
 			return NULL;
 		}
 		if (r == 0)
 			break;
-		n += (size_t)r;
-		if (n > MAX_BASELINE) {
-			free(buf);
+		hs_strbuf_setlen(&b, b.len + (size_t)r);
+		if (b.len > MAX_BASELINE) {
+			hs_strbuf_release(&b);
 			hs_error_set(err, HS_ERR_LIMIT, "JSON baseline larger than %u MiB", MAX_BASELINE >> 20);
 			return NULL;
 		}
 	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+	return hs_strbuf_detach(&b, len);
 }
 
 int hs_side_from_summary_text(struct hs_side *side, struct hs_class_names *ns, const char *name,

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
-#include "hsnap/analysis.h"
-#include "hsnap/paths.h"
-#include "vec.h"
+#include "hsnap/distances.h"
+#include "hsnap/graph.h"
+#include "alloc.h"
 
 struct pending {              /* a WeakMap edge pair seen once so far */
 	const char *key;      /* points into the string arena */

@@ -6,7 +6,9 @@
 #include "hsnap/filters.h"
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
+#include "strbuf.h"
 
 const char *const hs_filter_names[HS_FILTER_COUNT + 1] = {
 	"objectsRetainedByDetachedDomNodes", "objectsRetainedByConsole",
@@ -219,22 +221,10 @@ static int64_t value_of(const struct hs_analysis *a, uint32_t n, const char *nam
 	return js_parse_int(text, &x) ? (int64_t)x : NO_INT;
 }
 
-struct text { char *p; size_t len, alloc; };
-static void text_add(struct text *t, const char *s, size_t n)
-{
-	while (t->len + n + 1 > t->alloc) {
-		t->alloc = t->alloc ? t->alloc * 2 : 4096;
-		HS_REALLOC_ARRAY(t->p, t->alloc);
-	}
-	memcpy(t->p + t->len, s, n);
-	t->len += n;
-	t->p[t->len] = '\0';
-}
-
 /* consStringName: leaves' names in order while the name is shorter than 1024
  * UTF-16 units (a missing first/second is node 0, the root, as in DevTools);
  * appended to t.  Hostile cycles are cut after 2^20 steps. */
-static void cons_name(const struct hs_analysis *a, uint32_t n, struct text *t, uint32_t **stack, size_t *alloc)
+static void cons_name(const struct hs_analysis *a, uint32_t n, struct hs_strbuf *t, uint32_t **stack, size_t *alloc)
 {
 	const struct hs_snapshot *s = a->s;
 	size_t sp = 0, start = t->len, units = 0, steps = 0;
@@ -245,7 +235,7 @@ static void cons_name(const struct hs_analysis *a, uint32_t n, struct text *t, u
 		uint32_t x = (*stack)[--sp], first = 0, second = 0, e;
 		if (s->node_type[x] != s->t.cons_string) {
 			size_t l = hs_strlen(&s->strings, s->node_name[x]);
-			text_add(t, hs_node_name(s, x), l);
+			hs_strbuf_add(t, hs_node_name(s, x), l);
 			units += hs_utf16_len(hs_node_name(s, x), l);
 			continue;
 		}
@@ -267,7 +257,7 @@ static void cons_name(const struct hs_analysis *a, uint32_t n, struct text *t, u
 }
 
 /* isFlatConsString: a cons string with an internal first/second whose name() is "". */
-static int flat_cons(const struct hs_analysis *a, uint32_t n, struct text *scratch, uint32_t **stack, size_t *alloc)
+static int flat_cons(const struct hs_analysis *a, uint32_t n, struct hs_strbuf *scratch, uint32_t **stack, size_t *alloc)
 {
 	const struct hs_snapshot *s = a->s;
 	uint32_t e;
@@ -283,7 +273,7 @@ static int flat_cons(const struct hs_analysis *a, uint32_t n, struct text *scrat
 			continue;
 		t = s->edge_to[e];
 		if (s->node_type[t] == s->t.cons_string) {
-			scratch->len = 0;
+			hs_strbuf_reset(scratch);
 			cons_name(a, t, scratch, stack, alloc);
 			if (scratch->len == 0)
 				return 1;
@@ -299,13 +289,13 @@ static int flat_cons(const struct hs_analysis *a, uint32_t n, struct text *scrat
 }
 
 struct cand { uint32_t node; int truncated; int64_t length, hash; size_t off; };
-static const struct text *g_text;
+static const struct hs_strbuf *g_text;
 static int cand_cmp(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
 	int c;
 	if (a->truncated != b->truncated) return a->truncated - b->truncated;
-	if ((c = strcmp(g_text->p + a->off, g_text->p + b->off))) return c;
+	if ((c = strcmp(g_text->buf + a->off, g_text->buf + b->off))) return c;
 	if (a->truncated) {
 		if (a->length != b->length) return a->length < b->length ? -1 : 1;
 		if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
@@ -316,7 +306,7 @@ static int cand_cmp(const void *x, const void *y)
 static void duplicated_strings(const struct hs_analysis *a, uint64_t *keep)
 {
 	const struct hs_snapshot *s = a->s;
-	struct text names = { 0 }, scratch = { 0 };
+	struct hs_strbuf names = HS_STRBUF_INIT, scratch = HS_STRBUF_INIT;
 	struct cand *c = NULL;
 	size_t nc = 0, ca = 0, i, j, salloc = 0;
 	uint32_t n, *stack = NULL;
@@ -334,9 +324,8 @@ static void duplicated_strings(const struct hs_analysis *a, uint64_t *keep)
 		if (s->node_type[n] == s->t.cons_string)
 			cons_name(a, n, &names, &stack, &salloc);
 		else
-			text_add(&names, hs_node_name(s, n), hs_strlen(&s->strings, s->node_name[n]));
-		text_add(&names, "", 0);
-		names.len++; /* keep the NUL: each name is a C string in the arena */
+			hs_strbuf_add(&names, hs_node_name(s, n), hs_strlen(&s->strings, s->node_name[n]));
+		hs_strbuf_addch(&names, '\0'); /* each name is a C string in the arena */
 		x->truncated = value_of(a, n, "truncated", "bool") == 1;
 		x->length = x->truncated ? value_of(a, n, "length", "int") : 0;
 		x->hash = x->truncated ? value_of(a, n, "hash", "int") : 0;
@@ -345,7 +334,7 @@ static void duplicated_strings(const struct hs_analysis *a, uint64_t *keep)
 	hs_sort(c, nc, sizeof(*c), cand_cmp);
 	for (i = 0; i < nc; i = j) {
 		for (j = i + 1; j < nc && c[j].truncated == c[i].truncated &&
-			       !strcmp(names.p + c[j].off, names.p + c[i].off) &&
+			       !strcmp(names.buf + c[j].off, names.buf + c[i].off) &&
 			       (!c[i].truncated || (c[j].length == c[i].length && c[j].hash == c[i].hash)); j++)
 			;
 		if (j - i > 1)
@@ -353,8 +342,8 @@ static void duplicated_strings(const struct hs_analysis *a, uint64_t *keep)
 				hs_bit_set(keep, c[k].node);
 	}
 	free(c);
-	free(names.p);
-	free(scratch.p);
+	hs_strbuf_release(&names);
+	hs_strbuf_release(&scratch);
 	free(stack);
 }
 

@@ -7,7 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "input.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define RAW_CHUNK (1u << 20)
 

@@ -1,6 +1,18 @@
 /* See json.h. */
+#include <stdlib.h>
 #include <string.h>
+#include "alloc.h"
 #include "json.h"
+
+static void *y_malloc(void *ctx, size_t n) { (void)ctx; return hs_xmalloc(n); }
+static void *y_realloc(void *ctx, void *q, size_t n) { (void)ctx; return hs_xrealloc(q, n); }
+static void y_free(void *ctx, void *q) { (void)ctx; free(q); }
+
+yajl_alloc_funcs *hs_yajl_alloc_funcs(void)
+{
+	static yajl_alloc_funcs funcs = { y_malloc, y_realloc, y_free, NULL };
+	return &funcs;
+}
 
 yajl_val hs_json_get(yajl_val obj, const char *key, yajl_type t)
 {

@@ -2,11 +2,18 @@
  * (the snapshot header, JSON baselines): lookups that follow JSON.parse
  * (the last of duplicate keys wins), a nesting bound checked before
  * yajl_tree_parse (whose yajl_tree_free recurses), and yajl's multi-line
- * error text made one line. */
+ * error text made one line; and yajl's allocations through hs_xmalloc. */
 #ifndef HSNAP_JSON_H
 #define HSNAP_JSON_H
 #include <stddef.h>
 #include <yajl_tree.h>
+
+/* For yajl_alloc / yajl_gen_alloc: yajl's memory through hs_xmalloc and
+ * hs_xrealloc (alloc.h), so that running out of memory inside yajl is the one
+ * exit 4 of alloc.c, not a crash (yajl does not check every realloc).
+ * yajl_tree_parse takes no allocator: its own malloc failures are reported
+ * as a parse error ("Out of memory"). */
+yajl_alloc_funcs *hs_yajl_alloc_funcs(void);
 
 /* Deepest nesting accepted in a document parsed with yajl_tree. */
 #define HS_JSON_MAX_TREE_DEPTH 64

@@ -2,13 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/owners.h"
-#include "vec.h"
-
-static int u64_cmp(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return a < b ? -1 : a > b;
-}
+#include "alloc.h"
+#include "sort.h"
 
 static struct hs_context_owners *build(const struct hs_snapshot *s)
 {
@@ -29,7 +24,7 @@ static struct hs_context_owners *build(const struct hs_snapshot *s)
 				break;
 			}
 	}
-	hs_sort(o->pairs, o->n, sizeof(*o->pairs), u64_cmp);
+	hs_sort(o->pairs, o->n, sizeof(*o->pairs), hs_cmp_u64);
 	return o;
 }
 

@@ -4,7 +4,9 @@
 #include <string.h>
 #include <uthash.h>
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
+#include "strbuf.h"
 
 uint32_t hs_edge_source(const struct hs_snapshot *s, uint32_t e)
 {
@@ -111,12 +113,6 @@ static int cand_cmp(const void *x, const void *y)
 }
 
 struct frame { struct cand *c; uint32_t n, next; };
-
-static int u64_cmp(const void *x, const void *y)
-{
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-	return a < b ? -1 : a > b;
-}
 
 /* Retainers of v one step nearer a root (distance exactly one less). */
 static void candidates(const struct hs_snapshot *s, const struct hs_retainer_index *r,
@@ -331,28 +327,30 @@ const char *hs_path_node_name(const struct hs_analysis *a, uint32_t n)
 	return hs_class_name(&a->classes, a->classes.class_of[n]);
 }
 
+/* One step of a shape key: the text and a unit separator. */
+static void shape_step(struct hs_strbuf *key, const char *text)
+{
+	hs_strbuf_addstr(key, text);
+	hs_strbuf_addch(key, '\x1f');
+}
+
 /* Shape keys, built only for the groups shown. */
 static void shape_key(const struct hs_analysis *a, const uint32_t *edges, uint32_t len,
-		      int truncated, uint32_t target, char **buf, size_t *alloc)
+		      int truncated, uint32_t target, struct hs_strbuf *key)
 {
 	const struct hs_snapshot *s = a->s;
-	size_t used = 0;
 	uint32_t i;
 	char lb[128];
 
-#define APPEND(str) do { size_t l_ = strlen(str); \
-		if (used + l_ + 2 > *alloc) { *alloc = (used + l_ + 2) * 2; *buf = hs_xrealloc(*buf, *alloc); } \
-		memcpy(*buf + used, str, l_); used += l_; (*buf)[used++] = '\x1f'; } while (0)
+	hs_strbuf_reset(key);
 	if (truncated)
-		APPEND("…");
+		shape_step(key, "…");
 	for (i = 0; i < len; i++) {
 		uint32_t from = hs_edge_source(s, edges[i]);
-		APPEND(hs_path_node_name(a, from));
-		APPEND(hs_edge_label(s, edges[i], 1, lb, sizeof(lb)));
+		shape_step(key, hs_path_node_name(a, from));
+		shape_step(key, hs_edge_label(s, edges[i], 1, lb, sizeof(lb)));
 	}
-	APPEND(hs_path_node_name(a, target));
-#undef APPEND
-	(*buf)[used] = '\0';
+	shape_step(key, hs_path_node_name(a, target));
 }
 
 /* Pair interning for one stage of the doubling below: (a, b) -> a dense id
@@ -452,7 +450,7 @@ static void shapes_collect(struct shapes *w, const struct hs_analysis *a,
 		int32_t d = a->distance ? a->distance[nodes[i]] : 0;
 		order[i] = ((uint64_t)(uint32_t)(d < 0 ? INT32_MAX : d) << 32) | i;
 	}
-	hs_sort(order, n, sizeof(*order), u64_cmp);
+	hs_sort(order, n, sizeof(*order), hs_cmp_u64);
 	for (i = 0; i < n; i++) {
 		uint32_t y = nodes[(uint32_t)order[i]], r = depth;
 		for (;;) {
@@ -575,8 +573,7 @@ void hs_merge_paths_top(struct hs_path_groups *g, const struct hs_analysis *a,
 {
 	struct group_sort *v;
 	uint32_t i, *shape, *gid, *path;
-	char *key = NULL;
-	size_t kalloc = 0;
+	struct hs_strbuf key = HS_STRBUF_INIT;
 
 	memset(g, 0, sizeof(*g));
 	if (!n)
@@ -618,12 +615,12 @@ void hs_merge_paths_top(struct hs_path_groups *g, const struct hs_analysis *a,
 		p->truncated = trunc;
 		HS_ALLOC_ARRAY(p->edges, p->len ? p->len : 1);
 		memcpy(p->edges, path, sizeof(*path) * p->len);
-		shape_key(a, path, p->len, trunc, p->example, &key, &kalloc);
-		p->shape = hs_xmalloc(strlen(key) + 1);
-		strcpy(p->shape, key);
+		shape_key(a, path, p->len, trunc, p->example, &key);
+		p->shape = hs_xmalloc(key.len + 1);
+		memcpy(p->shape, key.buf, key.len + 1);
 	}
 	free(path);
-	free(key);
+	hs_strbuf_release(&key);
 	free(v);
 }
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include "hsnap/realms.h"
 #include "hsnap/contexts.h"
-#include "vec.h"
+#include "alloc.h"
 
 static int starts(const char *s, const char *p)
 {
@@ -41,7 +41,7 @@ static int32_t merge(int32_t current, int32_t incoming)
 	return current == incoming ? current : HS_REALM_SHARED;
 }
 
-int hs_realms_compute(struct hs_realms *r, const struct hs_analysis *a)
+void hs_realms_compute(struct hs_realms *r, const struct hs_analysis *a)
 {
 	const struct hs_snapshot *s = a->s;
 	uint32_t N = s->node_count, n, e, nc_name = first_string(s, "native_context"),
@@ -132,7 +132,6 @@ int hs_realms_compute(struct hs_realms *r, const struct hs_analysis *a)
 	free(index);
 	free(is_nc);
 	r->owner = owner;
-	return 0;
 }
 
 void hs_realms_release(struct hs_realms *r)

@@ -1,7 +1,8 @@
 /* Script names for source locations (see scripts.h). */
 #include <string.h>
 #include "scripts.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 struct pair { uint32_t script_id, node; };
 

@@ -6,8 +6,8 @@
  * (snapshots taken with exposeInternals). */
 #include <stdlib.h>
 #include <string.h>
-#include "hsnap/analysis.h"
-#include "vec.h"
+#include "hsnap/shallow.h"
+#include "alloc.h"
 
 #define UNVISITED 0xffffffffu
 #define MULTIPLE 0xfffffffeu

@@ -1,8 +1,9 @@
 /* String table: one growing arena plus offsets; no malloc per string. */
 #include <stdlib.h>
 #include <string.h>
-#include "hsnap/snapshot.h"
-#include "vec.h"
+#include <uthash.h>
+#include "hsnap/strtab.h"
+#include "alloc.h"
 
 void hs_strtab_init(struct hs_strtab *t)
 {
@@ -39,4 +40,38 @@ void hs_strtab_release(struct hs_strtab *t)
 	free(t->arena);
 	free(t->off);
 	memset(t, 0, sizeof(*t));
+}
+
+struct hs_strset_entry {
+	char *key;
+	uint32_t id;
+	UT_hash_handle hh;
+};
+
+uint32_t hs_strtab_intern(struct hs_strtab *t, struct hs_strset *set, const char *s, size_t len)
+{
+	struct hs_strset_entry *e;
+
+	HASH_FIND(hh, set->map, s, len, e);
+	if (e)
+		return e->id;
+	e = hs_xmalloc(sizeof(*e));
+	e->key = hs_xmalloc(len + 1);
+	memcpy(e->key, s, len);
+	e->key[len] = '\0';
+	e->id = hs_strtab_add(t, s, len);
+	HASH_ADD_KEYPTR(hh, set->map, e->key, len, e);
+	return e->id;
+}
+
+void hs_strset_release(struct hs_strset *set)
+{
+	struct hs_strset_entry *e, *tmp;
+
+	HASH_ITER(hh, set->map, e, tmp) {
+		HASH_DEL(set->map, e);
+		free(e->key);
+		free(e);
+	}
+	set->map = NULL;
 }

@@ -1,49 +1,8 @@
-/* Allocation helpers (after jq's jv_alloc.c and git's ALLOC_GROW).
- * hs_xmalloc & friends never return NULL: on failure they print the size to
- * stderr and exit with status 4 (out of memory), the one documented place in
- * libhsnap that exits.  Sizes are overflow-checked before allocating. */
+/* Transitional: vec.h was split into alloc.h (allocation, growth, bit sets)
+ * and sort.h (hs_sort and the shared comparators).  Include those; this file
+ * goes once no source includes it. */
 #ifndef HSNAP_VEC_H
 #define HSNAP_VEC_H
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-
-void *hs_xmalloc(size_t size);
-void *hs_xcalloc(size_t nmemb, size_t size);
-void *hs_xrealloc(void *ptr, size_t size);
-/* nmemb * size, aborting (exit 4) on overflow. */
-size_t hs_xmul(size_t nmemb, size_t size);
-/* Maps all pages of a large array now (MADV_POPULATE_WRITE), for arrays that
- * are about to be written all over in random order; a no-op where the kernel
- * lacks it and for arrays under 8 MiB. */
-void hs_populate(void *p, size_t size);
-#define HS_ALLOC_ARRAY(p, n) ((p) = hs_xmalloc(hs_xmul((n), sizeof(*(p)))))
-#define HS_CALLOC_ARRAY(p, n) ((p) = hs_xcalloc((n), sizeof(*(p))))
-#define HS_REALLOC_ARRAY(p, n) ((p) = hs_xrealloc((p), hs_xmul((n), sizeof(*(p)))))
-
-/* Grow p (which holds `nr` used of `alloc` slots) so that p[nr] is valid. */
-#define HS_GROW(p, nr, alloc)                                              \
-	do {                                                               \
-		if ((size_t)(nr) >= (size_t)(alloc)) {                     \
-			size_t hs_new_ = (size_t)(alloc) < 16 ? 16          \
-				: (size_t)(alloc) + (size_t)(alloc) / 2;   \
-			if (hs_new_ <= (size_t)(nr))                       \
-				hs_new_ = (size_t)(nr) + 1;                \
-			HS_REALLOC_ARRAY(p, hs_new_);                      \
-			(alloc) = hs_new_;                                 \
-		}                                                          \
-	} while (0)
-
-/* qsort that accepts an empty array (qsort(NULL, 0, ...) is undefined). */
-static inline void hs_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
-{
-	if (n > 1)
-		qsort(base, n, size, cmp);
-}
-
-/* Bit set over n bits. */
-static inline int hs_bit_get(const uint64_t *b, size_t i) { return (b[i >> 6] >> (i & 63)) & 1; }
-static inline void hs_bit_set(uint64_t *b, size_t i) { b[i >> 6] |= (uint64_t)1 << (i & 63); }
-static inline uint64_t *hs_bits_new(size_t n) { return hs_xcalloc((n + 63) / 64 + 1, sizeof(uint64_t)); }
-
+#include "alloc.h"
+#include "sort.h"
 #endif

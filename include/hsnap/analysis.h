@@ -10,11 +10,10 @@
 #include "hsnap/graph.h"
 #include "hsnap/dominators.h"
 #include "hsnap/classes.h"
+#include "hsnap/distances.h"
+#include "hsnap/shallow.h"
 
 struct hs_context_owners;
-
-#define HS_NO_DISTANCE (-5)          /* DevTools' noDistance: unreachable */
-#define HS_BASE_SYSTEM_DISTANCE 100000000
 
 struct hs_statistics {
 	uint64_t total, v8_heap, native, code, strings, js_arrays, typed_arrays, system;
@@ -52,10 +51,9 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		    const struct hs_analysis_opts *opts, struct hs_error *err);
 void hs_analysis_release(struct hs_analysis *a);
 
-/* Phases (exposed for tests). */
-void hs_shallow_sizes(const struct hs_snapshot *s, const struct hs_graph *g, uint64_t *out);
-void hs_distances(const struct hs_snapshot *s, int32_t *out);
-void hs_dom_state(const struct hs_snapshot *s, uint8_t *out);
+/* The statistics phase (exposed for tests; the other phases have their own
+ * headers: hs_dom_state in classes.h, hs_shallow_sizes in shallow.h,
+ * hs_distances in distances.h). */
 void hs_statistics_compute(struct hs_statistics *st, const struct hs_snapshot *s,
 			   const struct hs_graph *g, const uint64_t *self,
 			   uint64_t total_retained);

@@ -41,10 +41,14 @@ struct hs_classes {
 	struct hs_interfaces interfaces;
 };
 
+/* DOM state of every node (detachedness 0/1/2 propagated as DevTools'
+ * propagateDOMState); the class names read it (`Detached <div>`). */
+void hs_dom_state(const struct hs_snapshot *s, uint8_t *out);
+
 /* class_of and names.  `given`: interface definitions to apply instead of
  * inferring them from this snapshot (NULL: infer, as DevTools' Summary). */
-int hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s,
-		    const uint8_t *dom_state, const struct hs_interfaces *given);
+void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s,
+		     const uint8_t *dom_state, const struct hs_interfaces *given);
 /* Aggregates over nodes with self_size > 0. */
 void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
 			  const uint64_t *self_size, const struct hs_dominators *d,

@@ -12,7 +12,7 @@
 
 struct hs_class_names {
 	struct hs_strtab names;  /* gid -> name */
-	void *map;               /* uthash name -> gid (opaque) */
+	struct hs_strset set;    /* interns the names */
 };
 void hs_class_names_init(struct hs_class_names *ns);
 uint32_t hs_class_names_intern(struct hs_class_names *ns, const char *name, size_t len);

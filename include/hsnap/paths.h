@@ -12,14 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hsnap/analysis.h"
-
-#define HS_NO_EDGE 0xffffffffu
-
-/* Distances as hs_distances, plus the BFS parent edge of every node
- * (HS_NO_EDGE for roots and unreachable nodes) and optional nodes to ignore
- * (edges into them are not followed: DevTools' "ignore this retainer"). */
-void hs_distances_ex(const struct hs_snapshot *s, int32_t *dist, uint32_t *parent_edge,
-		     const uint64_t *ignored);
+#include "hsnap/distances.h"
 
 /* Source node of edge e (binary search over first_edge). */
 uint32_t hs_edge_source(const struct hs_snapshot *s, uint32_t e);

@@ -29,7 +29,7 @@ struct hs_realms {
 	int32_t *owner;           /* [node_count] index into v, or HS_REALM_NONE / _SHARED */
 };
 
-int hs_realms_compute(struct hs_realms *r, const struct hs_analysis *a);
+void hs_realms_compute(struct hs_realms *r, const struct hs_analysis *a);
 void hs_realms_release(struct hs_realms *r);
 /* DevTools' isNativeContext (on names after propagateDOMState). */
 int hs_is_native_context(const struct hs_analysis *a, uint32_t n);

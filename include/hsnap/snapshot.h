@@ -6,31 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "hsnap/error.h"
+#include "hsnap/strtab.h"
 
 #define HS_NO_TYPE 0xff
 /* Node ordinals stay below 2^31 (V8 itself stops at 2^28). */
 #define HS_MAX_NODES 0x7ffffffeu
-
-/* String table: one arena, strings NUL-terminated, off[i] is the start of
- * string i, off[count] the end of the arena (so length = off[i+1]-off[i]-1). */
-struct hs_strtab {
-	char *arena;
-	size_t len, alloc;
-	uint64_t *off;
-	uint32_t count, off_alloc;
-};
-
-static inline const char *hs_str(const struct hs_strtab *t, uint32_t i)
-{
-	return t->arena + t->off[i];
-}
-static inline size_t hs_strlen(const struct hs_strtab *t, uint32_t i)
-{
-	return (size_t)(t->off[i + 1] - t->off[i] - 1);
-}
-void hs_strtab_init(struct hs_strtab *t);
-uint32_t hs_strtab_add(struct hs_strtab *t, const char *s, size_t len);
-void hs_strtab_release(struct hs_strtab *t);
 
 /* Node and edge type ids of this file, resolved by name from meta.
  * HS_NO_TYPE where the file's enum lacks the name. */

@@ -6,7 +6,10 @@
 #include <yajl_parse.h>
 #include <yajl_tree.h>
 #include "cdp.h"
-#include "vec.h"
+#include "json.h"
+#include "alloc.h"
+#include "platform.h"
+#include "strbuf.h"
 
 #define MAXDEPTH 8
 #define KEYLEN 32
@@ -23,8 +26,7 @@ struct msg {
 	int has_id;
 	char method[96];
 	/* a chunk seen before "method" (JSON objects are unordered) */
-	char *stash;
-	size_t nstash, astash;
+	struct hs_strbuf stash;
 	int chunk_pending;
 	double done, total;
 	int finished;
@@ -60,12 +62,7 @@ static int y_string(void *ctx, const unsigned char *s, size_t n)
 				return 0;
 			}
 		} else if (!m->method[0]) {
-			if (m->nstash + n + 1 > m->astash) {
-				m->astash = m->nstash + n + 1;
-				m->stash = hs_xrealloc(m->stash, m->astash);
-			}
-			memcpy(m->stash + m->nstash, s, n);
-			m->nstash += n;
+			hs_strbuf_add(&m->stash, s, n);
 			m->chunk_pending = 1;
 		}
 	} else if (at(m, 2, "error", "message")) {
@@ -162,7 +159,7 @@ static int on_message(void *user, const char *text, size_t len)
 
 	memset(&m, 0, sizeof(m));
 	m.c = c;
-	h = yajl_alloc(&ycb, NULL, &m);
+	h = yajl_alloc(&ycb, hs_yajl_alloc_funcs(), &m);
 	st = yajl_parse(h, (const unsigned char *)text, len);
 	if (st == yajl_status_ok)
 		st = yajl_complete_parse(h);
@@ -179,8 +176,8 @@ static int on_message(void *user, const char *text, size_t len)
 	}
 	if (m.chunk_pending && !strcmp(m.method, CHUNK_METHOD)) {
 		c->chunks++;
-		c->chunk_bytes += m.nstash;
-		if (c->on_chunk && c->on_chunk(c->user, m.stash ? m.stash : "", m.nstash)) {
+		c->chunk_bytes += m.stash.len;
+		if (c->on_chunk && c->on_chunk(c->user, hs_strbuf_str(&m.stash), m.stash.len)) {
 			rc = c->sink_err ? c->sink_err->status : HS_ERR_IO;
 			goto out;
 		}
@@ -192,7 +189,7 @@ static int on_message(void *user, const char *text, size_t len)
 		c->answered = 1;
 	}
 out:
-	free(m.stash);
+	hs_strbuf_release(&m.stash);
 	return rc;
 }
 
@@ -204,20 +201,13 @@ int cdp_open(struct cdp *c, const struct ws_addr *a, int allow_remote, struct hs
 	return c->ws ? 0 : err->status ? err->status : HS_ERR_IO;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int cdp_call(struct cdp *c, const char *method, const char *params, struct cdp_reply *reply,
 	     int idle_ms, volatile int *stop, struct hs_error *err)
 {
 	char *text;
 	size_t n = strlen(method) + (params ? strlen(params) : 2) + 64;
 	uint64_t seen = ws_bytes_in(c->ws);
-	int64_t last = now_ms();
+	int64_t last = hs_now_ms();
 	int rc;
 
 	text = hs_xmalloc(n);
@@ -237,8 +227,8 @@ int cdp_call(struct cdp *c, const char *method, const char *params, struct cdp_r
 			rc = CDP_STOPPED;
 		else if (ws_bytes_in(c->ws) != seen) {
 			seen = ws_bytes_in(c->ws);
-			last = now_ms();
-		} else if (now_ms() - last > idle_ms)
+			last = hs_now_ms();
+		} else if (hs_now_ms() - last > idle_ms)
 			rc = hs_error_set(err, HS_ERR_IO, "no answer from the inspector to %s for %d s", method, idle_ms / 1000);
 	}
 	c->reply = NULL;

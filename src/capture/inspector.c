@@ -11,14 +11,8 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "inspector.h"
-#include "vec.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "alloc.h"
+#include "platform.h"
 
 static void sleep_ms(int ms)
 {
@@ -351,7 +345,7 @@ int insp_attach(const struct capture_opts *o, struct insp *in, struct hs_error *
 				if (kill(o->pid, SIGUSR1) != 0)
 					return hs_error_set(err, HS_ERR_IO, "cannot signal process %d: %s", (int)o->pid, strerror(errno));
 				in->state = INSP_OPENED;
-				deadline = now_s() + 10;
+				deadline = hs_now() + 10;
 				for (;;) {
 					na = proc_listen_ports(o->pid, after, 64);
 					if (na < 0) {
@@ -369,7 +363,7 @@ int insp_attach(const struct capture_opts *o, struct insp *in, struct hs_error *
 					}
 					if (!proc_alive(o->pid))
 						return hs_error_set(err, HS_ERR_IO, "process %d exited after SIGUSR1", (int)o->pid);
-					if (now_s() > deadline)
+					if (hs_now() > deadline)
 						return hs_error_set(err, HS_ERR_IO, "process %d caught SIGUSR1 but no inspector "
 							"started listening on port %d within 10 s (a port in use? see the "
 							"process' stderr)", (int)o->pid, cfg);
@@ -463,7 +457,7 @@ static int on_chunk(void *user, const char *s, size_t n)
 		return 0;             /* keep reading: the target must finish */
 	w->bytes += n;
 	if (w->o->progress) {
-		double t = now_s();
+		double t = hs_now();
 		if (t - w->last_report > 0.2) {
 			w->last_report = t;
 			w->o->progress(w->o->user, 1, w->bytes, 0);
@@ -509,7 +503,7 @@ static int out_open(struct out *w, const struct capture_opts *o, struct hs_error
 		return hs_error_set(err, HS_ERR_USAGE, "%s exists; give another name or --force to replace it", w->final);
 	w->gz = l > 3 && !strcmp(w->final + l - 3, ".gz");
 	slash = strrchr(w->final, '/');
-	rnd = (unsigned)getpid() ^ (unsigned)(now_s() * 1e6);
+	rnd = (unsigned)getpid() ^ (unsigned)(hs_now() * 1e6);
 	snprintf(w->tmp, sizeof(w->tmp), "%.*s.%s.hsnap-partial-%08x", slash ? (int)(slash - w->final + 1) : 0,
 		 w->final, slash ? slash + 1 : w->final, rnd);
 	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -589,10 +583,10 @@ int insp_snapshot(struct insp *in, const struct capture_opts *o, struct capture_
 	in->cdp.on_chunk = on_chunk;
 	in->cdp.on_progress = on_progress;
 	in->cdp.user = w;
-	t0 = now_s();
+	t0 = hs_now();
 	rc = cdp_call(&in->cdp, "HeapProfiler.takeHeapSnapshot", "{\"reportProgress\":true}", &rep, 300000,
 		      abort_now, err);
-	t1 = now_s();
+	t1 = hs_now();
 	in->cdp.on_chunk = NULL;
 	in->cdp.on_progress = NULL;
 	r->chunks = in->cdp.chunks;
@@ -622,7 +616,7 @@ int insp_snapshot(struct insp *in, const struct capture_opts *o, struct capture_
 	r->bytes = w->bytes;
 	r->file_bytes = w->file_bytes;
 	r->pause = t1 - t0;
-	r->seconds = now_s() - t0;
+	r->seconds = hs_now() - t0;
 	free(w);
 	return 0;
 }
@@ -661,8 +655,8 @@ int insp_detach(struct insp *in)
 	in->connected = 0;
 	if (in->state != INSP_OPENED)
 		return 1;
-	deadline = now_s() + 15;
-	while (now_s() < deadline) {
+	deadline = hs_now() + 15;
+	while (hs_now() < deadline) {
 		n = proc_listen_ports(in->pid, ports, 64);
 		if (n >= 0) {
 			if (!has_port(ports, n, in->port))

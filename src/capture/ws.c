@@ -13,7 +13,9 @@
 #include <unistd.h>
 #include <wslay/wslay.h>
 #include "ws.h"
-#include "vec.h"
+#include "alloc.h"
+#include "platform.h"
+#include "strbuf.h"
 
 #define HTTP_MAX_BODY (4u << 20)
 #define HTTP_MAX_HEAD (64u << 10)
@@ -26,22 +28,13 @@ struct ws_conn {
 	/* bytes that came with the handshake response, served first */
 	char *pending;
 	size_t npending, opending;
-	/* the message being received */
-	char *msg;
-	size_t len, cap;
+	struct hs_strbuf msg;   /* the message being received */
 	int frame_data, frame_fin, in_msg, too_big;
 	int cb_ret, delivered, eof, peer_closed;
 	uint16_t close_code;
 	uint64_t bytes_in;
 	int err_errno;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int ws_parse_url(const char *url, struct ws_addr *a, struct hs_error *err)
 {
@@ -158,7 +151,7 @@ static int send_all(int fd, const char *buf, size_t n, int64_t deadline, struct 
 		if (w > 0) { buf += w; n -= (size_t)w; continue; }
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
 			struct pollfd p = { fd, POLLOUT, 0 };
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - hs_now_ms();
 			if (left <= 0 || poll(&p, 1, (int)left) == 0)
 				return hs_error_set(err, HS_ERR_IO, "timed out sending to the inspector");
 			continue;
@@ -192,7 +185,7 @@ static long recv_until(int fd, char **buf, size_t *cap, size_t len, size_t max, 
 		if (r == 0) { *eof = 1; return (long)len; }
 		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
 			struct pollfd p = { fd, POLLIN, 0 };
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - hs_now_ms();
 			if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 				hs_error_set(err, HS_ERR_IO, "timed out waiting for the inspector's answer");
 				return -1;
@@ -261,7 +254,7 @@ int ws_http_get(const char *host, int port, const char *path, int allow_remote, 
 	char req[2048], cl[32];
 	char *buf = NULL;
 	size_t cap = 0;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = hs_now_ms() + timeout_ms;
 	int fd, eof, code;
 	long n, h;
 
@@ -466,7 +459,7 @@ static void cb_frame_start(wslay_event_context_ptr ctx, const struct wslay_event
 	if (!c->frame_data)
 		return;
 	if (a->opcode != WSLAY_CONTINUATION_FRAME || !c->in_msg) {
-		c->len = 0;
+		hs_strbuf_reset(&c->msg);
 		c->too_big = 0;
 		c->in_msg = 1;
 	}
@@ -478,20 +471,12 @@ static void cb_frame_chunk(wslay_event_context_ptr ctx, const struct wslay_event
 	(void)ctx;
 	if (!c->frame_data || c->too_big || !a->data_length)
 		return;
-	if (a->data_length > WS_MAX_MESSAGE - c->len) {
+	if (a->data_length > WS_MAX_MESSAGE - c->msg.len) {
 		c->too_big = 1;
 		c->cb_ret = HS_ERR_LIMIT;
 		return;
 	}
-	if (c->len + a->data_length + 1 > c->cap) {
-		size_t nc = c->cap ? c->cap : 65536;
-		while (nc < c->len + a->data_length + 1)
-			nc *= 2;
-		c->msg = hs_xrealloc(c->msg, nc);
-		c->cap = nc;
-	}
-	memcpy(c->msg + c->len, a->data, a->data_length);
-	c->len += a->data_length;
+	hs_strbuf_add(&c->msg, a->data, a->data_length);
 }
 
 static void cb_frame_end(wslay_event_context_ptr ctx, void *user)
@@ -501,10 +486,9 @@ static void cb_frame_end(wslay_event_context_ptr ctx, void *user)
 	if (!c->frame_data || !c->frame_fin || c->too_big)
 		return;
 	c->in_msg = 0;
-	c->msg[c->len] = 0;
 	c->delivered = 1;
 	if (!c->cb_ret)
-		c->cb_ret = c->cb(c->user, c->msg, c->len);
+		c->cb_ret = c->cb(c->user, hs_strbuf_str(&c->msg), c->msg.len);
 }
 
 static void cb_msg(wslay_event_context_ptr ctx, const struct wslay_event_on_msg_recv_arg *a, void *user)
@@ -523,7 +507,7 @@ struct ws_conn *ws_open(const struct ws_addr *a, int allow_remote, int timeout_m
 	static const char guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 	struct wslay_event_callbacks cbs = { cb_recv, cb_send, cb_genmask, cb_frame_start,
 					     cb_frame_chunk, cb_frame_end, cb_msg };
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = hs_now_ms() + timeout_ms;
 	struct ws_conn *c;
 	uint8_t nonce[16], digest[20];
 	char key[32], expect[32], got[64], req[2048], cat[80];
@@ -611,9 +595,9 @@ static int conn_error(struct ws_conn *c, struct hs_error *err)
 	return hs_error_set(err, HS_ERR_IO, "WebSocket protocol error from the inspector");
 }
 
-int ws_pump(struct ws_conn *c, int timeout_ms, volatile int *stop, struct hs_error *err)
+int ws_pump(struct ws_conn *c, int timeout_ms, const volatile int *stop, struct hs_error *err)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = hs_now_ms() + timeout_ms;
 	c->delivered = 0;
 	for (;;) {
 		struct pollfd p;
@@ -624,7 +608,7 @@ int ws_pump(struct ws_conn *c, int timeout_ms, volatile int *stop, struct hs_err
 		if (c->opending < c->npending)
 			r = 1, p.revents = POLLIN;
 		else {
-			left = deadline - now_ms();
+			left = deadline - hs_now_ms();
 			if (left < 0) left = 0;
 			if (left > 100) left = 100;
 			p.fd = c->fd;
@@ -658,7 +642,7 @@ int ws_pump(struct ws_conn *c, int timeout_ms, volatile int *stop, struct hs_err
 				return conn_error(c, err);
 			}
 		}
-		if (c->delivered || (stop && *stop) || now_ms() >= deadline)
+		if (c->delivered || (stop && *stop) || hs_now_ms() >= deadline)
 			return 0;
 	}
 }
@@ -674,9 +658,9 @@ void ws_close(struct ws_conn *c)
 		return;
 	if (c->ctx) {
 		if (!c->eof && !c->err_errno && !c->peer_closed) {
-			int64_t deadline = now_ms() + 200;
+			int64_t deadline = hs_now_ms() + 200;
 			wslay_event_queue_close(c->ctx, WSLAY_CODE_NORMAL_CLOSURE, NULL, 0);
-			while (wslay_event_want_write(c->ctx) && now_ms() < deadline) {
+			while (wslay_event_want_write(c->ctx) && hs_now_ms() < deadline) {
 				struct pollfd p = { c->fd, POLLOUT, 0 };
 				if (wslay_event_send(c->ctx) || poll(&p, 1, 50) < 0)
 					break;
@@ -689,6 +673,6 @@ void ws_close(struct ws_conn *c)
 	if (c->rnd >= 0)
 		close(c->rnd);
 	free(c->pending);
-	free(c->msg);
+	hs_strbuf_release(&c->msg);
 	free(c);
 }

@@ -45,7 +45,7 @@ int ws_send_text(struct ws_conn *c, const char *msg, size_t len, struct hs_error
  * callback returned non-zero, or *stop became non-zero).  Returns 0 (time
  * passed or a message was handled), the callback's non-zero value, or an
  * hs_status with err filled (connection closed or broken). */
-int ws_pump(struct ws_conn *c, int timeout_ms, volatile int *stop, struct hs_error *err);
+int ws_pump(struct ws_conn *c, int timeout_ms, const volatile int *stop, struct hs_error *err);
 /* Bytes received on the socket so far (frames included). */
 uint64_t ws_bytes_in(const struct ws_conn *c);
 /* Sends a close frame (best effort, short wait) and frees everything. */

@@ -8,16 +8,10 @@
 set -u
 HSNAP=${1:?usage: run_compare.sh HSNAP}
 HERE=$(cd "$(dirname "$0")" && pwd)
-if ! command -v node >/dev/null 2>&1; then
-	echo "run_compare.sh: node not found; skipping" >&2
-	exit 77
-fi
+. "$HERE/lib.sh"
+lib_init run_compare.sh cli-compare
+need_node
 export HSNAP_NO_INDEX=1
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-compare.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-FAILS=0
-CHECKS=0
-fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
 gen() { node "$HERE/snapgen.js" "$@" || { echo "run_compare.sh: snapgen failed" >&2; exit 1; }; }
 
 # run NAME WANT_RC -- args: runs hsnap into $TMP/out, $TMP/err; checks the exit code.

@@ -11,12 +11,9 @@
 #   run_containers.sh HSNAP
 set -u
 HSNAP=${1:?usage: run_containers.sh HSNAP}
-if ! command -v node >/dev/null 2>&1; then
-	echo "run_containers.sh: node not found; skipping" >&2
-	exit 77
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-containers.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/lib.sh"
+lib_init run_containers.sh cli-containers
+need_node
 export HSNAP_NO_INDEX=1
 cat >"$TMP/gen.js" <<'JS'
 const v8 = require("v8");
@@ -32,8 +29,6 @@ for (let step = 1; step <= 3; step++) {
   v8.writeHeapSnapshot(process.argv[2] + "/s" + step + ".heapsnapshot");
 }
 JS
-FAILS=0
-CHECKS=0
 if ! node "$TMP/gen.js" "$TMP"; then
 	echo "FAIL: could not generate the snapshots"
 	exit 1

@@ -8,11 +8,8 @@
 set -u
 HSNAP=${1:?usage: run_contexts.sh HSNAP FIXTURES_DIR}
 FIX=${2:?usage: run_contexts.sh HSNAP FIXTURES_DIR}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-ctx.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-FAILS=0
-CHECKS=0
-fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+. "$(dirname "$0")/lib.sh"
+lib_init run_contexts.sh cli-ctx
 
 # run NAME WANT_RC -- ARGS...: runs hsnap, checks the exit code; out/err in $TMP/NAME.{out,err}
 run() {

@@ -14,11 +14,8 @@
 # 480408432 = 4775375728 - 2^32: the two share their low 32 bits.
 set -u
 HSNAP=${1:?usage: run_large_id.sh HSNAP}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-largeid.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-FAILS=0
-CHECKS=0
-fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+. "$(dirname "$0")/lib.sh"
+lib_init run_large_id.sh cli-largeid
 
 cat >"$TMP/big.heapsnapshot" <<'JSON'
 {"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},"node_count":5,"edge_count":4},

@@ -12,14 +12,9 @@
 #   run_nested_shapes.sh HSNAP     (uses node to read JSON; exit 77 without it)
 set -u
 HSNAP=${1:?usage: run_nested_shapes.sh HSNAP}
-if ! command -v node >/dev/null 2>&1; then
-	echo "run_nested_shapes.sh: node not found; skipping" >&2
-	exit 77
-fi
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-nested.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-FAILS=0
-CHECKS=0
+. "$(dirname "$0")/lib.sh"
+lib_init run_nested_shapes.sh cli-nested
+need_node
 META='{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"],"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number","number","number"],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]}'
 printf '%s\n' "$META"',"node_count":5,"edge_count":4},' \
 	'"nodes":[9,0,1,0,1,0,0, 3,1,3,10,1,0,0, 3,2,5,16,1,0,0, 8,3,7,100,1,0,2, 8,3,9,100,0,0,2],' \

@@ -10,18 +10,9 @@ set -u
 HSNAP=${1:?usage: run_triage.sh HSNAP FIXTURES_DIR}
 FIX=${2:?usage: run_triage.sh HSNAP FIXTURES_DIR}
 
-if ! command -v node >/dev/null 2>&1; then
-	echo "run_triage.sh: node not found; skipping the leak-triage CLI test" >&2
-	exit 77
-fi
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hsnap-cli-triage.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-FAILS=0
-CHECKS=0
-
-fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
-pass() { CHECKS=$((CHECKS + 1)); }
+. "$(dirname "$0")/lib.sh"
+lib_init run_triage.sh cli-triage
+need_node "the leak-triage CLI test"
 
 L1=$FIX/leak-1.heapsnapshot.gz
 L2=$FIX/leak-2.heapsnapshot.gz
@@ -31,40 +22,7 @@ S2=$FIX/steady-2.heapsnapshot.gz
 CHROME=$FIX/chrome-detached.heapsnapshot.gz
 EXPECTED=$FIX/leak-series.expected.json
 STEADY_EXPECTED=$FIX/steady.expected.json
-for f in "$L1" "$L2" "$L3" "$S1" "$S2" "$CHROME" "$EXPECTED" "$STEADY_EXPECTED"; do
-	[ -f "$f" ] || { echo "run_triage.sh: missing fixture $f" >&2; exit 1; }
-done
-
-# run NAME WANT_RC OUT ERR -- hsnap args...: runs hsnap, checks the exit code.
-run() {
-	local name=$1 want=$2 out=$3 err=$4 rc
-	shift 5
-	"$HSNAP" "$@" >"$out" 2>"$err"
-	rc=$?
-	if [ "$rc" != "$want" ]; then
-		fail "$name: exit $rc, expected $want (hsnap $*)"
-		sed 's/^/    stderr: /' "$err" | head -5 >&2
-		return 1
-	fi
-	pass
-	return 0
-}
-
-# js NAME SCRIPT [ARGS...]: runs a node script (reading files given as args);
-# it prints problems, one a line, and nothing when all is well.
-js() {
-	local name=$1 script=$2 msgs
-	shift 2
-	if ! msgs=$(node -e "$script" "$@" 2>&1); then
-		fail "$name: node failed: $msgs"
-		return
-	fi
-	if [ -n "$msgs" ]; then
-		while IFS= read -r m; do fail "$name: $m"; done <<<"$msgs"
-	else
-		pass
-	fi
-}
+need_files "$L1" "$L2" "$L3" "$S1" "$S2" "$CHROME" "$EXPECTED" "$STEADY_EXPECTED"
 
 # usage NAME -- args: expects exit 2, a message on stderr and nothing on stdout.
 usage() {
@@ -379,5 +337,4 @@ for fmt in text json csv markdown; do
 	done
 done
 
-echo "run_triage.sh: $CHECKS checks passed, $FAILS failed"
-[ "$FAILS" = 0 ]
+lib_finish

@@ -1,0 +1,21 @@
+/* Distances from the GC roots (src/distances.c), DevTools'
+ * JSHeapSnapshot.calculateDistances, and the BFS parent edges that give each
+ * node one shortest retainer path (hsnap/paths.h). */
+#ifndef HSNAP_DISTANCES_H
+#define HSNAP_DISTANCES_H
+#include <stdint.h>
+#include "hsnap/snapshot.h"
+
+#define HS_NO_DISTANCE (-5)          /* DevTools' noDistance: unreachable */
+#define HS_BASE_SYSTEM_DISTANCE 100000000
+#define HS_NO_EDGE 0xffffffffu
+
+/* out[n]: the distance of node n, HS_NO_DISTANCE when unreachable. */
+void hs_distances(const struct hs_snapshot *s, int32_t *out);
+/* Distances as hs_distances, plus the BFS parent edge of every node
+ * (HS_NO_EDGE for roots and unreachable nodes) and optional nodes to ignore
+ * (edges into them are not followed: DevTools' "ignore this retainer"). */
+void hs_distances_ex(const struct hs_snapshot *s, int32_t *dist, uint32_t *parent_edge,
+		     const uint64_t *ignored);
+
+#endif

@@ -1,0 +1,55 @@
+/* Allocation helpers (after jq's jv_alloc.c and git's ALLOC_GROW) and bit
+ * sets allocated with them.
+ * hs_xmalloc & friends never return NULL: on failure they print the size to
+ * stderr and exit with status 4 (out of memory), the one documented place in
+ * libhsnap that exits.  Sizes are overflow-checked before allocating. */
+#ifndef HSNAP_ALLOC_H
+#define HSNAP_ALLOC_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+void *hs_xmalloc(size_t size);
+void *hs_xcalloc(size_t nmemb, size_t size);
+void *hs_xrealloc(void *ptr, size_t size);
+/* nmemb * size, aborting (exit 4) on overflow. */
+size_t hs_xmul(size_t nmemb, size_t size);
+/* Maps all pages of a large array now (MADV_POPULATE_WRITE), for arrays that
+ * are about to be written all over in random order; a no-op where the kernel
+ * lacks it and for arrays under 8 MiB. */
+void hs_populate(void *p, size_t size);
+#define HS_ALLOC_ARRAY(p, n) ((p) = hs_xmalloc(hs_xmul((n), sizeof(*(p)))))
+#define HS_CALLOC_ARRAY(p, n) ((p) = hs_xcalloc((n), sizeof(*(p))))
+#define HS_REALLOC_ARRAY(p, n) ((p) = hs_xrealloc((p), hs_xmul((n), sizeof(*(p)))))
+
+/* 0 when slot nr exists in `alloc` slots, else the capacity to grow to so
+ * that it does: half as many again, at least 16. */
+static inline size_t hs_grow_to(size_t nr, size_t alloc)
+{
+	size_t n;
+
+	if (nr < alloc)
+		return 0;
+	n = alloc < 16 ? 16 : alloc + alloc / 2;
+	return n <= nr ? nr + 1 : n;
+}
+/* Grow p (which holds `nr` used of `alloc` slots) so that p[nr] is valid.
+ * `alloc` may be narrower than size_t: a capacity it cannot hold exits 4
+ * as any impossible size does. */
+#define HS_GROW(p, nr, alloc)                                              \
+	do {                                                               \
+		size_t hs_new_ = hs_grow_to((size_t)(nr), (size_t)(alloc)); \
+		if (hs_new_) {                                             \
+			HS_REALLOC_ARRAY(p, hs_new_);                      \
+			(alloc) = (__typeof__(alloc))hs_new_;              \
+			if ((size_t)(alloc) != hs_new_)                    \
+				hs_xmul(SIZE_MAX, 2);                      \
+		}                                                          \
+	} while (0)
+
+/* Bit set over n bits. */
+static inline int hs_bit_get(const uint64_t *b, size_t i) { return (b[i >> 6] >> (i & 63)) & 1; }
+static inline void hs_bit_set(uint64_t *b, size_t i) { b[i >> 6] |= (uint64_t)1 << (i & 63); }
+static inline uint64_t *hs_bits_new(size_t n) { return hs_xcalloc((n + 63) / 64 + 1, sizeof(uint64_t)); }
+
+#endif
