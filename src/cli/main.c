@@ -116,55 +116,31 @@ static int opt_max_input(const struct opt_call *c, const char *v)
 static const struct opt globals[] = {
 	OPT_GROUP("Global options (before or after the command):"),
 	OPT_CALLBACK_F('j', "jobs", NULL, "N", "threads for parsing plain files, the analysis and\n"
-		       "checking an index (default: all cores; results never depend on it)",
-		       opt_jobs, OPT_OWN_MISSING, NULL),
+		       "checking an index (default: all cores; results never\n"
+		       "depend on it)", opt_jobs, OPT_OWN_MISSING, NULL),
 	OPT_BOOL("no-index", &cli_no_index, "neither read nor write the index (or HSNAP_NO_INDEX=1)"),
 	OPT_BOOL("verify-index", &cli_verify_index, "parse FILE anyway and compare the index with it; a\n"
-		 "mismatch is reported, the output comes from FILE and the index is rebuilt"),
+		 "mismatch is reported, the output comes from FILE and\n"
+		 "the index is rebuilt"),
 	OPT_CALLBACK_F(0, "max-input", NULL, "SIZE", "refuse inputs (snapshots, baselines) of more than SIZE\n"
-		       "bytes of JSON after decompression, e.g. 500MB, 2GiB (exit 4);\n"
-		       "for untrusted uploads, where a small .gz can expand to many GB",
-		       opt_max_input, OPT_OWN_MISSING, NULL),
-	OPT_CALLBACK_F('V', "version", NULL, NULL, "show the version (before a command only)", NULL, OPT_DOC_ONLY, NULL),
+		       "bytes of JSON after decompression, e.g. 500MB, 2GiB\n"
+		       "(exit 4); for untrusted uploads, where a small .gz can\n"
+		       "expand to many GB", opt_max_input, OPT_OWN_MISSING, NULL),
+	OPT_CALLBACK_F('V', "version", NULL, NULL, "show the version (before a command)", NULL, OPT_DOC_ONLY, NULL),
 	OPT_END()
 };
 
 static void usage(FILE *f)
 {
 	size_t i;
-	fprintf(f,
-		"Usage: hsnap <command> [options] FILE...\n"
-		"\n"
-		"Analyze V8 heap snapshots (.heapsnapshot from Node, Chrome, Electron, Deno):\n"
-		"what is in memory, what retains it, and what grew.  FILE may be gzipped;\n"
-		"'-' reads standard input.  Numbers match Chrome DevTools' Memory panel.\n"
-		"\n"
-		"Commands:\n");
+
+	for (i = 0; main_usage[i]; i++)
+		fprintf(f, "%s%s\n", i ? "       " : "Usage: ", main_usage[i]);
+	fprintf(f, "\n%s\nCommands:\n", main_description);
 	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f,
-		"\n"
-		"Every command takes --format text|json|csv|markdown, --top N and -h/--help.\n"
-		"--jobs N (anywhere): threads for parsing plain files, the analysis and\n"
-		"checking an index (default: all cores; results never depend on it).\n"
-		"--no-index (anywhere, or HSNAP_NO_INDEX=1): neither read nor write the index.\n"
-		"--verify-index (anywhere): parse FILE anyway and compare the index with it;\n"
-		"a mismatch is reported, the output comes from FILE and the index is rebuilt.\n"
-		"--max-input SIZE (anywhere): refuse inputs (snapshots, baselines) of more than\n"
-		"SIZE bytes of JSON after decompression, e.g. 500MB, 2GiB (exit 4); for\n"
-		"untrusted uploads, where a small .gz can expand to many GB.\n"
-		"\n"
-		"Index: the first command that analyses FILE writes FILE.hsnapidx beside it\n"
-		"(model, dominators, retained sizes, classes); later commands map it instead\n"
-		"of parsing, and are many times faster.  It is rebuilt when FILE changes\n"
-		"(size, mtime, ctime, inode, first/last 64 KiB) or when it fails its checksums\n"
-		"or range checks; an unwritable folder just means no index.  HSNAP_TRACE_INDEX=1\n"
-		"reports on stderr what happened to it; HSNAP_TIMING=1 times each phase.\n"
-		"\n"
-		"Run 'hsnap <command> --help' for its options.\n"
-		"\n"
-		"Exit codes: 0 success, 1 a --fail-on rule was violated, 2 usage error,\n"
-		"3 input error (unreadable or malformed snapshot), 4 out of memory.\n");
+	opt_print_table(f, globals, 1);
+	fputs(main_notes, f);
 }
 
 /* An index is mapped: if another program truncates that file while we read
