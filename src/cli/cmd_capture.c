@@ -39,7 +39,7 @@ static const char help_epilog[] =
 	"2 usage, 3 the capture failed (no inspector, refused, connection lost),\n"
 	"130/143 interrupted by SIGINT/SIGTERM (no file written).\n";
 
-static const struct cmd_doc doc = { "capture", usage_lines, help_text, help_epilog, "<pid>" };
+static const struct cmd_doc help_doc = { "capture", usage_lines, help_text, help_epilog, "<pid>" };
 
 volatile int capture_signals, capture_abort, capture_last_signal;
 
@@ -237,7 +237,7 @@ int cmd_capture(int argc, char **argv)
 
 	memset(&co, 0, sizeof(co));
 	memset(&err, 0, sizeof(err));
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind > 1)
 		return usage_error("capture", "expected one PID, got %d arguments", argc - optind);

@@ -24,7 +24,7 @@ static const char help_text[] =
 	"and the report says so.  Always reads FILE itself (the index does not hold\n"
 	"the scope tables).\n";
 
-static const struct cmd_doc doc = { "contexts", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "contexts", usage_lines, help_text, NULL, "<file>" };
 
 static const char no_tables_text[] =
 	"no closure-scope tables in this snapshot (scopes / scope_context_vars / scope_uses: "
@@ -237,7 +237,7 @@ int cmd_contexts(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("contexts", "expected one FILE, got %d", argc - optind);

@@ -25,7 +25,7 @@ static const char help_epilog[] =
 	"\n"
 	"Exit codes: 0 no rule violated, 1 a rule violated, 2 usage, 3 input, 4 memory.\n";
 
-static const struct cmd_doc doc = { "diff", usage_lines, help_text, help_epilog, "<file>" };
+static const struct cmd_doc help_doc = { "diff", usage_lines, help_text, help_epilog, "<file>" };
 
 enum sort_key { S_RETAINED, S_SELF, S_COUNT, S_NEW };
 
@@ -384,7 +384,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 	};
 	int rc;
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc;
 	if (argc - optind != 2)
 		return usage_error("diff", "expected two files A B, got %d", argc - optind);

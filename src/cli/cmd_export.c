@@ -17,7 +17,7 @@ static const char help_text[] =
 	"empty (CSV) or null (JSON) for nodes unreachable from the roots, and\n"
 	">= 100000000 for nodes reachable only from system roots.\n";
 
-static const struct cmd_doc doc = { "export", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "export", usage_lines, help_text, NULL, "<file>" };
 
 static const char *const cols[] = { "id", "type", "name", "class", "self_size", "retained_size",
 				    "distance", "edge_count", "detachedness" };
@@ -111,7 +111,7 @@ int cmd_export(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("export", "expected one FILE, got %d", argc - optind);

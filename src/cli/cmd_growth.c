@@ -22,7 +22,7 @@ static const char help_text[] =
 	"warns when two consecutive snapshots do not look like one process, or the\n"
 	"later one looks older (a smaller largest id).\n";
 
-static const struct cmd_doc doc = { "growth", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "growth", usage_lines, help_text, NULL, "<file>" };
 
 struct grow {
 	uint32_t gid;
@@ -340,7 +340,7 @@ int cmd_growth(int argc, char **argv)
 	memset(&cg, 0, sizeof(cg));
 	c.sort_relative = 1;
 	cg.top = 10;
-	rc = parse_options(&doc, opts, argc, argv);
+	rc = parse_options(&help_doc, opts, argc, argv);
 	if (rc == 0 && argc - optind < 3)
 		rc = usage_error("growth", "expected at least three snapshots, got %d", argc - optind);
 	if (rc == 0 && min_steps_arg &&

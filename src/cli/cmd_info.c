@@ -33,7 +33,7 @@ static const char help_text[] =
 	"header agrees with the arrays), strings, and which optional sections\n"
 	"(locations, samples, allocation traces) are present.\n";
 
-static const struct cmd_doc doc = { "info", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "info", usage_lines, help_text, NULL, "<file>" };
 
 static void join(char *buf, size_t len, char **list, uint32_t n)
 {
@@ -60,7 +60,7 @@ int cmd_info(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("info", "expected one FILE, got %d", argc - optind);

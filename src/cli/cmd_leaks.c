@@ -25,7 +25,7 @@ static const char help_text[] =
 	"hsnap warns when A-B or B-C do not look like one process, or are out of\n"
 	"order.\n";
 
-static const struct cmd_doc doc = { "leaks", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "leaks", usage_lines, help_text, NULL, "<file>" };
 
 struct lopts {
 	enum fmt f;
@@ -335,7 +335,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 	};
 	int rc;
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc;
 	if (argc - optind != 3)
 		return usage_error("leaks", "expected three snapshots A B C, got %d", argc - optind);

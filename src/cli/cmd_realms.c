@@ -26,7 +26,7 @@ static const char help_text[] =
 	"by the native context's id; the table shows each one's attributed size per\n"
 	"snapshot and the growth from the first to the last.\n";
 
-static const struct cmd_doc doc = { "realms", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "realms", usage_lines, help_text, NULL, "<file>" };
 
 /* The realm's global proxy (`Window / url`, Node's `global`), to tell realms apart:
  * the target of the native context's internal global_proxy_object edge. */
@@ -415,7 +415,7 @@ int cmd_realms(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind < 1)
 		return usage_error("realms", "expected FILE [FILE...]");

@@ -19,7 +19,7 @@ static const char help_text[] =
 	"(.prop, [index], ->context, {internal}); each step shows the object's\n"
 	"class, id, shallow and retained size.\n";
 
-static const struct cmd_doc doc = { "retainers", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "retainers", usage_lines, help_text, NULL, "<file>" };
 
 struct ropts {
 	enum fmt f;
@@ -466,7 +466,7 @@ static int parse(struct ropts *o, int argc, char **argv)
 	};
 	int rc;
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc;
 	if (argc - optind != 1)
 		return usage_error("retainers", "expected one FILE, got %d", argc - optind);

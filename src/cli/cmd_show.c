@@ -29,7 +29,7 @@ static const char help_epilog[] =
 	"\n"
 	"Output is bounded: at most 10,000 property rows in all.\n";
 
-static const struct cmd_doc doc = { "show", usage_lines, help_text, help_epilog, "<file>" };
+static const struct cmd_doc help_doc = { "show", usage_lines, help_text, help_epilog, "<file>" };
 
 #define MAX_ROWS 10000
 #define VALUE_CUT 80
@@ -499,7 +499,7 @@ static int parse(struct sopts *o, int argc, char **argv)
 	};
 	int rc;
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc;
 	if (o->depth > 8)
 		return usage_error("show", "--depth must be at most 8, got %ld", o->depth);

@@ -20,7 +20,7 @@ static const char help_text[] =
 	"point (the object below which the retained size fans out).  Class names,\n"
 	"shallow and retained sizes are those of Chrome DevTools' Summary view.\n";
 
-static const struct cmd_doc doc = { "summary", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "summary", usage_lines, help_text, NULL, "<file>" };
 
 enum sort_key { SORT_RETAINED, SORT_SHALLOW, SORT_COUNT };
 
@@ -346,7 +346,7 @@ int cmd_summary(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("summary", "expected one FILE, got %d", argc - optind);

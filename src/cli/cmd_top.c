@@ -19,7 +19,7 @@ static const char help_text[] =
 	"GC roots in the dominator tree.  Each child shows the edge from its\n"
 	"dominator when there is one (.prop, [index], ->context, {internal}).\n";
 
-static const struct cmd_doc doc = { "top", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "top", usage_lines, help_text, NULL, "<file>" };
 
 struct frame {
 	uint32_t node, *kids, *edge, nkids, next;
@@ -215,7 +215,7 @@ int cmd_top(int argc, char **argv)
 	};
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("top", "expected one FILE, got %d", argc - optind);

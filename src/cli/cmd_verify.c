@@ -24,7 +24,7 @@ static const char help_text[] =
 	"\n"
 	"Exit 0 when sound (notes are informational), 3 when a check fails.\n";
 
-static const struct cmd_doc doc = { "verify", usage_lines, help_text, NULL, "<file>" };
+static const struct cmd_doc help_doc = { "verify", usage_lines, help_text, NULL, "<file>" };
 
 struct check {
 	const char *name;
@@ -148,7 +148,7 @@ int cmd_verify(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&doc, opts, argc, argv)))
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("verify", "expected one FILE, got %d", argc - optind);

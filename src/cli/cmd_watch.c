@@ -40,7 +40,7 @@ static const char help_epilog[] =
 	"Exit codes: 0 stopped (count reached, signal, process exited), 1 a --fail-on\n"
 	"rule was violated, 2 usage, 3 a capture or an analysis failed.\n";
 
-static const struct cmd_doc doc = { "watch", usage_lines, help_text, help_epilog, "<pid>" };
+static const struct cmd_doc help_doc = { "watch", usage_lines, help_text, help_epilog, "<pid>" };
 
 struct kept {
 	char file[4096];
@@ -596,7 +596,7 @@ int cmd_watch(int argc, char **argv)
 	w.cooldown = 60;
 	w.interval = 1;
 	w.keep = 3;
-	if ((rc = parse_options(&doc, opts, argc, argv))) {
+	if ((rc = parse_options(&help_doc, opts, argc, argv))) {
 		if (rc < 0)
 			rc = EXIT_OK;
 		goto out;

@@ -139,6 +139,8 @@ static void man_lines(const char *t)
 
 static void man_flag(const struct opt *o)
 {
+	const char *h, *nl = NULL;
+
 	fputs(".TP\n", g_out);
 	if (o->short_name)
 		fprintf(g_out, "\\fB\\-%c\\fR%s", o->short_name, o->long_name ? ", " : "");
@@ -155,7 +157,15 @@ static void man_flag(const struct opt *o)
 	if (o->argh)
 		fprintf(g_out, " \\fI%s\\fR", o->argh);
 	fputc('\n', g_out);
-	man_text(o->help ? o->help : "");
+	/* the help's lines as they are in --help (they are short; some indent) */
+	for (h = o->help ? o->help : ""; *h; h = nl ? nl + 1 : h + strlen(h)) {
+		char line[256];
+		nl = strchr(h, '\n');
+		snprintf(line, sizeof(line), "%.*s", (int)(nl ? (size_t)(nl - h) : strlen(h)), h);
+		man_text(line);
+		if (nl)
+			fputs(".br\n", g_out);
+	}
 }
 
 static void man_table(const struct opt *opts, const char *first_heading)

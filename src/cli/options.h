@@ -10,7 +10,7 @@
  *           OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes"),
  *           OPT_END(),
  *   };
- *   if ((rc = parse_options(&doc, opts, argc, argv)))
+ *   if ((rc = parse_options(&help_doc, opts, argc, argv)))
  *           return rc < 0 ? EXIT_OK : rc;          (rc < 0: --help was shown)
  *   ... the operands are argv[optind .. argc) ...
  *
