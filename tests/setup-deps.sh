@@ -2,7 +2,7 @@
 # Installs the Debian packages hsnap needs to build and test, when missing.
 # Uses sudo when not root.  Extra package names may be given as arguments.
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config libyajl-dev uthash-dev libcmocka-dev zlib1g-dev libwslay-dev python3 cppcheck "$@")
+pkgs=(cmake make gcc pkg-config libyajl-dev uthash-dev libcmocka-dev zlib1g-dev libwslay-dev python3 cppcheck zsh "$@")
 missing=()
 for p in "${pkgs[@]}"; do
   [ -n "$p" ] || continue

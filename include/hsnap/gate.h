@@ -11,6 +11,7 @@
  * (`system / *`, `(compiled code)`). */
 #ifndef HSNAP_GATE_H
 #define HSNAP_GATE_H
+#include <stddef.h>
 #include <stdint.h>
 #include "hsnap/error.h"
 

@@ -1,6 +1,5 @@
 /* hsnap capture: a heap snapshot of a running process, streamed to a file. */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -9,13 +8,17 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "options.h"
 #include "capture_cli.h"
 
-static const char usage_text[] =
-	"Usage: hsnap capture PID [options]\n"
-	"       hsnap capture --port N [--target SUBSTRING] [options]\n"
-	"       hsnap capture --ws ws://127.0.0.1:N/ID [options]\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap capture PID [options]",
+	"hsnap capture --port N [--target SUBSTRING] [options]",
+	"hsnap capture --ws ws://127.0.0.1:N/ID [options]",
+	NULL
+};
+
+static const char help_text[] =
 	"Takes a heap snapshot of a running Node (or Chrome/Chromium, Electron, Deno)\n"
 	"process through its inspector and streams it to a file as it arrives: hsnap\n"
 	"never holds the snapshot in memory, and neither does the target (no code in\n"
@@ -28,30 +31,15 @@ static const char usage_text[] =
 	"\n"
 	"The file is created with mode 0600 (snapshots hold the process' secrets)\n"
 	"under a temporary name and renamed when complete: an interrupted or failed\n"
-	"capture leaves no file under the final name.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FILE  where to write (default PID-<UTC time>.heapsnapshot);\n"
-	"                     FILE.gz is gzipped on the fly; '-' writes to stdout\n"
-	"  --force            replace FILE if it exists\n"
-	"  --port N           attach to an inspector already listening on port N\n"
-	"                     (node --inspect, chromium --remote-debugging-port)\n"
-	"  --host HOST        the inspector's host (default 127.0.0.1)\n"
-	"  --ws URL           attach to this WebSocket debugger URL\n"
-	"  --target SUBSTR    the target whose URL or title contains SUBSTR (pages\n"
-	"                     of a browser; default: the Node target, or the only page)\n"
-	"  --allow-remote     allow a non-loopback host (the inspector protocol has\n"
-	"                     no authentication and no encryption)\n"
-	"  --gc               collect garbage first (HeapProfiler.collectGarbage)\n"
-	"  --then CMD         run 'hsnap CMD FILE' on the capture (e.g. summary)\n"
-	"  --format FMT       text (default) or json: one JSON line with the file,\n"
-	"                     bytes, seconds, the target's pause and hsnap's peak RSS\n"
-	"  -q, --quiet        no progress line\n"
-	"  -h, --help         show this help\n"
+	"capture leaves no file under the final name.\n";
+
+static const char help_epilog[] =
 	"\n"
 	"The report goes to stdout (to stderr with -o -).  Exit codes: 0 captured,\n"
 	"2 usage, 3 the capture failed (no inspector, refused, connection lost),\n"
 	"130/143 interrupted by SIGINT/SIGTERM (no file written).\n";
+
+static const struct cmd_doc help_doc = { "capture", usage_lines, help_text, help_epilog, "<pid>" };
 
 volatile int capture_signals, capture_abort, capture_last_signal;
 
@@ -193,16 +181,31 @@ static int parse_pid(const char *s, pid_t *out)
 	return 0;
 }
 
+static int opt_port(const struct opt_call *call, const char *arg)
+{
+	long port;
+
+	if (parse_count("capture", "--port", arg, &port))
+		return EXIT_USAGE;
+	if (port < 1 || port > 65535)
+		return usage_error("capture", "--port must be 1 to 65535, got '%s'", arg);
+	*(int *)call->opt->value = (int)port;
+	return 0;
+}
+
+static int opt_format(const struct opt_call *call, const char *arg)
+{
+	enum fmt *f = call->opt->value;
+
+	if (parse_format("capture", arg, f))
+		return EXIT_USAGE;
+	if (*f != FMT_TEXT && *f != FMT_JSON)
+		return usage_error("capture", "--format must be text or json");
+	return 0;
+}
+
 int cmd_capture(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' }, { "force", no_argument, NULL, 'F' },
-		{ "port", required_argument, NULL, 'p' }, { "host", required_argument, NULL, 'H' },
-		{ "ws", required_argument, NULL, 'w' }, { "target", required_argument, NULL, 'T' },
-		{ "allow-remote", no_argument, NULL, 'R' }, { "gc", no_argument, NULL, 'g' },
-		{ "then", required_argument, NULL, 't' }, { "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
 	struct capture_opts co;
 	struct capture_result res;
 	struct insp in;
@@ -210,43 +213,32 @@ int cmd_capture(int argc, char **argv)
 	enum fmt f = FMT_TEXT;
 	const char *then = NULL;
 	char defname[64], label[64];
-	int o, quiet = 0, rc, closed, alive;
-	long port;
+	int quiet = 0, rc, closed, alive;
 	FILE *rep;
+	const struct opt opts[] = {
+		OPT_STRING_S('o', "output", &co.out, "FILE", "where to write (default PID-<UTC time>.heapsnapshot);\n"
+			     "FILE.gz is gzipped on the fly; '-' writes to stdout", "<file>"),
+		OPT_BOOL("force", &co.force, "replace FILE if it exists"),
+		OPT_CALLBACK("port", &co.port, "N", "attach to an inspector already listening on port N\n"
+			     "(node --inspect, chromium --remote-debugging-port)", opt_port, NULL),
+		OPT_STRING("host", &co.host, "HOST", "the inspector's host (default 127.0.0.1)", NULL),
+		OPT_STRING("ws", &co.ws_url, "URL", "attach to this WebSocket debugger URL", NULL),
+		OPT_STRING("target", &co.target, "SUBSTR", "the target whose URL or title contains SUBSTR (pages\n"
+			   "of a browser; default: the Node target, or the only page)", NULL),
+		OPT_BOOL("allow-remote", &co.allow_remote, "allow a non-loopback host (the inspector protocol has\n"
+			 "no authentication and no encryption)"),
+		OPT_BOOL("gc", &co.gc, "collect garbage first (HeapProfiler.collectGarbage)"),
+		OPT_STRING("then", &then, "CMD", "run 'hsnap CMD FILE' on the capture (e.g. summary)", "<command>"),
+		OPT_CALLBACK("format", &f, "FMT", "text (default) or json: one JSON line with the file,\n"
+			     "bytes, seconds, the target's pause and hsnap's peak RSS", opt_format, "text json"),
+		OPT_BOOL_S('q', "quiet", &quiet, "no progress line"),
+		OPT_END()
+	};
 
 	memset(&co, 0, sizeof(co));
 	memset(&err, 0, sizeof(err));
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":o:qh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'o': co.out = optarg; break;
-		case 'F': co.force = 1; break;
-		case 'p':
-			if (parse_count("capture", "--port", optarg, &port))
-				return EXIT_USAGE;
-			if (port < 1 || port > 65535)
-				return usage_error("capture", "--port must be 1 to 65535, got '%s'", optarg);
-			co.port = (int)port;
-			break;
-		case 'H': co.host = optarg; break;
-		case 'w': co.ws_url = optarg; break;
-		case 'T': co.target = optarg; break;
-		case 'R': co.allow_remote = 1; break;
-		case 'g': co.gc = 1; break;
-		case 't': then = optarg; break;
-		case 'f':
-			if (parse_format("capture", optarg, &f))
-				return EXIT_USAGE;
-			if (f != FMT_TEXT && f != FMT_JSON)
-				return usage_error("capture", "--format must be text or json");
-			break;
-		case 'q': quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("capture", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("capture", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind > 1)
 		return usage_error("capture", "expected one PID, got %d arguments", argc - optind);
 	if (argc - optind == 1 && parse_pid(argv[optind], &co.pid))

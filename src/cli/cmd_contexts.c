@@ -1,15 +1,18 @@
 /* hsnap contexts: dead closure variables (DevTools' analyzeContexts). */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "hsnap/contexts.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap contexts [options] FILE\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap contexts [options] FILE",
+	NULL
+};
+
+static const char help_text[] =
 	"Dead closure variables, as DevTools' context analysis: per script and scope,\n"
 	"the closure contexts that keep variables alive which no live function can\n"
 	"read, with each variable's value and its retained size, largest first.  The\n"
@@ -19,14 +22,9 @@ static const char usage_text[] =
 	"Needs the closure-scope tables (scopes, scope_context_vars, scope_uses) that\n"
 	"current V8 writes (Chromium 156 and later); Node 20-22 snapshots have none,\n"
 	"and the report says so.  Always reads FILE itself (the index does not hold\n"
-	"the scope tables).\n"
-	"\n"
-	"Options:\n"
-	"  --top N          scopes to show (default 20; 0: all)\n"
-	"  --format FMT     text (default), json, csv or markdown (csv/markdown: one\n"
-	"                   row per dead variable)\n"
-	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n";
+	"the scope tables).\n";
+
+static const struct cmd_doc help_doc = { "contexts", usage_lines, help_text, NULL, "<file>" };
 
 static const char no_tables_text[] =
 	"no closure-scope tables in this snapshot (scopes / scope_context_vars / scope_uses: "
@@ -223,33 +221,25 @@ static void print_report(const struct hs_analysis *a, const struct hs_contexts *
 
 int cmd_contexts(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' }, { "format", required_argument, NULL, 'f' },
-		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	enum fmt f = FMT_TEXT;
 	long ntop = 20;
-	int raw = 0, c, rc;
+	int raw = 0, rc;
 	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_contexts cx;
 	struct hs_error err = { 0, "" };
 	uint32_t nshow;
+	const struct opt opts[] = {
+		OPT_COUNT("top", &ntop, "N", "scopes to show (default 20; 0: all)"),
+		OPT_FORMAT(&f, "text (default), json, csv or markdown (csv/markdown: one\n"
+			   "row per dead variable)"),
+		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': if (parse_count("contexts", "--top", optarg, &ntop)) return EXIT_USAGE; break;
-		case 'f': if (parse_format("contexts", optarg, &f)) return EXIT_USAGE; break;
-		case 'r': raw = 1; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("contexts", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("contexts", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("contexts", "expected one FILE, got %d", argc - optind);
 	cli_no_index = 1; /* the index does not hold the scope tables */

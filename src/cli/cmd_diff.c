@@ -1,48 +1,31 @@
 /* hsnap diff: per-class growth between two snapshots, and the CI gate. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "input.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap diff [options] A B\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap diff [options] A B",
+	NULL
+};
+
+static const char help_text[] =
 	"What grew from snapshot A to snapshot B, class by class: counts, objects\n"
 	"new in B and deleted since A (matched by V8 object id within a class, as\n"
 	"DevTools' Comparison view does), shallow and retained sizes with deltas.\n"
 	"A and B should come from the same process (ids are per process); hsnap\n"
 	"warns when they share hardly any ids, and when B looks older than A (its\n"
 	"largest id is smaller).  A may also be a JSON baseline\n"
-	"written by 'hsnap summary --format json' (class-level numbers only).\n"
-	"\n"
-	"Options:\n"
-	"  --sort KEY       retained (default: retained-size change), self, count\n"
-	"                   or new\n"
-	"  --top N          classes shown in text/markdown (default 20): the largest\n"
-	"                   changes by KEY in either direction, growth or shrinkage\n"
-	"                   (JSON and CSV list every class that changed, by KEY from\n"
-	"                   the largest growth down to the largest shrinkage)\n"
-	"  --fail-on RULE   exit 1 when RULE is violated (repeatable).\n"
-	"                   RULE is SELECTOR:METRIC>LIMIT\n"
-	"                     SELECTOR  total, or a class-name glob ('*', 'Detached *')\n"
-	"                     METRIC    count, self, retained (growth B-A) or new\n"
-	"                     LIMIT     1000, 5MB, 2MiB (KB/MB/GB = 1000^n,\n"
-	"                               KiB/MiB/GiB = 1024^n) or 5% (of A's value)\n"
-	"                   e.g. --fail-on '*:count>1000' --fail-on 'total:self>5%'\n"
-	"                   A SELECTOR that matches no class of A or B is an error\n"
-	"                   (exit 2: a typo must not pass) unless the rule ends\n"
-	"                   with '?' (optional): 'Foo:count>0?'\n"
-	"  --format FMT     text (default), json, csv, markdown (for a PR comment) or\n"
-	"                   html (a self-contained page, e.g. a CI artifact)\n"
-	"  -o, --output F   write to F (created 0600, replaced when complete; kept\n"
-	"                   when a --fail-on rule fails)\n"
-	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n"
+	"written by 'hsnap summary --format json' (class-level numbers only).\n";
+
+static const char help_epilog[] =
 	"\n"
 	"Exit codes: 0 no rule violated, 1 a rule violated, 2 usage, 3 input, 4 memory.\n";
+
+static const struct cmd_doc help_doc = { "diff", usage_lines, help_text, help_epilog, "<file>" };
 
 enum sort_key { S_RETAINED, S_SELF, S_COUNT, S_NEW };
 
@@ -309,43 +292,53 @@ static void print_report(const struct ctx *c)
 
 /* ---- the command ---------------------------------------------------------- */
 
+static const struct opt_choice sort_choices[] = {
+	{ "retained", S_RETAINED, 0 }, { "self", S_SELF, 0 }, { "shallow", S_SELF, 1 },
+	{ "count", S_COUNT, 0 }, { "new", S_NEW, 0 }, { NULL, 0, 0 }
+};
+
+static int opt_fail_on(const struct opt_call *call, const char *arg)
+{
+	struct ctx *c = call->opt->value;
+	struct hs_error err;
+
+	HS_REALLOC_ARRAY(c->rules, (size_t)c->nrules + 1);
+	if (hs_rule_parse(arg, &c->rules[c->nrules], &err) < 0)
+		return usage_error("diff", "%s", err.msg);
+	c->nrules++;
+	return 0;
+}
+
 static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "fail-on", required_argument, NULL, 'F' },
-		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+	const struct opt opts[] = {
+		OPT_CHOICE("sort", &c->key, sort_choices, "KEY", "retained (default: retained-size change), self, count\n"
+			   "or new"),
+		OPT_COUNT("top", &c->top, "N", "classes shown in text/markdown (default 20): the largest\n"
+			  "changes by KEY in either direction, growth or shrinkage\n"
+			  "(JSON and CSV list every class that changed, by KEY from\n"
+			  "the largest growth down to the largest shrinkage)"),
+		OPT_CALLBACK("fail-on", c, "RULE", "exit 1 when RULE is violated (repeatable).\n"
+			     "RULE is SELECTOR:METRIC>LIMIT\n"
+			     "  SELECTOR  total, or a class-name glob ('*', 'Detached *')\n"
+			     "  METRIC    count, self, retained (growth B-A) or new\n"
+			     "  LIMIT     1000, 5MB, 2MiB (KB/MB/GB = 1000^n,\n"
+			     "            KiB/MiB/GiB = 1024^n) or 5% (of A's value)\n"
+			     "e.g. --fail-on '*:count>1000' --fail-on 'total:self>5%'\n"
+			     "A SELECTOR that matches no class of A or B is an error\n"
+			     "(exit 2: a typo must not pass) unless the rule ends\n"
+			     "with '?' (optional): 'Foo:count>0?'", opt_fail_on, NULL),
+		OPT_FORMAT_HTML(&c->f, "text (default), json, csv, markdown (for a PR comment) or\n"
+				"html (a self-contained page, e.g. a CI artifact)"),
+		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete; kept\n"
+			   "when a --fail-on rule fails)"),
+		OPT_BOOL("raw-sizes", raw, "the files' shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
 	};
-	struct hs_error err;
-	int o;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (o) {
-		case 't': if (parse_count("diff", "--top", optarg, &c->top)) return EXIT_USAGE; break;
-		case 'f': if (parse_format_html("diff", optarg, &c->f)) return EXIT_USAGE; break;
-		case 'o': { int orc = cli_output_open("diff", optarg); if (orc) return orc; } break;
-		case 'r': *raw = 1; break;
-		case 's':
-			if (!strcmp(optarg, "retained")) c->key = S_RETAINED;
-			else if (!strcmp(optarg, "self") || !strcmp(optarg, "shallow")) c->key = S_SELF;
-			else if (!strcmp(optarg, "count")) c->key = S_COUNT;
-			else if (!strcmp(optarg, "new")) c->key = S_NEW;
-			else return usage_error("diff", "--sort must be retained, self, count or new, got '%s'", optarg);
-			break;
-		case 'F':
-			HS_REALLOC_ARRAY(c->rules, (size_t)c->nrules + 1);
-			if (hs_rule_parse(optarg, &c->rules[c->nrules], &err) < 0)
-				return usage_error("diff", "%s", err.msg);
-			c->nrules++;
-			break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		case ':': return usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("diff", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc;
 	if (argc - optind != 2)
 		return usage_error("diff", "expected two files A B, got %d", argc - optind);
 	return 0;

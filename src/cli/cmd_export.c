@@ -1,25 +1,23 @@
 /* hsnap export: one row per node. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 
-static const char usage_text[] =
-	"Usage: hsnap export [options] FILE\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap export [options] FILE",
+	NULL
+};
+
+static const char help_text[] =
 	"One row per node, in snapshot order, for SQL and notebook tools:\n"
 	"id, type, name, class, self_size, retained_size, distance, edge_count,\n"
 	"detachedness.  self_size is the shallow size DevTools shows; distance is\n"
 	"empty (CSV) or null (JSON) for nodes unreachable from the roots, and\n"
-	">= 100000000 for nodes reachable only from system roots.\n"
-	"\n"
-	"Options:\n"
-	"  --format FMT     text (tab-separated, default), csv, json (JSON Lines:\n"
-	"                   one object per line) or markdown\n"
-	"  --top N          export only the N nodes with the largest retained size\n"
-	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n";
+	">= 100000000 for nodes reachable only from system roots.\n";
+
+static const struct cmd_doc help_doc = { "export", usage_lines, help_text, NULL, "<file>" };
 
 static const char *const cols[] = { "id", "type", "name", "class", "self_size", "retained_size",
 				    "distance", "edge_count", "detachedness" };
@@ -98,32 +96,24 @@ static void header(enum fmt f)
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "top", required_argument, NULL, 't' },
-		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	enum fmt f = FMT_TEXT;
 	long ntop = -1;
-	int c, rc, raw = 0;
+	int rc, raw = 0;
 	uint32_t i;
 	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	yajl_gen g = NULL;
+	const struct opt opts[] = {
+		OPT_FORMAT(&f, "text (tab-separated, default), csv, json (JSON Lines:\n"
+			   "one object per line) or markdown"),
+		OPT_COUNT("top", &ntop, "N", "export only the N nodes with the largest retained size"),
+		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': if (parse_format("export", optarg, &f)) return EXIT_USAGE; break;
-		case 't': if (parse_count("export", "--top", optarg, &ntop)) return EXIT_USAGE; break;
-		case 'r': raw = 1; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("export", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("export", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("export", "expected one FILE, got %d", argc - optind);
 	if ((rc = load_snapshot(argv[optind], NULL, &ld)))

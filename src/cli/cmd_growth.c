@@ -1,16 +1,19 @@
 /* hsnap growth S1 ... SN: classes that grow at every step. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "containers_report.h"
 #include "hsnap/growth.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap growth [options] S1 S2 S3 [... SN]\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap growth [options] S1 S2 S3 [... SN]",
+	NULL
+};
+
+static const char help_text[] =
 	"Classes whose object count (with --sort retained: retained size) grows at\n"
 	"every step across N >= 3 snapshots of one process, with the per-step\n"
 	"series and the total growth; a class whose count never changed is not\n"
@@ -18,28 +21,9 @@ static const char usage_text[] =
 	"table, so memory stays that of one snapshot's graph plus the tables.  The\n"
 	"last snapshot's {a, b} interface names are applied to all of them.  hsnap\n"
 	"warns when two consecutive snapshots do not look like one process, or the\n"
-	"later one looks older (a smaller largest id).\n"
-	"\n"
-	"Options:\n"
-	"  --min-steps K    report classes growing on at least K steps and from S1\n"
-	"                   to SN (default: every step, N-1)\n"
-	"  --sort KEY       growth (default): the count must grow, largest growth\n"
-	"                   relative to S1 first (30 -> 90 before 10,000 -> 10,300);\n"
-	"                   count: by count growth; retained: the retained size must\n"
-	"                   grow, largest first.  'Steps grew' counts what must grow\n"
-	"  --top N          classes shown in text/markdown (default 20)\n"
-	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
-	"                   count, self or retained growth from S1 to SN of a\n"
-	"                   reported class (or 'total'); LIMIT as in diff; a rule\n"
-	"                   matching no class of any snapshot is an error unless\n"
-	"                   it ends with '?'\n"
-	"  --containers N   containers (Arrays, Maps, Sets, objects) that grew at\n"
-	"                   every step, matched by id, shown with what holds them\n"
-	"                   and what they accumulate (default 10; 0: none)\n"
-	"  --format FMT     text (default), json, csv, markdown or html (a page)\n"
-	"  -o, --output F   write to F (created 0600, replaced when complete)\n"
-	"  --raw-sizes      the files' shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n";
+	"later one looks older (a smaller largest id).\n";
+
+static const struct cmd_doc help_doc = { "growth", usage_lines, help_text, NULL, "<file>" };
 
 struct gctx {
 	struct hs_class_names ns;
@@ -285,60 +269,79 @@ static void gctx_release(struct gctx *c, struct cgrow *cg)
 		hs_class_names_release(&c->ns);
 }
 
+/* --sort: the two keys of struct gctx */
+static int opt_sort(const struct opt_call *call, const char *arg)
+{
+	struct gctx *c = call->opt->value;
+
+	c->sort_relative = 0;
+	if (!strcmp(arg, "growth")) c->sort_relative = 1, c->sort_retained = 0;
+	else if (!strcmp(arg, "count")) c->sort_retained = 0;
+	else if (!strcmp(arg, "retained")) c->sort_retained = 1;
+	else return usage_error("growth", "--sort must be growth, count or retained, got '%s'", arg);
+	return 0;
+}
+
+/* --fail-on RULE, into a growing array */
+struct rules_ref {
+	struct hs_rule **rules;
+	int *n;
+};
+
+static int opt_fail_on(const struct opt_call *call, const char *arg)
+{
+	const struct rules_ref *r = call->opt->value;
+	struct hs_error err;
+	int rc = 0;
+
+	HS_REALLOC_ARRAY(*r->rules, (size_t)*r->n + 1);
+	if (hs_rule_parse(arg, &(*r->rules)[*r->n], &err) < 0)
+		rc = usage_error("growth", "%s", err.msg);
+	else if ((*r->rules)[*r->n].metric == HS_METRIC_NEW)
+		rc = usage_error("growth", "rule '%s': the metric 'new' is for diff; growth rules use count, self or retained", arg);
+	++*r->n;
+	return rc;
+}
+
 int cmd_growth(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "min-steps", required_argument, NULL, 'm' }, { "sort", required_argument, NULL, 's' },
-		{ "top", required_argument, NULL, 't' }, { "fail-on", required_argument, NULL, 'F' },
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "raw-sizes", no_argument, NULL, 'r' },
-		{ "containers", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
 	struct gctx c;
 	struct cgrow cg;
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
 	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
-	struct hs_error err;
 	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
 	const char *min_steps_arg = NULL;
-	int nrules = 0, raw = 0, o, rc = 0;
+	int nrules = 0, raw = 0, rc = 0;
+	struct rules_ref fail_on = { &rules, &nrules };
+	const struct opt opts[] = {
+		OPT_STRING("min-steps", &min_steps_arg, "K", "report classes growing on at least K steps and from S1\n"
+			   "to SN (default: every step, N-1)", NULL),
+		OPT_CALLBACK("sort", &c, "KEY", "growth (default): the count must grow, largest growth\n"
+			     "relative to S1 first (30 -> 90 before 10,000 -> 10,300);\n"
+			     "count: by count growth; retained: the retained size must\n"
+			     "grow, largest first.  'Steps grew' counts what must grow", opt_sort, "growth count retained"),
+		OPT_COUNT("top", &top, "N", "classes shown in text/markdown (default 20)"),
+		OPT_CALLBACK("fail-on", &fail_on, "RULE", "exit 1 when RULE is violated (repeatable); METRIC is\n"
+			     "count, self or retained growth from S1 to SN of a\n"
+			     "reported class (or 'total'); LIMIT as in diff; a rule\n"
+			     "matching no class of any snapshot is an error unless\n"
+			     "it ends with '?'", opt_fail_on, NULL),
+		OPT_COUNT("containers", &cg.top, "N", "containers (Arrays, Maps, Sets, objects) that grew at\n"
+			  "every step, matched by id, shown with what holds them\n"
+			  "and what they accumulate (default 10; 0: none)"),
+		OPT_FORMAT_HTML(&f, "text (default), json, csv, markdown or html (a page)"),
+		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
+		OPT_BOOL("raw-sizes", &raw, "the files' shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
+	};
 
 	memset(&c, 0, sizeof(c));
 	memset(&cg, 0, sizeof(cg));
 	c.sort_relative = 1;
 	cg.top = 10;
-	optind = 1;
-	opterr = 0;
-	while (rc == 0 && (o = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (o) {
-		case 'm': min_steps_arg = optarg; break; /* its range depends on N */
-		case 't': if (parse_count("growth", "--top", optarg, &top)) rc = EXIT_USAGE; break;
-		case 'C': if (parse_count("growth", "--containers", optarg, &cg.top)) rc = EXIT_USAGE; break;
-		case 'f': if (parse_format_html("growth", optarg, &f)) rc = EXIT_USAGE; break;
-		case 'o': rc = cli_output_open("growth", optarg); break;
-		case 'r': raw = 1; break;
-		case 's':
-			c.sort_relative = 0;
-			if (!strcmp(optarg, "growth")) c.sort_relative = 1, c.sort_retained = 0;
-			else if (!strcmp(optarg, "count")) c.sort_retained = 0;
-			else if (!strcmp(optarg, "retained")) c.sort_retained = 1;
-			else rc = usage_error("growth", "--sort must be growth, count or retained, got '%s'", optarg);
-			break;
-		case 'F':
-			HS_REALLOC_ARRAY(rules, (size_t)nrules + 1);
-			if (hs_rule_parse(optarg, &rules[nrules], &err) < 0)
-				rc = usage_error("growth", "%s", err.msg);
-			else if (rules[nrules].metric == HS_METRIC_NEW)
-				rc = usage_error("growth", "rule '%s': the metric 'new' is for diff; growth rules use count, self or retained", optarg);
-			nrules++;
-			break;
-		case 'h': fputs(usage_text, stdout); rc = -1; break;
-		case ':': rc = usage_error("growth", "option '%s' needs a value", argv[optind - 1]); break;
-		default: rc = usage_error("growth", "unknown option '%s'", argv[optind - 1]); break;
-		}
-	}
+	rc = parse_options(&help_doc, opts, argc, argv);
 	if (rc == 0 && argc - optind < 3)
 		rc = usage_error("growth", "expected at least three snapshots, got %d", argc - optind);
 	if (rc == 0 && min_steps_arg &&

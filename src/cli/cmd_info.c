@@ -1,8 +1,8 @@
 /* hsnap info: format facts, no analysis. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "hsnap/index.h"
 
 static const char *index_state_key(int st)
@@ -22,18 +22,18 @@ static const char *index_state_text(int st)
 }
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap info [options] FILE\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap info [options] FILE",
+	NULL
+};
+
+static const char help_text[] =
 	"Format facts of a snapshot without running the analyses: node and edge\n"
 	"fields, node and edge types with how many of each, counts (and whether the\n"
 	"header agrees with the arrays), strings, and which optional sections\n"
-	"(locations, samples, allocation traces) are present.\n"
-	"\n"
-	"Options:\n"
-	"  --format FMT     text (default), json, csv (type counts) or markdown\n"
-	"  --top N          accepted for uniformity; ignored\n"
-	"  -h, --help       show this help\n";
+	"(locations, samples, allocation traces) are present.\n";
+
+static const struct cmd_doc help_doc = { "info", usage_lines, help_text, NULL, "<file>" };
 
 static void join(char *buf, size_t len, char **list, uint32_t n)
 {
@@ -46,31 +46,23 @@ static void join(char *buf, size_t len, char **list, uint32_t n)
 
 int cmd_info(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "top", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
 	enum fmt f = FMT_TEXT;
 	long ignored;
-	int c, rc;
+	int rc;
 	uint32_t i, ntypes;
 	uint64_t *ncount, *ecount, *nsize;
 	struct hs_snapshot *s;
 	struct loaded ld;
 	struct index_status ist;
 	char b1[1024], b2[32];
+	const struct opt opts[] = {
+		OPT_FORMAT(&f, "text (default), json, csv (type counts) or markdown"),
+		OPT_COUNT("top", &ignored, "N", "accepted for uniformity; ignored"),
+		OPT_END()
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f': if (parse_format("info", optarg, &f)) return EXIT_USAGE; break;
-		case 't': if (parse_count("info", "--top", optarg, &ignored)) return EXIT_USAGE; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("info", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("info", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("info", "expected one FILE, got %d", argc - optind);
 	if ((rc = load_snapshot(argv[optind], NULL, &ld)))

@@ -1,17 +1,20 @@
 /* hsnap leaks A B C: the three-snapshot technique. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "containers_report.h"
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap leaks [options] A B C\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap leaks [options] A B C",
+	NULL
+};
+
+static const char help_text[] =
 	"The three-snapshot technique: objects allocated between A and B (V8 id in\n"
 	"B, not in A) that are still alive in C.  Take A after warm-up, B after\n"
 	"running the suspect action a few times, C after running it again: what\n"
@@ -21,26 +24,9 @@ static const char usage_text[] =
 	"matched by V8 id within a class, as in diff (V8 may give an id to another\n"
 	"object later); A and B are named with C's {a, b} interface definitions.\n"
 	"hsnap warns when A-B or B-C do not look like one process, or are out of\n"
-	"order.\n"
-	"\n"
-	"Options:\n"
-	"  --top N          classes shown (default 20; JSON and CSV list all)\n"
-	"  --paths K        path shapes shown per class (default 3; 0: none)\n"
-	"  --max-depth D    path steps shown nearest the objects (default 16)\n"
-	"  --containers N   containers (Arrays, Maps, Sets, objects) that grew from A\n"
-	"                   to B to C, matched by id, with what holds them in C and\n"
-	"                   what they accumulate (default 10; 0: none)\n"
-	"  --all            include V8 internals (hidden, code, object shapes,\n"
-	"                   internal arrays, 'system / ...' objects); hidden by default\n"
-	"  --fail-on RULE   exit 1 when RULE is violated (repeatable); METRIC is\n"
-	"                   count, self or retained of the leaked objects of a class\n"
-	"                   (or 'total'), LIMIT as in diff; a % limit is relative\n"
-	"                   to the class in C; a rule matching no class of A, B or\n"
-	"                   C is an error unless it ends with '?'\n"
-	"  --format FMT     text (default), json, csv, markdown or html (a page)\n"
-	"  -o, --output F   write to F (created 0600, replaced when complete)\n"
-	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n";
+	"order.\n";
+
+static const struct cmd_doc help_doc = { "leaks", usage_lines, help_text, NULL, "<file>" };
 
 struct lopts {
 	enum fmt f;
@@ -159,45 +145,45 @@ static void print_csv(const struct hs_leaks *r, const struct hs_analysis *a)
 	}
 }
 
+static int opt_fail_on(const struct opt_call *call, const char *arg)
+{
+	struct lopts *o = call->opt->value;
+	struct hs_error err;
+
+	HS_REALLOC_ARRAY(o->rules, (size_t)o->nrules + 1);
+	if (hs_rule_parse(arg, &o->rules[o->nrules], &err) < 0)
+		return usage_error("leaks", "%s", err.msg);
+	if (o->rules[o->nrules].metric == HS_METRIC_NEW)
+		return usage_error("leaks", "rule '%s': the metric 'new' is for diff; leaks rules use count, self or retained", arg);
+	o->nrules++;
+	return 0;
+}
+
 static int parse(struct lopts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' }, { "paths", required_argument, NULL, 'p' },
-		{ "max-depth", required_argument, NULL, 'd' }, { "all", no_argument, NULL, 'a' },
-		{ "fail-on", required_argument, NULL, 'F' }, { "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
-		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ "containers", required_argument, NULL, 'C' }, { NULL, 0, NULL, 0 }
+	const struct opt opts[] = {
+		OPT_COUNT("top", &o->top, "N", "classes shown (default 20; JSON and CSV list all)"),
+		OPT_COUNT("paths", &o->paths, "K", "path shapes shown per class (default 3; 0: none)"),
+		OPT_RANGE("max-depth", &o->depth, 1, 100000, "D", "path steps shown nearest the objects (default 16)"),
+		OPT_COUNT("containers", &o->containers, "N", "containers (Arrays, Maps, Sets, objects) that grew from A\n"
+			  "to B to C, matched by id, with what holds them in C and\n"
+			  "what they accumulate (default 10; 0: none)"),
+		OPT_BOOL("all", &o->all, "include V8 internals (hidden, code, object shapes,\n"
+			 "internal arrays, 'system / ...' objects); hidden by default"),
+		OPT_CALLBACK("fail-on", o, "RULE", "exit 1 when RULE is violated (repeatable); METRIC is\n"
+			     "count, self or retained of the leaked objects of a class\n"
+			     "(or 'total'), LIMIT as in diff; a % limit is relative\n"
+			     "to the class in C; a rule matching no class of A, B or\n"
+			     "C is an error unless it ends with '?'", opt_fail_on, NULL),
+		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
+		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
+		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
 	};
-	struct hs_error err;
-	int c;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': if (parse_count("leaks", "--top", optarg, &o->top)) return EXIT_USAGE; break;
-		case 'p': if (parse_count("leaks", "--paths", optarg, &o->paths)) return EXIT_USAGE; break;
-		case 'd':
-			if (parse_range("leaks", "--max-depth", optarg, 1, 100000, &o->depth)) return EXIT_USAGE;
-			break;
-		case 'a': o->all = 1; break;
-		case 'C': if (parse_count("leaks", "--containers", optarg, &o->containers)) return EXIT_USAGE; break;
-		case 'r': o->raw = 1; break;
-		case 'f': if (parse_format_html("leaks", optarg, &o->f)) return EXIT_USAGE; break;
-		case 'o': { int orc = cli_output_open("leaks", optarg); if (orc) return orc; } break;
-		case 'F':
-			HS_REALLOC_ARRAY(o->rules, (size_t)o->nrules + 1);
-			if (hs_rule_parse(optarg, &o->rules[o->nrules], &err) < 0)
-				return usage_error("leaks", "%s", err.msg);
-			if (o->rules[o->nrules].metric == HS_METRIC_NEW)
-				return usage_error("leaks", "rule '%s': the metric 'new' is for diff; leaks rules use count, self or retained", optarg);
-			o->nrules++;
-			break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		case ':': return usage_error("leaks", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("leaks", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc;
 	if (argc - optind != 3)
 		return usage_error("leaks", "expected three snapshots A B C, got %d", argc - optind);
 	return 0;

@@ -1,16 +1,19 @@
 /* hsnap realms: memory per native context (DevTools' getNativeContextSizes). */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap realms [options] FILE [FILE...]\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap realms [options] FILE [FILE...]",
+	NULL
+};
+
+static const char help_text[] =
 	"Memory attributed to each native context (realm): the main page and each\n"
 	"iframe in Chrome, the main context and each vm context in Node, as DevTools\n"
 	"attributes it.  An object belongs to a realm when its map's meta map names\n"
@@ -21,19 +24,9 @@ static const char usage_text[] =
 	"\n"
 	"With several snapshots of one process: which realm grew.  Realms are matched\n"
 	"by the native context's id; the table shows each one's attributed size per\n"
-	"snapshot and the growth from the first to the last.\n"
-	"\n"
-	"Options:\n"
-	"  --format FMT     text (default), json, csv or markdown\n"
-	"  --fail-on RULE   (several snapshots) exit 1 when RULE is violated, e.g.\n"
-	"                   'Window / https*:self>1MB' or 'total:self>10%'; the selector\n"
-	"                   is a glob over the realm's global (Window / url, global),\n"
-	"                   else its name, or (shared) / (unattributed); metric self =\n"
-	"                   attributed size, retained = the native context's retained\n"
-	"                   size; growth from the first to the last snapshot\n"
-	"  --top N          accepted for uniformity; every realm is listed\n"
-	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n";
+	"snapshot and the growth from the first to the last.\n";
+
+static const struct cmd_doc help_doc = { "realms", usage_lines, help_text, NULL, "<file>" };
 
 /* The realm's global proxy (`Window / url`, Node's `global`), to tell realms apart:
  * the target of the native context's internal global_proxy_object edge. */
@@ -379,45 +372,54 @@ static int realms_multi(char **files, int n, int raw, enum fmt f, const struct h
 	return rc;
 }
 
+/* --fail-on RULE: at most 32, self or retained */
+struct rules_ref {
+	struct hs_rule *rules;
+	int *n;
+};
+
+static int opt_fail_on(const struct opt_call *call, const char *arg)
+{
+	const struct rules_ref *r = call->opt->value;
+	struct hs_error err;
+
+	if (*r->n == 32)
+		return usage_error("realms", "at most 32 --fail-on rules");
+	if (hs_rule_parse(arg, &r->rules[*r->n], &err) < 0)
+		return usage_error("realms", "%s", err.msg);
+	if (r->rules[*r->n].metric != HS_METRIC_SELF && r->rules[*r->n].metric != HS_METRIC_RETAINED)
+		return usage_error("realms", "rule '%s': realms rules use self (attributed size) or retained", arg);
+	++*r->n;
+	return 0;
+}
+
 int cmd_realms(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' }, { "format", required_argument, NULL, 'f' },
-		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ "fail-on", required_argument, NULL, 'F' }, { NULL, 0, NULL, 0 }
-	};
 	enum fmt f = FMT_TEXT;
 	long ntop = 0;
-	int raw = 0, c, rc, nrules = 0;
+	int raw = 0, rc, nrules = 0;
 	struct hs_rule rules[32];
-	struct hs_error err;
 	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_realms r;
 	char b1[32], b2[32], b3[32];
+	struct rules_ref fail_on = { rules, &nrules };
+	const struct opt opts[] = {
+		OPT_FORMAT(&f, "text (default), json, csv or markdown"),
+		OPT_CALLBACK("fail-on", &fail_on, "RULE", "(several snapshots) exit 1 when RULE is violated, e.g.\n"
+			     "'Window / https*:self>1MB' or 'total:self>10%'; the selector\n"
+			     "is a glob over the realm's global (Window / url, global),\n"
+			     "else its name, or (shared) / (unattributed); metric self =\n"
+			     "attributed size, retained = the native context's retained\n"
+			     "size; growth from the first to the last snapshot", opt_fail_on, NULL),
+		OPT_COUNT("top", &ntop, "N", "accepted for uniformity; every realm is listed"),
+		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': if (parse_count("realms", "--top", optarg, &ntop)) return EXIT_USAGE; break;
-		case 'f': if (parse_format("realms", optarg, &f)) return EXIT_USAGE; break;
-		case 'r': raw = 1; break;
-		case 'F':
-			if (nrules == 32)
-				return usage_error("realms", "at most 32 --fail-on rules");
-			if (hs_rule_parse(optarg, &rules[nrules], &err) < 0)
-				return usage_error("realms", "%s", err.msg);
-			if (rules[nrules].metric != HS_METRIC_SELF && rules[nrules].metric != HS_METRIC_RETAINED)
-				return usage_error("realms", "rule '%s': realms rules use self (attributed size) or retained", optarg);
-			nrules++;
-			break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("realms", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("realms", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind < 1)
 		return usage_error("realms", "expected FILE [FILE...]");
 	if (argc - optind > 1)

@@ -1,37 +1,25 @@
 /* hsnap retainers: why an object (or every object of a class) is alive. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap retainers [options] FILE (--id ID | --class NAME)\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap retainers [options] FILE (--id ID | --class NAME)",
+	NULL
+};
+
+static const char help_text[] =
 	"Why objects are still in memory: their shortest retainer paths from the GC\n"
 	"roots (weak edges and edges from the root skipped, as in DevTools'\n"
 	"Retainers view), printed root first with DevTools' edge syntax\n"
 	"(.prop, [index], ->context, {internal}); each step shows the object's\n"
-	"class, id, shallow and retained size.\n"
-	"\n"
-	"  --id ID          one object: up to --paths shortest paths to it (ID as\n"
-	"                   printed, 123 or @123)\n"
-	"  --class NAME     every object of a class: merged paths, i.e. the objects\n"
-	"                   grouped by the shape of their shortest path (classes and\n"
-	"                   edge names, array indices folded), largest retained first\n"
-	"\n"
-	"Options:\n"
-	"  --paths K        alternative paths for --id (default 3)\n"
-	"  --max-depth D    steps shown nearest the object (default 16; longer paths\n"
-	"                   start with '…')\n"
-	"  --ignore ID      hide this retainer and recompute (DevTools' \"ignore this\n"
-	"                   retainer\"); repeatable\n"
-	"  --top N          path shapes shown for --class (default 10)\n"
-	"  --format FMT     text (default), json, csv or markdown\n"
-	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n";
+	"class, id, shallow and retained size.\n";
+
+static const struct cmd_doc help_doc = { "retainers", usage_lines, help_text, NULL, "<file>" };
 
 struct ropts {
 	enum fmt f;
@@ -435,43 +423,51 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 	return EXIT_OK;
 }
 
+static int opt_id(const struct opt_call *call, const char *arg)
+{
+	struct ropts *o = call->opt->value;
+
+	if (parse_id("retainers", "--id", arg, &o->id))
+		return EXIT_USAGE;
+	o->have_id = 1;
+	return 0;
+}
+
+static int opt_ignore(const struct opt_call *call, const char *arg)
+{
+	struct ropts *o = call->opt->value;
+
+	HS_REALLOC_ARRAY(o->ignore, o->nignore + 1);
+	if (parse_id("retainers", "--ignore", arg, &o->ignore[o->nignore]))
+		return EXIT_USAGE;
+	o->nignore++;
+	return 0;
+}
+
 static int parse(struct ropts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "id", required_argument, NULL, 'i' }, { "class", required_argument, NULL, 'c' },
-		{ "paths", required_argument, NULL, 'p' }, { "max-depth", required_argument, NULL, 'd' },
-		{ "ignore", required_argument, NULL, 'I' }, { "top", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	const struct opt opts[] = {
+		OPT_GROUP(""),
+		OPT_CALLBACK("id", o, "ID", "one object: up to --paths shortest paths to it (ID as\n"
+			     "printed, 123 or @123)", opt_id, NULL),
+		OPT_STRING("class", &o->cls, "NAME", "every object of a class: merged paths, i.e. the objects\n"
+			   "grouped by the shape of their shortest path (classes and\n"
+			   "edge names, array indices folded), largest retained first", NULL),
+		OPT_GROUP("Options:"),
+		OPT_COUNT("paths", &o->paths, "K", "alternative paths for --id (default 3)"),
+		OPT_RANGE("max-depth", &o->depth, 1, 100000, "D", "steps shown nearest the object (default 16; longer paths\n"
+			  "start with '…')"),
+		OPT_CALLBACK("ignore", o, "ID", "hide this retainer and recompute (DevTools' \"ignore this\n"
+			     "retainer\"); repeatable", opt_ignore, NULL),
+		OPT_COUNT("top", &o->top, "N", "path shapes shown for --class (default 10)"),
+		OPT_FORMAT(&o->f, "text (default), json, csv or markdown"),
+		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
 	};
-	int c;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (parse_id("retainers", "--id", optarg, &o->id)) return EXIT_USAGE;
-			o->have_id = 1;
-			break;
-		case 'c': o->cls = optarg; break;
-		case 'p': if (parse_count("retainers", "--paths", optarg, &o->paths)) return EXIT_USAGE; break;
-		case 'd':
-			if (parse_range("retainers", "--max-depth", optarg, 1, 100000, &o->depth)) return EXIT_USAGE;
-			break;
-		case 'I':
-			HS_REALLOC_ARRAY(o->ignore, o->nignore + 1);
-			if (parse_id("retainers", "--ignore", optarg, &o->ignore[o->nignore])) return EXIT_USAGE;
-			o->nignore++;
-			break;
-		case 't': if (parse_count("retainers", "--top", optarg, &o->top)) return EXIT_USAGE; break;
-		case 'f': if (parse_format("retainers", optarg, &o->f)) return EXIT_USAGE; break;
-		case 'r': o->raw = 1; break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		case ':': return usage_error("retainers", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("retainers", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc;
 	if (argc - optind != 1)
 		return usage_error("retainers", "expected one FILE, got %d", argc - optind);
 	if (o->have_id == !!o->cls)

@@ -1,18 +1,21 @@
 /* hsnap show: one object inspected -- what it is, what it holds (with the
  * values the snapshot records), who holds it, and its dominator chain. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "hsnap/paths.h"
 #include "hsnap/values.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap show [options] FILE ID\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap show [options] FILE ID",
+	NULL
+};
+
+static const char help_text[] =
 	"One object in detail (ID as 123 or @123, as hsnap prints ids): its class,\n"
 	"type, shallow and retained size, distance and source location; its\n"
 	"properties in snapshot order with DevTools' edge syntax (.prop, [index],\n"
@@ -20,19 +23,13 @@ static const char usage_text[] =
 	"(strings, numbers of snapshots taken with numeric values, true/false/null/\n"
 	"undefined), other objects as 'Class @id' with their sizes; the objects\n"
 	"that hold it directly (nearest the roots first) with the edge names; and\n"
-	"its dominator chain (the objects that alone keep it alive, up to the root).\n"
-	"\n"
-	"Options:\n"
-	"  --depth D        levels of properties to expand (default 1: the object's\n"
-	"                   own; 0: none; at most 8)\n"
-	"  --props N        properties listed per object (default 40)\n"
-	"  --retainers N    direct retainers listed (default 10)\n"
-	"  --chain N        dominator-chain steps listed (default 20)\n"
-	"  --format FMT     text (default), json, csv or markdown\n"
-	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n"
+	"its dominator chain (the objects that alone keep it alive, up to the root).\n";
+
+static const char help_epilog[] =
 	"\n"
 	"Output is bounded: at most 10,000 property rows in all.\n";
+
+static const struct cmd_doc help_doc = { "show", usage_lines, help_text, help_epilog, "<file>" };
 
 #define MAX_ROWS 10000
 #define VALUE_CUT 80
@@ -490,29 +487,20 @@ static void show_chain(struct out *o, uint32_t n)
 
 static int parse(struct sopts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "depth", required_argument, NULL, 'd' }, { "props", required_argument, NULL, 'p' },
-		{ "retainers", required_argument, NULL, 'R' }, { "chain", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' }, { "raw-sizes", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
+	const struct opt opts[] = {
+		OPT_COUNT("depth", &o->depth, "D", "levels of properties to expand (default 1: the object's\n"
+			  "own; 0: none; at most 8)"),
+		OPT_COUNT("props", &o->props, "N", "properties listed per object (default 40)"),
+		OPT_COUNT("retainers", &o->retainers, "N", "direct retainers listed (default 10)"),
+		OPT_COUNT("chain", &o->chain, "N", "dominator-chain steps listed (default 20)"),
+		OPT_FORMAT(&o->f, "text (default), json, csv or markdown"),
+		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
 	};
-	int c;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': if (parse_count("show", "--depth", optarg, &o->depth)) return EXIT_USAGE; break;
-		case 'p': if (parse_count("show", "--props", optarg, &o->props)) return EXIT_USAGE; break;
-		case 'R': if (parse_count("show", "--retainers", optarg, &o->retainers)) return EXIT_USAGE; break;
-		case 'c': if (parse_count("show", "--chain", optarg, &o->chain)) return EXIT_USAGE; break;
-		case 'f': if (parse_format("show", optarg, &o->f)) return EXIT_USAGE; break;
-		case 'r': o->raw = 1; break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		case ':': return usage_error("show", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("show", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc;
 	if (o->depth > 8)
 		return usage_error("show", "--depth must be at most 8, got %ld", o->depth);
 	if (argc - optind != 2)

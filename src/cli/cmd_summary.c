@@ -1,44 +1,26 @@
 /* hsnap summary: header, statistics, top classes and top objects. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "hsnap/filters.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap summary [options] FILE\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap summary [options] FILE",
+	NULL
+};
+
+static const char help_text[] =
 	"What is in memory: node and edge counts, total size, statistics (V8 heap,\n"
 	"code, strings, JS arrays, typed arrays, system, native), the classes with\n"
 	"the largest retained size and the largest single objects; then triage:\n"
 	"detached DOM elements by tag with why they are alive (Chrome), duplicate\n"
 	"strings with who holds them, and leak suspects with their accumulation\n"
 	"point (the object below which the retained size fans out).  Class names,\n"
-	"shallow and retained sizes are those of Chrome DevTools' Summary view.\n"
-	"\n"
-	"Options:\n"
-	"  --top N          classes and objects to show (default 20; JSON and CSV\n"
-	"                   list every class and N objects)\n"
-	"  --sort KEY       order classes by retained (default), shallow or count\n"
-	"  --format FMT     text (default), json, csv (the class table), markdown or\n"
-	"                   html (a self-contained page: treemap, tables, cards)\n"
-	"  -o, --output F   write to F (created 0600, replaced when complete)\n"
-	"  --suspects PCT   leak-suspect threshold: objects and classes retaining at\n"
-	"                   least PCT% of the heap (default 10)\n"
-	"  --strings N      duplicate strings listed (default 10)\n"
-	"  --raw-sizes      use the file's shallow sizes; by default the size of\n"
-	"                   internal arrays owned by one object moves to that object,\n"
-	"                   as DevTools does\n"
-	"  --filter NAME    classes and objects of DevTools' named filter only:\n"
-	"                   objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
-	"                   objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
-	"                   duplicatedStrings, sharedNativeContext, noNativeContext,\n"
-	"                   nativeContext_ID (ID: a native context's id, see hsnap realms)\n"
-	"  --group KEY      class rows by name (default) or by site: DevTools' rows,\n"
-	"                   which split `object` classes by allocation location\n"
-	"                   (script, line, column; JSON adds DevTools' row key)\n"
-	"  -h, --help       show this help\n";
+	"shallow and retained sizes are those of Chrome DevTools' Summary view.\n";
+
+static const struct cmd_doc help_doc = { "summary", usage_lines, help_text, NULL, "<file>" };
 
 enum sort_key { SORT_RETAINED, SORT_SHALLOW, SORT_COUNT };
 
@@ -295,15 +277,34 @@ static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint3
 	triage_suspects(a, f, NULL, suspects);
 }
 
+/* --filter NAME: DevTools' named filter (its nodes are chosen after loading) */
+static int opt_filter(const struct opt_call *call, const char *arg)
+{
+	struct hs_error ferr = { 0, "" };
+	if (hs_filter_parse(arg, call->opt->value, &ferr))
+		return usage_error("summary", "%s", ferr.msg);
+	g_filter_name = arg;
+	return 0;
+}
+
+static int opt_suspects(const struct opt_call *call, const char *arg)
+{
+	double *suspects = call->opt->value;
+	char *end;
+	*suspects = strtod(arg, &end);
+	if (end == arg || *end || !(*suspects > 0 && *suspects <= 100))
+		return usage_error("summary", "--suspects needs a percentage in (0, 100], got '%s'", arg);
+	return 0;
+}
+
+static const struct opt_choice sort_choices[] = {
+	{ "retained", SORT_RETAINED, 0 }, { "shallow", SORT_SHALLOW, 0 }, { "self", SORT_SHALLOW, 1 },
+	{ "count", SORT_COUNT, 0 }, { NULL, 0, 0 }
+};
+static const struct opt_choice group_choices[] = { { "name", 0, 0 }, { "site", 1, 0 }, { NULL, 0, 0 } };
+
 int cmd_summary(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' }, { "sort", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' }, { "raw-sizes", no_argument, NULL, 'r' },
-		{ "suspects", required_argument, NULL, 'S' }, { "strings", required_argument, NULL, 'D' },
-		{ "filter", required_argument, NULL, 'F' }, { "group", required_argument, NULL, 'G' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
 	struct hs_filter filter;
 	struct hs_error ferr = { 0, "" };
 	uint64_t *fbits = NULL;
@@ -314,48 +315,40 @@ int cmd_summary(int argc, char **argv)
 	enum sort_key key = SORT_RETAINED;
 	long ntopc = 20, strings = 10;
 	double suspects = 10;
-	char *end;
-	int raw = 0, c, rc;
+	int raw = 0, rc;
 	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	uint32_t *ids, n, *top, ntop;
+	const struct opt opts[] = {
+		OPT_COUNT("top", &ntopc, "N", "classes and objects to show (default 20; JSON and CSV\n"
+			  "list every class and N objects)"),
+		OPT_CHOICE("sort", &key, sort_choices, "KEY", "order classes by retained (default), shallow or count"),
+		OPT_FORMAT_HTML(&f, "text (default), json, csv (the class table), markdown or\n"
+				"html (a self-contained page: treemap, tables, cards)"),
+		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
+		OPT_CALLBACK("suspects", &suspects, "PCT", "leak-suspect threshold: objects and classes retaining at\n"
+			     "least PCT% of the heap (default 10)", opt_suspects, NULL),
+		OPT_COUNT("strings", &strings, "N", "duplicate strings listed (default 10)"),
+		OPT_BOOL("raw-sizes", &raw, "use the file's shallow sizes; by default the size of\n"
+			 "internal arrays owned by one object moves to that object,\n"
+			 "as DevTools does"),
+		OPT_CALLBACK("filter", &filter, "NAME", "classes and objects of DevTools' named filter only:\n"
+			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
+			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
+			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
+			     "duplicatedStrings sharedNativeContext noNativeContext"),
+		OPT_CHOICE("group", &by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
+			   "which split `object` classes by allocation location\n"
+			   "(script, line, column; JSON adds DevTools' row key)"),
+		OPT_END()
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': if (parse_count("summary", "--top", optarg, &ntopc)) return EXIT_USAGE; break;
-		case 'f': if (parse_format_html("summary", optarg, &f)) return EXIT_USAGE; break;
-		case 'o': { int orc = cli_output_open("summary", optarg); if (orc) return orc; } break;
-		case 'r': raw = 1; break;
-		case 'F':
-			if (hs_filter_parse(optarg, &filter, &ferr))
-				return usage_error("summary", "%s", ferr.msg);
-			g_filter_name = optarg;
-			break;
-		case 'D': if (parse_count("summary", "--strings", optarg, &strings)) return EXIT_USAGE; break;
-		case 'G':
-			if (!strcmp(optarg, "site")) by_site = 1;
-			else if (!strcmp(optarg, "name")) by_site = 0;
-			else return usage_error("summary", "--group must be name or site, got '%s'", optarg);
-			break;
-		case 'S':
-			suspects = strtod(optarg, &end);
-			if (end == optarg || *end || !(suspects > 0 && suspects <= 100))
-				return usage_error("summary", "--suspects needs a percentage in (0, 100], got '%s'", optarg);
-			break;
-		case 's':
-			if (!strcmp(optarg, "retained")) key = SORT_RETAINED;
-			else if (!strcmp(optarg, "shallow") || !strcmp(optarg, "self")) key = SORT_SHALLOW;
-			else if (!strcmp(optarg, "count")) key = SORT_COUNT;
-			else return usage_error("summary", "--sort must be retained, shallow or count, got '%s'", optarg);
-			break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("summary", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("summary", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("summary", "expected one FILE, got %d", argc - optind);
 	if ((rc = load_snapshot(argv[optind], NULL, &ld)))

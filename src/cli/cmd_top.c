@@ -1,29 +1,25 @@
 /* hsnap top: the largest objects and what they retain (dominator subtree). */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "options.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap top [options] FILE\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap top [options] FILE",
+	NULL
+};
+
+static const char help_text[] =
 	"The largest objects by retained size, each with the objects it retains:\n"
 	"its subtree in the dominator tree (what would be freed with it), largest\n"
 	"first, to a given depth.  Top-level objects are those directly under the\n"
 	"GC roots in the dominator tree.  Each child shows the edge from its\n"
-	"dominator when there is one (.prop, [index], ->context, {internal}).\n"
-	"\n"
-	"Options:\n"
-	"  --top N          top-level objects to show (default 10)\n"
-	"  --depth D        levels of retained objects below each (default 3)\n"
-	"  --children K     children shown per object (default 5)\n"
-	"  --format FMT     text (default), json (nested), csv or markdown (flat,\n"
-	"                   with a depth column)\n"
-	"  --raw-sizes      the file's shallow sizes (no DevTools re-attribution)\n"
-	"  -h, --help       show this help\n";
+	"dominator when there is one (.prop, [index], ->context, {internal}).\n";
+
+static const struct cmd_doc help_doc = { "top", usage_lines, help_text, NULL, "<file>" };
 
 struct frame {
 	uint32_t node, *kids, *edge, nkids, next;
@@ -200,37 +196,28 @@ static void walk(struct out *o, const struct hs_analysis *a, uint32_t root, long
 
 int cmd_top(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' }, { "depth", required_argument, NULL, 'd' },
-		{ "children", required_argument, NULL, 'c' }, { "format", required_argument, NULL, 'f' },
-		{ "raw-sizes", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const head[] = { "depth", "edge", "id", "class", "type", "self_size",
 					    "retained_size", "percent" };
 	struct out o;
 	long ntop = 10, depth = 3, kids = 5;
-	int c, rc, raw = 0;
+	int rc, raw = 0;
 	uint32_t *top, m, i;
 	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
+	const struct opt opts[] = {
+		OPT_COUNT("top", &ntop, "N", "top-level objects to show (default 10)"),
+		OPT_RANGE("depth", &depth, 0, 1000, "D", "levels of retained objects below each (default 3)"),
+		OPT_COUNT("children", &kids, "K", "children shown per object (default 5)"),
+		OPT_FORMAT(&o.f, "text (default), json (nested), csv or markdown (flat,\n"
+			   "with a depth column)"),
+		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_END()
+	};
 
 	memset(&o, 0, sizeof(o));
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't': if (parse_count("top", "--top", optarg, &ntop)) return EXIT_USAGE; break;
-		case 'd': if (parse_range("top", "--depth", optarg, 0, 1000, &depth)) return EXIT_USAGE; break;
-		case 'c': if (parse_count("top", "--children", optarg, &kids)) return EXIT_USAGE; break;
-		case 'f': if (parse_format("top", optarg, &o.f)) return EXIT_USAGE; break;
-		case 'r': raw = 1; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("top", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("top", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("top", "expected one FILE, got %d", argc - optind);
 	if ((rc = load_snapshot(argv[optind], NULL, &ld)))

@@ -1,14 +1,17 @@
 /* hsnap verify: integrity report of a snapshot. */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "hsnap/verify.h"
+#include "options.h"
 
-static const char usage_text[] =
-	"Usage: hsnap verify [options] FILE\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap verify [options] FILE",
+	NULL
+};
+
+static const char help_text[] =
 	"Checks a snapshot without trusting it.  The loader already rejects (exit 3,\n"
 	"one line naming the problem) anything structurally wrong: invalid JSON,\n"
 	"missing meta fields, records cut short, node names, edge types, targets\n"
@@ -19,12 +22,9 @@ static const char usage_text[] =
 	"nodes reachable only through weak edges, self-loops, and the sum check\n"
 	"(retained size of the root = total of shallow sizes).\n"
 	"\n"
-	"Exit 0 when sound (notes are informational), 3 when a check fails.\n"
-	"\n"
-	"Options:\n"
-	"  --format FMT     text (default), json, csv or markdown\n"
-	"  --top N          accepted for uniformity; ignored\n"
-	"  -h, --help       show this help\n";
+	"Exit 0 when sound (notes are informational), 3 when a check fails.\n";
+
+static const struct cmd_doc help_doc = { "verify", usage_lines, help_text, NULL, "<file>" };
 
 static const char *const mark[] = { "FAIL", "ok", "note" };
 
@@ -72,10 +72,6 @@ static void print_checks(const struct hs_snapshot *s, const struct hs_check *c, 
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' }, { "top", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
 	enum fmt f = FMT_TEXT;
 	struct hs_check c[HS_VERIFY_MAX_CHECKS];
 	struct loaded ld;
@@ -83,19 +79,15 @@ int cmd_verify(int argc, char **argv)
 	struct hs_analysis a;
 	long ignored;
 	size_t n, i;
-	int o, rc, bad = 0;
+	int rc, bad = 0;
+	const struct opt opts[] = {
+		OPT_FORMAT(&f, "text (default), json, csv or markdown"),
+		OPT_COUNT("top", &ignored, "N", "accepted for uniformity; ignored"),
+		OPT_END()
+	};
 
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f': if (parse_format("verify", optarg, &f)) return EXIT_USAGE; break;
-		case 't': if (parse_count("verify", "--top", optarg, &ignored)) return EXIT_USAGE; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		case ':': return usage_error("verify", "option '%s' needs a value", argv[optind - 1]);
-		default: return usage_error("verify", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
+	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+		return rc < 0 ? EXIT_OK : rc;
 	if (argc - optind != 1)
 		return usage_error("verify", "expected one FILE, got %d", argc - optind);
 	cli_no_index = 1; /* verify reads the snapshot itself, never an index */

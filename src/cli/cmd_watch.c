@@ -2,7 +2,6 @@
  * (and leaks) over the kept series after each one. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -12,13 +11,17 @@
 #include <unistd.h>
 #include <yajl_tree.h>
 #include "cli.h"
+#include "options.h"
 #include "capture_cli.h"
 #include "vec.h"
 
-static const char usage_text[] =
-	"Usage: hsnap watch PID -d DIR [--rss-above SIZE] [--heap-above SIZE]\n"
-	"                   [--every DURATION] [options]\n"
-	"\n"
+static const char *const usage_lines[] = {
+	"hsnap watch PID -d DIR [--rss-above SIZE] [--heap-above SIZE]\n"
+	"                   [--every DURATION] [options]",
+	NULL
+};
+
+static const char help_text[] =
 	"Watches a running Node process from the outside and captures a heap\n"
 	"snapshot (as hsnap capture does) into DIR whenever a condition holds and\n"
 	"the cooldown has passed; keeps the last N snapshots; after each capture\n"
@@ -30,32 +33,14 @@ static const char usage_text[] =
 	"One inspector session lasts from the first capture (from the start with\n"
 	"--heap-above) to the end: V8 forgets its object ids when a session ends,\n"
 	"and diff and leaks match objects by id.  An inspector hsnap opened with\n"
-	"SIGUSR1 is closed when it stops.\n"
-	"\n"
-	"Conditions (at least one; any of them triggers a capture):\n"
-	"  --rss-above SIZE     the process' resident memory (/proc/PID/status)\n"
-	"  --heap-above SIZE    the used JS heap (Runtime.getHeapUsage)\n"
-	"  --every DURATION     unconditionally, first at the start\n"
-	"SIZE: bytes, or with KB MB GB (1000^n) or KiB MiB GiB (1024^n).\n"
-	"DURATION: seconds, or with ms s m h (e.g. 500ms, 30s, 5m).\n"
-	"\n"
-	"Options:\n"
-	"  -d, --dir DIR        where snapshots and the report go (created if needed)\n"
-	"  --cooldown DURATION  least time between captures (default 60s; with only\n"
-	"                       --every: the --every interval)\n"
-	"  --interval DURATION  how often the conditions are polled (default 1s)\n"
-	"  --keep N             snapshots kept in DIR, older ones deleted (default 3)\n"
-	"  --count N            stop after N captures (default: no limit)\n"
-	"  --fail-on RULE       exit 1 (and stop) when the growth report violates\n"
-	"                       RULE, as for 'hsnap growth' (repeatable; canaries)\n"
-	"  --port N             the inspector's port when it is already open\n"
-	"  --gc                 collect garbage before each snapshot\n"
-	"  --gzip               write DIR/PID-<time>.heapsnapshot.gz\n"
-	"  -q, --quiet          no progress line\n"
-	"  -h, --help           show this help\n"
+	"SIGUSR1 is closed when it stops.\n";
+
+static const char help_epilog[] =
 	"\n"
 	"Exit codes: 0 stopped (count reached, signal, process exited), 1 a --fail-on\n"
 	"rule was violated, 2 usage, 3 a capture or an analysis failed.\n";
+
+static const struct cmd_doc help_doc = { "watch", usage_lines, help_text, help_epilog, "<pid>" };
 
 struct kept {
 	char file[4096];
@@ -493,87 +478,128 @@ static int watch_loop(struct wopts *w)
 	return rc;
 }
 
+static int opt_rss_above(const struct opt_call *call, const char *arg)
+{
+	uint64_t *v = call->opt->value;
+	if (parse_size(arg, v) || !*v)
+		return usage_error("watch", "--rss-above needs a size such as 500MB, got '%s'", arg);
+	return 0;
+}
+
+static int opt_heap_above(const struct opt_call *call, const char *arg)
+{
+	uint64_t *v = call->opt->value;
+	if (parse_size(arg, v) || !*v)
+		return usage_error("watch", "--heap-above needs a size such as 200MB, got '%s'", arg);
+	return 0;
+}
+
+static int opt_every(const struct opt_call *call, const char *arg)
+{
+	double *v = call->opt->value;
+	if (parse_duration(arg, v) || *v <= 0)
+		return usage_error("watch", "--every needs a duration such as 5m, got '%s'", arg);
+	return 0;
+}
+
+struct cooldown_ref {
+	double *cooldown;
+	int *given;
+};
+
+static int opt_cooldown(const struct opt_call *call, const char *arg)
+{
+	const struct cooldown_ref *r = call->opt->value;
+	if (parse_duration(arg, r->cooldown))
+		return usage_error("watch", "--cooldown needs a duration such as 60s, got '%s'", arg);
+	*r->given = 1;
+	return 0;
+}
+
+static int opt_interval(const struct opt_call *call, const char *arg)
+{
+	double *v = call->opt->value;
+	if (parse_duration(arg, v) || *v < 0.01)
+		return usage_error("watch", "--interval needs a duration of at least 10ms, got '%s'", arg);
+	return 0;
+}
+
+static int opt_keep(const struct opt_call *call, const char *arg)
+{
+	long *v = call->opt->value;
+	if (parse_count("watch", "--keep", arg, v))
+		return EXIT_USAGE;
+	if (*v < 1 || *v > 1000)
+		return usage_error("watch", "--keep must be 1 to 1000");
+	return 0;
+}
+
+static int opt_fail_on(const struct opt_call *call, const char *arg)
+{
+	struct wopts *w = call->opt->value;
+	struct hs_rule r;
+	struct hs_error e;
+
+	if (hs_rule_parse(arg, &r, &e) < 0)
+		return usage_error("watch", "%s", e.msg);
+	if (r.metric == HS_METRIC_NEW)
+		return usage_error("watch", "rule '%s': growth rules use count, self or retained", arg);
+	HS_REALLOC_ARRAY(w->rules, (size_t)w->nrules + 1);
+	w->rules[w->nrules++] = (char *)arg;
+	return 0;
+}
+
+static int opt_port(const struct opt_call *call, const char *arg)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (end == arg || *end || v < 1 || v > 65535)
+		return usage_error("watch", "--port must be 1 to 65535");
+	*(int *)call->opt->value = (int)v;
+	return 0;
+}
+
 int cmd_watch(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' }, { "rss-above", required_argument, NULL, 'r' },
-		{ "heap-above", required_argument, NULL, 'H' }, { "every", required_argument, NULL, 'e' },
-		{ "cooldown", required_argument, NULL, 'c' }, { "interval", required_argument, NULL, 'i' },
-		{ "keep", required_argument, NULL, 'k' }, { "count", required_argument, NULL, 'n' },
-		{ "fail-on", required_argument, NULL, 'F' }, { "port", required_argument, NULL, 'p' },
-		{ "gc", no_argument, NULL, 'g' }, { "gzip", no_argument, NULL, 'z' },
-		{ "quiet", no_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 }
-	};
 	struct wopts w;
-	int o, rc, cooldown_given = 0;
+	int rc, cooldown_given = 0;
 	long v;
 	char *end;
+	struct cooldown_ref cooldown = { &w.cooldown, &cooldown_given };
+	const struct opt opts[] = {
+		OPT_GROUP("Conditions (at least one; any of them triggers a capture):"),
+		OPT_CALLBACK("rss-above", &w.rss_above, "SIZE", "the process' resident memory (/proc/PID/status)",
+			     opt_rss_above, NULL),
+		OPT_CALLBACK("heap-above", &w.heap_above, "SIZE", "the used JS heap (Runtime.getHeapUsage)",
+			     opt_heap_above, NULL),
+		OPT_CALLBACK("every", &w.every, "DURATION", "unconditionally, first at the start", opt_every, NULL),
+		OPT_TEXT("SIZE: bytes, or with KB MB GB (1000^n) or KiB MiB GiB (1024^n).\n"
+			 "DURATION: seconds, or with ms s m h (e.g. 500ms, 30s, 5m).\n"),
+		OPT_GROUP("Options:"),
+		OPT_STRING_S('d', "dir", &w.dir, "DIR", "where snapshots and the report go (created if needed)", "<dir>"),
+		OPT_CALLBACK("cooldown", &cooldown, "DURATION", "least time between captures (default 60s; with only\n"
+			     "--every: the --every interval)", opt_cooldown, NULL),
+		OPT_CALLBACK("interval", &w.interval, "DURATION", "how often the conditions are polled (default 1s)",
+			     opt_interval, NULL),
+		OPT_CALLBACK("keep", &w.keep, "N", "snapshots kept in DIR, older ones deleted (default 3)", opt_keep, NULL),
+		OPT_COUNT("count", &w.count, "N", "stop after N captures (default: no limit)"),
+		OPT_CALLBACK("fail-on", &w, "RULE", "exit 1 (and stop) when the growth report violates\n"
+			     "RULE, as for 'hsnap growth' (repeatable; canaries)", opt_fail_on, NULL),
+		OPT_CALLBACK("port", &w.co.port, "N", "the inspector's port when it is already open", opt_port, NULL),
+		OPT_BOOL("gc", &w.co.gc, "collect garbage before each snapshot"),
+		OPT_BOOL("gzip", &w.gz, "write DIR/PID-<time>.heapsnapshot.gz"),
+		OPT_BOOL_S('q', "quiet", &w.quiet, "no progress line"),
+		OPT_END()
+	};
 
 	memset(&w, 0, sizeof(w));
 	w.cooldown = 60;
 	w.interval = 1;
 	w.keep = 3;
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":d:qh", opts, NULL)) != -1) {
-		switch (o) {
-		case 'd': w.dir = optarg; break;
-		case 'r':
-			if (parse_size(optarg, &w.rss_above) || !w.rss_above)
-				rc = usage_error("watch", "--rss-above needs a size such as 500MB, got '%s'", optarg);
-			else break;
-			goto out;
-		case 'H':
-			if (parse_size(optarg, &w.heap_above) || !w.heap_above)
-				rc = usage_error("watch", "--heap-above needs a size such as 200MB, got '%s'", optarg);
-			else break;
-			goto out;
-		case 'e':
-			if (parse_duration(optarg, &w.every) || w.every <= 0)
-				rc = usage_error("watch", "--every needs a duration such as 5m, got '%s'", optarg);
-			else break;
-			goto out;
-		case 'c':
-			if (parse_duration(optarg, &w.cooldown))
-				rc = usage_error("watch", "--cooldown needs a duration such as 60s, got '%s'", optarg);
-			else { cooldown_given = 1; break; }
-			goto out;
-		case 'i':
-			if (parse_duration(optarg, &w.interval) || w.interval < 0.01)
-				rc = usage_error("watch", "--interval needs a duration of at least 10ms, got '%s'", optarg);
-			else break;
-			goto out;
-		case 'k':
-			if (parse_count("watch", "--keep", optarg, &w.keep)) { rc = EXIT_USAGE; goto out; }
-			if (w.keep < 1 || w.keep > 1000) { rc = usage_error("watch", "--keep must be 1 to 1000"); goto out; }
-			break;
-		case 'n':
-			if (parse_count("watch", "--count", optarg, &w.count)) { rc = EXIT_USAGE; goto out; }
-			break;
-		case 'F': {
-			struct hs_rule r;
-			struct hs_error e;
-			if (hs_rule_parse(optarg, &r, &e) < 0) { rc = usage_error("watch", "%s", e.msg); goto out; }
-			if (r.metric == HS_METRIC_NEW) {
-				rc = usage_error("watch", "rule '%s': growth rules use count, self or retained", optarg);
-				goto out;
-			}
-			HS_REALLOC_ARRAY(w.rules, (size_t)w.nrules + 1);
-			w.rules[w.nrules++] = optarg;
-			break;
-		}
-		case 'p':
-			v = strtol(optarg, &end, 10);
-			if (end == optarg || *end || v < 1 || v > 65535) { rc = usage_error("watch", "--port must be 1 to 65535"); goto out; }
-			w.co.port = (int)v;
-			break;
-		case 'g': w.co.gc = 1; break;
-		case 'z': w.gz = 1; break;
-		case 'q': w.quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); rc = EXIT_OK; goto out;
-		case ':': rc = usage_error("watch", "option '%s' needs a value", argv[optind - 1]); goto out;
-		default: rc = usage_error("watch", "unknown option '%s'", argv[optind - 1]); goto out;
-		}
+	if ((rc = parse_options(&help_doc, opts, argc, argv))) {
+		if (rc < 0)
+			rc = EXIT_OK;
+		goto out;
 	}
 	if (argc - optind != 1) { rc = usage_error("watch", "expected one PID"); goto out; }
 	v = strtol(argv[optind], &end, 10);

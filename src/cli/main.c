@@ -1,4 +1,4 @@
-/* hsnap entry point: the command table and dispatch, nothing else. */
+/* hsnap entry point: the command table, the global options and dispatch. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "hsnap/index.h"
 #include "capture_cli.h"
+#include "gendoc.h"
+#include "options.h"
 
 static const struct command commands[] = {
 	{ "summary", cmd_summary, "statistics, top classes and objects by retained size" },
@@ -29,64 +31,34 @@ static const struct command commands[] = {
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static void usage(FILE *f)
-{
-	size_t i;
-	fprintf(f,
-		"Usage: hsnap <command> [options] FILE...\n"
-		"\n"
-		"Analyze V8 heap snapshots (.heapsnapshot from Node, Chrome, Electron, Deno):\n"
-		"what is in memory, what retains it, and what grew.  FILE may be gzipped;\n"
-		"'-' reads standard input.  Numbers match Chrome DevTools' Memory panel.\n"
-		"\n"
-		"Commands:\n");
-	for (i = 0; i < NCOMMANDS; i++)
-		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f,
-		"\n"
-		"Every command takes --format text|json|csv|markdown, --top N and -h/--help.\n"
-		"--jobs N (anywhere): threads for parsing plain files, the analysis and\n"
-		"checking an index (default: all cores; results never depend on it).\n"
-		"--no-index (anywhere, or HSNAP_NO_INDEX=1): neither read nor write the index.\n"
-		"--verify-index (anywhere): parse FILE anyway and compare the index with it;\n"
-		"a mismatch is reported, the output comes from FILE and the index is rebuilt.\n"
-		"--max-input SIZE (anywhere): refuse inputs (snapshots, baselines) of more than\n"
-		"SIZE bytes of JSON after decompression, e.g. 500MB, 2GiB (exit 4); for\n"
-		"untrusted uploads, where a small .gz can expand to many GB.\n"
-		"\n"
-		"Index: the first command that analyses FILE writes FILE.hsnapidx beside it\n"
-		"(model, dominators, retained sizes, classes); later commands map it instead\n"
-		"of parsing, and are many times faster.  It is rebuilt when FILE changes\n"
-		"(size, mtime, ctime, inode, first/last 64 KiB) or when it fails its checksums\n"
-		"or range checks; an unwritable folder just means no index.  HSNAP_TRACE_INDEX=1\n"
-		"reports on stderr what happened to it; HSNAP_TIMING=1 times each phase.\n"
-		"\n"
-		"Run 'hsnap <command> --help' for its options.\n"
-		"\n"
-		"Exit codes: 0 success, 1 a --fail-on rule was violated, 2 usage error,\n"
-		"3 input error (unreadable or malformed snapshot), 4 out of memory.\n");
-}
+static const char *const main_usage[] = {
+	"hsnap [global options] <command> [options] FILE...",
+	"hsnap --help | --version | help <command>",
+	NULL
+};
 
-/* An index is mapped: if another program truncates that file while we read
- * it, the next access raises SIGBUS.  Say so and exit like any input error. */
-static void on_sigbus(int sig)
-{
-	static const char msg[] = "hsnap: an index file (.hsnapidx) was truncated or replaced "
-				  "in place while in use; run again (or use --no-index)\n";
-	(void)sig;
-	if (write(2, msg, sizeof(msg) - 1) < 0)
-		_exit(EXIT_INPUT);
-	_exit(EXIT_INPUT);
-}
+static const char main_description[] =
+	"Analyze V8 heap snapshots (.heapsnapshot from Node, Chrome, Electron, Deno):\n"
+	"what is in memory, what retains it, and what grew.  FILE may be gzipped;\n"
+	"'-' reads standard input.  Numbers match Chrome DevTools' Memory panel.\n";
 
-/* Killed while writing an index: remove its temporary file first (what
- * SIGKILL leaves is removed by a later run, src/index.c). */
-static void on_fatal(int sig)
-{
-	hs_index_abandon();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
+static const char main_notes[] =
+	"\n"
+	"Every command takes --format text|json|csv|markdown (also before the\n"
+	"command), --top N and -h/--help.  '--' ends the options: what follows is a\n"
+	"FILE even when it starts with '-'.\n"
+	"\n"
+	"Index: the first command that analyses FILE writes FILE.hsnapidx beside it\n"
+	"(model, dominators, retained sizes, classes); later commands map it instead\n"
+	"of parsing, and are many times faster.  It is rebuilt when FILE changes\n"
+	"(size, mtime, ctime, inode, first/last 64 KiB) or when it fails its checksums\n"
+	"or range checks; an unwritable folder just means no index.  HSNAP_TRACE_INDEX=1\n"
+	"reports on stderr what happened to it; HSNAP_TIMING=1 times each phase.\n"
+	"\n"
+	"Run 'hsnap <command> --help' for its options.\n"
+	"\n"
+	"Exit codes: 0 success, 1 a --fail-on rule was violated, 2 usage error,\n"
+	"3 input error (unreadable or malformed snapshot), 4 out of memory.\n";
 
 /* --max-input SIZE: digits and an optional unit (B, KB/MB/GB = 1000^n,
  * KiB/MiB/GiB = 1024^n); 0 when it is not such a size. */
@@ -110,10 +82,94 @@ static uint64_t parse_size(const char *v)
 	return 0;
 }
 
+/* --jobs N / -j N */
+static int opt_jobs(const struct opt_call *c, const char *v)
+{
+	char *end;
+	long n;
+
+	if (!v) {
+		fprintf(stderr, "hsnap: %s needs a number\n", c->spelled);
+		return EXIT_USAGE;
+	}
+	n = strtol(v, &end, 10);
+	if (end == v || *end || n < 1 || n > 64) {
+		fprintf(stderr, "hsnap: --jobs needs a number from 1 to 64, got '%s'\n", v);
+		return EXIT_USAGE;
+	}
+	cli_jobs = (int)n;
+	return 0;
+}
+
+static int opt_max_input(const struct opt_call *c, const char *v)
+{
+	(void)c;
+	if (!v || !(cli_max_input = parse_size(v))) {
+		fprintf(stderr, "hsnap: --max-input needs a size above 0 (e.g. 500MB, 2GiB), got '%s'\n",
+			v ? v : "");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The global options: before the command and anywhere after it. */
+static const struct opt globals[] = {
+	OPT_GROUP("Global options (before or after the command):"),
+	OPT_CALLBACK_F('j', "jobs", NULL, "N", "threads for parsing plain files, the analysis and\n"
+		       "checking an index (default: all cores; results never\n"
+		       "depend on it)", opt_jobs, OPT_OWN_MISSING, NULL),
+	OPT_BOOL("no-index", &cli_no_index, "neither read nor write the index (or HSNAP_NO_INDEX=1)"),
+	OPT_BOOL("verify-index", &cli_verify_index, "parse FILE anyway and compare the index with it; a\n"
+		 "mismatch is reported, the output comes from FILE and\n"
+		 "the index is rebuilt"),
+	OPT_CALLBACK_F(0, "max-input", NULL, "SIZE", "refuse inputs (snapshots, baselines) of more than SIZE\n"
+		       "bytes of JSON after decompression, e.g. 500MB, 2GiB\n"
+		       "(exit 4); for untrusted uploads, where a small .gz can\n"
+		       "expand to many GB", opt_max_input, OPT_OWN_MISSING, NULL),
+	OPT_CALLBACK_F('V', "version", NULL, NULL, "show the version (before a command)", NULL, OPT_DOC_ONLY, NULL),
+	OPT_END()
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	for (i = 0; main_usage[i]; i++)
+		fprintf(f, "%s%s\n", i ? "       " : "Usage: ", main_usage[i]);
+	fprintf(f, "\n%s\nCommands:\n", main_description);
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	opt_print_table(f, globals, 1);
+	fputs(main_notes, f);
+}
+
+/* An index is mapped: if another program truncates that file while we read
+ * it, the next access raises SIGBUS.  Say so and exit like any input error. */
+static void on_sigbus(int sig)
+{
+	static const char msg[] = "hsnap: an index file (.hsnapidx) was truncated or replaced "
+				  "in place while in use; run again (or use --no-index)\n";
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_INPUT);
+	_exit(EXIT_INPUT);
+}
+
+/* Killed while writing an index: remove its temporary file first (what
+ * SIGKILL leaves is removed by a later run, src/index.c). */
+static void on_fatal(int sig)
+{
+	hs_index_abandon();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
+	int rc, first = 1;
 	struct sigaction sa;
+	const struct gendoc_main doc = { main_usage, main_description, main_notes, commands, NCOMMANDS, globals };
 
 	timing_start();
 	safe_stdout_install();
@@ -136,62 +192,16 @@ int main(int argc, char **argv)
 #endif
 	if (env_flag("HSNAP_NO_INDEX"))
 		cli_no_index = 1;
-	/* --jobs N / -j N and --no-index may appear anywhere: they are global */
-	for (i = 1; i < (size_t)argc; i++) {
-		const char *v = NULL;
-		size_t j, drop = 0;
-		if (!strcmp(argv[i], "--no-index") || !strcmp(argv[i], "--verify-index")) {
-			if (argv[i][2] == 'n')
-				cli_no_index = 1;
-			else
-				cli_verify_index = 1;
-			for (j = i; j + 1 <= (size_t)argc; j++)
-				argv[j] = argv[j + 1];
-			argc--;
-			i--;
-			continue;
-		}
-		if (!strcmp(argv[i], "--max-input") || !strncmp(argv[i], "--max-input=", 12)) {
-			const char *m = argv[i][11] == '=' ? argv[i] + 12 : i + 1 < (size_t)argc ? argv[i + 1] : NULL;
-			drop = argv[i][11] == '=' ? 1 : 2;
-			if (!m || !(cli_max_input = parse_size(m))) {
-				fprintf(stderr, "hsnap: --max-input needs a size above 0 (e.g. 500MB, 2GiB), got '%s'\n",
-					m ? m : "");
-				return EXIT_USAGE;
-			}
-			for (j = i; j + drop <= (size_t)argc; j++)
-				argv[j] = argv[j + drop];
-			argc -= (int)drop;
-			i--;
-			continue;
-		}
-		if (!strcmp(argv[i], "--jobs") || !strcmp(argv[i], "-j")) {
-			if (i + 1 >= (size_t)argc) {
-				fprintf(stderr, "hsnap: %s needs a number\n", argv[i]);
-				return EXIT_USAGE;
-			}
-			v = argv[i + 1];
-			drop = 2;
-		} else if (!strncmp(argv[i], "--jobs=", 7)) {
-			v = argv[i] + 7;
-			drop = 1;
-		}
-		if (!v)
-			continue;
-		{
-			char *end;
-			long n = strtol(v, &end, 10);
-			if (end == v || *end || n < 1 || n > 64) {
-				fprintf(stderr, "hsnap: --jobs needs a number from 1 to 64, got '%s'\n", v);
-				return EXIT_USAGE;
-			}
-			cli_jobs = (int)n;
-		}
-		for (j = i; j + drop <= (size_t)argc; j++)
-			argv[j] = argv[j + drop];
-		argc -= (int)drop;
-		i--;
+	opt_set_globals(globals);
+	if (argc == 3 || argc == 4) {
+		if (!strcmp(argv[1], "--dump-options")) /* hidden: the build's man page and completions */
+			return gendoc(argv[2], argc == 4 ? argv[3] : NULL, &doc);
 	}
+	/* global options before the command; the command's parser takes them after it */
+	if ((rc = parse_global_options(argc, argv, &first)))
+		return rc;
+	argc -= first - 1;
+	argv += first - 1;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
