@@ -1,0 +1,70 @@
+/* OUT_DOC as markdown: prose as it is, list items "- ", tables as pipe
+ * tables (cells escaped), records as |a|b| lines without padding. */
+#include <stdlib.h>
+#include "output.h"
+
+static void say(struct out *o, const char *text) { (void)o; fputs(text, stdout); }
+
+static void item(struct out *o, const char *text)
+{
+	(void)o;
+	printf("- %s\n", text);
+}
+
+static void table_begin(struct out *o, const struct out_table *t)
+{
+	int i, n = 0;
+
+	if (!(t->flags & OUT_RECORDS)) {
+		out_buf_begin(o, OUT_DOC);
+		return;
+	}
+	putchar('|');
+	for (i = 0; i < t->ncols; i++)
+		if (out_col_in(t, i, OUT_DOC)) {
+			printf("%s|", t->cols[i].key);
+			n++;
+		}
+	printf("\n|");
+	while (n--)
+		printf("---|");
+	putchar('\n');
+}
+
+static void row(struct out *o, const struct out_val *cells, int open)
+{
+	const struct out_table *t = o->t;
+	char b[48];
+	int i;
+
+	(void)open;
+	if (!(t->flags & OUT_RECORDS)) {
+		out_buf_row(o, cells, OUT_DOC);
+		return;
+	}
+	putchar('|');
+	for (i = 0; i < t->ncols; i++)
+		if (out_col_in(t, i, OUT_DOC)) {
+			if (cells[i].t == OT_STR)
+				md_escape(stdout, cells[i].s);
+			else
+				fputs(out_val_machine(&cells[i], b, sizeof(b)), stdout);
+			putchar('|');
+		}
+	putchar('\n');
+}
+
+static void table_end(struct out *o)
+{
+	if (!(o->t->flags & OUT_RECORDS))
+		out_buf_end(o, FMT_MD, 0);
+}
+
+const struct out_renderer render_md = {
+	.view = OUT_DOC,
+	.say = say,
+	.item = item,
+	.table_begin = table_begin,
+	.row = row,
+	.table_end = table_end,
+};
