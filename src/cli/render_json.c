@@ -10,7 +10,7 @@
  * command that writes only records (export) has none */
 static void start(struct out *o)
 {
-	if (!o->started) {
+	if (!o->started && !(o->t && (o->t->flags & OUT_RECORDS))) {
 		yajl_gen_map_open(o->g);
 		o->started = 1;
 	}
@@ -81,8 +81,7 @@ static void row(struct out *o, const struct out_val *cells, int open)
 	const struct out_table *t = o->t;
 	int i;
 
-	if (!(t->flags & OUT_RECORDS))
-		start(o);
+	start(o);
 	yajl_gen_map_open(o->g);
 	for (i = 0; i < t->ncols; i++)
 		if (out_col_in(t, i, OUT_TREE) && cells[i].t != OT_NONE) {
