@@ -28,7 +28,7 @@ static const struct out_col cols[] = {
 	{ "retained_size", "retained_size", 'r', 0 }, { "distance", "distance", 'r', 0 },
 	{ "edge_count", "edge_count", 'r', 0 }, { "detachedness", "detachedness", 'r', 0 },
 };
-static const struct out_table nodes_table = { NULL, 9, cols, 0, OUT_RECORDS, 0, NULL };
+static const struct out_table nodes_table = { OUT_COLS(cols), .flags = OUT_RECORDS };
 
 static void row(const struct hs_analysis *a, uint32_t n, struct out *o)
 {

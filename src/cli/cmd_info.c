@@ -61,8 +61,9 @@ static const struct out_col edge_cols[] = {
 static void render(const struct hs_snapshot *s, const struct index_status *ist, enum fmt f,
 		   const uint64_t *ncount, const uint64_t *nsize, const uint64_t *ecount, uint32_t ntypes)
 {
-	static const struct out_table node_types = { "node_types", 4, type_cols, 0, 0, 2, NULL };
-	static const struct out_table edge_types = { "edge_types", 4, edge_cols, 0, OUT_FLAT_APPEND, 2, NULL };
+	static const struct out_table node_types = { .key = "node_types", OUT_COLS(type_cols), .indent = 2 };
+	static const struct out_table edge_types = { .key = "edge_types", OUT_COLS(edge_cols),
+						     .flags = OUT_FLAT_APPEND, .indent = 2 };
 	struct out *o = out_open(f);
 	char b1[1024];
 	uint32_t i;

@@ -132,7 +132,9 @@ static const struct out_col top_cols[] = {
 	{ "retained_size", "retained_size", 'r', OUT_DOC | OUT_DATA },
 	{ "percent", "percent", 'r', OUT_DOC | OUT_FLAT },
 };
-static const struct out_table top_table = { "top", 14, top_cols, 0, 0, 0, "%12s %10s  %6s  %s" };
+static const struct out_table top_table = {
+	.key = "top", OUT_COLS(top_cols), .plain_layout = "%12s %10s  %6s  %s"
+};
 
 /* edge: the edge from the dominator (HS_NO_EDGE: none to show); has_parent:
  * n is a child row (JSON then has an "edge" key, "" when there is no edge).

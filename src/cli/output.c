@@ -77,9 +77,24 @@ struct out *out_open(enum fmt f)
 	return o;
 }
 
+struct out *out_open_on(enum fmt f, yajl_gen g)
+{
+	struct out *o;
+
+	if (!g)
+		return out_open(f);
+	o = hs_xmalloc(sizeof(*o));
+	memset(o, 0, sizeof(*o));
+	o->f = FMT_JSON;
+	o->r = &render_json;
+	o->g = g;
+	o->started = o->borrowed = 1;
+	return o;
+}
+
 void out_close(struct out *o)
 {
-	if (o->r->close)
+	if (o->r->close && !o->borrowed)
 		o->r->close(o);
 	free(o);
 }
@@ -220,18 +235,10 @@ void out_buf_begin(struct out *o, unsigned v)
 
 void out_buf_row(struct out *o, const struct out_val *cells, unsigned v)
 {
-	const struct out_table *t = o->t;
-	const char **c;
 	char (*b)[48];
-	int i, n = 0;
+	int n;
+	const char **c = out_human_cells(o->t, cells, v, &b, &n);
 
-	HS_ALLOC_ARRAY(c, (size_t)t->ncols);
-	HS_ALLOC_ARRAY(b, (size_t)t->ncols);
-	for (i = 0; i < t->ncols; i++)
-		if (out_col_in(t, i, v)) {
-			c[n] = out_val_human(&cells[i], b[n], sizeof(b[n]));
-			n++;
-		}
 	table_row(&o->buf, c);
 	free(c);
 	free(b);
@@ -245,4 +252,59 @@ void out_buf_end(struct out *o, enum fmt f, int indent)
 	free(o->buf_align);
 	o->buf_head = NULL;
 	o->buf_align = NULL;
+}
+
+void out_print_layout(const char *layout, const char *const *cells, int n)
+{
+	const char *p;
+	int k = 0;
+
+	for (p = layout; *p; p++) {
+		int left = 0, w = 0, len;
+		if (*p != '%') {
+			putchar(*p);
+			continue;
+		}
+		if (p[1] == '%') {
+			putchar('%');
+			p++;
+			continue;
+		}
+		p++;
+		if (*p == '-') {
+			left = 1;
+			p++;
+		}
+		while (*p >= '0' && *p <= '9')
+			w = w * 10 + (*p++ - '0');
+		/* *p == 's' */
+		if (k >= n)
+			continue;
+		len = (int)strlen(cells[k]);
+		if (left)
+			printf("%s%*s", cells[k], w > len ? w - len : 0, "");
+		else
+			printf("%*s%s", w > len ? w - len : 0, "", cells[k]);
+		k++;
+	}
+	putchar('\n');
+}
+
+const char **out_human_cells(const struct out_table *t, const struct out_val *cells, unsigned v,
+			     char (**bufs)[48], int *n)
+{
+	const char **c;
+	char (*b)[48];
+	int i;
+
+	HS_ALLOC_ARRAY(c, (size_t)t->ncols);
+	HS_ALLOC_ARRAY(b, (size_t)t->ncols);
+	*n = 0;
+	for (i = 0; i < t->ncols; i++)
+		if (out_col_in(t, i, v)) {
+			c[*n] = out_val_human(&cells[i], b[*n], sizeof(b[*n]));
+			(*n)++;
+		}
+	*bufs = b;
+	return c;
 }

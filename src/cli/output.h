@@ -97,7 +97,12 @@ enum {
 	 * JSON one object per line (JSON Lines), CSV as always */
 	OUT_RECORDS = 1,
 	/* OUT_FLAT: the rows continue the previous table (no new heading) */
-	OUT_FLAT_APPEND = 2
+	OUT_FLAT_APPEND = 2,
+	/* OUT_TREE: one row, written as the object under the table's key
+	 * (not an array of them) */
+	OUT_ONE = 4,
+	/* no heading line in any view (rows only) */
+	OUT_HEADLESS = 8
 };
 
 struct out_table {
@@ -111,14 +116,23 @@ struct out_table {
 	 * the heading and every row, which are then written as they come; NULL:
 	 * columns aligned to the widest cell (rows kept until out_table_end) */
 	const char *plain_layout;
+	/* OUT_DOC: the same for the document view (one line per row instead of
+	 * a pipe table) */
+	const char *doc_layout;
 };
+
+/* .ncols and .cols of a table from a static array of columns */
+#define OUT_COLS(a) .ncols = (int)(sizeof(a) / sizeof((a)[0])), .cols = (a)
 
 struct out;
 
 /* One per command run; f is the --format given (html: FMT_JSON with
- * cli_html_kind set).  out_open_lines: a tree renderer without a top-level
- * object (JSON Lines). */
+ * cli_html_kind set). */
 struct out *out_open(enum fmt f);
+/* A section written into a JSON generator that the caller owns (g not
+ * NULL: the tree view, no top-level object, nothing finished by
+ * out_close), else in format f: for the callers not converted yet. */
+struct out *out_open_on(enum fmt f, yajl_gen g);
 /* Finishes (JSON: closes the top-level object, newline or html page), frees. */
 void out_close(struct out *o);
 /* Which view the format renders (for the few choices of *what* to compute,
@@ -181,6 +195,7 @@ struct out {
 	enum fmt f;
 	yajl_gen g;                 /* tree renderers */
 	int started;                /* the top-level object is open */
+	int borrowed;               /* g belongs to the caller */
 	const struct out_table *stack[8]; /* the open tables, innermost last */
 	int depth;
 	const struct out_table *t;  /* the innermost open table */
@@ -204,5 +219,11 @@ static inline int out_col_in(const struct out_table *t, int c, unsigned v)
 void out_buf_begin(struct out *o, unsigned v);
 void out_buf_row(struct out *o, const struct out_val *cells, unsigned v);
 void out_buf_end(struct out *o, enum fmt f, int indent);
+/* A row in a printf layout: %s, %Ns and %-Ns (widths in bytes, as printf
+ * counts them), one per cell, and %%; then a newline. */
+void out_print_layout(const char *layout, const char *const *cells, int n);
+/* The cells of view v as people read them (n of them; free the two). */
+const char **out_human_cells(const struct out_table *t, const struct out_val *cells, unsigned v,
+			     char (**bufs)[48], int *n);
 
 #endif

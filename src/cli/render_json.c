@@ -72,7 +72,9 @@ static void table_begin(struct out *o, const struct out_table *t)
 		yajl_gen_config(o->g, yajl_gen_beautify, 0);
 		return;
 	}
-	if (t->key)
+	if (t->key && (t->flags & OUT_ONE))
+		key(o, t->key);
+	else if (t->key)
 		list_begin(o, t->key);
 }
 
@@ -109,7 +111,7 @@ static void row_close(struct out *o)
 
 static void table_end(struct out *o)
 {
-	if (!(o->t->flags & OUT_RECORDS) && o->t->key)
+	if (!(o->t->flags & (OUT_RECORDS | OUT_ONE)) && o->t->key)
 		yajl_gen_array_close(o->g);
 }
 

@@ -2,6 +2,7 @@
  * tables (cells escaped), records as |a|b| lines without padding. */
 #include <stdlib.h>
 #include "output.h"
+#include "vec.h"
 
 static void say(struct out *o, const char *text) { (void)o; fputs(text, stdout); }
 
@@ -15,10 +16,24 @@ static void table_begin(struct out *o, const struct out_table *t)
 {
 	int i, n = 0;
 
+	if (t->doc_layout) {
+		if (!(t->flags & OUT_HEADLESS)) {
+			const char **h;
+			HS_ALLOC_ARRAY(h, (size_t)t->ncols);
+			for (i = 0; i < t->ncols; i++)
+				if (out_col_in(t, i, OUT_DOC))
+					h[n++] = t->cols[i].head;
+			out_print_layout(t->doc_layout, h, n);
+			free(h);
+		}
+		return;
+	}
 	if (!(t->flags & OUT_RECORDS)) {
 		out_buf_begin(o, OUT_DOC);
 		return;
 	}
+	if (t->flags & OUT_HEADLESS)
+		return;
 	putchar('|');
 	for (i = 0; i < t->ncols; i++)
 		if (out_col_in(t, i, OUT_DOC)) {
@@ -38,6 +53,15 @@ static void row(struct out *o, const struct out_val *cells, int open)
 	int i;
 
 	(void)open;
+	if (t->doc_layout) {
+		char (*bufs)[48];
+		int n;
+		const char **c = out_human_cells(t, cells, OUT_DOC, &bufs, &n);
+		out_print_layout(t->doc_layout, c, n);
+		free(c);
+		free(bufs);
+		return;
+	}
 	if (!(t->flags & OUT_RECORDS)) {
 		out_buf_row(o, cells, OUT_DOC);
 		return;
@@ -56,7 +80,7 @@ static void row(struct out *o, const struct out_val *cells, int open)
 
 static void table_end(struct out *o)
 {
-	if (!(o->t->flags & OUT_RECORDS))
+	if (!(o->t->flags & OUT_RECORDS) && !o->t->doc_layout)
 		out_buf_end(o, FMT_MD, 0);
 }
 

@@ -14,49 +14,14 @@ static void item(struct out *o, const char *text)
 	printf("  %s\n", text);
 }
 
-/* layout: printf conversions %s, %Ns and %-Ns (widths in bytes, as printf
- * counts them), one per OUT_PLAIN column, and %%. */
-static void print_layout(const char *layout, const char *const *cells, int n)
-{
-	const char *p;
-	int k = 0;
-
-	for (p = layout; *p; p++) {
-		int left = 0, w = 0, len;
-		if (*p != '%') {
-			putchar(*p);
-			continue;
-		}
-		if (p[1] == '%') {
-			putchar('%');
-			p++;
-			continue;
-		}
-		p++;
-		if (*p == '-') {
-			left = 1;
-			p++;
-		}
-		while (*p >= '0' && *p <= '9')
-			w = w * 10 + (*p++ - '0');
-		/* *p == 's' */
-		if (k >= n)
-			continue;
-		len = (int)strlen(cells[k]);
-		if (left)
-			printf("%s%*s", cells[k], w > len ? w - len : 0, "");
-		else
-			printf("%*s%s", w > len ? w - len : 0, "", cells[k]);
-		k++;
-	}
-	putchar('\n');
-}
-
 static void table_begin(struct out *o, const struct out_table *t)
 {
 	int i, first = 1;
 
-	if (t->flags & OUT_RECORDS) {
+	if (t->flags & OUT_HEADLESS) {
+		if (!(t->flags & OUT_RECORDS) && !t->plain_layout)
+			out_buf_begin(o, OUT_PLAIN);
+	} else if (t->flags & OUT_RECORDS) {
 		for (i = 0; i < t->ncols; i++)
 			if (out_col_in(t, i, OUT_PLAIN)) {
 				printf("%s%s", first ? "" : "\t", t->cols[i].key);
@@ -71,7 +36,7 @@ static void table_begin(struct out *o, const struct out_table *t)
 			if (out_col_in(t, i, OUT_PLAIN))
 				h[n++] = t->cols[i].head;
 		printf("%*s", t->indent, "");
-		print_layout(t->plain_layout, h, n);
+		out_print_layout(t->plain_layout, h, n);
 		free(h);
 	} else {
 		out_buf_begin(o, OUT_PLAIN);
@@ -97,17 +62,10 @@ static void row(struct out *o, const struct out_val *cells, int open)
 			}
 		putchar('\n');
 	} else if (t->plain_layout) {
-		const char **c;
 		char (*b)[48];
-		HS_ALLOC_ARRAY(c, (size_t)t->ncols);
-		HS_ALLOC_ARRAY(b, (size_t)t->ncols);
-		for (i = 0; i < t->ncols; i++)
-			if (out_col_in(t, i, OUT_PLAIN)) {
-				c[n] = out_val_human(&cells[i], b[n], sizeof(b[n]));
-				n++;
-			}
+		const char **c = out_human_cells(t, cells, OUT_PLAIN, &b, &n);
 		printf("%*s", t->indent, "");
-		print_layout(t->plain_layout, c, n);
+		out_print_layout(t->plain_layout, c, n);
 		free(c);
 		free(b);
 	} else {
