@@ -23,7 +23,8 @@ struct out_val ov_strn(const char *s, size_t len)
 const char *out_val_human(const struct out_val *v, char *buf, size_t len)
 {
 	switch (v->t) {
-	case OT_STR: return v->s;
+	case OT_STR:
+	case OT_RAW: return v->s;
 	case OT_BOOL: return v->u ? "yes" : "no";
 	case OT_UINT: snprintf(buf, len, "%" PRIu64, v->u); return buf;
 	case OT_INT: snprintf(buf, len, "%" PRId64, v->i); return buf;
@@ -156,6 +157,17 @@ void out_say(struct out *o, const char *plain, const char *doc, ...)
 	va_end(ap);
 	o->r->say(o, p);
 	free(p);
+}
+
+char *out_strf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = vformat(fmt, ap);
+	va_end(ap);
+	return p;
 }
 
 void out_item(struct out *o, const char *fmt, ...)

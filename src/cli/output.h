@@ -52,7 +52,9 @@ enum out_type {
 	OT_SIGNED_BYTES, /* people: +1.2 kB; machines: 1234 */
 	OT_PERCENT,  /* part of whole: "12.3%" in every view but the tree */
 	OT_SIGNED_PERCENT, /* "+1.5%" */
-	OT_NUM       /* a double: JSON %.10g */
+	OT_NUM,      /* a double: JSON %.10g */
+	OT_RAW       /* a string that CSV writes unquoted (retainers' route, as it
+		      * always was: a label with a comma splits the field) */
 };
 
 struct out_val {
@@ -78,6 +80,7 @@ static inline struct out_val ov_signed(int64_t i) { struct out_val v = { OT_SIGN
 static inline struct out_val ov_signed_bytes(int64_t i) { struct out_val v = { OT_SIGNED_BYTES, 0, 0, 0, i, 0, 0 }; return v; }
 static inline struct out_val ov_percent(uint64_t part, uint64_t whole) { struct out_val v = { OT_PERCENT, 0, 0, part, 0, whole, 0 }; return v; }
 static inline struct out_val ov_signed_percent(int64_t part, uint64_t whole) { struct out_val v = { OT_SIGNED_PERCENT, 0, 0, 0, part, whole, 0 }; return v; }
+static inline struct out_val ov_raw(const char *s) { struct out_val v = { OT_RAW, s, 0, 0, 0, 0, 0 }; return v; }
 static inline struct out_val ov_num(double d) { struct out_val v = { OT_NUM, 0, 0, 0, 0, 0, d }; return v; }
 
 /* The value as people read it (human) or as a CSV/TSV cell (machine). */
@@ -158,6 +161,8 @@ yajl_gen out_yajl(struct out *o);
 #define OUT_SKIP ((const char *)1)
 void out_say(struct out *o, const char *plain, const char *doc, ...)
 	__attribute__((format(printf, 2, 0)));
+/* A string formatted into new memory (free it), for composite cells. */
+char *out_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A list item: "  TEXT" in text, "- TEXT" in markdown. */
 void out_item(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

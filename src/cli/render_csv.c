@@ -28,7 +28,10 @@ static void row(struct out *o, const struct out_val *cells, int open)
 		if (out_col_in(t, i, OUT_FLAT)) {
 			if (n++)
 				putchar(',');
-			csv_field(stdout, out_val_machine(&cells[i], b, sizeof(b)));
+			if (cells[i].t == OT_RAW)
+				fputs(cells[i].s, stdout);
+			else
+				csv_field(stdout, out_val_machine(&cells[i], b, sizeof(b)));
 		}
 	putchar('\n');
 }
