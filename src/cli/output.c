@@ -24,6 +24,7 @@ const char *out_val_human(const struct out_val *v, char *buf, size_t len)
 {
 	switch (v->t) {
 	case OT_STR:
+	case OT_NUMTEXT:
 	case OT_RAW: return v->s;
 	case OT_BOOL: return v->u ? "yes" : "no";
 	case OT_UINT: snprintf(buf, len, "%" PRIu64, v->u); return buf;
@@ -211,6 +212,12 @@ void out_row_open(struct out *o, const struct out_val *cells)
 {
 	if (table_shown(o, o->t) && o->r->row)
 		o->r->row(o, cells, 1);
+}
+
+void out_row_only(struct out *o, unsigned views, const struct out_val *cells)
+{
+	if (views & o->r->view)
+		out_row(o, cells);
 }
 
 void out_row_close(struct out *o)

@@ -53,6 +53,7 @@ enum out_type {
 	OT_PERCENT,  /* part of whole: "12.3%" in every view but the tree */
 	OT_SIGNED_PERCENT, /* "+1.5%" */
 	OT_NUM,      /* a double: JSON %.10g */
+	OT_NUMTEXT,  /* a number as the snapshot wrote it: JSON a number, else the text */
 	OT_RAW       /* a string that CSV writes unquoted (retainers' route, as it
 		      * always was: a label with a comma splits the field) */
 };
@@ -80,6 +81,7 @@ static inline struct out_val ov_signed(int64_t i) { struct out_val v = { OT_SIGN
 static inline struct out_val ov_signed_bytes(int64_t i) { struct out_val v = { OT_SIGNED_BYTES, 0, 0, 0, i, 0, 0 }; return v; }
 static inline struct out_val ov_percent(uint64_t part, uint64_t whole) { struct out_val v = { OT_PERCENT, 0, 0, part, 0, whole, 0 }; return v; }
 static inline struct out_val ov_signed_percent(int64_t part, uint64_t whole) { struct out_val v = { OT_SIGNED_PERCENT, 0, 0, 0, part, whole, 0 }; return v; }
+static inline struct out_val ov_numtext(const char *s) { struct out_val v = { OT_NUMTEXT, s, 0, 0, 0, 0, 0 }; return v; }
 static inline struct out_val ov_raw(const char *s) { struct out_val v = { OT_RAW, s, 0, 0, 0, 0, 0 }; return v; }
 static inline struct out_val ov_num(double d) { struct out_val v = { OT_NUM, 0, 0, 0, 0, 0, d }; return v; }
 
@@ -105,7 +107,10 @@ enum {
 	 * (not an array of them) */
 	OUT_ONE = 4,
 	/* no heading line in any view (rows only) */
-	OUT_HEADLESS = 8
+	OUT_HEADLESS = 8,
+	/* OUT_FLAT and OUT_DOC: the rows continue the previous table (show's
+	 * sections are one table there, with a section column) */
+	OUT_APPEND = 16
 };
 
 struct out_table {
@@ -122,6 +127,8 @@ struct out_table {
 	/* OUT_DOC: the same for the document view (one line per row instead of
 	 * a pipe table) */
 	const char *doc_layout;
+	/* OUT_PLAIN, aligned: the line written instead when there is no row */
+	const char *empty;
 };
 
 /* .ncols and .cols of a table from a static array of columns */
@@ -174,6 +181,8 @@ void out_table_begin(struct out *o, const struct out_table *t);
 void out_row(struct out *o, const struct out_val *cells);
 void out_row_open(struct out *o, const struct out_val *cells);
 void out_row_close(struct out *o);
+/* A row that only the views in `views` show (e.g. "… 12 more"). */
+void out_row_only(struct out *o, unsigned views, const struct out_val *cells);
 void out_table_end(struct out *o);
 
 /* ---- for renderers ---------------------------------------------------- */
@@ -207,6 +216,7 @@ struct out {
 	struct table buf;           /* OUT_PLAIN / OUT_DOC aligned tables */
 	const char **buf_head;
 	char *buf_align;
+	int buf_pending;            /* OUT_DOC: a table ended, kept for OUT_APPEND */
 	int ntables;                /* tables begun so far */
 };
 

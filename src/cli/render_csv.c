@@ -6,7 +6,7 @@ static void table_begin(struct out *o, const struct out_table *t)
 {
 	int i, n = 0;
 
-	if (((t->flags & OUT_FLAT_APPEND) && o->ntables) || (t->flags & OUT_HEADLESS))
+	if (((t->flags & (OUT_FLAT_APPEND | OUT_APPEND)) && o->ntables) || (t->flags & OUT_HEADLESS))
 		return;
 	for (i = 0; i < t->ncols; i++)
 		if (out_col_in(t, i, OUT_FLAT)) {

@@ -4,18 +4,39 @@
 #include "output.h"
 #include "vec.h"
 
-static void say(struct out *o, const char *text) { (void)o; fputs(text, stdout); }
+/* A pipe table is printed when whatever follows it is not a table that
+ * continues it (OUT_APPEND). */
+static void flush(struct out *o)
+{
+	if (o->buf_pending) {
+		o->buf_pending = 0;
+		out_buf_end(o, FMT_MD, 0);
+	}
+}
+
+static void say(struct out *o, const char *text)
+{
+	flush(o);
+	fputs(text, stdout);
+}
 
 static void item(struct out *o, const char *text)
 {
-	(void)o;
+	flush(o);
 	printf("- %s\n", text);
 }
+
+static void close_(struct out *o) { flush(o); }
 
 static void table_begin(struct out *o, const struct out_table *t)
 {
 	int i, n = 0;
 
+	if (o->buf_pending && (t->flags & OUT_APPEND) && !t->doc_layout && !(t->flags & OUT_RECORDS)) {
+		o->buf_pending = 0;
+		return;
+	}
+	flush(o);
 	if (t->doc_layout) {
 		if (!(t->flags & OUT_HEADLESS)) {
 			const char **h;
@@ -81,11 +102,12 @@ static void row(struct out *o, const struct out_val *cells, int open)
 static void table_end(struct out *o)
 {
 	if (!(o->t->flags & OUT_RECORDS) && !o->t->doc_layout)
-		out_buf_end(o, FMT_MD, 0);
+		o->buf_pending = 1;
 }
 
 const struct out_renderer render_md = {
 	.view = OUT_DOC,
+	.close = close_,
 	.say = say,
 	.item = item,
 	.table_begin = table_begin,

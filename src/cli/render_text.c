@@ -76,8 +76,18 @@ static void row(struct out *o, const struct out_val *cells, int open)
 static void table_end(struct out *o)
 {
 	const struct out_table *t = o->t;
-	if (!(t->flags & OUT_RECORDS) && !t->plain_layout)
-		out_buf_end(o, FMT_TEXT, t->indent);
+	if (!(t->flags & OUT_RECORDS) && !t->plain_layout) {
+		if (!o->buf.nrows && t->empty) {
+			printf("%s\n", t->empty);
+			table_release(&o->buf);
+			free(o->buf_head);
+			free(o->buf_align);
+			o->buf_head = NULL;
+			o->buf_align = NULL;
+		} else {
+			out_buf_end(o, FMT_TEXT, t->indent);
+		}
+	}
 }
 
 const struct out_renderer render_text = {
