@@ -102,6 +102,7 @@ void out_close(struct out *o)
 }
 
 unsigned out_view(const struct out *o) { return o->r->view; }
+void out_flush(struct out *o) { if (o->r->flush) o->r->flush(o); }
 yajl_gen out_yajl(struct out *o) { return o->r->view == OUT_TREE ? o->g : NULL; }
 
 void out_field(struct out *o, const char *key, struct out_val v)

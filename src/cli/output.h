@@ -148,6 +148,9 @@ void out_close(struct out *o);
 /* Which view the format renders (for the few choices of *what* to compute,
  * e.g. summary's CSV being only the class table). */
 unsigned out_view(const struct out *o);
+/* Writes what a renderer holds back (markdown keeps a pipe table open for
+ * OUT_APPEND), before code that prints by itself (gate_report.c). */
+void out_flush(struct out *o);
 
 /* fields (OUT_TREE): key NULL inside a list or at the top */
 void out_field(struct out *o, const char *key, struct out_val v);
@@ -191,6 +194,7 @@ struct out_renderer {
 	unsigned view;   /* the one view this renderer consumes */
 	void (*open)(struct out *o);
 	void (*close)(struct out *o);
+	void (*flush)(struct out *o);
 	void (*field)(struct out *o, const char *key, const struct out_val *v);
 	void (*obj_begin)(struct out *o, const char *key);
 	void (*obj_end)(struct out *o);

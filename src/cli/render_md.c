@@ -108,6 +108,7 @@ static void table_end(struct out *o)
 const struct out_renderer render_md = {
 	.view = OUT_DOC,
 	.close = close_,
+	.flush = flush,
 	.say = say,
 	.item = item,
 	.table_begin = table_begin,
