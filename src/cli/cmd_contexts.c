@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "hsnap/contexts.h"
 #include "vec.h"
 
@@ -45,78 +46,6 @@ static const char *fn_name(const struct hs_analysis *a, const struct hs_ctx_scop
 	return sc->function_name == HS_CTX_NONE ? NULL : hs_node_name(a->s, sc->function_name);
 }
 
-static void print_json(const struct hs_analysis *a, const struct hs_contexts *c, uint32_t nshow)
-{
-	const struct hs_snapshot *s = a->s;
-	yajl_gen g = json_new(1);
-	uint32_t i, j, k;
-
-	yajl_gen_map_open(g);
-	json_kv_str(g, "file", s->file);
-	json_key(g, "has_scope_tables");
-	yajl_gen_bool(g, c->has_tables);
-	json_kv_u64(g, "dead_retained_size", total_dead(c));
-	json_kv_u64(g, "scope_count", c->nscopes);
-	json_key(g, "scopes");
-	yajl_gen_array_open(g);
-	for (i = 0; i < nshow; i++) {
-		const struct hs_ctx_scope *sc = &c->scopes[i];
-		const char *fn = fn_name(a, sc);
-		yajl_gen_map_open(g);
-		json_kv_str(g, "script", hs_script_name(a, sc->script));
-		json_kv_u64(g, "script_id", hs_node_id(s, sc->script));
-		json_key(g, "start");
-		json_i64(g, sc->start);
-		json_key(g, "end");
-		json_i64(g, sc->end);
-		json_key(g, "function_name");
-		if (fn)
-			json_str(g, fn);
-		else
-			yajl_gen_null(g);
-		json_kv_u64(g, "scope_info_id", hs_node_id(s, sc->scope_info));
-		json_kv_u64(g, "context_field_count", sc->field_count);
-		json_key(g, "contexts");
-		yajl_gen_array_open(g);
-		for (j = 0; j < sc->nctx; j++) {
-			const struct hs_ctx_context *cx = &c->ctx[sc->first_ctx + j];
-			yajl_gen_map_open(g);
-			json_kv_u64(g, "id", hs_node_id(s, cx->node));
-			json_kv_u64(g, "retained_size", cx->retained);
-			json_kv_u64(g, "dead_retained_size", cx->dead_retained);
-			json_key(g, "dead");
-			yajl_gen_array_open(g);
-			for (k = 0; k < cx->ndead; k++) {
-				const struct hs_ctx_dead *d = &c->dead[cx->first_dead + k];
-				yajl_gen_map_open(g);
-				json_kv_str(g, "name", hs_str(&s->strings, d->name));
-				json_kv_u64(g, "value_id", hs_node_id(s, d->value));
-				json_kv_str(g, "value_class", hs_class_name(&a->classes, a->classes.class_of[d->value]));
-				json_kv_str(g, "value_type", hs_node_type_name(s, d->value));
-				json_kv_u64(g, "self_size", a->self_size[d->value]);
-				json_kv_u64(g, "retained_size", d->retained);
-				yajl_gen_map_close(g);
-			}
-			yajl_gen_array_close(g);
-			yajl_gen_map_close(g);
-		}
-		yajl_gen_array_close(g);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	json_key(g, "scripts_without_scopes");
-	yajl_gen_array_open(g);
-	for (i = 0; i < c->nno_scopes; i++) {
-		yajl_gen_map_open(g);
-		json_kv_str(g, "script", hs_script_name(a, c->no_scopes[i].script));
-		json_kv_u64(g, "script_id", hs_node_id(s, c->no_scopes[i].script));
-		json_kv_u64(g, "contexts", c->no_scopes[i].contexts);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	json_finish(g);
-}
-
 /* Script names can be whole data: URLs: shortened for tables. */
 static const char *short_script(const char *name, char *buf, size_t len)
 {
@@ -127,96 +56,126 @@ static const char *short_script(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-static void print_rows(const struct hs_analysis *a, const struct hs_contexts *c, uint32_t nshow,
-		       enum fmt f)
-{
-	static const char *const head[] = { "script", "scope", "context", "context retained",
-					     "variable", "value", "retained" };
-	static const char *const head_csv[] = { "script", "start", "end", "context_id",
-						 "context_retained_size", "variable", "value_id",
-						 "value_class", "retained_size" };
-	const struct hs_snapshot *s = a->s;
-	struct table t;
-	uint32_t i, j, k;
-	char sbuf[96], scope[96], ctx[32], cret[32], val[512], ret[32], st[32], en[32];
+/* One row per dead variable: for people the script and scope only on their
+ * first row; in CSV every cell; in JSON inside its scope's context. */
+static const struct out_col dead_cols[] = {
+	{ "script", NULL, 'l', OUT_HUMAN }, { "scope", NULL, 'l', OUT_HUMAN },
+	{ "context", NULL, 'r', OUT_HUMAN }, { "context retained", NULL, 'r', OUT_HUMAN },
+	{ "variable", NULL, 'l', OUT_HUMAN }, { "value", NULL, 'l', OUT_HUMAN },
+	{ "retained", NULL, 'r', OUT_HUMAN },
+	{ NULL, "script", 'l', OUT_FLAT }, { NULL, "start", 'r', OUT_FLAT }, { NULL, "end", 'r', OUT_FLAT },
+	{ NULL, "context_id", 'r', OUT_FLAT }, { NULL, "context_retained_size", 'r', OUT_FLAT },
+	{ NULL, "variable", 'l', OUT_FLAT }, { NULL, "value_id", 'r', OUT_FLAT },
+	{ NULL, "value_class", 'l', OUT_FLAT }, { NULL, "retained_size", 'r', OUT_FLAT },
+	{ NULL, "name", 'l', OUT_TREE }, { NULL, "value_id", 'r', OUT_TREE },
+	{ NULL, "value_class", 'l', OUT_TREE }, { NULL, "value_type", 'l', OUT_TREE },
+	{ NULL, "self_size", 'r', OUT_TREE }, { NULL, "retained_size", 'r', OUT_TREE },
+};
+static const struct out_table dead_table = { OUT_COLS(dead_cols), .indent = 2 };
 
-	if (f == FMT_CSV)
-		table_init(&t, 9, head_csv, "lrrrrlrlr");
-	else
-		table_init(&t, 7, head, "llrrllr");
+static void dead_row(struct out *out, const struct hs_analysis *a, const struct hs_ctx_scope *sc,
+		     const struct hs_ctx_context *cx, const struct hs_ctx_dead *d, int first_of_scope,
+		     int first_of_ctx)
+{
+	const struct hs_snapshot *s = a->s;
+	const char *cls = hs_class_name(&a->classes, a->classes.class_of[d->value]);
+	const char *fn = fn_name(a, sc), *name = hs_str(&s->strings, d->name);
+	char sbuf[96], scope[96], ctx[32], val[512];
+	const char *script = hs_script_name(a, sc->script);
+
+	snprintf(scope, sizeof(scope), "%" PRId64 "-%" PRId64 "%s%.40s", sc->start, sc->end,
+		 fn && *fn ? " " : "", fn ? fn : "");
+	snprintf(ctx, sizeof(ctx), "@%" PRIu64, hs_node_id(s, cx->node));
+	snprintf(val, sizeof(val), "%.200s @%" PRIu64, cls, hs_node_id(s, d->value));
+	{
+		struct out_val v[22] = {
+			ov_str(first_of_scope ? short_script(script, sbuf, sizeof(sbuf)) : ""),
+			ov_str(first_of_scope ? scope : ""), ov_str(first_of_ctx ? ctx : ""),
+			first_of_ctx ? ov_bytes(cx->retained) : ov_str(""), ov_str(name), ov_str(val),
+			ov_bytes(d->retained),
+			ov_str(script), ov_int(sc->start), ov_int(sc->end), ov_uint(hs_node_id(s, cx->node)),
+			ov_uint(cx->retained), ov_str(name), ov_uint(hs_node_id(s, d->value)), ov_str(cls),
+			ov_uint(d->retained),
+			ov_str(name), ov_uint(hs_node_id(s, d->value)), ov_str(cls),
+			ov_str(hs_node_type_name(s, d->value)), ov_uint(a->self_size[d->value]), ov_uint(d->retained),
+		};
+		out_row(out, v);
+	}
+}
+
+static void render(const struct hs_analysis *a, const struct hs_contexts *c, uint32_t nshow, enum fmt f)
+{
+	const struct hs_snapshot *s = a->s;
+	struct out *out = out_open(f);
+	struct out_table t = dead_table;
+	char b1[32];
+	uint32_t i, j, k;
+
+	if (out_view(out) == OUT_FLAT && !c->has_tables) /* CSV has no place for the sentence */
+		fprintf(stderr, "hsnap: %s: %s\n", s->file, no_tables_text);
+	out_kv_str(out, "file", s->file);
+	out_field(out, "has_scope_tables", ov_bool(c->has_tables));
+	out_kv_u64(out, "dead_retained_size", total_dead(c));
+	out_kv_u64(out, "scope_count", c->nscopes);
+	out_say(out, "%s\n", "## Dead closure variables: `%s`\n\n", s->file);
+	if (!c->has_tables) {
+		out_say(out, "  %s.\n", "%s.\n", no_tables_text);
+	} else {
+		out_say(out, "  %u scopes with dead variables in %u contexts; dead variables retain %s\n\n",
+			"%u scopes with dead variables in %u contexts; dead variables retain **%s**\n\n",
+			c->nscopes, c->nctx, human_size(total_dead(c), b1, sizeof(b1)));
+		if (nshow < c->nscopes)
+			out_say(out, "  top %u scopes:\n", "Top %u scopes:\n\n", nshow);
+	}
+	if (!c->has_tables || !c->nscopes)
+		t.views = OUT_TREE | OUT_FLAT; /* people read no empty table */
+	out_list_begin(out, "scopes");
+	out_table_begin(out, &t);
 	for (i = 0; i < nshow; i++) {
 		const struct hs_ctx_scope *sc = &c->scopes[i];
 		const char *fn = fn_name(a, sc);
+		out_obj_begin(out, NULL);
+		out_kv_str(out, "script", hs_script_name(a, sc->script));
+		out_kv_u64(out, "script_id", hs_node_id(s, sc->script));
+		out_field(out, "start", ov_int(sc->start));
+		out_field(out, "end", ov_int(sc->end));
+		out_field(out, "function_name", fn ? ov_str(fn) : ov_null());
+		out_kv_u64(out, "scope_info_id", hs_node_id(s, sc->scope_info));
+		out_kv_u64(out, "context_field_count", sc->field_count);
+		out_list_begin(out, "contexts");
 		for (j = 0; j < sc->nctx; j++) {
 			const struct hs_ctx_context *cx = &c->ctx[sc->first_ctx + j];
-			for (k = 0; k < cx->ndead; k++) {
-				const struct hs_ctx_dead *d = &c->dead[cx->first_dead + k];
-				const char *cls = hs_class_name(&a->classes, a->classes.class_of[d->value]);
-				if (f == FMT_CSV) {
-					const char *cells[9];
-					snprintf(st, sizeof(st), "%" PRId64, sc->start);
-					snprintf(en, sizeof(en), "%" PRId64, sc->end);
-					snprintf(ctx, sizeof(ctx), "%" PRIu64, hs_node_id(s, cx->node));
-					snprintf(cret, sizeof(cret), "%" PRIu64, cx->retained);
-					snprintf(val, sizeof(val), "%" PRIu64, hs_node_id(s, d->value));
-					snprintf(ret, sizeof(ret), "%" PRIu64, d->retained);
-					cells[0] = hs_script_name(a, sc->script); cells[1] = st; cells[2] = en;
-					cells[3] = ctx; cells[4] = cret; cells[5] = hs_str(&s->strings, d->name);
-					cells[6] = val; cells[7] = cls; cells[8] = ret;
-					table_row(&t, cells);
-				} else {
-					const char *cells[7];
-					snprintf(scope, sizeof(scope), "%" PRId64 "-%" PRId64 "%s%.40s", sc->start, sc->end,
-						 fn && *fn ? " " : "", fn ? fn : "");
-					snprintf(ctx, sizeof(ctx), "@%" PRIu64, hs_node_id(s, cx->node));
-					human_size(cx->retained, cret, sizeof(cret));
-					snprintf(val, sizeof(val), "%.200s @%" PRIu64, cls, hs_node_id(s, d->value));
-					human_size(d->retained, ret, sizeof(ret));
-					cells[0] = j || k ? "" : short_script(hs_script_name(a, sc->script), sbuf, sizeof(sbuf));
-					cells[1] = j || k ? "" : scope;
-					cells[2] = k ? "" : ctx;
-					cells[3] = k ? "" : cret;
-					cells[4] = hs_str(&s->strings, d->name);
-					cells[5] = val;
-					cells[6] = ret;
-					table_row(&t, cells);
-				}
-			}
+			out_obj_begin(out, NULL);
+			out_kv_u64(out, "id", hs_node_id(s, cx->node));
+			out_kv_u64(out, "retained_size", cx->retained);
+			out_kv_u64(out, "dead_retained_size", cx->dead_retained);
+			out_list_begin(out, "dead");
+			for (k = 0; k < cx->ndead; k++)
+				dead_row(out, a, sc, cx, &c->dead[cx->first_dead + k], !j && !k, !k);
+			out_list_end(out);
+			out_obj_end(out);
 		}
+		out_list_end(out);
+		out_obj_end(out);
 	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-}
-
-static void print_report(const struct hs_analysis *a, const struct hs_contexts *c, uint32_t nshow,
-			 enum fmt f)
-{
-	const struct hs_snapshot *s = a->s;
-	char b1[32];
-	uint32_t i;
-
-	if (f == FMT_MD)
-		printf("## Dead closure variables: `%s`\n\n", s->file);
-	else
-		printf("%s\n", s->file);
-	if (!c->has_tables) {
-		printf(f == FMT_MD ? "%s.\n" : "  %s.\n", no_tables_text);
-		return;
-	}
-	printf(f == FMT_MD ? "%u scopes with dead variables in %u contexts; dead variables retain **%s**\n\n"
-			   : "  %u scopes with dead variables in %u contexts; dead variables retain %s\n\n",
-	       c->nscopes, c->nctx, human_size(total_dead(c), b1, sizeof(b1)));
-	if (nshow < c->nscopes)
-		printf(f == FMT_MD ? "Top %u scopes:\n\n" : "  top %u scopes:\n", nshow);
-	if (c->nscopes)
-		print_rows(a, c, nshow, f);
+	out_table_end(out);
+	out_list_end(out);
+	out_list_begin(out, "scripts_without_scopes");
 	for (i = 0; i < c->nno_scopes; i++) {
 		char sbuf[96];
-		printf(f == FMT_MD ? "%s- script `%s` @%" PRIu64 ": %" PRIu64 " contexts, no scope table\n"
-				   : "%s  script %s @%" PRIu64 ": %" PRIu64 " contexts, no scope table\n",
-		       i ? "" : "\n", short_script(hs_script_name(a, c->no_scopes[i].script), sbuf, sizeof(sbuf)),
-		       hs_node_id(s, c->no_scopes[i].script), c->no_scopes[i].contexts);
+		out_obj_begin(out, NULL);
+		out_kv_str(out, "script", hs_script_name(a, c->no_scopes[i].script));
+		out_kv_u64(out, "script_id", hs_node_id(s, c->no_scopes[i].script));
+		out_kv_u64(out, "contexts", c->no_scopes[i].contexts);
+		out_obj_end(out);
+		if (c->has_tables)
+			out_say(out, "%s  script %s @%" PRIu64 ": %" PRIu64 " contexts, no scope table\n",
+				"%s- script `%s` @%" PRIu64 ": %" PRIu64 " contexts, no scope table\n", i ? "" : "\n",
+				short_script(hs_script_name(a, c->no_scopes[i].script), sbuf, sizeof(sbuf)),
+				hs_node_id(s, c->no_scopes[i].script), c->no_scopes[i].contexts);
 	}
+	out_list_end(out);
+	out_close(out);
 }
 
 int cmd_contexts(int argc, char **argv)
@@ -258,14 +217,7 @@ int cmd_contexts(int argc, char **argv)
 		return exit_code_for(rc);
 	}
 	nshow = ntop == 0 || (uint64_t)ntop > cx.nscopes ? cx.nscopes : (uint32_t)ntop;
-	if (f == FMT_JSON)
-		print_json(&a, &cx, nshow);
-	else if (f == FMT_CSV) {
-		if (!cx.has_tables)
-			fprintf(stderr, "hsnap: %s: %s\n", s->file, no_tables_text);
-		print_rows(&a, &cx, nshow, f);
-	} else
-		print_report(&a, &cx, nshow, f);
+	render(&a, &cx, nshow, f);
 	hs_contexts_release(&cx);
 	hs_analysis_release(&a);
 	hs_snapshot_free(s);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "input.h"
 #include "vec.h"
 
@@ -165,129 +166,90 @@ static void check_rules(struct ctx *c)
 
 /* ---- output ------------------------------------------------------------- */
 
-static void print_json(const struct ctx *c)
+/* One row per changed class: people see the largest changes first (by
+ * magnitude) and --top of them; CSV and JSON every class. */
+static const struct out_col class_cols[] = {
+	{ "Class", NULL, 'l', OUT_HUMAN }, { "Count A", NULL, 'r', OUT_HUMAN },
+	{ "Count B", NULL, 'r', OUT_HUMAN }, { "Δ Count", NULL, 'r', OUT_HUMAN },
+	{ "New", NULL, 'r', OUT_HUMAN }, { "Deleted", NULL, 'r', OUT_HUMAN },
+	{ "Δ Shallow", NULL, 'r', OUT_HUMAN }, { "Δ Retained", NULL, 'r', OUT_HUMAN },
+	{ "Retained B", NULL, 'r', OUT_HUMAN },
+	{ NULL, "class", 'l', OUT_FLAT }, { NULL, "name", 'l', OUT_TREE },
+	{ NULL, "count_a", 'r', OUT_DATA }, { NULL, "count_b", 'r', OUT_DATA },
+	{ NULL, "count_delta", 'r', OUT_DATA }, { NULL, "new", 'r', OUT_DATA },
+	{ NULL, "deleted", 'r', OUT_DATA }, { NULL, "self_a", 'r', OUT_DATA },
+	{ NULL, "self_b", 'r', OUT_DATA }, { NULL, "self_delta", 'r', OUT_DATA },
+	{ NULL, "retained_a", 'r', OUT_DATA }, { NULL, "retained_b", 'r', OUT_DATA },
+	{ NULL, "retained_delta", 'r', OUT_DATA },
+};
+static const struct out_table class_table = { .key = "classes", OUT_COLS(class_cols), .indent = 2 };
+
+static void class_row(struct out *out, const struct ctx *c, const struct hs_diff_row *r)
 {
-	yajl_gen g = json_new(1);
+	const char *name = hs_str(&c->ns.names, r->gid);
+	int ids = c->d.has_ids;
+	struct out_val v[22] = {
+		ov_str(name), ov_count(r->count_a), ov_count(r->count_b), ov_signed(delta(r->count_a, r->count_b)),
+		ids ? ov_count(r->added) : ov_str("-"), ids ? ov_count(r->deleted) : ov_str("-"),
+		ov_signed_bytes(delta(r->self_a, r->self_b)), ov_signed_bytes(delta(r->retained_a, r->retained_b)),
+		ov_bytes(r->retained_b),
+		ov_str(name), ov_str(name), ov_uint(r->count_a), ov_uint(r->count_b),
+		ov_int(delta(r->count_a, r->count_b)), ids ? ov_uint(r->added) : ov_null(),
+		ids ? ov_uint(r->deleted) : ov_null(), ov_uint(r->self_a), ov_uint(r->self_b),
+		ov_int(delta(r->self_a, r->self_b)), ov_uint(r->retained_a), ov_uint(r->retained_b),
+		ov_int(delta(r->retained_a, r->retained_b)),
+	};
+	out_row(out, v);
+}
+
+static void render(struct ctx *c)
+{
 	const struct hs_side *sides[2] = { &c->a, &c->b };
-	uint32_t i;
+	struct out *out = out_open(c->f);
+	uint32_t i, n = c->d.nrows;
 	int k;
 
-	yajl_gen_map_open(g);
 	for (k = 0; k < 2; k++) {
-		json_key(g, k ? "b" : "a");
-		yajl_gen_map_open(g);
-		json_kv_str(g, "file", sides[k]->file);
-		json_key(g, "baseline");
-		yajl_gen_bool(g, sides[k]->is_baseline);
-		json_kv_u64(g, "node_count", sides[k]->node_count);
-		json_kv_u64(g, "total_size", sides[k]->total_size);
-		yajl_gen_map_close(g);
+		out_obj_begin(out, k ? "b" : "a");
+		out_kv_str(out, "file", sides[k]->file);
+		out_field(out, "baseline", ov_bool(sides[k]->is_baseline));
+		out_kv_u64(out, "node_count", sides[k]->node_count);
+		out_kv_u64(out, "total_size", sides[k]->total_size);
+		out_obj_end(out);
 	}
-	json_key(g, "shared_ids");
-	if (c->d.has_ids) json_u64(g, c->d.shared_ids); else yajl_gen_null(g);
-	json_key(g, "classes");
-	yajl_gen_array_open(g);
-	for (i = 0; i < c->d.nrows; i++) {
-		const struct hs_diff_row *r = &c->d.rows[i];
-		yajl_gen_map_open(g);
-		json_kv_str(g, "name", hs_str(&c->ns.names, r->gid));
-		json_kv_u64(g, "count_a", r->count_a);
-		json_kv_u64(g, "count_b", r->count_b);
-		json_key(g, "count_delta"); json_i64(g, delta(r->count_a, r->count_b));
-		json_key(g, "new");
-		if (c->d.has_ids) json_u64(g, r->added); else yajl_gen_null(g);
-		json_key(g, "deleted");
-		if (c->d.has_ids) json_u64(g, r->deleted); else yajl_gen_null(g);
-		json_kv_u64(g, "self_a", r->self_a);
-		json_kv_u64(g, "self_b", r->self_b);
-		json_key(g, "self_delta"); json_i64(g, delta(r->self_a, r->self_b));
-		json_kv_u64(g, "retained_a", r->retained_a);
-		json_kv_u64(g, "retained_b", r->retained_b);
-		json_key(g, "retained_delta"); json_i64(g, delta(r->retained_a, r->retained_b));
-		yajl_gen_map_close(g);
+	out_field(out, "shared_ids", c->d.has_ids ? ov_uint(c->d.shared_ids) : ov_null());
+	if (out_view(out) & OUT_HUMAN) {
+		char b1[32], b2[32], b3[32], b4[32], b5[32];
+		const char *by = c->key == S_SELF ? "shallow-size change (growth or shrinkage)"
+			: c->key == S_COUNT ? "count change (growth or shrinkage)"
+			: c->key == S_NEW ? "new objects" : "retained-size change (growth or shrinkage)";
+		hs_sort(c->d.rows, c->d.nrows, sizeof(*c->d.rows), row_cmp_magnitude);
+		if (n > (uint32_t)c->top)
+			n = (uint32_t)c->top;
+		out_say(out, "A: %s%s: %s nodes, %s\nB: %s: %s nodes, %s\n",
+			"## Heap snapshot diff\n\n| | file | nodes | total size |\n|---|---|---:|---:|\n"
+			"| A | `%s`%s | %s | %s |\n| B | `%s` | %s | %s |\n\n",
+			c->a.file, c->a.is_baseline ? " (baseline)" : "",
+			group_digits(c->a.node_count, b1, sizeof(b1)), human_size(c->a.total_size, b2, sizeof(b2)),
+			c->b.file, group_digits(c->b.node_count, b3, sizeof(b3)),
+			human_size(c->b.total_size, b4, sizeof(b4)));
+		out_say(out, "  Total size %s (%s); %u classes changed%s\n\n",
+			"Total size %s (%s); %u classes changed%s\n\n",
+			signed_size(delta(c->a.total_size, c->b.total_size), b5, sizeof(b5)),
+			signed_percent(delta(c->a.total_size, c->b.total_size), c->a.total_size, b1, sizeof(b1)),
+			c->d.nrows, c->d.has_ids ? "" : " (A is a baseline: new/deleted unknown)");
+		out_say(out, "Top %u of %u changed classes by %s\n", OUT_SKIP, n, c->d.nrows, by);
+		out_say(out, OUT_SKIP, "### Top %u classes by %s\n\n", n, by);
 	}
-	yajl_gen_array_close(g);
-	violations_json(g, &c->viol);
-	json_finish(g);
-}
-
-static void print_csv(const struct ctx *c)
-{
-	uint32_t i;
-
-	printf("class,count_a,count_b,count_delta,new,deleted,self_a,self_b,self_delta,"
-	       "retained_a,retained_b,retained_delta\n");
-	for (i = 0; i < c->d.nrows; i++) {
-		const struct hs_diff_row *r = &c->d.rows[i];
-		csv_field(stdout, hs_str(&c->ns.names, r->gid));
-		printf(",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",", r->count_a, r->count_b, delta(r->count_a, r->count_b));
-		if (c->d.has_ids)
-			printf("%" PRIu64 ",%" PRIu64, r->added, r->deleted);
-		else
-			printf(",");
-		printf(",%" PRIu64 ",%" PRIu64 ",%" PRId64 ",%" PRIu64 ",%" PRIu64 ",%" PRId64 "\n",
-		       r->self_a, r->self_b, delta(r->self_a, r->self_b),
-		       r->retained_a, r->retained_b, delta(r->retained_a, r->retained_b));
-	}
-}
-
-static void print_table(const struct ctx *c)
-{
-	static const char *const head[] = { "Class", "Count A", "Count B", "Δ Count", "New", "Deleted",
-					    "Δ Shallow", "Δ Retained", "Retained B" };
-	struct table t;
-	uint32_t i, n = c->d.nrows < (uint32_t)c->top ? c->d.nrows : (uint32_t)c->top;
-
-	table_init(&t, 9, head, "lrrrrrrrr");
-	for (i = 0; i < n; i++) {
-		const struct hs_diff_row *r = &c->d.rows[i];
-		char ca[32], cb[32], dc[32], nw[32], dl[32], ds[32], dr[32], rb[32];
-		const char *cells[9];
-		cells[0] = hs_str(&c->ns.names, r->gid);
-		cells[1] = group_digits(r->count_a, ca, sizeof(ca));
-		cells[2] = group_digits(r->count_b, cb, sizeof(cb));
-		cells[3] = signed_digits(delta(r->count_a, r->count_b), dc, sizeof(dc));
-		cells[4] = c->d.has_ids ? group_digits(r->added, nw, sizeof(nw)) : "-";
-		cells[5] = c->d.has_ids ? group_digits(r->deleted, dl, sizeof(dl)) : "-";
-		cells[6] = signed_size(delta(r->self_a, r->self_b), ds, sizeof(ds));
-		cells[7] = signed_size(delta(r->retained_a, r->retained_b), dr, sizeof(dr));
-		cells[8] = human_size(r->retained_b, rb, sizeof(rb));
-		table_row(&t, cells);
-	}
-	table_print(&t, c->f, c->f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-}
-
-static void print_report(const struct ctx *c)
-{
-	char b1[32], b2[32], b3[32], b4[32], b5[32];
-	const char *by = c->key == S_SELF ? "shallow-size change (growth or shrinkage)"
-		: c->key == S_COUNT ? "count change (growth or shrinkage)"
-		: c->key == S_NEW ? "new objects" : "retained-size change (growth or shrinkage)";
-	uint32_t shown = c->d.nrows < (uint32_t)c->top ? c->d.nrows : (uint32_t)c->top;
-	int md = c->f == FMT_MD;
-
-	if (md)
-		printf("## Heap snapshot diff\n\n| | file | nodes | total size |\n|---|---|---:|---:|\n"
-		       "| A | `%s`%s | %s | %s |\n| B | `%s` | %s | %s |\n\n",
-		       c->a.file, c->a.is_baseline ? " (baseline)" : "",
-		       group_digits(c->a.node_count, b1, sizeof(b1)), human_size(c->a.total_size, b2, sizeof(b2)),
-		       c->b.file, group_digits(c->b.node_count, b3, sizeof(b3)), human_size(c->b.total_size, b4, sizeof(b4)));
-	else
-		printf("A: %s%s: %s nodes, %s\nB: %s: %s nodes, %s\n", c->a.file,
-		       c->a.is_baseline ? " (baseline)" : "", group_digits(c->a.node_count, b1, sizeof(b1)),
-		       human_size(c->a.total_size, b2, sizeof(b2)), c->b.file,
-		       group_digits(c->b.node_count, b3, sizeof(b3)), human_size(c->b.total_size, b4, sizeof(b4)));
-	printf("%sTotal size %s (%s); %u classes changed%s\n\n", md ? "" : "  ",
-	       signed_size(delta(c->a.total_size, c->b.total_size), b5, sizeof(b5)),
-	       signed_percent(delta(c->a.total_size, c->b.total_size), c->a.total_size, b1, sizeof(b1)),
-	       c->d.nrows, c->d.has_ids ? "" : " (A is a baseline: new/deleted unknown)");
-	if (md)
-		printf("### Top %u classes by %s\n\n", shown, by);
-	else
-		printf("Top %u of %u changed classes by %s\n", shown, c->d.nrows, by);
-	print_table(c);
-	violations_report(c->f, &c->viol, c->nrules);
+	out_table_begin(out, &class_table);
+	for (i = 0; i < n; i++)
+		class_row(out, c, &c->d.rows[i]);
+	out_table_end(out);
+	if (out_yajl(out))
+		violations_json(out_yajl(out), &c->viol);
+	out_flush(out);
+	violations_report(c->f, &c->viol, c->nrules); /* people's views only */
+	out_close(out);
 }
 
 /* ---- the command ---------------------------------------------------------- */
@@ -370,12 +332,7 @@ int cmd_diff(int argc, char **argv)
 		c.viol.rules = c.rules;
 		c.viol.nrules = c.nrules;
 		check_rules(&c);
-		if (c.f == FMT_JSON) print_json(&c);
-		else if (c.f == FMT_CSV) print_csv(&c);
-		else {
-			hs_sort(c.d.rows, c.d.nrows, sizeof(*c.d.rows), row_cmp_magnitude);
-			print_report(&c);
-		}
+		render(&c);
 		violations_stderr("diff", &c.viol);
 		rc = fflush(stdout) != 0 ? EXIT_INPUT : c.viol.n ? EXIT_GATE : EXIT_OK;
 	}

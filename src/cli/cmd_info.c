@@ -3,6 +3,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "hsnap/index.h"
 
 static const char *index_state_key(int st)
@@ -44,6 +45,100 @@ static void join(char *buf, size_t len, char **list, uint32_t n)
 		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? ", " : "", list[i]);
 }
 
+static const struct out_col type_cols[] = {
+	{ NULL, "kind", 'l', OUT_FLAT },
+	{ "Node type", "type", 'l', 0 },
+	{ "Count", "count", 'r', 0 },
+	{ "Self size", "self_size", 'r', 0 },
+};
+static const struct out_col edge_cols[] = {
+	{ NULL, "kind", 'l', OUT_FLAT },
+	{ "Edge type", "type", 'l', 0 },
+	{ "Count", "count", 'r', 0 },
+	{ NULL, "self_size", 'r', OUT_FLAT },
+};
+
+static void render(const struct hs_snapshot *s, const struct index_status *ist, enum fmt f,
+		   const uint64_t *ncount, const uint64_t *nsize, const uint64_t *ecount, uint32_t ntypes)
+{
+	static const struct out_table node_types = { .key = "node_types", OUT_COLS(type_cols), .indent = 2 };
+	static const struct out_table edge_types = { .key = "edge_types", OUT_COLS(edge_cols),
+						     .flags = OUT_FLAT_APPEND, .indent = 2 };
+	struct out *o = out_open(f);
+	char b1[1024];
+	uint32_t i;
+
+	out_kv_str(o, "file", s->file);
+	out_field(o, "gzip", ov_bool(s->gzipped));
+	out_kv_u64(o, "json_bytes", s->file_bytes);
+	out_kv_u64(o, "node_count", s->node_count);
+	out_kv_u64(o, "edge_count", s->edge_count);
+	out_kv_u64(o, "header_node_count", s->header_node_count);
+	out_kv_u64(o, "header_edge_count", s->header_edge_count);
+	out_kv_u64(o, "string_count", s->strings.count);
+	out_kv_u64(o, "extra_native_bytes", s->extra_native_bytes);
+	out_kv_u64(o, "trace_function_count", s->trace_function_count);
+	out_list_begin(o, "node_fields");
+	for (i = 0; i < s->n_node_fields; i++)
+		out_field(o, NULL, ov_str(s->node_fields[i]));
+	out_list_end(o);
+	out_list_begin(o, "edge_fields");
+	for (i = 0; i < s->n_edge_fields; i++)
+		out_field(o, NULL, ov_str(s->edge_fields[i]));
+	out_list_end(o);
+
+	out_say(o, "%s%s\n", "## `%s`\n\n", s->file, s->gzipped ? " (gzip)" : "");
+	out_item(o, "JSON bytes: %llu", (unsigned long long)s->file_bytes);
+	out_item(o, "nodes: %u, edges: %u, strings: %u", s->node_count, s->edge_count, s->strings.count);
+	if (s->warning[0])
+		out_item(o, "warning: %s", s->warning);
+	join(b1, sizeof(b1), s->node_fields, s->n_node_fields);
+	out_item(o, "node fields: %s", b1);
+	join(b1, sizeof(b1), s->edge_fields, s->n_edge_fields);
+	out_item(o, "edge fields: %s", b1);
+	out_item(o, "sections: locations %u, samples %llu, trace functions %llu, trace tree %s",
+		 s->location_count, (unsigned long long)s->samples_len / 2,
+		 (unsigned long long)s->trace_function_count, s->has_trace_tree ? "yes" : "no");
+	out_item(o, "extra native bytes: %llu", (unsigned long long)s->extra_native_bytes);
+	if (ist->state >= 0)
+		out_item(o, "index: %s (%s%s%s)", index_state_text(ist->state), ist->path,
+			 ist->why[0] && ist->state > HS_INDEX_ABSENT ? ": " : "",
+			 ist->state > HS_INDEX_ABSENT ? ist->why : "");
+	else
+		out_item(o, "index: %s", index_state_text(ist->state));
+	out_say(o, "\n", NULL);
+
+	out_table_begin(o, &node_types);
+	for (i = 0; i < ntypes; i++) {
+		struct out_val v[4] = { ov_str("node"), ov_str(hs_type_name(s, (uint8_t)i)), ov_count(ncount[i]),
+					ov_bytes(nsize[i]) };
+		out_row(o, v);
+	}
+	out_table_end(o);
+	out_say(o, "\n", NULL);
+	out_table_begin(o, &edge_types);
+	for (i = 0; i < s->n_edge_types; i++) {
+		struct out_val v[4] = { ov_str("edge"), ov_str(s->edge_type_names[i]), ov_count(ecount[i]), ov_none() };
+		out_row(o, v);
+	}
+	out_table_end(o);
+
+	out_obj_begin(o, "sections");
+	out_kv_u64(o, "locations", s->location_count);
+	out_kv_u64(o, "samples", s->samples_len / 2);
+	out_kv_u64(o, "trace_function_infos", s->trace_function_infos_len);
+	out_field(o, "trace_tree", ov_bool(s->has_trace_tree));
+	out_obj_end(o);
+	out_obj_begin(o, "index");
+	out_kv_str(o, "state", index_state_key(ist->state));
+	if (ist->state >= 0)
+		out_kv_str(o, "path", ist->path);
+	if (ist->why[0] && ist->state > HS_INDEX_ABSENT)
+		out_kv_str(o, "reason", ist->why);
+	out_obj_end(o);
+	out_close(o);
+}
+
 int cmd_info(int argc, char **argv)
 {
 	enum fmt f = FMT_TEXT;
@@ -54,7 +149,6 @@ int cmd_info(int argc, char **argv)
 	struct hs_snapshot *s;
 	struct loaded ld;
 	struct index_status ist;
-	char b1[1024], b2[32];
 	const struct opt opts[] = {
 		OPT_FORMAT(&f, "text (default), json, csv (type counts) or markdown"),
 		OPT_COUNT("top", &ignored, "N", "accepted for uniformity; ignored"),
@@ -82,112 +176,7 @@ int cmd_info(int argc, char **argv)
 	ntypes = s->n_node_types + !!ncount[s->n_node_types];
 	for (i = 0; i < s->edge_count; i++)
 		ecount[s->edge_type[i]]++;
-	if (f == FMT_JSON) {
-		yajl_gen g = json_new(1);
-		yajl_gen_map_open(g);
-		json_kv_str(g, "file", s->file);
-		json_key(g, "gzip"); yajl_gen_bool(g, s->gzipped);
-		json_kv_u64(g, "json_bytes", s->file_bytes);
-		json_kv_u64(g, "node_count", s->node_count);
-		json_kv_u64(g, "edge_count", s->edge_count);
-		json_kv_u64(g, "header_node_count", s->header_node_count);
-		json_kv_u64(g, "header_edge_count", s->header_edge_count);
-		json_kv_u64(g, "string_count", s->strings.count);
-		json_kv_u64(g, "extra_native_bytes", s->extra_native_bytes);
-		json_kv_u64(g, "trace_function_count", s->trace_function_count);
-		json_key(g, "node_fields"); yajl_gen_array_open(g);
-		for (i = 0; i < s->n_node_fields; i++) json_str(g, s->node_fields[i]);
-		yajl_gen_array_close(g);
-		json_key(g, "edge_fields"); yajl_gen_array_open(g);
-		for (i = 0; i < s->n_edge_fields; i++) json_str(g, s->edge_fields[i]);
-		yajl_gen_array_close(g);
-		json_key(g, "node_types"); yajl_gen_array_open(g);
-		for (i = 0; i < ntypes; i++) {
-			yajl_gen_map_open(g);
-			json_kv_str(g, "type", hs_type_name(s, (uint8_t)i));
-			json_kv_u64(g, "count", ncount[i]);
-			json_kv_u64(g, "self_size", nsize[i]);
-			yajl_gen_map_close(g);
-		}
-		yajl_gen_array_close(g);
-		json_key(g, "edge_types"); yajl_gen_array_open(g);
-		for (i = 0; i < s->n_edge_types; i++) {
-			yajl_gen_map_open(g);
-			json_kv_str(g, "type", s->edge_type_names[i]);
-			json_kv_u64(g, "count", ecount[i]);
-			yajl_gen_map_close(g);
-		}
-		yajl_gen_array_close(g);
-		json_key(g, "sections"); yajl_gen_map_open(g);
-		json_kv_u64(g, "locations", s->location_count);
-		json_kv_u64(g, "samples", s->samples_len / 2);
-		json_kv_u64(g, "trace_function_infos", s->trace_function_infos_len);
-		json_key(g, "trace_tree"); yajl_gen_bool(g, s->has_trace_tree);
-		yajl_gen_map_close(g);
-		json_key(g, "index"); yajl_gen_map_open(g);
-		json_kv_str(g, "state", index_state_key(ist.state));
-		if (ist.state >= 0)
-			json_kv_str(g, "path", ist.path);
-		if (ist.why[0] && ist.state > HS_INDEX_ABSENT)
-			json_kv_str(g, "reason", ist.why);
-		yajl_gen_map_close(g);
-		json_finish(g);
-	} else if (f == FMT_TEXT || f == FMT_MD) {
-		static const char *const head[] = { "Node type", "Count", "Self size" };
-		static const char *const ehead[] = { "Edge type", "Count" };
-		struct table t;
-		if (f == FMT_MD)
-			printf("## `%s`\n\n", s->file);
-		else
-			printf("%s%s\n", s->file, s->gzipped ? " (gzip)" : "");
-		printf("%sJSON bytes: %llu\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->file_bytes);
-		printf("%snodes: %u, edges: %u, strings: %u\n", f == FMT_MD ? "- " : "  ", s->node_count, s->edge_count, s->strings.count);
-		if (s->warning[0])
-			printf("%swarning: %s\n", f == FMT_MD ? "- " : "  ", s->warning);
-		join(b1, sizeof(b1), s->node_fields, s->n_node_fields);
-		printf("%snode fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
-		join(b1, sizeof(b1), s->edge_fields, s->n_edge_fields);
-		printf("%sedge fields: %s\n", f == FMT_MD ? "- " : "  ", b1);
-		printf("%ssections: locations %u, samples %llu, trace functions %llu, trace tree %s\n",
-		       f == FMT_MD ? "- " : "  ", s->location_count, (unsigned long long)s->samples_len / 2,
-		       (unsigned long long)s->trace_function_count, s->has_trace_tree ? "yes" : "no");
-		printf("%sextra native bytes: %llu\n", f == FMT_MD ? "- " : "  ", (unsigned long long)s->extra_native_bytes);
-		printf("%sindex: %s", f == FMT_MD ? "- " : "  ", index_state_text(ist.state));
-		if (ist.state >= 0)
-			printf(" (%s%s%s)", ist.path, ist.why[0] && ist.state > HS_INDEX_ABSENT ? ": " : "",
-			       ist.state > HS_INDEX_ABSENT ? ist.why : "");
-		printf("\n\n");
-		table_init(&t, 3, head, "lrr");
-		for (i = 0; i < ntypes; i++) {
-			char cn[32];
-			const char *cells[3] = { hs_type_name(s, (uint8_t)i), group_digits(ncount[i], cn, sizeof(cn)),
-						 human_size(nsize[i], b2, sizeof(b2)) };
-			table_row(&t, cells);
-		}
-		table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-		table_release(&t);
-		putchar('\n');
-		table_init(&t, 2, ehead, "lr");
-		for (i = 0; i < s->n_edge_types; i++) {
-			char cn[32];
-			const char *cells[2] = { s->edge_type_names[i], group_digits(ecount[i], cn, sizeof(cn)) };
-			table_row(&t, cells);
-		}
-		table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-		table_release(&t);
-	} else {
-		printf("kind,type,count,self_size\n");
-		for (i = 0; i < ntypes; i++) {
-			printf("node,");
-			csv_field(stdout, hs_type_name(s, (uint8_t)i));
-			printf(",%llu,%llu\n", (unsigned long long)ncount[i], (unsigned long long)nsize[i]);
-		}
-		for (i = 0; i < s->n_edge_types; i++) {
-			printf("edge,");
-			csv_field(stdout, s->edge_type_names[i]);
-			printf(",%llu,\n", (unsigned long long)ecount[i]);
-		}
-	}
+	render(s, &ist, f, ncount, nsize, ecount, ntypes);
 	free(ncount);
 	free(nsize);
 	free(ecount);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
@@ -36,35 +37,95 @@ struct pctx {
 	const struct hs_analysis *a;
 	const int32_t *dist;
 	struct ropts *o;
-	yajl_gen g;
+	struct out *out;
 	uint32_t target, count;
 };
 
-static void step_json(yajl_gen g, const struct hs_analysis *a, const int32_t *dist, uint32_t n,
-		      const char *edge)
+/* One object on a path: its fields (JSON), or a line (text, markdown). */
+static const struct out_col step_cols[] = {
+	{ NULL, "edge", 'l', OUT_TREE },
+	{ NULL, "id", 'r', OUT_TREE },
+	{ NULL, "name", 'l', OUT_TREE },
+	{ NULL, "type", 'l', OUT_TREE },
+	{ NULL, "class", 'l', OUT_TREE },
+	{ NULL, "self_size", 'r', OUT_TREE },
+	{ NULL, "retained_size", 'r', OUT_TREE },
+	{ NULL, "distance", 'r', OUT_TREE },
+	{ "Step", NULL, 'l', OUT_PLAIN },
+	{ "Step", NULL, 'l', OUT_DOC },
+	{ "Shallow", NULL, 'r', OUT_HUMAN },
+	{ "Retained", NULL, 'r', OUT_HUMAN },
+};
+static const struct out_table object_table = {
+	.key = "object", OUT_COLS(step_cols), .views = OUT_TREE, .flags = OUT_ONE
+};
+static const struct out_table holders_table = { .key = "holders", OUT_COLS(step_cols), .views = OUT_TREE };
+static const struct out_table steps_table = {
+	.key = "steps", OUT_COLS(step_cols), .views = OUT_TREE | OUT_HUMAN, .flags = OUT_HEADLESS,
+	.plain_layout = "%s  %s  %s", .doc_layout = "%s (%s, retains %s)"
+};
+/* One path of --id: its steps nested; CSV: the whole route in one line. */
+static const struct out_col path_cols[] = {
+	{ NULL, "path", 'r', OUT_FLAT },
+	{ NULL, "steps", 'r', OUT_FLAT },
+	{ NULL, "route", 'l', OUT_FLAT },
+	{ NULL, "truncated", 'l', OUT_TREE },
+};
+static const struct out_table paths_table = { .key = "paths", OUT_COLS(path_cols), .views = OUT_DATA };
+
+/* edge: NULL for the first step; depth: the line's indentation level */
+static void step(struct out *out, const struct hs_analysis *a, const int32_t *dist, uint32_t n,
+		 const char *edge, int depth)
 {
 	const struct hs_snapshot *s = a->s;
-	yajl_gen_map_open(g);
-	if (edge)
-		json_kv_str(g, "edge", edge);
-	json_kv_u64(g, "id", hs_node_id(s, n));
-	json_kv_str(g, "name", hs_node_name(s, n));
-	json_kv_str(g, "type", hs_node_type_name(s, n));
-	json_kv_str(g, "class", hs_class_name(&a->classes, a->classes.class_of[n]));
-	json_kv_u64(g, "self_size", a->self_size[n]);
-	json_kv_u64(g, "retained_size", a->dom.retained[n]);
-	json_key(g, "distance");
-	if (dist[n] == HS_NO_DISTANCE) yajl_gen_null(g); else json_i64(g, dist[n]);
-	json_location(g, s, n);
-	yajl_gen_map_close(g);
+	char lb[200];
+	char *plain, *doc;
+
+	node_label(a, n, lb, sizeof(lb));
+	plain = out_strf("%*s%s%s%s", indent_cols(depth), "", edge ? edge : "", edge ? " " : "", lb);
+	doc = out_strf("%*s- %s%s%s", indent_cols(depth), "", edge ? edge : "", edge ? " " : "", lb);
+	{
+		struct out_val v[12] = {
+			edge ? ov_str(edge) : ov_none(), ov_uint(hs_node_id(s, n)), ov_str(hs_node_name(s, n)),
+			ov_str(hs_node_type_name(s, n)), ov_str(hs_class_name(&a->classes, a->classes.class_of[n])),
+			ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]),
+			dist[n] == HS_NO_DISTANCE ? ov_null() : ov_int(dist[n]),
+			ov_str(plain), ov_str(doc), ov_bytes(a->self_size[n]), ov_bytes(a->dom.retained[n]),
+		};
+		out_row_open(out, v);
+	}
+	out_location(out, s, n);
+	out_row_close(out);
+	free(plain);
+	free(doc);
 }
 
-static void step_text(const struct hs_analysis *a, uint32_t n, const char *edge, int depth, int md)
+/* "Class @id -> .edge Class @id -> ...": CSV's route of a path */
+static char *route(const struct hs_analysis *a, uint32_t first, const uint32_t *edges, uint32_t len)
 {
-	char lb[200], sh[32], re[32];
-	printf(md ? "%*s- %s%s%s (%s, retains %s)\n" : "%*s%s%s%s  %s  %s\n", indent_cols(depth), "",
-	       edge ? edge : "", edge ? " " : "", node_label(a, n, lb, sizeof(lb)),
-	       human_size(a->self_size[n], sh, sizeof(sh)), human_size(a->dom.retained[n], re, sizeof(re)));
+	const struct hs_snapshot *s = a->s;
+	char *text = NULL, eb[128];
+	size_t tlen = 0, i;
+	FILE *m = open_memstream(&text, &tlen);
+
+	if (!m) {
+		fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+		exit(EXIT_LIMIT);
+	}
+	for (i = 0; i <= len; i++) {
+		uint32_t n = i ? s->edge_to[edges[i - 1]] : first;
+		char lb[200], cell[400];
+		snprintf(cell, sizeof(cell), "%s%s%s", i ? hs_edge_label(s, edges[i - 1], 0, eb, sizeof(eb)) : "",
+			 i ? " " : "", node_label(a, n, lb, sizeof(lb)));
+		if (i)
+			fputs(" -> ", m);
+		fputs(cell, m);
+	}
+	if (fclose(m) != 0) {
+		fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+		exit(EXIT_LIMIT);
+	}
+	return text;
 }
 
 static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncated)
@@ -73,44 +134,26 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 	const struct hs_analysis *a = p->a;
 	const struct hs_snapshot *s = a->s;
 	uint32_t i, first = len ? hs_edge_source(s, edges[0]) : p->target;
-	char eb[128];
+	char eb[128], *r;
 
 	p->count++;
-	if (p->o->f == FMT_JSON) {
-		yajl_gen_map_open(p->g);
-		json_key(p->g, "truncated");
-		yajl_gen_bool(p->g, truncated);
-		json_key(p->g, "steps");
-		yajl_gen_array_open(p->g);
-		step_json(p->g, a, p->dist, first, NULL);
-		for (i = 0; i < len; i++)
-			step_json(p->g, a, p->dist, s->edge_to[edges[i]], hs_edge_label(s, edges[i], 0, eb, sizeof(eb)));
-		yajl_gen_array_close(p->g);
-		yajl_gen_map_close(p->g);
-		return;
+	r = route(a, first, edges, len);
+	{
+		struct out_val v[4] = { ov_uint(p->count), ov_uint(len), ov_raw(r), ov_bool(truncated) };
+		out_row_open(p->out, v);
 	}
-	if (p->o->f == FMT_CSV) {
-		printf("%u,%u,", p->count, len);
-		for (i = 0; i <= len; i++) {
-			uint32_t n = i ? s->edge_to[edges[i - 1]] : first;
-			char lb[200], cell[400];
-			snprintf(cell, sizeof(cell), "%s%s%s", i ? hs_edge_label(s, edges[i - 1], 0, eb, sizeof(eb)) : "",
-				 i ? " " : "", node_label(a, n, lb, sizeof(lb)));
-			if (i)
-				fputs(" -> ", stdout);
-			fputs(cell, stdout);
-		}
-		putchar('\n');
-		return;
-	}
-	printf(p->o->f == FMT_MD ? "\n#### Path %u (%u steps%s)\n\n" : "\nPath %u (%u steps%s)\n",
-	       p->count, len, truncated ? ", nearest the object" : "");
+	out_say(p->out, "\nPath %u (%u steps%s)\n", "\n#### Path %u (%u steps%s)\n\n", p->count, len,
+		truncated ? ", nearest the object" : "");
 	if (truncated)
-		printf(p->o->f == FMT_MD ? "- …\n" : "  …\n");
-	step_text(a, first, NULL, 1, p->o->f == FMT_MD);
+		out_say(p->out, "  …\n", "- …\n");
+	out_table_begin(p->out, &steps_table);
+	step(p->out, a, p->dist, first, NULL, 1);
 	for (i = 0; i < len; i++)
-		step_text(a, s->edge_to[edges[i]], hs_edge_label(s, edges[i], 0, eb, sizeof(eb)), (int)i + 2,
-			  p->o->f == FMT_MD);
+		step(p->out, a, p->dist, s->edge_to[edges[i]], hs_edge_label(s, edges[i], 0, eb, sizeof(eb)),
+		     (int)i + 2);
+	out_table_end(p->out);
+	out_row_close(p->out);
+	free(r);
 }
 
 /* Paths collected before they are printed (distinct holders first). */
@@ -192,40 +235,33 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 	struct holder *h;
 	size_t nh, i, j, shown = 0;
 	char lb[200], sh[32], re[32], eb[128];
+	struct out *out;
 
 	hs_retainer_index_build(&ri, s);
 	nh = distinct_holders(s, &ri, dist, target, &h);
-	if (o->f == FMT_JSON) {
-		p.g = json_new(1);
-		yajl_gen_map_open(p.g);
-		json_kv_str(p.g, "file", s->file);
-		json_key(p.g, "object");
-		step_json(p.g, a, dist, target, NULL);
-		json_key(p.g, "holders");
-		yajl_gen_array_open(p.g);
-		for (i = 0; i < nh && i < 100; i++)
-			step_json(p.g, a, dist, h[i].from, hs_edge_label(s, h[i].edge, 0, eb, sizeof(eb)));
-		yajl_gen_array_close(p.g);
-		json_kv_u64(p.g, "holders_total", nh);
-		json_key(p.g, "paths");
-		yajl_gen_array_open(p.g);
-	} else if (o->f == FMT_CSV) {
-		printf("path,steps,route\n");
-	} else {
-		int md = o->f == FMT_MD;
-		printf(md ? "### Retainers of %s\n\n%s shallow, %s retained\n" : "%s: %s shallow, %s retained\n",
-		       node_label(a, target, lb, sizeof(lb)), human_size(a->self_size[target], sh, sizeof(sh)),
-		       human_size(a->dom.retained[target], re, sizeof(re)));
-		if (nh) {
-			printf(md ? "\nHeld directly by %zu object%s:\n\n" : "\nHeld directly by %zu object%s\n",
-			       nh, nh == 1 ? "" : "s");
-			for (i = 0; i < nh && i < 10; i++)
-				printf(md ? "- `%s` of %s\n" : "  %s  of  %s\n", hs_edge_label(s, h[i].edge, 0, eb, sizeof(eb)),
-				       node_label(a, h[i].from, lb, sizeof(lb)));
-			if (nh > 10)
-				printf(md ? "- … %zu more\n" : "  … %zu more\n", nh - 10);
-		}
+	p.out = out = out_open(o->f);
+	out_kv_str(out, "file", s->file);
+	out_table_begin(out, &object_table);
+	step(out, a, dist, target, NULL, 0);
+	out_table_end(out);
+	out_table_begin(out, &holders_table);
+	for (i = 0; i < nh && i < 100; i++)
+		step(out, a, dist, h[i].from, hs_edge_label(s, h[i].edge, 0, eb, sizeof(eb)), 0);
+	out_table_end(out);
+	out_kv_u64(out, "holders_total", nh);
+	out_say(out, "%s: %s shallow, %s retained\n", "### Retainers of %s\n\n%s shallow, %s retained\n",
+		node_label(a, target, lb, sizeof(lb)), human_size(a->self_size[target], sh, sizeof(sh)),
+		human_size(a->dom.retained[target], re, sizeof(re)));
+	if (nh) {
+		out_say(out, "\nHeld directly by %zu object%s\n", "\nHeld directly by %zu object%s:\n\n", nh,
+			nh == 1 ? "" : "s");
+		for (i = 0; i < nh && i < 10; i++)
+			out_say(out, "  %s  of  %s\n", "- `%s` of %s\n", hs_edge_label(s, h[i].edge, 0, eb, sizeof(eb)),
+				node_label(a, h[i].from, lb, sizeof(lb)));
+		if (nh > 10)
+			out_say(out, "  … %zu more\n", "- … %zu more\n", nh - 10);
 	}
+	out_table_begin(out, &paths_table);
 	/* one shortest path through each distinct holder first (two holders
 	 * of one object are two things to fix), then other shortest paths */
 	for (i = 0; i < nh && c.n < (size_t)o->paths; i++) {
@@ -252,119 +288,139 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 		free(c.v[i].edges);
 	free(c.v);
 	free(h);
-	if (o->f == FMT_JSON) {
-		yajl_gen_array_close(p.g);
-		json_finish(p.g);
-	} else if (!p.count && o->f != FMT_CSV) {
-		printf(dist[target] == HS_NO_DISTANCE
-		       ? "\nno path: the object is not reachable from the GC roots (only weak or no retainers)\n"
-		       : "\nno path: the object is a GC root's direct child\n");
+	out_table_end(out);
+	if (!p.count) {
+		const char *why = dist[target] == HS_NO_DISTANCE
+			? "\nno path: the object is not reachable from the GC roots (only weak or no retainers)\n"
+			: "\nno path: the object is a GC root's direct child\n";
+		out_say(out, "%s", NULL, why);
 	}
+	out_close(out);
 	hs_retainer_index_release(&ri);
 	return EXIT_OK;
 }
 
 /* ---- merged paths of a class --------------------------------------------- */
 
+/* Merged path shapes: one row per shape, its steps nested (JSON), written
+ * as lines below it (text), one line of arrows (markdown) or one CSV field. */
+static const struct out_col shape_cols[] = {
+	{ NULL, "count", 'r', OUT_DATA },
+	{ NULL, "self_size", 'r', OUT_DATA },
+	{ NULL, "retained_size", 'r', OUT_DATA },
+	{ NULL, "example_id", 'r', OUT_TREE },
+	{ NULL, "truncated", 'l', OUT_TREE },
+	{ NULL, "path", 'l', OUT_FLAT },
+};
+static const struct out_table shapes_table = { .key = "shapes", OUT_COLS(shape_cols), .views = OUT_DATA };
+/* print_path_groups' callers write their own CSV heading and JSON key */
+static const struct out_table groups_table = { OUT_COLS(shape_cols), .views = OUT_DATA, .flags = OUT_HEADLESS };
+static const struct out_col shape_step_cols[] = {
+	{ NULL, "edge", 'l', OUT_TREE },
+	{ NULL, "class", 'l', OUT_TREE },
+	{ "Step", NULL, 'l', OUT_PLAIN },
+};
+static const struct out_table shape_steps_table = {
+	.key = "steps", OUT_COLS(shape_step_cols), .views = OUT_TREE | OUT_PLAIN, .flags = OUT_HEADLESS,
+	.plain_layout = "%s"
+};
+
+static FILE *mem_open(char **text, size_t *len)
+{
+	FILE *m = open_memstream(text, len);
+	if (!m) {
+		fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+		exit(EXIT_LIMIT);
+	}
+	return m;
+}
+
+static void mem_close(FILE *m)
+{
+	if (fclose(m) != 0) {
+		fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
+		exit(EXIT_LIMIT);
+	}
+}
+
+static void path_group(struct out *out, const struct hs_analysis *a, const struct hs_path_group *p,
+		       uint32_t i, int indent)
+{
+	const struct hs_snapshot *s = a->s;
+	char eb[128], b1[32], b2[32], b3[32], *cell = NULL, *line = NULL;
+	size_t clen = 0, llen = 0;
+	uint32_t k;
+	FILE *c, *m;
+
+	/* the whole path in one CSV field, however long (it was cut at 4 KiB),
+	 * and in one markdown line */
+	c = mem_open(&cell, &clen);
+	m = mem_open(&line, &llen);
+	if (p->truncated)
+		fputs("… -> ", c);
+	fprintf(m, "%*s   ", indent, "");
+	if (p->truncated)
+		fputs("… → ", m);
+	for (k = 0; k <= p->len; k++) {
+		uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
+		fprintf(c, "%s%s%s%s", k ? " " : "", k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "",
+			k ? " " : "", hs_path_node_name(a, n));
+		if (k < p->len)
+			fputs(" ->", c);
+		if (k)
+			fprintf(m, " → `%s` ", hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)));
+		md_escape(m, hs_path_node_name(a, n));
+	}
+	mem_close(c);
+	mem_close(m);
+	{
+		struct out_val v[6] = { ov_uint(p->count), ov_uint(p->self_size), ov_uint(p->retained_size),
+					ov_uint(hs_node_id(s, p->example)), ov_bool(p->truncated), ov_str(cell) };
+		out_row_open(out, v);
+	}
+	out_say(out, "%*s#%u  %s object%s, retained %s, shallow %s\n",
+		"%*s%u. **%s object%s**, retained %s, shallow %s\n", indent, "", i + 1,
+		group_digits(p->count, b1, sizeof(b1)), p->count == 1 ? "" : "s",
+		human_size(p->retained_size, b2, sizeof(b2)), human_size(p->self_size, b3, sizeof(b3)));
+	out_say(out, OUT_SKIP, "%s\n", line);
+	if (p->truncated)
+		out_say(out, "%*s…\n", OUT_SKIP, indent + 5, "");
+	out_table_begin(out, &shape_steps_table);
+	for (k = 0; k <= p->len; k++) {
+		uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
+		const char *e = k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "";
+		char *text = out_strf("%*s%s%s%s", indent + 5 + indent_cols(k), "", e, k ? "  " : "",
+				      hs_path_node_name(a, n));
+		struct out_val v[3] = { k ? ov_str(e) : ov_none(), ov_str(hs_path_node_name(a, n)), ov_str(text) };
+		out_row(out, v);
+		free(text);
+	}
+	out_table_end(out);
+	out_row_close(out);
+	free(cell);
+	free(line);
+}
+
+static void path_groups(struct out *out, const struct out_table *t, const struct hs_analysis *a,
+			const struct hs_path_groups *g, uint32_t top, int indent)
+{
+	uint32_t i;
+
+	out_table_begin(out, t);
+	for (i = 0; i < g->count && i < top; i++)
+		path_group(out, a, &g->v[i], i, indent);
+	out_table_end(out);
+}
+
 void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups *g, uint32_t top,
 		       enum fmt f, yajl_gen json, int indent)
 {
-	const struct hs_snapshot *s = a->s;
-	uint32_t i, k, shown = g->count < top ? g->count : top;
-	char eb[128], b1[32], b2[32];
+	struct out *out = out_open_on(f, json);
 
-	if (json) {
-		yajl_gen_array_open(json);
-		for (i = 0; i < g->count && i < top; i++) {
-			const struct hs_path_group *p = &g->v[i];
-			yajl_gen_map_open(json);
-			json_kv_u64(json, "count", p->count);
-			json_kv_u64(json, "self_size", p->self_size);
-			json_kv_u64(json, "retained_size", p->retained_size);
-			json_kv_u64(json, "example_id", hs_node_id(s, p->example));
-			json_key(json, "truncated");
-			yajl_gen_bool(json, p->truncated);
-			json_key(json, "steps");
-			yajl_gen_array_open(json);
-			for (k = 0; k <= p->len; k++) {
-				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-				yajl_gen_map_open(json);
-				if (k)
-					json_kv_str(json, "edge", hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)));
-				json_kv_str(json, "class", hs_path_node_name(a, n));
-				yajl_gen_map_close(json);
-			}
-			yajl_gen_array_close(json);
-			yajl_gen_map_close(json);
-		}
-		yajl_gen_array_close(json);
-		return;
-	}
-	for (i = 0; i < shown; i++) {
-		const struct hs_path_group *p = &g->v[i];
-		if (f == FMT_CSV) {
-			printf("%llu,%llu,%llu,", (unsigned long long)p->count, (unsigned long long)p->self_size,
-			       (unsigned long long)p->retained_size);
-		} else {
-			printf(f == FMT_MD ? "%*s%u. **%s object%s**, retained %s, shallow %s\n"
-					   : "%*s#%u  %s object%s, retained %s, shallow %s\n",
-			       indent, "", i + 1, group_digits(p->count, b1, sizeof(b1)), p->count == 1 ? "" : "s",
-			       human_size(p->retained_size, b2, sizeof(b2)),
-			       human_size(p->self_size, eb, sizeof(eb)));
-		}
-		if (f == FMT_CSV) {
-			/* the whole path in one field, however long (it was cut at 4 KiB) */
-			char *cell = NULL;
-			size_t clen = 0;
-			FILE *m = open_memstream(&cell, &clen);
-			if (!m) {
-				fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
-				exit(EXIT_LIMIT);
-			}
-			if (p->truncated)
-				fputs("… -> ", m);
-			for (k = 0; k <= p->len; k++) {
-				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-				fprintf(m, "%s%s%s%s", k ? " " : "",
-					k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "",
-					k ? " " : "", hs_path_node_name(a, n));
-				if (k < p->len)
-					fputs(" ->", m);
-			}
-			if (fclose(m) != 0) {
-				fprintf(stderr, "hsnap: out of memory (open_memstream)\n");
-				exit(EXIT_LIMIT);
-			}
-			csv_field(stdout, cell);
-			free(cell);
-			putchar('\n');
-			continue;
-		}
-		if (f == FMT_MD) {
-			printf("%*s   ", indent, "");
-			if (p->truncated)
-				printf("… → ");
-			for (k = 0; k <= p->len; k++) {
-				uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-				if (k) {
-					printf(" → `");
-					fputs(hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)), stdout);
-					printf("` ");
-				}
-				md_escape(stdout, hs_path_node_name(a, n));
-			}
-			printf("\n");
-			continue;
-		}
-		if (p->truncated)
-			printf("%*s…\n", indent + 5, "");
-		for (k = 0; k <= p->len; k++) {
-			uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
-			printf("%*s%s%s%s\n", indent + 5 + indent_cols(k), "",
-			       k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "", k ? "  " : "",
-			       hs_path_node_name(a, n));
-		}
-	}
+	out_list_begin(out, NULL);
+	path_groups(out, &groups_table, a, g, top, indent);
+	out_list_end(out);
+	out_close(out);
 }
 
 static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct ropts *o)
@@ -374,6 +430,7 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 	uint64_t *members, *outer, total_ret = 0;
 	struct hs_path_groups g;
 	char b1[32], b2[32];
+	struct out *out;
 
 	for (k = 0; k < a->classes.names.count; k++)
 		if (!strcmp(hs_class_name(&a->classes, k), o->cls))
@@ -395,27 +452,17 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 	hs_merge_paths_top(&g, a, parent, nodes, m, outer, (uint32_t)o->depth, (uint32_t)o->top);
 	for (k = 0; k < g.count; k++)
 		total_ret += g.v[k].retained_size;
-	if (o->f == FMT_JSON) {
-		yajl_gen j = json_new(1);
-		yajl_gen_map_open(j);
-		json_kv_str(j, "file", s->file);
-		json_kv_str(j, "class", o->cls);
-		json_kv_u64(j, "count", m);
-		json_kv_u64(j, "retained_size", total_ret);
-		json_kv_u64(j, "shapes_total", g.count);
-		json_key(j, "shapes");
-		print_path_groups(a, &g, (uint32_t)o->top, o->f, j, 0);
-		json_finish(j);
-	} else {
-		if (o->f == FMT_CSV)
-			printf("count,self_size,retained_size,path\n");
-		else
-			printf(o->f == FMT_MD ? "### %s: %s object%s, %s retained, %u path shape%s\n\n"
-					      : "%s: %s object%s, %s retained, %u path shape%s\n",
-			       o->cls, group_digits(m, b1, sizeof(b1)), m == 1 ? "" : "s",
-			       human_size(total_ret, b2, sizeof(b2)), g.count, g.count == 1 ? "" : "s");
-		print_path_groups(a, &g, (uint32_t)o->top, o->f, NULL, 2);
-	}
+	out = out_open(o->f);
+	out_kv_str(out, "file", s->file);
+	out_kv_str(out, "class", o->cls);
+	out_kv_u64(out, "count", m);
+	out_kv_u64(out, "retained_size", total_ret);
+	out_kv_u64(out, "shapes_total", g.count);
+	out_say(out, "%s: %s object%s, %s retained, %u path shape%s\n",
+		"### %s: %s object%s, %s retained, %u path shape%s\n\n", o->cls, group_digits(m, b1, sizeof(b1)),
+		m == 1 ? "" : "s", human_size(total_ret, b2, sizeof(b2)), g.count, g.count == 1 ? "" : "s");
+	path_groups(out, &shapes_table, a, &g, (uint32_t)o->top, 2);
+	out_close(out);
 	hs_path_groups_release(&g);
 	free(nodes);
 	free(members);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "hsnap/paths.h"
 #include "hsnap/values.h"
 #include "vec.h"
@@ -41,12 +42,10 @@ struct sopts {
 	uint64_t id;
 };
 
-struct out {
+struct view {
 	const struct hs_analysis *a;
 	const struct sopts *o;
-	yajl_gen g;
-	struct table t;   /* csv / markdown: one table, a section column */
-	struct table pt;  /* text: the property table */
+	struct out *out;
 };
 
 /* ---- values ------------------------------------------------------------ */
@@ -95,19 +94,19 @@ static const char *value_text(struct hs_value v, char *buf, size_t len)
 	return buf;
 }
 
-static void json_value(yajl_gen g, struct hs_value v)
+/* "value_type" and "value" (JSON) of a node's value */
+static void value_fields(struct out *out, struct hs_value v)
 {
 	static const char *const kinds[] = { "object", "string", "number", "boolean", "null",
 					     "undefined", "oddball" };
 	char num[80];
 
-	json_kv_str(g, "value_type", kinds[v.kind]);
-	if (v.kind == HS_VALUE_NONE)
-		return;
-	json_key(g, "value");
+	out_kv_str(out, "value_type", kinds[v.kind]);
 	switch (v.kind) {
+	case HS_VALUE_NONE:
+		break;
 	case HS_VALUE_STRING:
-		yajl_gen_string(g, (const unsigned char *)v.text, v.len);
+		out_field(out, "value", ov_strn(v.text, v.len));
 		break;
 	case HS_VALUE_NUMBER: {
 		char *end;
@@ -115,36 +114,24 @@ static void json_value(yajl_gen g, struct hs_value v)
 		snprintf(num, sizeof(num), "%.*s", (int)(v.len > 64 ? 64 : v.len), v.text);
 		d = strtod(num, &end);
 		if (end != num && !*end && isfinite(d))
-			yajl_gen_number(g, num, strlen(num));
+			out_field(out, "value", ov_numtext(num));
 		else
-			json_str(g, num); /* NaN, Infinity, -0 as written by V8 */
+			out_kv_str(out, "value", num); /* NaN, Infinity, -0 as written by V8 */
 		break;
 	}
 	case HS_VALUE_BOOLEAN:
-		yajl_gen_bool(g, v.text[0] == 't');
+		out_field(out, "value", ov_bool(v.text[0] == 't'));
 		break;
 	case HS_VALUE_NULL:
-		yajl_gen_null(g);
+		out_field(out, "value", ov_null());
 		break;
 	default:
-		json_str(g, v.text);
+		out_kv_str(out, "value", v.text);
 		break;
 	}
 }
 
 /* ---- the object itself --------------------------------------------------- */
-
-/* id, name, type, class, sizes of node n into the open JSON map. */
-static void json_node_fields(yajl_gen g, const struct hs_analysis *a, uint32_t n)
-{
-	const struct hs_snapshot *s = a->s;
-	json_kv_u64(g, "id", hs_node_id(s, n));
-	json_kv_str(g, "name", hs_node_name(s, n));
-	json_kv_str(g, "type", hs_node_type_name(s, n));
-	json_kv_str(g, "class", hs_class_name(&a->classes, a->classes.class_of[n]));
-	json_kv_u64(g, "self_size", a->self_size[n]);
-	json_kv_u64(g, "retained_size", a->dom.retained[n]);
-}
 
 static const char *distance_text(int32_t d, char *buf, size_t len)
 {
@@ -157,52 +144,97 @@ static const char *distance_text(int32_t d, char *buf, size_t len)
 	return buf;
 }
 
-static void show_header(struct out *o, uint32_t n)
+/* In CSV and markdown, show is one table: a row per object, property,
+ * retainer and dominator, named by its section.  Each section's table
+ * starts with these columns; the rest are its JSON keys and its text. */
+#define SECTION_COLS                                                                    \
+	{ "section", "section", 'l', OUT_DOC | OUT_FLAT }, { "depth", "depth", 'r', OUT_DOC | OUT_FLAT }, \
+	{ "edge", "edge", 'l', OUT_DOC | OUT_FLAT }, { "id", "id", 'l', OUT_DOC | OUT_FLAT },          \
+	{ "class", "class", 'l', OUT_DOC | OUT_FLAT }, { "type", "type", 'l', OUT_DOC | OUT_FLAT },    \
+	{ "value", "value", 'l', OUT_DOC | OUT_FLAT },                                                \
+	{ "self_size", "self_size", 'r', OUT_DOC | OUT_FLAT },                                        \
+	{ "retained_size", "retained_size", 'r', OUT_DOC | OUT_FLAT }
+#define NODE_COLS                                                                                \
+	{ NULL, "id", 'r', OUT_TREE }, { NULL, "name", 'l', OUT_TREE }, { NULL, "type", 'l', OUT_TREE }, \
+	{ NULL, "class", 'l', OUT_TREE }, { NULL, "self_size", 'r', OUT_TREE },                        \
+	{ NULL, "retained_size", 'r', OUT_TREE }
+
+static const struct out_col object_cols[] = {
+	SECTION_COLS, NODE_COLS, { NULL, "distance", 'r', OUT_TREE }, { NULL, "edge_count", 'r', OUT_TREE },
+};
+static const struct out_table object_table = {
+	.key = "object", OUT_COLS(object_cols), .views = OUT_TREE | OUT_DOC | OUT_FLAT, .flags = OUT_ONE
+};
+static const struct out_col prop_cols[] = {
+	SECTION_COLS, { NULL, "edge", 'l', OUT_TREE }, { NULL, "edge_type", 'l', OUT_TREE }, NODE_COLS,
+	{ "Property", NULL, 'l', OUT_PLAIN }, { "Value", NULL, 'l', OUT_PLAIN },
+	{ "Shallow", NULL, 'r', OUT_PLAIN }, { "Retained", NULL, 'r', OUT_PLAIN },
+};
+static const struct out_table prop_table = {
+	.key = "properties", OUT_COLS(prop_cols), .flags = OUT_APPEND, .indent = 2, .empty = "  none"
+};
+static const struct out_col ret_cols[] = {
+	SECTION_COLS, { NULL, "edge", 'l', OUT_TREE }, { NULL, "edge_type", 'l', OUT_TREE }, NODE_COLS,
+	{ NULL, "distance", 'r', OUT_TREE },
+	{ "edge", NULL, 'l', OUT_PLAIN }, { "of", NULL, 'l', OUT_PLAIN }, { "Shallow", NULL, 'r', OUT_PLAIN },
+	{ "Retained", NULL, 'r', OUT_PLAIN }, { "distance", NULL, 'l', OUT_PLAIN },
+};
+static const struct out_table ret_table = {
+	.key = "retainers", OUT_COLS(ret_cols), .flags = OUT_APPEND | OUT_HEADLESS, .indent = 2,
+	.plain_layout = "%s  of  %s  %s  %s  distance %s"
+};
+static const struct out_col dom_cols[] = {
+	SECTION_COLS, NODE_COLS,
+	{ "Dominator", NULL, 'l', OUT_PLAIN }, { "Shallow", NULL, 'r', OUT_PLAIN },
+	{ "Retained", NULL, 'r', OUT_PLAIN },
+};
+static const struct out_table dom_table = {
+	.key = "dominators", OUT_COLS(dom_cols), .flags = OUT_APPEND | OUT_HEADLESS, .indent = 2,
+	.plain_layout = "%s  %s  %s"
+};
+
+/* The values of SECTION_COLS then NODE_COLS for node n into v. */
+static void node_cells(struct out_val *v, const struct hs_analysis *a, uint32_t n, const char *section,
+		       const char *depth, const char *edge, const char *value)
+{
+	const struct hs_snapshot *s = a->s;
+	const char *cls = hs_class_name(&a->classes, a->classes.class_of[n]);
+	struct out_val sec[9] = { ov_str(section), ov_str(depth), ov_str(edge), ov_uint(hs_node_id(s, n)),
+				  ov_str(cls), ov_str(hs_node_type_name(s, n)), ov_str(value),
+				  ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]) };
+	struct out_val node[6] = { ov_uint(hs_node_id(s, n)), ov_str(hs_node_name(s, n)),
+				   ov_str(hs_node_type_name(s, n)), ov_str(cls),
+				   ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]) };
+	memcpy(v, sec, sizeof(sec));
+	memcpy(v + 9, node, sizeof(node));
+}
+
+static void show_header(struct view *o, uint32_t n)
 {
 	const struct hs_analysis *a = o->a;
 	const struct hs_snapshot *s = a->s;
-	char lb[400], sh[32], re[32], pc[32], db[64];
+	char lb[400], sh[32], re[32], pc[32], db[64], vb[VALUE_CUT * 4 + 16];
 	struct hs_value v = hs_node_value(s, n);
+	struct out_val cells[17];
 
-	if (o->o->f == FMT_JSON) {
-		json_key(o->g, "object");
-		yajl_gen_map_open(o->g);
-		json_node_fields(o->g, a, n);
-		json_key(o->g, "distance");
-		if (a->distance[n] == HS_NO_DISTANCE)
-			yajl_gen_null(o->g);
-		else
-			json_i64(o->g, a->distance[n]);
-		json_kv_u64(o->g, "edge_count", hs_edge_end(s, n) - hs_edge_begin(s, n));
-		json_location(o->g, s, n);
-		json_value(o->g, v);
-		yajl_gen_map_close(o->g);
-		return;
-	}
-	if (o->o->f != FMT_TEXT) {
-		const char *cells[9];
-		char id[24], vb[VALUE_CUT * 4 + 16];
-		snprintf(id, sizeof(id), "%" PRIu64, hs_node_id(s, n));
-		snprintf(sh, sizeof(sh), "%" PRIu64, a->self_size[n]);
-		snprintf(re, sizeof(re), "%" PRIu64, a->dom.retained[n]);
-		cells[0] = "object"; cells[1] = "0"; cells[2] = "";
-		cells[3] = id; cells[4] = hs_class_name(&a->classes, a->classes.class_of[n]);
-		cells[5] = hs_node_type_name(s, n);
-		cells[6] = v.kind == HS_VALUE_NONE ? "" : value_text(v, vb, sizeof(vb));
-		cells[7] = sh; cells[8] = re;
-		table_row(&o->t, cells);
-		return;
-	}
-	printf("%s\n", node_label(a, n, lb, sizeof(lb)));
-	printf("  type %s, shallow %s, retained %s (%s of the heap), distance %s\n",
-	       hs_node_type_name(s, n), human_size(a->self_size[n], sh, sizeof(sh)),
-	       human_size(a->dom.retained[n], re, sizeof(re)),
-	       percent(a->dom.retained[n], a->stats.total, pc, sizeof(pc)),
-	       distance_text(a->distance[n], db, sizeof(db)));
-	if (v.kind != HS_VALUE_NONE) {
-		char vb[VALUE_CUT * 4 + 16];
-		printf("  value %s\n", value_text(v, vb, sizeof(vb)));
-	}
+	node_cells(cells, a, n, "object", "0", "", v.kind == HS_VALUE_NONE ? "" : value_text(v, vb, sizeof(vb)));
+	cells[15] = a->distance[n] == HS_NO_DISTANCE ? ov_null() : ov_int(a->distance[n]);
+	cells[16] = ov_uint(hs_edge_end(s, n) - hs_edge_begin(s, n));
+	out_table_begin(o->out, &object_table);
+	out_row_open(o->out, cells);
+	out_location(o->out, s, n);
+	value_fields(o->out, v);
+	out_row_close(o->out);
+	out_table_end(o->out);
+
+	out_say(o->out, "%s\n", OUT_SKIP, node_label(a, n, lb, sizeof(lb)));
+	out_say(o->out, "  type %s, shallow %s, retained %s (%s of the heap), distance %s\n", OUT_SKIP,
+		hs_node_type_name(s, n), human_size(a->self_size[n], sh, sizeof(sh)),
+		human_size(a->dom.retained[n], re, sizeof(re)),
+		percent(a->dom.retained[n], a->stats.total, pc, sizeof(pc)),
+		distance_text(a->distance[n], db, sizeof(db)));
+	if (v.kind != HS_VALUE_NONE)
+		out_say(o->out, "  value %s\n", OUT_SKIP, value_text(v, vb, sizeof(vb)));
 }
 
 /* ---- properties (iterative, bounded) -------------------------------------- */
@@ -211,72 +243,55 @@ struct pframe {
 	uint32_t node, e, end, shown;
 };
 
-/* One property row: edge e of the object at `depth` (1 = the object's own). */
-static void prop_row(struct out *o, uint32_t e, int depth)
+/* One property row: edge e of the object at `depth` (1 = the object's own),
+ * left open for its fields and nested properties. */
+static void prop_row(struct view *o, uint32_t e, int depth)
 {
 	const struct hs_analysis *a = o->a;
 	const struct hs_snapshot *s = a->s;
 	uint32_t x = s->edge_to[e];
 	struct hs_value v = hs_node_value(s, x);
-	char eb[160], vb[VALUE_CUT * 4 + 16], lb[400], sh[32], re[32];
+	char eb[160], vb[VALUE_CUT * 4 + 16], lb[400], d[8], ind[200];
 	const char *val = value_text(v, vb, sizeof(vb));
+	struct out_val cells[21], node[15];
 
 	hs_edge_label(s, e, 0, eb, sizeof(eb));
-	if (o->o->f == FMT_JSON) {
-		json_kv_str(o->g, "edge", eb);
-		json_kv_str(o->g, "edge_type", hs_edge_type_name(s, e));
-		json_node_fields(o->g, a, x);
-		json_value(o->g, v);
-		return;
+	snprintf(d, sizeof(d), "%d", depth);
+	snprintf(ind, sizeof(ind), "%*s%s", (depth - 1) * 2, "", eb);
+	node_cells(node, a, x, "property", d, eb, val ? val : "");
+	memcpy(cells, node, sizeof(struct out_val) * 9);
+	cells[9] = ov_str(eb);
+	cells[10] = ov_str(hs_edge_type_name(s, e));
+	memcpy(cells + 11, node + 9, sizeof(struct out_val) * 6);
+	cells[17] = ov_str(ind);
+	if (val && v.kind == HS_VALUE_STRING) {
+		snprintf(lb, sizeof(lb), "%s @%" PRIu64, val, hs_node_id(s, x));
+		cells[18] = ov_str(lb);
+	} else {
+		cells[18] = ov_str(val ? val : node_label(a, x, lb, sizeof(lb)));
 	}
-	if (o->o->f != FMT_TEXT) {
-		const char *cells[9];
-		char id[24], d[8];
-		snprintf(d, sizeof(d), "%d", depth);
-		snprintf(id, sizeof(id), "%" PRIu64, hs_node_id(s, x));
-		snprintf(sh, sizeof(sh), "%" PRIu64, a->self_size[x]);
-		snprintf(re, sizeof(re), "%" PRIu64, a->dom.retained[x]);
-		cells[0] = "property"; cells[1] = d; cells[2] = eb; cells[3] = id;
-		cells[4] = hs_class_name(&a->classes, a->classes.class_of[x]);
-		cells[5] = hs_node_type_name(s, x); cells[6] = val ? val : "";
-		cells[7] = sh; cells[8] = re;
-		table_row(&o->t, cells);
-		return;
-	}
-	{
-		const char *cells[4];
-		char ind[200];
-		snprintf(ind, sizeof(ind), "%*s%s", (depth - 1) * 2, "", eb);
-		cells[0] = ind;
-		if (val && v.kind == HS_VALUE_STRING) {
-			snprintf(lb, sizeof(lb), "%s @%" PRIu64, val, hs_node_id(s, x));
-			cells[1] = lb;
-		} else {
-			cells[1] = val ? val : node_label(a, x, lb, sizeof(lb));
-		}
-		cells[2] = human_size(a->self_size[x], sh, sizeof(sh));
-		cells[3] = human_size(a->dom.retained[x], re, sizeof(re));
-		table_row(&o->pt, cells);
-	}
+	cells[19] = ov_bytes(a->self_size[x]);
+	cells[20] = ov_bytes(a->dom.retained[x]);
+	out_row_open(o->out, cells);
+	value_fields(o->out, v);
 }
 
-static void more_row(struct out *o, uint32_t left, int depth)
+/* JSON carries properties_total instead */
+static void more_row(struct view *o, uint32_t left, int depth)
 {
-	char b[64];
-	if (o->o->f == FMT_JSON)
-		return; /* JSON carries properties_total instead */
+	char b[64], d[8];
+	struct out_val cells[21];
+	int i;
+
 	snprintf(b, sizeof(b), "%*s… %u more", (depth - 1) * 2, "", left);
-	if (o->o->f == FMT_TEXT) {
-		const char *cells[4] = { b, "", "", "" };
-		table_row(&o->pt, cells);
-	} else {
-		char d[8];
-		const char *cells[9];
-		snprintf(d, sizeof(d), "%d", depth);
-		cells[0] = "property"; cells[1] = d; cells[2] = b;
-		cells[3] = cells[4] = cells[5] = cells[6] = cells[7] = cells[8] = "";
-		table_row(&o->t, cells);
-	}
+	snprintf(d, sizeof(d), "%d", depth);
+	for (i = 0; i < 21; i++)
+		cells[i] = ov_str("");
+	cells[0] = ov_str("property");
+	cells[1] = ov_str(d);
+	cells[2] = ov_str(b);
+	cells[17] = ov_str(b);
+	out_row_only(o->out, OUT_PLAIN | OUT_DOC | OUT_FLAT, cells);
 }
 
 /* An object is expanded when it is not a primitive and has edges. */
@@ -285,22 +300,19 @@ static int expandable(const struct hs_snapshot *s, uint32_t x)
 	return hs_node_value(s, x).kind == HS_VALUE_NONE && hs_edge_end(s, x) > hs_edge_begin(s, x);
 }
 
-static void show_properties(struct out *o, uint32_t n)
+static void show_properties(struct view *o, uint32_t n)
 {
 	const struct hs_snapshot *s = o->a->s;
 	long depth = o->o->depth;
 	struct pframe *st;
 	long sp = 0;
 	uint32_t rows = 0;
-	int json = o->o->f == FMT_JSON;
 
 	if (depth == 0)
 		return;
-	if (json) {
-		json_kv_u64(o->g, "properties_total", hs_edge_end(s, n) - hs_edge_begin(s, n));
-		json_key(o->g, "properties");
-		yajl_gen_array_open(o->g);
-	}
+	out_kv_u64(o->out, "properties_total", hs_edge_end(s, n) - hs_edge_begin(s, n));
+	out_say(o->out, "\nProperties (%u)\n", OUT_SKIP, hs_edge_end(s, n) - hs_edge_begin(s, n));
+	out_table_begin(o->out, &prop_table);
 	HS_ALLOC_ARRAY(st, (size_t)depth + 1);
 	st[sp].node = n;
 	st[sp].e = hs_edge_begin(s, n);
@@ -313,10 +325,9 @@ static void show_properties(struct out *o, uint32_t n)
 		if (fr->e >= fr->end || fr->shown >= (uint32_t)o->o->props || rows >= MAX_ROWS) {
 			if (fr->e < fr->end)
 				more_row(o, fr->end - fr->e, (int)sp);
-			if (json) {
-				yajl_gen_array_close(o->g);
-				if (sp > 1)
-					yajl_gen_map_close(o->g); /* the parent property's map */
+			if (sp > 1) {
+				out_list_end(o->out);
+				out_row_close(o->out); /* the parent property's */
 			}
 			sp--;
 			continue;
@@ -325,24 +336,20 @@ static void show_properties(struct out *o, uint32_t n)
 		fr->shown++;
 		rows++;
 		x = s->edge_to[e];
-		if (json)
-			yajl_gen_map_open(o->g);
 		prop_row(o, e, (int)sp);
 		if (sp < depth && expandable(s, x) && rows < MAX_ROWS) {
-			if (json) {
-				json_kv_u64(o->g, "properties_total", hs_edge_end(s, x) - hs_edge_begin(s, x));
-				json_key(o->g, "properties");
-				yajl_gen_array_open(o->g);
-			}
+			out_kv_u64(o->out, "properties_total", hs_edge_end(s, x) - hs_edge_begin(s, x));
+			out_list_begin(o->out, "properties");
 			st[sp].node = x;
 			st[sp].e = hs_edge_begin(s, x);
 			st[sp].end = hs_edge_end(s, x);
 			st[sp].shown = 0;
 			sp++;
-		} else if (json) {
-			yajl_gen_map_close(o->g);
+		} else {
+			out_row_close(o->out);
 		}
 	}
+	out_table_end(o->out);
 	free(st);
 }
 
@@ -359,7 +366,7 @@ static int ret_cmp(const void *pa, const void *pb)
 	return x->edge < y->edge ? -1 : x->edge > y->edge;
 }
 
-static void show_retainers(struct out *o, uint32_t n)
+static void show_retainers(struct view *o, uint32_t n)
 {
 	const struct hs_analysis *a = o->a;
 	const struct hs_snapshot *s = a->s;
@@ -378,58 +385,39 @@ static void show_retainers(struct out *o, uint32_t n)
 			}
 	hs_sort(r, nr, sizeof(*r), ret_cmp);
 	shown = nr < (size_t)o->o->retainers ? nr : (size_t)o->o->retainers;
-	if (o->o->f == FMT_JSON) {
-		json_kv_u64(o->g, "retainers_total", nr);
-		json_key(o->g, "retainers");
-		yajl_gen_array_open(o->g);
-	} else if (o->o->f == FMT_TEXT) {
-		printf("\nRetainers (%zu%s, nearest the roots first)\n", nr,
-		       shown < nr ? ", the first shown" : "");
-		if (!nr)
-			printf("  none\n");
-	}
+	out_kv_u64(o->out, "retainers_total", nr);
+	out_say(o->out, "\nRetainers (%zu%s, nearest the roots first)\n", OUT_SKIP, nr,
+		shown < nr ? ", the first shown" : "");
+	if (!nr)
+		out_say(o->out, "  none\n", OUT_SKIP);
+	out_table_begin(o->out, &ret_table);
 	for (i = 0; i < shown; i++) {
-		char eb[160], lb[400], sh[32], re[32], db[64];
+		char eb[160], lb[400], db[64];
+		uint32_t x = r[i].from;
+		struct out_val cells[23], node[15];
 		hs_edge_label(s, r[i].edge, 0, eb, sizeof(eb));
-		if (o->o->f == FMT_JSON) {
-			yajl_gen_map_open(o->g);
-			json_kv_str(o->g, "edge", eb);
-			json_kv_str(o->g, "edge_type", hs_edge_type_name(s, r[i].edge));
-			json_node_fields(o->g, a, r[i].from);
-			json_key(o->g, "distance");
-			if (r[i].dist == HS_NO_DISTANCE)
-				yajl_gen_null(o->g);
-			else
-				json_i64(o->g, r[i].dist);
-			yajl_gen_map_close(o->g);
-		} else if (o->o->f == FMT_TEXT) {
-			printf("  %s  of  %s  %s  %s  distance %s\n", eb, node_label(a, r[i].from, lb, sizeof(lb)),
-			       human_size(a->self_size[r[i].from], sh, sizeof(sh)),
-			       human_size(a->dom.retained[r[i].from], re, sizeof(re)),
-			       distance_text(r[i].dist, db, sizeof(db)));
-		} else {
-			const char *cells[9];
-			char id[24];
-			snprintf(id, sizeof(id), "%" PRIu64, hs_node_id(s, r[i].from));
-			snprintf(sh, sizeof(sh), "%" PRIu64, a->self_size[r[i].from]);
-			snprintf(re, sizeof(re), "%" PRIu64, a->dom.retained[r[i].from]);
-			cells[0] = "retainer"; cells[1] = "1"; cells[2] = eb; cells[3] = id;
-			cells[4] = hs_class_name(&a->classes, a->classes.class_of[r[i].from]);
-			cells[5] = hs_node_type_name(s, r[i].from); cells[6] = "";
-			cells[7] = sh; cells[8] = re;
-			table_row(&o->t, cells);
-		}
+		node_cells(node, a, x, "retainer", "1", eb, "");
+		memcpy(cells, node, sizeof(struct out_val) * 9);
+		cells[9] = ov_str(eb);
+		cells[10] = ov_str(hs_edge_type_name(s, r[i].edge));
+		memcpy(cells + 11, node + 9, sizeof(struct out_val) * 6);
+		cells[17] = r[i].dist == HS_NO_DISTANCE ? ov_null() : ov_int(r[i].dist);
+		cells[18] = ov_str(eb);
+		cells[19] = ov_str(node_label(a, x, lb, sizeof(lb)));
+		cells[20] = ov_bytes(a->self_size[x]);
+		cells[21] = ov_bytes(a->dom.retained[x]);
+		cells[22] = ov_str(distance_text(r[i].dist, db, sizeof(db)));
+		out_row(o->out, cells);
 	}
-	if (o->o->f == FMT_JSON)
-		yajl_gen_array_close(o->g);
-	else if (o->o->f == FMT_TEXT && shown < nr)
-		printf("  … %zu more (--retainers N)\n", nr - shown);
+	out_table_end(o->out);
+	if (shown < nr)
+		out_say(o->out, "  … %zu more (--retainers N)\n", OUT_SKIP, nr - shown);
 	free(r);
 }
 
 /* ---- dominator chain -------------------------------------------------------- */
 
-static void show_chain(struct out *o, uint32_t n)
+static void show_chain(struct view *o, uint32_t n)
 {
 	const struct hs_analysis *a = o->a;
 	const struct hs_snapshot *s = a->s;
@@ -440,46 +428,29 @@ static void show_chain(struct out *o, uint32_t n)
 		x = a->dom.idom[x];
 		total++;
 	}
-	if (o->o->f == FMT_JSON) {
-		json_kv_u64(o->g, "dominators_total", total);
-		json_key(o->g, "dominators");
-		yajl_gen_array_open(o->g);
-	} else if (o->o->f == FMT_TEXT) {
-		printf("\nDominator chain (%u step%s to the root%s)\n", total, total == 1 ? "" : "s",
-		       total > (uint32_t)o->o->chain ? ", nearest shown" : "");
-	}
+	out_kv_u64(o->out, "dominators_total", total);
+	out_say(o->out, "\nDominator chain (%u step%s to the root%s)\n", OUT_SKIP, total, total == 1 ? "" : "s",
+		total > (uint32_t)o->o->chain ? ", nearest shown" : "");
+	out_table_begin(o->out, &dom_table);
 	x = n;
 	while (x != s->root && steps < (uint32_t)o->o->chain && steps < total) {
-		char lb[400], sh[32], re[32], d[12];
+		char lb[400], d[12], *label;
+		struct out_val cells[18];
 		x = a->dom.idom[x];
 		steps++;
-		if (o->o->f == FMT_JSON) {
-			yajl_gen_map_open(o->g);
-			json_node_fields(o->g, a, x);
-			yajl_gen_map_close(o->g);
-		} else if (o->o->f == FMT_TEXT) {
-			printf("  %*s%s  %s  %s\n", (int)(steps > 10 ? 10 : steps) - 1, "",
-			       x == s->root ? "(root)" : node_label(a, x, lb, sizeof(lb)),
-			       human_size(a->self_size[x], sh, sizeof(sh)),
-			       human_size(a->dom.retained[x], re, sizeof(re)));
-		} else {
-			const char *cells[9];
-			char id[24];
-			snprintf(d, sizeof(d), "%u", steps);
-			snprintf(id, sizeof(id), "%" PRIu64, hs_node_id(s, x));
-			snprintf(sh, sizeof(sh), "%" PRIu64, a->self_size[x]);
-			snprintf(re, sizeof(re), "%" PRIu64, a->dom.retained[x]);
-			cells[0] = "dominator"; cells[1] = d; cells[2] = ""; cells[3] = id;
-			cells[4] = hs_class_name(&a->classes, a->classes.class_of[x]);
-			cells[5] = hs_node_type_name(s, x); cells[6] = "";
-			cells[7] = sh; cells[8] = re;
-			table_row(&o->t, cells);
-		}
+		snprintf(d, sizeof(d), "%u", steps);
+		label = out_strf("%*s%s", (int)(steps > 10 ? 10 : steps) - 1, "",
+				 x == s->root ? "(root)" : node_label(a, x, lb, sizeof(lb)));
+		node_cells(cells, a, x, "dominator", d, "", "");
+		cells[15] = ov_str(label);
+		cells[16] = ov_bytes(a->self_size[x]);
+		cells[17] = ov_bytes(a->dom.retained[x]);
+		out_row(o->out, cells);
+		free(label);
 	}
-	if (o->o->f == FMT_JSON)
-		yajl_gen_array_close(o->g);
-	else if (o->o->f == FMT_TEXT && steps < total)
-		printf("  … %u more to the root (--chain N)\n", total - steps);
+	out_table_end(o->out);
+	if (steps < total)
+		out_say(o->out, "  … %u more to the root (--chain N)\n", OUT_SKIP, total - steps);
 }
 
 /* ---- command ----------------------------------------------------------------- */
@@ -511,11 +482,8 @@ static int parse(struct sopts *o, int argc, char **argv)
 
 int cmd_show(int argc, char **argv)
 {
-	static const char *const head[] = { "section", "depth", "edge", "id", "class", "type", "value",
-					    "self_size", "retained_size" };
-	static const char *const phead[] = { "Property", "Value", "Shallow", "Retained" };
 	struct sopts o = { FMT_TEXT, 1, 40, 10, 20, 0, 0 };
-	struct out out;
+	struct view out;
 	struct loaded ld;
 	struct hs_snapshot *s = NULL;
 	struct hs_analysis a;
@@ -542,34 +510,13 @@ int cmd_show(int argc, char **argv)
 	memset(&out, 0, sizeof(out));
 	out.a = &a;
 	out.o = &o;
-	if (o.f == FMT_JSON) {
-		out.g = json_new(1);
-		yajl_gen_map_open(out.g);
-		json_kv_str(out.g, "file", s->file);
-	} else if (o.f != FMT_TEXT) {
-		table_init(&out.t, 9, head, "lrlllllrr");
-	}
+	out.out = out_open(o.f);
+	out_kv_str(out.out, "file", s->file);
 	show_header(&out, n);
-	if (o.f == FMT_TEXT && o.depth) {
-		table_init(&out.pt, 4, phead, "llrr");
-		show_properties(&out, n);
-		printf("\nProperties (%u)\n", hs_edge_end(s, n) - hs_edge_begin(s, n));
-		if (out.pt.nrows)
-			table_print(&out.pt, FMT_TEXT, 2);
-		else
-			printf("  none\n");
-		table_release(&out.pt);
-	} else {
-		show_properties(&out, n);
-	}
+	show_properties(&out, n);
 	show_retainers(&out, n);
 	show_chain(&out, n);
-	if (o.f == FMT_JSON) {
-		json_finish(out.g);
-	} else if (o.f != FMT_TEXT) {
-		table_print(&out.t, o.f, 0);
-		table_release(&out.t);
-	}
+	out_close(out.out);
 	hs_analysis_release(&a);
 	hs_snapshot_free(s);
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;

@@ -3,6 +3,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "hsnap/filters.h"
 #include "vec.h"
 
@@ -82,7 +83,7 @@ static int keep_object(const void *ctx, uint32_t n)
 	       (!g_filter || hs_bit_get(g_filter, n));
 }
 
-static void print_stats_text(const struct hs_analysis *a)
+static void stats(struct out *out, const struct hs_analysis *a)
 {
 	const struct hs_statistics *st = &a->stats;
 	char b1[32], b2[32];
@@ -93,188 +94,157 @@ static void print_stats_text(const struct hs_analysis *a)
 	};
 	size_t i;
 
-	printf("Statistics\n");
+	out_obj_begin(out, "statistics");
+	out_kv_u64(out, "total", st->total);
+	out_kv_u64(out, "v8_heap", st->v8_heap);
+	out_kv_u64(out, "native", st->native);
+	out_kv_u64(out, "code", st->code);
+	out_kv_u64(out, "strings", st->strings);
+	out_kv_u64(out, "js_arrays", st->js_arrays);
+	out_kv_u64(out, "typed_arrays", st->typed_arrays);
+	out_kv_u64(out, "system", st->system);
+	out_obj_end(out);
+	out_say(out, "Statistics\n", OUT_SKIP);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		printf("%*s%-*s %10s  %6s\n", rows[i].indent, "", 16 - rows[i].indent, rows[i].name,
-		       human_size(rows[i].v, b1, sizeof(b1)), percent(rows[i].v, st->total, b2, sizeof(b2)));
+		out_say(out, "%*s%-*s %10s  %6s\n", OUT_SKIP, rows[i].indent, "", 16 - rows[i].indent, rows[i].name,
+			human_size(rows[i].v, b1, sizeof(b1)), percent(rows[i].v, st->total, b2, sizeof(b2)));
 }
 
-static void class_table(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-			enum fmt f, int exact)
+/* People read the top classes; CSV and JSON get every class (CSV with the
+ * exact numbers and the distance). */
+static const struct out_col class_cols[] = {
+	{ "Class", "class", 'l', OUT_HUMAN | OUT_FLAT }, { NULL, "name", 'l', OUT_TREE },
+	{ NULL, "key", 'l', OUT_TREE },
+	{ "Count", "count", 'r', OUT_HUMAN | OUT_FLAT }, { "Shallow", "self_size", 'r', OUT_HUMAN | OUT_FLAT },
+	{ "Retained", "retained_size", 'r', OUT_HUMAN | OUT_FLAT },
+	{ "% of total", NULL, 'r', OUT_HUMAN }, { NULL, "distance", 'r', OUT_FLAT },
+};
+static const struct out_table class_table = { .key = "classes", OUT_COLS(class_cols), .indent = 2 };
+
+static void class_rows(struct out *out, const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
+		       uint32_t shown)
 {
-	static const char *const head[] = { "Class", "Count", "Shallow", "Retained", "% of total" };
-	static const char *const head_csv[] = { "class", "count", "self_size", "retained_size", "distance" };
 	const struct hs_classes *c = &a->classes;
-	struct table t;
 	uint32_t i;
 
-	table_init(&t, 5, f == FMT_CSV ? head_csv : head, "lrrrr");
+	out_table_begin(out, &class_table);
 	for (i = 0; i < n; i++) {
 		const struct hs_class *cl = &c->cls[ids[i]];
-		char cnt[32], sh[32], re[32], pc[32], name[512];
-		const char *cells[5];
-		if (exact) {
-			snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)cl->count);
-			snprintf(sh, sizeof(sh), "%llu", (unsigned long long)cl->self_size);
-			snprintf(re, sizeof(re), "%llu", (unsigned long long)cl->retained_size);
-			snprintf(pc, sizeof(pc), "%d", cl->distance);
-		} else {
-			group_digits(cl->count, cnt, sizeof(cnt));
-			human_size(cl->self_size, sh, sizeof(sh));
-			human_size(cl->retained_size, re, sizeof(re));
-			percent(cl->retained_size, a->stats.total, pc, sizeof(pc));
-		}
-		if (g_sites) {
-			char where[160];
+		char name[512], key[1200], where[160];
+		const struct hs_site_row *r = g_sites ? &g_sites->row[ids[i]] : NULL;
+		if (g_sites)
 			snprintf(name, sizeof(name), "%.300s%s", hs_class_name(c, ids[i]),
 				 site_text(a, ids[i], where, sizeof(where)));
-			cells[0] = name;
-		} else {
-			cells[0] = hs_class_name(c, ids[i]);
-		}
-		cells[1] = cnt; cells[2] = sh; cells[3] = re; cells[4] = pc;
-		table_row(&t, cells);
-	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-}
-
-static void object_table(const struct hs_analysis *a, const uint32_t *top, uint32_t n, enum fmt f)
-{
-	static const char *const head[] = { "Object", "Type", "Shallow", "Retained", "% of total" };
-	struct table t;
-	uint32_t i;
-
-	table_init(&t, 5, head, "llrrr");
-	for (i = 0; i < n; i++) {
-		uint32_t x = top[i];
-		char lb[160], sh[32], re[32], pc[32];
-		const char *cells[5];
-		cells[0] = node_label(a, x, lb, sizeof(lb));
-		cells[1] = hs_node_type_name(a->s, x);
-		cells[2] = human_size(a->self_size[x], sh, sizeof(sh));
-		cells[3] = human_size(a->dom.retained[x], re, sizeof(re));
-		cells[4] = percent(a->dom.retained[x], a->stats.total, pc, sizeof(pc));
-		table_row(&t, cells);
-	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-}
-
-static void print_json(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-		       const uint32_t *top, uint32_t ntop, double suspects, long strings)
-{
-	const struct hs_snapshot *s = a->s;
-	const struct hs_classes *c = &a->classes;
-	yajl_gen g = json_new(1);
-	uint32_t i;
-	char lb[400];
-
-	yajl_gen_map_open(g);
-	json_kv_str(g, "file", s->file);
-	if (g_filter_name)
-		json_kv_str(g, "filter", g_filter_name);
-	json_kv_u64(g, "node_count", s->node_count);
-	json_kv_u64(g, "edge_count", s->edge_count);
-	json_kv_u64(g, "total_size", a->stats.total);
-	json_key(g, "statistics");
-	json_stats(g, &a->stats);
-	json_key(g, "classes");
-	yajl_gen_array_open(g);
-	for (i = 0; i < n; i++) {
-		const struct hs_class *cl = &c->cls[ids[i]];
-		yajl_gen_map_open(g);
-		json_kv_str(g, "name", hs_class_name(c, ids[i]));
-		if (g_sites) {
-			const struct hs_site_row *r = &g_sites->row[ids[i]];
-			char key[1200];
-			if (r->has_loc)
-				snprintf(key, sizeof(key), "%u,%u,%u,%s", r->script_id, r->line, r->column,
-					 hs_class_name(c, ids[i]));
+		else
+			snprintf(name, sizeof(name), "%s", hs_class_name(c, ids[i]));
+		if (r && r->has_loc)
+			snprintf(key, sizeof(key), "%u,%u,%u,%s", r->script_id, r->line, r->column,
+				 hs_class_name(c, ids[i]));
+		else if (r)
+			snprintf(key, sizeof(key), ",%s", hs_class_name(c, ids[i]));
+		{
+			struct out_val v[8] = {
+				ov_str(g_sites ? name : hs_class_name(c, ids[i])), ov_str(hs_class_name(c, ids[i])),
+				r ? ov_str(key) : ov_none(), ov_count(cl->count), ov_bytes(cl->self_size),
+				ov_bytes(cl->retained_size), ov_percent(cl->retained_size, a->stats.total),
+				ov_int(cl->distance),
+			};
+			if (i < shown)
+				out_row_open(out, v);
+			else if (out_view(out) & OUT_DATA)
+				out_row_open(out, v);
 			else
-				snprintf(key, sizeof(key), ",%s", hs_class_name(c, ids[i]));
-			json_kv_str(g, "key", key);
-			if (r->has_loc) {
-				json_key(g, "site");
-				yajl_gen_map_open(g);
-				json_kv_u64(g, "script_id", r->script_id);
-				json_kv_u64(g, "line", r->line);
-				json_kv_u64(g, "column", r->column);
-				yajl_gen_map_close(g);
-			}
+				continue;
 		}
-		json_kv_u64(g, "count", cl->count);
-		json_kv_u64(g, "self_size", cl->self_size);
-		json_kv_u64(g, "retained_size", cl->retained_size);
-		json_key(g, "distance");
-		json_i64(g, cl->distance);
-		yajl_gen_map_close(g);
+		if (r && r->has_loc) {
+			out_obj_begin(out, "site");
+			out_kv_u64(out, "script_id", r->script_id);
+			out_kv_u64(out, "line", r->line);
+			out_kv_u64(out, "column", r->column);
+			out_obj_end(out);
+		}
+		out_kv_u64(out, "count", cl->count);
+		out_kv_u64(out, "self_size", cl->self_size);
+		out_kv_u64(out, "retained_size", cl->retained_size);
+		out_field(out, "distance", ov_int(cl->distance));
+		out_row_close(out);
 	}
-	yajl_gen_array_close(g);
-	json_key(g, "top");
-	yajl_gen_array_open(g);
-	for (i = 0; i < ntop; i++) {
-		uint32_t x = top[i];
-		yajl_gen_map_open(g);
-		json_kv_u64(g, "id", hs_node_id(s, x));
-		json_kv_str(g, "label", node_label(a, x, lb, sizeof(lb)));
-		json_kv_str(g, "name", hs_node_name(s, x));
-		json_kv_str(g, "type", hs_node_type_name(s, x));
-		json_kv_str(g, "class", hs_class_name(c, c->class_of[x]));
-		json_kv_u64(g, "self_size", a->self_size[x]);
-		json_kv_u64(g, "retained_size", a->dom.retained[x]);
-		json_location(g, s, x);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	html_treemap(g, a);
-	triage_detached(a, FMT_JSON, g, 20);
-	triage_closures(a, FMT_JSON, g, 10);
-	triage_duplicates(a, FMT_JSON, g, (uint32_t)strings);
-	triage_suspects(a, FMT_JSON, g, suspects);
-	json_finish(g);
+	out_table_end(out);
 }
 
-static void print_report(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-			 const uint32_t *top, uint32_t ntop, long ntopc, enum fmt f, const char *by,
-			 double suspects, long strings)
+static const struct out_col object_cols[] = {
+	{ "Object", NULL, 'l', OUT_HUMAN }, { NULL, "id", 'r', OUT_TREE }, { NULL, "label", 'l', OUT_TREE },
+	{ NULL, "name", 'l', OUT_TREE }, { "Type", "type", 'l', OUT_HUMAN | OUT_TREE },
+	{ NULL, "class", 'l', OUT_TREE }, { "Shallow", "self_size", 'r', OUT_HUMAN | OUT_TREE },
+	{ "Retained", "retained_size", 'r', OUT_HUMAN | OUT_TREE }, { "% of total", NULL, 'r', OUT_HUMAN },
+};
+static const struct out_table object_table = {
+	.key = "top", OUT_COLS(object_cols), .views = OUT_HUMAN | OUT_TREE, .indent = 2
+};
+
+static void object_rows(struct out *out, const struct hs_analysis *a, const uint32_t *top, uint32_t n)
 {
 	const struct hs_snapshot *s = a->s;
+	uint32_t i;
+
+	out_table_begin(out, &object_table);
+	for (i = 0; i < n; i++) {
+		uint32_t x = top[i];
+		char lb[160], lj[400];
+		struct out_val v[9] = {
+			ov_str(node_label(a, x, lb, sizeof(lb))), ov_uint(hs_node_id(s, x)),
+			ov_str(node_label(a, x, lj, sizeof(lj))), ov_str(hs_node_name(s, x)),
+			ov_str(hs_node_type_name(s, x)), ov_str(hs_class_name(&a->classes, a->classes.class_of[x])),
+			ov_bytes(a->self_size[x]), ov_bytes(a->dom.retained[x]),
+			ov_percent(a->dom.retained[x], a->stats.total),
+		};
+		out_row_open(out, v);
+		out_location(out, s, x);
+		out_row_close(out);
+	}
+	out_table_end(out);
+}
+
+static void render(const struct hs_analysis *a, const uint32_t *ids, uint32_t n, const uint32_t *top,
+		   uint32_t ntop, long ntopc, enum fmt f, const char *by, double suspects, long strings)
+{
+	const struct hs_snapshot *s = a->s;
+	struct out *out = out_open(f);
 	char b1[32], b2[32], b3[32], b4[32];
 	uint32_t shown = n < (uint32_t)ntopc ? n : (uint32_t)ntopc;
+	yajl_gen g;
 
-	if (f == FMT_MD) {
-		printf("## Heap snapshot summary: `%s`\n\n", s->file);
-		if (g_filter_name)
-			printf("Filter: `%s` (DevTools' named filter): classes and objects it keeps\n\n", g_filter_name);
-		printf("%s nodes, %s edges, total size **%s** (%s bytes)\n\n",
-		       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
-		       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
-		printf("### Top %u classes by %s\n\n", shown, by);
-		class_table(a, ids, shown, f, 0);
-		printf("\n### Top %u objects by retained size\n\n", ntop);
-		object_table(a, top, ntop, f);
-		triage_detached(a, f, NULL, 20);
-		triage_closures(a, f, NULL, 10);
-		triage_duplicates(a, f, NULL, (uint32_t)strings);
-		triage_suspects(a, f, NULL, suspects);
-		return;
-	}
-	printf("%s\n", s->file);
+	out_kv_str(out, "file", s->file);
 	if (g_filter_name)
-		printf("  filter %s (DevTools' named filter): classes and objects it keeps\n", g_filter_name);
-	printf("  %s nodes, %s edges, total size %s (%s bytes)\n\n",
-	       group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
-	       human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
-	print_stats_text(a);
-	printf("\nTop %u of %u classes by %s\n", shown, n, by);
-	class_table(a, ids, shown, f, 0);
-	printf("\nTop %u objects by retained size\n", ntop);
-	object_table(a, top, ntop, f);
-	triage_detached(a, f, NULL, 20);
-	triage_closures(a, f, NULL, 10);
-	triage_duplicates(a, f, NULL, (uint32_t)strings);
-	triage_suspects(a, f, NULL, suspects);
+		out_kv_str(out, "filter", g_filter_name);
+	out_kv_u64(out, "node_count", s->node_count);
+	out_kv_u64(out, "edge_count", s->edge_count);
+	out_kv_u64(out, "total_size", a->stats.total);
+	out_say(out, "%s\n", "## Heap snapshot summary: `%s`\n\n", s->file);
+	if (g_filter_name)
+		out_say(out, "  filter %s (DevTools' named filter): classes and objects it keeps\n",
+			"Filter: `%s` (DevTools' named filter): classes and objects it keeps\n\n", g_filter_name);
+	out_say(out, "  %s nodes, %s edges, total size %s (%s bytes)\n\n",
+		"%s nodes, %s edges, total size **%s** (%s bytes)\n\n",
+		group_digits(s->node_count, b1, sizeof(b1)), group_digits(s->edge_count, b2, sizeof(b2)),
+		human_size(a->stats.total, b3, sizeof(b3)), group_digits(a->stats.total, b4, sizeof(b4)));
+	stats(out, a);
+	out_say(out, "\nTop %u of %u classes by %s\n", OUT_SKIP, shown, n, by);
+	out_say(out, OUT_SKIP, "### Top %u classes by %s\n\n", shown, by);
+	class_rows(out, a, ids, n, shown);
+	out_say(out, "\nTop %u objects by retained size\n", "\n### Top %u objects by retained size\n\n", ntop);
+	object_rows(out, a, top, ntop);
+	if (out_view(out) != OUT_FLAT) { /* the sections of triage.c (not on the output layer yet) */
+		out_flush(out);
+		g = out_yajl(out);
+		if (g)
+			html_treemap(g, a);
+		triage_detached(a, f, g, 20);
+		triage_closures(a, f, g, 10);
+		triage_duplicates(a, f, g, (uint32_t)strings);
+		triage_suspects(a, f, g, suspects);
+	}
+	out_close(out);
 }
 
 /* --filter NAME: DevTools' named filter (its nodes are chosen after loading) */
@@ -386,14 +356,9 @@ int cmd_summary(int argc, char **argv)
 	n = sorted_classes(&a.classes, key, &ids);
 	HS_ALLOC_ARRAY(top, (size_t)ntopc + 1);
 	ntop = top_k(a.dom.retained, s->node_count, keep_object, &a, (uint32_t)ntopc, top);
-	if (f == FMT_JSON)
-		print_json(&a, ids, n, top, ntop, suspects, strings);
-	else if (f == FMT_CSV)
-		class_table(&a, ids, n, f, 1);
-	else
-		print_report(&a, ids, n, top, ntop, ntopc, f,
-			     key == SORT_COUNT ? "count" : key == SORT_SHALLOW ? "shallow size" : "retained size",
-			     suspects, strings);
+	render(&a, ids, n, top, ntop, ntopc, f,
+	       key == SORT_COUNT ? "count" : key == SORT_SHALLOW ? "shallow size" : "retained size",
+	       suspects, strings);
 	free(ids);
 	free(top);
 	free(fbits);

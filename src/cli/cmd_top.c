@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
@@ -111,58 +112,61 @@ static void frame_init(struct frame *fr, const struct hs_analysis *a, uint32_t n
 	kid_edges(fr, a);
 }
 
-struct out {
-	enum fmt f;
-	yajl_gen g;
-	struct table t;
+static const struct out_col top_cols[] = {
+	{ "Retained", NULL, 'r', OUT_PLAIN },
+	{ "Shallow", NULL, 'r', OUT_PLAIN },
+	{ "%", NULL, 'r', OUT_PLAIN },
+	{ "Object", NULL, 'l', OUT_PLAIN },
+	{ "depth", "depth", 'r', OUT_DOC | OUT_FLAT },
+	{ "edge", "edge", 'l', OUT_DOC | OUT_DATA },
+	{ "id", "id", 'r', OUT_DOC | OUT_DATA },
+	{ "class", "class", 'l', OUT_DOC | OUT_FLAT },
+	{ NULL, "name", 'l', OUT_TREE },
+	{ "type", "type", 'l', OUT_DOC | OUT_DATA },
+	{ NULL, "class", 'l', OUT_TREE },
+	{ "self_size", "self_size", 'r', OUT_DOC | OUT_DATA },
+	{ "retained_size", "retained_size", 'r', OUT_DOC | OUT_DATA },
+	{ "percent", "percent", 'r', OUT_DOC | OUT_FLAT },
+};
+static const struct out_table top_table = {
+	.key = "top", OUT_COLS(top_cols), .plain_layout = "%12s %10s  %6s  %s"
 };
 
 /* edge: the edge from the dominator (HS_NO_EDGE: none to show); has_parent:
- * n is a child row (JSON then has an "edge" key, "" when there is no edge). */
+ * n is a child row (JSON then has an "edge" key, "" when there is no edge).
+ * The row stays open for its children (emit_end closes it). */
 static void emit_node(struct out *o, const struct hs_analysis *a, uint32_t n, uint32_t edge,
 		      int depth, int has_parent)
 {
 	const struct hs_snapshot *s = a->s;
-	char lb[160], eb[100], sh[32], re[32], pc[32], dp[16];
+	const char *cls = hs_class_name(&a->classes, a->classes.class_of[n]);
+	char lb[160], eb[100], obj[400];
 
 	eb[0] = '\0';
 	if (has_parent && edge != HS_NO_EDGE)
 		hs_edge_label(s, edge, 0, eb, sizeof(eb));
-	if (o->f == FMT_JSON) {
-		yajl_gen_map_open(o->g);
-		if (has_parent)
-			json_kv_str(o->g, "edge", eb);
-		json_kv_u64(o->g, "id", hs_node_id(s, n));
-		json_kv_str(o->g, "name", hs_node_name(s, n));
-		json_kv_str(o->g, "type", hs_node_type_name(s, n));
-		json_kv_str(o->g, "class", hs_class_name(&a->classes, a->classes.class_of[n]));
-		json_kv_u64(o->g, "self_size", a->self_size[n]);
-		json_kv_u64(o->g, "retained_size", a->dom.retained[n]);
-		json_location(o->g, s, n);
-		json_key(o->g, "children");
-		yajl_gen_array_open(o->g);
-		return;
-	}
-	if (o->f == FMT_TEXT) {
-		printf("%12s %10s  %6s  %*s%s%s%s\n", human_size(a->dom.retained[n], re, sizeof(re)),
-		       human_size(a->self_size[n], sh, sizeof(sh)),
-		       percent(a->dom.retained[n], a->stats.total, pc, sizeof(pc)),
-		       indent_cols(depth), "", eb, *eb ? " " : "", node_label(a, n, lb, sizeof(lb)));
-		return;
-	}
+	snprintf(obj, sizeof(obj), "%*s%s%s%s", indent_cols(depth), "", eb, *eb ? " " : "",
+		 node_label(a, n, lb, sizeof(lb)));
 	{
-		char id[24], shb[32], reb[32];
-		const char *cells[8];
-		snprintf(dp, sizeof(dp), "%d", depth);
-		snprintf(id, sizeof(id), "%" PRIu64, hs_node_id(s, n));
-		snprintf(shb, sizeof(shb), "%" PRIu64, a->self_size[n]);
-		snprintf(reb, sizeof(reb), "%" PRIu64, a->dom.retained[n]);
-		cells[0] = dp; cells[1] = eb; cells[2] = id;
-		cells[3] = hs_class_name(&a->classes, a->classes.class_of[n]);
-		cells[4] = hs_node_type_name(s, n); cells[5] = shb; cells[6] = reb;
-		cells[7] = percent(a->dom.retained[n], a->stats.total, pc, sizeof(pc));
-		table_row(&o->t, cells);
+		struct out_val v[14] = {
+			ov_bytes(a->dom.retained[n]), ov_bytes(a->self_size[n]),
+			ov_percent(a->dom.retained[n], a->stats.total), ov_str(obj),
+			ov_uint((uint64_t)depth), has_parent ? ov_str(eb) : ov_none(),
+			ov_uint(hs_node_id(s, n)), ov_str(cls), ov_str(hs_node_name(s, n)),
+			ov_str(hs_node_type_name(s, n)), ov_str(cls),
+			ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]),
+			ov_percent(a->dom.retained[n], a->stats.total),
+		};
+		out_row_open(o, v);
 	}
+	out_location(o, s, n);
+	out_list_begin(o, "children");
+}
+
+static void emit_end(struct out *o)
+{
+	out_list_end(o);
+	out_row_close(o);
 }
 
 /* Iterative DFS over the dominator tree below `root`, at most `depth` levels. */
@@ -183,10 +187,7 @@ static void walk(struct out *o, const struct hs_analysis *a, uint32_t root, long
 			sp++;
 			continue;
 		}
-		if (o->f == FMT_JSON) {
-			yajl_gen_array_close(o->g);
-			yajl_gen_map_close(o->g);
-		}
+		emit_end(o);
 		free(fr->kids);
 		free(fr->edge);
 		sp--;
@@ -196,9 +197,8 @@ static void walk(struct out *o, const struct hs_analysis *a, uint32_t root, long
 
 int cmd_top(int argc, char **argv)
 {
-	static const char *const head[] = { "depth", "edge", "id", "class", "type", "self_size",
-					    "retained_size", "percent" };
-	struct out o;
+	struct { enum fmt f; } o; /* --format */
+	struct out *out;
 	long ntop = 10, depth = 3, kids = 5;
 	int rc, raw = 0;
 	uint32_t *top, m, i;
@@ -230,29 +230,18 @@ int cmd_top(int argc, char **argv)
 	}
 	HS_ALLOC_ARRAY(top, (size_t)ntop + 1);
 	m = top_k(a.dom.retained, s->node_count, keep_top, &a, (uint32_t)ntop, top);
-	if (o.f == FMT_JSON) {
-		o.g = json_new(1);
-		yajl_gen_map_open(o.g);
-		json_kv_str(o.g, "file", s->file);
-		json_kv_u64(o.g, "total_size", a.stats.total);
-		json_key(o.g, "top");
-		yajl_gen_array_open(o.g);
-	} else if (o.f == FMT_TEXT) {
+	out = out_open(o.f);
+	out_kv_str(out, "file", s->file);
+	out_kv_u64(out, "total_size", a.stats.total);
+	{
 		char b[32];
-		printf("%s: total size %s\n\n%12s %10s  %6s  %s\n", s->file, human_size(a.stats.total, b, sizeof(b)),
-		       "Retained", "Shallow", "%", "Object");
-	} else {
-		table_init(&o.t, 8, head, "rlrllrrr");
+		out_say(out, "%s: total size %s\n\n", OUT_SKIP, s->file, human_size(a.stats.total, b, sizeof(b)));
 	}
+	out_table_begin(out, &top_table);
 	for (i = 0; i < m; i++)
-		walk(&o, &a, top[i], depth, kids);
-	if (o.f == FMT_JSON) {
-		yajl_gen_array_close(o.g);
-		json_finish(o.g);
-	} else if (o.f != FMT_TEXT) {
-		table_print(&o.t, o.f, 0);
-		table_release(&o.t);
-	}
+		walk(out, &a, top[i], depth, kids);
+	out_table_end(out);
+	out_close(out);
 	free(top);
 	hs_analysis_release(&a);
 	hs_snapshot_free(s);
