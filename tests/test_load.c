@@ -882,25 +882,26 @@ static void expect_fault_at(const char *nodes, const char *needle, size_t k, con
 
 static void test_scanner_faults(void **state)
 {
+	static const struct { const char *nodes, *needle; size_t k; const char *fmt; } cases[] = {
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,10 0]", "10 0", 3,
+		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,10,0,]", ",]", 1,
+		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,,10,0]", ",,", 1,
+		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,010,0]", "010", 1, "invalid JSON at byte %llu: number with a leading zero" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,18446744073709551616,0]", "18446744073709551616", 19,
+		  "nodes: number at byte %llu exceeds 64 bits" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,-3,10,0]", "-3", 0,
+		  "nodes: negative number at byte %llu where an unsigned integer belongs" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,1e1,0]", "1e1", 1, "nodes: number at byte %llu is not an integer" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,[10],0]", "[10]", 0, "nodes: nested array at byte %llu where a number belongs" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,\"3\",10,0]", "\"3\"", 0, "nodes: string at byte %llu where a number belongs" },
+	};
+	size_t i;
 	(void)state;
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,10 0]", "10 0", 3,
-			"invalid JSON at byte %llu: unexpected character in the \"nodes\" array");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,10,0,]", ",]", 1,
-			"invalid JSON at byte %llu: unexpected character in the \"nodes\" array");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,,10,0]", ",,", 1,
-			"invalid JSON at byte %llu: unexpected character in the \"nodes\" array");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,010,0]", "010", 1,
-			"invalid JSON at byte %llu: number with a leading zero");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,18446744073709551616,0]", "18446744073709551616", 19,
-			"nodes: number at byte %llu exceeds 64 bits");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,-3,10,0]", "-3", 0,
-			"nodes: negative number at byte %llu where an unsigned integer belongs");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,1e1,0]", "1e1", 1,
-			"nodes: number at byte %llu is not an integer");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,3,[10],0]", "[10]", 0,
-			"nodes: nested array at byte %llu where a number belongs");
-	expect_fault_at("\"nodes\":[2,0,1,0,1,1,2,\"3\",10,0]", "\"3\"", 0,
-			"nodes: string at byte %llu where a number belongs");
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		expect_fault_at(cases[i].nodes, cases[i].needle, cases[i].k, cases[i].fmt);
 }
 
 /* A root with n objects (META5's layout): about 12 bytes per node and 10 per
