@@ -169,6 +169,13 @@ fi
 sleep 300 &
 S=$!
 PIDS+=("$S")
+# until the forked shell has exec'd sleep: before that it is bash, which may
+# catch SIGUSR1, and hsnap would rightly signal it (then the exec resets the
+# handler and the signal kills sleep: a race in the test, seen under load)
+for _ in $(seq 100); do
+  case $(readlink "/proc/$S/exe" 2>/dev/null) in */sleep) break ;; esac
+  sleep 0.05
+done
 "$H" capture "$S" -o sleep.heapsnapshot >/dev/null 2>sleep.err
 rc=$?
 sleep 0.2
