@@ -4,6 +4,7 @@
 /* Min-heap of size k over (key desc, index asc). */
 static int worse(const uint64_t *key, uint32_t a, uint32_t b)
 {
+	// cppcheck-suppress arrayIndexThenCheck ; a and b are indices into key, compared after it
 	return key[a] < key[b] || (key[a] == key[b] && a > b);
 }
 

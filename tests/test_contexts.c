@@ -378,14 +378,14 @@ static void test_filters(void **state)
 	assert_int_equal(hs_filter_parse("sharedNativeContext", &f, &err), 0);
 	assert_int_equal(hs_filter_nodes(&r.a, &f, &bits, &err), 0);
 	for (n = 0, kept = 0; n < r.s->node_count; n++)
-		kept += hs_bit_get(bits, n);
+		kept += (uint32_t)hs_bit_get(bits, n);
 	assert_int_equal(kept, 1);
 	assert_true(hs_bit_get(bits, 18));
 	free(bits);
 	assert_int_equal(hs_filter_parse("nativeContext_33", &f, &err), 0);
 	assert_int_equal(hs_filter_nodes(&r.a, &f, &bits, &err), 0);
 	for (n = 0, kept = 0; n < r.s->node_count; n++)
-		kept += hs_bit_get(bits, n);
+		kept += (uint32_t)hs_bit_get(bits, n);
 	assert_int_equal(kept, 4);
 	assert_true(hs_bit_get(bits, 16) && hs_bit_get(bits, 17) && hs_bit_get(bits, 19) && hs_bit_get(bits, 20));
 	free(bits);

@@ -940,7 +940,7 @@ static void test_flip_every_byte(void **state)
 			}
 			c[off] ^= masks[m];
 		}
-		pad += padding;
+		pad += (size_t)padding;
 	}
 	/* every header byte, table byte and section byte was covered */
 	assert_true(bad >= (f.len - pad) * sizeof(masks));

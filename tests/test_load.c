@@ -589,11 +589,11 @@ static void test_lying_header(void **state)
 	/* trace_function_count beyond 32 bits is kept as written (it was clamped) */
 	j = tiny_json(&len, NULL);
 	{
-		char *t = replace(j, "\"trace_function_count\":0", "\"trace_function_count\":99999999999");
-		s = load_ok(t, strlen(t), 0);
+		char *big = replace(j, "\"trace_function_count\":0", "\"trace_function_count\":99999999999");
+		s = load_ok(big, strlen(big), 0);
 		assert_true(s->trace_function_count == 99999999999ULL);
 		hs_snapshot_free(s);
-		free(t);
+		free(big);
 	}
 	free(j);
 }

@@ -36,7 +36,6 @@ struct ropts {
 struct pctx {
 	const struct hs_analysis *a;
 	const int32_t *dist;
-	struct ropts *o;
 	struct out *out;
 	uint32_t target, count;
 };
@@ -202,7 +201,7 @@ static size_t distinct_holders(const struct hs_snapshot *s, const struct hs_reta
 	uint32_t k, from = ri->first[target], to = ri->first[target + 1];
 	size_t n = 0, i, m = 0;
 
-	HS_ALLOC_ARRAY(*out, to - from ? to - from : 1);
+	HS_ALLOC_ARRAY(*out, (to - from) ? to - from : 1);
 	for (k = from; k < to; k++) {
 		uint32_t e = ri->edge[k];
 		(*out)[n].edge = e;
@@ -230,7 +229,7 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 {
 	const struct hs_snapshot *s = a->s;
 	struct hs_retainer_index ri;
-	struct pctx p = { a, dist, o, NULL, target, 0 };
+	struct pctx p = { a, dist, NULL, target, 0 };
 	struct collect c = { NULL, 0, 0, HS_NO_EDGE };
 	struct holder *h;
 	size_t nh, i, j, shown = 0;

@@ -387,6 +387,7 @@ static void show_retainers(struct view *o, uint32_t n)
 	shown = nr < (size_t)o->o->retainers ? nr : (size_t)o->o->retainers;
 	out_kv_u64(o->out, "retainers_total", nr);
 	out_say(o->out, "\nRetainers (%zu%s, nearest the roots first)\n", OUT_SKIP, nr,
+		// cppcheck-suppress knownConditionTrueFalse ; shown < nr when --retainers is below nr
 		shown < nr ? ", the first shown" : "");
 	if (!nr)
 		out_say(o->out, "  none\n", OUT_SKIP);
@@ -410,6 +411,7 @@ static void show_retainers(struct view *o, uint32_t n)
 		out_row(o->out, cells);
 	}
 	out_table_end(o->out);
+	// cppcheck-suppress knownConditionTrueFalse ; as above
 	if (shown < nr)
 		out_say(o->out, "  … %zu more (--retainers N)\n", OUT_SKIP, nr - shown);
 	free(r);

@@ -14,6 +14,7 @@
 #include "options.h"
 #include "capture_cli.h"
 #include "vec.h"
+#include "platform.h"
 
 static const char *const usage_lines[] = {
 	"hsnap watch PID -d DIR [--rss-above SIZE] [--heap-above SIZE]\n"
@@ -94,12 +95,6 @@ static int parse_duration(const char *s, double *out)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Sleeps up to s seconds; a signal ends the sleep. */
 static void nap(double s)
@@ -335,7 +330,7 @@ static int watch_loop(struct wopts *w)
 	struct kept *series;
 	struct insp in;
 	struct hs_error err;
-	double last = -1e18, start = now_s();
+	double last = -1e18, start = hs_now();
 	long captures = 0;
 	int n = 0, rc = 0, session = 0;
 	char label[64];
@@ -356,7 +351,7 @@ static int watch_loop(struct wopts *w)
 	while (!capture_signals) {
 		char reason[128] = "";
 		uint64_t rss, heap = 0;
-		double t = now_s();
+		double t = hs_now();
 		if (!proc_alive(w->pid)) {
 			printf("process %d exited; %ld captures\n", (int)w->pid, captures);
 			break;
@@ -426,7 +421,7 @@ static int watch_loop(struct wopts *w)
 			/* the session stays: V8 forgets its object ids when a session
 			 * ends, and diff/leaks match objects across snapshots by id */
 			session = 1;
-			last = now_s();
+			last = hs_now();
 			if (r == CDP_STOPPED)
 				break;
 			if (r) {

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "platform.h"
 #include "hsnap/index.h"
 #include "input.h"
 
@@ -106,19 +107,13 @@ struct progress {
 	int shown;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void on_load(void *ctx, uint64_t done, uint64_t total, uint64_t bytes)
 {
 	struct progress *p = ctx;
 	char a[32], b[32], c[32];
 
-	if (now() - p->start < 1.0)
+	if (hs_now() - p->start < 1.0)
 		return;
 	if (bytes > done && total) /* gzip: the file's share, and what it expanded to */
 		fprintf(stderr, "\rhsnap: loading %s: %.0f%% of %s compressed, %s of JSON   ", p->file,
@@ -147,7 +142,7 @@ static double t_zero;
 static int timing(void)
 {
 	if (!t_zero)
-		t_zero = now();
+		t_zero = hs_now();
 	return env_flag("HSNAP_TIMING");
 }
 
@@ -182,7 +177,7 @@ static void timing_mark(const char *file, const char *what)
 		return;
 	rss_mb(&rss, &hwm);
 	fprintf(stderr, "hsnap: timing: %7.3f s %s: %s (rss %lu MB, peak %lu MB)\n",
-		now() - t_zero, file, what, rss, hwm);
+		hs_now() - t_zero, file, what, rss, hwm);
 }
 
 static void on_phase(void *ctx, const char *name)
@@ -193,7 +188,7 @@ static void on_phase(void *ctx, const char *name)
 		timing_mark(p->file, name);
 		return;
 	}
-	if (now() - p->start < 1.0)
+	if (hs_now() - p->start < 1.0)
 		return;
 	fprintf(stderr, "\r\033[Khsnap: %s: %s...", p->file, name);
 	p->shown = 1;
@@ -226,7 +221,7 @@ static void trace(const char *fmt, ...)
 static void write_index(const struct hs_snapshot *s, const struct hs_index_key *key, const struct hs_analysis *a)
 {
 	struct hs_error err = { 0, "" };
-	struct progress pr = { s->file, now() - 1.0, 0 }; /* a big write: say so */
+	struct progress pr = { s->file, hs_now() - 1.0, 0 }; /* a big write: say so */
 	char *ipath = hs_index_path(s->file);
 	int rc, saved;
 
@@ -237,7 +232,7 @@ static void write_index(const struct hs_snapshot *s, const struct hs_index_key *
 	progress_end(&pr);
 	errno = saved;
 	if (rc == 0) {
-		trace("%s: wrote %s in %.2f s", s->file, ipath, now() - pr.start - 1.0);
+		trace("%s: wrote %s in %.2f s", s->file, ipath, hs_now() - pr.start - 1.0);
 	} else if (errno == EACCES || errno == EROFS || errno == EPERM || errno == ENOSPC ||
 		   errno == EDQUOT || errno == EFBIG || errno == EEXIST || errno == ENAMETOOLONG) {
 		/* unwritable folder, a nearly full disk, a quota, a file size
@@ -330,12 +325,12 @@ static void load_opts_init(struct hs_load_opts *opts)
 static int try_index(const char *path, const struct hs_load_opts *opts, struct loaded *ld, int *rc)
 {
 	struct hs_error err = { 0, "" };
-	double start = now();
+	double start = hs_now();
 	enum hs_index_state st;
 	char *ipath = hs_index_path(path);
 
 	if (isatty(2) && ld->key.size > (256u << 20)) {
-		struct progress pr = { path, now() - 1.0, 0 };
+		struct progress pr = { path, hs_now() - 1.0, 0 };
 		on_phase(&pr, "checking the index");
 		st = hs_index_open(ipath, &ld->key, cli_jobs, path, &ld->s, &err);
 		progress_end(&pr);
@@ -346,7 +341,7 @@ static int try_index(const char *path, const struct hs_load_opts *opts, struct l
 	snprintf(ld->ist.path, sizeof(ld->ist.path), "%s", ipath);
 	snprintf(ld->ist.why, sizeof(ld->ist.why), "%s", st == HS_INDEX_OK ? "" : err.msg);
 	if (st == HS_INDEX_OK) {
-		trace("%s: using %s (checked in %.2f s)", path, ipath, now() - start);
+		trace("%s: using %s (checked in %.2f s)", path, ipath, hs_now() - start);
 		timing_mark(path, "index checked and mapped");
 		*rc = cli_verify_index ? verify_index(path, ipath, opts, ld) : EXIT_OK;
 		free(ipath);
@@ -365,7 +360,7 @@ static int load_from(const char *path, struct hs_input *in, struct loaded *ld)
 {
 	struct hs_error err = { 0, "" };
 	struct hs_load_opts opts;
-	struct progress p = { path, now(), 0 };
+	struct progress p = { path, hs_now(), 0 };
 	int rc;
 
 	memset(ld, 0, sizeof(*ld));
@@ -458,7 +453,7 @@ struct analysis_req {
 static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_analysis *a)
 {
 	struct hs_error err = { 0, "" };
-	struct progress p = { ld->s->file, now(), 0 };
+	struct progress p = { ld->s->file, hs_now(), 0 };
 	struct hs_analysis_opts o = { rq->raw, rq->given, rq->no_distances, rq->parents, NULL, NULL, 0 };
 	int rc, index = !rq->raw && ld->write_index;
 

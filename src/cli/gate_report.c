@@ -84,9 +84,9 @@ static unsigned distance(const char *x, const char *y)
 {
 	unsigned row[65], i, j, lx = 0, ly = 0;
 
-	while (x[lx] && lx < 64)
+	while (lx < 64 && x[lx])
 		lx++;
-	while (y[ly] && ly < 64)
+	while (ly < 64 && y[ly])
 		ly++;
 	for (j = 0; j <= ly; j++)
 		row[j] = j;

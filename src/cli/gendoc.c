@@ -180,7 +180,7 @@ static void man_table(const struct opt *opts, const char *first_heading)
 			size_t n = strlen(o->help);
 			if (!n)
 				continue;
-			snprintf(h, sizeof(h), "%.*s", (int)(n && o->help[n - 1] == ':' ? n - 1 : n), o->help);
+			snprintf(h, sizeof(h), "%.*s", (int)(o->help[n - 1] == ':' ? n - 1 : n), o->help);
 			fprintf(g_out, ".SS \"%s\"\n", h);
 		} else if (o->type == OPT_T_TEXT) {
 			fputs(".PP\n", g_out);
@@ -595,6 +595,7 @@ static void on_command(const struct cmd_doc *doc, const struct opt *opts)
 int gendoc(const char *format, const char *path, const struct gendoc_main *m)
 {
 	size_t i;
+	int rc;
 
 	if (strcmp(format, "list") && strcmp(format, "man") && strcmp(format, "bash") && strcmp(format, "zsh")) {
 		fprintf(stderr, "hsnap: --dump-options takes list, man, bash or zsh, got '%s'\n", format);
@@ -627,7 +628,11 @@ int gendoc(const char *format, const char *path, const struct gendoc_main *m)
 		bash_end();
 	else if (!strcmp(format, "zsh"))
 		zsh_end();
-	if (path ? fclose(g_out) != 0 : fflush(g_out) != 0) {
+	if (path)
+		rc = fclose(g_out);
+	else
+		rc = fflush(g_out);
+	if (rc != 0) {
 		fprintf(stderr, "hsnap: %s: write failed\n", path ? path : "<stdout>");
 		return EXIT_INPUT;
 	}

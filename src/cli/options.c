@@ -64,7 +64,8 @@ static void print_entry(FILE *f, const struct opt *o, size_t width)
 	const char *h = o->help ? o->help : "", *nl;
 	int first = 1;
 
-	fprintf(f, "  %-*s", (int)width, (flag_text(o, buf, sizeof(buf)), buf));
+	flag_text(o, buf, sizeof(buf));
+	fprintf(f, "  %-*s", (int)width, buf);
 	do {
 		nl = strchr(h, '\n');
 		if (!first)

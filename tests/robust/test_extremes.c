@@ -57,8 +57,8 @@ static void out_u(struct out *o, uint64_t v)
 		v /= 10;
 	} while (v);
 	out_reserve(o, 25);
-	memcpy(o->p + o->len, tmp + i, 24 - i);
-	o->len += 24 - i;
+	memcpy(o->p + o->len, tmp + i, (size_t)(24 - i));
+	o->len += (size_t)(24 - i);
 }
 static void out_c(struct out *o, char c)
 {
