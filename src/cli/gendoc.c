@@ -603,11 +603,10 @@ int gendoc(const char *format, const char *path, const struct gendoc_main *m)
 	}
 	g_format = format;
 	g_main = m;
-	g_out = path ? fopen(path, "w") : stdout;
-	if (!g_out) {
-		fprintf(stderr, "hsnap: %s: cannot write\n", path);
-		return EXIT_INPUT;
-	}
+	/* FILE as -o writes it: a mkstemp file beside it, renamed when complete */
+	if (path && (rc = cli_output_open("--dump-options", path)))
+		return rc;
+	g_out = stdout;
 	if (!strcmp(format, "list"))
 		list_table("-", m->globals);
 	else if (!strcmp(format, "man"))
@@ -628,13 +627,9 @@ int gendoc(const char *format, const char *path, const struct gendoc_main *m)
 		bash_end();
 	else if (!strcmp(format, "zsh"))
 		zsh_end();
-	if (path)
-		rc = fclose(g_out);
-	else
-		rc = fflush(g_out);
-	if (rc != 0) {
-		fprintf(stderr, "hsnap: %s: write failed\n", path ? path : "<stdout>");
+	if (!path && fflush(g_out) != 0) {
+		fprintf(stderr, "hsnap: <stdout>: write failed\n");
 		return EXIT_INPUT;
 	}
-	return EXIT_OK;
+	return cli_output_close(EXIT_OK);
 }
