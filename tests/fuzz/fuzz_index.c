@@ -22,8 +22,9 @@
 #include "hsnap/paths.h"
 #include "index_format.h"
 #include "vec.h"
+#include "scratch.h"
 
-static char path[64];
+static char path[4200];
 
 static void fix_up(unsigned char *b, size_t len)
 {
@@ -122,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > (8u << 20))
 		return 0;
 	if (!path[0])
-		snprintf(path, sizeof(path), "/tmp/fuzz_index.%ld", (long)getpid());
+		snprintf(path, sizeof(path), "%s/fuzz_index.%ld", fuzz_scratch_dir(), (long)getpid());
 	b = malloc(size ? size : 1);
 	memcpy(b, data, size);
 	fix_up(b, size);

@@ -22,14 +22,15 @@
 #include "hsnap/snapshot.h"
 #include "hsnap/analysis.h"
 #include "hsnap/index.h"
+#include "scratch.h"
 
-static char dir[64], path[96];
+static char dir[4200], path[4300];
 
 static void setup(void)
 {
 	if (dir[0])
 		return;
-	snprintf(dir, sizeof(dir), "/tmp/hsnap-fuzz-rt.XXXXXX");
+	snprintf(dir, sizeof(dir), "%s/hsnap-fuzz-rt.XXXXXX", fuzz_scratch_dir());
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		abort();
