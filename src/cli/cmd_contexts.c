@@ -191,8 +191,9 @@ int cmd_contexts(int argc, char **argv)
 	uint32_t nshow;
 	const struct opt opts[] = {
 		OPT_COUNT("top", &ntop, "N", "scopes to show (default 20; 0: all)"),
-		OPT_FORMAT(&f, "text (default), json, csv or markdown (csv/markdown: one\n"
-			   "row per dead variable)"),
+		OPT_FORMAT_HTML(&f, "text (default), json, csv, markdown (csv/markdown: one\n"
+				"row per dead variable) or html (a page)"),
+		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
 	};

@@ -406,7 +406,8 @@ int cmd_realms(int argc, char **argv)
 	char b1[32], b2[32], b3[32];
 	struct rules_ref fail_on = { rules, &nrules };
 	const struct opt opts[] = {
-		OPT_FORMAT(&f, "text (default), json, csv or markdown"),
+		OPT_FORMAT_HTML(&f, "text (default), json, csv, markdown or html (a page)"),
+		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_CALLBACK("fail-on", &fail_on, "RULE", "(several snapshots) exit 1 when RULE is violated, e.g.\n"
 			     "'Window / https*:self>1MB' or 'total:self>10%'; the selector\n"
 			     "is a glob over the realm's global (Window / url, global),\n"

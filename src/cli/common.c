@@ -34,7 +34,7 @@ int parse_format(const char *cmd, const char *arg, enum fmt *out)
 	else if (!strcmp(arg, "csv")) *out = FMT_CSV;
 	else if (!strcmp(arg, "markdown") || !strcmp(arg, "md")) *out = FMT_MD;
 	else if (!strcmp(arg, "html"))
-		return usage_error(cmd, "--format html is for summary, diff, leaks and growth");
+		return usage_error(cmd, "--format html is for summary, diff, leaks, growth, contexts and realms");
 	else return usage_error(cmd, "unknown format '%s' (text, json, csv or markdown)", arg);
 	cli_json = *out == FMT_JSON;
 	safe_stdout_json(*out == FMT_JSON);

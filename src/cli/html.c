@@ -79,7 +79,8 @@ static void write_json_escaped(FILE *f)
 void html_page_write(void)
 {
 	static const char *const titles[] = { "summary", "heap snapshot summary", "diff", "heap snapshot diff",
-					      "leaks", "leaked objects", "growth", "snapshot growth" };
+					      "leaks", "leaked objects", "growth", "snapshot growth",
+					      "contexts", "dead closure variables", "realms", "realms" };
 	const char *title = "hsnap report";
 	size_t i;
 

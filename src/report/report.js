@@ -107,9 +107,10 @@
     lines.forEach(function (l) { f.appendChild(el("div", {}, l)); });
   }
 
-  function spark(values, w, h) {
+  /* fromZero: the scale starts at 0 (sizes, where a 4-byte change must not look steep) */
+  function spark(values, w, h, fromZero) {
     var s = svg("svg", { width: w, height: h, "class": "spark", role: "img" }), max = Math.max.apply(null, values),
-        min = Math.min.apply(null, values), n = values.length, pts = [];
+        min = fromZero ? Math.min(0, Math.min.apply(null, values)) : Math.min.apply(null, values), n = values.length, pts = [];
     s.setAttribute("aria-label", values.map(int).join(" → "));
     values.forEach(function (v, i) {
       var x = n > 1 ? 3 + i * (w - 6) / (n - 1) : w / 2, y = h - 3 - (max > min ? (v - min) * (h - 6) / (max - min) : (h - 6) / 2);
@@ -387,6 +388,65 @@
         { key: "holds_mostly", label: "Holds mostly" }, { key: "held_by", label: "Held by" }], d.containers, { sort: "held_growth" }));
   }
 
-  ({ summary: summaryPage, diff: diffPage, leaks: leaksPage, growth: growthPage })[kind]();
+  /* hsnap contexts: dead closure variables per scope, largest first */
+  function cut(t, n) { t = String(t); return t.length > n ? t.slice(0, n - 1) + "…" : t; }
+  function contextsPage() {
+    var d = data;
+    overview("Dead closure variables", [d.file, d.has_scope_tables
+      ? int(d.scope_count) + " scopes with dead variables; dead variables retain " + size(d.dead_retained_size)
+      : "No closure-scope tables in this snapshot (written by current V8, e.g. Chromium 156, not by Node 20-22): dead closure variables cannot be determined."]);
+    if (!d.has_scope_tables) return;
+    var sec = section("Scopes", "scopes"), cards = el("div", { "class": "cards wide" });
+    d.scopes.forEach(function (sc) {
+      var dead = 0;
+      sc.contexts.forEach(function (c) { dead += c.dead_retained_size; });
+      var where = cut(sc.script || "script " + sc.script_id, 90) + " [" + sc.start + "–" + sc.end + "]";
+      var card = el("div", { "class": "card bad" },
+        el("h3", {}, (sc.function_name || "(anonymous scope)") + ": dead variables retain " + size(dead) + " in " + int(sc.contexts.length) + (sc.contexts.length === 1 ? " context" : " contexts")),
+        el("div", { "class": "muted", title: sc.script || "" }, where));
+      card.appendChild(table([
+        { key: "id", label: "Context", get: function (r) { return r.id; }, fmt: function (v) { return "@" + v; } },
+        { key: "retained_size", label: "Retained", num: true, fmt: size },
+        { key: "dead_retained_size", label: "Dead retained", num: true, fmt: size },
+        { key: "dead", label: "Dead variables", get: function (r) { return r.dead.length; }, fmt: function (v, r) {
+          return r.dead.map(function (x) { return x.name + " → " + x.value_class + " @" + x.value_id + " (" + size(x.retained_size) + ")"; }).join(", ");
+        } }], sc.contexts, { sort: "dead_retained_size" }));
+      cards.appendChild(card);
+    });
+    if (!d.scopes.length) cards.appendChild(el("p", { "class": "muted" }, "No context keeps a variable that no live closure can read."));
+    sec.appendChild(cards);
+  }
+
+  /* hsnap realms: memory per native context; with several snapshots, which realm grew */
+  function realmsPage() {
+    var d = data;
+    if (d.files) {
+      overview("Realms over " + d.files.length + " snapshots", d.files.map(function (f, i) { return "#" + (i + 1) + ": " + f + " (" + size(d.total_sizes[i]) + ")"; }));
+      if (d.violations && (d.violations.length || (d.rules && d.rules.length))) gate(d.violations);
+      section("Attributed size per realm", "realms").appendChild(table([
+        { key: "label", label: "Realm" }, { key: "id", label: "Id", fmt: function (v) { return v === null ? "" : "@" + v; } },
+        { key: "sizes", label: "Attributed per snapshot", get: function (r) { return r.growth; }, fmt: function (v, r) {
+          return [spark(r.attributed_sizes, 120, 28, true), r.attributed_sizes.map(size).join(" → ")]; } },
+        { key: "growth", label: "Growth", num: true, fmt: function (v) { return signed(v, size); } }], d.realms, { sort: "growth" }));
+      return;
+    }
+    overview("Realms (native contexts)", [d.file, int(d.native_contexts.length) + " native contexts; shared " + size(d.shared_size) +
+      ", unattributed " + size(d.unattributed_size) + ", total " + size(d.total_size)]);
+    var rows = d.native_contexts.map(function (c) {
+      return { label: c.global ? c.global.name + " @" + c.global.id : c.name, id: c.id, attributed_size: c.attributed_size,
+               retained_size: c.retained_size, self_size: c.self_size };
+    });
+    rows.push({ label: "(shared)", id: null, attributed_size: d.shared_size, retained_size: null, self_size: null });
+    rows.push({ label: "(unattributed)", id: null, attributed_size: d.unattributed_size, retained_size: null, self_size: null });
+    var opt = function (v) { return v === null ? "" : size(v); };
+    section("Realms", "realms").appendChild(table([
+      { key: "label", label: "Realm (global)" }, { key: "id", label: "Native context", fmt: function (v) { return v === null ? "" : "@" + v; } },
+      { key: "attributed_size", label: "Attributed", num: true, fmt: size },
+      { key: "share", label: "Share", num: true, get: function (r) { return r.attributed_size; }, fmt: function (v) { return pct(v, d.total_size); } },
+      { key: "retained_size", label: "Retained", num: true, fmt: opt }, { key: "self_size", label: "Self", num: true, fmt: opt }],
+      rows, { sort: "attributed_size" }));
+  }
+
+  ({ summary: summaryPage, diff: diffPage, leaks: leaksPage, growth: growthPage, contexts: contextsPage, realms: realmsPage })[kind]();
   document.body.setAttribute("data-ready", "1");
 })();

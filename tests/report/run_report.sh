@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# hsnap --format html in a real browser: writes the summary, diff, leaks and
-# growth pages of the leaking fixture series (and a hostile snapshot whose
+# hsnap --format html in a real browser: writes the summary, diff, leaks,
+# growth, contexts and realms pages of the leaking fixture series (and a hostile snapshot whose
 # strings try to break out of the page) and checks them in headless Chromium
 # (check_report.mjs): the tables list the numbers the fixture generator states
 # (fixtures/leak-series.expected.json: LeakyConnection 500 -> 1,000 -> 1,500,
@@ -33,6 +33,11 @@ run 0 "$TMP/summary.json" -- summary "$L3" --format json
 run 1 /dev/null -- diff "$L1" "$L3" --fail-on 'LeakyConnection:new>0' --fail-on 'total:retained>50%' --format html -o "$TMP/diff.html"
 run 0 "$TMP/leaks.html" -- leaks "$L1" "$L2" "$L3" --format html
 run 0 "$TMP/growth.html" -- growth "$L1" "$L2" "$L3" --format html
+C1=$FIX/2026/chrome-closures.heapsnapshot.gz C2=$FIX/2026/chrome-closures-2.heapsnapshot.gz
+run 0 /dev/null -- contexts "$C1" --format html -o "$TMP/contexts.html"
+run 0 "$TMP/contexts-none.html" -- contexts "$FIX/2026/node-vm.heapsnapshot.gz" --format html
+run 0 "$TMP/realms.html" -- realms "$C1" --format html
+run 0 "$TMP/realms2.html" -- realms "$C1" "$C2" --format html
 # -o: the file is created owner-only, and a failed run leaves no file behind
 if [ "$(stat -c %a "$TMP/diff.html" 2>/dev/null)" != 600 ]; then echo "FAIL: -o file mode $(stat -c %a "$TMP/diff.html")"; fail=1; fi
 "$HSNAP" summary "$TMP/missing.heapsnapshot" --format html -o "$TMP/none.html" 2>/dev/null
@@ -84,6 +89,20 @@ const checks = [
   { name: "growth", page: tmp + "/growth.html", shot: "report-growth.png", expect: {
     sections: ["classes", "containers"], rows: { classes: [["LeakyConnection", lc.counts.map(f).join(" → ")]],
       containers: [[null, "Array", lc.counts.map(f).join(" → ")]] } } },
+  // fixtures/gen/chrome-closures.mjs: replaceThing() ran 5 times; the context of each call keeps
+  // payload (a BigPayload) and originalThing (a Thing, null in the first call) that only
+  // the dead closure unused reads
+  { name: "contexts", page: tmp + "/contexts.html", shot: "report-contexts.png", expect: {
+    title: "Dead closure variables", sections: ["scopes"], cards: [["dead variables retain .* in 5 contexts", "bad"]],
+    text: ["payload → BigPayload @", "originalThing → Thing @"] } },
+  { name: "contexts (no scope tables)", page: tmp + "/contexts-none.html", expect: { text: ["No closure-scope tables in this snapshot"] } },
+  // the page and its iframe are two Window realms
+  { name: "realms", page: tmp + "/realms.html", expect: {
+    title: "Realms (native contexts)", sections: ["realms"], rows: { realms: [["(shared)"], ["(unattributed)"]] },
+    text: ["Window / ://"] } },
+  // the second snapshot was taken after the iframe realm gained 2000 FrameItem: it grew most
+  { name: "realms over 2 snapshots", page: tmp + "/realms2.html", shot: "report-realms.png", expect: {
+    title: "Realms over 2 snapshots", sections: ["realms"], firstRow: { realms: ["Window / ://"] } } },
   { name: "hostile strings", page: tmp + "/evil.html", expect: { text: [evil], rows: { classes: [["</script><img>", "1"]] } } },
 ];
 require("fs").writeFileSync(tmp + "/checks.json", JSON.stringify(checks));' "$FIX/leak-series.expected.json" "$TMP" "$first3" "$drill" "$EVIL"
