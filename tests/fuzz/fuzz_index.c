@@ -26,6 +26,11 @@
 
 static char path[4200];
 
+static void remove_scratch(void)
+{
+	unlink(path);
+}
+
 static void fix_up(unsigned char *b, size_t len)
 {
 	struct ix_header h;
@@ -122,8 +127,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > (8u << 20))
 		return 0;
-	if (!path[0])
+	if (!path[0]) {
 		snprintf(path, sizeof(path), "%s/fuzz_index.%ld", fuzz_scratch_dir(), (long)getpid());
+		atexit(remove_scratch); /* a process per job in fork mode */
+	}
 	b = malloc(size ? size : 1);
 	memcpy(b, data, size);
 	fix_up(b, size);

@@ -26,6 +26,13 @@
 
 static char dir[4200], path[4300];
 
+/* libFuzzer's fork mode starts a process per job: each removes its folder */
+static void cleanup(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
 static void setup(void)
 {
 	if (dir[0])
@@ -36,6 +43,7 @@ static void setup(void)
 		abort();
 	}
 	snprintf(path, sizeof(path), "%s/x.hsnapidx", dir);
+	atexit(cleanup);
 }
 
 static const char *name;
