@@ -6,6 +6,8 @@
 #include "options.h"
 #include "output.h"
 #include "input.h"
+#include "gate_report.h"
+#include "realms_report.h"
 #include "vec.h"
 
 static const char *const usage_lines[] = {
@@ -40,6 +42,10 @@ struct ctx {
 	enum sort_key key;
 	enum fmt f;
 	long top;
+	int realms;                 /* --realms: the realms table */
+	int need_realms;            /* --realms or a realm rule */
+	struct hs_realm_sizes z[2]; /* A's and B's realms */
+	struct hs_realm_series m;   /* matched, A first */
 };
 
 /* b - a, saturated at +-(2^63 - 1).  The loaders keep every sum below 2^63
@@ -110,6 +116,16 @@ static int open_sniffed(const char *path, struct hs_input **in, int *is_baseline
 	return EXIT_OK;
 }
 
+/* the realms of a side, before its graph is freed (load_side's hook) */
+static void realms_hook(void *ctx, const struct hs_analysis *a)
+{
+	struct hs_realms r;
+
+	hs_realms_compute(&r, a);
+	hs_realm_sizes_from(ctx, a, &r);
+	hs_realms_release(&r);
+}
+
 /* B first: its interface definitions name A's plain objects, as DevTools'
  * Comparison view does, so `{a, b}` classes line up.  B is read to its end
  * before A is opened (two named pipes fed one after the other work). */
@@ -125,7 +141,8 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 	if (baseline)
 		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
 	else
-		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, NULL, NULL });
+		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1,
+			       c->need_realms ? realms_hook : NULL, &c->z[1] });
 	hs_input_close(in);
 	if (rc == 0)
 		rc = open_sniffed(pa, &in, &baseline);
@@ -140,12 +157,15 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 						 c->rules[k].text, pa);
 				break;
 			}
+	if (rc == 0 && baseline && c->need_realms)
+		rc = usage_error("diff", "realms (--realms, realm: rules) need two snapshots: A (%s) is a JSON baseline", pa);
 	if (rc == 0 && baseline) {
 		if ((rc = hs_side_from_summary_input(&c->a, &c->ns, in, pa, &err)) < 0) {
 			rc = file_error(strcmp(pa, "-") ? pa : "<stdin>", err.msg, exit_code_for(rc));
 		}
 	} else if (rc == 0) {
-		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, NULL, NULL });
+		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1,
+			       c->need_realms ? realms_hook : NULL, &c->z[0] });
 	}
 	hs_input_close(in);
 	hs_interfaces_release(&ifs);
@@ -157,11 +177,15 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 /* --fail-on: the library's one evaluation over diff's rows (gate.h). */
 static void check_rules(struct ctx *c)
 {
-	struct hs_gate_row total, *rows;
+	struct hs_gate_row total, realm_total, *rows, *realm_rows = NULL;
 
 	hs_gate_diff_rows(&c->d, &c->a, &c->b, &c->ns, &total, &rows);
-	hs_gate_check(c->rules, c->nrules, &total, rows, c->d.nrows, &c->viol);
+	if (c->need_realms)
+		hs_realm_gate_rows(&c->m, 0, 1, &realm_total, &realm_rows);
+	hs_gate_check_realms(c->rules, c->nrules, &total, rows, c->d.nrows, realm_rows,
+			     c->need_realms ? c->m.nrows : 0, &c->viol);
 	free(rows);
+	free(realm_rows);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -245,10 +269,9 @@ static void render(struct ctx *c)
 	for (i = 0; i < n; i++)
 		class_row(out, c, &c->d.rows[i]);
 	out_table_end(out);
-	if (out_yajl(out))
-		violations_json(out_yajl(out), &c->viol);
-	out_flush(out);
-	violations_report(c->f, &c->viol, c->nrules); /* people's views only */
+	if (c->realms)
+		realms_pair_out(out, &c->m);
+	violations_out(out, &c->viol);
 	out_close(out);
 }
 
@@ -265,8 +288,9 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 	struct hs_error err;
 
 	HS_REALLOC_ARRAY(c->rules, (size_t)c->nrules + 1);
-	if (hs_rule_parse(arg, &c->rules[c->nrules], &err) < 0)
+	if (hs_rule_parse_scoped(arg, &c->rules[c->nrules], &err) < 0)
 		return usage_error("diff", "%s", err.msg);
+	c->need_realms |= c->rules[c->nrules].realm;
 	c->nrules++;
 	return 0;
 }
@@ -289,7 +313,15 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 			     "e.g. --fail-on '*:count>1000' --fail-on 'total:self>5%'\n"
 			     "A SELECTOR that matches no class of A or B is an error\n"
 			     "(exit 2: a typo must not pass) unless the rule ends\n"
-			     "with '?' (optional): 'Foo:count>0?'", opt_fail_on, NULL),
+			     "with '?' (optional): 'Foo:count>0?'.\n"
+			     "realm:SELECTOR:METRIC>LIMIT is a rule on realms (as\n"
+			     "--realms matches them): SELECTOR a glob over the realm's\n"
+			     "global (Window / url, global), (shared), (unattributed)\n"
+			     "or total; METRIC self (attributed size) or retained,\n"
+			     "e.g. 'realm:Window / https*:self>1MB'", opt_fail_on, NULL),
+		OPT_BOOL("realms", &c->realms, "a table of realms (native contexts: page, iframes, vm\n"
+			 "contexts) matched by id, as 'hsnap realms A B': A's and\n"
+			 "B's attributed and retained sizes and their growth"),
 		OPT_FORMAT_HTML(&c->f, "text (default), json, csv, markdown (for a PR comment) or\n"
 				"html (a self-contained page, e.g. a CI artifact)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete; kept\n"
@@ -303,6 +335,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 		return rc;
 	if (argc - optind != 2)
 		return usage_error("diff", "expected two files A B, got %d", argc - optind);
+	c->need_realms |= c->realms;
 	return 0;
 }
 
@@ -322,6 +355,9 @@ int cmd_diff(int argc, char **argv)
 		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
 	if (rc == 0) {
 		hs_diff_compute(&c.d, &c.a, &c.b);
+		hs_realm_series_init(&c.m, 2);
+		hs_realm_series_add(&c.m, 0, &c.z[0]);
+		hs_realm_series_add(&c.m, 1, &c.z[1]);
 		const struct hs_side *both[2] = { &c.a, &c.b };
 		if ((rc = rules_check_selected("diff", c.rules, c.nrules, &c.ns, both, 2, "A or B")))
 			goto out;
@@ -338,6 +374,9 @@ int cmd_diff(int argc, char **argv)
 	}
 out:
 	hs_diff_release(&c.d);
+	hs_realm_series_release(&c.m);
+	hs_realm_sizes_release(&c.z[0]);
+	hs_realm_sizes_release(&c.z[1]);
 	hs_side_release(&c.a);
 	hs_side_release(&c.b);
 	hs_class_names_release(&c.ns);

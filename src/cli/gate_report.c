@@ -152,7 +152,7 @@ int rules_check_selected(const char *cmd, const struct hs_rule *rules, int nrule
 		size_t o = 0;
 		int k, found = 0;
 
-		if (r->is_total || r->optional)
+		if (r->is_total || r->optional || r->realm)
 			continue;
 		for (g = 0; g < ns->names.count && !found; g++)
 			found = present(sides, nsides, g) && hs_rule_matches(r, hs_str(&ns->names, g));
