@@ -8,6 +8,7 @@
 #include "input.h"
 #include "gate_report.h"
 #include "realms_report.h"
+#include "hsnap/filters.h"
 #include "vec.h"
 
 static const char *const usage_lines[] = {
@@ -46,6 +47,15 @@ struct ctx {
 	int need_realms;            /* --realms or a realm rule */
 	struct hs_realm_sizes z[2]; /* A's and B's realms */
 	struct hs_realm_series m;   /* matched, A first */
+	const char *filter_name;    /* --filter NAME, or NULL */
+	struct hs_filter filter;
+	struct hs_error filter_err; /* a side the filter could not apply to */
+};
+
+/* load_side's hook for side k (0 A, 1 B) */
+struct side_hook {
+	struct ctx *c;
+	int k;
 };
 
 /* b - a, saturated at +-(2^63 - 1).  The loaders keep every sum below 2^63
@@ -116,14 +126,40 @@ static int open_sniffed(const char *path, struct hs_input **in, int *is_baseline
 	return EXIT_OK;
 }
 
-/* the realms of a side, before its graph is freed (load_side's hook) */
-static void realms_hook(void *ctx, const struct hs_analysis *a)
+/* --filter: the side again, over the nodes DevTools' filter keeps */
+static void filter_side(struct ctx *c, struct hs_side *side, const struct hs_analysis *a)
 {
+	uint64_t *bits = NULL;
+	struct hs_class *cls;
+
+	if (c->filter_err.status)
+		return;
+	if (hs_filter_nodes(a, &c->filter, &bits, &c->filter_err)) {
+		if (!c->filter_err.status)
+			c->filter_err.status = HS_ERR_USAGE;
+		free(bits);
+		return;
+	}
+	cls = hs_filter_classes(a, bits);
+	hs_side_release(side);
+	hs_side_from_filter(side, &c->ns, a, cls, bits);
+	free(cls);
+	free(bits);
+}
+
+/* before a side's graph is freed: its realms, its filtered classes */
+static void side_hook(void *ctx, const struct hs_analysis *a)
+{
+	const struct side_hook *h = ctx;
 	struct hs_realms r;
 
-	hs_realms_compute(&r, a);
-	hs_realm_sizes_from(ctx, a, &r);
-	hs_realms_release(&r);
+	if (h->c->need_realms) {
+		hs_realms_compute(&r, a);
+		hs_realm_sizes_from(&h->c->z[h->k], a, &r);
+		hs_realms_release(&r);
+	}
+	if (h->c->filter_name)
+		filter_side(h->c, h->k ? &h->c->b : &h->c->a, a);
 }
 
 /* B first: its interface definitions name A's plain objects, as DevTools'
@@ -135,14 +171,15 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 	struct hs_error err = { 0, "" };
 	struct hs_input *in;
 	int rc, baseline = 0, k;
+	struct side_hook ha = { c, 0 }, hb = { c, 1 };
+	void (*hook)(void *, const struct hs_analysis *) = c->need_realms || c->filter_name ? side_hook : NULL;
 
 	if ((rc = open_sniffed(pb, &in, &baseline)))
 		return rc;
 	if (baseline)
 		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
 	else
-		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1,
-			       c->need_realms ? realms_hook : NULL, &c->z[1] });
+		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, hook, &hb });
 	hs_input_close(in);
 	if (rc == 0)
 		rc = open_sniffed(pa, &in, &baseline);
@@ -159,16 +196,19 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 			}
 	if (rc == 0 && baseline && c->need_realms)
 		rc = usage_error("diff", "realms (--realms, realm: rules) need two snapshots: A (%s) is a JSON baseline", pa);
+	if (rc == 0 && baseline && c->filter_name)
+		rc = usage_error("diff", "--filter needs two snapshots: A (%s) is a JSON baseline", pa);
 	if (rc == 0 && baseline) {
 		if ((rc = hs_side_from_summary_input(&c->a, &c->ns, in, pa, &err)) < 0) {
 			rc = file_error(strcmp(pa, "-") ? pa : "<stdin>", err.msg, exit_code_for(rc));
 		}
 	} else if (rc == 0) {
-		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1,
-			       c->need_realms ? realms_hook : NULL, &c->z[0] });
+		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, hook, &ha });
 	}
 	hs_input_close(in);
 	hs_interfaces_release(&ifs);
+	if (rc == 0 && c->filter_err.status)
+		rc = usage_error("diff", "%s", c->filter_err.msg);
 	return rc;
 }
 
@@ -242,6 +282,8 @@ static void render(struct ctx *c)
 		out_obj_end(out);
 	}
 	out_field(out, "shared_ids", c->d.has_ids ? ov_uint(c->d.shared_ids) : ov_null());
+	if (c->filter_name)
+		out_kv_str(out, "filter", c->filter_name);
 	if (out_view(out) & OUT_HUMAN) {
 		char b1[32], b2[32], b3[32], b4[32], b5[32];
 		const char *by = c->key == S_SELF ? "shallow-size change (growth or shrinkage)"
@@ -257,6 +299,10 @@ static void render(struct ctx *c)
 			group_digits(c->a.node_count, b1, sizeof(b1)), human_size(c->a.total_size, b2, sizeof(b2)),
 			c->b.file, group_digits(c->b.node_count, b3, sizeof(b3)),
 			human_size(c->b.total_size, b4, sizeof(b4)));
+		if (c->filter_name)
+			out_say(out, "  filter %s (DevTools' named filter): the classes and objects it keeps in A and in B\n",
+				"Filter: `%s` (DevTools' named filter): the classes and objects it keeps in A and in B\n\n",
+				c->filter_name);
 		out_say(out, "  Total size %s (%s); %u classes changed%s\n\n",
 			"Total size %s (%s); %u classes changed%s\n\n",
 			signed_size(delta(c->a.total_size, c->b.total_size), b5, sizeof(b5)),
@@ -295,6 +341,18 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 	return 0;
 }
 
+/* --filter NAME: DevTools' named filter, applied to each side after loading */
+static int opt_filter(const struct opt_call *call, const char *arg)
+{
+	struct ctx *c = call->opt->value;
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_parse(arg, &c->filter, &err))
+		return usage_error("diff", "%s", err.msg);
+	c->filter_name = arg;
+	return 0;
+}
+
 static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 {
 	const struct opt opts[] = {
@@ -319,6 +377,15 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 			     "global (Window / url, global), (shared), (unattributed)\n"
 			     "or total; METRIC self (attributed size) or retained,\n"
 			     "e.g. 'realm:Window / https*:self>1MB'", opt_fail_on, NULL),
+		OPT_CALLBACK("filter", c, "NAME", "classes and objects of DevTools' named filter only:\n"
+			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+			     "nativeContext_ID (ID: a native context's id, see hsnap realms);\n"
+			     "applied to A and to B, the diff is of the filtered classes", opt_filter,
+			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
+			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
+			     "duplicatedStrings sharedNativeContext noNativeContext"),
 		OPT_BOOL("realms", &c->realms, "a table of realms (native contexts: page, iframes, vm\n"
 			 "contexts) matched by id, as 'hsnap realms A B': A's and\n"
 			 "B's attributed and retained sizes and their growth"),
