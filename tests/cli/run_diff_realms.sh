@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI test of diff --realms, realm: rules and diff --filter (the numbers themselves are
+# CLI test of diff --realms, realm: rules, diff --filter and growth --realms (the numbers themselves are
 # checked against DevTools by tests/parity/run_parity2026.sh, the matching by hand in
 # tests/test_gate.c): diff --realms lists the realms of 'hsnap realms A B' with the same
 # sizes; realm rules fail, pass and are refused as documented; --filter changes the answer.
@@ -75,6 +75,24 @@ run filt-base 2 -- diff "$TMP/base.json" "$B" --filter duplicatedStrings
 run help 0 -- diff --help
 has help "$TMP/help.out" "objectsRetainedByDetachedDomNodes"
 has help "$TMP/help.out" "realm:SELECTOR:METRIC>LIMIT"
+
+# growth --realms: the table of hsnap realms S1 S2 S3, in every format but CSV
+L1=$FIX/leak-1.heapsnapshot.gz L2=$FIX/leak-2.heapsnapshot.gz L3=$FIX/leak-3.heapsnapshot.gz
+for f in text json csv markdown html; do
+	run "growth-$f" 0 -- growth "$L1" "$L2" "$L3" --realms --containers 0 --format "$f"
+done
+has growth-text "$TMP/growth-text.out" "Realms over 3 snapshots"
+has growth-markdown "$TMP/growth-markdown.out" "### Realms over 3 snapshots"
+CHECKS=$((CHECKS + 1)); ! grep -q "realm" "$TMP/growth-csv.out" || fail "growth-csv: realms in CSV"
+run growth-pair 0 -- realms "$L1" "$L2" "$L3" --format json
+CHECKS=$((CHECKS + 1))
+node -e '
+const fs = require("fs");
+const g = JSON.parse(fs.readFileSync(process.argv[1])), p = JSON.parse(fs.readFileSync(process.argv[2]));
+if (JSON.stringify(g.realms) !== JSON.stringify(p.realms)) process.exit(1);
+' "$TMP/growth-json.out" "$TMP/growth-pair.out" || fail "growth --realms rows differ from hsnap realms S1 S2 S3"
+run growth-off 0 -- growth "$L1" "$L2" "$L3" --containers 0 --format json
+CHECKS=$((CHECKS + 1)); ! grep -q '"realms"' "$TMP/growth-off.out" || fail "growth-off: realms without --realms"
 
 echo "run_diff_realms.sh: $CHECKS checks, $FAILS failed"
 [ "$FAILS" = 0 ]
