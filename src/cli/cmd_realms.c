@@ -185,7 +185,8 @@ int cmd_realms(int argc, char **argv)
 			     "is a glob over the realm's global (Window / url, global),\n"
 			     "else its name, or (shared) / (unattributed); metric self =\n"
 			     "attributed size, retained = the native context's retained\n"
-			     "size; growth from the first to the last snapshot", opt_fail_on, NULL),
+			     "size; growth from the first to the last snapshot; the\n"
+			     "'realm:' prefix of diff's realm rules is accepted", opt_fail_on, NULL),
 		OPT_COUNT("top", &ntop, "N", "accepted for uniformity; every realm is listed"),
 		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
