@@ -50,6 +50,7 @@ struct ctx {
 	const char *filter_name;    /* --filter NAME, or NULL */
 	struct hs_filter filter;
 	struct hs_error filter_err; /* a side the filter could not apply to */
+	int filter_missing;         /* sides without the filter's native context */
 };
 
 /* load_side's hook for side k (0 A, 1 B) */
@@ -135,10 +136,17 @@ static void filter_side(struct ctx *c, struct hs_side *side, const struct hs_ana
 	if (c->filter_err.status)
 		return;
 	if (hs_filter_nodes(a, &c->filter, &bits, &c->filter_err)) {
-		if (!c->filter_err.status)
-			c->filter_err.status = HS_ERR_USAGE;
 		free(bits);
-		return;
+		bits = NULL;
+		/* a realm of one side only (an iframe that came or went): its
+		 * filter keeps nothing on the other side; on neither: an error */
+		if (c->filter.kind != HS_FILTER_NATIVE_CONTEXT || c->filter_missing++) {
+			if (!c->filter_err.status)
+				c->filter_err.status = HS_ERR_USAGE;
+			return;
+		}
+		c->filter_err.status = 0;
+		bits = hs_bits_new(a->s->node_count);
 	}
 	cls = hs_filter_classes(a, bits);
 	hs_side_release(side);
@@ -181,6 +189,8 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 	else
 		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, hook, &hb });
 	hs_input_close(in);
+	if (rc == 0 && c->filter_err.status) /* B's: A is not read */
+		rc = usage_error("diff", "%s", c->filter_err.msg);
 	if (rc == 0)
 		rc = open_sniffed(pa, &in, &baseline);
 	if (rc) {

@@ -72,6 +72,13 @@ has filt-bad "$TMP/filt-bad.err" "unknown filter"
 run filt-ctx 2 -- diff "$A" "$B" --filter nativeContext_5
 has filt-ctx "$TMP/filt-ctx.err" "no native context has id 5"
 run filt-base 2 -- diff "$TMP/base.json" "$B" --filter duplicatedStrings
+# a native context of one side only: nothing kept on the other (every class deleted)
+run filt-one 0 -- diff "$A" "$FIX/2026/node-vm.heapsnapshot.gz" --filter nativeContext_7745 --format json
+CHECKS=$((CHECKS + 1))
+node -e '
+const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+if (!d.classes.length || d.classes.some((c) => c.count_b !== 0 || c.count_a === 0)) process.exit(1);
+' "$TMP/filt-one.out" || fail "filt-one: B should keep nothing"
 run help 0 -- diff --help
 has help "$TMP/help.out" "objectsRetainedByDetachedDomNodes"
 has help "$TMP/help.out" "realm:SELECTOR:METRIC>LIMIT"
