@@ -115,12 +115,14 @@ int hs_rule_parse(const char *full, struct hs_rule *r, struct hs_error *err)
 
 int hs_rule_parse_scoped(const char *full, struct hs_rule *r, struct hs_error *err)
 {
-	const char *rest = full + 6, *gt = strrchr(full, '>');
-	int rc;
+	const char *rest, *gt = strrchr(full, '>');
 
-	if (strncmp(full, "realm:", 6) || !gt || !memchr(rest, ':', (size_t)(gt > rest ? gt - rest : 0)))
+	if (strncmp(full, "realm:", 6) || !gt || gt < full + 6 || !memchr(full + 6, ':', (size_t)(gt - full - 6)))
 		return hs_rule_parse(full, r, err);
-	if ((rc = hs_rule_parse(rest, r, err)) < 0) {
+	rest = full + 6;
+	if (strlen(full) >= sizeof(r->text))
+		return bad(err, full, "rule too long");
+	if (hs_rule_parse(rest, r, err) < 0) {
 		/* quote the rule as given */
 		char msg[sizeof(err->msg)];
 		snprintf(msg, sizeof(msg), "%s", err->msg);

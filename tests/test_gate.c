@@ -538,6 +538,18 @@ static void test_realm_rules_parse(void **state)
 	assert_non_null(strstr(err.msg, "'realm:global:count>5'"));
 	assert_int_equal(hs_rule_parse_scoped("realm:global:bogus>5", &r, &err), HS_ERR_USAGE);
 	assert_non_null(strstr(err.msg, "realm:global:bogus>5"));
+	/* too long as a whole, though the rule after the prefix fits */
+	{
+		char t[300];
+		memset(t, 'a', sizeof(t));
+		memcpy(t, "realm:", 6);
+		strcpy(t + 250, ":self>1");
+		assert_int_equal(hs_rule_parse_scoped(t, &r, &err), HS_ERR_USAGE);
+		assert_non_null(strstr(err.msg, "too long"));
+		/* "realm" alone, and 'realm:' then no '>' */
+		assert_int_equal(hs_rule_parse_scoped("realm", &r, &err), HS_ERR_USAGE);
+		assert_int_equal(hs_rule_parse_scoped("realm:x:self", &r, &err), HS_ERR_USAGE);
+	}
 }
 
 static void sizes_set(struct hs_realm_sizes *z, struct hs_realm_entry *v, uint32_t n, uint64_t shared,
