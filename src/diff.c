@@ -103,7 +103,14 @@ static int wide_cmp(const void *a, const void *b)
 /* The keys of a snapshot with ids beyond 32 bits (Julia's): sorted by
  * (gid << 32 | low half, high half), a total order on (class, id) that both
  * sides of a diff share, whatever the width of the other side's ids. */
-static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const uint32_t *gid_of)
+/* an object the side counts: self size > 0 (as DevTools), kept by bits */
+static int counted(const struct hs_analysis *a, const uint64_t *bits, uint32_t n)
+{
+	return a->self_size[n] && (!bits || hs_bit_get(bits, n));
+}
+
+static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const uint32_t *gid_of,
+		      const uint64_t *bits)
 {
 	const struct hs_snapshot *s = a->s;
 	struct wide_key *w;
@@ -112,7 +119,7 @@ static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const u
 
 	HS_ALLOC_ARRAY(w, side->nobjects ? side->nobjects : 1);
 	for (n = 0; n < s->node_count; n++)
-		if (a->self_size[n]) {
+		if (counted(a, bits, n)) {
 			w[m].key = ((uint64_t)gid_of[a->classes.class_of[n]] << 32) | s->node_id[n];
 			w[m++].hi = s->node_id_hi[n];
 		}
@@ -125,8 +132,9 @@ static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const u
 	free(w);
 }
 
-static void side_build(struct hs_side *side, struct hs_class_names *ns,
-		       const struct hs_analysis *a, int with_objects)
+/* cls: the class rows (a's, or a filter's); bits: the nodes counted (NULL: all) */
+static void side_build(struct hs_side *side, struct hs_class_names *ns, const struct hs_analysis *a,
+		       const struct hs_class *cls, const uint64_t *bits, int with_objects)
 {
 	const struct hs_snapshot *s = a->s;
 	const struct hs_classes *c = &a->classes;
@@ -140,30 +148,30 @@ static void side_build(struct hs_side *side, struct hs_class_names *ns,
 	for (k = 0; k < c->names.count; k++) {
 		struct hs_class_row *row;
 		gid_of[k] = hs_class_names_intern(ns, hs_str(&c->names, k), hs_strlen(&c->names, k));
-		if (!c->cls[k].count)
+		if (!cls[k].count)
 			continue;
 		row = side_row(side, gid_of[k]);
 		row->present = 1;
-		row->count = c->cls[k].count;
-		row->self_size = c->cls[k].self_size;
-		row->retained_size = c->cls[k].retained_size;
+		row->count = cls[k].count;
+		row->self_size = cls[k].self_size;
+		row->retained_size = cls[k].retained_size;
 	}
 	if (!with_objects) {
 		free(gid_of);
 		return;
 	}
 	for (n = 0; n < s->node_count; n++)
-		m += a->self_size[n] != 0;
+		m += counted(a, bits, n) != 0;
 	HS_ALLOC_ARRAY(side->objects, m ? m : 1);
 	side->nobjects = m;
 	if (s->node_id_hi) {
-		sort_wide(side, a, gid_of);
+		sort_wide(side, a, gid_of, bits);
 		free(gid_of);
 		return;
 	}
 	m = 0;
 	for (n = 0; n < s->node_count; n++)
-		if (a->self_size[n])
+		if (counted(a, bits, n))
 			side->objects[m++] = ((uint64_t)gid_of[c->class_of[n]] << 32) | s->node_id[n];
 	radix_sort(side->objects, m);
 	free(gid_of);
@@ -172,13 +180,19 @@ static void side_build(struct hs_side *side, struct hs_class_names *ns,
 void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 			   const struct hs_analysis *a)
 {
-	side_build(side, ns, a, 1);
+	side_build(side, ns, a, a->classes.cls, NULL, 1);
+}
+
+void hs_side_from_filter(struct hs_side *side, struct hs_class_names *ns, const struct hs_analysis *a,
+			 const struct hs_class *cls, const uint64_t *bits)
+{
+	side_build(side, ns, a, cls, bits, 1);
 }
 
 void hs_side_rows_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 				const struct hs_analysis *a)
 {
-	side_build(side, ns, a, 0);
+	side_build(side, ns, a, a->classes.cls, NULL, 0);
 }
 
 /* ---- JSON baselines --------------------------------------------------- */

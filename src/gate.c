@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <fnmatch.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/gate.h"
@@ -112,6 +113,28 @@ int hs_rule_parse(const char *full, struct hs_rule *r, struct hs_error *err)
 	return parse_limit(r, gt + 1, err);
 }
 
+int hs_rule_parse_scoped(const char *full, struct hs_rule *r, struct hs_error *err)
+{
+	const char *rest, *gt = strrchr(full, '>');
+
+	if (strncmp(full, "realm:", 6) || !gt || gt < full + 6 || !memchr(full + 6, ':', (size_t)(gt - full - 6)))
+		return hs_rule_parse(full, r, err);
+	rest = full + 6;
+	if (strlen(full) >= sizeof(r->text))
+		return bad(err, full, "rule too long");
+	if (hs_rule_parse(rest, r, err) < 0) {
+		/* quote the rule as given */
+		char msg[sizeof(err->msg)];
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		return hs_error_set(err, HS_ERR_USAGE, "%s (in '%.120s')", msg, full);
+	}
+	if (r->metric != HS_METRIC_SELF && r->metric != HS_METRIC_RETAINED)
+		return bad(err, full, "realm rules use self (attributed size) or retained");
+	snprintf(r->text, sizeof(r->text), "%s", full);
+	r->realm = 1;
+	return 0;
+}
+
 int hs_class_is_internal(const char *name)
 {
 	return name[0] == '(' || !strncmp(name, "system / ", 9) || !strncmp(name, "Node / ", 7) ||
@@ -159,8 +182,9 @@ static void check_row(struct hs_violations *out, const struct hs_rule *r, const 
 		hs_violation_add(out, r, row->name, row->value[r->metric], row->base[r->metric]);
 }
 
-void hs_gate_check(const struct hs_rule *rules, int nrules, const struct hs_gate_row *total,
-		   const struct hs_gate_row *rows, size_t nrows, struct hs_violations *out)
+void hs_gate_check_realms(const struct hs_rule *rules, int nrules, const struct hs_gate_row *total,
+			  const struct hs_gate_row *rows, size_t nrows, const struct hs_gate_row *realm_rows,
+			  size_t nrealm_rows, struct hs_violations *out)
 {
 	size_t k;
 	int i;
@@ -169,14 +193,22 @@ void hs_gate_check(const struct hs_rule *rules, int nrules, const struct hs_gate
 	out->nrules = nrules;
 	for (i = 0; i < nrules; i++) {
 		const struct hs_rule *r = &rules[i];
+		const struct hs_gate_row *v = r->realm ? realm_rows : rows;
+		size_t n = r->realm ? nrealm_rows : nrows;
 		if (r->is_total) {
 			check_row(out, r, total);
 			continue;
 		}
-		for (k = 0; k < nrows; k++)
-			if (hs_rule_matches(r, rows[k].name))
-				check_row(out, r, &rows[k]);
+		for (k = 0; k < n; k++)
+			if (hs_rule_matches(r, v[k].name))
+				check_row(out, r, &v[k]);
 	}
+}
+
+void hs_gate_check(const struct hs_rule *rules, int nrules, const struct hs_gate_row *total,
+		   const struct hs_gate_row *rows, size_t nrows, struct hs_violations *out)
+{
+	hs_gate_check_realms(rules, nrules, total, rows, nrows, NULL, 0, out);
 }
 
 void hs_violations_release(struct hs_violations *vs)

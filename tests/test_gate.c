@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "testutil.h"
+#include "hsnap/realms.h"
 
 /* Parses text, failing the test with the error message when it is refused. */
 static void parse_ok(const char *text, struct hs_rule *r)
@@ -504,6 +505,141 @@ static void test_diff_rows(void **state)
 	hs_class_names_release(&ns);
 }
 
+/* ---- realms: matched across snapshots, realm rules ------------------------ */
+
+static void test_realm_rules_parse(void **state)
+{
+	struct hs_rule r;
+	struct hs_error err = { 0, "" };
+
+	(void)state;
+	/* a realm rule: the prefix, then a whole rule */
+	assert_int_equal(hs_rule_parse_scoped("realm:Window / *:self>1MB", &r, &err), 0);
+	assert_int_equal(r.realm, 1);
+	assert_string_equal(r.selector, "Window / *");
+	assert_string_equal(r.text, "realm:Window / *:self>1MB");
+	assert_int_equal(r.metric, HS_METRIC_SELF);
+	assert_true(r.limit == 1e6);
+	assert_int_equal(hs_rule_parse_scoped("realm:total:retained>5%?", &r, &err), 0);
+	assert_true(r.realm && r.is_total && r.optional && r.percent);
+	/* class "realm" (no second ':'): a class rule */
+	assert_int_equal(hs_rule_parse_scoped("realm:count>5", &r, &err), 0);
+	assert_int_equal(r.realm, 0);
+	assert_string_equal(r.selector, "realm");
+	/* a class whose name begins with "realm:" */
+	assert_int_equal(hs_rule_parse_scoped("[r]ealm:x:count>5", &r, &err), 0);
+	assert_int_equal(r.realm, 0);
+	assert_string_equal(r.selector, "[r]ealm:x");
+	/* no other prefix is special */
+	assert_int_equal(hs_rule_parse_scoped("Foo:count>5", &r, &err), 0);
+	assert_int_equal(r.realm, 0);
+	/* realms have no count nor new; errors quote the whole rule */
+	assert_int_equal(hs_rule_parse_scoped("realm:global:count>5", &r, &err), HS_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "'realm:global:count>5'"));
+	assert_int_equal(hs_rule_parse_scoped("realm:global:bogus>5", &r, &err), HS_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "realm:global:bogus>5"));
+	/* too long as a whole, though the rule after the prefix fits */
+	{
+		char t[300];
+		memset(t, 'a', sizeof(t));
+		memcpy(t, "realm:", 6);
+		strcpy(t + 250, ":self>1");
+		assert_int_equal(hs_rule_parse_scoped(t, &r, &err), HS_ERR_USAGE);
+		assert_non_null(strstr(err.msg, "too long"));
+		/* "realm" alone, and 'realm:' then no '>' */
+		assert_int_equal(hs_rule_parse_scoped("realm", &r, &err), HS_ERR_USAGE);
+		assert_int_equal(hs_rule_parse_scoped("realm:x:self", &r, &err), HS_ERR_USAGE);
+	}
+}
+
+static void sizes_set(struct hs_realm_sizes *z, struct hs_realm_entry *v, uint32_t n, uint64_t shared,
+		      uint64_t unattributed, uint64_t total)
+{
+	z->v = v;
+	z->count = n;
+	z->shared = shared;
+	z->unattributed = unattributed;
+	z->total = total;
+}
+
+/* Two snapshots: A has realms @5 "Window / a" (100 B attributed, 300 B
+ * retained) and @7 "global" (40, 50), shared 10, unattributed 20, total
+ * 170; B has @7 renamed (60, 80) and a new @9 "Window / b" (5, 6), shared
+ * 30, unattributed 20, total 115.  Matched by id: @7 keeps A's label, @9
+ * comes after (unattributed) (first seen in B), @5 is absent from B. */
+static void test_realm_series(void **state)
+{
+	struct hs_realm_entry ea[2] = { { 5, "Window / a", 100, 300 }, { 7, "global", 40, 50 } };
+	struct hs_realm_entry eb[2] = { { 7, "renamed", 60, 80 }, { 9, "Window / b", 5, 6 } };
+	struct hs_realm_sizes za, zb;
+	struct hs_realm_series m;
+	struct hs_gate_row total, *rows;
+	struct hs_rule r[5];
+	struct hs_violations vs = { NULL, 0, 0, NULL, 0 };
+	struct hs_error err = { 0, "" };
+	static const char *const labels[5] = { "Window / a", "global", "(shared)", "(unattributed)", "Window / b" };
+	static const uint32_t ids[5] = { 5, 7, HS_REALM_PSEUDO, HS_REALM_PSEUDO, 9 };
+	static const uint64_t att[5][2] = { { 100, 0 }, { 40, 60 }, { 10, 30 }, { 20, 20 }, { 0, 5 } };
+	static const uint64_t ret[5][2] = { { 300, 0 }, { 50, 80 }, { 0, 0 }, { 0, 0 }, { 0, 6 } };
+	static const uint8_t pres[5][2] = { { 1, 0 }, { 1, 1 }, { 1, 1 }, { 1, 1 }, { 0, 1 } };
+	int j;
+
+	(void)state;
+	sizes_set(&za, ea, 2, 10, 20, 170);
+	sizes_set(&zb, eb, 2, 30, 20, 115);
+	hs_realm_series_init(&m, 2);
+	hs_realm_series_add(&m, 0, &za);
+	hs_realm_series_add(&m, 1, &zb);
+	assert_int_equal(m.nrows, 5);
+	for (j = 0; j < 5; j++) {
+		assert_string_equal(m.rows[j].label, labels[j]);
+		assert_int_equal(m.rows[j].id, ids[j]);
+		assert_int_equal(m.rows[j].attributed[0], att[j][0]);
+		assert_int_equal(m.rows[j].attributed[1], att[j][1]);
+		assert_int_equal(m.rows[j].retained[0], ret[j][0]);
+		assert_int_equal(m.rows[j].retained[1], ret[j][1]);
+		assert_int_equal(m.rows[j].present[0], pres[j][0]);
+		assert_int_equal(m.rows[j].present[1], pres[j][1]);
+	}
+	assert_int_equal(m.total[0], 170);
+	assert_int_equal(m.total[1], 115);
+
+	hs_realm_gate_rows(&m, 0, 1, &total, &rows);
+	assert_int_equal(total.value[HS_METRIC_SELF], -55);
+	assert_int_equal(total.base[HS_METRIC_SELF], 170);
+	assert_int_equal(rows[0].value[HS_METRIC_SELF], -100);
+	assert_int_equal(rows[1].value[HS_METRIC_SELF], 20);
+	assert_int_equal(rows[1].base[HS_METRIC_SELF], 40);
+	assert_int_equal(rows[1].value[HS_METRIC_RETAINED], 30);
+	assert_int_equal(rows[1].base[HS_METRIC_RETAINED], 50);
+	assert_int_equal(rows[2].value[HS_METRIC_SELF], 20);
+	assert_int_equal(rows[4].value[HS_METRIC_SELF], 5);
+	assert_int_equal(rows[4].base[HS_METRIC_SELF], 0);
+
+	/* realm rules against the realm rows, a class rule against the class
+	 * rows only (none here), in rule order */
+	assert_int_equal(hs_rule_parse_scoped("realm:global:self>10", &r[0], &err), 0);
+	assert_int_equal(hs_rule_parse_scoped("realm:(shared):self>100%", &r[1], &err), 0); /* limit 10 */
+	assert_int_equal(hs_rule_parse_scoped("realm:*:retained>25", &r[2], &err), 0);     /* not (shared) */
+	assert_int_equal(hs_rule_parse_scoped("global:self>1", &r[3], &err), 0);           /* a class rule */
+	assert_int_equal(hs_rule_parse_scoped("realm:total:self>-60", &r[4], &err), HS_ERR_USAGE);
+	assert_int_equal(hs_rule_parse_scoped("realm:total:self>0", &r[4], &err), 0);       /* -55: passes */
+	hs_gate_check_realms(r, 5, &total, NULL, 0, rows, m.nrows, &vs);
+	assert_int_equal(vs.n, 3);
+	assert_ptr_equal(vs.v[0].rule, &r[0]);
+	assert_string_equal(vs.v[0].cls, "global");
+	assert_int_equal(vs.v[0].value, 20);
+	assert_ptr_equal(vs.v[1].rule, &r[1]);
+	assert_string_equal(vs.v[1].cls, "(shared)");
+	assert_true(vs.v[1].limit == 10.0);
+	assert_ptr_equal(vs.v[2].rule, &r[2]);
+	assert_string_equal(vs.v[2].cls, "global");
+	assert_int_equal(vs.v[2].value, 30);
+	hs_violations_release(&vs);
+	free(rows);
+	hs_realm_series_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +655,8 @@ int main(void)
 		cmocka_unit_test(test_optional),
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_diff_rows),
+		cmocka_unit_test(test_realm_rules_parse),
+		cmocka_unit_test(test_realm_series),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -41,6 +41,12 @@ void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 /* The same with class rows only, no object keys (growth over N snapshots). */
 void hs_side_rows_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 				const struct hs_analysis *a);
+/* The same over the nodes a filter keeps (bits, hsnap/filters.h): cls the
+ * filter's class rows (hs_filter_classes), the objects of kept nodes only;
+ * node_count and total_size stay the whole snapshot's. */
+struct hs_class;
+void hs_side_from_filter(struct hs_side *side, struct hs_class_names *ns, const struct hs_analysis *a,
+			 const struct hs_class *cls, const uint64_t *bits);
 /* From `hsnap summary --format json` output: a file, an open input (see
  * src/input.h; read to its end, not closed), or text in memory.  Nesting
  * deeper than 64 levels, a class listed twice and counts or self sizes that

@@ -27,10 +27,22 @@ struct hs_rule {
 	int optional;     /* the rule ends with '?': it may select no class */
 	int wildcard;     /* the selector begins with * ? or [ */
 	int all_classes;  /* it had '**': internals too */
+	int realm;        /* a realm rule ('realm:' prefix, hs_rule_parse_scoped) */
 };
 
 /* Returns 0, or HS_ERR_USAGE with err->msg quoting the rule and the problem. */
 int hs_rule_parse(const char *text, struct hs_rule *r, struct hs_error *err);
+/* Realm rules in the commands that compare classes (diff, growth):
+ *   realm:SELECTOR:METRIC>LIMIT   e.g. 'realm:Window / https*:self>1MB'
+ * SELECTOR is a glob over the realm's label (its global `Window / url`,
+ * `global`, else the native context's name) or (shared) / (unattributed) or
+ * total; METRIC self (attributed size) or retained (the native context's
+ * retained size).  A rule is a realm rule when it begins with 'realm:' and
+ * what follows is a whole rule (has its own ':' before the metric): a class
+ * rule 'realm:count>5' (class "realm") stays a class rule; a class whose name
+ * begins with "realm:" is selected by '[r]ealm:...'.  Otherwise as
+ * hs_rule_parse; r->text keeps the whole text. */
+int hs_rule_parse_scoped(const char *text, struct hs_rule *r, struct hs_error *err);
 /* 1 for classes of V8's and Node's internals: "(...)", "system / ...",
  * "Node / ..." and "Detached Node / ...". */
 int hs_class_is_internal(const char *name);
@@ -73,6 +85,11 @@ struct hs_violations {
  * diff) is rejected when its rules are parsed, never evaluated here. */
 void hs_gate_check(const struct hs_rule *rules, int nrules, const struct hs_gate_row *total,
 		   const struct hs_gate_row *rows, size_t nrows, struct hs_violations *out);
+/* The same with two sets of rows: a realm rule (r->realm) against realm_rows,
+ * any other against rows; `total` rules of both against *total. */
+void hs_gate_check_realms(const struct hs_rule *rules, int nrules, const struct hs_gate_row *total,
+			  const struct hs_gate_row *rows, size_t nrows, const struct hs_gate_row *realm_rows,
+			  size_t nrealm_rows, struct hs_violations *out);
 void hs_violation_add(struct hs_violations *vs, const struct hs_rule *r, const char *cls,
 		      int64_t value, uint64_t base);
 void hs_violations_release(struct hs_violations *vs);

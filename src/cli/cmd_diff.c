@@ -6,6 +6,9 @@
 #include "options.h"
 #include "output.h"
 #include "input.h"
+#include "gate_report.h"
+#include "realms_report.h"
+#include "hsnap/filters.h"
 #include "vec.h"
 
 static const char *const usage_lines[] = {
@@ -40,6 +43,20 @@ struct ctx {
 	enum sort_key key;
 	enum fmt f;
 	long top;
+	int realms;                 /* --realms: the realms table */
+	int need_realms;            /* --realms or a realm rule */
+	struct hs_realm_sizes z[2]; /* A's and B's realms */
+	struct hs_realm_series m;   /* matched, A first */
+	const char *filter_name;    /* --filter NAME, or NULL */
+	struct hs_filter filter;
+	struct hs_error filter_err; /* a side the filter could not apply to */
+	int filter_missing;         /* sides without the filter's native context */
+};
+
+/* load_side's hook for side k (0 A, 1 B) */
+struct side_hook {
+	struct ctx *c;
+	int k;
 };
 
 /* b - a, saturated at +-(2^63 - 1).  The loaders keep every sum below 2^63
@@ -110,6 +127,49 @@ static int open_sniffed(const char *path, struct hs_input **in, int *is_baseline
 	return EXIT_OK;
 }
 
+/* --filter: the side again, over the nodes DevTools' filter keeps */
+static void filter_side(struct ctx *c, struct hs_side *side, const struct hs_analysis *a)
+{
+	uint64_t *bits = NULL;
+	struct hs_class *cls;
+
+	if (c->filter_err.status)
+		return;
+	if (hs_filter_nodes(a, &c->filter, &bits, &c->filter_err)) {
+		free(bits);
+		bits = NULL;
+		/* a realm of one side only (an iframe that came or went): its
+		 * filter keeps nothing on the other side; on neither: an error */
+		if (c->filter.kind != HS_FILTER_NATIVE_CONTEXT || c->filter_missing++) {
+			if (!c->filter_err.status)
+				c->filter_err.status = HS_ERR_USAGE;
+			return;
+		}
+		c->filter_err.status = 0;
+		bits = hs_bits_new(a->s->node_count);
+	}
+	cls = hs_filter_classes(a, bits);
+	hs_side_release(side);
+	hs_side_from_filter(side, &c->ns, a, cls, bits);
+	free(cls);
+	free(bits);
+}
+
+/* before a side's graph is freed: its realms, its filtered classes */
+static void side_hook(void *ctx, const struct hs_analysis *a)
+{
+	const struct side_hook *h = ctx;
+	struct hs_realms r;
+
+	if (h->c->need_realms) {
+		hs_realms_compute(&r, a);
+		hs_realm_sizes_from(&h->c->z[h->k], a, &r);
+		hs_realms_release(&r);
+	}
+	if (h->c->filter_name)
+		filter_side(h->c, h->k ? &h->c->b : &h->c->a, a);
+}
+
 /* B first: its interface definitions name A's plain objects, as DevTools'
  * Comparison view does, so `{a, b}` classes line up.  B is read to its end
  * before A is opened (two named pipes fed one after the other work). */
@@ -119,14 +179,18 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 	struct hs_error err = { 0, "" };
 	struct hs_input *in;
 	int rc, baseline = 0, k;
+	struct side_hook ha = { c, 0 }, hb = { c, 1 };
+	void (*hook)(void *, const struct hs_analysis *) = c->need_realms || c->filter_name ? side_hook : NULL;
 
 	if ((rc = open_sniffed(pb, &in, &baseline)))
 		return rc;
 	if (baseline)
 		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
 	else
-		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, NULL, NULL });
+		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, hook, &hb });
 	hs_input_close(in);
+	if (rc == 0 && c->filter_err.status) /* B's: A is not read */
+		rc = usage_error("diff", "%s", c->filter_err.msg);
 	if (rc == 0)
 		rc = open_sniffed(pa, &in, &baseline);
 	if (rc) {
@@ -140,15 +204,21 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 						 c->rules[k].text, pa);
 				break;
 			}
+	if (rc == 0 && baseline && c->need_realms)
+		rc = usage_error("diff", "realms (--realms, realm: rules) need two snapshots: A (%s) is a JSON baseline", pa);
+	if (rc == 0 && baseline && c->filter_name)
+		rc = usage_error("diff", "--filter needs two snapshots: A (%s) is a JSON baseline", pa);
 	if (rc == 0 && baseline) {
 		if ((rc = hs_side_from_summary_input(&c->a, &c->ns, in, pa, &err)) < 0) {
 			rc = file_error(strcmp(pa, "-") ? pa : "<stdin>", err.msg, exit_code_for(rc));
 		}
 	} else if (rc == 0) {
-		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, NULL, NULL });
+		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, hook, &ha });
 	}
 	hs_input_close(in);
 	hs_interfaces_release(&ifs);
+	if (rc == 0 && c->filter_err.status)
+		rc = usage_error("diff", "%s", c->filter_err.msg);
 	return rc;
 }
 
@@ -157,11 +227,15 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 /* --fail-on: the library's one evaluation over diff's rows (gate.h). */
 static void check_rules(struct ctx *c)
 {
-	struct hs_gate_row total, *rows;
+	struct hs_gate_row total, realm_total, *rows, *realm_rows = NULL;
 
 	hs_gate_diff_rows(&c->d, &c->a, &c->b, &c->ns, &total, &rows);
-	hs_gate_check(c->rules, c->nrules, &total, rows, c->d.nrows, &c->viol);
+	if (c->need_realms)
+		hs_realm_gate_rows(&c->m, 0, 1, &realm_total, &realm_rows);
+	hs_gate_check_realms(c->rules, c->nrules, &total, rows, c->d.nrows, realm_rows,
+			     c->need_realms ? c->m.nrows : 0, &c->viol);
 	free(rows);
+	free(realm_rows);
 }
 
 /* ---- output ------------------------------------------------------------- */
@@ -218,6 +292,8 @@ static void render(struct ctx *c)
 		out_obj_end(out);
 	}
 	out_field(out, "shared_ids", c->d.has_ids ? ov_uint(c->d.shared_ids) : ov_null());
+	if (c->filter_name)
+		out_kv_str(out, "filter", c->filter_name);
 	if (out_view(out) & OUT_HUMAN) {
 		char b1[32], b2[32], b3[32], b4[32], b5[32];
 		const char *by = c->key == S_SELF ? "shallow-size change (growth or shrinkage)"
@@ -233,6 +309,10 @@ static void render(struct ctx *c)
 			group_digits(c->a.node_count, b1, sizeof(b1)), human_size(c->a.total_size, b2, sizeof(b2)),
 			c->b.file, group_digits(c->b.node_count, b3, sizeof(b3)),
 			human_size(c->b.total_size, b4, sizeof(b4)));
+		if (c->filter_name)
+			out_say(out, "  filter %s (DevTools' named filter): the classes and objects it keeps in A and in B\n",
+				"Filter: `%s` (DevTools' named filter): the classes and objects it keeps in A and in B\n\n",
+				c->filter_name);
 		out_say(out, "  Total size %s (%s); %u classes changed%s\n\n",
 			"Total size %s (%s); %u classes changed%s\n\n",
 			signed_size(delta(c->a.total_size, c->b.total_size), b5, sizeof(b5)),
@@ -245,10 +325,9 @@ static void render(struct ctx *c)
 	for (i = 0; i < n; i++)
 		class_row(out, c, &c->d.rows[i]);
 	out_table_end(out);
-	if (out_yajl(out))
-		violations_json(out_yajl(out), &c->viol);
-	out_flush(out);
-	violations_report(c->f, &c->viol, c->nrules); /* people's views only */
+	if (c->realms)
+		realms_pair_out(out, &c->m);
+	violations_out(out, &c->viol);
 	out_close(out);
 }
 
@@ -265,9 +344,22 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 	struct hs_error err;
 
 	HS_REALLOC_ARRAY(c->rules, (size_t)c->nrules + 1);
-	if (hs_rule_parse(arg, &c->rules[c->nrules], &err) < 0)
+	if (hs_rule_parse_scoped(arg, &c->rules[c->nrules], &err) < 0)
 		return usage_error("diff", "%s", err.msg);
+	c->need_realms |= c->rules[c->nrules].realm;
 	c->nrules++;
+	return 0;
+}
+
+/* --filter NAME: DevTools' named filter, applied to each side after loading */
+static int opt_filter(const struct opt_call *call, const char *arg)
+{
+	struct ctx *c = call->opt->value;
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_parse(arg, &c->filter, &err))
+		return usage_error("diff", "%s", err.msg);
+	c->filter_name = arg;
 	return 0;
 }
 
@@ -289,7 +381,24 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 			     "e.g. --fail-on '*:count>1000' --fail-on 'total:self>5%'\n"
 			     "A SELECTOR that matches no class of A or B is an error\n"
 			     "(exit 2: a typo must not pass) unless the rule ends\n"
-			     "with '?' (optional): 'Foo:count>0?'", opt_fail_on, NULL),
+			     "with '?' (optional): 'Foo:count>0?'.\n"
+			     "realm:SELECTOR:METRIC>LIMIT is a rule on realms (as\n"
+			     "--realms matches them): SELECTOR a glob over the realm's\n"
+			     "global (Window / url, global), (shared), (unattributed)\n"
+			     "or total; METRIC self (attributed size) or retained,\n"
+			     "e.g. 'realm:Window / https*:self>1MB'", opt_fail_on, NULL),
+		OPT_CALLBACK("filter", c, "NAME", "classes and objects of DevTools' named filter only:\n"
+			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+			     "nativeContext_ID (ID: a native context's id, see hsnap realms);\n"
+			     "applied to A and to B, the diff is of the filtered classes", opt_filter,
+			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
+			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
+			     "duplicatedStrings sharedNativeContext noNativeContext"),
+		OPT_BOOL("realms", &c->realms, "a table of realms (native contexts: page, iframes, vm\n"
+			 "contexts) matched by id, as 'hsnap realms A B': A's and\n"
+			 "B's attributed and retained sizes and their growth"),
 		OPT_FORMAT_HTML(&c->f, "text (default), json, csv, markdown (for a PR comment) or\n"
 				"html (a self-contained page, e.g. a CI artifact)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete; kept\n"
@@ -303,6 +412,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 		return rc;
 	if (argc - optind != 2)
 		return usage_error("diff", "expected two files A B, got %d", argc - optind);
+	c->need_realms |= c->realms;
 	return 0;
 }
 
@@ -322,6 +432,9 @@ int cmd_diff(int argc, char **argv)
 		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
 	if (rc == 0) {
 		hs_diff_compute(&c.d, &c.a, &c.b);
+		hs_realm_series_init(&c.m, 2);
+		hs_realm_series_add(&c.m, 0, &c.z[0]);
+		hs_realm_series_add(&c.m, 1, &c.z[1]);
 		const struct hs_side *both[2] = { &c.a, &c.b };
 		if ((rc = rules_check_selected("diff", c.rules, c.nrules, &c.ns, both, 2, "A or B")))
 			goto out;
@@ -338,6 +451,9 @@ int cmd_diff(int argc, char **argv)
 	}
 out:
 	hs_diff_release(&c.d);
+	hs_realm_series_release(&c.m);
+	hs_realm_sizes_release(&c.z[0]);
+	hs_realm_sizes_release(&c.z[1]);
 	hs_side_release(&c.a);
 	hs_side_release(&c.b);
 	hs_class_names_release(&c.ns);

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "options.h"
 #include "containers_report.h"
+#include "realms_report.h"
 #include "hsnap/growth.h"
 #include "vec.h"
 
@@ -106,6 +107,7 @@ static void print_json(const struct gctx *c, const struct hs_violations *vs, str
 	}
 	yajl_gen_array_close(g);
 	cgrow_report(cg, FMT_JSON, g);
+	growth_realms_section(g, FMT_JSON, c->sides, c->n);
 	violations_json(g, vs);
 	json_finish(g);
 }
@@ -163,6 +165,7 @@ static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, 
 	table_release(&t);
 	if (f != FMT_CSV)
 		cgrow_report(cg, f, NULL);
+	growth_realms_section(NULL, f, c->sides, c->n);
 	violations_report(f, vs, nrules);
 }
 
@@ -334,6 +337,8 @@ int cmd_growth(int argc, char **argv)
 		OPT_FORMAT_HTML(&f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("raw-sizes", &raw, "the files' shallow sizes (no DevTools re-attribution)"),
+		OPT_CALLBACK("realms", &raw, NULL, "which realm grew: the realms of 'hsnap realms S1 .. SN'\n"
+			     "(read from each snapshot again)", growth_realms_opt, NULL),
 		OPT_END()
 	};
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "gate_report.h"
+#include "output.h"
 #include "vec.h"
 
 static const char *value_text(const struct hs_violation *v, char *buf, size_t len)
@@ -17,51 +19,70 @@ static const char *value_text(const struct hs_violation *v, char *buf, size_t le
 	return buf;
 }
 
-void violations_json(yajl_gen g, const struct hs_violations *vs)
+/* the tree view: every rule given (so that a report can show the ones
+ * that passed), then the violations */
+static void violations_tree(struct out *o, const struct hs_violations *vs)
 {
 	size_t i;
 	int k;
 
-	/* every rule given, so that a report can show the ones that passed */
-	json_key(g, "rules");
-	yajl_gen_array_open(g);
+	out_list_begin(o, "rules");
 	for (k = 0; k < vs->nrules; k++)
-		json_str(g, vs->rules[k].text);
-	yajl_gen_array_close(g);
-
-	json_key(g, "violations");
-	yajl_gen_array_open(g);
+		out_kv_str(o, NULL, vs->rules[k].text);
+	out_list_end(o);
+	out_list_begin(o, "violations");
 	for (i = 0; i < vs->n; i++) {
 		const struct hs_violation *v = &vs->v[i];
-		yajl_gen_map_open(g);
-		json_kv_str(g, "rule", v->rule->text);
-		json_key(g, "class");
-		if (v->cls) json_str(g, v->cls); else yajl_gen_null(g);
-		json_kv_str(g, "metric", hs_metric_name(v->rule->metric));
-		json_key(g, "value"); json_i64(g, v->value);
-		json_key(g, "limit"); json_num(g, v->limit);
-		yajl_gen_map_close(g);
+		out_obj_begin(o, NULL);
+		out_kv_str(o, "rule", v->rule->text);
+		out_field(o, "class", v->cls ? ov_str(v->cls) : ov_null());
+		out_kv_str(o, "metric", hs_metric_name(v->rule->metric));
+		out_field(o, "value", ov_int(v->value));
+		out_field(o, "limit", ov_num(v->limit));
+		out_obj_end(o);
 	}
-	yajl_gen_array_close(g);
+	out_list_end(o);
 }
 
-void violations_report(enum fmt f, const struct hs_violations *vs, int nrules)
+/* the people's views: nothing without rules */
+static void violations_prose(struct out *o, const struct hs_violations *vs, int nrules)
 {
-	int md = f == FMT_MD;
 	char vb[48];
 	size_t i;
 
-	if (!nrules || f == FMT_CSV || f == FMT_JSON)
+	if (!nrules)
 		return;
-	printf(md ? "\n### Gate: %zu violation%s\n\n" : "\nGate: %zu violation%s\n", vs->n, vs->n == 1 ? "" : "s");
+	out_say(o, "\nGate: %zu violation%s\n", "\n### Gate: %zu violation%s\n\n", vs->n, vs->n == 1 ? "" : "s");
 	for (i = 0; i < vs->n; i++) {
 		const struct hs_violation *v = &vs->v[i];
-		printf(md ? "- `%s`: %s %s %s > limit %.10g\n" : "  FAIL %s: %s %s %s > limit %.10g\n",
-		       v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
-		       value_text(v, vb, sizeof(vb)), v->limit);
+		out_say(o, "  FAIL %s: %s %s %s > limit %.10g\n", "- `%s`: %s %s %s > limit %.10g\n",
+			v->rule->text, v->cls ? v->cls : "total", hs_metric_name(v->rule->metric),
+			value_text(v, vb, sizeof(vb)), v->limit);
 	}
 	if (!vs->n)
-		printf(md ? "All %d rule%s passed.\n" : "  all %d rule%s passed\n", nrules, nrules == 1 ? "" : "s");
+		out_say(o, "  all %d rule%s passed\n", "All %d rule%s passed.\n", nrules, nrules == 1 ? "" : "s");
+}
+
+void violations_out(struct out *o, const struct hs_violations *vs)
+{
+	violations_tree(o, vs);
+	violations_prose(o, vs, vs->nrules);
+}
+
+void violations_json(yajl_gen g, const struct hs_violations *vs)
+{
+	struct out *o = out_open_on(FMT_JSON, g);
+	violations_tree(o, vs);
+	out_close(o);
+}
+
+/* f: the format of the caller's report (its tree view writes the rules with
+ * violations_json instead) */
+void violations_report(enum fmt f, const struct hs_violations *vs, int nrules)
+{
+	struct out *o = out_open(f);
+	violations_prose(o, vs, nrules);
+	out_close(o);
 }
 
 void violations_stderr(const char *cmd, const struct hs_violations *vs)
@@ -131,7 +152,7 @@ int rules_check_selected(const char *cmd, const struct hs_rule *rules, int nrule
 		size_t o = 0;
 		int k, found = 0;
 
-		if (r->is_total || r->optional)
+		if (r->is_total || r->optional || r->realm)
 			continue;
 		for (g = 0; g < ns->names.count && !found; g++)
 			found = present(sides, nsides, g) && hs_rule_matches(r, hs_str(&ns->names, g));

@@ -255,6 +255,58 @@ if (args[0] === '--filters') {
   console.log(`parity2026 filters: ${args[3]}: classes per filter: ${parts.join(', ')}: OK`);
   process.exit(0);
 }
+// --diff-filters DT_A DT_B DIR PAIR: for every filter K of both dumps, DIR/diff-K.json is
+// `hsnap diff A B --filter K --format json`: each class DevTools' filtered aggregates give
+// different values on A and B (count, self size; retained size where DevTools has one key)
+// is a row with A's and B's values; a row hsnap lists has them; a class it does not list
+// has the same count and self size on both sides.
+function aggregates(rows) {
+  const m = new Map();
+  for (const c of rows) {
+    let a = m.get(c.name);
+    if (!a) m.set(c.name, (a = { count: 0, self_size: 0, keys: 0, retained_size: 0 }));
+    a.count += c.count; a.self_size += c.self_size; a.keys++; a.retained_size = c.retained_size;
+  }
+  return m;
+}
+if (args[0] === '--diff-filters') {
+  const da = JSON.parse(fs.readFileSync(args[1], 'utf8')), db = JSON.parse(fs.readFileSync(args[2], 'utf8'));
+  const r = new Report();
+  const parts = [];
+  const none = { count: 0, self_size: 0, keys: 1, retained_size: 0 };
+  for (const k of Object.keys(da.filters)) {
+    if (!db.filters[k]) continue;
+    const d = JSON.parse(fs.readFileSync(`${args[3]}/diff-${k}.json`, 'utf8'));
+    const A = aggregates(da.filters[k]), B = aggregates(db.filters[k]);
+    const hs = new Map((d.classes || []).map((c) => [c.name, c]));
+    if (d.filter !== k) r.add('diff_filter.name', `diff says filter ${JSON.stringify(d.filter)}, wanted ${k}`);
+    let changed = 0;
+    for (const name of new Set([...A.keys(), ...B.keys()])) {
+      const a = A.get(name) || none, b = B.get(name) || none, h = hs.get(name), w = `${k}: class ${JSON.stringify(name)}`;
+      const differs = a.count !== b.count || a.self_size !== b.self_size ||
+        (a.keys === 1 && b.keys === 1 && a.retained_size !== b.retained_size);
+      if (differs) changed++;
+      if (!h) { if (differs) r.add('diff_filter.class_missing', `${w}: devtools A count=${a.count} B count=${b.count}`); continue; }
+      eq(r, 'diff_filter.count_a', w, a.count, h.count_a);
+      eq(r, 'diff_filter.count_b', w, b.count, h.count_b);
+      eq(r, 'diff_filter.self_a', w, a.self_size, h.self_a);
+      eq(r, 'diff_filter.self_b', w, b.self_size, h.self_b);
+      if (a.keys === 1) eq(r, 'diff_filter.retained_a', w, a.retained_size, h.retained_a);
+      if (b.keys === 1) eq(r, 'diff_filter.retained_b', w, b.retained_size, h.retained_b);
+      eq(r, 'diff_filter.count_delta', w, b.count - a.count, h.count_delta);
+      eq(r, 'diff_filter.self_delta', w, b.self_size - a.self_size, h.self_delta);
+    }
+    for (const [name, h] of hs) if (!A.has(name) && !B.has(name)) r.add('diff_filter.class_extra', `${k}: class ${JSON.stringify(name)} count_b=${h.count_b}`);
+    parts.push(`${k} ${changed}`);
+  }
+  if (r.total) {
+    console.log(`parity2026 diff --filter: ${args[4]}: FAIL (${r.total} mismatches)`);
+    r.print();
+    process.exit(1);
+  }
+  console.log(`parity2026 diff --filter: ${args[4]}: classes changed per filter: ${parts.join(', ')}: OK`);
+  process.exit(0);
+}
 if (args[0] === '--self-test') {
   const dt = JSON.parse(fs.readFileSync(args[1], 'utf8'));
   const why = selfTest(dt);

@@ -12,6 +12,8 @@
 #   - hsnap summary --group site: DevTools' class rows, key by key (compare2026.mjs --sites);
 #   - hsnap realms A B over pairs of fixtures: both sides and the growth (--realms-pair);
 #   - hsnap summary --filter K: class rows of DevTools' named filter K (compare2026.mjs --filters).
+#   - hsnap diff A B --filter K (the pairs below): each side's filtered rows against its own
+#     dump, and the deltas their difference (compare2026.mjs --diff-filters).
 #
 # Exit: 0 all match, 1 a mismatch or a failed step,
 #       77 skipped (node/npm missing or the package cannot be installed).
@@ -138,5 +140,21 @@ for pair in $PAIRS; do
     echo "parity2026 realms pair: $pair: FAIL (hsnap realms exited $rc)"; head -5 "$out.err"; status=1; continue
   fi
   node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" --realms-pair "$WORK/$a/devtools.json" "$WORK/$b/devtools.json" "$out" "$pair" || status=1
+  # diff A B --filter K: each side's filtered rows against that side's dump
+  dok=1
+  for k in $(node -e 'const f = (p) => Object.keys(JSON.parse(require("fs").readFileSync(p)).filters);
+      const b = new Set(f(process.argv[2])); for (const k of f(process.argv[1])) if (b.has(k)) console.log(k)' \
+      "$WORK/$a/devtools.json" "$WORK/$b/devtools.json"); do
+    "$HSNAP" diff "$fa" "$fb" --filter "$k" --format json >"$WORK/diff-$k.json" 2>"$WORK/diff-$k.err"; rc=$?
+    if [ $rc != 0 ]; then
+      echo "parity2026 diff --filter: $pair: FAIL (hsnap diff --filter $k exited $rc)"; head -5 "$WORK/diff-$k.err"; dok=0
+    fi
+  done
+  if [ $dok = 1 ]; then
+    node "${NODE_OPTS[@]}" "$HERE/compare2026.mjs" --diff-filters "$WORK/$a/devtools.json" "$WORK/$b/devtools.json" "$WORK" "$pair" || status=1
+  else
+    status=1
+  fi
+  rm -f "$WORK"/diff-*.json "$WORK"/diff-*.err
 done
 exit $status

@@ -1,0 +1,33 @@
+/* Realms through the output layer: one snapshot's table (hsnap realms FILE),
+ * the realms of a series (hsnap realms S1 .. SN, growth --realms) and of a
+ * pair (diff --realms).  The matching is the library's (hsnap/realms.h). */
+#ifndef HSNAP_CLI_REALMS_REPORT_H
+#define HSNAP_CLI_REALMS_REPORT_H
+#include <yajl_gen.h>
+#include "cli.h"
+#include "hsnap/realms.h"
+
+struct out;
+/* hsnap realms FILE: "file", "native_contexts", the sizes. */
+void realms_one_out(struct out *o, const struct hs_analysis *a, const struct hs_realms *r);
+/* hsnap realms S1 .. SN: "files", "total_sizes" and the people's list of
+ * files, then realms_series_table. */
+void realms_series_out(struct out *o, const struct hs_realm_series *m, char *const *files);
+/* "realms": per realm its attributed size in each snapshot and the growth
+ * from the first to the last. */
+void realms_series_table(struct out *o, const struct hs_realm_series *m);
+/* diff --realms: "realms" with A's and B's attributed and retained sizes
+ * (m holds the two snapshots, A first) and their deltas. */
+void realms_pair_out(struct out *o, const struct hs_realm_series *m);
+
+/* growth --realms (cmd_realms.c): the option's callback (its value: growth's
+ * --raw-sizes flag, read when the section is written) and the section, which
+ * reads the snapshots again (from their index when there is one; not at all
+ * when one is standard input); g: growth's JSON generator, else in format f
+ * (CSV: nothing, as growth's CSV is its class table). */
+struct opt_call;
+struct hs_side;
+int growth_realms_opt(const struct opt_call *call, const char *arg);
+void growth_realms_section(yajl_gen g, enum fmt f, const struct hs_side *sides, int n);
+
+#endif
