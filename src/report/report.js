@@ -348,6 +348,15 @@
       { key: "self_delta", label: "Δ Shallow", num: true, fmt: function (v) { return signed(v, size); } },
       { key: "retained_delta", label: "Δ Retained", num: true, fmt: function (v) { return signed(v, size); } },
       { key: "retained_b", label: "Retained B", num: true, fmt: size }], d.classes, { filter: true, sort: "retained_delta", what: "classes" }));
+    if (d.realms) {
+      var opt = function (v) { return v === null ? "" : size(v); };
+      section("Realms (diff --realms)", "realms").appendChild(table([
+        { key: "label", label: "Realm" }, { key: "id", label: "Native context", fmt: function (v) { return v === null ? "" : "@" + v; } },
+        { key: "attributed_a", label: "Attributed A", num: true, fmt: size }, { key: "attributed_b", label: "Attributed B", num: true, fmt: size },
+        { key: "attributed_delta", label: "Δ Attributed", num: true, fmt: function (v) { return signed(v, size); } },
+        { key: "retained_delta", label: "Δ Retained", num: true, fmt: function (v) { return v === null ? "" : signed(v, size); } },
+        { key: "retained_b", label: "Retained B", num: true, fmt: opt }], d.realms, { sort: "attributed_delta" }));
+    }
   }
 
   function leaksPage() {
@@ -386,6 +395,7 @@
         { key: "held_growth", label: "Δ Held", num: true, fmt: function (v) { return signed(v); } },
         { key: "retained_size_last", label: "Retained (last)", num: true, fmt: function (v) { return v === null ? "" : size(v); } },
         { key: "holds_mostly", label: "Holds mostly" }, { key: "held_by", label: "Held by" }], d.containers, { sort: "held_growth" }));
+    if (d.realms) realmSeries(section("Realms (growth --realms)", "realms"), d.realms);
   }
 
   /* hsnap contexts: dead closure variables per scope, largest first */
@@ -417,17 +427,21 @@
     sec.appendChild(cards);
   }
 
+  function realmSeries(sec, rows) {
+    sec.appendChild(table([
+      { key: "label", label: "Realm" }, { key: "id", label: "Id", fmt: function (v) { return v === null ? "" : "@" + v; } },
+      { key: "sizes", label: "Attributed per snapshot", get: function (r) { return r.growth; }, fmt: function (v, r) {
+        return [spark(r.attributed_sizes, 120, 28, true), r.attributed_sizes.map(size).join(" → ")]; } },
+      { key: "growth", label: "Growth", num: true, fmt: function (v) { return signed(v, size); } }], rows, { sort: "growth" }));
+  }
+
   /* hsnap realms: memory per native context; with several snapshots, which realm grew */
   function realmsPage() {
     var d = data;
     if (d.files) {
       overview("Realms over " + d.files.length + " snapshots", d.files.map(function (f, i) { return "#" + (i + 1) + ": " + f + " (" + size(d.total_sizes[i]) + ")"; }));
       if (d.violations && (d.violations.length || (d.rules && d.rules.length))) gate(d.violations);
-      section("Attributed size per realm", "realms").appendChild(table([
-        { key: "label", label: "Realm" }, { key: "id", label: "Id", fmt: function (v) { return v === null ? "" : "@" + v; } },
-        { key: "sizes", label: "Attributed per snapshot", get: function (r) { return r.growth; }, fmt: function (v, r) {
-          return [spark(r.attributed_sizes, 120, 28, true), r.attributed_sizes.map(size).join(" → ")]; } },
-        { key: "growth", label: "Growth", num: true, fmt: function (v) { return signed(v, size); } }], d.realms, { sort: "growth" }));
+      realmSeries(section("Attributed size per realm", "realms"), d.realms);
       return;
     }
     overview("Realms (native contexts)", [d.file, int(d.native_contexts.length) + " native contexts; shared " + size(d.shared_size) +

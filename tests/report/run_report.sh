@@ -38,6 +38,8 @@ run 0 /dev/null -- contexts "$C1" --format html -o "$TMP/contexts.html"
 run 0 "$TMP/contexts-none.html" -- contexts "$FIX/2026/node-vm.heapsnapshot.gz" --format html
 run 0 "$TMP/realms.html" -- realms "$C1" --format html
 run 0 "$TMP/realms2.html" -- realms "$C1" "$C2" --format html
+run 1 /dev/null -- diff "$C1" "$C2" --realms --fail-on 'realm:Window*:self>100KB' --format html -o "$TMP/diff-realms.html"
+run 0 "$TMP/growth-realms.html" -- growth "$C1" "$C2" "$C2" --realms --format html
 # -o: the file is created owner-only, and a failed run leaves no file behind
 if [ "$(stat -c %a "$TMP/diff.html" 2>/dev/null)" != 600 ]; then echo "FAIL: -o file mode $(stat -c %a "$TMP/diff.html")"; fail=1; fi
 "$HSNAP" summary "$TMP/missing.heapsnapshot" --format html -o "$TMP/none.html" 2>/dev/null
@@ -103,6 +105,9 @@ const checks = [
   // the second snapshot was taken after the iframe realm gained 2000 FrameItem: it grew most
   { name: "realms over 2 snapshots", page: tmp + "/realms2.html", shot: "report-realms.png", expect: {
     title: "Realms over 2 snapshots", sections: ["realms"], firstRow: { realms: ["Window / ://"] } } },
+  { name: "diff --realms", page: tmp + "/diff-realms.html", expect: {
+    sections: ["gate", "realms"], cards: [["^FAIL realm:Window\\*:self>100KB", "bad"]], firstRow: { realms: ["Window / ://"] } } },
+  { name: "growth --realms", page: tmp + "/growth-realms.html", expect: { sections: ["realms"], firstRow: { realms: ["Window / ://"] } } },
   { name: "hostile strings", page: tmp + "/evil.html", expect: { text: [evil], rows: { classes: [["</script><img>", "1"]] } } },
 ];
 require("fs").writeFileSync(tmp + "/checks.json", JSON.stringify(checks));' "$FIX/leak-series.expected.json" "$TMP" "$first3" "$drill" "$EVIL"
