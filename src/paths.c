@@ -338,6 +338,62 @@ void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint
 	free(cost);
 }
 
+/* ---- shared prefixes ------------------------------------------------------ */
+
+/* Step k of x and of y read the same: the same edge, or (fold) the same
+ * source name, folded edge label and target name, as merged paths print. */
+static int same_step(const struct hs_analysis *a, uint32_t ex, uint32_t ey, int fold)
+{
+	const struct hs_snapshot *s = a->s;
+	char lx[128], ly[128];
+
+	if (ex == ey)
+		return 1;
+	if (!fold)
+		return 0;
+	return !strcmp(hs_path_node_name(a, hs_edge_source(s, ex)), hs_path_node_name(a, hs_edge_source(s, ey))) &&
+	       !strcmp(hs_path_node_name(a, s->edge_to[ex]), hs_path_node_name(a, s->edge_to[ey])) &&
+	       !strcmp(hs_edge_label(s, ex, 1, lx, sizeof(lx)), hs_edge_label(s, ey, 1, ly, sizeof(ly)));
+}
+
+uint32_t hs_path_common_prefix(const struct hs_analysis *a, const uint32_t *x, uint32_t xlen, int xtrunc,
+			       const uint32_t *y, uint32_t ylen, int ytrunc, int fold)
+{
+	uint32_t k = 0;
+
+	if (xtrunc || ytrunc)
+		return 0; /* a cut path does not start at a root: nothing lines up */
+	while (k < xlen && k < ylen && same_step(a, x[k], y[k], fold))
+		k++;
+	return k;
+}
+
+uint32_t hs_path_ref_shared(struct hs_path_ref *r, const struct hs_analysis *a, const uint32_t *edges,
+			    uint32_t len, int truncated)
+{
+	uint32_t k;
+
+	if (!r->set) {
+		r->set = 1;
+		r->len = len;
+		r->truncated = truncated;
+		HS_ALLOC_ARRAY(r->edges, len ? len : 1);
+		if (len)
+			memcpy(r->edges, edges, sizeof(*edges) * len);
+		return 0;
+	}
+	k = hs_path_common_prefix(a, r->edges, r->len, r->truncated, edges, len, truncated, r->fold);
+	return k && k == len ? k - 1 : k; /* the last step is always shown */
+}
+
+void hs_path_ref_release(struct hs_path_ref *r)
+{
+	free(r->edges);
+	r->edges = NULL;
+	r->len = 0;
+	r->set = 0;
+}
+
 /* ---- outermost members ----------------------------------------------------- */
 
 /* Upward walks along idom from each member: far cheaper than a DFS of the

@@ -363,6 +363,72 @@ static void test_prefer_user(void **state)
 	unrun(&r);
 }
 
+/* ---- shared prefixes --------------------------------------------------------- */
+
+/* root(0) -[1]-> G(1) "global" .list -> A(2) "Array" [0] -> X1(3) "Item",
+ * [1] -> X2(4) "Item"; X1 .v -> V1(5) "Val", X1 .w -> W(7) "W", X2 .v -> V2(6)
+ * "Val".  Edges: 0 root->G, 1 G.list, 2 A[0], 3 A[1], 4 X1.v, 5 X1.w, 6 X2.v.
+ * Paths: V1 [1 2 4], V2 [1 3 6], W [1 2 5], A [1].
+ * V1 and V2: one edge in common (.list); as printed merged (indices folded:
+ * global .list Array [] Item .v Val) all three steps.  V1 and W: two edges,
+ * and folded also two (.v is not .w). */
+static void test_common_prefix(void **state)
+{
+	struct tb t;
+	struct run r;
+	static const uint32_t v1[] = { 1, 2, 4 }, v2[] = { 1, 3, 6 }, w[] = { 1, 2, 5 }, pa[] = { 1 };
+	struct hs_path_ref ref;
+	(void)state;
+
+	tb_init(&t);
+	tb_node(&t, "synthetic", "", 1, 0);
+	tb_node(&t, "object", "global", 3, 10);
+	tb_node(&t, "object", "Array", 5, 10);
+	tb_node(&t, "object", "Item", 7, 10);
+	tb_node(&t, "object", "Item", 9, 10);
+	tb_node(&t, "object", "Val", 11, 10);
+	tb_node(&t, "object", "Val", 13, 10);
+	tb_node(&t, "object", "W", 15, 10);
+	tb_edge_i(&t, 0, "element", 1, 1);
+	tb_edge(&t, 1, "property", "list", 2);
+	tb_edge_i(&t, 2, "element", 0, 3);
+	tb_edge_i(&t, 2, "element", 1, 4);
+	tb_edge(&t, 3, "property", "v", 5);
+	tb_edge(&t, 3, "property", "w", 7);
+	tb_edge(&t, 4, "property", "v", 6);
+	run(&r, &t);
+	tb_release(&t);
+
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v2, 3, 0, 0), 1);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v2, 3, 0, 1), 3);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, w, 3, 0, 0), 2);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, w, 3, 0, 1), 2);
+	assert_int_equal(hs_path_common_prefix(&r.a, w, 3, 0, v1, 3, 0, 1), 2);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, pa, 1, 0, 1), 1);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v1, 3, 0, 0), 3);
+	/* a truncated path does not start at a root */
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 1, v2, 3, 0, 1), 0);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v1, 3, 1, 0), 0);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 0, 0, v2, 3, 0, 1), 0);
+
+	/* the first path is the reference; the last step is never shared */
+	memset(&ref, 0, sizeof(ref));
+	ref.fold = 1;
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v1, 3, 0), 0);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v2, 3, 0), 2);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, w, 3, 0), 2);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, pa, 1, 0), 0);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v1, 3, 0), 2);
+	hs_path_ref_release(&ref);
+	ref.fold = 0;
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, w, 3, 0), 0);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v1, 3, 0), 2);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v2, 3, 0), 1);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v2, 3, 1), 0);
+	hs_path_ref_release(&ref);
+	unrun(&r);
+}
+
 /* ---- k shortest paths -------------------------------------------------------- */
 
 /* A diamond with extras:
@@ -1006,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_edge_labels),
 		cmocka_unit_test(test_path_shortest),
 		cmocka_unit_test(test_prefer_user),
+		cmocka_unit_test(test_common_prefix),
 		cmocka_unit_test(test_paths_find),
 		cmocka_unit_test(test_paths_find_depth),
 		cmocka_unit_test(test_distances_ignore),

@@ -50,6 +50,25 @@ uint32_t hs_path_shortest(const struct hs_snapshot *s, const uint32_t *parent_ed
  * passes over the edges, O(n + e), iterative, memory 6n bytes + n/8. */
 void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge);
 
+/* How many steps (edges, from the root side) path y shares with path x: the
+ * same edges, or with fold the same node names and folded edge labels
+ * (what merged paths print).  0 when either is truncated (it does not start
+ * at a root).  O(shared steps). */
+uint32_t hs_path_common_prefix(const struct hs_analysis *a, const uint32_t *x, uint32_t xlen, int xtrunc,
+			       const uint32_t *y, uint32_t ylen, int ytrunc, int fold);
+/* The first path of a listing as the reference for the ones after it:
+ * the first call keeps a copy and returns 0; later calls return the steps
+ * the path shares with it (hs_path_common_prefix with r->fold), at most
+ * len - 1 so that the last step (into the object) is never shared away.
+ * Zero-initialise, set fold, release. */
+struct hs_path_ref {
+	uint32_t *edges, len;
+	int truncated, set, fold;
+};
+uint32_t hs_path_ref_shared(struct hs_path_ref *r, const struct hs_analysis *a, const uint32_t *edges,
+			    uint32_t len, int truncated);
+void hs_path_ref_release(struct hs_path_ref *r);
+
 /* members: bit per node.  Sets in `outer` the members with no member among
  * their dominator-tree ancestors (their retained sizes add up without double
  * counting).  O(n), iterative. */

@@ -307,6 +307,8 @@ int indent_cols(long level)
 	return 2 * (int)(level < MAX_INDENT_LEVELS ? level : MAX_INDENT_LEVELS);
 }
 
+int cli_full_paths;
+
 /* "onMessage (lib/chat.js:78:20)" for closure n. */
 const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len)
 {
