@@ -16,7 +16,9 @@
 #     of the closures that capture it, labelled with the function;
 #   - leaks prints the holder of each leak (->conns Map, the .message listener
 #     array, ->history) within a few lines of its class: the steps a path
-#     shares with the first path are one line (all of them with --full-paths).
+#     shares with the first path are one line (all of them with --full-paths);
+#   - text and markdown name chat.js relative to its directory and say so once
+#     at the end; JSON and CSV keep the whole path (JSON: location.script).
 #   run_chat.sh HSNAP   (skipped, exit 77, without node)
 set -u
 HSNAP=${1:?usage: run_chat.sh HSNAP}
@@ -54,6 +56,22 @@ got=$(within "$TMP/leaks-full.txt" "  ChatConnection: " "->conns  Map")
 [ "$(grep -c '^       global$' "$TMP/leaks-full.txt")" -gt 3 ] && [ "$got" -gt 3 ] ||
 	{ echo "FAIL: leaks --full-paths: paths not whole"; fails=$((fails + 1)); }
 [ "$fails" = 0 ] || { cat "$TMP/leaks.txt"; exit 1; }
+# locations: text and markdown name the script relative to the directory of
+# the program's scripts (said once, at the end); JSON and CSV keep it whole
+"$HSNAP" summary "$S3" >"$TMP/s.txt" || { echo "FAIL: summary text"; exit 1; }
+"$HSNAP" summary "$S3" --format markdown >"$TMP/s.md" || { echo "FAIL: summary markdown"; exit 1; }
+"$HSNAP" retainers "$S3" --id "@$id" --format csv >"$TMP/ret.csv" || { echo "FAIL: retainers csv"; exit 1; }
+ln=$(grep -n 'function onMessage(' "$TMP/chat.js" | cut -d: -f1)
+grep -qE "^  onMessage \(chat\.js:$ln:[0-9]+\) +90 " "$TMP/s.txt" || { echo "FAIL: text: no 'onMessage (chat.js:$ln:…) 90'"; fails=$((fails + 1)); }
+[ "$(grep -c 'relative to' "$TMP/s.txt")" = 1 ] && [ "$(tail -1 "$TMP/s.txt")" = "Script paths are relative to $TMP/" ] ||
+	{ echo "FAIL: text: the note is not once at the end: $(grep 'relative to' "$TMP/s.txt")"; fails=$((fails + 1)); }
+grep -q "$TMP/chat.js" "$TMP/s.txt" && { echo "FAIL: text: a whole script path"; fails=$((fails + 1)); }
+grep -q "onMessage (chat.js:$ln:" "$TMP/s.md" && [ "$(tail -1 "$TMP/s.md")" = "Script paths are relative to \`$TMP/\`." ] ||
+	{ echo "FAIL: markdown: relative names and the note"; fails=$((fails + 1)); }
+grep -q "(${TMP}/chat.js:[0-9]*:[0-9]*)" "$TMP/ret.csv" && ! grep -q 'relative to' "$TMP/ret.csv" ||
+	{ echo "FAIL: csv: whole script paths, no note"; fails=$((fails + 1)); }
+grep -q 'relative to' "$TMP/s.json" && { echo "FAIL: json: a note"; fails=$((fails + 1)); }
+[ "$fails" = 0 ] || exit 1
 # retainers --id: path 2 (through the Map, the second holder) prints the steps
 # it shares with path 1 as one line and reaches the Map within a few lines
 "$HSNAP" retainers "$S3" --id "@$id" >"$TMP/ret.txt" || { echo "FAIL: retainers text"; exit 1; }
