@@ -191,6 +191,9 @@ extern enum fmt cli_fmt;
  * all of them share; that directory once used (for the note main.c prints
  * at the end), else NULL. */
 const char *script_dir_note(void);
+/* A script's url as labels print it (relative to that directory in text and
+ * markdown, whole elsewhere). */
+const char *script_shown(const struct hs_snapshot *s, const char *url);
 /* "onMessage (lib/chat.js:78:20)" for closure n: name (or "(anonymous)") and location. */
 const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len);
 /* Display name of node n as DevTools shows it in lists: "Class @id"; a

@@ -359,7 +359,7 @@ static void script_dir_find(const struct hs_snapshot *s)
 
 /* url as people read it: relative to the scripts' directory in text and
  * markdown (JSON and CSV keep it whole). */
-static const char *script_shown(const struct hs_snapshot *s, const char *url)
+const char *script_shown(const struct hs_snapshot *s, const char *url)
 {
 	size_t l;
 
