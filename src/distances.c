@@ -9,6 +9,7 @@
 #include <uthash.h>
 #include "hsnap/distances.h"
 #include "hsnap/graph.h"
+#include "hsnap/paths.h"
 #include "alloc.h"
 
 struct pending {              /* a WeakMap edge pair seen once so far */
@@ -171,6 +172,8 @@ void hs_distances_ex(const struct hs_snapshot *s, int32_t *out, uint32_t *parent
 	b.qlen = 0;
 	b.queue[b.qlen++] = r;
 	run(&b, 0);
+	if (parent_edge)
+		hs_paths_prefer_user(s, out, parent_edge); /* the user-level one of equal paths */
 	HASH_CLEAR(hh, b.set);
 	for (i = 0; i < b.nblocks; i++)
 		free(b.blocks[i]);

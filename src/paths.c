@@ -4,6 +4,7 @@
 #include <string.h>
 #include <uthash.h>
 #include "hsnap/paths.h"
+#include "hsnap/graph.h"
 #include "alloc.h"
 #include "sort.h"
 #include "strbuf.h"
@@ -204,6 +205,193 @@ uint32_t hs_path_shortest(const struct hs_snapshot *s, const uint32_t *parent_ed
 		out[len - 1 - i] = t;
 	}
 	return len;
+}
+
+/* ---- user-level shortest paths ------------------------------------------ */
+
+/* A step a person reads past: an edge that is not a property, element or
+ * context variable (internal, hidden, shortcut), and one more for entering a
+ * V8-internal object (hidden, code, internal array, object shape, synthetic:
+ * MemLab's "less preferable" edges and nodes are the same idea). */
+static unsigned step_cost(const struct hs_snapshot *s, uint32_t e, uint32_t to)
+{
+	uint8_t et = s->edge_type[e], nt = s->node_type[to];
+	unsigned c = !(et == s->t.e_property || et == s->t.e_element || et == s->t.e_context);
+
+	return c + (nt == s->t.hidden || nt == s->t.code || nt == s->t.array ||
+		    nt == s->t.object_shape || nt == s->t.synthetic);
+}
+
+/* An edge the BFS could have followed whatever order it met edges in: the
+ * three filters of distances.c that depend on the edge or its order
+ * (sloppy_function_map, descriptor links, WeakMap ephemeron pairs) never
+ * give a replacement parent, only the one the BFS chose. */
+static int alt_ok(const struct hs_snapshot *s, uint32_t from, uint32_t e)
+{
+	uint8_t et = s->edge_type[e], ft = s->node_type[from];
+
+	if (et == s->t.e_weak)
+		return 0;
+	if (ft == s->t.array && !strcmp(hs_node_name(s, from), "(map descriptors)"))
+		return 0;
+	if (hs_edge_has_string_name(s, e) && (et == s->t.e_internal || ft == s->t.hidden)) {
+		uint32_t nm = s->edge_name[e];
+		uint64_t table;
+		size_t dup;
+		if (!strcmp(hs_str(&s->strings, nm), "sloppy_function_map") ||
+		    hs_weakmap_edge_parse(hs_str(&s->strings, nm), hs_strlen(&s->strings, nm), &table, &dup))
+			return 0;
+	}
+	return 1;
+}
+
+#define COST_MAX 0xfffeu
+
+/* v's retainer u is one step nearer a root on some shortest path. */
+static int one_nearer(const int32_t *dist, uint32_t u, uint32_t v)
+{
+	return dist[u] != HS_NO_DISTANCE && dist[v] != HS_NO_DISTANCE &&
+	       (int64_t)dist[v] == (int64_t)dist[u] + 1;
+}
+
+void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge)
+{
+	uint32_t n = s->node_count, i, k, e, *order, *bucket, maxu = 0, nkeys;
+	uint16_t *cost;
+	uint64_t *keep;
+
+	if (!n)
+		return;
+	/* the nodes by distance (counting sort): the user pass 1..maxu, then the
+	 * system pass from HS_BASE_SYSTEM_DISTANCE on */
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE && dist[i] < HS_BASE_SYSTEM_DISTANCE && (uint32_t)dist[i] > maxu)
+			maxu = (uint32_t)dist[i];
+#define KEY(d) ((d) < HS_BASE_SYSTEM_DISTANCE ? (uint32_t)(d) : (uint32_t)((d) - HS_BASE_SYSTEM_DISTANCE) + maxu + 1)
+	nkeys = 0;
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE && KEY(dist[i]) + 1 > nkeys)
+			nkeys = KEY(dist[i]) + 1;
+	HS_CALLOC_ARRAY(bucket, (size_t)nkeys + 1);
+	HS_ALLOC_ARRAY(order, n);
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE)
+			bucket[KEY(dist[i]) + 1]++;
+	for (k = 0; k < nkeys; k++)
+		bucket[k + 1] += bucket[k];
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE)
+			order[bucket[KEY(dist[i])]++] = i;
+	/* bucket[k] is now the end of key k; the sorted nodes are order[0, m) */
+	k = nkeys ? bucket[nkeys - 1] : 0;
+#undef KEY
+	HS_ALLOC_ARRAY(cost, n);
+	for (i = 0; i < n; i++)
+		cost[i] = parent_edge[i] == HS_NO_EDGE ? 0 : 0xffffu;
+	/* 1: the least cost of a shortest path to each node, level by level */
+	for (i = 0; i < k; i++) {
+		uint32_t u = order[i];
+		if (cost[u] == 0xffffu)
+			continue;
+		for (e = hs_edge_begin(s, u); e < hs_edge_end(s, u); e++) {
+			uint32_t v = s->edge_to[e];
+			unsigned c;
+			if (parent_edge[v] == HS_NO_EDGE || !one_nearer(dist, u, v) ||
+			    s->edge_type[e] == s->t.e_weak)
+				continue;
+			c = cost[u] + step_cost(s, e, v);
+			if (c > COST_MAX)
+				c = COST_MAX;
+			if (c < cost[v] && (e == parent_edge[v] || alt_ok(s, u, e)))
+				cost[v] = (uint16_t)c;
+		}
+	}
+	free(bucket);
+	free(order);
+	/* 2: keep the BFS's own parent where it is one of the cheapest;
+	 * 3: else the first cheapest retainer, by source ordinal */
+	keep = hs_bits_new(n);
+	for (i = 0; i < n; i++)
+		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
+			uint32_t v = s->edge_to[e];
+			unsigned c;
+			if (e != parent_edge[v] || cost[i] == 0xffffu)
+				continue;
+			c = cost[i] + step_cost(s, e, v);
+			if ((c > COST_MAX ? COST_MAX : c) == cost[v])
+				hs_bit_set(keep, v);
+		}
+	for (i = 0; i < n; i++)
+		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
+			uint32_t v = s->edge_to[e];
+			unsigned c;
+			if (parent_edge[v] == HS_NO_EDGE || hs_bit_get(keep, v) || cost[i] == 0xffffu ||
+			    !one_nearer(dist, i, v) || s->edge_type[e] == s->t.e_weak)
+				continue;
+			c = cost[i] + step_cost(s, e, v);
+			if ((c > COST_MAX ? COST_MAX : c) == cost[v] && alt_ok(s, i, e)) {
+				parent_edge[v] = e;
+				hs_bit_set(keep, v);
+			}
+		}
+	free(keep);
+	free(cost);
+}
+
+/* ---- shared prefixes ------------------------------------------------------ */
+
+/* Step k of x and of y read the same: the same edge, or (fold) the same
+ * source name, folded edge label and target name, as merged paths print. */
+static int same_step(const struct hs_analysis *a, uint32_t ex, uint32_t ey, int fold)
+{
+	const struct hs_snapshot *s = a->s;
+	char lx[128], ly[128];
+
+	if (ex == ey)
+		return 1;
+	if (!fold)
+		return 0;
+	return !strcmp(hs_path_node_name(a, hs_edge_source(s, ex)), hs_path_node_name(a, hs_edge_source(s, ey))) &&
+	       !strcmp(hs_path_node_name(a, s->edge_to[ex]), hs_path_node_name(a, s->edge_to[ey])) &&
+	       !strcmp(hs_edge_label(s, ex, 1, lx, sizeof(lx)), hs_edge_label(s, ey, 1, ly, sizeof(ly)));
+}
+
+uint32_t hs_path_common_prefix(const struct hs_analysis *a, const uint32_t *x, uint32_t xlen, int xtrunc,
+			       const uint32_t *y, uint32_t ylen, int ytrunc, int fold)
+{
+	uint32_t k = 0;
+
+	if (xtrunc || ytrunc)
+		return 0; /* a cut path does not start at a root: nothing lines up */
+	while (k < xlen && k < ylen && same_step(a, x[k], y[k], fold))
+		k++;
+	return k;
+}
+
+uint32_t hs_path_ref_shared(struct hs_path_ref *r, const struct hs_analysis *a, const uint32_t *edges,
+			    uint32_t len, int truncated)
+{
+	uint32_t k;
+
+	if (!r->set) {
+		r->set = 1;
+		r->len = len;
+		r->truncated = truncated;
+		HS_ALLOC_ARRAY(r->edges, len ? len : 1);
+		if (len)
+			memcpy(r->edges, edges, sizeof(*edges) * len);
+		return 0;
+	}
+	k = hs_path_common_prefix(a, r->edges, r->len, r->truncated, edges, len, truncated, r->fold);
+	return k && k == len ? k - 1 : k; /* the last step is always shown */
+}
+
+void hs_path_ref_release(struct hs_path_ref *r)
+{
+	free(r->edges);
+	r->edges = NULL;
+	r->len = 0;
+	r->set = 0;
 }
 
 /* ---- outermost members ----------------------------------------------------- */

@@ -274,6 +274,161 @@ static void test_path_shortest(void **state)
 	unrun(&r);
 }
 
+/* ---- user-level shortest paths ------------------------------------------- */
+
+/* Two shortest paths to T and to T2; the BFS meets the internal ones first.
+ * root(0) -[1]-> G(1) "global"                                   distance 1
+ * G {a} -> H(2) "system / H" (hidden), G .b -> B(3), G .c -> C(6),
+ * G .d -> D(7), G {i} -> X(9) "system / X" (hidden), G .y -> Y(10)  distance 2
+ * H {x} -> T(4), B .t -> T; T .v -> V(5)                          3, 4
+ * C .e -> E(8), D .e -> E                                         3
+ * X .t -> T2(11), Y {j} -> T2                                     3
+ * Edges: 0 root->G; G: 1 {a}, 2 .b, 3 .c, 4 .d, 5 {i}, 6 .y; 7 H{x}; 8 B.t;
+ * 9 T.v; 10 C.e; 11 D.e; 12 X.t; 13 Y{j}.
+ * Cost of a path: one per internal/hidden/shortcut edge, one per hidden,
+ * code, (array), shape or synthetic node entered.
+ * T:  {a} H {x} = 1+1 + 1 = 3, .b B .t = 0: parent 8 (the BFS took 7).
+ * V:  below T, so its path is .b .t .v.
+ * E:  .c .e = .d .e = 0: a tie keeps the BFS parent 10.
+ * T2: {i} X .t = 1+1 + 0 = 2, .y Y {j} = 0 + 1 = 1: parent 13 (the BFS took
+ *     12; the last edge alone, .t over {j}, would choose wrong).
+ * Distances do not change. */
+static void prefer_graph(struct tb *t)
+{
+	tb_init(t);
+	tb_node(t, "synthetic", "", 1, 0);
+	tb_node(t, "object", "global", 3, 10);
+	tb_node(t, "hidden", "system / H", 5, 10);
+	tb_node(t, "object", "B", 7, 10);
+	tb_node(t, "object", "T", 9, 10);
+	tb_node(t, "object", "V", 11, 10);
+	tb_node(t, "object", "C", 13, 10);
+	tb_node(t, "object", "D", 15, 10);
+	tb_node(t, "object", "E", 17, 10);
+	tb_node(t, "hidden", "system / X", 19, 10);
+	tb_node(t, "object", "Y", 21, 10);
+	tb_node(t, "object", "T2", 23, 10);
+	tb_edge_i(t, 0, "element", 1, 1);
+	tb_edge(t, 1, "internal", "a", 2);
+	tb_edge(t, 1, "property", "b", 3);
+	tb_edge(t, 1, "property", "c", 6);
+	tb_edge(t, 1, "property", "d", 7);
+	tb_edge(t, 1, "internal", "i", 9);
+	tb_edge(t, 1, "property", "y", 10);
+	tb_edge(t, 2, "internal", "x", 4);
+	tb_edge(t, 3, "property", "t", 4);
+	tb_edge(t, 4, "property", "v", 5);
+	tb_edge(t, 6, "property", "e", 8);
+	tb_edge(t, 7, "property", "e", 8);
+	tb_edge(t, 9, "property", "t", 11);
+	tb_edge(t, 10, "internal", "j", 11);
+}
+
+static void test_prefer_user(void **state)
+{
+	struct tb t;
+	struct run r;
+	const struct hs_snapshot *s;
+	int32_t *dist;
+	uint32_t *par, out[16], len, n;
+	int trunc;
+	static const int32_t want_dist[12] = { 100000000, 1, 2, 2, 3, 4, 2, 2, 3, 2, 2, 3 };
+	static const uint32_t want_par[12] = { HS_NO_EDGE, HS_NO_EDGE, 1, 2, 8, 9, 3, 4, 10, 5, 6, 13 };
+	(void)state;
+
+	prefer_graph(&t);
+	run(&r, &t);
+	tb_release(&t);
+	s = r.s;
+	dist = calloc(s->node_count, sizeof(*dist));
+	par = calloc(s->node_count, sizeof(*par));
+	hs_distances_ex(s, dist, par, NULL);
+	for (n = 0; n < 12; n++) {
+		if (dist[n] != want_dist[n])
+			fail_msg("distance of %u: %d, expected %d", n, dist[n], want_dist[n]);
+		if (par[n] != want_par[n])
+			fail_msg("parent edge of %u: %u, expected %u", n, par[n], want_par[n]);
+		assert_int_equal(r.a.parent_edge[n], want_par[n]);
+	}
+	len = hs_path_shortest(s, par, 5, 16, out, &trunc);
+	expect_edges(out, len, 3, 2, 8, 9);
+	len = hs_path_shortest(s, par, 11, 16, out, &trunc);
+	expect_edges(out, len, 2, 6, 13);
+	/* a second run changes nothing (the choice is a fixed point) */
+	hs_paths_prefer_user(s, dist, par);
+	for (n = 0; n < 12; n++)
+		assert_int_equal(par[n], want_par[n]);
+	free(dist);
+	free(par);
+	unrun(&r);
+}
+
+/* ---- shared prefixes --------------------------------------------------------- */
+
+/* root(0) -[1]-> G(1) "global" .list -> A(2) "Array" [0] -> X1(3) "Item",
+ * [1] -> X2(4) "Item"; X1 .v -> V1(5) "Val", X1 .w -> W(7) "W", X2 .v -> V2(6)
+ * "Val".  Edges: 0 root->G, 1 G.list, 2 A[0], 3 A[1], 4 X1.v, 5 X1.w, 6 X2.v.
+ * Paths: V1 [1 2 4], V2 [1 3 6], W [1 2 5], A [1].
+ * V1 and V2: one edge in common (.list); as printed merged (indices folded:
+ * global .list Array [] Item .v Val) all three steps.  V1 and W: two edges,
+ * and folded also two (.v is not .w). */
+static void test_common_prefix(void **state)
+{
+	struct tb t;
+	struct run r;
+	static const uint32_t v1[] = { 1, 2, 4 }, v2[] = { 1, 3, 6 }, w[] = { 1, 2, 5 }, pa[] = { 1 };
+	struct hs_path_ref ref;
+	(void)state;
+
+	tb_init(&t);
+	tb_node(&t, "synthetic", "", 1, 0);
+	tb_node(&t, "object", "global", 3, 10);
+	tb_node(&t, "object", "Array", 5, 10);
+	tb_node(&t, "object", "Item", 7, 10);
+	tb_node(&t, "object", "Item", 9, 10);
+	tb_node(&t, "object", "Val", 11, 10);
+	tb_node(&t, "object", "Val", 13, 10);
+	tb_node(&t, "object", "W", 15, 10);
+	tb_edge_i(&t, 0, "element", 1, 1);
+	tb_edge(&t, 1, "property", "list", 2);
+	tb_edge_i(&t, 2, "element", 0, 3);
+	tb_edge_i(&t, 2, "element", 1, 4);
+	tb_edge(&t, 3, "property", "v", 5);
+	tb_edge(&t, 3, "property", "w", 7);
+	tb_edge(&t, 4, "property", "v", 6);
+	run(&r, &t);
+	tb_release(&t);
+
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v2, 3, 0, 0), 1);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v2, 3, 0, 1), 3);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, w, 3, 0, 0), 2);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, w, 3, 0, 1), 2);
+	assert_int_equal(hs_path_common_prefix(&r.a, w, 3, 0, v1, 3, 0, 1), 2);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, pa, 1, 0, 1), 1);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v1, 3, 0, 0), 3);
+	/* a truncated path does not start at a root */
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 1, v2, 3, 0, 1), 0);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 3, 0, v1, 3, 1, 0), 0);
+	assert_int_equal(hs_path_common_prefix(&r.a, v1, 0, 0, v2, 3, 0, 1), 0);
+
+	/* the first path is the reference; the last step is never shared */
+	memset(&ref, 0, sizeof(ref));
+	ref.fold = 1;
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v1, 3, 0), 0);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v2, 3, 0), 2);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, w, 3, 0), 2);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, pa, 1, 0), 0);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v1, 3, 0), 2);
+	hs_path_ref_release(&ref);
+	ref.fold = 0;
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, w, 3, 0), 0);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v1, 3, 0), 2);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v2, 3, 0), 1);
+	assert_int_equal(hs_path_ref_shared(&ref, &r.a, v2, 3, 1), 0);
+	hs_path_ref_release(&ref);
+	unrun(&r);
+}
+
 /* ---- k shortest paths -------------------------------------------------------- */
 
 /* A diamond with extras:
@@ -916,6 +1071,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edge_labels),
 		cmocka_unit_test(test_path_shortest),
+		cmocka_unit_test(test_prefer_user),
+		cmocka_unit_test(test_common_prefix),
 		cmocka_unit_test(test_paths_find),
 		cmocka_unit_test(test_paths_find_depth),
 		cmocka_unit_test(test_distances_ignore),

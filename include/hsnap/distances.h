@@ -12,8 +12,9 @@
 
 /* out[n]: the distance of node n, HS_NO_DISTANCE when unreachable. */
 void hs_distances(const struct hs_snapshot *s, int32_t *out);
-/* Distances as hs_distances, plus the BFS parent edge of every node
- * (HS_NO_EDGE for roots and unreachable nodes) and optional nodes to ignore
+/* Distances as hs_distances, plus the parent edge of every node on a
+ * shortest path, the user-level one among equals (hs_paths_prefer_user;
+ * HS_NO_EDGE for roots and unreachable nodes) and optional nodes to ignore
  * (edges into them are not followed: DevTools' "ignore this retainer"). */
 void hs_distances_ex(const struct hs_snapshot *s, int32_t *dist, uint32_t *parent_edge,
 		     const uint64_t *ignored);

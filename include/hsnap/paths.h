@@ -1,8 +1,9 @@
 /* Retainer paths: why an object is still alive.
  *
  * Shortest paths from the GC roots follow DevTools' distances (BFS from the
- * user roots, then the system roots, skipping weak edges).  The BFS parent
- * edge of every node gives one shortest path in O(depth); alternative paths
+ * user roots, then the system roots, skipping weak edges).  The parent edge
+ * of every node (the BFS's, then hs_paths_prefer_user's choice among equally
+ * short ones) gives one shortest path in O(depth); alternative paths
  * for one object walk the retainer index over the edges DevTools shows in its
  * Retainers view (not weak, not from the root).  Merged paths group a set of
  * objects by the shape of their shortest path (classes and edge names, array
@@ -40,6 +41,33 @@ uint32_t hs_paths_find(const struct hs_snapshot *s, const struct hs_retainer_ind
  * (capacity max_depth); returns its length, *truncated when cut. */
 uint32_t hs_path_shortest(const struct hs_snapshot *s, const uint32_t *parent_edge,
 			  uint32_t target, uint32_t max_depth, uint32_t *out, int *truncated);
+
+/* Among the shortest paths, the ones a person reads: rewrites parent_edge
+ * (BFS parents from hs_distances_ex, with its dist) so that each node's path
+ * has the fewest steps through internal, hidden and shortcut edges and into
+ * V8-internal objects (hidden, code, (array), object shapes, synthetic);
+ * still a shortest path, the BFS's parent kept where it is as good.  Three
+ * passes over the edges, O(n + e), iterative, memory 6n bytes + n/8. */
+void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge);
+
+/* How many steps (edges, from the root side) path y shares with path x: the
+ * same edges, or with fold the same node names and folded edge labels
+ * (what merged paths print).  0 when either is truncated (it does not start
+ * at a root).  O(shared steps). */
+uint32_t hs_path_common_prefix(const struct hs_analysis *a, const uint32_t *x, uint32_t xlen, int xtrunc,
+			       const uint32_t *y, uint32_t ylen, int ytrunc, int fold);
+/* The first path of a listing as the reference for the ones after it:
+ * the first call keeps a copy and returns 0; later calls return the steps
+ * the path shares with it (hs_path_common_prefix with r->fold), at most
+ * len - 1 so that the last step (into the object) is never shared away.
+ * Zero-initialise, set fold, release. */
+struct hs_path_ref {
+	uint32_t *edges, len;
+	int truncated, set, fold;
+};
+uint32_t hs_path_ref_shared(struct hs_path_ref *r, const struct hs_analysis *a, const uint32_t *edges,
+			    uint32_t len, int truncated);
+void hs_path_ref_release(struct hs_path_ref *r);
 
 /* members: bit per node.  Sets in `outer` the members with no member among
  * their dominator-tree ancestors (their retained sizes add up without double

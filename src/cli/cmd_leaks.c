@@ -177,6 +177,8 @@ static int parse(struct lopts *o, int argc, char **argv)
 			     "C is an error unless it ends with '?'", opt_fail_on, NULL),
 		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
+		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
+			 "shares with the first path shown as one line)"),
 		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
 	};

@@ -72,6 +72,22 @@ static const struct out_col path_cols[] = {
 };
 static const struct out_table paths_table = { .key = "paths", OUT_COLS(path_cols), .views = OUT_DATA };
 
+/* Text: the steps a path shares with the first one shown, when there are 3
+ * or more (printed as one line instead); 0 in the other views and with
+ * --full-paths. */
+static uint32_t shared_steps(struct out *out, const struct hs_analysis *a, const uint32_t *edges,
+			     uint32_t len, int truncated, int fold)
+{
+	static struct hs_path_ref first[2]; /* merged (folded), and --id's */
+	uint32_t k;
+
+	if (cli_full_paths || out_view(out) != OUT_PLAIN)
+		return 0;
+	first[fold].fold = fold;
+	k = hs_path_ref_shared(&first[fold], a, edges, len, truncated);
+	return k < 3 ? 0 : k; /* one line for two saves little and hides the route */
+}
+
 /* edge: NULL for the first step; depth: the line's indentation level */
 static void step(struct out *out, const struct hs_analysis *a, const int32_t *dist, uint32_t n,
 		 const char *edge, int depth)
@@ -132,7 +148,7 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 	struct pctx *p = ctx;
 	const struct hs_analysis *a = p->a;
 	const struct hs_snapshot *s = a->s;
-	uint32_t i, first = len ? hs_edge_source(s, edges[0]) : p->target;
+	uint32_t i, skip, first = len ? hs_edge_source(s, edges[0]) : p->target;
 	char eb[128], *r;
 
 	p->count++;
@@ -145,11 +161,16 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 		truncated ? ", nearest the object" : "");
 	if (truncated)
 		out_say(p->out, "  …\n", "- …\n");
+	skip = shared_steps(p->out, a, edges, len, truncated, 0);
+	if (skip)
+		out_say(p->out, "  … %u steps as in path 1 …\n", OUT_SKIP, skip);
 	out_table_begin(p->out, &steps_table);
-	step(p->out, a, p->dist, first, NULL, 1);
+	if (!skip) /* skip: text only, the first step shown is the last one shared */
+		step(p->out, a, p->dist, first, NULL, 1);
 	for (i = 0; i < len; i++)
-		step(p->out, a, p->dist, s->edge_to[edges[i]], hs_edge_label(s, edges[i], 0, eb, sizeof(eb)),
-		     (int)i + 2);
+		if (i + 1 >= skip)
+			step(p->out, a, p->dist, s->edge_to[edges[i]],
+			     i + 1 == skip ? NULL : hs_edge_label(s, edges[i], 0, eb, sizeof(eb)), (int)(i + 2 - skip));
 	out_table_end(p->out);
 	out_row_close(p->out);
 	free(r);
@@ -348,7 +369,7 @@ static void path_group(struct out *out, const struct hs_analysis *a, const struc
 	const struct hs_snapshot *s = a->s;
 	char eb[128], b1[32], b2[32], b3[32], *cell = NULL, *line = NULL;
 	size_t clen = 0, llen = 0;
-	uint32_t k;
+	uint32_t k, skip;
 	FILE *c, *m;
 
 	/* the whole path in one CSV field, however long (it was cut at 4 KiB),
@@ -384,14 +405,22 @@ static void path_group(struct out *out, const struct hs_analysis *a, const struc
 	out_say(out, OUT_SKIP, "%s\n", line);
 	if (p->truncated)
 		out_say(out, "%*s…\n", OUT_SKIP, indent + 5, "");
+	skip = shared_steps(out, a, p->edges, p->len, p->truncated, 1);
+	if (skip)
+		out_say(out, "%*s… %u steps as in the first path …\n", OUT_SKIP, indent + 5, "", skip);
 	out_table_begin(out, &shape_steps_table);
 	for (k = 0; k <= p->len; k++) {
 		uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
 		const char *e = k ? hs_edge_label(s, p->edges[k - 1], 1, eb, sizeof(eb)) : "";
-		char *text = out_strf("%*s%s%s%s", indent + 5 + indent_cols(k), "", e, k ? "  " : "",
-				      hs_path_node_name(a, n));
-		struct out_val v[3] = { k ? ov_str(e) : ov_none(), ov_str(hs_path_node_name(a, n)), ov_str(text) };
-		out_row(out, v);
+		char *text;
+		if (k < skip) /* skip: text only, the first step shown is the last one shared */
+			continue;
+		text = out_strf("%*s%s%s%s", indent + 5 + indent_cols(k - skip), "", k > skip ? e : "",
+				k > skip ? "  " : "", hs_path_node_name(a, n));
+		{
+			struct out_val v[3] = { k ? ov_str(e) : ov_none(), ov_str(hs_path_node_name(a, n)), ov_str(text) };
+			out_row(out, v);
+		}
 		free(text);
 	}
 	out_table_end(out);
@@ -507,6 +536,8 @@ static int parse(struct ropts *o, int argc, char **argv)
 			     "retainer\"); repeatable", opt_ignore, NULL),
 		OPT_COUNT("top", &o->top, "N", "path shapes shown for --class (default 10)"),
 		OPT_FORMAT(&o->f, "text (default), json, csv or markdown"),
+		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
+			 "shares with the first path shown as one line)"),
 		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
 	};

@@ -37,6 +37,7 @@ int parse_format(const char *cmd, const char *arg, enum fmt *out)
 		return usage_error(cmd, "--format html is for summary, diff, leaks, growth, contexts and realms");
 	else return usage_error(cmd, "unknown format '%s' (text, json, csv or markdown)", arg);
 	cli_json = *out == FMT_JSON;
+	cli_fmt = *out;
 	safe_stdout_json(*out == FMT_JSON);
 	return 0;
 }

@@ -222,8 +222,13 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return cli_output_close(commands[i].fn(argc - 1, argv + 1));
+		if (!strcmp(argv[1], commands[i].name)) {
+			rc = commands[i].fn(argc - 1, argv + 1);
+			if (script_dir_note()) /* said once, after the output (report.c) */
+				printf(cli_fmt == FMT_MD ? "\nScript paths are relative to `%s`.\n"
+							 : "\nScript paths are relative to %s\n", script_dir_note());
+			return cli_output_close(rc);
+		}
 	fprintf(stderr, "hsnap: unknown command '%s'\n", argv[1]);
 	fprintf(stderr, "Run 'hsnap --help' for the list of commands.\n");
 	return EXIT_USAGE;

@@ -307,6 +307,78 @@ int indent_cols(long level)
 	return 2 * (int)(level < MAX_INDENT_LEVELS ? level : MAX_INDENT_LEVELS);
 }
 
+int cli_full_paths;
+enum fmt cli_fmt;
+
+/* ---- script names relative to their common directory ------------------ */
+
+/* The directory all the program's scripts share, from the first snapshot
+ * that prints a location: the longest common prefix of the absolute script
+ * names ("/..." or "file:///..."; not node:..., not relative names, which
+ * read well as they are), cut after its last '/'.  "" when there is no
+ * such script or the directory is "/" or "file:///". */
+static char script_dir[512];
+static int script_dir_done, script_dir_used;
+
+static int absolute_name(const char *u)
+{
+	return u[0] == '/' || !strncmp(u, "file:///", 8);
+}
+
+static void script_dir_find(const struct hs_snapshot *s)
+{
+	const char *prev = NULL;
+	size_t len = 0, k;
+	int any = 0;
+	uint32_t i;
+
+	script_dir_done = 1;
+	for (i = 0; i < s->location_count; i++) {
+		const char *u = hs_script_url(s, s->locations[i].script_node);
+		if (u == prev || !absolute_name(u))
+			continue;
+		prev = u;
+		if (!any) {
+			len = strlen(u);
+			if (len >= sizeof(script_dir))
+				len = sizeof(script_dir) - 1;
+			memcpy(script_dir, u, len);
+			any = 1;
+			continue;
+		}
+		for (k = 0; k < len && script_dir[k] == u[k]; k++)
+			;
+		len = k;
+	}
+	while (len && script_dir[len - 1] != '/')
+		len--;
+	script_dir[len] = '\0';
+	if (!strcmp(script_dir, "/") || !strcmp(script_dir, "file:///"))
+		script_dir[0] = '\0';
+}
+
+/* url as people read it: relative to the scripts' directory in text and
+ * markdown (JSON and CSV keep it whole). */
+const char *script_shown(const struct hs_snapshot *s, const char *url)
+{
+	size_t l;
+
+	if ((cli_fmt != FMT_TEXT && cli_fmt != FMT_MD) || cli_html_kind)
+		return url;
+	if (!script_dir_done)
+		script_dir_find(s);
+	l = strlen(script_dir);
+	if (!l || strncmp(url, script_dir, l) || !url[l])
+		return url;
+	script_dir_used = 1;
+	return url + l;
+}
+
+const char *script_dir_note(void)
+{
+	return script_dir_used ? script_dir : NULL;
+}
+
 /* "onMessage (lib/chat.js:78:20)" for closure n. */
 const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len)
 {
@@ -320,7 +392,8 @@ const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, s
 	} else {
 		const char *url = hs_script_url(s, loc->script_node);
 		if (*url)
-			snprintf(buf, len, "%.120s (%.160s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
+			snprintf(buf, len, "%.120s (%.160s:%u:%u)", name, script_shown(s, url), loc->line + 1,
+				 loc->column + 1);
 		else
 			snprintf(buf, len, "%.120s (script %u:%u:%u)", name, loc->script_id, loc->line + 1,
 				 loc->column + 1);
@@ -359,7 +432,8 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 	if (loc) {
 		const char *url = hs_script_url(s, loc->script_node);
 		if (*url)
-			snprintf(where, sizeof(where), " (%.100s:%u:%u)", url, loc->line + 1, loc->column + 1);
+			snprintf(where, sizeof(where), " (%.100s:%u:%u)", script_shown(s, url), loc->line + 1,
+				 loc->column + 1);
 		else
 			snprintf(where, sizeof(where), " (script %u:%u:%u)", loc->script_id, loc->line + 1, loc->column + 1);
 	}

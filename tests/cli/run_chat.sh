@@ -13,7 +13,12 @@
 #     listeners array of the 'message' event (30/60/90), each with its variable
 #     at the end of the holder path; not the bounded lru;
 #   - show on a connection lists both holders: the Map's table and the context
-#     of the closures that capture it, labelled with the function.
+#     of the closures that capture it, labelled with the function;
+#   - leaks prints the holder of each leak (->conns Map, the .message listener
+#     array, ->history) within a few lines of its class: the steps a path
+#     shares with the first path are one line (all of them with --full-paths);
+#   - text and markdown name chat.js relative to its directory and say so once
+#     at the end; JSON and CSV keep the whole path (JSON: location.script).
 #   run_chat.sh HSNAP   (skipped, exit 77, without node)
 set -u
 HSNAP=${1:?usage: run_chat.sh HSNAP}
@@ -31,6 +36,48 @@ id=$("$HSNAP" export "$S3" --format csv | awk -F, '$4 == "ChatConnection" { prin
 "$HSNAP" show "$S3" "@$id" --format json >"$TMP/show.json" || { echo "FAIL: show @$id"; exit 1; }
 "$HSNAP" retainers "$S3" --id "@$id" --format json >"$TMP/ret.json" || { echo "FAIL: retainers @$id"; exit 1; }
 "$HSNAP" top "$S3" --format json >"$TMP/top.json" || { echo "FAIL: top"; exit 1; }
+# leaks: the holders within a few printed lines of each class (the steps every
+# path shares with the first one, through the timers, are one line); every
+# path whole with --full-paths
+fails=0
+"$HSNAP" leaks "$S1" "$S2" "$S3" >"$TMP/leaks.txt" || { echo "FAIL: leaks"; exit 1; }
+"$HSNAP" leaks "$S1" "$S2" "$S3" --full-paths >"$TMP/leaks-full.txt" || { echo "FAIL: leaks --full-paths"; exit 1; }
+# lines from the heading of the path (#N) to the holder, in the class's section
+within() { awk -v h="$2" -v m="$3" 'index($0, h) == 1 { s = 1 } s && /^  #[0-9]/ { g = NR }
+	s && index($0, m) { print NR - g; exit }' "$1"; }
+for want in "  ChatConnection: |->conns  Map|3" "  Function: |.message  Array|5" "  {from, text}: |->history  Array|11"; do
+	IFS='|' read -r head holder most <<<"$want"
+	got=$(within "$TMP/leaks.txt" "$head" "$holder")
+	[ -n "$got" ] && [ "$got" -le "$most" ] || { echo "FAIL: leaks: '$holder' $got lines below '$head' (at most $most)"; fails=$((fails + 1)); }
+done
+grep -q "steps as in the first path" "$TMP/leaks.txt" || { echo "FAIL: leaks: no shared steps line"; fails=$((fails + 1)); }
+grep -q "steps as in the first path" "$TMP/leaks-full.txt" && { echo "FAIL: leaks --full-paths: shared steps line"; fails=$((fails + 1)); }
+got=$(within "$TMP/leaks-full.txt" "  ChatConnection: " "->conns  Map")
+[ "$(grep -c '^       global$' "$TMP/leaks-full.txt")" -gt 3 ] && [ "$got" -gt 3 ] ||
+	{ echo "FAIL: leaks --full-paths: paths not whole"; fails=$((fails + 1)); }
+[ "$fails" = 0 ] || { cat "$TMP/leaks.txt"; exit 1; }
+# locations: text and markdown name the script relative to the directory of
+# the program's scripts (said once, at the end); JSON and CSV keep it whole
+"$HSNAP" summary "$S3" >"$TMP/s.txt" || { echo "FAIL: summary text"; exit 1; }
+"$HSNAP" summary "$S3" --format markdown >"$TMP/s.md" || { echo "FAIL: summary markdown"; exit 1; }
+"$HSNAP" retainers "$S3" --id "@$id" --format csv >"$TMP/ret.csv" || { echo "FAIL: retainers csv"; exit 1; }
+ln=$(grep -n 'function onMessage(' "$TMP/chat.js" | cut -d: -f1)
+grep -qE "^  onMessage \(chat\.js:$ln:[0-9]+\) +90 " "$TMP/s.txt" || { echo "FAIL: text: no 'onMessage (chat.js:$ln:…) 90'"; fails=$((fails + 1)); }
+[ "$(grep -c 'relative to' "$TMP/s.txt")" = 1 ] && [ "$(tail -1 "$TMP/s.txt")" = "Script paths are relative to $TMP/" ] ||
+	{ echo "FAIL: text: the note is not once at the end: $(grep 'relative to' "$TMP/s.txt")"; fails=$((fails + 1)); }
+grep -q "$TMP/chat.js" "$TMP/s.txt" && { echo "FAIL: text: a whole script path"; fails=$((fails + 1)); }
+grep -q "onMessage (chat.js:$ln:" "$TMP/s.md" && [ "$(tail -1 "$TMP/s.md")" = "Script paths are relative to \`$TMP/\`." ] ||
+	{ echo "FAIL: markdown: relative names and the note"; fails=$((fails + 1)); }
+grep -q "(${TMP}/chat.js:[0-9]*:[0-9]*)" "$TMP/ret.csv" && ! grep -q 'relative to' "$TMP/ret.csv" ||
+	{ echo "FAIL: csv: whole script paths, no note"; fails=$((fails + 1)); }
+grep -q 'relative to' "$TMP/s.json" && { echo "FAIL: json: a note"; fails=$((fails + 1)); }
+[ "$fails" = 0 ] || exit 1
+# retainers --id: path 2 (through the Map, the second holder) prints the steps
+# it shares with path 1 as one line and reaches the Map within a few lines
+"$HSNAP" retainers "$S3" --id "@$id" >"$TMP/ret.txt" || { echo "FAIL: retainers text"; exit 1; }
+got=$(awk '/^Path 2 / { s = NR } s && /->conns Map @/ { print NR - s; exit }' "$TMP/ret.txt")
+{ [ -n "$got" ] && [ "$got" -le 8 ] && grep -q '^  … [0-9]* steps as in path 1 …$' "$TMP/ret.txt"; } ||
+	{ echo "FAIL: retainers --id: path 2 reaches ->conns Map $got lines down"; cat "$TMP/ret.txt"; exit 1; }
 node -e '
 const fs = require("fs");
 const [dir] = process.argv.slice(1);
