@@ -22,7 +22,7 @@
 #include <stdint.h>
 
 #define IX_MAGIC "HSNAPIX"     /* 8 bytes with the NUL */
-#define IX_VERSION 4u
+#define IX_VERSION 5u
 #define IX_ENDIAN 0x01020304u
 #define IX_ALIGN 64u
 
