@@ -139,7 +139,7 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 	p->count++;
 	r = route(a, first, edges, len);
 	{
-		struct out_val v[4] = { ov_uint(p->count), ov_uint(len), ov_raw(r), ov_bool(truncated) };
+		struct out_val v[4] = { ov_uint(p->count), ov_uint(len), ov_str(r), ov_bool(truncated) };
 		out_row_open(p->out, v);
 	}
 	out_say(p->out, "\nPath %u (%u steps%s)\n", "\n#### Path %u (%u steps%s)\n\n", p->count, len,
