@@ -6,6 +6,7 @@
 #include "containers_report.h"
 #include "output.h"
 #include "path_groups.h"
+#include "hsnap/filters.h"
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
 #include "vec.h"
@@ -34,6 +35,8 @@ struct lopts {
 	long top, paths, depth, containers;
 	int all, raw, nrules;
 	struct hs_rule *rules;
+	const char *filter_name;     /* --filter, or NULL */
+	struct hs_filter filter;
 };
 
 /* --fail-on: the library's one evaluation over the leaked classes (gate.h). */
@@ -83,6 +86,8 @@ static void header(struct out *out, const struct lview *v, char **files)
 	for (f = 0; f < 3; f++)
 		out_field(out, NULL, ov_str(files[f]));
 	out_list_end(out);
+	if (v->o->filter_name)
+		out_kv_str(out, "filter", v->o->filter_name);
 	out_kv_u64(out, "new_in_b", r->new_in_b);
 	out_kv_u64(out, "leaked", r->leaked);
 	out_kv_u64(out, "hidden_internal", r->hidden);
@@ -90,6 +95,10 @@ static void header(struct out *out, const struct lview *v, char **files)
 	out_say(out, "Allocated between A and B and still alive in C\n  A: %s\n  B: %s\n  C: %s\n\n",
 		"## Leaks: allocated between A and B, alive in C\n\n- A: `%s`\n- B: `%s`\n- C: `%s`\n\n",
 		files[0], files[1], files[2]);
+	if (v->o->filter_name)
+		out_say(out, "  filter %s (DevTools' named filter, computed on C): the leaked objects it keeps\n\n",
+			"Filter: `%s` (DevTools' named filter, computed on C): the leaked objects it keeps\n\n",
+			v->o->filter_name);
 	out_say(out, "  %s objects leaked (of %s new in B), %s retained in C",
 		"%s objects leaked (of %s new in B), %s retained in C", group_digits(r->leaked, b1, sizeof(b1)),
 		group_digits(r->new_in_b, b2, sizeof(b2)), human_size(r->retained, b3, sizeof(b3)));
@@ -179,6 +188,18 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 	return 0;
 }
 
+/* --filter NAME: DevTools' named filter (its nodes are chosen in C's analysis) */
+static int opt_filter(const struct opt_call *call, const char *arg)
+{
+	struct lopts *o = call->opt->value;
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_parse(arg, &o->filter, &err))
+		return usage_error("leaks", "%s", err.msg);
+	o->filter_name = arg;
+	return 0;
+}
+
 static int parse(struct lopts *o, int argc, char **argv)
 {
 	const struct opt opts[] = {
@@ -195,6 +216,14 @@ static int parse(struct lopts *o, int argc, char **argv)
 			     "(or 'total'), LIMIT as in diff; a % limit is relative\n"
 			     "to the class in C; a rule matching no class of A, B or\n"
 			     "C is an error unless it ends with '?'", opt_fail_on, NULL),
+		OPT_CALLBACK("filter", o, "NAME", "leaked objects that DevTools' named filter keeps in C only:\n"
+			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
+			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
+			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
+			     "duplicatedStrings sharedNativeContext noNativeContext"),
 		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
@@ -206,6 +235,16 @@ static int parse(struct lopts *o, int argc, char **argv)
 		return rc;
 	if (argc - optind != 3)
 		return usage_error("leaks", "expected three snapshots A B C, got %d", argc - optind);
+	return 0;
+}
+
+/* --filter: the nodes of C (analysed in a) the named filter keeps */
+static int filter_nodes(const struct hs_analysis *a, const struct hs_filter *f, uint64_t **keep)
+{
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_nodes(a, f, keep, &err))
+		return usage_error("leaks", "%s", err.msg);
 	return 0;
 }
 
@@ -237,7 +276,7 @@ static int load_ab(const struct lopts *o, char **files, const struct hs_analysis
 
 int cmd_leaks(int argc, char **argv)
 {
-	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL };
+	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL, NULL, { 0, 0 } };
 	struct cgrow cg;
 	struct hs_leaks r;
 	struct hs_class_names ns;
@@ -248,6 +287,7 @@ int cmd_leaks(int argc, char **argv)
 	struct hs_analysis a;
 	int analysed = 0;
 	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
+	uint64_t *keep = NULL;
 	char **files;
 	int rc;
 
@@ -269,6 +309,8 @@ int cmd_leaks(int argc, char **argv)
 	if ((rc = analyze_snapshot(&lc, o.raw, o.paths > 0, &a)))
 		goto out;
 	analysed = 1;
+	if (o.filter_name && (rc = filter_nodes(&a, &o.filter, &keep)))
+		goto out;
 	if ((rc = load_ab(&o, files, &a, &ns, &sa, &sb, &sc, &cg)))
 		goto out;
 	cg.last_a = &a;
@@ -279,7 +321,7 @@ int cmd_leaks(int argc, char **argv)
 	}
 	warn_pair("leaks", "A", &sa, "B", &sb, "the objects new in B, and so the leaks, are meaningless");
 	warn_pair("leaks", "B", &sb, "C", &sc, "the leaked objects are meaningless");
-	hs_leaks_find(&r, &sa, &sb, &sc, &a, &ns, o.all);
+	hs_leaks_find(&r, &sa, &sb, &sc, &a, &ns, o.all, keep);
 	parent = a.parent_edge;
 	gate(&o, &r, &a, &viol);
 	{
@@ -293,6 +335,7 @@ out:
 		hs_analysis_release(&a);
 	hs_leaks_release(&r);
 	hs_violations_release(&viol);
+	free(keep);
 	cgrow_release(&cg);
 	free(o.rules);
 	hs_side_release(&sa);
