@@ -111,7 +111,7 @@ static void retained_sizes(struct hs_leaks *r, const struct hs_analysis *a, cons
 /* leaked: the sorted (class, id) keys of C's objects allocated between A and
  * B; gid_of: C's class -> global class id of the keys. */
 static void group(struct hs_leaks *r, const struct hs_analysis *a, const struct okey *leaked, uint64_t nleaked,
-		  const uint32_t *gid_of, int all)
+		  const uint32_t *gid_of, int all, const uint64_t *keep)
 {
 	const struct hs_snapshot *s = a->s;
 	uint32_t ncls = a->classes.names.count, *slot, x, k;
@@ -126,6 +126,10 @@ static void group(struct hs_leaks *r, const struct hs_analysis *a, const struct 
 		struct okey key = { ((uint64_t)gid_of[cls] << 32) | s->node_id[x], s->node_id_hi ? s->node_id_hi[x] : 0 };
 		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), okey_cmp))
 			continue;
+		if (keep && !hs_bit_get(keep, x)) {
+			r->filtered++;
+			continue;
+		}
 		if (!all && is_internal(s, x)) {
 			r->hidden++;
 			continue;
@@ -140,7 +144,8 @@ static void group(struct hs_leaks *r, const struct hs_analysis *a, const struct 
 }
 
 void hs_leaks_find(struct hs_leaks *r, const struct hs_side *a, const struct hs_side *b,
-		   const struct hs_side *c, const struct hs_analysis *ac, struct hs_class_names *ns, int all)
+		   const struct hs_side *c, const struct hs_analysis *ac, struct hs_class_names *ns, int all,
+		   const uint64_t *keep)
 {
 	const struct hs_strtab *names = &ac->classes.names;
 	struct okey *leaked;
@@ -152,7 +157,7 @@ void hs_leaks_find(struct hs_leaks *r, const struct hs_side *a, const struct hs_
 	for (k = 0; k < names->count; k++)
 		gid_of[k] = hs_class_names_intern(ns, hs_str(names, k), hs_strlen(names, k));
 	r->new_in_b = new_in_b(a, b, c, &leaked, &nleaked);
-	group(r, ac, leaked, nleaked, gid_of, all);
+	group(r, ac, leaked, nleaked, gid_of, all, keep);
 	free(leaked);
 	free(gid_of);
 }

@@ -10,7 +10,8 @@
  * internal (hidden unless all).  Foo: 2 objects, self 20, retained 10 + 30
  * (13 dominates Bar); Bar: 1, self 20, retained 20; total retained 40 (Bar
  * lies under Foo 13: counted once).  In C the class Foo has 3 objects, self
- * 30, retained 50; C has 7 nodes and 155 bytes. */
+ * 30, retained 50; C has 7 nodes and 155 bytes.  With a filter that drops
+ * Foo 13 and system / X 19, see below. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,6 +82,8 @@ static void three_snapshots(void **state)
 	struct hs_leaks r;
 	struct hs_gate_row total, *rows;
 	const struct hs_leak_class *foo, *x;
+	uint64_t *keep;
+	uint32_t n;
 	(void)state;
 
 	hs_class_names_init(&ns);
@@ -89,7 +92,7 @@ static void three_snapshots(void **state)
 	side_of(0, &ns, &sa);
 	side_of(1, &ns, &sb);
 
-	hs_leaks_find(&r, &sa, &sb, &sc, &c.a, &ns, 0);
+	hs_leaks_find(&r, &sa, &sb, &sc, &c.a, &ns, 0, NULL);
 	assert_int_equal(r.new_in_b, 5);
 	assert_int_equal(r.leaked, 3);
 	assert_int_equal(r.hidden, 1);
@@ -123,7 +126,7 @@ static void three_snapshots(void **state)
 	hs_leaks_release(&r);
 
 	/* --all: the internal object (class "(compiled code)", as DevTools names code) is shown */
-	hs_leaks_find(&r, &sa, &sb, &sc, &c.a, &ns, 1);
+	hs_leaks_find(&r, &sa, &sb, &sc, &c.a, &ns, 1, NULL);
 	assert_int_equal(r.leaked, 4);
 	assert_int_equal(r.hidden, 0);
 	assert_int_equal(r.retained, 45);
@@ -131,6 +134,31 @@ static void three_snapshots(void **state)
 	assert_int_equal(x->count, 1);
 	assert_int_equal(x->retained_size, 5);
 	hs_leaks_release(&r);
+
+	/* a filter (keep) that drops Foo 13 and the internal 19: Foo 11 alone
+	 * (retained 10); Bar 15 is no longer under a leaked Foo, so it is
+	 * outermost: total 10 + 20; 13 and 19 are filtered, not hidden */
+	keep = calloc(c.s->node_count / 64 + 1, sizeof(*keep)); /* bit n: node n (alloc.h) */
+	assert_non_null(keep);
+	for (n = 0; n < c.s->node_count; n++)
+		if (hs_node_id(c.s, n) != 13 && hs_node_id(c.s, n) != 19)
+			keep[n / 64] |= (uint64_t)1 << (n % 64);
+	hs_leaks_find(&r, &sa, &sb, &sc, &c.a, &ns, 0, keep);
+	assert_int_equal(r.new_in_b, 5);
+	assert_int_equal(r.leaked, 2);
+	assert_int_equal(r.hidden, 0);
+	assert_int_equal(r.filtered, 2);
+	assert_int_equal(r.retained, 30);
+	assert_int_equal(r.n, 2);
+	assert_string_equal(hs_class_name(&c.a.classes, r.v[0].cls), "Bar");
+	assert_int_equal(r.v[0].retained_size, 20);
+	assert_non_null(foo = find(&r, &c.a, "Foo"));
+	assert_int_equal(foo->count, 1);
+	assert_int_equal(foo->self_size, 10);
+	assert_int_equal(foo->retained_size, 10);
+	assert_int_equal(hs_node_id(c.s, foo->nodes[0]), 11);
+	hs_leaks_release(&r);
+	free(keep);
 
 	hs_side_release(&sa);
 	hs_side_release(&sb);

@@ -23,15 +23,20 @@ struct hs_leaks {
 	uint64_t new_in_b;           /* objects of B that A lacks */
 	uint64_t leaked;             /* of those, the ones alive in C (and shown) */
 	uint64_t hidden;             /* leaked V8 internals left out (all = 0) */
+	uint64_t filtered;           /* leaked objects that keep (hs_leaks_find) left out */
 	uint64_t retained;           /* retained by the leaked objects, each byte once */
 	uint64_t *outer;             /* bit per node of C: leaked, no leaked ancestor of its class */
 };
 
 /* a, b, c: sides with objects, class ids interned in ns; ac: C's analysis
  * (c was built from it).  all: keep V8 internals (hidden, code, object
- * shapes, internal arrays, synthetic, `system / ...`). */
+ * shapes, internal arrays, synthetic, `system / ...`).  keep: bit per node
+ * of C, the only nodes that may count as leaked (a named filter computed on
+ * C, hs_filter_nodes), or NULL for all; a node it drops is neither counted
+ * nor hidden, and does not hide the leaked objects of its class below it. */
 void hs_leaks_find(struct hs_leaks *r, const struct hs_side *a, const struct hs_side *b,
-		   const struct hs_side *c, const struct hs_analysis *ac, struct hs_class_names *ns, int all);
+		   const struct hs_side *c, const struct hs_analysis *ac, struct hs_class_names *ns, int all,
+		   const uint64_t *keep);
 /* --fail-on rows: per class (in r's order) count, self and retained of the
  * leaked objects against the class in C; the total against C's node count
  * (count) or total size.  *rows: malloc'd, r->n of them. */

@@ -1,10 +1,12 @@
 /* hsnap leaks A B C: the three-snapshot technique. */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "options.h"
 #include "containers_report.h"
+#include "output.h"
+#include "path_groups.h"
+#include "hsnap/filters.h"
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
 #include "vec.h"
@@ -33,6 +35,8 @@ struct lopts {
 	long top, paths, depth, containers;
 	int all, raw, nrules;
 	struct hs_rule *rules;
+	const char *filter_name;     /* --filter, or NULL */
+	struct hs_filter filter;
 };
 
 /* --fail-on: the library's one evaluation over the leaked classes (gate.h). */
@@ -46,103 +50,128 @@ static void gate(const struct lopts *o, const struct hs_leaks *r, const struct h
 	free(rows);
 }
 
-static void print_json(const struct lopts *o, const struct hs_leaks *r, const struct hs_analysis *a,
-		       const uint32_t *parent, char **files, const struct hs_violations *vs, struct cgrow *cg)
+/* The leaked classes as people read them: the first --top. */
+static const struct out_col human_cols[] = {
+	{ "Class", NULL, 'l', 0 },
+	{ "Leaked", NULL, 'r', 0 },
+	{ "Shallow", NULL, 'r', 0 },
+	{ "Retained in C", NULL, 'r', 0 },
+};
+static const struct out_table human_table = { OUT_COLS(human_cols), .views = OUT_HUMAN, .indent = 2 };
+/* Every leaked class for machines; JSON nests the first --top's paths. */
+static const struct out_col class_cols[] = {
+	{ NULL, "name", 'l', OUT_TREE },
+	{ NULL, "class", 'l', OUT_FLAT },
+	{ NULL, "count", 'r', 0 },
+	{ NULL, "self_size", 'r', 0 },
+	{ NULL, "retained_size", 'r', 0 },
+};
+static const struct out_table class_table = { .key = "classes", OUT_COLS(class_cols), .views = OUT_DATA };
+
+struct lview {
+	const struct lopts *o;
+	const struct hs_leaks *r;
+	const struct hs_analysis *a;
+	const uint32_t *parent;
+	uint32_t shown;         /* classes with their paths: min(--top, classes) */
+};
+
+static void header(struct out *out, const struct lview *v, char **files)
 {
-	yajl_gen g = json_new(1);
-	uint32_t k;
+	const struct hs_leaks *r = v->r;
+	char b1[32], b2[32], b3[32];
 	int f;
 
-	yajl_gen_map_open(g);
-	json_key(g, "snapshots");
-	yajl_gen_array_open(g);
+	out_list_begin(out, "snapshots");
 	for (f = 0; f < 3; f++)
-		json_str(g, files[f]);
-	yajl_gen_array_close(g);
-	json_kv_u64(g, "new_in_b", r->new_in_b);
-	json_kv_u64(g, "leaked", r->leaked);
-	json_kv_u64(g, "hidden_internal", r->hidden);
-	json_kv_u64(g, "retained_size", r->retained);
-	json_key(g, "classes");
-	yajl_gen_array_open(g);
-	for (k = 0; k < r->n; k++) {
-		const struct hs_leak_class *c = &r->v[k];
-		yajl_gen_map_open(g);
-		json_kv_str(g, "name", hs_class_name(&a->classes, c->cls));
-		json_kv_u64(g, "count", c->count);
-		json_kv_u64(g, "self_size", c->self_size);
-		json_kv_u64(g, "retained_size", c->retained_size);
-		if (o->paths > 0 && k < (uint32_t)o->top) {
-			struct hs_path_groups pg;
-			hs_merge_paths_top(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth, (uint32_t)o->paths);
-			json_key(g, "paths");
-			print_path_groups(a, &pg, (uint32_t)o->paths, FMT_JSON, g, 0);
-			hs_path_groups_release(&pg);
-		}
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	cgrow_report(cg, FMT_JSON, g);
-	violations_json(g, vs);
-	json_finish(g);
-}
-
-static void print_report(const struct lopts *o, const struct hs_leaks *r, const struct hs_analysis *a,
-			 const uint32_t *parent, char **files, const struct hs_violations *vs, struct cgrow *cg)
-{
-	static const char *const head[] = { "Class", "Leaked", "Shallow", "Retained in C" };
-	int md = o->f == FMT_MD;
-	uint32_t k, shown = r->n < (uint32_t)o->top ? r->n : (uint32_t)o->top;
-	struct table t;
-	char b1[32], b2[32], b3[32];
-
-	printf(md ? "## Leaks: allocated between A and B, alive in C\n\n- A: `%s`\n- B: `%s`\n- C: `%s`\n\n"
-		  : "Allocated between A and B and still alive in C\n  A: %s\n  B: %s\n  C: %s\n\n",
-	       files[0], files[1], files[2]);
-	printf("%s%s objects leaked (of %s new in B), %s retained in C",
-	       md ? "" : "  ", group_digits(r->leaked, b1, sizeof(b1)), group_digits(r->new_in_b, b2, sizeof(b2)),
-	       human_size(r->retained, b3, sizeof(b3)));
+		out_field(out, NULL, ov_str(files[f]));
+	out_list_end(out);
+	if (v->o->filter_name)
+		out_kv_str(out, "filter", v->o->filter_name);
+	out_kv_u64(out, "new_in_b", r->new_in_b);
+	out_kv_u64(out, "leaked", r->leaked);
+	out_kv_u64(out, "hidden_internal", r->hidden);
+	out_kv_u64(out, "retained_size", r->retained);
+	out_say(out, "Allocated between A and B and still alive in C\n  A: %s\n  B: %s\n  C: %s\n\n",
+		"## Leaks: allocated between A and B, alive in C\n\n- A: `%s`\n- B: `%s`\n- C: `%s`\n\n",
+		files[0], files[1], files[2]);
+	if (v->o->filter_name)
+		out_say(out, "  filter %s (DevTools' named filter, computed on C): the leaked objects it keeps\n\n",
+			"Filter: `%s` (DevTools' named filter, computed on C): the leaked objects it keeps\n\n",
+			v->o->filter_name);
+	out_say(out, "  %s objects leaked (of %s new in B), %s retained in C",
+		"%s objects leaked (of %s new in B), %s retained in C", group_digits(r->leaked, b1, sizeof(b1)),
+		group_digits(r->new_in_b, b2, sizeof(b2)), human_size(r->retained, b3, sizeof(b3)));
 	if (r->hidden)
-		printf("; %s V8-internal objects hidden (--all shows them)", group_digits(r->hidden, b1, sizeof(b1)));
-	printf("\n\n");
-	table_init(&t, 4, head, "lrrr");
-	for (k = 0; k < shown; k++) {
-		const struct hs_leak_class *c = &r->v[k];
-		const char *cells[4];
-		char cn[32], sh[32], re[32];
-		cells[0] = hs_class_name(&a->classes, c->cls);
-		cells[1] = group_digits(c->count, cn, sizeof(cn));
-		cells[2] = human_size(c->self_size, sh, sizeof(sh));
-		cells[3] = human_size(c->retained_size, re, sizeof(re));
-		table_row(&t, cells);
-	}
-	table_print(&t, o->f, md ? 0 : 2);
-	table_release(&t);
-	if (o->paths > 0 && shown) {
-		printf(md ? "\n### Why they are alive (merged retainer paths in C)\n\n" : "\nWhy they are alive (merged retainer paths in C)\n");
-		for (k = 0; k < shown; k++) {
-			struct hs_path_groups pg;
-			const struct hs_leak_class *c = &r->v[k];
-			hs_merge_paths_top(&pg, a, parent, c->nodes, c->n, r->outer, (uint32_t)o->depth, (uint32_t)o->paths);
-			printf(md ? "\n**%s** (%s object%s)\n\n" : "\n  %s: %s object%s\n", hs_class_name(&a->classes, c->cls),
-			       group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
-			print_path_groups(a, &pg, (uint32_t)o->paths, o->f, NULL, md ? 0 : 2);
-			hs_path_groups_release(&pg);
-		}
-	}
-	cgrow_report(cg, o->f, NULL);
-	violations_report(o->f, vs, o->nrules);
+		out_say(out, "; %s V8-internal objects hidden (--all shows them)", NULL,
+			group_digits(r->hidden, b1, sizeof(b1)));
+	out_say(out, "\n\n", NULL);
 }
 
-static void print_csv(const struct hs_leaks *r, const struct hs_analysis *a)
+static void human_classes(struct out *out, const struct lview *v)
 {
 	uint32_t k;
-	printf("class,count,self_size,retained_size\n");
-	for (k = 0; k < r->n; k++) {
-		csv_field(stdout, hs_class_name(&a->classes, r->v[k].cls));
-		printf(",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", r->v[k].count, r->v[k].self_size,
-		       r->v[k].retained_size);
+
+	out_table_begin(out, &human_table);
+	for (k = 0; k < v->shown; k++) {
+		const struct hs_leak_class *c = &v->r->v[k];
+		struct out_val cells[4] = { ov_str(hs_class_name(&v->a->classes, c->cls)), ov_count(c->count),
+					    ov_bytes(c->self_size), ov_bytes(c->retained_size) };
+		out_row(out, cells);
 	}
+	out_table_end(out);
+}
+
+/* Class k's row; for the first --top, its merged paths in C (nested in the
+ * tree view, a section of its own for people). */
+static void class_row(struct out *out, const struct lview *v, uint32_t k, const struct out_table *paths)
+{
+	const struct hs_leak_class *c = &v->r->v[k];
+	const char *name = hs_class_name(&v->a->classes, c->cls);
+	struct out_val cells[5] = { ov_str(name), ov_str(name), ov_uint(c->count), ov_uint(c->self_size),
+				    ov_uint(c->retained_size) };
+	struct hs_path_groups pg;
+	char b1[32];
+
+	if (v->o->paths <= 0 || k >= v->shown || out_view(out) == OUT_FLAT) {
+		out_row(out, cells);
+		return;
+	}
+	out_row_open(out, cells);
+	hs_merge_paths_top(&pg, v->a, v->parent, c->nodes, c->n, v->r->outer, (uint32_t)v->o->depth,
+			   (uint32_t)v->o->paths);
+	out_say(out, "\n  %s: %s object%s\n", "\n**%s** (%s object%s)\n\n", name,
+		group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
+	path_groups(out, paths, v->a, &pg, (uint32_t)v->o->paths, 2, 0);
+	hs_path_groups_release(&pg);
+	out_row_close(out);
+}
+
+static void render(const struct lopts *o, const struct lview *v, char **files, const struct hs_violations *vs,
+		   struct cgrow *cg)
+{
+	struct out *out = out_open(o->f);
+	const struct out_table paths = path_groups_table("paths", OUT_TREE, 0);
+	uint32_t k;
+
+	header(out, v, files);
+	human_classes(out, v);
+	if (o->paths > 0 && v->shown)
+		out_say(out, "\nWhy they are alive (merged retainer paths in C)\n",
+			"\n### Why they are alive (merged retainer paths in C)\n\n");
+	out_table_begin(out, &class_table);
+	for (k = 0; k < v->r->n; k++)
+		class_row(out, v, k, &paths);
+	out_table_end(out);
+	if (out_view(out) != OUT_FLAT) { /* containers and the gate: not on the output layer yet */
+		out_flush(out);
+		cgrow_report(cg, o->f, out_yajl(out));
+		if (out_yajl(out))
+			violations_json(out_yajl(out), vs);
+		else
+			violations_report(o->f, vs, o->nrules);
+	}
+	out_close(out);
 }
 
 static int opt_fail_on(const struct opt_call *call, const char *arg)
@@ -156,6 +185,18 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 	if (o->rules[o->nrules].metric == HS_METRIC_NEW)
 		return usage_error("leaks", "rule '%s': the metric 'new' is for diff; leaks rules use count, self or retained", arg);
 	o->nrules++;
+	return 0;
+}
+
+/* --filter NAME: DevTools' named filter (its nodes are chosen in C's analysis) */
+static int opt_filter(const struct opt_call *call, const char *arg)
+{
+	struct lopts *o = call->opt->value;
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_parse(arg, &o->filter, &err))
+		return usage_error("leaks", "%s", err.msg);
+	o->filter_name = arg;
 	return 0;
 }
 
@@ -175,6 +216,14 @@ static int parse(struct lopts *o, int argc, char **argv)
 			     "(or 'total'), LIMIT as in diff; a % limit is relative\n"
 			     "to the class in C; a rule matching no class of A, B or\n"
 			     "C is an error unless it ends with '?'", opt_fail_on, NULL),
+		OPT_CALLBACK("filter", o, "NAME", "leaked objects that DevTools' named filter keeps in C only:\n"
+			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
+			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
+			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
+			     "duplicatedStrings sharedNativeContext noNativeContext"),
 		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
@@ -188,6 +237,16 @@ static int parse(struct lopts *o, int argc, char **argv)
 		return rc;
 	if (argc - optind != 3)
 		return usage_error("leaks", "expected three snapshots A B C, got %d", argc - optind);
+	return 0;
+}
+
+/* --filter: the nodes of C (analysed in a) the named filter keeps */
+static int filter_nodes(const struct hs_analysis *a, const struct hs_filter *f, uint64_t **keep)
+{
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_nodes(a, f, keep, &err))
+		return usage_error("leaks", "%s", err.msg);
 	return 0;
 }
 
@@ -219,7 +278,7 @@ static int load_ab(const struct lopts *o, char **files, const struct hs_analysis
 
 int cmd_leaks(int argc, char **argv)
 {
-	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL };
+	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL, NULL, { 0, 0 } };
 	struct cgrow cg;
 	struct hs_leaks r;
 	struct hs_class_names ns;
@@ -230,6 +289,7 @@ int cmd_leaks(int argc, char **argv)
 	struct hs_analysis a;
 	int analysed = 0;
 	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
+	uint64_t *keep = NULL;
 	char **files;
 	int rc;
 
@@ -251,6 +311,8 @@ int cmd_leaks(int argc, char **argv)
 	if ((rc = analyze_snapshot(&lc, o.raw, o.paths > 0, &a)))
 		goto out;
 	analysed = 1;
+	if (o.filter_name && (rc = filter_nodes(&a, &o.filter, &keep)))
+		goto out;
 	if ((rc = load_ab(&o, files, &a, &ns, &sa, &sb, &sc, &cg)))
 		goto out;
 	cg.last_a = &a;
@@ -261,15 +323,13 @@ int cmd_leaks(int argc, char **argv)
 	}
 	warn_pair("leaks", "A", &sa, "B", &sb, "the objects new in B, and so the leaks, are meaningless");
 	warn_pair("leaks", "B", &sb, "C", &sc, "the leaked objects are meaningless");
-	hs_leaks_find(&r, &sa, &sb, &sc, &a, &ns, o.all);
+	hs_leaks_find(&r, &sa, &sb, &sc, &a, &ns, o.all, keep);
 	parent = a.parent_edge;
 	gate(&o, &r, &a, &viol);
-	if (o.f == FMT_JSON)
-		print_json(&o, &r, &a, parent, files, &viol, &cg);
-	else if (o.f == FMT_CSV)
-		print_csv(&r, &a);
-	else
-		print_report(&o, &r, &a, parent, files, &viol, &cg);
+	{
+		struct lview v = { &o, &r, &a, parent, r.n < (uint32_t)o.top ? r.n : (uint32_t)o.top };
+		render(&o, &v, files, &viol, &cg);
+	}
 	violations_stderr("leaks", &viol);
 	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
 out:
@@ -277,6 +337,7 @@ out:
 		hs_analysis_release(&a);
 	hs_leaks_release(&r);
 	hs_violations_release(&viol);
+	free(keep);
 	cgrow_release(&cg);
 	free(o.rules);
 	hs_side_release(&sa);

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "options.h"
 #include "output.h"
+#include "path_groups.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
@@ -154,7 +155,7 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 	p->count++;
 	r = route(a, first, edges, len);
 	{
-		struct out_val v[4] = { ov_uint(p->count), ov_uint(len), ov_raw(r), ov_bool(truncated) };
+		struct out_val v[4] = { ov_uint(p->count), ov_uint(len), ov_str(r), ov_bool(truncated) };
 		out_row_open(p->out, v);
 	}
 	out_say(p->out, "\nPath %u (%u steps%s)\n", "\n#### Path %u (%u steps%s)\n\n", p->count, len,
@@ -363,8 +364,9 @@ static void mem_close(FILE *m)
 	}
 }
 
+/* indent: the columns of indentation in text; doc_indent: in markdown */
 static void path_group(struct out *out, const struct hs_analysis *a, const struct hs_path_group *p,
-		       uint32_t i, int indent)
+		       uint32_t i, int indent, int doc_indent)
 {
 	const struct hs_snapshot *s = a->s;
 	char eb[128], b1[32], b2[32], b3[32], *cell = NULL, *line = NULL;
@@ -378,7 +380,7 @@ static void path_group(struct out *out, const struct hs_analysis *a, const struc
 	m = mem_open(&line, &llen);
 	if (p->truncated)
 		fputs("… -> ", c);
-	fprintf(m, "%*s   ", indent, "");
+	fprintf(m, "%*s   ", doc_indent, "");
 	if (p->truncated)
 		fputs("… → ", m);
 	for (k = 0; k <= p->len; k++) {
@@ -398,10 +400,13 @@ static void path_group(struct out *out, const struct hs_analysis *a, const struc
 					ov_uint(hs_node_id(s, p->example)), ov_bool(p->truncated), ov_str(cell) };
 		out_row_open(out, v);
 	}
-	out_say(out, "%*s#%u  %s object%s, retained %s, shallow %s\n",
-		"%*s%u. **%s object%s**, retained %s, shallow %s\n", indent, "", i + 1,
-		group_digits(p->count, b1, sizeof(b1)), p->count == 1 ? "" : "s",
-		human_size(p->retained_size, b2, sizeof(b2)), human_size(p->self_size, b3, sizeof(b3)));
+	group_digits(p->count, b1, sizeof(b1));
+	human_size(p->retained_size, b2, sizeof(b2));
+	human_size(p->self_size, b3, sizeof(b3));
+	out_say(out, "%*s#%u  %s object%s, retained %s, shallow %s\n", OUT_SKIP, indent, "", i + 1, b1,
+		p->count == 1 ? "" : "s", b2, b3);
+	out_say(out, OUT_SKIP, "%*s%u. **%s object%s**, retained %s, shallow %s\n", doc_indent, "", i + 1, b1,
+		p->count == 1 ? "" : "s", b2, b3);
 	out_say(out, OUT_SKIP, "%s\n", line);
 	if (p->truncated)
 		out_say(out, "%*s…\n", OUT_SKIP, indent + 5, "");
@@ -429,14 +434,20 @@ static void path_group(struct out *out, const struct hs_analysis *a, const struc
 	free(line);
 }
 
-static void path_groups(struct out *out, const struct out_table *t, const struct hs_analysis *a,
-			const struct hs_path_groups *g, uint32_t top, int indent)
+struct out_table path_groups_table(const char *key, unsigned views, unsigned flags)
+{
+	struct out_table t = { .key = key, OUT_COLS(shape_cols), .views = views, .flags = flags };
+	return t;
+}
+
+void path_groups(struct out *out, const struct out_table *t, const struct hs_analysis *a,
+		 const struct hs_path_groups *g, uint32_t top, int indent, int doc_indent)
 {
 	uint32_t i;
 
 	out_table_begin(out, t);
 	for (i = 0; i < g->count && i < top; i++)
-		path_group(out, a, &g->v[i], i, indent);
+		path_group(out, a, &g->v[i], i, indent, doc_indent);
 	out_table_end(out);
 }
 
@@ -446,7 +457,7 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 	struct out *out = out_open_on(f, json);
 
 	out_list_begin(out, NULL);
-	path_groups(out, &groups_table, a, g, top, indent);
+	path_groups(out, &groups_table, a, g, top, indent, indent);
 	out_list_end(out);
 	out_close(out);
 }
@@ -489,7 +500,7 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 	out_say(out, "%s: %s object%s, %s retained, %u path shape%s\n",
 		"### %s: %s object%s, %s retained, %u path shape%s\n\n", o->cls, group_digits(m, b1, sizeof(b1)),
 		m == 1 ? "" : "s", human_size(total_ret, b2, sizeof(b2)), g.count, g.count == 1 ? "" : "s");
-	path_groups(out, &shapes_table, a, &g, (uint32_t)o->top, 2);
+	path_groups(out, &shapes_table, a, &g, (uint32_t)o->top, 2, 2);
 	out_close(out);
 	hs_path_groups_release(&g);
 	free(nodes);

@@ -24,8 +24,7 @@ const char *out_val_human(const struct out_val *v, char *buf, size_t len)
 {
 	switch (v->t) {
 	case OT_STR:
-	case OT_NUMTEXT:
-	case OT_RAW: return v->s;
+	case OT_NUMTEXT: return v->s;
 	case OT_BOOL: return v->u ? "yes" : "no";
 	case OT_UINT: snprintf(buf, len, "%" PRIu64, v->u); return buf;
 	case OT_INT: snprintf(buf, len, "%" PRId64, v->i); return buf;

@@ -53,9 +53,7 @@ enum out_type {
 	OT_PERCENT,  /* part of whole: "12.3%" in every view but the tree */
 	OT_SIGNED_PERCENT, /* "+1.5%" */
 	OT_NUM,      /* a double: JSON %.10g */
-	OT_NUMTEXT,  /* a number as the snapshot wrote it: JSON a number, else the text */
-	OT_RAW       /* a string that CSV writes unquoted (retainers' route, as it
-		      * always was: a label with a comma splits the field) */
+	OT_NUMTEXT   /* a number as the snapshot wrote it: JSON a number, else the text */
 };
 
 struct out_val {
@@ -82,7 +80,6 @@ static inline struct out_val ov_signed_bytes(int64_t i) { struct out_val v = { O
 static inline struct out_val ov_percent(uint64_t part, uint64_t whole) { struct out_val v = { OT_PERCENT, 0, 0, part, 0, whole, 0 }; return v; }
 static inline struct out_val ov_signed_percent(int64_t part, uint64_t whole) { struct out_val v = { OT_SIGNED_PERCENT, 0, 0, 0, part, whole, 0 }; return v; }
 static inline struct out_val ov_numtext(const char *s) { struct out_val v = { OT_NUMTEXT, s, 0, 0, 0, 0, 0 }; return v; }
-static inline struct out_val ov_raw(const char *s) { struct out_val v = { OT_RAW, s, 0, 0, 0, 0, 0 }; return v; }
 static inline struct out_val ov_num(double d) { struct out_val v = { OT_NUM, 0, 0, 0, 0, 0, d }; return v; }
 
 /* The value as people read it (human) or as a CSV/TSV cell (machine). */

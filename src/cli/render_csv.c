@@ -28,10 +28,7 @@ static void row(struct out *o, const struct out_val *cells, int open)
 		if (out_col_in(t, i, OUT_FLAT)) {
 			if (n++)
 				putchar(',');
-			if (cells[i].t == OT_RAW)
-				fputs(cells[i].s, stdout);
-			else
-				csv_field(stdout, out_val_machine(&cells[i], b, sizeof(b)));
+			csv_field(stdout, out_val_machine(&cells[i], b, sizeof(b)));
 		}
 	putchar('\n');
 }

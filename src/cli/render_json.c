@@ -40,7 +40,6 @@ static void value(yajl_gen g, const struct out_val *v)
 	case OT_NONE: break;
 	case OT_NULL: yajl_gen_null(g); break;
 	case OT_STR: yajl_gen_string(g, (const unsigned char *)v->s, v->len); break;
-	case OT_RAW: json_str(g, v->s); break;
 	case OT_NUMTEXT: yajl_gen_number(g, v->s, strlen(v->s)); break;
 	case OT_BOOL: yajl_gen_bool(g, (int)v->u); break;
 	case OT_UINT:

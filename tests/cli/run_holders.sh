@@ -41,5 +41,22 @@ const got = [d.holders.map((h) => h.edge + " " + h.class + " @" + h.id), d.holde
 const want = [[".t H1 @11", "[0] H2 @17"], 2, ["H1 .t", "H2 [0]", "H1 .t"], [3, 4, 3]];
 if (JSON.stringify(got) !== JSON.stringify(want)) { console.log("FAIL: json", JSON.stringify(got), "want", JSON.stringify(want)); process.exit(1); }' "$TMP/out.json" || fails=$((fails + 1))
 fi
+# --format csv quotes the route like every other field (RFC 4180): a class
+# name and an edge name holding a comma and a quote (root -> Window @3,
+# Window ."a,b" -> the object 'T,"q"' @5) stay one field.  Expected by hand:
+# route = 'Window @3 -> .a,b T,"q" @5', quoted, its quotes doubled.
+cat >"$TMP/c.heapsnapshot" <<'SNAP'
+{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],
+"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"],"string","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},
+"node_count":3,"edge_count":2},
+"nodes":[9,0,1,0,1, 3,1,3,10,1, 3,2,5,10,0],
+"edges":[1,1,5, 2,3,10],
+"strings":["","Window","T,\"q\"","a,b"]}
+SNAP
+printf '%s\n' 'path,steps,route' '1,1,"Window @3 -> .a,b T,""q"" @5"' >"$TMP/want.csv"
+"$HSNAP" retainers "$TMP/c.heapsnapshot" --id 5 --format csv >"$TMP/out.csv" 2>&1 || { echo "FAIL: csv exited $?"; fails=$((fails + 1)); }
+cmp -s "$TMP/want.csv" "$TMP/out.csv" || { echo "FAIL: csv route not one quoted field:"; diff "$TMP/want.csv" "$TMP/out.csv"; fails=$((fails + 1)); }
 echo "run_holders.sh: $fails failed"
 [ "$fails" = 0 ]
