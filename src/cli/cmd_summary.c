@@ -212,7 +212,6 @@ static void render(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
 	struct out *out = out_open(f);
 	char b1[32], b2[32], b3[32], b4[32];
 	uint32_t shown = n < (uint32_t)ntopc ? n : (uint32_t)ntopc;
-	yajl_gen g;
 
 	out_kv_str(out, "file", s->file);
 	if (g_filter_name)
@@ -234,15 +233,12 @@ static void render(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
 	class_rows(out, a, ids, n, shown);
 	out_say(out, "\nTop %u objects by retained size\n", "\n### Top %u objects by retained size\n\n", ntop);
 	object_rows(out, a, top, ntop);
-	if (out_view(out) != OUT_FLAT) { /* the sections of triage.c (not on the output layer yet) */
-		out_flush(out);
-		g = out_yajl(out);
-		if (g)
-			html_treemap(g, a);
-		triage_detached(a, f, g, 20);
-		triage_closures(a, f, g, 10);
-		triage_duplicates(a, f, g, (uint32_t)strings);
-		triage_suspects(a, f, g, suspects);
+	if (out_view(out) != OUT_FLAT) { /* CSV is the class table only */
+		html_treemap(out, a);
+		triage_detached(out, a, 20);
+		triage_closures(out, a, 10);
+		triage_duplicates(out, a, (uint32_t)strings);
+		triage_suspects(out, a, suspects);
 	}
 	out_close(out);
 }
