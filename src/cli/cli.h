@@ -156,9 +156,6 @@ void json_num(yajl_gen g, double v);
 void json_kv_str(yajl_gen g, const char *k, const char *v);
 void json_kv_u64(yajl_gen g, const char *k, uint64_t v);
 void json_stats(yajl_gen g, const struct hs_statistics *st);
-/* "location": {script_id, script (the URL, when the snapshot names it), line,
- * column} (1-based) of node n, or null. */
-void json_location(yajl_gen g, const struct hs_snapshot *s, uint32_t n);
 
 /* gate_report.c: --fail-on violations (diff, leaks, growth, realms; gate.h
  * evaluates them) */
