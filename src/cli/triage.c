@@ -173,7 +173,8 @@ static const struct out_table ap_table = {
 	.key = "accumulation_point", OUT_COLS(node_cols), .views = OUT_TREE, .flags = OUT_ONE
 };
 
-/* One object row of `t` (tree view), left open when `open`. */
+/* Node x as a row of the open table (id, class, label, retained size), left
+ * open when `open`. */
 static void suspect_node(struct out *out, const struct hs_analysis *a, uint32_t x, int open)
 {
 	const struct hs_classes *c = &a->classes;
@@ -223,17 +224,16 @@ static const struct out_table suspect_class_table = {
 static void suspect_classes(struct out *out, const struct hs_analysis *a, const struct hs_suspects *r)
 {
 	const struct hs_classes *c = &a->classes;
-	char b2[32], b3[32], b4[200];
-	uint32_t k, i;
+	char b2[32], b3[32], b4[32];
+	uint32_t i;
 
 	out_table_begin(out, &suspect_class_table);
 	for (i = 0; i < r->ncls; i++) {
 		const struct hs_class *cl = &c->cls[r->cls[i]];
 		struct out_val v[3] = { ov_str(hs_class_name(c, r->cls[i])), ov_uint(cl->count),
 					ov_uint(cl->retained_size) };
-		k = r->cls[i];
 		out_row(out, v);
-		out_item(out, "class %s: %s object%s retain%s %s (%s)", hs_class_name(c, k),
+		out_item(out, "class %s: %s object%s retain%s %s (%s)", hs_class_name(c, r->cls[i]),
 			 group_digits(cl->count, b4, sizeof(b4)), cl->count == 1 ? "" : "s", cl->count == 1 ? "s" : "",
 			 human_size(cl->retained_size, b2, sizeof(b2)),
 			 percent(cl->retained_size, a->stats.total, b3, sizeof(b3)));
