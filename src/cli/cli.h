@@ -105,8 +105,10 @@ extern const char *cli_html_kind;   /* the command, when --format html */
 int parse_format_html(const char *cmd, const char *arg, enum fmt *out);
 void html_append(const unsigned char *p, size_t len);
 void html_page_write(void);
-/* summary's "treemap" key (html only): a bounded top of the dominator tree. */
-void html_treemap(yajl_gen g, const struct hs_analysis *a);
+/* summary's "treemap" key (html only, in out's tree view): a bounded top of
+ * the dominator tree. */
+struct out;
+void html_treemap(struct out *out, const struct hs_analysis *a);
 /* -o FILE: stdout goes to a new temporary file beside FILE (mode 0600);
  * cli_output_close renames it over FILE when rc is 0 or 1, else removes it. */
 int cli_output_open(const char *cmd, const char *path);
@@ -154,9 +156,6 @@ void json_num(yajl_gen g, double v);
 void json_kv_str(yajl_gen g, const char *k, const char *v);
 void json_kv_u64(yajl_gen g, const char *k, uint64_t v);
 void json_stats(yajl_gen g, const struct hs_statistics *st);
-/* "location": {script_id, script (the URL, when the snapshot names it), line,
- * column} (1-based) of node n, or null. */
-void json_location(yajl_gen g, const struct hs_snapshot *s, uint32_t n);
 
 /* gate_report.c: --fail-on violations (diff, leaks, growth, realms; gate.h
  * evaluates them) */
@@ -200,12 +199,12 @@ const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, s
  * closure context also names the function it belongs to. */
 const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len);
 
-/* triage.c: sections of `summary` (json: write into it instead of printing) */
-void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
-void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
-void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen json, double pct);
+/* triage.c: sections of `summary`, described to the output layer */
+void triage_detached(struct out *out, const struct hs_analysis *a, uint32_t top);
+void triage_duplicates(struct out *out, const struct hs_analysis *a, uint32_t top);
+void triage_suspects(struct out *out, const struct hs_analysis *a, double pct);
 /* Closures grouped by function (name and source location), most closures first. */
-void triage_closures(const struct hs_analysis *a, enum fmt f, yajl_gen json, uint32_t top);
+void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top);
 
 int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);
@@ -225,5 +224,8 @@ struct hs_path_groups;
  * not NULL, an array is written to it instead of printing. */
 void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups *g, uint32_t top,
 		       enum fmt f, yajl_gen json, int indent);
+/* The same as a list (under key, or in the open list when NULL) of out. */
+void out_path_groups(struct out *out, const char *key, const struct hs_analysis *a,
+		     const struct hs_path_groups *g, uint32_t top, int indent);
 
 #endif

@@ -451,14 +451,20 @@ void path_groups(struct out *out, const struct out_table *t, const struct hs_ana
 	out_table_end(out);
 }
 
+void out_path_groups(struct out *out, const char *key, const struct hs_analysis *a,
+		     const struct hs_path_groups *g, uint32_t top, int indent)
+{
+	out_list_begin(out, key);
+	path_groups(out, &groups_table, a, g, top, indent, indent);
+	out_list_end(out);
+}
+
 void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups *g, uint32_t top,
 		       enum fmt f, yajl_gen json, int indent)
 {
 	struct out *out = out_open_on(f, json);
 
-	out_list_begin(out, NULL);
-	path_groups(out, &groups_table, a, g, top, indent, indent);
-	out_list_end(out);
+	out_path_groups(out, NULL, a, g, top, indent);
 	out_close(out);
 }
 

@@ -205,14 +205,22 @@ static void object_rows(struct out *out, const struct hs_analysis *a, const uint
 	out_table_end(out);
 }
 
-static void render(const struct hs_analysis *a, const uint32_t *ids, uint32_t n, const uint32_t *top,
-		   uint32_t ntop, long ntopc, enum fmt f, const char *by, double suspects, long strings)
+struct sopts {
+	struct hs_filter filter;
+	enum fmt f;
+	enum sort_key key;
+	long ntopc, strings;
+	double suspects;
+	int raw, by_site;
+};
+
+static void render(struct out *out, const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
+		   const uint32_t *top, uint32_t ntop, const struct sopts *o)
 {
 	const struct hs_snapshot *s = a->s;
-	struct out *out = out_open(f);
+	const char *by = o->key == SORT_COUNT ? "count" : o->key == SORT_SHALLOW ? "shallow size" : "retained size";
 	char b1[32], b2[32], b3[32], b4[32];
-	uint32_t shown = n < (uint32_t)ntopc ? n : (uint32_t)ntopc;
-	yajl_gen g;
+	uint32_t shown = n < (uint32_t)o->ntopc ? n : (uint32_t)o->ntopc;
 
 	out_kv_str(out, "file", s->file);
 	if (g_filter_name)
@@ -234,17 +242,13 @@ static void render(const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
 	class_rows(out, a, ids, n, shown);
 	out_say(out, "\nTop %u objects by retained size\n", "\n### Top %u objects by retained size\n\n", ntop);
 	object_rows(out, a, top, ntop);
-	if (out_view(out) != OUT_FLAT) { /* the sections of triage.c (not on the output layer yet) */
-		out_flush(out);
-		g = out_yajl(out);
-		if (g)
-			html_treemap(g, a);
-		triage_detached(a, f, g, 20);
-		triage_closures(a, f, g, 10);
-		triage_duplicates(a, f, g, (uint32_t)strings);
-		triage_suspects(a, f, g, suspects);
+	if (out_view(out) != OUT_FLAT) { /* CSV is the class table only */
+		html_treemap(out, a);
+		triage_detached(out, a, 20);
+		triage_closures(out, a, 10);
+		triage_duplicates(out, a, (uint32_t)o->strings);
+		triage_suspects(out, a, o->suspects);
 	}
-	out_close(out);
 }
 
 /* --filter NAME: DevTools' named filter (its nodes are chosen after loading) */
@@ -273,37 +277,93 @@ static const struct opt_choice sort_choices[] = {
 };
 static const struct opt_choice group_choices[] = { { "name", 0, 0 }, { "site", 1, 0 }, { NULL, 0, 0 } };
 
-int cmd_summary(int argc, char **argv)
+/* --filter: the class table and the top objects of the filter's nodes */
+static int use_filter(struct hs_analysis *a, const struct hs_filter *filter, uint64_t **fbits)
 {
-	struct hs_filter filter;
 	struct hs_error ferr = { 0, "" };
+
+	if (hs_filter_nodes(a, filter, fbits, &ferr))
+		return usage_error("summary", "%s", ferr.msg);
+	free(a->classes.cls);
+	a->classes.cls = hs_filter_classes(a, *fbits);
+	g_filter = *fbits;
+	return 0;
+}
+
+/* --group site: DevTools' rows, a class table of one row per (class, site),
+ * in place of a's classes (saved) until sites_end */
+static void sites_begin(struct hs_analysis *a, struct hs_sites *sites, struct hs_classes *saved,
+			const uint64_t *fbits)
+{
+	uint32_t r;
+
+	hs_sites_build(sites, a, fbits);
+	*saved = a->classes;
+	memset(&a->classes, 0, sizeof(a->classes));
+	hs_strtab_init(&a->classes.names);
+	for (r = 0; r < sites->n; r++)
+		hs_strtab_add(&a->classes.names, hs_class_name(saved, sites->row[r].cls),
+			      strlen(hs_class_name(saved, sites->row[r].cls)));
+	a->classes.cls = sites->agg;
+	a->classes.class_of = sites->row_of;
+	g_sites = sites;
+}
+
+static void sites_end(struct hs_analysis *a, struct hs_sites *sites, const struct hs_classes *saved)
+{
+	hs_strtab_release(&a->classes.names);
+	a->classes = *saved;
+	hs_sites_release(sites);
+	g_sites = NULL;
+}
+
+static int summarize(struct out *out, struct hs_analysis *a, const struct sopts *o)
+{
 	uint64_t *fbits = NULL;
-	int by_site = 0;
 	struct hs_sites sites;
 	struct hs_classes saved;
-	enum fmt f = FMT_TEXT;
-	enum sort_key key = SORT_RETAINED;
-	long ntopc = 20, strings = 10;
-	double suspects = 10;
-	int raw = 0, rc;
+	uint32_t *ids, n, *top, ntop;
+	int rc;
+
+	if (g_filter_name && (rc = use_filter(a, &o->filter, &fbits)))
+		return rc;
+	if (o->by_site)
+		sites_begin(a, &sites, &saved, fbits);
+	n = sorted_classes(&a->classes, o->key, &ids);
+	HS_ALLOC_ARRAY(top, (size_t)o->ntopc + 1);
+	ntop = top_k(a->dom.retained, a->s->node_count, keep_object, a, (uint32_t)o->ntopc, top);
+	render(out, a, ids, n, top, ntop, o);
+	free(ids);
+	free(top);
+	free(fbits);
+	g_filter = NULL;
+	if (o->by_site)
+		sites_end(a, &sites, &saved);
+	return EXIT_OK;
+}
+
+int cmd_summary(int argc, char **argv)
+{
+	struct sopts o = { .f = FMT_TEXT, .key = SORT_RETAINED, .ntopc = 20, .strings = 10, .suspects = 10 };
 	struct loaded ld;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
-	uint32_t *ids, n, *top, ntop;
+	struct out *out;
+	int rc;
 	const struct opt opts[] = {
-		OPT_COUNT("top", &ntopc, "N", "classes and objects to show (default 20; JSON and CSV\n"
+		OPT_COUNT("top", &o.ntopc, "N", "classes and objects to show (default 20; JSON and CSV\n"
 			  "list every class and N objects)"),
-		OPT_CHOICE("sort", &key, sort_choices, "KEY", "order classes by retained (default), shallow or count"),
-		OPT_FORMAT_HTML(&f, "text (default), json, csv (the class table), markdown or\n"
+		OPT_CHOICE("sort", &o.key, sort_choices, "KEY", "order classes by retained (default), shallow or count"),
+		OPT_FORMAT_HTML(&o.f, "text (default), json, csv (the class table), markdown or\n"
 				"html (a self-contained page: treemap, tables, cards)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
-		OPT_CALLBACK("suspects", &suspects, "PCT", "leak-suspect threshold: objects and classes retaining at\n"
+		OPT_CALLBACK("suspects", &o.suspects, "PCT", "leak-suspect threshold: objects and classes retaining at\n"
 			     "least PCT% of the heap (default 10)", opt_suspects, NULL),
-		OPT_COUNT("strings", &strings, "N", "duplicate strings listed (default 10)"),
-		OPT_BOOL("raw-sizes", &raw, "use the file's shallow sizes; by default the size of\n"
+		OPT_COUNT("strings", &o.strings, "N", "duplicate strings listed (default 10)"),
+		OPT_BOOL("raw-sizes", &o.raw, "use the file's shallow sizes; by default the size of\n"
 			 "internal arrays owned by one object moves to that object,\n"
 			 "as DevTools does"),
-		OPT_CALLBACK("filter", &filter, "NAME", "classes and objects of DevTools' named filter only:\n"
+		OPT_CALLBACK("filter", &o.filter, "NAME", "classes and objects of DevTools' named filter only:\n"
 			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
 			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
 			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
@@ -311,7 +371,7 @@ int cmd_summary(int argc, char **argv)
 			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
 			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
 			     "duplicatedStrings sharedNativeContext noNativeContext"),
-		OPT_CHOICE("group", &by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
+		OPT_CHOICE("group", &o.by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
 			   "which split `object` classes by allocation location\n"
 			   "(script, line, column; JSON adds DevTools' row key)"),
 		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
@@ -327,51 +387,15 @@ int cmd_summary(int argc, char **argv)
 		return rc;
 	s = ld.s;
 	warn_snapshot(s);
-	if ((rc = analyze_snapshot(&ld, raw, f != FMT_CSV, &a))) {
-		hs_snapshot_free(s);
-		return rc;
+	out = out_open(o.f);
+	/* the triage sections (not in CSV) need the parent edges for paths */
+	if (!(rc = analyze_snapshot(&ld, o.raw, out_view(out) != OUT_FLAT, &a))) {
+		rc = summarize(out, &a, &o);
+		hs_analysis_release(&a);
 	}
-	if (g_filter_name) {
-		if (hs_filter_nodes(&a, &filter, &fbits, &ferr)) {
-			hs_analysis_release(&a);
-			hs_snapshot_free(s);
-			return usage_error("summary", "%s", ferr.msg);
-		}
-		free(a.classes.cls);
-		a.classes.cls = hs_filter_classes(&a, fbits);
-		g_filter = fbits;
-	}
-	if (by_site) {
-		/* DevTools' rows: a class table of one row per (class, site) */
-		uint32_t r;
-		hs_sites_build(&sites, &a, fbits);
-		saved = a.classes;
-		memset(&a.classes, 0, sizeof(a.classes));
-		hs_strtab_init(&a.classes.names);
-		for (r = 0; r < sites.n; r++)
-			hs_strtab_add(&a.classes.names, hs_class_name(&saved, sites.row[r].cls),
-				      strlen(hs_class_name(&saved, sites.row[r].cls)));
-		a.classes.cls = sites.agg;
-		a.classes.class_of = sites.row_of;
-		g_sites = &sites;
-	}
-	n = sorted_classes(&a.classes, key, &ids);
-	HS_ALLOC_ARRAY(top, (size_t)ntopc + 1);
-	ntop = top_k(a.dom.retained, s->node_count, keep_object, &a, (uint32_t)ntopc, top);
-	render(&a, ids, n, top, ntop, ntopc, f,
-	       key == SORT_COUNT ? "count" : key == SORT_SHALLOW ? "shallow size" : "retained size",
-	       suspects, strings);
-	free(ids);
-	free(top);
-	free(fbits);
-	g_filter = NULL;
-	if (by_site) {
-		hs_strtab_release(&a.classes.names);
-		a.classes = saved;
-		hs_sites_release(&sites);
-		g_sites = NULL;
-	}
-	hs_analysis_release(&a);
+	out_close(out);
 	hs_snapshot_free(s);
+	if (rc)
+		return rc;
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;
 }

@@ -1,10 +1,10 @@
 /* hsnap verify: integrity report of a snapshot. */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "hsnap/verify.h"
 #include "options.h"
+#include "output.h"
 
 static const char *const usage_lines[] = {
 	"hsnap verify [options] FILE",
@@ -28,46 +28,35 @@ static const struct cmd_doc help_doc = { "verify", usage_lines, help_text, NULL,
 
 static const char *const mark[] = { "FAIL", "ok", "note" };
 
+/* The tree and CSV views get the checks as a table; people read one line
+ * per check. */
+static const struct out_col check_cols[] = {
+	{ NULL, "check", 'l', 0 }, { NULL, "status", 'l', 0 }, { NULL, "detail", 'l', 0 },
+};
+static const struct out_table check_table = { .key = "checks", OUT_COLS(check_cols), .views = OUT_DATA };
+
 static void print_checks(const struct hs_snapshot *s, const struct hs_check *c, size_t n, int bad, enum fmt f)
 {
+	struct out *out = out_open(f);
 	size_t i;
 
-	if (f == FMT_JSON) {
-		yajl_gen g = json_new(1);
-		yajl_gen_map_open(g);
-		json_kv_str(g, "file", s->file);
-		json_key(g, "sound");
-		yajl_gen_bool(g, !bad);
-		json_kv_u64(g, "node_count", s->node_count);
-		json_kv_u64(g, "edge_count", s->edge_count);
-		json_kv_u64(g, "string_count", s->strings.count);
-		json_key(g, "checks");
-		yajl_gen_array_open(g);
-		for (i = 0; i < n; i++) {
-			yajl_gen_map_open(g);
-			json_kv_str(g, "check", c[i].name);
-			json_kv_str(g, "status", mark[c[i].ok]);
-			json_kv_str(g, "detail", c[i].detail);
-			yajl_gen_map_close(g);
-		}
-		yajl_gen_array_close(g);
-		json_finish(g);
-	} else if (f == FMT_CSV) {
-		printf("check,status,detail\n");
-		for (i = 0; i < n; i++) {
-			csv_field(stdout, c[i].name);
-			printf(",%s,", mark[c[i].ok]);
-			csv_field(stdout, c[i].detail);
-			putchar('\n');
-		}
-	} else {
-		printf(f == FMT_MD ? "## verify `%s`: %s\n\n" : "%s: %s\n", s->file, bad ? "PROBLEMS FOUND" : "sound");
-		printf(f == FMT_MD ? "%u nodes, %u edges, %u strings; structure checked while loading.\n\n"
-				   : "  %u nodes, %u edges, %u strings; structure checked while loading\n",
-		       s->node_count, s->edge_count, s->strings.count);
-		for (i = 0; i < n; i++)
-			printf(f == FMT_MD ? "- **%s** %s: %s\n" : "  %-4s  %-14s %s\n", mark[c[i].ok], c[i].name, c[i].detail);
+	out_kv_str(out, "file", s->file);
+	out_field(out, "sound", ov_bool(!bad));
+	out_kv_u64(out, "node_count", s->node_count);
+	out_kv_u64(out, "edge_count", s->edge_count);
+	out_kv_u64(out, "string_count", s->strings.count);
+	out_say(out, "%s: %s\n", "## verify `%s`: %s\n\n", s->file, bad ? "PROBLEMS FOUND" : "sound");
+	out_say(out, "  %u nodes, %u edges, %u strings; structure checked while loading\n",
+		"%u nodes, %u edges, %u strings; structure checked while loading.\n\n",
+		s->node_count, s->edge_count, s->strings.count);
+	out_table_begin(out, &check_table);
+	for (i = 0; i < n; i++) {
+		struct out_val v[3] = { ov_str(c[i].name), ov_str(mark[c[i].ok]), ov_str(c[i].detail) };
+		out_row(out, v);
+		out_say(out, "  %-4s  %-14s %s\n", "- **%s** %s: %s\n", mark[c[i].ok], c[i].name, c[i].detail);
 	}
+	out_table_end(out);
+	out_close(out);
 }
 
 int cmd_verify(int argc, char **argv)

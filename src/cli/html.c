@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
+#include "output.h"
 #include "vec.h"
 #include "report_css.h"
 #include "report_js.h"
@@ -119,27 +120,26 @@ void html_page_write(void)
 
 struct tmq { uint32_t node; int32_t index; int depth; };
 
-static void tm_node(yajl_gen g, const struct hs_analysis *a, uint32_t n, int32_t parent)
+static void tm_node(struct out *out, const struct hs_analysis *a, uint32_t n, int32_t parent)
 {
 	const struct hs_snapshot *s = a->s;
 	const struct hs_location *loc = hs_snapshot_location(s, n);
 	char lb[400];
 
-	yajl_gen_map_open(g);
-	json_key(g, "p");
-	json_i64(g, parent);
-	json_kv_u64(g, "id", hs_node_id(s, n));
-	json_kv_str(g, "label", n == s->root ? "(root)" : node_label(a, n, lb, sizeof(lb)));
-	json_kv_str(g, "cls", hs_class_name(&a->classes, a->classes.class_of[n]));
-	json_kv_u64(g, "s", a->self_size[n]);
-	json_kv_u64(g, "r", a->dom.retained[n]);
+	out_obj_begin(out, NULL);
+	out_field(out, "p", ov_int(parent));
+	out_kv_u64(out, "id", hs_node_id(s, n));
+	out_kv_str(out, "label", n == s->root ? "(root)" : node_label(a, n, lb, sizeof(lb)));
+	out_kv_str(out, "cls", hs_class_name(&a->classes, a->classes.class_of[n]));
+	out_kv_u64(out, "s", a->self_size[n]);
+	out_kv_u64(out, "r", a->dom.retained[n]);
 	if (loc && loc->script_node != UINT32_MAX) {
 		const char *url = hs_script_url(s, loc->script_node);
 		char b[300];
 		snprintf(b, sizeof(b), "%.200s:%u:%u", url, loc->line + 1, loc->column + 1);
-		json_kv_str(g, "loc", b);
+		out_kv_str(out, "loc", b);
 	}
-	yajl_gen_map_close(g);
+	out_obj_end(out);
 }
 
 /* The largest `k` children of n (by retained size) into out; returns how many. */
@@ -164,67 +164,76 @@ static uint32_t tm_kids(const struct hs_analysis *a, uint32_t n, uint32_t k, uin
 	return m;
 }
 
-void html_treemap(yajl_gen g, const struct hs_analysis *a)
-{
-	const struct hs_snapshot *s = a->s;
+struct tm {
+	struct out *out;
+	const struct hs_analysis *a;
 	struct tmq *q;
-	uint32_t head = 0, tail = 0, *kids;
-	int32_t emitted = 0;
-	uint64_t min = a->stats.total / 1000 * TM_MIN_PERMILLE;
+	uint32_t head, tail, *kids;
+	int32_t emitted;
+	uint64_t min;
+};
 
-	if (!cli_html_kind)
-		return;
-	HS_ALLOC_ARRAY(q, TM_MAX_NODES + 1);
-	HS_ALLOC_ARRAY(kids, TM_MAX_KIDS);
-	json_key(g, "treemap");
-	yajl_gen_map_open(g);
-	json_key(g, "min_percent");
-	json_num(g, TM_MIN_PERMILLE / 10.0);
-	json_key(g, "nodes");
-	yajl_gen_array_open(g);
-	tm_node(g, a, s->root, -1);
-	q[tail].node = s->root;
-	q[tail].index = emitted++;
-	q[tail].depth = 0;
-	tail++;
-	/* breadth first, so the budget goes to the upper levels first */
-	while (head < tail && emitted < TM_MAX_NODES) {
-		struct tmq cur = q[head++];
-		uint32_t m, i, shown = 0, total = a->dom.dom_first[cur.node + 1] - a->dom.dom_first[cur.node];
-		uint64_t rest;
-		if (cur.depth >= 12)
-			continue;
-		m = tm_kids(a, cur.node, TM_MAX_KIDS, kids);
-		rest = a->dom.retained[cur.node] - a->self_size[cur.node];
-		for (i = 0; i < m && emitted < TM_MAX_NODES; i++) {
-			if (a->dom.retained[kids[i]] < min)
-				break;
-			tm_node(g, a, kids[i], cur.index);
-			rest -= a->dom.retained[kids[i]] < rest ? a->dom.retained[kids[i]] : rest;
-			shown++;
-			if (tail < TM_MAX_NODES) {
-				q[tail].node = kids[i];
-				q[tail].index = emitted;
-				q[tail].depth = cur.depth + 1;
-				tail++;
-			}
-			emitted++;
+/* The children of cur worth a tile (queued for their own children), then
+ * one "other" tile for the rest. */
+static void tm_children(struct tm *t, struct tmq cur)
+{
+	const struct hs_analysis *a = t->a;
+	uint32_t m, i, shown = 0, total = a->dom.dom_first[cur.node + 1] - a->dom.dom_first[cur.node];
+	uint64_t rest = a->dom.retained[cur.node] - a->self_size[cur.node];
+
+	m = tm_kids(a, cur.node, TM_MAX_KIDS, t->kids);
+	for (i = 0; i < m && t->emitted < TM_MAX_NODES; i++) {
+		uint32_t kid = t->kids[i];
+		if (a->dom.retained[kid] < t->min)
+			break;
+		tm_node(t->out, a, kid, cur.index);
+		rest -= a->dom.retained[kid] < rest ? a->dom.retained[kid] : rest;
+		shown++;
+		if (t->tail < TM_MAX_NODES) {
+			t->q[t->tail].node = kid;
+			t->q[t->tail].index = t->emitted;
+			t->q[t->tail].depth = cur.depth + 1;
+			t->tail++;
 		}
-		if (shown && shown < total && rest && emitted < TM_MAX_NODES) {
-			yajl_gen_map_open(g);
-			json_key(g, "p");
-			json_i64(g, cur.index);
-			json_kv_u64(g, "other", total - shown);
-			json_kv_u64(g, "s", 0);
-			json_kv_u64(g, "r", rest);
-			yajl_gen_map_close(g);
-			emitted++;
-		}
+		t->emitted++;
 	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	free(q);
-	free(kids);
+	if (shown && shown < total && rest && t->emitted < TM_MAX_NODES) {
+		out_obj_begin(t->out, NULL);
+		out_field(t->out, "p", ov_int(cur.index));
+		out_kv_u64(t->out, "other", total - shown);
+		out_kv_u64(t->out, "s", 0);
+		out_kv_u64(t->out, "r", rest);
+		out_obj_end(t->out);
+		t->emitted++;
+	}
+}
+
+void html_treemap(struct out *out, const struct hs_analysis *a)
+{
+	struct tm t = { out, a, NULL, 0, 0, NULL, 0, a->stats.total / 1000 * TM_MIN_PERMILLE };
+
+	if (!cli_html_kind || !(out_view(out) & OUT_TREE))
+		return;
+	HS_ALLOC_ARRAY(t.q, TM_MAX_NODES + 1);
+	HS_ALLOC_ARRAY(t.kids, TM_MAX_KIDS);
+	out_obj_begin(out, "treemap");
+	out_field(out, "min_percent", ov_num(TM_MIN_PERMILLE / 10.0));
+	out_list_begin(out, "nodes");
+	tm_node(out, a, a->s->root, -1);
+	t.q[t.tail].node = a->s->root;
+	t.q[t.tail].index = t.emitted++;
+	t.q[t.tail].depth = 0;
+	t.tail++;
+	/* breadth first, so the budget goes to the upper levels first */
+	while (t.head < t.tail && t.emitted < TM_MAX_NODES) {
+		struct tmq cur = t.q[t.head++];
+		if (cur.depth < 12)
+			tm_children(&t, cur);
+	}
+	out_list_end(out);
+	out_obj_end(out);
+	free(t.q);
+	free(t.kids);
 }
 
 /* ---- -o FILE -------------------------------------------------------------- */

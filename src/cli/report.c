@@ -401,24 +401,6 @@ const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, s
 	return buf;
 }
 
-void json_location(yajl_gen g, const struct hs_snapshot *s, uint32_t n)
-{
-	const struct hs_location *loc = hs_snapshot_location(s, n);
-
-	json_key(g, "location");
-	if (!loc) {
-		yajl_gen_null(g);
-		return;
-	}
-	yajl_gen_map_open(g);
-	json_kv_u64(g, "script_id", loc->script_id);
-	if (*hs_script_url(s, loc->script_node))
-		json_kv_str(g, "script", hs_script_url(s, loc->script_node));
-	json_kv_u64(g, "line", (uint64_t)loc->line + 1);
-	json_kv_u64(g, "column", (uint64_t)loc->column + 1);
-	yajl_gen_map_close(g);
-}
-
 const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_t len)
 {
 	const struct hs_snapshot *s = a->s;

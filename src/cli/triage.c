@@ -1,82 +1,75 @@
 /* Triage sections of `hsnap summary`: detached DOM, duplicate strings, leak
  * suspects (Eclipse MAT style) and closures by function, computed by the
- * library (hsnap/triage.h) and rendered here. */
+ * library (hsnap/triage.h) and described to the output layer here. */
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "output.h"
 #include "hsnap/paths.h"
 #include "hsnap/triage.h"
 
 /* ---- detached DOM ------------------------------------------------------------ */
 
-static void detached_json(const struct hs_analysis *a, const struct hs_detached *d, yajl_gen g, uint32_t top)
+static const struct out_col detached_cols[] = {
+	{ "Class", "name", 'l', 0 }, { "Count", "count", 'r', 0 }, { "Retained", "retained_size", 'r', 0 },
+};
+static const struct out_table detached_table = {
+	.key = "classes", OUT_COLS(detached_cols), .views = OUT_HUMAN | OUT_TREE, .indent = 2
+};
+
+/* The merged retainer paths of class row k (its 2 commonest shapes); key:
+ * NULL for the people's "Why ... is alive" list, "paths" inside the row. */
+static void detached_paths(struct out *out, const struct hs_analysis *a, const struct hs_detached *d,
+			   uint32_t k, const char *key)
+{
+	struct hs_path_groups pg;
+
+	hs_merge_paths_top(&pg, a, a->parent_edge, d->v[k].nodes, d->v[k].n, d->outer, 16, 2);
+	out_path_groups(out, key, a, &pg, 2, 2);
+	hs_path_groups_release(&pg);
+}
+
+static void detached_rows(struct out *out, const struct hs_analysis *a, const struct hs_detached *d, uint32_t top)
 {
 	const struct hs_classes *c = &a->classes;
 	uint32_t k;
 
-	json_key(g, "detached_dom");
-	yajl_gen_map_open(g);
-	json_kv_u64(g, "count", d->count);
-	json_kv_u64(g, "retained_size", d->retained);
-	json_key(g, "classes");
-	yajl_gen_array_open(g);
-	for (k = 0; k < d->n && k < top; k++) {
-		struct hs_path_groups pg;
-		yajl_gen_map_open(g);
-		json_kv_str(g, "name", hs_class_name(c, d->v[k].cls));
-		json_kv_u64(g, "count", d->v[k].count);
-		json_kv_u64(g, "retained_size", d->v[k].retained);
-		if (a->parent_edge) {
-			hs_merge_paths_top(&pg, a, a->parent_edge, d->v[k].nodes, d->v[k].n, d->outer, 16, 2);
-			json_key(g, "paths");
-			print_path_groups(a, &pg, 2, FMT_JSON, g, 0);
-			hs_path_groups_release(&pg);
-		}
-		yajl_gen_map_close(g);
+	if (!d->n) { /* the tree view's empty list; people read nothing */
+		out_list_begin(out, "classes");
+		out_list_end(out);
+		return;
 	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
+	out_table_begin(out, &detached_table);
+	for (k = 0; k < d->n && k < top; k++) {
+		struct out_val v[3] = { ov_str(hs_class_name(c, d->v[k].cls)), ov_count(d->v[k].count),
+					ov_bytes(d->v[k].retained) };
+		out_row_open(out, v);
+		if (a->parent_edge && (out_view(out) & OUT_TREE))
+			detached_paths(out, a, d, k, "paths");
+		out_row_close(out);
+	}
+	out_table_end(out);
 }
 
-static void detached_report(const struct hs_analysis *a, const struct hs_detached *d, enum fmt f, uint32_t top)
+void triage_detached(struct out *out, const struct hs_analysis *a, uint32_t top)
 {
-	static const char *const head[] = { "Class", "Count", "Retained" };
-	const struct hs_classes *c = &a->classes;
-	struct table t;
+	struct hs_detached d;
 	char b1[32], b2[32];
 	uint32_t k;
 
-	printf(f == FMT_MD ? "\n### Detached DOM: %s nodes, %s retained\n\n" : "\nDetached DOM: %s nodes, %s retained\n",
-	       group_digits(d->count, b1, sizeof(b1)), human_size(d->retained, b2, sizeof(b2)));
-	table_init(&t, 3, head, "lrr");
-	for (k = 0; k < d->n && k < top; k++) {
-		const char *cells[3];
-		char cn[32], re[32];
-		cells[0] = hs_class_name(c, d->v[k].cls);
-		cells[1] = group_digits(d->v[k].count, cn, sizeof(cn));
-		cells[2] = human_size(d->v[k].retained, re, sizeof(re));
-		table_row(&t, cells);
-	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-	for (k = 0; k < d->n && k < 3 && a->parent_edge; k++) {
-		struct hs_path_groups pg;
-		hs_merge_paths_top(&pg, a, a->parent_edge, d->v[k].nodes, d->v[k].n, d->outer, 16, 2);
-		printf(f == FMT_MD ? "\nWhy %s is alive:\n\n" : "\n  Why %s is alive:\n", hs_class_name(c, d->v[k].cls));
-		print_path_groups(a, &pg, 2, f, NULL, 2);
-		hs_path_groups_release(&pg);
-	}
-}
-
-void triage_detached(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32_t top)
-{
-	struct hs_detached d;
-
 	hs_detached_find(&d, a);
-	if (g)
-		detached_json(a, &d, g, top);
-	else if (d.n)
-		detached_report(a, &d, f, top);
+	out_obj_begin(out, "detached_dom");
+	out_kv_u64(out, "count", d.count);
+	out_kv_u64(out, "retained_size", d.retained);
+	if (d.n)
+		out_say(out, "\nDetached DOM: %s nodes, %s retained\n", "\n### Detached DOM: %s nodes, %s retained\n\n",
+			group_digits(d.count, b1, sizeof(b1)), human_size(d.retained, b2, sizeof(b2)));
+	detached_rows(out, a, &d, top);
+	out_obj_end(out);
+	for (k = 0; k < d.n && k < 3 && a->parent_edge && (out_view(out) & OUT_HUMAN); k++) {
+		out_say(out, "\n  Why %s is alive:\n", "\nWhy %s is alive:\n\n", hs_class_name(&a->classes, d.v[k].cls));
+		detached_paths(out, a, &d, k, NULL);
+	}
 	hs_detached_release(&d);
 }
 
@@ -102,242 +95,219 @@ static const char *quoted_text(const char *txt, char q[80])
 	return q;
 }
 
-static void duplicates_json(const struct hs_snapshot *s, const struct hs_duplicates *d, yajl_gen g)
-{
-	uint32_t k;
+static const struct out_col duplicate_cols[] = {
+	{ "String", NULL, 'l', OUT_HUMAN }, { NULL, "text", 'l', OUT_TREE },
+	{ "Copies", "count", 'r', 0 }, { "Size", "self_size", 'r', 0 }, { "Wasted", "wasted_size", 'r', 0 },
+	{ "Mostly held by", "held_by", 'l', 0 },
+};
+static const struct out_table duplicate_table = {
+	.key = "strings", OUT_COLS(duplicate_cols), .views = OUT_HUMAN | OUT_TREE, .indent = 2
+};
 
-	json_key(g, "duplicate_strings");
-	yajl_gen_map_open(g);
-	json_kv_u64(g, "wasted_size", d->wasted);
-	json_key(g, "strings");
-	yajl_gen_array_open(g);
-	for (k = 0; k < d->n; k++) {
-		yajl_gen_map_open(g);
-		json_key(g, "text");
-		yajl_gen_string(g, (const unsigned char *)hs_str(&s->strings, d->v[k].str), hs_strlen(&s->strings, d->v[k].str));
-		json_kv_u64(g, "count", d->v[k].count);
-		json_kv_u64(g, "self_size", d->v[k].size);
-		json_kv_u64(g, "wasted_size", d->v[k].wasted);
-		json_kv_str(g, "held_by", d->v[k].held_by);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-}
-
-static void duplicates_report(const struct hs_snapshot *s, const struct hs_duplicates *d, enum fmt f)
+void triage_duplicates(struct out *out, const struct hs_analysis *a, uint32_t top)
 {
-	static const char *const head[] = { "String", "Copies", "Size", "Wasted", "Mostly held by" };
-	struct table t;
+	const struct hs_strtab *st = &a->s->strings;
+	struct hs_duplicates d;
 	char b1[32];
 	uint32_t k;
 
-	printf(f == FMT_MD ? "\n### Duplicate strings: %s wasted\n\n" : "\nDuplicate strings: %s wasted\n",
-	       human_size(d->wasted, b1, sizeof(b1)));
-	table_init(&t, 5, head, "lrrrl");
-	for (k = 0; k < d->n; k++) {
-		const char *cells[5];
-		char q[80], cn[32], sz[32], ws[32];
-		cells[0] = quoted_text(hs_str(&s->strings, d->v[k].str), q);
-		cells[1] = group_digits(d->v[k].count, cn, sizeof(cn));
-		cells[2] = human_size(d->v[k].size, sz, sizeof(sz));
-		cells[3] = human_size(d->v[k].wasted, ws, sizeof(ws));
-		cells[4] = d->v[k].held_by;
-		table_row(&t, cells);
-	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-}
-
-void triage_duplicates(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32_t top)
-{
-	struct hs_duplicates d;
-
 	hs_duplicates_find(&d, a, top);
-	if (g)
-		duplicates_json(a->s, &d, g);
-	else if (d.n)
-		duplicates_report(a->s, &d, f);
+	out_obj_begin(out, "duplicate_strings");
+	out_kv_u64(out, "wasted_size", d.wasted);
+	if (d.n) {
+		out_say(out, "\nDuplicate strings: %s wasted\n", "\n### Duplicate strings: %s wasted\n\n",
+			human_size(d.wasted, b1, sizeof(b1)));
+		out_table_begin(out, &duplicate_table);
+	} else {
+		out_list_begin(out, "strings");
+	}
+	for (k = 0; k < d.n; k++) {
+		char q[80];
+		struct out_val v[6] = {
+			ov_str(quoted_text(hs_str(st, d.v[k].str), q)), ov_strn(hs_str(st, d.v[k].str), hs_strlen(st, d.v[k].str)),
+			ov_count(d.v[k].count), ov_bytes(d.v[k].size), ov_bytes(d.v[k].wasted), ov_str(d.v[k].held_by),
+		};
+		out_row(out, v);
+	}
+	if (d.n)
+		out_table_end(out);
+	else
+		out_list_end(out);
+	out_obj_end(out);
 	hs_duplicates_release(&d);
 }
 
 /* ---- leak suspects ---------------------------------------------------------------- */
 
+static const struct out_col step_cols[] = { { NULL, "edge", 'l', 0 }, { NULL, "class", 'l', 0 } };
+static const struct out_table step_table = { .key = "path", OUT_COLS(step_cols), .views = OUT_TREE };
+
 /* The dominator-tree path from `top` down to `ap` as [{class}, {edge, class}...]
  * (at most 16 steps, the ones nearest ap); edge: the first non-weak edge from
  * the dominator to the object, "" when the dominator holds it only indirectly. */
-static void dominator_path_json(yajl_gen g, const struct hs_analysis *a, uint32_t top, uint32_t ap)
+static void dominator_path(struct out *out, const struct hs_analysis *a, uint32_t top, uint32_t ap)
 {
 	const struct hs_snapshot *s = a->s;
 	uint32_t chain[17], n = hs_dominator_chain(a, top, ap, chain), i;
 
-	yajl_gen_array_open(g);
+	out_table_begin(out, &step_table);
 	for (i = n; i-- > 0;) {
-		yajl_gen_map_open(g);
+		char eb[160] = "";
+		struct out_val v[2] = { ov_none(), ov_str(hs_path_node_name(a, chain[i])) };
 		if (i != n - 1) {
 			uint32_t e = hs_edge_between(s, chain[i + 1], chain[i]);
-			char eb[160] = "";
 			if (e != UINT32_MAX)
 				hs_edge_label(s, e, 0, eb, sizeof(eb));
-			json_kv_str(g, "edge", eb);
+			v[0] = ov_str(eb);
 		}
-		json_kv_str(g, "class", hs_path_node_name(a, chain[i]));
-		yajl_gen_map_close(g);
+		out_row(out, v);
 	}
-	yajl_gen_array_close(g);
+	out_table_end(out);
 }
 
-static void suspect_node_json(yajl_gen g, const struct hs_analysis *a, uint32_t x)
+static const struct out_col node_cols[] = {
+	{ NULL, "id", 'r', 0 }, { NULL, "class", 'l', 0 }, { NULL, "label", 'l', 0 }, { NULL, "retained_size", 'r', 0 },
+};
+static const struct out_table objects_table = { .key = "objects", OUT_COLS(node_cols), .views = OUT_TREE };
+static const struct out_table ap_table = {
+	.key = "accumulation_point", OUT_COLS(node_cols), .views = OUT_TREE, .flags = OUT_ONE
+};
+
+/* Node x as a row of the open table (id, class, label, retained size), left
+ * open when `open`. */
+static void suspect_node(struct out *out, const struct hs_analysis *a, uint32_t x, int open)
 {
 	const struct hs_classes *c = &a->classes;
 	char lb[400];
+	struct out_val v[4] = { ov_uint(hs_node_id(a->s, x)), ov_str(hs_class_name(c, c->class_of[x])),
+				ov_str(node_label(a, x, lb, sizeof(lb))), ov_bytes(a->dom.retained[x]) };
 
-	json_kv_u64(g, "id", hs_node_id(a->s, x));
-	json_kv_str(g, "class", hs_class_name(c, c->class_of[x]));
-	json_kv_str(g, "label", node_label(a, x, lb, sizeof(lb)));
-	json_kv_u64(g, "retained_size", a->dom.retained[x]);
+	if (open)
+		out_row_open(out, v);
+	else
+		out_row(out, v);
 }
 
-static void suspects_json(const struct hs_analysis *a, const struct hs_suspects *r, yajl_gen g, double pct)
+static void suspect_objects(struct out *out, const struct hs_analysis *a, const struct hs_suspects *r)
 {
-	const struct hs_classes *c = &a->classes;
-	uint32_t k, i;
+	char b1[200], b2[32], b3[32], b4[300], b5[32];
+	uint32_t k;
 
-	json_key(g, "suspects");
-	yajl_gen_map_open(g);
-	json_key(g, "threshold_percent");
-	json_num(g, pct);
-	json_key(g, "objects");
-	yajl_gen_array_open(g);
-	for (k = 0; k < r->nobj; k++) {
-		yajl_gen_map_open(g);
-		suspect_node_json(g, a, r->obj[k].node);
-		json_key(g, "accumulation_point");
-		yajl_gen_map_open(g);
-		suspect_node_json(g, a, r->obj[k].ap);
-		yajl_gen_map_close(g);
-		json_key(g, "path");
-		dominator_path_json(g, a, r->obj[k].node, r->obj[k].ap);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	json_key(g, "classes");
-	yajl_gen_array_open(g);
-	for (i = 0; i < r->ncls; i++) {
-		k = r->cls[i];
-		yajl_gen_map_open(g);
-		json_kv_str(g, "name", hs_class_name(c, k));
-		json_kv_u64(g, "count", c->cls[k].count);
-		json_kv_u64(g, "retained_size", c->cls[k].retained_size);
-		yajl_gen_map_close(g);
-	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-}
-
-static void suspects_report(const struct hs_analysis *a, const struct hs_suspects *r, enum fmt f, double pct)
-{
-	const struct hs_classes *c = &a->classes;
-	char b1[200], b2[32], b3[32], b4[200];
-	uint32_t k, i;
-
-	printf(f == FMT_MD ? "\n### Leak suspects (retaining at least %g%% of the heap)\n\n"
-			   : "\nLeak suspects (retaining at least %g%% of the heap)\n", pct);
+	out_table_begin(out, &objects_table);
 	for (k = 0; k < r->nobj; k++) {
 		uint32_t x = r->obj[k].node, ap = r->obj[k].ap;
-		printf(f == FMT_MD ? "- object %s retains %s (%s)" : "  object %s retains %s (%s)",
-		       node_label(a, x, b1, sizeof(b1)), human_size(a->dom.retained[x], b2, sizeof(b2)),
-		       percent(a->dom.retained[x], a->stats.total, b3, sizeof(b3)));
-		if (ap != x)
-			printf("; accumulation point %s (%s)", node_label(a, ap, b4, sizeof(b4)),
-			       human_size(a->dom.retained[ap], b2, sizeof(b2)));
-		printf("\n");
+		suspect_node(out, a, x, 1);
+		out_table_begin(out, &ap_table);
+		suspect_node(out, a, ap, 0);
+		out_table_end(out);
+		dominator_path(out, a, x, ap);
+		out_row_close(out);
+		if (ap == x)
+			b4[0] = '\0';
+		else
+			snprintf(b4, sizeof(b4), "; accumulation point %s (%s)", node_label(a, ap, b1, sizeof(b1)),
+				 human_size(a->dom.retained[ap], b5, sizeof(b5)));
+		out_item(out, "object %s retains %s (%s)%s", node_label(a, x, b1, sizeof(b1)),
+			 human_size(a->dom.retained[x], b2, sizeof(b2)),
+			 percent(a->dom.retained[x], a->stats.total, b3, sizeof(b3)), b4);
 	}
-	for (i = 0; i < r->ncls; i++) {
-		k = r->cls[i];
-		printf(f == FMT_MD ? "- class %s: %s object%s retain%s %s (%s)\n" : "  class %s: %s object%s retain%s %s (%s)\n",
-		       hs_class_name(c, k), group_digits(c->cls[k].count, b4, sizeof(b4)),
-		       c->cls[k].count == 1 ? "" : "s", c->cls[k].count == 1 ? "s" : "",
-		       human_size(c->cls[k].retained_size, b2, sizeof(b2)),
-		       percent(c->cls[k].retained_size, a->stats.total, b3, sizeof(b3)));
-	}
+	out_table_end(out);
 }
 
-void triage_suspects(const struct hs_analysis *a, enum fmt f, yajl_gen g, double pct)
+static const struct out_col suspect_class_cols[] = {
+	{ NULL, "name", 'l', 0 }, { NULL, "count", 'r', 0 }, { NULL, "retained_size", 'r', 0 },
+};
+static const struct out_table suspect_class_table = {
+	.key = "classes", OUT_COLS(suspect_class_cols), .views = OUT_TREE
+};
+
+static void suspect_classes(struct out *out, const struct hs_analysis *a, const struct hs_suspects *r)
+{
+	const struct hs_classes *c = &a->classes;
+	char b2[32], b3[32], b4[32];
+	uint32_t i;
+
+	out_table_begin(out, &suspect_class_table);
+	for (i = 0; i < r->ncls; i++) {
+		const struct hs_class *cl = &c->cls[r->cls[i]];
+		struct out_val v[3] = { ov_str(hs_class_name(c, r->cls[i])), ov_uint(cl->count),
+					ov_uint(cl->retained_size) };
+		out_row(out, v);
+		out_item(out, "class %s: %s object%s retain%s %s (%s)", hs_class_name(c, r->cls[i]),
+			 group_digits(cl->count, b4, sizeof(b4)), cl->count == 1 ? "" : "s", cl->count == 1 ? "s" : "",
+			 human_size(cl->retained_size, b2, sizeof(b2)),
+			 percent(cl->retained_size, a->stats.total, b3, sizeof(b3)));
+	}
+	out_table_end(out);
+}
+
+void triage_suspects(struct out *out, const struct hs_analysis *a, double pct)
 {
 	struct hs_suspects r;
 
 	hs_suspects_find(&r, a, pct);
-	if (g)
-		suspects_json(a, &r, g, pct);
-	else
-		suspects_report(a, &r, f, pct);
+	out_say(out, "\nLeak suspects (retaining at least %g%% of the heap)\n",
+		"\n### Leak suspects (retaining at least %g%% of the heap)\n\n", pct);
+	out_obj_begin(out, "suspects");
+	out_field(out, "threshold_percent", ov_num(pct));
+	suspect_objects(out, a, &r);
+	suspect_classes(out, a, &r);
+	out_obj_end(out);
 	hs_suspects_release(&r);
 }
 
 /* ---- closures by function ------------------------------------------------------- */
 
-static void closures_json(const struct hs_snapshot *s, const struct hs_closures *r, yajl_gen g, size_t shown)
+/* The tree view writes the location after the name, then the numbers. */
+static const struct out_col closure_cols[] = {
+	{ "Function", NULL, 'l', OUT_HUMAN }, { NULL, "name", 'l', OUT_TREE },
+	{ "Closures", NULL, 'r', OUT_HUMAN }, { "Shallow", NULL, 'r', OUT_HUMAN }, { "Retained", NULL, 'r', OUT_HUMAN },
+};
+static const struct out_table closure_table = {
+	.key = "closures_by_function", OUT_COLS(closure_cols), .views = OUT_HUMAN | OUT_TREE, .indent = 2
+};
+
+static void closure_rows(struct out *out, const struct hs_snapshot *s, const struct hs_closures *r, size_t shown)
 {
 	size_t i;
 
-	json_kv_u64(g, "closures_hidden", r->hidden);
-	json_key(g, "closures_by_function");
-	yajl_gen_array_open(g);
+	out_table_begin(out, &closure_table);
 	for (i = 0; i < shown; i++) {
 		uint32_t n = r->v[i].node;
-		yajl_gen_map_open(g);
-		json_kv_str(g, "name", hs_node_name(s, n));
-		json_location(g, s, n);
-		json_kv_u64(g, "count", r->v[i].count);
-		json_kv_u64(g, "self_size", r->v[i].self);
-		json_kv_u64(g, "retained_size", r->v[i].retained);
-		json_kv_u64(g, "example_id", hs_node_id(s, n));
-		yajl_gen_map_close(g);
+		char lb[320];
+		struct out_val v[5] = { ov_str(function_label(s, n, lb, sizeof(lb))), ov_str(hs_node_name(s, n)),
+					ov_count(r->v[i].count), ov_bytes(r->v[i].self), ov_bytes(r->v[i].retained) };
+		out_row_open(out, v);
+		out_location(out, s, n);
+		out_kv_u64(out, "count", r->v[i].count);
+		out_kv_u64(out, "self_size", r->v[i].self);
+		out_kv_u64(out, "retained_size", r->v[i].retained);
+		out_kv_u64(out, "example_id", hs_node_id(s, n));
+		out_row_close(out);
 	}
-	yajl_gen_array_close(g);
+	out_table_end(out);
 }
 
-static void closures_report(const struct hs_snapshot *s, const struct hs_closures *r, enum fmt f, size_t shown)
-{
-	static const char *const head[] = { "Function", "Closures", "Shallow", "Retained" };
-	struct table t;
-	char b1[32];
-	char b2[32];
-	size_t i;
-
-	printf(f == FMT_MD ? "\n### Closures by function: %s functions; top %zu by count\n\n"
-			   : "\nClosures by function: %s functions; top %zu by count\n",
-	       group_digits(r->n, b1, sizeof(b1)), shown);
-	printf(f == FMT_MD ? "Not counted: %s closures of builtins and of Node's own code (node:…).\n\n"
-			   : "  (not counted: %s closures of builtins and of Node's own code, node:…)\n",
-	       group_digits(r->hidden, b2, sizeof(b2)));
-	table_init(&t, 4, head, "lrrr");
-	for (i = 0; i < shown; i++) {
-		const char *cells[4];
-		char lb[320], cn[32], sh[32], re[32];
-		cells[0] = function_label(s, r->v[i].node, lb, sizeof(lb));
-		cells[1] = group_digits(r->v[i].count, cn, sizeof(cn));
-		cells[2] = human_size(r->v[i].self, sh, sizeof(sh));
-		cells[3] = human_size(r->v[i].retained, re, sizeof(re));
-		table_row(&t, cells);
-	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-}
-
-void triage_closures(const struct hs_analysis *a, enum fmt f, yajl_gen g, uint32_t top)
+void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top)
 {
 	struct hs_closures r;
 	size_t shown;
+	char b1[32], b2[32];
 
-	if (f == FMT_CSV)
-		return;
 	hs_closures_by_function(&r, a);
 	shown = r.n < top ? r.n : top;
-	if (g)
-		closures_json(a->s, &r, g, shown);
-	else if (shown)
-		closures_report(a->s, &r, f, shown);
+	out_kv_u64(out, "closures_hidden", r.hidden);
+	if (shown) {
+		out_say(out, "\nClosures by function: %s functions; top %zu by count\n",
+			"\n### Closures by function: %s functions; top %zu by count\n\n",
+			group_digits(r.n, b1, sizeof(b1)), shown);
+		out_say(out, "  (not counted: %s closures of builtins and of Node's own code, node:…)\n",
+			"Not counted: %s closures of builtins and of Node's own code (node:…).\n\n",
+			group_digits(r.hidden, b2, sizeof(b2)));
+		closure_rows(out, a->s, &r, shown);
+	} else {
+		out_list_begin(out, "closures_by_function");
+		out_list_end(out);
+	}
 	hs_closures_release(&r);
 }
