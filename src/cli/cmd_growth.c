@@ -36,6 +36,11 @@ struct gctx {
 	int sort_retained;
 	int sort_relative;  /* --sort growth (the default): count growth relative to S1 */
 	enum fmt f;         /* --format */
+	const char *filter_name;   /* --filter NAME, or NULL */
+	struct hs_filter filter;
+	int cur;            /* the snapshot being loaded */
+	int filter_rc;      /* a snapshot the filter does not apply to: EXIT_USAGE */
+	struct cgrow *cg;
 };
 
 static const struct hs_class_row *row_at(const struct hs_side *s, uint32_t gid)
@@ -83,6 +88,12 @@ static void write_snapshots(struct out *o, const struct gctx *c)
 			human_size(c->sides[s].total_size, b1, sizeof(b1)));
 	}
 	out_list_end(o);
+	if (c->filter_name) {
+		out_kv_str(o, "filter", c->filter_name);
+		out_say(o, "  filter %s (DevTools' named filter): the class rows of the objects it keeps\n",
+			"\nFilter: `%s` (DevTools' named filter): the class rows of the objects it keeps\n",
+			c->filter_name);
+	}
 }
 
 /* People see the series as "1 → 2 → 3" and the steps as "2/2"; CSV as
@@ -228,10 +239,33 @@ static void warn_pairs(const struct gctx *c)
 /* The last snapshot first: its interface names apply to all.  The object
  * keys are kept only until each pair of consecutive snapshots is checked
  * (one process, in order).  ifs: receives the last one's definitions. */
+/* load_side's hook, on each snapshot's analysis: --filter's class rows
+ * replace the side's; the containers are measured (on every node). */
+static void side_hook(void *ctx, const struct hs_analysis *a)
+{
+	struct gctx *c = ctx;
+	struct hs_error err = { 0, "" };
+
+	if (c->filter_name && !c->filter_rc &&
+	    hs_growth_filter_side(&c->sides[c->cur], &c->ns, a, &c->filter, &err))
+		c->filter_rc = usage_error("growth", "S%d (%s): %s", c->cur + 1, c->sides[c->cur].file, err.msg);
+	cgrow_hook(c->cg, a);
+}
+
+static int load_one(struct gctx *c, char **files, int i, const struct side_opts *so)
+{
+	int rc;
+
+	c->cur = c->cg->cur = i;
+	if ((rc = load_side(&c->ns, files[i], NULL, &c->sides[i], so)))
+		return rc;
+	return c->filter_rc;
+}
+
 static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, struct hs_interfaces *ifs)
 {
-	struct side_opts last = { raw, NULL, ifs, 1, cgrow_hook, cg };
-	struct side_opts so = { raw, ifs, NULL, 1, cgrow_hook, cg };
+	struct side_opts last = { raw, NULL, ifs, 1, side_hook, c };
+	struct side_opts so = { raw, ifs, NULL, 1, side_hook, c };
 	int i, rc;
 
 	HS_CALLOC_ARRAY(c->sides, (size_t)c->n);
@@ -241,12 +275,11 @@ static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, str
 	cg->n = c->n;
 	cg->raw = raw;
 	cg->last_path = files[c->n - 1];
-	cg->cur = c->n - 1;
-	if ((rc = load_side(&c->ns, files[c->n - 1], NULL, &c->sides[c->n - 1], &last)))
+	c->cg = cg;
+	if ((rc = load_one(c, files, c->n - 1, &last)))
 		return rc;
 	for (i = 0; i < c->n - 1; i++) {
-		cg->cur = i;
-		if ((rc = load_side(&c->ns, files[i], NULL, &c->sides[i], &so)))
+		if ((rc = load_one(c, files, i, &so)))
 			return rc;
 		if (i > 0)
 			check_pair(c, i - 1);
@@ -307,6 +340,18 @@ static int opt_sort(const struct opt_call *call, const char *arg)
 	return 0;
 }
 
+/* --filter NAME: DevTools' named filter, applied to each snapshot as it is loaded */
+static int opt_filter(const struct opt_call *call, const char *arg)
+{
+	struct gctx *c = call->opt->value;
+	struct hs_error ferr = { 0, "" };
+
+	if (hs_filter_parse(arg, &c->filter, &ferr))
+		return usage_error("growth", "%s", ferr.msg);
+	c->filter_name = arg;
+	return 0;
+}
+
 /* --fail-on RULE, into a growing array */
 struct rules_ref {
 	struct hs_rule **rules;
@@ -355,6 +400,15 @@ int cmd_growth(int argc, char **argv)
 		OPT_COUNT("containers", &cg.top, "N", "containers (Arrays, Maps, Sets, objects) that grew at\n"
 			  "every step, matched by id, shown with what holds them\n"
 			  "and what they accumulate (default 10; 0: none)"),
+		OPT_CALLBACK("filter", &c, "NAME", "class rows of DevTools' named filter only, in every\n"
+			     "snapshot (as summary --filter shows them):\n"
+			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
+			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
+			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
+			     "duplicatedStrings sharedNativeContext noNativeContext"),
 		OPT_FORMAT_HTML(&c.f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("raw-sizes", &raw, "the files' shallow sizes (no DevTools re-attribution)"),
