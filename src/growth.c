@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/growth.h"
+#include "hsnap/distances.h"
 #include "vec.h"
 
 const struct hs_class_row *hs_side_row(const struct hs_side *s, uint32_t gid)
@@ -115,4 +116,34 @@ void hs_growth_release(struct hs_growth *gr)
 {
 	free(gr->rows);
 	memset(gr, 0, sizeof(*gr));
+}
+
+int hs_growth_filter_side(struct hs_side *side, struct hs_class_names *ns, const struct hs_analysis *a,
+			  const struct hs_filter *f, struct hs_error *err)
+{
+	struct hs_analysis fa = *a;
+	struct hs_side rows;
+	int32_t *dist = NULL;
+	uint64_t *bits;
+	int rc;
+
+	if (!a->distance) { /* the traversal filters leave unreachable nodes out */
+		HS_ALLOC_ARRAY(dist, a->s->node_count ? a->s->node_count : 1);
+		hs_distances(a->s, dist);
+		fa.distance = dist;
+	}
+	rc = hs_filter_nodes(&fa, f, &bits, err);
+	if (rc == 0) {
+		fa.classes.cls = hs_filter_classes(&fa, bits);
+		hs_side_rows_from_analysis(&rows, ns, &fa);
+		free(fa.classes.cls);
+		free(bits);
+		free(side->rows);
+		side->rows = rows.rows;
+		side->nrows = rows.nrows;
+		rows.rows = NULL;
+		hs_side_release(&rows);
+	}
+	free(dist);
+	return rc;
 }

@@ -124,11 +124,85 @@ static void gate_rows(void **state)
 	hs_class_names_release(&ns);
 }
 
+/* --filter on one snapshot (hs_growth_filter_side), worked out by hand:
+ *   root -element-> Window(3, 100) -property f-> Foo(5, 10)
+ *                   Window -context c-> system / Context(7, 20) -context v-> Bar(9, 30)
+ *   Orphan(11, 40): no edge leads to it (unreachable)
+ * The context's 20 bytes move to Window, its one owner (DevTools'
+ * re-attribution): Window 120, class (system) empty.  Unfiltered, Orphan
+ * is a row (1 object, 40 bytes).  objectsRetainedByContexts keeps what
+ * the root reaches only through a context, reachable nodes only (DevTools'
+ * markUnreachableNodes): Bar (1 object, self and retained 30), not Orphan,
+ * Foo or Window.  The analysis has no distances, as growth's (load_side). */
+static void filter_side(void **state)
+{
+	struct hs_analysis_opts o;
+	struct hs_error err = { 0, "" };
+	struct hs_class_names ns;
+	struct hs_side side;
+	struct hs_filter f;
+	struct hs_analysis a;
+	struct hs_snapshot *s;
+	struct tb t;
+	uint32_t root, win, ctx;
+	uint64_t nobjects, total;
+	size_t len;
+	char *j;
+	(void)state;
+
+	tb_init(&t);
+	root = tb_node(&t, "synthetic", "", 1, 0);
+	win = tb_node(&t, "object", "Window", 3, 100);
+	tb_edge_i(&t, root, "element", 1, win);
+	tb_edge(&t, win, "property", "f", tb_node(&t, "object", "Foo", 5, 10));
+	ctx = tb_node(&t, "hidden", "system / Context", 7, 20);
+	tb_edge(&t, win, "context", "c", ctx);
+	tb_edge(&t, ctx, "context", "v", tb_node(&t, "object", "Bar", 9, 30));
+	tb_node(&t, "object", "Orphan", 11, 40);
+	j = tb_json(&t, &len);
+	s = load_ok(j, len, 0);
+	free(j);
+	tb_release(&t);
+	memset(&o, 0, sizeof(o));
+	o.no_distances = 1;
+	if (hs_analysis_run(&a, s, &o, &err) != 0)
+		fail_msg("analysis failed: %s", err.msg);
+	assert_null(a.distance);
+	hs_class_names_init(&ns);
+	hs_side_from_analysis(&side, &ns, &a);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Orphan", 6))->count, 1);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Window", 6))->self_size, 120);
+	nobjects = side.nobjects;
+	total = side.total_size;
+	assert_int_equal(hs_filter_parse("objectsRetainedByContexts", &f, &err), 0);
+	assert_int_equal(hs_growth_filter_side(&side, &ns, &a, &f, &err), 0);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Bar", 3))->count, 1);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Bar", 3))->self_size, 30);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Bar", 3))->retained_size, 30);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Orphan", 6))->count, 0);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Foo", 3))->count, 0);
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Window", 6))->count, 0);
+	/* the rest of the side is the whole snapshot's */
+	assert_int_equal(side.nobjects, nobjects);
+	assert_int_equal(side.total_size, total);
+	assert_string_equal(side.file, s->file);
+	/* a native context no snapshot has: an error, the rows unchanged */
+	assert_int_equal(hs_filter_parse("nativeContext_999", &f, &err), 0);
+	assert_int_equal(hs_growth_filter_side(&side, &ns, &a, &f, &err), HS_ERR_USAGE);
+	assert_non_null(strstr(err.msg, "no native context has id 999"));
+	assert_int_equal(hs_side_row(&side, hs_class_names_intern(&ns, "Bar", 3))->count, 1);
+	hs_side_release(&side);
+	hs_class_names_release(&ns);
+	hs_analysis_release(&a);
+	hs_snapshot_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sorts),
 		cmocka_unit_test(gate_rows),
+		cmocka_unit_test(filter_side),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

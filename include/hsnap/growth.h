@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "hsnap/diff.h"
 #include "hsnap/gate.h"
+#include "hsnap/filters.h"
 
 struct hs_growth_row {
 	uint32_t gid;
@@ -37,5 +38,12 @@ void hs_growth_gate_rows(const struct hs_growth *g, const struct hs_class_names 
 			 const struct hs_side *sides, int n, struct hs_gate_row *total,
 			 struct hs_gate_row **rows);
 void hs_growth_release(struct hs_growth *g);
+/* --filter: replaces side's class rows by those of the nodes DevTools' named
+ * filter f keeps in a (the rows `summary --filter` shows; distances computed
+ * when a has none); the side's file, sizes and object keys stay the whole
+ * snapshot's.  0, or HS_ERR_USAGE when a nativeContext_ID names no native
+ * context of this snapshot. */
+int hs_growth_filter_side(struct hs_side *side, struct hs_class_names *ns, const struct hs_analysis *a,
+			  const struct hs_filter *f, struct hs_error *err);
 
 #endif

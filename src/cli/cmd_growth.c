@@ -4,8 +4,10 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
+#include "output.h"
 #include "containers_report.h"
 #include "realms_report.h"
+#include "gate_report.h"
 #include "hsnap/growth.h"
 #include "vec.h"
 
@@ -35,6 +37,12 @@ struct gctx {
 	uint32_t nrows;
 	int sort_retained;
 	int sort_relative;  /* --sort growth (the default): count growth relative to S1 */
+	enum fmt f;         /* --format */
+	const char *filter_name;   /* --filter NAME, or NULL */
+	struct hs_filter filter;
+	int cur;            /* the snapshot being loaded */
+	int filter_rc;      /* a snapshot the filter does not apply to: EXIT_USAGE */
+	struct cgrow *cg;
 };
 
 static const struct hs_class_row *row_at(const struct hs_side *s, uint32_t gid)
@@ -63,110 +71,131 @@ static void check(const struct gctx *c, const struct hs_rule *rules, int nrules,
 	free(rows);
 }
 
-static void print_json(const struct gctx *c, const struct hs_violations *vs, struct cgrow *cg)
+/* ---- output: one section per function; write_report lists them in order */
+
+static void write_snapshots(struct out *o, const struct gctx *c)
 {
-	yajl_gen g = json_new(1);
-	uint32_t k;
+	char b1[32];
 	int s;
 
-	yajl_gen_map_open(g);
-	json_key(g, "snapshots");
-	yajl_gen_array_open(g);
+	out_say(o, "Growth over %d snapshots\n", "## Growth over %d snapshots\n\n", c->n);
+	out_list_begin(o, "snapshots");
 	for (s = 0; s < c->n; s++) {
-		yajl_gen_map_open(g);
-		json_kv_str(g, "file", c->sides[s].file);
-		json_kv_u64(g, "node_count", c->sides[s].node_count);
-		json_kv_u64(g, "total_size", c->sides[s].total_size);
-		yajl_gen_map_close(g);
+		out_obj_begin(o, NULL);
+		out_kv_str(o, "file", c->sides[s].file);
+		out_kv_u64(o, "node_count", c->sides[s].node_count);
+		out_kv_u64(o, "total_size", c->sides[s].total_size);
+		out_obj_end(o);
+		out_say(o, "  S%d: %s (%s)\n", "%d. `%s` (%s)\n", s + 1, c->sides[s].file,
+			human_size(c->sides[s].total_size, b1, sizeof(b1)));
 	}
-	yajl_gen_array_close(g);
-	json_key(g, "classes");
-	yajl_gen_array_open(g);
-	for (k = 0; k < c->nrows; k++) {
-		const struct hs_growth_row *r = &c->rows[k];
-		yajl_gen_map_open(g);
-		json_kv_str(g, "name", hs_str(&c->ns.names, r->gid));
-		json_key(g, "counts");
-		yajl_gen_array_open(g);
-		for (s = 0; s < c->n; s++) json_u64(g, row_at(&c->sides[s], r->gid)->count);
-		yajl_gen_array_close(g);
-		json_key(g, "self_sizes");
-		yajl_gen_array_open(g);
-		for (s = 0; s < c->n; s++) json_u64(g, row_at(&c->sides[s], r->gid)->self_size);
-		yajl_gen_array_close(g);
-		json_key(g, "retained_sizes");
-		yajl_gen_array_open(g);
-		for (s = 0; s < c->n; s++) json_u64(g, row_at(&c->sides[s], r->gid)->retained_size);
-		yajl_gen_array_close(g);
-		json_key(g, "count_growth"); json_i64(g, r->count_growth);
-		json_key(g, "self_growth"); json_i64(g, r->self_growth);
-		json_key(g, "retained_growth"); json_i64(g, r->retained_growth);
-		json_kv_u64(g, "steps_count_grew", (uint64_t)r->steps_count);
-		json_kv_u64(g, "steps_retained_grew", (uint64_t)r->steps_retained);
-		yajl_gen_map_close(g);
+	out_list_end(o);
+	if (c->filter_name) {
+		out_kv_str(o, "filter", c->filter_name);
+		out_say(o, "  filter %s (DevTools' named filter): the class rows of the objects it keeps\n",
+			"\nFilter: `%s` (DevTools' named filter): the class rows of the objects it keeps\n",
+			c->filter_name);
 	}
-	yajl_gen_array_close(g);
-	cgrow_report(cg, FMT_JSON, g);
-	growth_realms_section(g, FMT_JSON, c->sides, c->n);
-	violations_json(g, vs);
-	json_finish(g);
 }
 
-static void print_table(const struct gctx *c, enum fmt f, long top, int nrules, const struct hs_violations *vs,
-			struct cgrow *cg)
+/* People see the series as "1 → 2 → 3" and the steps as "2/2"; CSV as
+ * "1 2 3" and "2"; JSON as arrays (fields of the open row). */
+static const struct out_col class_cols[] = {
+	{ "Class", "class", 'l', OUT_HUMAN | OUT_FLAT }, { NULL, "name", 'l', OUT_TREE },
+	{ "Count per snapshot", NULL, 'r', OUT_HUMAN }, { NULL, "counts", 'r', OUT_FLAT },
+	{ "Δ Count", "count_growth", 'r', OUT_HUMAN | OUT_FLAT },
+	{ "Δ Retained", "retained_growth", 'r', OUT_HUMAN | OUT_FLAT },
+	{ "Retained (last)", "retained_last", 'r', OUT_HUMAN | OUT_FLAT },
+	{ "Steps grew", NULL, 'r', OUT_HUMAN }, { NULL, "steps_count_grew", 'r', OUT_FLAT },
+};
+static const struct out_table class_table = { .key = "classes", OUT_COLS(class_cols), .indent = 2 };
+
+/* "a → b → c" (people: digits grouped) or "a b c" (machines) */
+static void series_text(const struct gctx *c, uint32_t gid, int machine, char *series, size_t len)
 {
-	static const char *const head[] = { "Class", "Count per snapshot", "Δ Count", "Δ Retained", "Retained (last)", "Steps grew" };
-	static const char *const head_csv[] = { "class", "counts", "count_growth", "retained_growth", "retained_last", "steps_count_grew" };
-	uint32_t k, shown = f == FMT_CSV || c->nrows < (uint32_t)top ? c->nrows : (uint32_t)top;
-	struct table t;
+	size_t o = 0;
 	int s;
 
-	if (f != FMT_CSV) {
-		printf(f == FMT_MD ? "## Growth over %d snapshots\n\n" : "Growth over %d snapshots\n", c->n);
+	series[0] = '\0';
+	for (s = 0; s < c->n && o < len; s++) {
+		char b[32];
+		uint64_t v = row_at(&c->sides[s], gid)->count;
+		if (machine)
+			snprintf(b, sizeof(b), "%" PRIu64, v);
+		else
+			group_digits(v, b, sizeof(b));
+		o += (size_t)snprintf(series + o, len - o, "%s%s", s ? (machine ? " " : " → ") : "", b);
+	}
+}
+
+static void class_lists(struct out *o, const struct gctx *c, uint32_t gid)
+{
+	static const char *const keys[] = { "counts", "self_sizes", "retained_sizes" };
+	int k, s;
+
+	for (k = 0; k < 3; k++) {
+		out_list_begin(o, keys[k]);
 		for (s = 0; s < c->n; s++) {
-			char b1[32];
-			printf(f == FMT_MD ? "%d. `%s` (%s)\n" : "  S%d: %s (%s)\n", s + 1, c->sides[s].file,
-			       human_size(c->sides[s].total_size, b1, sizeof(b1)));
+			const struct hs_class_row *r = row_at(&c->sides[s], gid);
+			out_field(o, NULL, ov_uint(k == 0 ? r->count : k == 1 ? r->self_size : r->retained_size));
 		}
-		printf(f == FMT_MD ? "\n%u class%s grew; top %u by %s\n\n" : "\n%u class%s grew; top %u by %s\n",
-		       c->nrows, c->nrows == 1 ? "" : "es", shown, c->sort_retained ? "retained growth" : c->sort_relative ? "growth relative to S1" : "count growth");
+		out_list_end(o);
 	}
-	table_init(&t, 6, f == FMT_CSV ? head_csv : head, "lrrrrr");
-	for (k = 0; k < shown; k++) {
-		const struct hs_growth_row *r = &c->rows[k];
-		char series[512], dc[32], dr[32], rl[32], st[32];
-		size_t o = 0;
-		const char *cells[6];
-		for (s = 0; s < c->n && o < sizeof(series); s++) {
-			char b[32];
-			if (f == FMT_CSV)
-				snprintf(b, sizeof(b), "%" PRIu64, row_at(&c->sides[s], r->gid)->count);
-			else
-				group_digits(row_at(&c->sides[s], r->gid)->count, b, sizeof(b));
-			o += (size_t)snprintf(series + o, sizeof(series) - o, "%s%s", s ? (f == FMT_CSV ? " " : " → ") : "", b);
-		}
-		cells[0] = hs_str(&c->ns.names, r->gid);
-		cells[1] = series;
-		if (f == FMT_CSV) {
-			snprintf(dc, sizeof(dc), "%" PRId64, r->count_growth);
-			snprintf(dr, sizeof(dr), "%" PRId64, r->retained_growth);
-			snprintf(rl, sizeof(rl), "%" PRIu64, row_at(&c->sides[c->n - 1], r->gid)->retained_size);
-		} else {
-			signed_digits(r->count_growth, dc, sizeof(dc));
-			signed_size(r->retained_growth, dr, sizeof(dr));
-			human_size(row_at(&c->sides[c->n - 1], r->gid)->retained_size, rl, sizeof(rl));
-		}
-		snprintf(st, sizeof(st), f == FMT_CSV ? "%d" : "%d/%d",
-			 c->sort_retained ? r->steps_retained : r->steps_count, c->n - 1);
-		cells[2] = dc; cells[3] = dr; cells[4] = rl; cells[5] = st;
-		table_row(&t, cells);
-	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-	if (f != FMT_CSV)
-		cgrow_report(cg, f, NULL);
-	growth_realms_section(NULL, f, c->sides, c->n);
-	violations_report(f, vs, nrules);
+}
+
+static void class_row(struct out *o, const struct gctx *c, const struct hs_growth_row *r)
+{
+	const char *name = hs_str(&c->ns.names, r->gid);
+	char human[512], machine[512], st[32];
+	int steps = c->sort_retained ? r->steps_retained : r->steps_count;
+	struct out_val v[9];
+
+	series_text(c, r->gid, 0, human, sizeof(human));
+	series_text(c, r->gid, 1, machine, sizeof(machine));
+	snprintf(st, sizeof(st), "%d/%d", steps, c->n - 1);
+	v[0] = ov_str(name); v[1] = ov_str(name);
+	v[2] = ov_str(human); v[3] = ov_str(machine);
+	v[4] = ov_signed(r->count_growth); v[5] = ov_signed_bytes(r->retained_growth);
+	v[6] = ov_bytes(row_at(&c->sides[c->n - 1], r->gid)->retained_size);
+	v[7] = ov_str(st); v[8] = ov_int(steps);
+	out_row_open(o, v);
+	class_lists(o, c, r->gid);
+	out_field(o, "count_growth", ov_int(r->count_growth));
+	out_field(o, "self_growth", ov_int(r->self_growth));
+	out_field(o, "retained_growth", ov_int(r->retained_growth));
+	out_field(o, "steps_count_grew", ov_uint((uint64_t)r->steps_count));
+	out_field(o, "steps_retained_grew", ov_uint((uint64_t)r->steps_retained));
+	out_row_close(o);
+}
+
+/* The grown classes: people see --top of them, CSV and JSON every one. */
+static void write_classes(struct out *o, const struct gctx *c, long top)
+{
+	uint32_t k, shown = c->nrows < (uint32_t)top ? c->nrows : (uint32_t)top;
+
+	out_say(o, "\n%u class%s grew; top %u by %s\n", "\n%u class%s grew; top %u by %s\n\n",
+		c->nrows, c->nrows == 1 ? "" : "es", shown,
+		c->sort_retained ? "retained growth" : c->sort_relative ? "growth relative to S1" : "count growth");
+	if (!(out_view(o) & OUT_HUMAN))
+		shown = c->nrows;
+	out_table_begin(o, &class_table);
+	for (k = 0; k < shown; k++)
+		class_row(o, c, &c->rows[k]);
+	out_table_end(o);
+}
+
+/* The report's sections, in order: a new section is one call here. */
+static void write_report(const struct gctx *c, struct cgrow *cg, long top, const struct hs_violations *vs)
+{
+	struct out *o = out_open(c->f);
+
+	write_snapshots(o, c);
+	write_classes(o, c, top);
+	if (out_view(o) != OUT_FLAT) /* CSV: the class table only */
+		cgrow_out(cg, o);
+	growth_realms_section(o, c->sides, c->n);
+	violations_out(o, vs); /* --fail-on's rules and violations */
+	out_close(o);
 }
 
 static void drop_objects(struct hs_side *s)
@@ -203,10 +232,33 @@ static void warn_pairs(const struct gctx *c)
 /* The last snapshot first: its interface names apply to all.  The object
  * keys are kept only until each pair of consecutive snapshots is checked
  * (one process, in order).  ifs: receives the last one's definitions. */
+/* load_side's hook, on each snapshot's analysis: --filter's class rows
+ * replace the side's; the containers are measured (on every node). */
+static void side_hook(void *ctx, const struct hs_analysis *a)
+{
+	struct gctx *c = ctx;
+	struct hs_error err = { 0, "" };
+
+	if (c->filter_name && !c->filter_rc &&
+	    hs_growth_filter_side(&c->sides[c->cur], &c->ns, a, &c->filter, &err))
+		c->filter_rc = usage_error("growth", "S%d (%s): %s", c->cur + 1, c->sides[c->cur].file, err.msg);
+	cgrow_hook(c->cg, a);
+}
+
+static int load_one(struct gctx *c, char **files, int i, const struct side_opts *so)
+{
+	int rc;
+
+	c->cur = c->cg->cur = i;
+	if ((rc = load_side(&c->ns, files[i], NULL, &c->sides[i], so)))
+		return rc;
+	return c->filter_rc;
+}
+
 static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, struct hs_interfaces *ifs)
 {
-	struct side_opts last = { raw, NULL, ifs, 1, cgrow_hook, cg };
-	struct side_opts so = { raw, ifs, NULL, 1, cgrow_hook, cg };
+	struct side_opts last = { raw, NULL, ifs, 1, side_hook, c };
+	struct side_opts so = { raw, ifs, NULL, 1, side_hook, c };
 	int i, rc;
 
 	HS_CALLOC_ARRAY(c->sides, (size_t)c->n);
@@ -216,12 +268,11 @@ static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, str
 	cg->n = c->n;
 	cg->raw = raw;
 	cg->last_path = files[c->n - 1];
-	cg->cur = c->n - 1;
-	if ((rc = load_side(&c->ns, files[c->n - 1], NULL, &c->sides[c->n - 1], &last)))
+	c->cg = cg;
+	if ((rc = load_one(c, files, c->n - 1, &last)))
 		return rc;
 	for (i = 0; i < c->n - 1; i++) {
-		cg->cur = i;
-		if ((rc = load_side(&c->ns, files[i], NULL, &c->sides[i], &so)))
+		if ((rc = load_one(c, files, i, &so)))
 			return rc;
 		if (i > 0)
 			check_pair(c, i - 1);
@@ -244,15 +295,12 @@ static int rules_selected(const struct gctx *c, const struct hs_rule *rules, int
 	return rc;
 }
 
-/* The gate and the report in format f; returns the exit code. */
-static int report(const struct gctx *c, struct cgrow *cg, enum fmt f, long top, const struct hs_rule *rules,
+/* The gate and the report; returns the exit code. */
+static int report(const struct gctx *c, struct cgrow *cg, long top, const struct hs_rule *rules,
 		  int nrules, struct hs_violations *viol)
 {
 	check(c, rules, nrules, viol);
-	if (f == FMT_JSON)
-		print_json(c, viol, cg);
-	else
-		print_table(c, f, top, nrules, viol, cg);
+	write_report(c, cg, top, viol);
 	violations_stderr("growth", viol);
 	return fflush(stdout) ? EXIT_INPUT : viol->n ? EXIT_GATE : EXIT_OK;
 }
@@ -285,6 +333,18 @@ static int opt_sort(const struct opt_call *call, const char *arg)
 	return 0;
 }
 
+/* --filter NAME: DevTools' named filter, applied to each snapshot as it is loaded */
+static int opt_filter(const struct opt_call *call, const char *arg)
+{
+	struct gctx *c = call->opt->value;
+	struct hs_error ferr = { 0, "" };
+
+	if (hs_filter_parse(arg, &c->filter, &ferr))
+		return usage_error("growth", "%s", ferr.msg);
+	c->filter_name = arg;
+	return 0;
+}
+
 /* --fail-on RULE, into a growing array */
 struct rules_ref {
 	struct hs_rule **rules;
@@ -313,7 +373,6 @@ int cmd_growth(int argc, char **argv)
 	struct hs_rule *rules = NULL;
 	struct hs_interfaces ifs = { NULL, 0 };
 	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
-	enum fmt f = FMT_TEXT;
 	long top = 20, min_steps = -1;
 	const char *min_steps_arg = NULL;
 	int nrules = 0, raw = 0, rc = 0;
@@ -334,7 +393,16 @@ int cmd_growth(int argc, char **argv)
 		OPT_COUNT("containers", &cg.top, "N", "containers (Arrays, Maps, Sets, objects) that grew at\n"
 			  "every step, matched by id, shown with what holds them\n"
 			  "and what they accumulate (default 10; 0: none)"),
-		OPT_FORMAT_HTML(&f, "text (default), json, csv, markdown or html (a page)"),
+		OPT_CALLBACK("filter", &c, "NAME", "class rows of DevTools' named filter only, in every\n"
+			     "snapshot (as summary --filter shows them):\n"
+			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
+			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
+			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
+			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
+			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
+			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
+			     "duplicatedStrings sharedNativeContext noNativeContext"),
+		OPT_FORMAT_HTML(&c.f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("raw-sizes", &raw, "the files' shallow sizes (no DevTools re-attribution)"),
 		OPT_CALLBACK("realms", &raw, NULL, "which realm grew: the realms of 'hsnap realms S1 .. SN'\n"
@@ -363,7 +431,7 @@ int cmd_growth(int argc, char **argv)
 	warn_pairs(&c);
 	cgrow_finish(&cg);
 	find_growth(&c, (int)min_steps);
-	rc = report(&c, &cg, f, top, rules, nrules, &viol);
+	rc = report(&c, &cg, top, rules, nrules, &viol);
 out:
 	gctx_release(&c, &cg);
 	free(rules);

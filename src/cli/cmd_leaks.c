@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "gate_report.h"
 #include "options.h"
 #include "containers_report.h"
 #include "output.h"
@@ -163,13 +164,9 @@ static void render(const struct lopts *o, const struct lview *v, char **files, c
 	for (k = 0; k < v->r->n; k++)
 		class_row(out, v, k, &paths);
 	out_table_end(out);
-	if (out_view(out) != OUT_FLAT) { /* containers and the gate: not on the output layer yet */
-		out_flush(out);
-		cgrow_report(cg, o->f, out_yajl(out));
-		if (out_yajl(out))
-			violations_json(out_yajl(out), vs);
-		else
-			violations_report(o->f, vs, o->nrules);
+	if (out_view(out) != OUT_FLAT) { /* CSV: the class table only */
+		cgrow_out(cg, out);
+		violations_out(out, vs);
 	}
 	out_close(out);
 }

@@ -109,23 +109,16 @@ int growth_realms_opt(const struct opt_call *call, const char *arg)
 	return 0;
 }
 
-void growth_realms_section(yajl_gen g, enum fmt f, const struct hs_side *sides, int n)
+void growth_realms_section(struct out *o, const struct hs_side *sides, int n)
 {
 	struct hs_realm_series m;
-	struct out *o;
 	int k, rc = 0;
 
-	if (!growth_raw)
+	if (!growth_raw || (out_view(o) & OUT_FLAT))
 		return;
-	o = out_open_on(f, g);
-	if (out_view(o) & OUT_FLAT) {
-		out_close(o);
-		return;
-	}
 	for (k = 0; k < n; k++)
 		if (!strcmp(sides[k].file, "-")) {
 			fprintf(stderr, "hsnap: growth: --realms: standard input cannot be read again; no realms section\n");
-			out_close(o);
 			return;
 		}
 	hs_realm_series_init(&m, n);
@@ -142,7 +135,6 @@ void growth_realms_section(yajl_gen g, enum fmt f, const struct hs_side *sides, 
 		realms_series_table(o, &m);
 	}
 	hs_realm_series_release(&m);
-	out_close(o);
 }
 
 /* --fail-on RULE: at most 32, self or retained */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "cli.h"
 #include "containers_report.h"
+#include "output.h"
 #include "hsnap/owners.h"
 #include "hsnap/paths.h"
 #include "vec.h"
@@ -175,75 +176,83 @@ void cgrow_finish(struct cgrow *c)
 	hs_containers_release(&c->last);
 }
 
-static void cgrow_json(const struct cgrow *c, const struct shown *sh, size_t nshown, yajl_gen json)
+/* People see the series as "1 → 2 → 3", CSV as "1 2 3", JSON as an array
+ * (a field of the open row, as the ones after it). */
+static const struct out_col cont_cols[] = {
+	{ "Container", "container", 'l', OUT_HUMAN | OUT_FLAT }, { NULL, "id", 'r', OUT_TREE },
+	{ "Kind", "kind", 'l', 0 }, { NULL, "label", 'l', OUT_TREE },
+	{ "Held per snapshot", NULL, 'r', OUT_HUMAN }, { NULL, "held", 'r', OUT_FLAT },
+	{ "Δ Held", "held_growth", 'r', OUT_HUMAN | OUT_FLAT },
+	{ "Retained (last)", "retained_last", 'r', OUT_HUMAN | OUT_FLAT },
+	{ "Holds mostly", "holds_mostly", 'l', OUT_HUMAN | OUT_FLAT },
+	{ "Held by", "held_by", 'l', OUT_HUMAN | OUT_FLAT },
+};
+/* the rows go into the "containers" list, which JSON has even when empty */
+static const struct out_table cont_table = { .key = NULL, OUT_COLS(cont_cols), .indent = 2 };
+
+static void held_text(const struct cgrow *c, size_t i, int machine, char *series, size_t len)
+{
+	size_t o = 0;
+	uint32_t st;
+
+	series[0] = '\0';
+	for (st = 0; st < c->g.steps && o < len; st++) {
+		char b[32];
+		uint32_t v = c->g.held[i * c->g.steps + st];
+		if (machine)
+			snprintf(b, sizeof(b), "%u", v);
+		else
+			group_digits(v, b, sizeof(b));
+		o += (size_t)snprintf(series + o, len - o, "%s%s", st ? (machine ? " " : " → ") : "", b);
+	}
+}
+
+static void cont_row(struct out *o, const struct cgrow *c, const struct shown *sh)
+{
+	size_t i = sh->i;
+	uint32_t st;
+	char human[512], machine[512];
+	const char *kind = hs_container_kind_name(c->g.kind[i]);
+	struct out_val v[10];
+
+	held_text(c, i, 0, human, sizeof(human));
+	held_text(c, i, 1, machine, sizeof(machine));
+	v[0] = ov_str(sh->label); v[1] = ov_uint(c->g.id[i]);
+	v[2] = ov_str(kind); v[3] = ov_str(sh->label);
+	v[4] = ov_str(human); v[5] = ov_str(machine);
+	v[6] = ov_signed(growth_of(c, i));
+	v[7] = sh->have_last ? ov_bytes(sh->retained) : ov_none();
+	v[8] = ov_str(sh->acc); v[9] = ov_str(sh->path);
+	out_row_open(o, v);
+	out_list_begin(o, "held");
+	for (st = 0; st < c->g.steps; st++)
+		out_field(o, NULL, ov_uint(c->g.held[i * c->g.steps + st]));
+	out_list_end(o);
+	out_field(o, "held_growth", ov_int(growth_of(c, i)));
+	out_field(o, "retained_size_last", sh->have_last ? ov_uint(sh->retained) : ov_null());
+	out_kv_str(o, "holds_mostly", sh->acc);
+	out_kv_str(o, "held_by", sh->path);
+	out_row_close(o);
+}
+
+static void cgrow_write(const struct cgrow *c, const struct shown *sh, size_t nshown, struct out *o)
 {
 	size_t k;
 
-	json_key(json, "containers_total");
-	json_u64(json, c->g.n);
-	json_key(json, "containers");
-	yajl_gen_array_open(json);
-	for (k = 0; k < nshown; k++) {
-		size_t i = sh[k].i;
-		uint32_t st;
-		yajl_gen_map_open(json);
-		json_kv_u64(json, "id", c->g.id[i]);
-		json_kv_str(json, "kind", hs_container_kind_name(c->g.kind[i]));
-		json_kv_str(json, "label", sh[k].label);
-		json_key(json, "held");
-		yajl_gen_array_open(json);
-		for (st = 0; st < c->g.steps; st++)
-			json_u64(json, c->g.held[i * c->g.steps + st]);
-		yajl_gen_array_close(json);
-		json_key(json, "held_growth");
-		json_i64(json, growth_of(c, i));
-		json_key(json, "retained_size_last");
-		if (sh[k].have_last) json_u64(json, sh[k].retained); else yajl_gen_null(json);
-		json_kv_str(json, "holds_mostly", sh[k].acc);
-		json_kv_str(json, "held_by", sh[k].path);
-		yajl_gen_map_close(json);
+	out_say(o, "\n%zu containers grew at every step (matched by id); top %zu by growth\n",
+		"\n%zu containers grew at every step (matched by id); top %zu by growth\n\n", c->g.n, nshown);
+	out_field(o, "containers_total", ov_uint(c->g.n));
+	out_list_begin(o, "containers");
+	if (nshown) {
+		out_table_begin(o, &cont_table);
+		for (k = 0; k < nshown; k++)
+			cont_row(o, c, &sh[k]);
+		out_table_end(o);
 	}
-	yajl_gen_array_close(json);
+	out_list_end(o);
 }
 
-static void cgrow_table(const struct cgrow *c, const struct shown *sh, size_t nshown, enum fmt f)
-{
-	static const char *const head[] = { "Container", "Kind", "Held per snapshot", "Δ Held", "Retained (last)", "Holds mostly", "Held by" };
-	static const char *const head_csv[] = { "container", "kind", "held", "held_growth", "retained_last", "holds_mostly", "held_by" };
-	struct table t;
-	size_t k;
-
-	table_init(&t, 7, f == FMT_CSV ? head_csv : head, "llrrrll");
-	for (k = 0; k < nshown; k++) {
-		size_t i = sh[k].i, o = 0;
-		uint32_t st;
-		char series[512], dh[32], rl[32];
-		const char *cells[7];
-		for (st = 0; st < c->g.steps && o < sizeof(series); st++) {
-			char b[32];
-			uint32_t v = c->g.held[i * c->g.steps + st];
-			if (f == FMT_CSV)
-				snprintf(b, sizeof(b), "%u", v);
-			else
-				group_digits(v, b, sizeof(b));
-			o += (size_t)snprintf(series + o, sizeof(series) - o, "%s%s", st ? (f == FMT_CSV ? " " : " → ") : "", b);
-		}
-		if (f == FMT_CSV) {
-			snprintf(dh, sizeof(dh), "%" PRId64, growth_of(c, i));
-			if (sh[k].have_last) snprintf(rl, sizeof(rl), "%" PRIu64, sh[k].retained); else rl[0] = '\0';
-		} else {
-			signed_digits(growth_of(c, i), dh, sizeof(dh));
-			if (sh[k].have_last) human_size(sh[k].retained, rl, sizeof(rl)); else rl[0] = '\0';
-		}
-		cells[0] = sh[k].label; cells[1] = hs_container_kind_name(c->g.kind[i]);
-		cells[2] = series; cells[3] = dh; cells[4] = rl; cells[5] = sh[k].acc; cells[6] = sh[k].path;
-		table_row(&t, cells);
-	}
-	table_print(&t, f, f == FMT_TEXT ? 2 : 0);
-	table_release(&t);
-}
-
-void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json)
+void cgrow_out(struct cgrow *c, struct out *o)
 {
 	size_t *order, nshown, k;
 	struct shown *sh;
@@ -264,18 +273,17 @@ void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json)
 	}
 	if (nshown)
 		describe(c, sh, nshown);
-	if (json) {
-		cgrow_json(c, sh, nshown, json);
-	} else {
-		if (f != FMT_CSV)
-			printf(f == FMT_MD ? "\n%zu containers grew at every step (matched by id); top %zu by growth\n\n"
-					   : "\n%zu containers grew at every step (matched by id); top %zu by growth\n",
-			       c->g.n, nshown);
-		if (nshown)
-			cgrow_table(c, sh, nshown, f);
-	}
+	cgrow_write(c, sh, nshown, o);
 	free(sh);
 	free(order);
+}
+
+void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json)
+{
+	struct out *o = out_open_on(f, json);
+
+	cgrow_out(c, o);
+	out_close(o);
 }
 
 void cgrow_release(struct cgrow *c)

@@ -19,7 +19,11 @@ struct cgrow {
 void cgrow_hook(void *ctx, const struct hs_analysis *a);
 /* After every snapshot was loaded: the last step of the series. */
 void cgrow_finish(struct cgrow *c);
-/* The section (json: written into that open map instead). */
+struct out;
+/* The section, written through the output layer (output.h). */
+void cgrow_out(struct cgrow *c, struct out *o);
+/* The same for callers not on the output layer yet (leaks): in format f, or
+ * into the open JSON map json when not NULL. */
 void cgrow_report(struct cgrow *c, enum fmt f, yajl_gen json);
 void cgrow_release(struct cgrow *c);
 
