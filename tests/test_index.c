@@ -1957,7 +1957,7 @@ static void test_table(void **state)
 	f.ia = dir_file(&f.d, "t.hsnapidx");
 	write_index(f.ia, &KEY_A, &f.a);
 	f.buf = read_bytes(f.ia, &f.len);
-	assert_int_equal(hdr(f.buf)->version, 4);
+	assert_int_equal(hdr(f.buf)->version, 5);
 	assert_int_equal(hdr(f.buf)->nsections, ix_nrows - 2);
 	t = (struct ix_section *)(f.buf + sizeof(struct ix_header));
 	for (i = 0, id = 0; i < ix_nrows; i++) {
