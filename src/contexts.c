@@ -57,254 +57,330 @@ static void sort_dead(struct hs_ctx_dead *d, uint32_t n)
 	}
 }
 
-int hs_contexts_analyze(struct hs_contexts *out, const struct hs_analysis *a, struct hs_error *err)
-{
-	const struct hs_snapshot *s = a->s;
-	struct ctxa c = { a, s, NULL, NULL };
+/* The state of one analysis, freed by run_free. */
+struct run {
+	const struct hs_analysis *a;
+	const struct hs_snapshot *s;
+	struct ctxa c;
 	struct scopes t;
 	struct scan sc;
-	struct hmap live = { 0 }, live_ctx = { 0 }, entries = { 0 }, no_scopes = { 0 };
-	uint64_t *is_script = NULL;
-	struct entry *ent = NULL;
-	size_t nent = 0, ent_alloc = 0;
-	struct ectx *ec = NULL;
-	size_t nec = 0, ec_alloc = 0;
-	uint32_t *field_names = NULL, *values = NULL;
-	size_t nfield_names = 0, fn_alloc = 0, nvalues = 0, val_alloc = 0;
-	size_t i, dead_alloc = 0, ctx_alloc = 0, no_alloc = 0;
-	int rc;
+	struct hmap live, live_ctx; /* (script, scope id) -> function; (function, context) set */
+	uint64_t *is_script;
+	struct entry *ent;
+	size_t nent, ent_alloc;
+	struct ectx *ec;
+	size_t nec, ec_alloc;
+	uint32_t *field_names, *values;
+	size_t nfield_names, fn_alloc, nvalues, val_alloc;
+	size_t dead_alloc, ctx_alloc, no_alloc;  /* of out's arrays */
+};
 
-	memset(out, 0, sizeof(*out));
-	memset(&sc, 0, sizeof(sc));
-	memset(&t, 0, sizeof(t));
-	out->has_tables = s->scopes.fields[HS_SCOPES] != NULL && s->scopes.nfields[HS_SCOPES] > 0;
-	if (out->has_tables && (rc = hs_ctx_parse_scopes(&t, s, err)) < 0) {
-		hs_ctx_scopes_free(&t);
-		return rc;
-	}
-	if (!out->has_tables)
-		hs_ctx_map_init(&t.canon, 16);
-	hs_ctx_tags_init(&c);
-	HS_ALLOC_ARRAY(sc.sis, (size_t)s->node_count + 1);
-	for (i = 0; i < s->node_count; i++)
-		sc.sis[i] = ABSENT;
-	sc.finished = hs_bits_new(s->node_count);
-	is_script = hs_bits_new(s->node_count);
-	hs_ctx_scan_heap(&c, &sc, is_script);
+static void run_free(struct run *r)
+{
+	free(r->ent);
+	free(r->ec);
+	free(r->field_names);
+	free(r->values);
+	hs_ctx_map_free(&r->live);
+	hs_ctx_map_free(&r->live_ctx);
+	free(r->is_script);
+	free(r->sc.sis);
+	free(r->sc.finished);
+	free(r->sc.contexts);
+	free(r->sc.closures);
+	free(r->sc.walk);
+	free(r->c.etag);
+	free(r->c.ntag);
+	hs_ctx_scopes_free(&r->t);
+}
 
-	/* buildLiveFunctions: (script, scope id) -> function; (function, context) set */
-	hs_ctx_map_init(&live, 64);
-	hs_ctx_map_init(&live_ctx, sc.nclosures + 64);
-	for (i = 0; i < sc.nclosures; i++) {
-		const struct closure *cl = &sc.closures[i];
+/* buildLiveFunctions: (script, scope id) -> function; (function, context) set */
+static void build_live(struct run *r)
+{
+	size_t i;
+
+	hs_ctx_map_init(&r->live, 64);
+	hs_ctx_map_init(&r->live_ctx, r->sc.nclosures + 64);
+	for (i = 0; i < r->sc.nclosures; i++) {
+		const struct closure *cl = &r->sc.closures[i];
 		uint32_t fid, ctx = cl->ctx;
-		if (hs_bit_get(sc.finished, cl->owner))
+		if (hs_bit_get(r->sc.finished, cl->owner))
 			continue;
-		if ((fid = hs_ctx_map_get(&live, cl->script, cl->scope_id)) == HS_CTX_NONE) {
-			fid = (uint32_t)live.nr;
-			hs_ctx_map_put(&live, cl->script, cl->scope_id, fid);
+		if ((fid = hs_ctx_map_get(&r->live, cl->script, cl->scope_id)) == HS_CTX_NONE) {
+			fid = (uint32_t)r->live.nr;
+			hs_ctx_map_put(&r->live, cl->script, cl->scope_id, fid);
 		}
-		while (ctx != HS_CTX_NONE && hs_ctx_map_get(&live_ctx, fid, ctx) == HS_CTX_NONE) {
-			if (!hs_ctx_is_context(&c, ctx))
+		while (ctx != HS_CTX_NONE && hs_ctx_map_get(&r->live_ctx, fid, ctx) == HS_CTX_NONE) {
+			if (!hs_ctx_is_context(&r->c, ctx))
 				break;
-			hs_ctx_map_put(&live_ctx, fid, ctx, 1);
-			ctx = hs_ctx_internal(&c, ctx, E_PREVIOUS);
+			hs_ctx_map_put(&r->live_ctx, fid, ctx, 1);
+			ctx = hs_ctx_internal(&r->c, ctx, E_PREVIOUS);
 		}
 	}
+}
 
-	/* correlateContextsWithScopes */
+/* One context of entry eid: its context-variable values, and when en is not
+ * NULL (the entry's first context) their names as the entry's fields. */
+static void add_ectx(struct run *r, uint32_t eid, uint32_t ctx, struct entry *en)
+{
+	const struct hs_snapshot *s = r->s;
+	struct ectx *x;
+	uint32_t e;
+
+	HS_GROW(r->ec, r->nec, r->ec_alloc);
+	x = &r->ec[r->nec++];
+	x->entry = eid;
+	x->ctx = ctx;
+	x->first_value = r->nvalues;
+	x->nvalues = 0;
+	for (e = hs_edge_begin(s, ctx); e < hs_edge_end(s, ctx); e++)
+		if (s->edge_type[e] == s->t.e_context) {
+			if (en) {
+				HS_GROW(r->field_names, r->nfield_names, r->fn_alloc);
+				r->field_names[r->nfield_names++] = s->edge_name[e];
+				en->nfields++;
+			}
+			HS_GROW(r->values, r->nvalues, r->val_alloc);
+			r->values[r->nvalues++] = s->edge_to[e];
+			x->nvalues++;
+		}
+}
+
+/* A new entry for ScopeInfo si of script, scope-table record rec. */
+static struct entry *add_entry(struct run *r, uint32_t si, uint32_t script, uint32_t rec)
+{
+	struct entry *en;
+
+	HS_GROW(r->ent, r->nent, r->ent_alloc);
+	en = &r->ent[r->nent];
+	en->scope_info = si;
+	en->script = script;
+	en->rec = rec;
+	en->start = hs_ctx_internal_int(&r->c, si, E_START);
+	en->end = hs_ctx_internal_int(&r->c, si, E_END);
+	if (en->start == NO_INT) en->start = 0;
+	if (en->end == NO_INT) en->end = 0;
+	en->function_name = hs_ctx_internal(&r->c, si, E_FUNCTION_NAME);
+	en->first_field = r->nfield_names;
+	en->nfields = 0;
+	return en;
+}
+
+/* correlateContextsWithScopes */
+static void correlate(struct run *r, struct hs_contexts *out)
+{
+	struct hmap entries, no_scopes;
+	int64_t nf = r->s->n_node_fields;
+	size_t i;
+
 	hs_ctx_map_init(&entries, 64);
 	hs_ctx_map_init(&no_scopes, 16);
-	for (i = 0; i < sc.ncontexts; i++) {
-		uint32_t ctx = sc.contexts[i].ctx, si = sc.contexts[i].scope_info, eid, script, rec, e, k;
+	for (i = 0; i < r->sc.ncontexts; i++) {
+		uint32_t ctx = r->sc.contexts[i].ctx, si = r->sc.contexts[i].scope_info, eid, script, rec, k;
 		int64_t id;
-		struct entry *en;
-		struct ectx *x;
 		if ((eid = hs_ctx_map_get(&entries, si, 0)) != HS_CTX_NONE) {
-			HS_GROW(ec, nec, ec_alloc);
-			x = &ec[nec++];
-			x->entry = eid;
-			x->ctx = ctx;
-			x->first_value = nvalues;
-			x->nvalues = 0;
-			for (e = hs_edge_begin(s, ctx); e < hs_edge_end(s, ctx); e++)
-				if (s->edge_type[e] == s->t.e_context) {
-					HS_GROW(values, nvalues, val_alloc);
-					values[nvalues++] = s->edge_to[e];
-					x->nvalues++;
-				}
+			add_ectx(r, eid, ctx, NULL);
 			continue;
 		}
-		if ((id = hs_ctx_internal_int(&c, si, E_SCOPE_ID)) == NO_INT)
+		if ((id = hs_ctx_internal_int(&r->c, si, E_SCOPE_ID)) == NO_INT)
 			continue;
-		script = hs_ctx_resolve_script(&c, &sc, si);
-		if (script == UNDEF || !hs_bit_get(is_script, script))
+		script = hs_ctx_resolve_script(&r->c, &r->sc, si);
+		if (script == UNDEF || !hs_bit_get(r->is_script, script))
 			continue;
 		if ((k = hs_ctx_map_get(&no_scopes, script, 0)) != HS_CTX_NONE) {
 			out->no_scopes[k].contexts++;
 			continue;
 		}
-		if (hs_ctx_map_get(&t.canon, (int64_t)script * s->n_node_fields, NO_INT) == HS_CTX_NONE) {
-			HS_GROW(out->no_scopes, out->nno_scopes, no_alloc);
+		if (hs_ctx_map_get(&r->t.canon, (int64_t)script * nf, NO_INT) == HS_CTX_NONE) {
+			HS_GROW(out->no_scopes, out->nno_scopes, r->no_alloc);
 			out->no_scopes[out->nno_scopes] = (struct hs_ctx_no_scopes){ script, 1 };
 			hs_ctx_map_put(&no_scopes, script, 0, out->nno_scopes++);
 			continue;
 		}
-		if ((rec = hs_ctx_map_get(&t.canon, (int64_t)script * s->n_node_fields, id)) == HS_CTX_NONE)
+		if ((rec = hs_ctx_map_get(&r->t.canon, (int64_t)script * nf, id)) == HS_CTX_NONE)
 			continue;
-		HS_GROW(ent, nent, ent_alloc);
-		en = &ent[nent];
-		en->scope_info = si;
-		en->script = script;
-		en->rec = rec;
-		en->start = hs_ctx_internal_int(&c, si, E_START);
-		en->end = hs_ctx_internal_int(&c, si, E_END);
-		if (en->start == NO_INT) en->start = 0;
-		if (en->end == NO_INT) en->end = 0;
-		en->function_name = hs_ctx_internal(&c, si, E_FUNCTION_NAME);
-		en->first_field = nfield_names;
-		en->nfields = 0;
-		HS_GROW(ec, nec, ec_alloc);
-		x = &ec[nec++];
-		x->entry = (uint32_t)nent;
-		x->ctx = ctx;
-		x->first_value = nvalues;
-		x->nvalues = 0;
-		for (e = hs_edge_begin(s, ctx); e < hs_edge_end(s, ctx); e++)
-			if (s->edge_type[e] == s->t.e_context) {
-				HS_GROW(field_names, nfield_names, fn_alloc);
-				field_names[nfield_names++] = s->edge_name[e];
-				en->nfields++;
-				HS_GROW(values, nvalues, val_alloc);
-				values[nvalues++] = s->edge_to[e];
-				x->nvalues++;
-			}
-		hs_ctx_map_put(&entries, si, 0, (uint32_t)nent);
-		nent++;
+		add_ectx(r, (uint32_t)r->nent, ctx, add_entry(r, si, script, rec));
+		hs_ctx_map_put(&entries, si, 0, (uint32_t)r->nent);
+		r->nent++;
 	}
-
-	/* classifyFields, entries in insertion order, each one's contexts in scan order */
-	{
-		uint32_t *ec_first, *ec_order, *pos;
-		struct scope_key *keys;
-		struct hs_ctx_scope *scopes;
-		size_t e;
-
-		HS_CALLOC_ARRAY(ec_first, nent + 2);
-		HS_ALLOC_ARRAY(ec_order, nec + 1);
-		HS_ALLOC_ARRAY(pos, nent + 1);
-		for (i = 0; i < nec; i++)
-			ec_first[ec[i].entry + 1]++;
-		for (e = 0; e < nent; e++)
-			ec_first[e + 1] += ec_first[e];
-		for (e = 0; e < nent; e++)
-			pos[e] = ec_first[e];
-		for (i = 0; i < nec; i++)
-			ec_order[pos[ec[i].entry]++] = (uint32_t)i;
-		free(pos);
-		HS_ALLOC_ARRAY(scopes, nent + 1);
-		for (e = 0; e < nent; e++) {
-			const struct entry *en = &ent[e];
-			struct hs_ctx_scope *out_s = &scopes[out->nscopes];
-			uint32_t j;
-			out_s->scope_info = en->scope_info;
-			out_s->script = en->script;
-			out_s->start = en->start;
-			out_s->end = en->end;
-			out_s->function_name = en->function_name;
-			out_s->field_count = en->nfields;
-			out_s->first_ctx = out->nctx;
-			out_s->nctx = 0;
-			for (j = ec_first[e]; j < ec_first[e + 1]; j++) {
-				const struct ectx *x = &ec[ec_order[j]];
-				struct hs_ctx_context cc = { x->ctx, a->dom.retained[x->ctx], 0, out->ndead, 0 };
-				uint32_t f;
-				for (f = 0; f < x->nvalues; f++) {
-					const char *fname;
-					uint32_t var = HS_CTX_NONE, k, val;
-					int used = 0;
-					uint64_t u;
-					if (f >= en->nfields)
-						continue;
-					fname = hs_str(&s->strings, field_names[en->first_field + f]);
-					for (k = 0; k < t.var_count[en->rec]; k++)
-						if (!strcmp(hs_str(&s->strings, t.var_name[t.var_begin[en->rec] + k]), fname)) {
-							var = (uint32_t)(t.var_begin[en->rec] + k);
-							break;
-						}
-					if (var == HS_CTX_NONE)
-						continue;
-					/* isVariableUsedInContext */
-					for (u = t.use_first[var]; u < t.use_first[var + 1] && !used; u++) {
-						uint32_t cur;
-						for (cur = t.use_rec[u]; cur != HS_CTX_NONE && !used; cur = t.parent[cur]) {
-							uint32_t fid = hs_ctx_map_get(&live, en->script, t.id[cur]);
-							if (fid != HS_CTX_NONE && hs_ctx_map_get(&live_ctx, fid, x->ctx) != HS_CTX_NONE)
-								used = 1;
-						}
-					}
-					if (used)
-						continue;
-					val = values[x->first_value + f];
-					HS_GROW(out->dead, out->ndead, dead_alloc);
-					out->dead[out->ndead++] = (struct hs_ctx_dead){
-						field_names[en->first_field + f], val, a->dom.retained[val] };
-					cc.ndead++;
-					cc.dead_retained += a->dom.retained[val];
-				}
-				if (!cc.ndead)
-					continue;
-				sort_dead(out->dead + cc.first_dead, cc.ndead);
-				HS_GROW(out->ctx, out->nctx, ctx_alloc);
-				out->ctx[out->nctx++] = cc;
-				out_s->nctx++;
-			}
-			if (out_s->nctx) {
-				hs_sort(out->ctx + out_s->first_ctx, out_s->nctx, sizeof(*out->ctx), ctx_qcmp);
-				out->nscopes++;
-			}
-		}
-		/* sortAndBuildResult: scopes by their first (largest) context, stably */
-		HS_ALLOC_ARRAY(keys, (size_t)out->nscopes + 1);
-		for (e = 0; e < out->nscopes; e++)
-			keys[e] = (struct scope_key){ &out->ctx[scopes[e].first_ctx], (uint32_t)e };
-		hs_sort(keys, out->nscopes, sizeof(*keys), scope_qcmp);
-		HS_ALLOC_ARRAY(out->scopes, (size_t)out->nscopes + 1);
-		for (e = 0; e < out->nscopes; e++)
-			out->scopes[e] = scopes[keys[e].idx];
-		free(keys);
-		free(scopes);
-		free(ec_first);
-		free(ec_order);
-	}
-	/* scriptsWithoutScopes by script node index */
-	{
-		uint32_t x, y;
-		for (x = 1; x < out->nno_scopes; x++) {
-			struct hs_ctx_no_scopes v = out->no_scopes[x];
-			for (y = x; y > 0 && out->no_scopes[y - 1].script > v.script; y--)
-				out->no_scopes[y] = out->no_scopes[y - 1];
-			out->no_scopes[y] = v;
-		}
-	}
-
-	free(ent);
-	free(ec);
-	free(field_names);
-	free(values);
-	hs_ctx_map_free(&live);
-	hs_ctx_map_free(&live_ctx);
 	hs_ctx_map_free(&entries);
 	hs_ctx_map_free(&no_scopes);
-	free(is_script);
-	free(sc.sis);
-	free(sc.finished);
-	free(sc.contexts);
-	free(sc.closures);
-	free(sc.walk);
-	free(c.etag);
-	free(c.ntag);
-	hs_ctx_scopes_free(&t);
+}
+
+/* The scope-table variable of entry en named fname, or HS_CTX_NONE. */
+static uint32_t find_var(const struct run *r, const struct entry *en, const char *fname)
+{
+	const struct scopes *t = &r->t;
+	uint32_t k;
+
+	for (k = 0; k < t->var_count[en->rec]; k++)
+		if (!strcmp(hs_str(&r->s->strings, t->var_name[t->var_begin[en->rec] + k]), fname))
+			return (uint32_t)(t->var_begin[en->rec] + k);
+	return HS_CTX_NONE;
+}
+
+/* isVariableUsedInContext */
+static int var_used(const struct run *r, const struct entry *en, uint32_t var, uint32_t ctx)
+{
+	const struct scopes *t = &r->t;
+	uint64_t u;
+	uint32_t cur;
+
+	for (u = t->use_first[var]; u < t->use_first[var + 1]; u++)
+		for (cur = t->use_rec[u]; cur != HS_CTX_NONE; cur = t->parent[cur]) {
+			uint32_t fid = hs_ctx_map_get(&r->live, en->script, t->id[cur]);
+			if (fid != HS_CTX_NONE && hs_ctx_map_get(&r->live_ctx, fid, ctx) != HS_CTX_NONE)
+				return 1;
+		}
+	return 0;
+}
+
+/* classifyFields of one context: its dead variables appended to out->dead. */
+static struct hs_ctx_context classify_context(struct run *r, struct hs_contexts *out,
+					      const struct entry *en, const struct ectx *x)
+{
+	const uint64_t *retained = r->a->dom.retained;
+	struct hs_ctx_context cc = { x->ctx, retained[x->ctx], 0, out->ndead, 0 };
+	uint32_t f;
+
+	for (f = 0; f < x->nvalues; f++) {
+		uint32_t var, val, name;
+		if (f >= en->nfields)
+			continue;
+		name = r->field_names[en->first_field + f];
+		var = find_var(r, en, hs_str(&r->s->strings, name));
+		if (var == HS_CTX_NONE || var_used(r, en, var, x->ctx))
+			continue;
+		val = r->values[x->first_value + f];
+		HS_GROW(out->dead, out->ndead, r->dead_alloc);
+		out->dead[out->ndead++] = (struct hs_ctx_dead){ name, val, retained[val] };
+		cc.ndead++;
+		cc.dead_retained += retained[val];
+	}
+	return cc;
+}
+
+/* classifyFields of entry e, whose contexts are ec[order[j]] for j in
+ * [first, end): a scope in *sc with the contexts that have dead variables,
+ * largest first; 1 when it has any. */
+static int classify_entry(struct run *r, struct hs_contexts *out, size_t e, const uint32_t *order,
+			  uint32_t first, uint32_t end, struct hs_ctx_scope *sc)
+{
+	const struct entry *en = &r->ent[e];
+	uint32_t j;
+
+	sc->scope_info = en->scope_info;
+	sc->script = en->script;
+	sc->start = en->start;
+	sc->end = en->end;
+	sc->function_name = en->function_name;
+	sc->field_count = en->nfields;
+	sc->first_ctx = out->nctx;
+	sc->nctx = 0;
+	for (j = first; j < end; j++) {
+		struct hs_ctx_context cc = classify_context(r, out, en, &r->ec[order[j]]);
+		if (!cc.ndead)
+			continue;
+		sort_dead(out->dead + cc.first_dead, cc.ndead);
+		HS_GROW(out->ctx, out->nctx, r->ctx_alloc);
+		out->ctx[out->nctx++] = cc;
+		sc->nctx++;
+	}
+	if (!sc->nctx)
+		return 0;
+	hs_sort(out->ctx + sc->first_ctx, sc->nctx, sizeof(*out->ctx), ctx_qcmp);
+	return 1;
+}
+
+/* sortAndBuildResult: scopes by their first (largest) context, stably */
+static void sort_scopes(struct hs_contexts *out, const struct hs_ctx_scope *scopes)
+{
+	struct scope_key *keys;
+	size_t e;
+
+	HS_ALLOC_ARRAY(keys, (size_t)out->nscopes + 1);
+	for (e = 0; e < out->nscopes; e++)
+		keys[e] = (struct scope_key){ &out->ctx[scopes[e].first_ctx], (uint32_t)e };
+	hs_sort(keys, out->nscopes, sizeof(*keys), scope_qcmp);
+	HS_ALLOC_ARRAY(out->scopes, (size_t)out->nscopes + 1);
+	for (e = 0; e < out->nscopes; e++)
+		out->scopes[e] = scopes[keys[e].idx];
+	free(keys);
+}
+
+/* classifyFields, entries in insertion order, each one's contexts in scan
+ * order, then sortAndBuildResult */
+static void classify(struct run *r, struct hs_contexts *out)
+{
+	uint32_t *ec_first, *ec_order, *pos;
+	struct hs_ctx_scope *scopes;
+	size_t e, i;
+
+	HS_CALLOC_ARRAY(ec_first, r->nent + 2);
+	HS_ALLOC_ARRAY(ec_order, r->nec + 1);
+	HS_ALLOC_ARRAY(pos, r->nent + 1);
+	for (i = 0; i < r->nec; i++)
+		ec_first[r->ec[i].entry + 1]++;
+	for (e = 0; e < r->nent; e++)
+		ec_first[e + 1] += ec_first[e];
+	for (e = 0; e < r->nent; e++)
+		pos[e] = ec_first[e];
+	for (i = 0; i < r->nec; i++)
+		ec_order[pos[r->ec[i].entry]++] = (uint32_t)i;
+	free(pos);
+	HS_ALLOC_ARRAY(scopes, r->nent + 1);
+	for (e = 0; e < r->nent; e++)
+		if (classify_entry(r, out, e, ec_order, ec_first[e], ec_first[e + 1], &scopes[out->nscopes]))
+			out->nscopes++;
+	sort_scopes(out, scopes);
+	free(scopes);
+	free(ec_first);
+	free(ec_order);
+}
+
+/* scriptsWithoutScopes by script node index */
+static void sort_no_scopes(struct hs_contexts *out)
+{
+	uint32_t x, y;
+	for (x = 1; x < out->nno_scopes; x++) {
+		struct hs_ctx_no_scopes v = out->no_scopes[x];
+		for (y = x; y > 0 && out->no_scopes[y - 1].script > v.script; y--)
+			out->no_scopes[y] = out->no_scopes[y - 1];
+		out->no_scopes[y] = v;
+	}
+}
+
+int hs_contexts_analyze(struct hs_contexts *out, const struct hs_analysis *a, struct hs_error *err)
+{
+	const struct hs_snapshot *s = a->s;
+	struct run r;
+	size_t i;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&r, 0, sizeof(r));
+	r.a = a;
+	r.s = s;
+	r.c = (struct ctxa){ a, s, NULL, NULL };
+	out->has_tables = s->scopes.fields[HS_SCOPES] != NULL && s->scopes.nfields[HS_SCOPES] > 0;
+	if (out->has_tables && (rc = hs_ctx_parse_scopes(&r.t, s, err)) < 0) {
+		hs_ctx_scopes_free(&r.t);
+		return rc;
+	}
+	if (!out->has_tables)
+		hs_ctx_map_init(&r.t.canon, 16);
+	hs_ctx_tags_init(&r.c);
+	HS_ALLOC_ARRAY(r.sc.sis, (size_t)s->node_count + 1);
+	for (i = 0; i < s->node_count; i++)
+		r.sc.sis[i] = ABSENT;
+	r.sc.finished = hs_bits_new(s->node_count);
+	r.is_script = hs_bits_new(s->node_count);
+	hs_ctx_scan_heap(&r.c, &r.sc, r.is_script);
+	build_live(&r);
+	correlate(&r, out);
+	classify(&r, out);
+	sort_no_scopes(out);
+	run_free(&r);
 	return 0;
 }
 
