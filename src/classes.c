@@ -171,25 +171,27 @@ void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const ui
 /* ---- aggregates --------------------------------------------------------- */
 
 /* calculateClassesRetainedSize: DFS over the dominator tree; an object adds
- * its retained size to its class unless an ancestor of the same class did. */
-static void class_retained(struct hs_classes *c, const struct hs_snapshot *s,
-			   const uint64_t *self, const struct hs_dominators *d)
+ * its retained size to its row unless an ancestor of the same row did (a
+ * node the bit set leaves out adds nothing and hides nothing). */
+static void rows_retained(struct hs_class *cls, const struct hs_snapshot *s, const uint64_t *self,
+			  const struct hs_dominators *d, const uint32_t *row_of, uint32_t nrows,
+			  const uint64_t *bits)
 {
 	uint32_t n = s->node_count, *list, *sizes, *keys, nl = 0, ns = 0;
 	uint64_t pushed = 1;
 	uint8_t *seen;
 
-	HS_ALLOC_ARRAY(list, n + 1);
-	HS_ALLOC_ARRAY(sizes, n + 2);
-	HS_ALLOC_ARRAY(keys, n + 1);
-	HS_CALLOC_ARRAY(seen, c->names.count);
+	HS_ALLOC_ARRAY(list, (size_t)n + 1);
+	HS_ALLOC_ARRAY(sizes, (size_t)n + 2);
+	HS_ALLOC_ARRAY(keys, (size_t)n + 1);
+	HS_CALLOC_ARRAY(seen, nrows ? nrows : 1);
 	list[nl++] = s->root;
 	sizes[ns++] = NONE;
 	while (nl) {
-		uint32_t x = list[--nl], key = c->class_of[x], k;
+		uint32_t x = list[--nl], key = row_of[x], k;
 		uint32_t from = d->dom_first[x], to = d->dom_first[x + 1];
-		if (!seen[key] && self[x]) {
-			c->cls[key].retained_size += d->retained[x];
+		if (!seen[key] && (!bits || hs_bit_get(bits, x)) && self[x]) {
+			cls[key].retained_size += d->retained[x];
 			if (from != to) {
 				seen[key] = 1;
 				sizes[ns] = nl;
@@ -212,26 +214,35 @@ static void class_retained(struct hs_classes *c, const struct hs_snapshot *s,
 	free(seen);
 }
 
-void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
-			  const uint64_t *self, const struct hs_dominators *d,
-			  const int32_t *distance)
+struct hs_class *hs_class_rows(const struct hs_snapshot *s, const uint64_t *self,
+			       const struct hs_dominators *d, const int32_t *distance,
+			       const uint32_t *row_of, uint32_t nrows, const uint64_t *bits)
 {
+	struct hs_class *cls;
 	uint32_t n, k;
 
-	HS_CALLOC_ARRAY(c->cls, c->names.count ? c->names.count : 1);
-	for (k = 0; k < c->names.count; k++)
-		c->cls[k].distance = INT32_MAX;
+	HS_CALLOC_ARRAY(cls, nrows ? nrows : 1);
+	for (k = 0; k < nrows; k++)
+		cls[k].distance = INT32_MAX;
 	for (n = 0; n < s->node_count; n++) {
 		struct hs_class *cl;
-		if (!self[n])
+		if ((bits && !hs_bit_get(bits, n)) || !self[n])
 			continue;
-		cl = &c->cls[c->class_of[n]];
+		cl = &cls[row_of[n]];
 		cl->count++;
 		cl->self_size += self[n];
 		if (distance && distance[n] < cl->distance)
 			cl->distance = distance[n];
 	}
-	class_retained(c, s, self, d);
+	rows_retained(cls, s, self, d, row_of, nrows, bits);
+	return cls;
+}
+
+void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
+			  const uint64_t *self, const struct hs_dominators *d,
+			  const int32_t *distance)
+{
+	c->cls = hs_class_rows(s, self, d, distance, c->class_of, c->names.count, NULL);
 }
 
 void hs_classes_release(struct hs_classes *c)

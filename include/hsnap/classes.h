@@ -54,6 +54,12 @@ void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
 			  const uint64_t *self_size, const struct hs_dominators *d,
 			  const int32_t *distance);
 void hs_classes_release(struct hs_classes *c);
+/* The same aggregates keyed by row_of[node] (nrows rows) over the nodes the
+ * bit set keeps (NULL: all); a node left out does not hide the nested
+ * objects of its row.  Returns nrows rows (at least one; free() them). */
+struct hs_class *hs_class_rows(const struct hs_snapshot *s, const uint64_t *self_size,
+			       const struct hs_dominators *d, const int32_t *distance,
+			       const uint32_t *row_of, uint32_t nrows, const uint64_t *bits);
 static inline const char *hs_class_name(const struct hs_classes *c, uint32_t id)
 {
 	return hs_str(&c->names, id);
