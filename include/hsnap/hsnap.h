@@ -17,6 +17,7 @@
 #include "hsnap/values.h"
 #include "hsnap/containers.h"
 #include "hsnap/owners.h"
+#include "hsnap/oom.h"
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
 #include "hsnap/filters.h"
