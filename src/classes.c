@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/classes.h"
-#include "interfaces.h"
 #include "alloc.h"
 #include "strbuf.h"
 

@@ -4,7 +4,7 @@
  * objects); iterative, one visit per node. */
 #include <stdlib.h>
 #include <string.h>
-#include "hsnap/classes.h"
+#include "hsnap/dom_state.h"
 #include "alloc.h"
 
 static void dom_visit(const struct hs_snapshot *s, uint8_t *st, uint8_t *visited,

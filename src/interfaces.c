@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
-#include "hsnap/classes.h"
-#include "interfaces.h"
+#include "hsnap/interfaces.h"
 #include "alloc.h"
 #include "sort.h"
 #include "strbuf.h"

@@ -9,6 +9,8 @@
 #include "hsnap/dominators.h"
 #include "hsnap/shallow.h"
 #include "hsnap/distances.h"
+#include "hsnap/dom_state.h"
+#include "hsnap/interfaces.h"
 #include "hsnap/classes.h"
 #include "hsnap/analysis.h"
 #include "hsnap/paths.h"
