@@ -2,36 +2,34 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
-#include <unistd.h>
 #include <sys/mman.h>
 #include <stdlib.h>
+#include "hsnap/oom.h"
 #include "alloc.h"
 
-/* Out of memory (or an impossible size): exactly one line from whichever
- * thread gets here first, written with one write(2) (stdio could interleave
- * with another thread's message, and a second thread that also runs out
- * must not add its own line), then _exit(4) at once (exit() would run the
- * other threads' and sanitizers' exit work while those threads go on). */
-static void die4(const char *line)
-{
-	static atomic_int once;
-	char msg[200];
-	int n;
+static _Atomic(hs_oom_handler) oom_handler;
 
-	if (atomic_exchange(&once, 1))
-		for (;;)
-			pause(); /* the first thread is exiting the process */
-	n = snprintf(msg, sizeof(msg), "%shsnap: %s\n", isatty(2) ? "\r\033[K" : "", line);
-	if (n > 0 && write(2, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1) < 0)
-		_exit(4);
-	_exit(4);
+hs_oom_handler hs_set_oom_handler(hs_oom_handler fn)
+{
+	return atomic_exchange(&oom_handler, fn);
 }
 
-static void oom(size_t size)
+/* Out of memory (or an impossible size): the program's handler reports and
+ * ends the process (hsnap/oom.h); without one, or if it returns, abort(). */
+_Noreturn static void no_memory(const char *line)
+{
+	hs_oom_handler fn = atomic_load(&oom_handler);
+
+	if (fn)
+		fn(line);
+	abort();
+}
+
+_Noreturn static void oom(size_t size)
 {
 	char m[80];
 	snprintf(m, sizeof(m), "out of memory allocating %zu bytes", size);
-	die4(m);
+	no_memory(m);
 }
 
 /* Prefaults a large array that is about to be written all over (the
@@ -57,7 +55,7 @@ size_t hs_xmul(size_t nmemb, size_t size)
 	if (size && nmemb > SIZE_MAX / size) {
 		char m[80];
 		snprintf(m, sizeof(m), "allocation size overflow (%zu x %zu)", nmemb, size);
-		die4(m);
+		no_memory(m);
 	}
 	return nmemb * size;
 }

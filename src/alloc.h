@@ -1,8 +1,9 @@
 /* Allocation helpers (after jq's jv_alloc.c and git's ALLOC_GROW) and bit
  * sets allocated with them.
- * hs_xmalloc & friends never return NULL: on failure they print the size to
- * stderr and exit with status 4 (out of memory), the one documented place in
- * libhsnap that exits.  Sizes are overflow-checked before allocating. */
+ * hs_xmalloc & friends never return NULL: on failure they call the
+ * program's out-of-memory handler (hsnap/oom.h; the CLI's prints one line
+ * and exits 4), or abort() without one.  Sizes are overflow-checked before
+ * allocating. */
 #ifndef HSNAP_ALLOC_H
 #define HSNAP_ALLOC_H
 #include <stddef.h>
@@ -12,7 +13,7 @@
 void *hs_xmalloc(size_t size);
 void *hs_xcalloc(size_t nmemb, size_t size);
 void *hs_xrealloc(void *ptr, size_t size);
-/* nmemb * size, aborting (exit 4) on overflow. */
+/* nmemb * size; an overflow is out of memory (hsnap/oom.h). */
 size_t hs_xmul(size_t nmemb, size_t size);
 /* Maps all pages of a large array now (MADV_POPULATE_WRITE), for arrays that
  * are about to be written all over in random order; a no-op where the kernel
@@ -34,8 +35,8 @@ static inline size_t hs_grow_to(size_t nr, size_t alloc)
 	return n <= nr ? nr + 1 : n;
 }
 /* Grow p (which holds `nr` used of `alloc` slots) so that p[nr] is valid.
- * `alloc` may be narrower than size_t: a capacity it cannot hold exits 4
- * as any impossible size does. */
+ * `alloc` may be narrower than size_t: a capacity it cannot hold is out of
+ * memory as any impossible size is. */
 #define HS_GROW(p, nr, alloc)                                              \
 	do {                                                               \
 		size_t hs_new_ = hs_grow_to((size_t)(nr), (size_t)(alloc)); \

@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include "hsnap/analysis.h"
 #include "hsnap/index.h"
-#include "hsnap/owners.h"
 #include "vec.h"
 
 /* JSHeapSnapshot.calculateArraySize: an Array's own size plus its `elements`
@@ -200,6 +199,7 @@ void hs_analysis_release(struct hs_analysis *a)
 	free(a->distance);
 	free(a->parent_edge);
 	hs_classes_release(&a->classes);
-	hs_context_owners_release(a->owners);
+	if (a->owners && a->owners_release)
+		a->owners_release(a->owners);
 	memset(a, 0, sizeof(*a));
 }

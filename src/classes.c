@@ -1,93 +1,15 @@
-/* Class names, DOM state, interface inference and per-class aggregates, after
- * DevTools' HeapSnapshot.ts (propagateDOMState, calculateObjectNames,
- * inferInterfaceDefinitions, applyInterfaceDefinitions, buildAggregates,
- * calculateClassesRetainedSize).  Class ids index a string table of names;
- * uthash holds only the small name -> id map and the interface trie. */
+/* Class names and per-class aggregates, after DevTools' HeapSnapshot.ts
+ * (calculateObjectNames, applyInterfaceDefinitions' renaming,
+ * buildAggregates, calculateClassesRetainedSize).  Class ids index a string
+ * table of names.  The DOM state is dom_state.c's, the interface
+ * definitions interfaces.c's. */
 #include <stdlib.h>
 #include <string.h>
-#include <uthash.h>
 #include "hsnap/classes.h"
 #include "alloc.h"
-#include "sort.h"
 #include "strbuf.h"
 
 #define NONE 0xffffffffu
-#define MIN_OBJECT_COUNT_PER_INTERFACE 2
-#define MIN_OBJECT_PROPORTION_PER_INTERFACE 1000
-#define MAX_INTERFACE_NAME_LENGTH 120
-
-size_t hs_utf16_len(const char *s, size_t len)
-{
-	size_t i, n = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c & 0xc0) != 0x80)
-			n += c >= 0xf0 ? 2 : 1;
-	}
-	return n;
-}
-
-/* ---- DOM state (propagateDOMState) ------------------------------------ */
-
-static void dom_visit(const struct hs_snapshot *s, uint8_t *st, uint8_t *visited,
-		      uint32_t n, uint8_t state, uint32_t *att, uint32_t *na,
-		      uint32_t *det, uint32_t *nd)
-{
-	if (visited[n])
-		return;
-	visited[n] = 1;
-	if (s->node_type[n] != s->t.native)
-		return; /* state does not pass through JavaScript objects */
-	st[n] = state;
-	if (state == 1)
-		att[(*na)++] = n;
-	else if (state == 2)
-		det[(*nd)++] = n;
-}
-
-static void dom_propagate(const struct hs_snapshot *s, uint8_t *st, uint8_t *visited,
-			  uint32_t n, uint8_t state, uint32_t *att, uint32_t *na,
-			  uint32_t *det, uint32_t *nd)
-{
-	uint32_t e;
-	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
-		uint8_t t = s->edge_type[e];
-		if (t == s->t.e_hidden || t == s->t.e_weak)
-			continue;
-		dom_visit(s, st, visited, s->edge_to[e], state, att, na, det, nd);
-	}
-}
-
-void hs_dom_state(const struct hs_snapshot *s, uint8_t *st)
-{
-	uint32_t n = s->node_count, i, na = 0, nd = 0, *att, *det;
-	uint8_t *visited;
-
-	if (!s->detachedness) {
-		memset(st, 0, n);
-		return;
-	}
-	memcpy(st, s->detachedness, n);
-	HS_CALLOC_ARRAY(visited, n);
-	HS_ALLOC_ARRAY(att, n);
-	HS_ALLOC_ARRAY(det, n);
-	for (i = 0; i < n; i++)
-		if (s->detachedness[i])
-			dom_visit(s, st, visited, i, s->detachedness[i], att, &na, det, &nd);
-	while (na) {
-		uint32_t x = att[--na];
-		dom_propagate(s, st, visited, x, 1, att, &na, det, &nd);
-	}
-	while (nd) {
-		uint32_t x = det[--nd];
-		if (st[x] == 1)
-			continue;
-		dom_propagate(s, st, visited, x, 2, att, &na, det, &nd);
-	}
-	free(visited);
-	free(att);
-	free(det);
-}
 
 /* ---- class name table -------------------------------------------------- */
 
@@ -172,471 +94,6 @@ static uint32_t node_class(struct namer *nm, uint32_t n, const uint8_t *dom_stat
 	return nm->by_type[t];
 }
 
-/* ---- interfaces (inferInterfaceDefinitions / applyInterfaceDefinitions) -- */
-
-/* JSHeapSnapshotNode.formatPropertyName: names with , ' " { } are shown as
- * JSON string literals (JSON.stringify escaping). */
-static void format_property(struct hs_strbuf *b, const char *name, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	if (!memchr(name, ',', len) && !memchr(name, '\'', len) && !memchr(name, '"', len) &&
-	    !memchr(name, '{', len) && !memchr(name, '}', len)) {
-		hs_strbuf_add(b, name, len);
-		return;
-	}
-	hs_strbuf_add(b, "\"", 1);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-		char esc[7] = { '\\', 0, 0, 0, 0, 0, 0 };
-		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
-			hs_strbuf_add(b, esc, 2);
-		} else if (c < 0x20) {
-			const char *short_esc = c == '\b' ? "b" : c == '\f' ? "f" : c == '\n' ? "n"
-				: c == '\r' ? "r" : c == '\t' ? "t" : NULL;
-			if (short_esc) {
-				esc[1] = short_esc[0];
-				hs_strbuf_add(b, esc, 2);
-			} else {
-				esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-				esc[4] = hex[c >> 4]; esc[5] = hex[c & 15];
-				hs_strbuf_add(b, esc, 6);
-			}
-		} else if (c == 0xed && i + 2 < len && ((unsigned char)name[i + 1] & 0xe0) == 0xa0) {
-			/* a lone surrogate (WTF-8): JSON.stringify writes \udxxx */
-			unsigned cp = 0xd000 | (((unsigned char)name[i + 1] & 0x3f) << 6) |
-				      ((unsigned char)name[i + 2] & 0x3f);
-			esc[1] = 'u';
-			esc[2] = hex[(cp >> 12) & 15]; esc[3] = hex[(cp >> 8) & 15];
-			esc[4] = hex[(cp >> 4) & 15]; esc[5] = hex[cp & 15];
-			hs_strbuf_add(b, esc, 6);
-			i += 2;
-		} else {
-			hs_strbuf_add(b, name + i, 1);
-		}
-	}
-	hs_strbuf_add(b, "\"", 1);
-}
-
-struct candidate {
-	char *name;
-	uint64_t count, seq;
-	uint32_t first_node;     /* the object whose edges define the properties */
-	UT_hash_handle hh;
-};
-
-static int is_plain_object(const struct hs_snapshot *s, uint32_t n, uint32_t object_str)
-{
-	return s->node_type[n] == s->t.object && s->node_name[n] == object_str;
-}
-
-static int is_proto(const struct hs_snapshot *s, uint32_t e)
-{
-	return !strcmp(hs_str(&s->strings, s->edge_name[e]), "__proto__");
-}
-
-/* Builds the candidate name of object n into b; returns the number of
- * properties and, in *last_edge, the edge after the last one used. */
-static uint32_t interface_name(const struct hs_snapshot *s, uint32_t n, struct hs_strbuf *b,
-			       struct hs_strbuf *tmp, uint32_t *last_edge)
-{
-	uint32_t e, props = 0;
-	size_t len16 = 1;
-
-	hs_strbuf_reset(b);
-	hs_strbuf_add(b, "{", 1);
-	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
-		size_t f16;
-		if (s->edge_type[e] != s->t.e_property || is_proto(s, e))
-			continue;
-		hs_strbuf_reset(tmp);
-		format_property(tmp, hs_str(&s->strings, s->edge_name[e]), hs_strlen(&s->strings, s->edge_name[e]));
-		f16 = hs_utf16_len(tmp->buf, tmp->len);
-		if (len16 > 1 && len16 + f16 > MAX_INTERFACE_NAME_LENGTH)
-			break;
-		if (len16 != 1) {
-			hs_strbuf_add(b, ", ", 2);
-			len16 += 2;
-		}
-		hs_strbuf_add(b, tmp->buf, tmp->len);
-		len16 += f16;
-		props++;
-	}
-	*last_edge = e;
-	hs_strbuf_add(b, "}", 1);
-	return props;
-}
-
-/* JSHeapSnapshotNode.#plainObjectName: `{first, second, …, last}`, taking
- * property names alternately from the start and the end of the edge list
- * while the name stays within 100 UTF-16 units (at least one property). */
-size_t hs_plain_object_name(const struct hs_snapshot *s, uint32_t n, char *out, size_t cap)
-{
-	struct hs_strbuf start = HS_STRBUF_INIT, end = HS_STRBUF_INIT, f = HS_STRBUF_INIT, tmp = HS_STRBUF_INIT;
-	uint32_t lo = hs_edge_begin(s, n), hi = hs_edge_end(s, n), e;
-	int from_end = 0, first_end = 1;
-	size_t s16 = 1, e16 = 1, len;
-
-	hs_strbuf_add(&start, "{", 1);
-	hs_strbuf_add(&end, "}", 1);
-	while (lo < hi) {
-		size_t f16;
-		e = from_end ? hi - 1 : lo;
-		if (s->edge_type[e] != s->t.e_property || is_proto(s, e)) {
-			if (from_end) hi--; else lo++;
-			continue;
-		}
-		hs_strbuf_reset(&f);
-		format_property(&f, hs_str(&s->strings, s->edge_name[e]), hs_strlen(&s->strings, s->edge_name[e]));
-		f16 = hs_utf16_len(f.buf, f.len);
-		if (s16 > 1 && s16 + e16 + f16 > 100)
-			break;
-		if (from_end) {
-			hi--;
-			hs_strbuf_reset(&tmp);
-			hs_strbuf_add(&tmp, f.buf, f.len);
-			if (!first_end)
-				hs_strbuf_add(&tmp, ", ", 2);
-			hs_strbuf_add(&tmp, end.buf, end.len);
-			hs_strbuf_reset(&end);
-			hs_strbuf_add(&end, tmp.buf, tmp.len);
-			e16 += f16 + (first_end ? 0 : 2);
-			first_end = 0;
-		} else {
-			lo++;
-			if (s16 > 1) {
-				hs_strbuf_add(&start, ", ", 2);
-				s16 += 2;
-			}
-			hs_strbuf_add(&start, f.buf, f.len);
-			s16 += f16;
-		}
-		from_end = !from_end;
-	}
-	if (lo < hi)
-		hs_strbuf_add(&start, ", \xe2\x80\xa6", 5);
-	if (!first_end)
-		hs_strbuf_add(&start, ", ", 2);
-	hs_strbuf_add(&start, end.buf, end.len);
-	len = start.len;
-	if (cap) {
-		size_t c = len < cap - 1 ? len : cap - 1;
-		memcpy(out, start.buf, c);
-		out[c] = '\0';
-	}
-	hs_strbuf_release(&start);
-	hs_strbuf_release(&end);
-	hs_strbuf_release(&f);
-	hs_strbuf_release(&tmp);
-	return len;
-}
-
-static int cand_cmp(const void *x, const void *y)
-{
-	const struct candidate *a = *(struct candidate *const *)x, *b = *(struct candidate *const *)y;
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
-
-/* Definitions: the candidates seen on >= max(2, plain/1000) objects, most
- * common first (ties: first seen). */
-static struct candidate **infer(const struct hs_snapshot *s, uint32_t object_str,
-				uint32_t *ndefs, struct candidate **all)
-{
-	struct candidate *map = NULL, *c, **sorted;
-	struct hs_strbuf b = HS_STRBUF_INIT, tmp = HS_STRBUF_INIT;
-	uint64_t total = 0, seq = 0;
-	uint32_t n, last, i, count;
-	double min;
-
-	for (n = 0; n < s->node_count; n++) {
-		if (!is_plain_object(s, n, object_str))
-			continue;
-		total++;
-		if (!interface_name(s, n, &b, &tmp, &last))
-			continue;
-		HASH_FIND(hh, map, b.buf, b.len, c);
-		if (c) {
-			c->count++;
-			continue;
-		}
-		c = hs_xcalloc(1, sizeof(*c));
-		c->name = hs_xmalloc(b.len + 1);
-		memcpy(c->name, b.buf, b.len + 1);
-		c->count = 1;
-		c->seq = seq++;
-		c->first_node = n;
-		HASH_ADD_KEYPTR(hh, map, c->name, b.len, c);
-	}
-	hs_strbuf_release(&b);
-	hs_strbuf_release(&tmp);
-	count = HASH_COUNT(map);
-	HS_ALLOC_ARRAY(sorted, count ? count : 1);
-	i = 0;
-	for (c = map; c; c = c->hh.next)
-		sorted[i++] = c;
-	hs_sort(sorted, count, sizeof(*sorted), cand_cmp);
-	min = (double)total / MIN_OBJECT_PROPORTION_PER_INTERFACE;
-	if (min < MIN_OBJECT_COUNT_PER_INTERFACE)
-		min = MIN_OBJECT_COUNT_PER_INTERFACE;
-	for (i = 0; i < count && (double)sorted[i]->count >= min; i++)
-		;
-	*ndefs = i;
-	*all = map;
-	return sorted;
-}
-
-/* The property trie of applyInterfaceDefinitions, over property ranks. */
-struct vocab { char *key; uint32_t rank; UT_hash_handle hh; };
-struct tedge { uint64_t key; uint32_t child; UT_hash_handle hh; };
-struct tnode { uint32_t greatest; uint32_t def; uint32_t nprops; };
-
-struct trie {
-	struct vocab *vocab;
-	struct tedge *edges;
-	struct tnode *nodes;
-	uint32_t count, alloc;
-	int32_t *rank_of_str;    /* [strings] -2 unknown, -1 absent, else rank */
-};
-
-static uint32_t trie_child(const struct trie *t, uint32_t node, uint32_t rank)
-{
-	uint64_t key = ((uint64_t)node << 32) | rank;
-	struct tedge *e;
-	HASH_FIND(hh, t->edges, &key, sizeof(key), e);
-	return e ? e->child : NONE;
-}
-
-static uint32_t trie_add_node(struct trie *t)
-{
-	HS_GROW(t->nodes, t->count, t->alloc);
-	t->nodes[t->count].greatest = NONE;
-	t->nodes[t->count].def = NONE;
-	t->nodes[t->count].nprops = 0;
-	return t->count++;
-}
-
-/* Definition list from the selected candidates: each definition's
- * properties are the ones its first object contributed to the name. */
-static void candidates_to_interfaces(struct hs_interfaces *out, const struct hs_snapshot *s,
-				     struct candidate **defs, uint32_t ndefs)
-{
-	struct hs_strbuf b = HS_STRBUF_INIT, tmp = HS_STRBUF_INIT;
-	uint32_t d, last, e;
-
-	out->count = ndefs;
-	HS_CALLOC_ARRAY(out->v, ndefs ? ndefs : 1);
-	for (d = 0; d < ndefs; d++) {
-		struct hs_interface *it = &out->v[d];
-		size_t alloc = 0;
-		it->name = hs_xmalloc(strlen(defs[d]->name) + 1);
-		strcpy(it->name, defs[d]->name);
-		interface_name(s, defs[d]->first_node, &b, &tmp, &last);
-		for (e = hs_edge_begin(s, defs[d]->first_node); e < last; e++) {
-			const char *nm;
-			if (s->edge_type[e] != s->t.e_property || is_proto(s, e))
-				continue;
-			nm = hs_str(&s->strings, s->edge_name[e]);
-			HS_GROW(it->props, it->nprops, alloc);
-			it->props[it->nprops] = hs_xmalloc(strlen(nm) + 1);
-			strcpy(it->props[it->nprops++], nm);
-		}
-	}
-	hs_strbuf_release(&b);
-	hs_strbuf_release(&tmp);
-}
-
-void hs_interfaces_release(struct hs_interfaces *ifs)
-{
-	uint32_t d, k;
-	for (d = 0; d < ifs->count; d++) {
-		for (k = 0; k < ifs->v[d].nprops; k++)
-			free(ifs->v[d].props[k]);
-		free(ifs->v[d].props);
-		free(ifs->v[d].name);
-	}
-	free(ifs->v);
-	memset(ifs, 0, sizeof(*ifs));
-}
-
-void hs_interfaces_copy(struct hs_interfaces *dst, const struct hs_interfaces *src)
-{
-	uint32_t d, k;
-	dst->count = src->count;
-	HS_CALLOC_ARRAY(dst->v, src->count ? src->count : 1);
-	for (d = 0; d < src->count; d++) {
-		const struct hs_interface *f = &src->v[d];
-		struct hs_interface *t = &dst->v[d];
-		t->name = hs_xmalloc(strlen(f->name) + 1);
-		strcpy(t->name, f->name);
-		t->nprops = f->nprops;
-		HS_ALLOC_ARRAY(t->props, f->nprops ? f->nprops : 1);
-		for (k = 0; k < f->nprops; k++) {
-			t->props[k] = hs_xmalloc(strlen(f->props[k]) + 1);
-			strcpy(t->props[k], f->props[k]);
-		}
-	}
-}
-
-static void trie_build(struct trie *t, const struct hs_snapshot *s, const struct hs_interfaces *ifs)
-{
-	const char **all = NULL;
-	size_t aalloc = 0, nall = 0, i;
-	uint32_t d, k, np, *ranks = NULL;
-
-	memset(t, 0, sizeof(*t));
-	trie_add_node(t);
-	for (d = 0; d < ifs->count; d++)
-		for (k = 0; k < ifs->v[d].nprops; k++) {
-			HS_GROW(all, nall, aalloc);
-			all[nall++] = ifs->v[d].props[k];
-		}
-	hs_sort(all, nall, sizeof(*all), hs_cmp_str);
-	for (i = 0; i < nall; i++) {
-		struct vocab *v;
-		size_t l = strlen(all[i]);
-		HASH_FIND(hh, t->vocab, all[i], l, v);
-		if (v)
-			continue;
-		v = hs_xmalloc(sizeof(*v));
-		v->key = (char *)all[i];
-		v->rank = HASH_COUNT(t->vocab);
-		HASH_ADD_KEYPTR(hh, t->vocab, v->key, l, v);
-	}
-	free(all);
-	for (d = 0; d < ifs->count; d++) {
-		uint32_t node = 0;
-		np = ifs->v[d].nprops;
-		HS_REALLOC_ARRAY(ranks, np ? np : 1);
-		for (k = 0; k < np; k++) {
-			struct vocab *v;
-			HASH_FIND(hh, t->vocab, ifs->v[d].props[k], strlen(ifs->v[d].props[k]), v);
-			ranks[k] = v->rank;
-		}
-		hs_sort(ranks, np, sizeof(*ranks), hs_cmp_u32);
-		for (k = 0; k < np; k++) {
-			uint32_t child = trie_child(t, node, ranks[k]);
-			if (child == NONE) {
-				struct tedge *e = hs_xmalloc(sizeof(*e));
-				child = trie_add_node(t);
-				e->key = ((uint64_t)node << 32) | ranks[k];
-				e->child = child;
-				HASH_ADD(hh, t->edges, key, sizeof(e->key), e);
-				if (t->nodes[node].greatest == NONE || t->nodes[node].greatest < ranks[k])
-					t->nodes[node].greatest = ranks[k];
-			}
-			node = child;
-		}
-		if (t->nodes[node].def == NONE) {
-			t->nodes[node].def = d;
-			t->nodes[node].nprops = np;
-		}
-	}
-	free(ranks);
-	HS_ALLOC_ARRAY(t->rank_of_str, s->strings.count ? s->strings.count : 1);
-	for (i = 0; i < s->strings.count; i++)
-		t->rank_of_str[i] = -2;
-}
-
-static void trie_release(struct trie *t)
-{
-	struct vocab *v, *vt;
-	struct tedge *e, *et;
-	HASH_ITER(hh, t->vocab, v, vt) { HASH_DEL(t->vocab, v); free(v); }
-	HASH_ITER(hh, t->edges, e, et) { HASH_DEL(t->edges, e); free(e); }
-	free(t->nodes);
-	free(t->rank_of_str);
-}
-
-static int32_t prop_rank(struct trie *t, const struct hs_snapshot *s, uint32_t str)
-{
-	if (t->rank_of_str[str] == -2) {
-		struct vocab *v;
-		HASH_FIND(hh, t->vocab, hs_str(&s->strings, str), hs_strlen(&s->strings, str), v);
-		t->rank_of_str[str] = v ? (int32_t)v->rank : -1;
-	}
-	return t->rank_of_str[str];
-}
-
-/* Work memory of match_object: the object's property ranks, and DevTools'
- * `states` Set as an insertion-ordered list of trie nodes; `in[x]` says x is
- * in the set and `pos[x]` where its live entry is (a node deleted and added
- * again in one step leaves a dead entry behind, dropped at the next step). */
-struct match_work {
-	uint32_t *props, *list, *pos;
-	uint8_t *in;
-	size_t palloc, lalloc;
-};
-
-/* applyInterfaceDefinitions for one object: its property names sorted, every
- * occurrence counted (two `<symbol>` edges can reach a `{<symbol>, <symbol>}`
- * definition); a step deletes the states present at its start that cannot go
- * past the property (greatestNext), then follows the property from each of
- * them, and the states it adds are only examined from the next step on.  The
- * best definition reached wins: most properties, then the earliest; NONE if
- * none (not even an empty definition at the root).  Names outside every
- * definition are skipped: at such a name a state is deleted only if no later
- * name can move it (they all sort after), so it changes nothing. */
-static uint32_t match_object(struct trie *t, const struct hs_snapshot *s, uint32_t n,
-			     struct match_work *w)
-{
-	uint32_t e, np = 0, len = 1, k, i, best = t->nodes[0].def, best_np = 0;
-
-	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
-		int32_t r;
-		if (s->edge_type[e] != s->t.e_property)
-			continue;
-		if ((r = prop_rank(t, s, s->edge_name[e])) < 0)
-			continue;
-		HS_GROW(w->props, np, w->palloc);
-		w->props[np++] = (uint32_t)r;
-	}
-	hs_sort(w->props, np, sizeof(*w->props), hs_cmp_u32);
-	HS_GROW(w->list, 0, w->lalloc);
-	w->list[0] = 0;
-	w->in[0] = 1;
-	w->pos[0] = 0;
-	for (k = 0; k < np && len; k++) {
-		uint32_t p = w->props[k], cur = 0;
-		/* the live entries, in insertion order: what DevTools iterates */
-		for (i = 0; i < len; i++) {
-			uint32_t x = w->list[i];
-			if (w->in[x] && w->pos[x] == i) {
-				w->pos[x] = cur;
-				w->list[cur++] = x;
-			}
-		}
-		len = cur;
-		for (i = 0; i < cur; i++) {
-			uint32_t x = w->list[i], g = t->nodes[x].greatest, child;
-			if (g == NONE || p >= g)
-				w->in[x] = 0;
-			if ((child = trie_child(t, x, p)) == NONE)
-				continue;
-			if (!w->in[child]) {
-				HS_GROW(w->list, len, w->lalloc);
-				w->in[child] = 1;
-				w->pos[child] = len;
-				w->list[len++] = child;
-			}
-			if (t->nodes[child].def != NONE) {
-				const struct tnode *c = &t->nodes[child];
-				if (best == NONE || c->nprops > best_np ||
-				    (c->nprops == best_np && c->def < best)) {
-					best = c->def;
-					best_np = c->nprops;
-				}
-			}
-		}
-	}
-	for (i = 0; i < len; i++)
-		w->in[w->list[i]] = 0;
-	return best;
-}
-
 /* Infers DevTools' interface definitions (or takes the given ones, as the
  * Comparison view applies the newer snapshot's definitions to the base) and
  * renames the plain objects that match one. */
@@ -644,50 +101,33 @@ static void apply_interfaces(struct namer *nm, uint32_t object_str, const struct
 {
 	const struct hs_snapshot *s = nm->s;
 	struct hs_interfaces *ifs = &nm->c->interfaces;
-	struct trie t;
+	struct hs_iface_matcher *m;
 	uint32_t n, d, *def_class;
-	struct match_work w = { 0 };
 
-	if (given) {
+	if (given)
 		hs_interfaces_copy(ifs, given);
-	} else {
-		struct candidate *map, **defs, *c, *ct;
-		uint32_t ndefs;
-		defs = infer(s, object_str, &ndefs, &map);
-		candidates_to_interfaces(ifs, s, defs, ndefs);
-		free(defs);
-		HASH_ITER(hh, map, c, ct) {
-			HASH_DEL(map, c);
-			free(c->name);
-			free(c);
-		}
-	}
+	else
+		hs_interfaces_infer(ifs, s, object_str);
 	nm->c->n_interfaces = ifs->count;
 	if (!ifs->count)
 		return;
-	trie_build(&t, s, ifs);
-	HS_CALLOC_ARRAY(w.in, t.count);
-	HS_ALLOC_ARRAY(w.pos, t.count);
+	m = hs_iface_matcher_new(s, ifs);
 	HS_ALLOC_ARRAY(def_class, ifs->count);
 	for (d = 0; d < ifs->count; d++)
 		def_class[d] = NONE;
 	for (n = 0; n < s->node_count; n++) {
-		uint32_t m;
-		if (!is_plain_object(s, n, object_str))
+		uint32_t k;
+		if (!hs_is_plain_object(s, n, object_str))
 			continue;
-		m = match_object(&t, s, n, &w);
-		if (m == NONE)
+		k = hs_iface_match(m, n);
+		if (k == NONE)
 			continue;
-		if (def_class[m] == NONE)
-			def_class[m] = intern(nm, ifs->v[m].name, strlen(ifs->v[m].name));
-		nm->c->class_of[n] = def_class[m];
+		if (def_class[k] == NONE)
+			def_class[k] = intern(nm, ifs->v[k].name, strlen(ifs->v[k].name));
+		nm->c->class_of[n] = def_class[k];
 	}
 	free(def_class);
-	free(w.props);
-	free(w.list);
-	free(w.pos);
-	free(w.in);
-	trie_release(&t);
+	hs_iface_matcher_free(m);
 }
 
 static uint32_t find_string(const struct hs_snapshot *s, const char *text)
@@ -730,25 +170,27 @@ void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const ui
 /* ---- aggregates --------------------------------------------------------- */
 
 /* calculateClassesRetainedSize: DFS over the dominator tree; an object adds
- * its retained size to its class unless an ancestor of the same class did. */
-static void class_retained(struct hs_classes *c, const struct hs_snapshot *s,
-			   const uint64_t *self, const struct hs_dominators *d)
+ * its retained size to its row unless an ancestor of the same row did (a
+ * node the bit set leaves out adds nothing and hides nothing). */
+static void rows_retained(struct hs_class *cls, const struct hs_snapshot *s, const uint64_t *self,
+			  const struct hs_dominators *d, const uint32_t *row_of, uint32_t nrows,
+			  const uint64_t *bits)
 {
 	uint32_t n = s->node_count, *list, *sizes, *keys, nl = 0, ns = 0;
 	uint64_t pushed = 1;
 	uint8_t *seen;
 
-	HS_ALLOC_ARRAY(list, n + 1);
-	HS_ALLOC_ARRAY(sizes, n + 2);
-	HS_ALLOC_ARRAY(keys, n + 1);
-	HS_CALLOC_ARRAY(seen, c->names.count);
+	HS_ALLOC_ARRAY(list, (size_t)n + 1);
+	HS_ALLOC_ARRAY(sizes, (size_t)n + 2);
+	HS_ALLOC_ARRAY(keys, (size_t)n + 1);
+	HS_CALLOC_ARRAY(seen, nrows ? nrows : 1);
 	list[nl++] = s->root;
 	sizes[ns++] = NONE;
 	while (nl) {
-		uint32_t x = list[--nl], key = c->class_of[x], k;
+		uint32_t x = list[--nl], key = row_of[x], k;
 		uint32_t from = d->dom_first[x], to = d->dom_first[x + 1];
-		if (!seen[key] && self[x]) {
-			c->cls[key].retained_size += d->retained[x];
+		if (!seen[key] && (!bits || hs_bit_get(bits, x)) && self[x]) {
+			cls[key].retained_size += d->retained[x];
 			if (from != to) {
 				seen[key] = 1;
 				sizes[ns] = nl;
@@ -771,26 +213,35 @@ static void class_retained(struct hs_classes *c, const struct hs_snapshot *s,
 	free(seen);
 }
 
-void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
-			  const uint64_t *self, const struct hs_dominators *d,
-			  const int32_t *distance)
+struct hs_class *hs_class_rows(const struct hs_snapshot *s, const uint64_t *self,
+			       const struct hs_dominators *d, const int32_t *distance,
+			       const uint32_t *row_of, uint32_t nrows, const uint64_t *bits)
 {
+	struct hs_class *cls;
 	uint32_t n, k;
 
-	HS_CALLOC_ARRAY(c->cls, c->names.count ? c->names.count : 1);
-	for (k = 0; k < c->names.count; k++)
-		c->cls[k].distance = INT32_MAX;
+	HS_CALLOC_ARRAY(cls, nrows ? nrows : 1);
+	for (k = 0; k < nrows; k++)
+		cls[k].distance = INT32_MAX;
 	for (n = 0; n < s->node_count; n++) {
 		struct hs_class *cl;
-		if (!self[n])
+		if ((bits && !hs_bit_get(bits, n)) || !self[n])
 			continue;
-		cl = &c->cls[c->class_of[n]];
+		cl = &cls[row_of[n]];
 		cl->count++;
 		cl->self_size += self[n];
 		if (distance && distance[n] < cl->distance)
 			cl->distance = distance[n];
 	}
-	class_retained(c, s, self, d);
+	rows_retained(cls, s, self, d, row_of, nrows, bits);
+	return cls;
+}
+
+void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
+			  const uint64_t *self, const struct hs_dominators *d,
+			  const int32_t *distance)
+{
+	c->cls = hs_class_rows(s, self, d, distance, c->class_of, c->names.count, NULL);
 }
 
 void hs_classes_release(struct hs_classes *c)

@@ -400,59 +400,7 @@ int hs_filter_nodes(const struct hs_analysis *a, const struct hs_filter *f, uint
 static struct hs_class *aggregate_rows(const struct hs_analysis *a, const uint64_t *bits,
 				       const uint32_t *row_of, uint32_t nrows)
 {
-	const struct hs_snapshot *s = a->s;
-	const struct hs_dominators *d = &a->dom;
-	const uint64_t *self = a->self_size;
-	struct hs_class *cls;
-	uint32_t N = s->node_count, n, k, *list, *sizes, *keys, nl = 0, ns = 0;
-	uint64_t pushed = 1;
-	uint8_t *seen;
-
-	HS_CALLOC_ARRAY(cls, nrows ? nrows : 1);
-	for (k = 0; k < nrows; k++)
-		cls[k].distance = INT32_MAX;
-	for (n = 0; n < N; n++) {
-		struct hs_class *cl;
-		if ((bits && !hs_bit_get(bits, n)) || !self[n])
-			continue;
-		cl = &cls[row_of[n]];
-		cl->count++;
-		cl->self_size += self[n];
-		if (a->distance && a->distance[n] < cl->distance)
-			cl->distance = a->distance[n];
-	}
-	/* calculateClassesRetainedSize with the filter: a filtered-out node does
-	 * not hide the nested objects of its class */
-	HS_ALLOC_ARRAY(list, (size_t)N + 1);
-	HS_ALLOC_ARRAY(sizes, (size_t)N + 2);
-	HS_ALLOC_ARRAY(keys, (size_t)N + 1);
-	HS_CALLOC_ARRAY(seen, nrows ? nrows : 1);
-	list[nl++] = s->root;
-	sizes[ns++] = UINT32_MAX;
-	while (nl) {
-		uint32_t x = list[--nl], key = row_of[x];
-		uint32_t from = d->dom_first[x], to = d->dom_first[x + 1];
-		if (!seen[key] && (!bits || hs_bit_get(bits, x)) && self[x]) {
-			cls[key].retained_size += d->retained[x];
-			if (from != to) {
-				seen[key] = 1;
-				sizes[ns] = nl;
-				keys[ns++] = key;
-			}
-		}
-		if (to < from || pushed + (to - from) > N)
-			break; /* a cycle (hostile index): stop, as classes.c does */
-		pushed += to - from;
-		for (k = from; k < to; k++)
-			list[nl++] = d->dom_children[k];
-		while (ns > 1 && sizes[ns - 1] == nl)
-			seen[keys[--ns]] = 0;
-	}
-	free(list);
-	free(sizes);
-	free(keys);
-	free(seen);
-	return cls;
+	return hs_class_rows(a->s, a->self_size, &a->dom, a->distance, row_of, nrows, bits);
 }
 
 struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *bits)

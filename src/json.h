@@ -9,8 +9,9 @@
 #include <yajl_tree.h>
 
 /* For yajl_alloc / yajl_gen_alloc: yajl's memory through hs_xmalloc and
- * hs_xrealloc (alloc.h), so that running out of memory inside yajl is the one
- * exit 4 of alloc.c, not a crash (yajl does not check every realloc).
+ * hs_xrealloc (alloc.h), so that running out of memory inside yajl goes to
+ * the program's out-of-memory handler (hsnap/oom.h), not a crash (yajl does
+ * not check every realloc).
  * yajl_tree_parse takes no allocator: its own malloc failures are reported
  * as a parse error ("Out of memory"). */
 yajl_alloc_funcs *hs_yajl_alloc_funcs(void);

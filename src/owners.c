@@ -33,8 +33,11 @@ uint32_t hs_context_owner(const struct hs_analysis *a, uint32_t ctx, uint32_t *c
 	struct hs_context_owners *o = a->owners;
 	size_t lo = 0, hi, first;
 
-	if (!o) /* a cache: the analysis is logically unchanged */
-		o = ((struct hs_analysis *)a)->owners = build(a->s);
+	if (!o) { /* a cache: the analysis is logically unchanged */
+		struct hs_analysis *m = (struct hs_analysis *)a;
+		o = m->owners = build(a->s);
+		m->owners_release = hs_context_owners_release;
+	}
 	hi = o->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

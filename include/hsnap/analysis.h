@@ -9,6 +9,7 @@
 #include "hsnap/snapshot.h"
 #include "hsnap/graph.h"
 #include "hsnap/dominators.h"
+#include "hsnap/dom_state.h"
 #include "hsnap/classes.h"
 #include "hsnap/distances.h"
 #include "hsnap/shallow.h"
@@ -42,7 +43,11 @@ struct hs_analysis {
 	uint32_t *parent_edge;   /* [n] BFS parent edge (opts->parent_edges), or NULL */
 	struct hs_classes classes;
 	struct hs_statistics stats;
-	struct hs_context_owners *owners; /* built by hs_context_owner on demand, or NULL */
+	/* Built on first use by owners.c (hs_context_owner), or NULL; freed by
+	 * hs_analysis_release through the function owners.c leaves beside it,
+	 * so that the analysis does not depend on the modules built on it. */
+	struct hs_context_owners *owners;
+	void (*owners_release)(struct hs_context_owners *);
 	uint64_t borrowed;       /* bit 1 << section id per array lent by the index
 				    (hs_index_analysis), not freed with a */
 };
@@ -52,7 +57,7 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 void hs_analysis_release(struct hs_analysis *a);
 
 /* The statistics phase (exposed for tests; the other phases have their own
- * headers: hs_dom_state in classes.h, hs_shallow_sizes in shallow.h,
+ * headers: hs_dom_state in dom_state.h, hs_shallow_sizes in shallow.h,
  * hs_distances in distances.h). */
 void hs_statistics_compute(struct hs_statistics *st, const struct hs_snapshot *s,
 			   const struct hs_graph *g, const uint64_t *self,

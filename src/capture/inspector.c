@@ -301,6 +301,102 @@ static int answers(struct insp *in, const struct capture_opts *o, int port)
 	return ok;
 }
 
+/* An inspector of process o->pid already listening: on its configured
+ * port cfg, or (cfg 0: a random port) on one of its listening ports. */
+static void find_open(struct insp *in, const struct capture_opts *o, int cfg, const int *before, int nb)
+{
+	int i;
+
+	if (nb < 0 ? answers(in, o, cfg) : has_port(before, nb, cfg) && answers(in, o, cfg)) {
+		in->state = INSP_WAS_OPEN;
+		return;
+	}
+	for (i = 0; cfg == 0 && i < nb; i++)
+		if (answers(in, o, before[i])) {
+			in->port = before[i];
+			in->state = INSP_WAS_OPEN;
+			return;
+		}
+}
+
+/* After SIGUSR1: waits up to 10 s for the inspector to listen (on cfg, or
+ * on a port not among the `before` ones). */
+static int wait_listening(struct insp *in, const struct capture_opts *o, int cfg, const int *before, int nb,
+			  struct hs_error *err)
+{
+	double deadline = hs_now() + 10;
+	int after[64], na, i;
+
+	for (;;) {
+		na = proc_listen_ports(o->pid, after, 64);
+		if (na < 0) {
+			if (answers(in, o, cfg)) return 0;
+		} else if (cfg && has_port(after, na, cfg) && answers(in, o, cfg)) {
+			return 0;
+		} else if (!cfg) {
+			for (i = 0; i < na; i++)
+				if (!has_port(before, nb, after[i]) && answers(in, o, after[i])) {
+					in->port = after[i];
+					return 0;
+				}
+		}
+		if (!proc_alive(o->pid))
+			return hs_error_set(err, HS_ERR_IO, "process %d exited after SIGUSR1", (int)o->pid);
+		if (hs_now() > deadline)
+			return hs_error_set(err, HS_ERR_IO, "process %d caught SIGUSR1 but no inspector "
+				"started listening on port %d within 10 s (a port in use? see the "
+				"process' stderr)", (int)o->pid, cfg);
+		sleep_ms(50);
+	}
+}
+
+/* A PID without --port: the inspector the process has open, or one opened
+ * with SIGUSR1 (only when the process handles it: else it would die). */
+static int activate(struct insp *in, const struct capture_opts *o, struct hs_error *err)
+{
+	int before[64], nb, caught, cfg, rc;
+
+	proc_inspect_option(o->pid, in->host, sizeof(in->host), &cfg);
+	if (o->host)
+		snprintf(in->host, sizeof(in->host), "%s", o->host);
+	in->port = cfg;
+	if ((rc = proc_catches_sigusr1(o->pid, &caught, err)))
+		return rc;
+	nb = proc_listen_ports(o->pid, before, 64);
+	find_open(in, o, cfg, before, nb);
+	if (in->state == INSP_WAS_OPEN)
+		return 0;
+	if (!caught)
+		return hs_error_set(err, HS_ERR_USAGE,
+			"process %d does not handle SIGUSR1, so it is not a Node process whose "
+			"inspector can be activated (or it runs with --disable-sigusr1); the "
+			"signal would kill it, so hsnap did not send it. Start it with "
+			"--inspect, or give --port", (int)o->pid);
+	if (kill(o->pid, SIGUSR1) != 0)
+		return hs_error_set(err, HS_ERR_IO, "cannot signal process %d: %s", (int)o->pid, strerror(errno));
+	in->state = INSP_OPENED;
+	return wait_listening(in, o, cfg, before, nb, err);
+}
+
+/* The port may belong to another process (one that took 9229 first): asks
+ * the target who it is. */
+static int check_pid(struct insp *in, const struct capture_opts *o, struct hs_error *err)
+{
+	struct cdp_reply rep;
+	int rc;
+
+	rc = cdp_call(&in->cdp, "Runtime.evaluate", "{\"expression\":\"process.pid\"}", &rep, 10000, NULL, err);
+	if (rc)
+		return rc;
+	if (!rep.error && !rep.exception && rep.value[0] && atol(rep.value) != (long)o->pid) {
+		if (in->state == INSP_OPENED)
+			in->state = INSP_WAS_OPEN;   /* not ours to close */
+		return hs_error_set(err, HS_ERR_IO, "the inspector on port %d belongs to process %s, not %d",
+				    in->port, rep.value, (int)o->pid);
+	}
+	return 0;
+}
+
 int insp_attach(const struct capture_opts *o, struct insp *in, struct hs_error *err)
 {
 	int rc;
@@ -314,63 +410,8 @@ int insp_attach(const struct capture_opts *o, struct insp *in, struct hs_error *
 	} else {
 		snprintf(in->host, sizeof(in->host), "%s", o->host ? o->host : "127.0.0.1");
 		in->port = o->port ? o->port : 9229;
-		if (o->pid && !o->port) {
-			int before[64], after[64], nb, na, i, caught, cfg;
-			double deadline;
-			proc_inspect_option(o->pid, in->host, sizeof(in->host), &cfg);
-			if (o->host)
-				snprintf(in->host, sizeof(in->host), "%s", o->host);
-			in->port = cfg;
-			if ((rc = proc_catches_sigusr1(o->pid, &caught, err)))
-				return rc;
-			nb = proc_listen_ports(o->pid, before, 64);
-			/* already open? */
-			if (nb < 0 ? answers(in, o, cfg) : has_port(before, nb, cfg) && answers(in, o, cfg)) {
-				in->state = INSP_WAS_OPEN;
-			} else {
-				for (i = 0; cfg == 0 && i < nb; i++)
-					if (answers(in, o, before[i])) {
-						in->port = before[i];
-						in->state = INSP_WAS_OPEN;
-						break;
-					}
-			}
-			if (in->state != INSP_WAS_OPEN) {
-				if (!caught)
-					return hs_error_set(err, HS_ERR_USAGE,
-						"process %d does not handle SIGUSR1, so it is not a Node process whose "
-						"inspector can be activated (or it runs with --disable-sigusr1); the "
-						"signal would kill it, so hsnap did not send it. Start it with "
-						"--inspect, or give --port", (int)o->pid);
-				if (kill(o->pid, SIGUSR1) != 0)
-					return hs_error_set(err, HS_ERR_IO, "cannot signal process %d: %s", (int)o->pid, strerror(errno));
-				in->state = INSP_OPENED;
-				deadline = hs_now() + 10;
-				for (;;) {
-					na = proc_listen_ports(o->pid, after, 64);
-					if (na < 0) {
-						if (answers(in, o, cfg)) break;
-					} else if (cfg && has_port(after, na, cfg) && answers(in, o, cfg)) {
-						break;
-					} else if (!cfg) {
-						for (i = 0; i < na; i++)
-							if (!has_port(before, nb, after[i]) && answers(in, o, after[i])) {
-								in->port = after[i];
-								break;
-							}
-						if (i < na)
-							break;
-					}
-					if (!proc_alive(o->pid))
-						return hs_error_set(err, HS_ERR_IO, "process %d exited after SIGUSR1", (int)o->pid);
-					if (hs_now() > deadline)
-						return hs_error_set(err, HS_ERR_IO, "process %d caught SIGUSR1 but no inspector "
-							"started listening on port %d within 10 s (a port in use? see the "
-							"process' stderr)", (int)o->pid, cfg);
-					sleep_ms(50);
-				}
-			}
-		}
+		if (o->pid && !o->port && (rc = activate(in, o, err)))
+			return rc;
 		if ((rc = pick_target(in, o, err)))
 			return rc;
 	}
@@ -379,21 +420,7 @@ int insp_attach(const struct capture_opts *o, struct insp *in, struct hs_error *
 	in->connected = 1;
 	if (!in->port)
 		in->port = in->addr.port;
-	if (o->pid) {
-		/* the port may belong to another process (one that took 9229
-		 * first): ask the target who it is */
-		struct cdp_reply rep;
-		rc = cdp_call(&in->cdp, "Runtime.evaluate", "{\"expression\":\"process.pid\"}", &rep, 10000, NULL, err);
-		if (rc)
-			return rc;
-		if (!rep.error && !rep.exception && rep.value[0] && atol(rep.value) != (long)o->pid) {
-			if (in->state == INSP_OPENED)
-				in->state = INSP_WAS_OPEN;   /* not ours to close */
-			return hs_error_set(err, HS_ERR_IO, "the inspector on port %d belongs to process %s, not %d",
-					    in->port, rep.value, (int)o->pid);
-		}
-	}
-	return 0;
+	return o->pid ? check_pid(in, o, err) : 0;
 }
 
 /* --- the output file --- */

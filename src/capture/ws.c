@@ -381,6 +381,20 @@ void ws_base64(const uint8_t *in, size_t n, char *out)
 }
 
 /* --- wslay callbacks --- */
+
+/* recv/send failed (errno): "would block" for wslay, or an error kept for
+ * the message. */
+static ssize_t io_failed(wslay_event_context_ptr ctx, struct ws_conn *c)
+{
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+		return -1;
+	}
+	c->err_errno = errno;
+	wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
+	return -1;
+}
+
 static ssize_t cb_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags, void *user)
 {
 	struct ws_conn *c = user;
@@ -408,13 +422,7 @@ static ssize_t cb_recv(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, in
 		wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
 		return -1;
 	}
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-		return -1;
-	}
-	c->err_errno = errno;
-	wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-	return -1;
+	return io_failed(ctx, c);
 }
 
 static ssize_t cb_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t len, int flags, void *user)
@@ -425,13 +433,7 @@ static ssize_t cb_send(wslay_event_context_ptr ctx, const uint8_t *data, size_t 
 	w = send(c->fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (w >= 0)
 		return w;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-		return -1;
-	}
-	c->err_errno = errno;
-	wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
-	return -1;
+	return io_failed(ctx, c);
 }
 
 static int cb_genmask(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, void *user)

@@ -204,17 +204,109 @@ static int opt_format(const struct opt_call *call, const char *arg)
 	return 0;
 }
 
+/* The operands and the options that exclude each other. */
+static int check_args(struct capture_opts *co, const char *then, int argc, char **argv)
+{
+	if (argc - optind > 1)
+		return usage_error("capture", "expected one PID, got %d arguments", argc - optind);
+	if (argc - optind == 1 && parse_pid(argv[optind], &co->pid))
+		return usage_error("capture", "'%s' is not a process id", argv[optind]);
+	if (!co->pid && !co->port && !co->ws_url)
+		return usage_error("capture", "give a PID, --port N or --ws URL");
+	if (co->ws_url && co->port)
+		return usage_error("capture", "--ws and --port exclude each other");
+	if (then && co->out && !strcmp(co->out, "-"))
+		return usage_error("capture", "--then needs a file; with -o - pipe into 'hsnap CMD -' instead");
+	return 0;
+}
+
+/* -o's default: PID-<UTC time>.heapsnapshot (capture-<time> without a PID). */
+static void default_output(struct capture_opts *co, char *defname, size_t cap)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	char ts[32];
+
+	gmtime_r(&t, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
+	if (co->pid)
+		snprintf(defname, cap, "%d-%s.heapsnapshot", (int)co->pid, ts);
+	else
+		snprintf(defname, cap, "capture-%s.heapsnapshot", ts);
+	co->out = defname;
+}
+
+/* The text report: what was captured, its sizes and times, the inspector. */
+static void print_text(FILE *rep, const struct capture_opts *co, const struct insp *in,
+		       const struct capture_result *res, int closed)
+{
+	char b1[32], b2[32], b3[32];
+
+	if (co->pid)
+		fprintf(rep, "captured process %d", (int)co->pid);
+	else
+		fprintf(rep, "captured %s:%d", in->addr.host, in->addr.port);
+	fprintf(rep, ": %s, %s", res->file, human_size(res->bytes, b1, sizeof(b1)));
+	if (res->file_bytes != res->bytes && strcmp(res->file, "-"))
+		fprintf(rep, " (%s gzipped)", human_size(res->file_bytes, b2, sizeof(b2)));
+	fprintf(rep, " in %.2f s; the target was paused %.2f s; hsnap's peak RSS %s\n", res->seconds, res->pause,
+		human_size(self_peak_rss(), b3, sizeof(b3)));
+	fprintf(rep, "%s\n", capture_inspector_text(in, closed));
+	fflush(rep);
+}
+
+/* Attaches, captures into co->out, detaches and reports (to stderr when the
+ * snapshot goes to stdout); then runs --then on the file. */
+static int capture(struct capture_opts *co, enum fmt f, const char *then)
+{
+	FILE *rep = !strcmp(co->out, "-") ? stderr : stdout;
+	struct capture_result res;
+	struct hs_error err;
+	struct insp in;
+	int rc, closed, alive;
+
+	memset(&err, 0, sizeof(err));
+	rc = insp_attach(co, &in, &err);
+	if (rc) {
+		closed = insp_detach(&in);
+		fprintf(stderr, "hsnap: capture: %s\n", err.msg);
+		if (!closed)
+			fprintf(stderr, "hsnap: capture: %s\n", capture_inspector_text(&in, closed));
+		return rc == HS_ERR_USAGE && !co->pid ? EXIT_USAGE : capture_exit_code(rc);
+	}
+	rc = insp_snapshot(&in, co, &res, &capture_signals, &capture_abort, &err);
+	capture_progress_clear();
+	closed = insp_detach(&in);
+	alive = co->pid ? proc_alive(co->pid) : 1;
+	if (rc) {
+		if (rc == CDP_STOPPED)
+			fprintf(stderr, "hsnap: capture: interrupted by signal %d; no file written\n", capture_last_signal);
+		else
+			fprintf(stderr, "hsnap: capture: %s; no file written\n", err.msg);
+		if (in.state == INSP_OPENED && alive)
+			fprintf(stderr, "hsnap: capture: %s\n", capture_inspector_text(&in, closed));
+		return capture_exit_code(rc);
+	}
+	if (f == FMT_JSON)
+		capture_json_line(rep, &in, &res, closed, alive);
+	else
+		print_text(rep, co, &in, &res, closed);
+	if (!alive)
+		fprintf(stderr, "hsnap: capture: WARNING: process %d is gone after the capture\n", (int)co->pid);
+	if (then) {
+		char *args[] = { (char *)"hsnap", (char *)then, res.file, NULL };
+		return capture_run_self(args, -1);
+	}
+	return closed ? EXIT_OK : EXIT_INPUT;
+}
+
 int cmd_capture(int argc, char **argv)
 {
 	struct capture_opts co;
-	struct capture_result res;
-	struct insp in;
-	struct hs_error err;
 	enum fmt f = FMT_TEXT;
 	const char *then = NULL;
 	char defname[64], label[64];
-	int quiet = 0, rc, closed, alive;
-	FILE *rep;
+	int quiet = 0, rc;
 	const struct opt opts[] = {
 		OPT_STRING_S('o', "output", &co.out, "FILE", "where to write (default PID-<UTC time>.heapsnapshot);\n"
 			     "FILE.gz is gzipped on the fly; '-' writes to stdout", "<file>"),
@@ -236,31 +328,12 @@ int cmd_capture(int argc, char **argv)
 	};
 
 	memset(&co, 0, sizeof(co));
-	memset(&err, 0, sizeof(err));
 	if ((rc = parse_options(&help_doc, opts, argc, argv)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind > 1)
-		return usage_error("capture", "expected one PID, got %d arguments", argc - optind);
-	if (argc - optind == 1 && parse_pid(argv[optind], &co.pid))
-		return usage_error("capture", "'%s' is not a process id", argv[optind]);
-	if (!co.pid && !co.port && !co.ws_url)
-		return usage_error("capture", "give a PID, --port N or --ws URL");
-	if (co.ws_url && co.port)
-		return usage_error("capture", "--ws and --port exclude each other");
-	if (then && co.out && !strcmp(co.out, "-"))
-		return usage_error("capture", "--then needs a file; with -o - pipe into 'hsnap CMD -' instead");
-	if (!co.out) {
-		time_t t = time(NULL);
-		struct tm tm;
-		char ts[32];
-		gmtime_r(&t, &tm);
-		strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
-		if (co.pid)
-			snprintf(defname, sizeof(defname), "%d-%s.heapsnapshot", (int)co.pid, ts);
-		else
-			snprintf(defname, sizeof(defname), "capture-%s.heapsnapshot", ts);
-		co.out = defname;
-	}
+	if ((rc = check_args(&co, then, argc, argv)))
+		return rc;
+	if (!co.out)
+		default_output(&co, defname, sizeof(defname));
 	if (co.pid)
 		snprintf(label, sizeof(label), "hsnap capture %d", (int)co.pid);
 	else
@@ -269,51 +342,6 @@ int cmd_capture(int argc, char **argv)
 		co.progress = capture_progress;
 		co.user = label;
 	}
-	rep = !strcmp(co.out, "-") ? stderr : stdout;
 	capture_install_signals();
-
-	rc = insp_attach(&co, &in, &err);
-	if (rc) {
-		closed = insp_detach(&in);
-		fprintf(stderr, "hsnap: capture: %s\n", err.msg);
-		if (!closed)
-			fprintf(stderr, "hsnap: capture: %s\n", capture_inspector_text(&in, closed));
-		return rc == HS_ERR_USAGE && !co.pid ? EXIT_USAGE : capture_exit_code(rc);
-	}
-	rc = insp_snapshot(&in, &co, &res, &capture_signals, &capture_abort, &err);
-	capture_progress_clear();
-	closed = insp_detach(&in);
-	alive = co.pid ? proc_alive(co.pid) : 1;
-	if (rc) {
-		if (rc == CDP_STOPPED)
-			fprintf(stderr, "hsnap: capture: interrupted by signal %d; no file written\n", capture_last_signal);
-		else
-			fprintf(stderr, "hsnap: capture: %s; no file written\n", err.msg);
-		if (in.state == INSP_OPENED && alive)
-			fprintf(stderr, "hsnap: capture: %s\n", capture_inspector_text(&in, closed));
-		return capture_exit_code(rc);
-	}
-	if (f == FMT_JSON) {
-		capture_json_line(rep, &in, &res, closed, alive);
-	} else {
-		char b1[32], b2[32], b3[32];
-		if (co.pid)
-			fprintf(rep, "captured process %d", (int)co.pid);
-		else
-			fprintf(rep, "captured %s:%d", in.addr.host, in.addr.port);
-		fprintf(rep, ": %s, %s", res.file, human_size(res.bytes, b1, sizeof(b1)));
-		if (res.file_bytes != res.bytes && strcmp(res.file, "-"))
-			fprintf(rep, " (%s gzipped)", human_size(res.file_bytes, b2, sizeof(b2)));
-		fprintf(rep, " in %.2f s; the target was paused %.2f s; hsnap's peak RSS %s\n", res.seconds, res.pause,
-			human_size(self_peak_rss(), b3, sizeof(b3)));
-		fprintf(rep, "%s\n", capture_inspector_text(&in, closed));
-		fflush(rep);
-	}
-	if (!alive)
-		fprintf(stderr, "hsnap: capture: WARNING: process %d is gone after the capture\n", (int)co.pid);
-	if (then) {
-		char *args[] = { (char *)"hsnap", (char *)then, res.file, NULL };
-		return capture_run_self(args, -1);
-	}
-	return closed ? EXIT_OK : EXIT_INPUT;
+	return capture(&co, f, then);
 }

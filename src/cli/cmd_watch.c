@@ -241,53 +241,52 @@ static void kept_json(yajl_gen g, const struct kept *k)
 	yajl_gen_map_close(g);
 }
 
-/* After a capture: reports over the kept series.  Returns an exit code (1:
- * a --fail-on rule was violated). */
-static int analyse(const struct wopts *w, struct kept *series, int n)
-{
+/* The paths of one analysis round: the three reports and the watch file. */
+struct report_paths {
 	char grow[4200], leak[4200], dif[4200], rep[4200], tmp[4300];
-	char **files;
-	int i, rc = 0, rg = -1, rl = -1, rd = -1;
-	FILE *out;
-	yajl_gen g;
-	const unsigned char *buf;
-	size_t len;
+};
 
-	snprintf(grow, sizeof(grow), "%s/.%d-growth.json", w->dir, (int)w->pid);
-	snprintf(leak, sizeof(leak), "%s/.%d-leaks.json", w->dir, (int)w->pid);
-	snprintf(dif, sizeof(dif), "%s/.%d-diff.json", w->dir, (int)w->pid);
-	snprintf(rep, sizeof(rep), "%s/%d-watch.json", w->dir, (int)w->pid);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", rep);
-	HS_ALLOC_ARRAY(files, (size_t)n);
-	for (i = 0; i < n; i++)
-		files[i] = series[i].file;
-	unlink(grow);
-	unlink(leak);
-	unlink(dif);
+/* Runs diff (two or more kept), growth and leaks (three or more) into
+ * their files and prints their first classes; rd/rg/rl their exit codes,
+ * -1 for those not run. */
+static void run_reports(const struct wopts *w, const struct report_paths *p, char **files, int n,
+			int *rd, int *rg, int *rl)
+{
+	yajl_val d;
+
 	if (n >= 2) {
-		yajl_val d;
-		rd = run_json("diff", files + n - 2, 2, NULL, 0, dif);
-		d = read_json(dif);
+		*rd = run_json("diff", files + n - 2, 2, NULL, 0, p->dif);
+		d = read_json(p->dif);
 		print_classes("new since the previous snapshot (diff)", d, "count_delta", "retained_delta", 5);
 		if (d) yajl_tree_free(d);
 	}
 	if (n >= 3) {
-		yajl_val d;
-		rg = run_json("growth", files, n, w->rules, w->nrules, grow);
-		d = read_json(grow);
+		*rg = run_json("growth", files, n, w->rules, w->nrules, p->grow);
+		d = read_json(p->grow);
 		print_classes("growing at every step (growth)", d, "count_growth", "retained_growth", 5);
 		if (d) yajl_tree_free(d);
-		rl = run_json("leaks", files + n - 3, 3, NULL, 0, leak);
-		d = read_json(leak);
+		*rl = run_json("leaks", files + n - 3, 3, NULL, 0, p->leak);
+		d = read_json(p->leak);
 		print_classes("allocated in the middle one, alive in the last (leaks)", d, "count", "retained_size", 5);
 		if (d) yajl_tree_free(d);
 	}
-	/* the report: {"pid", "snapshots": [...], "diff", "growth", "leaks"} */
-	out = fopen(tmp, "w");
+}
+
+/* The report: {"pid", "snapshots": [...], "diff", "growth", "leaks"},
+ * written to p->tmp and renamed to p->rep.  Returns an exit code, or -1
+ * when p->tmp cannot be created. */
+static int write_report(const struct wopts *w, const struct report_paths *p, const struct kept *series,
+			int n, int rd, int rg, int rl)
+{
+	FILE *out = fopen(p->tmp, "w");
+	const unsigned char *buf;
+	size_t len;
+	yajl_gen g;
+	int i;
+
 	if (!out) {
-		fprintf(stderr, "hsnap: watch: cannot write %s: %s\n", tmp, strerror(errno));
-		free(files);
-		return EXIT_INPUT;
+		fprintf(stderr, "hsnap: watch: cannot write %s: %s\n", p->tmp, strerror(errno));
+		return -1;
 	}
 	g = json_new(0);
 	yajl_gen_map_open(g);
@@ -301,46 +300,248 @@ static int analyse(const struct wopts *w, struct kept *series, int n)
 	fwrite(buf, 1, len, out);
 	yajl_gen_free(g);
 	fputs(",\"diff\":", out);
-	append_file(out, rd >= 0 ? dif : "");
+	append_file(out, rd >= 0 ? p->dif : "");
 	fputs(",\"growth\":", out);
-	append_file(out, rg >= 0 ? grow : "");
+	append_file(out, rg >= 0 ? p->grow : "");
 	fputs(",\"leaks\":", out);
-	append_file(out, rl >= 0 ? leak : "");
+	append_file(out, rl >= 0 ? p->leak : "");
 	fputs("}\n", out);
-	if (fclose(out) != 0 || rename(tmp, rep) != 0) {
-		fprintf(stderr, "hsnap: watch: cannot write %s: %s\n", rep, strerror(errno));
-		rc = EXIT_INPUT;
+	if (fclose(out) != 0 || rename(p->tmp, p->rep) != 0) {
+		fprintf(stderr, "hsnap: watch: cannot write %s: %s\n", p->rep, strerror(errno));
+		return EXIT_INPUT;
 	}
-	unlink(grow);
-	unlink(leak);
-	unlink(dif);
+	return 0;
+}
+
+/* After a capture: reports over the kept series.  Returns an exit code (1:
+ * a --fail-on rule was violated). */
+static int analyse(const struct wopts *w, struct kept *series, int n)
+{
+	struct report_paths p;
+	char **files;
+	int i, rc, rg = -1, rl = -1, rd = -1;
+
+	snprintf(p.grow, sizeof(p.grow), "%s/.%d-growth.json", w->dir, (int)w->pid);
+	snprintf(p.leak, sizeof(p.leak), "%s/.%d-leaks.json", w->dir, (int)w->pid);
+	snprintf(p.dif, sizeof(p.dif), "%s/.%d-diff.json", w->dir, (int)w->pid);
+	snprintf(p.rep, sizeof(p.rep), "%s/%d-watch.json", w->dir, (int)w->pid);
+	snprintf(p.tmp, sizeof(p.tmp), "%s.tmp", p.rep);
+	HS_ALLOC_ARRAY(files, (size_t)n);
+	for (i = 0; i < n; i++)
+		files[i] = series[i].file;
+	unlink(p.grow);
+	unlink(p.leak);
+	unlink(p.dif);
+	run_reports(w, &p, files, n, &rd, &rg, &rl);
 	free(files);
+	if ((rc = write_report(w, &p, series, n, rd, rg, rl)) < 0)
+		return EXIT_INPUT; /* not even created: the reports stay */
+	unlink(p.grow);
+	unlink(p.leak);
+	unlink(p.dif);
 	if ((rd > 0 && rd != EXIT_GATE) || (rg > 0 && rg != EXIT_GATE) || (rl > 0 && rl != EXIT_GATE)) {
 		fprintf(stderr, "hsnap: watch: an analysis failed (exit %d)\n", rd > 1 ? rd : rg > 1 ? rg : rl);
 		return EXIT_INPUT;
 	}
-	printf("  report: %s\n", rep);
+	printf("  report: %s\n", p.rep);
 	if (rg == EXIT_GATE)
 		return EXIT_GATE;
 	return rc;
 }
 
+/* The state of one watch. */
+struct watch {
+	struct wopts *w;
+	struct kept *series;      /* [keep + 1], n of them in use, oldest first */
+	int n, session;           /* session: the inspector is attached */
+	struct insp in;
+	double last, start;       /* times of the last capture and of the start */
+	long captures;
+	char label[64];           /* the progress line's */
+	char fname[4096];         /* the snapshot being captured (w->co.out) */
+};
+
+/* What the loop does after a step: sleep, look again at once, or stop. */
+enum step { STEP_NAP, STEP_AGAIN, STEP_STOP };
+
+/* Attaches the inspector unless attached.  A process gone meanwhile is not
+ * an error: STEP_AGAIN (the loop then sees it has exited). */
+static enum step attach(struct watch *x, int *rc)
+{
+	struct hs_error err;
+	int r;
+
+	if (x->session)
+		return STEP_NAP;
+	memset(&err, 0, sizeof(err));
+	if ((r = insp_attach(&x->w->co, &x->in, &err))) {
+		insp_detach(&x->in);
+		if (!proc_alive(x->w->pid))
+			return STEP_AGAIN;
+		fprintf(stderr, "hsnap: watch: %s\n", err.msg);
+		*rc = capture_exit_code(r);
+		return STEP_STOP;
+	}
+	return STEP_NAP;
+}
+
+/* --heap-above: the JS heap's used size through the (kept) session. */
+static enum step heap_probe(struct watch *x, uint64_t *heap, int *rc)
+{
+	struct hs_error err;
+	enum step st;
+
+	if ((st = attach(x, rc)) != STEP_NAP)
+		return st;
+	x->session = 1;
+	memset(&err, 0, sizeof(err));
+	if (insp_heap_used(&x->in, heap, &err)) {
+		insp_detach(&x->in);
+		x->session = 0;
+		if (!proc_alive(x->w->pid))
+			return STEP_AGAIN;
+		fprintf(stderr, "hsnap: watch: %s\n", err.msg);
+		*rc = EXIT_INPUT;
+		return STEP_STOP;
+	}
+	return STEP_NAP;
+}
+
+/* DIR/PID-TIME.heapsnapshot[.gz], with -SEQ before the suffix while the
+ * name is taken. */
+static void snapshot_name(const struct wopts *w, time_t when, char *fname, size_t cap)
+{
+	char ts[32];
+	struct tm tm;
+	struct stat st;
+	int seq = 0;
+
+	gmtime_r(&when, &tm);
+	strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
+	do {
+		if (seq)
+			snprintf(fname, cap, "%s/%d-%s-%d.heapsnapshot%s", w->dir, (int)w->pid, ts,
+				 seq, w->gz ? ".gz" : "");
+		else
+			snprintf(fname, cap, "%s/%d-%s.heapsnapshot%s", w->dir, (int)w->pid, ts,
+				 w->gz ? ".gz" : "");
+		seq++;
+	} while (lstat(fname, &st) == 0 && seq < 1000);
+}
+
+/* A capture taken: kept (the oldest removed beyond --keep), reported,
+ * the series analysed. */
+static enum step keep_capture(struct watch *x, const char *reason, const struct capture_result *res, int *rc)
+{
+	struct wopts *w = x->w;
+	struct kept *k = &x->series[x->n];
+	char b1[32];
+	int r;
+
+	x->captures++;
+	snprintf(k->file, sizeof(k->file), "%s", x->fname);
+	snprintf(k->reason, sizeof(k->reason), "%s", reason);
+	k->res = *res;
+	printf("capture %ld (%s, after %.0f s): %s, %s, target paused %.2f s\n", x->captures, reason,
+	       x->last - x->start, x->fname, human_size(res->bytes, b1, sizeof(b1)), res->pause);
+	x->n++;
+	if (x->n > w->keep) {
+		remove_snapshot(x->series[0].file);
+		memmove(x->series, x->series + 1, sizeof(*x->series) * (size_t)w->keep);
+		x->n = (int)w->keep;
+	}
+	fflush(stdout);
+	r = analyse(w, x->series, x->n);
+	fflush(stdout);
+	if (r) {
+		*rc = r;
+		if (r == EXIT_GATE)
+			fprintf(stderr, "hsnap: watch: a --fail-on rule was violated; stopping\n");
+		return STEP_STOP;
+	}
+	if (w->count && x->captures >= w->count)
+		return STEP_STOP;
+	return STEP_NAP;
+}
+
+/* One capture for `reason`. */
+static enum step take(struct watch *x, const char *reason, int *rc)
+{
+	struct wopts *w = x->w;
+	struct capture_result res;
+	struct hs_error err;
+	enum step st;
+	int r;
+
+	x->series[x->n].when = time(NULL);
+	snapshot_name(w, x->series[x->n].when, x->fname, sizeof(x->fname));
+	w->co.out = x->fname;
+	if ((st = attach(x, rc)) != STEP_NAP)
+		return st;
+	memset(&err, 0, sizeof(err));
+	r = insp_snapshot(&x->in, &w->co, &res, &capture_signals, &capture_abort, &err);
+	capture_progress_clear();
+	/* the session stays: V8 forgets its object ids when a session
+	 * ends, and diff/leaks match objects across snapshots by id */
+	x->session = 1;
+	x->last = hs_now();
+	if (r == CDP_STOPPED)
+		return STEP_STOP;
+	if (r) {
+		if (!proc_alive(w->pid)) {
+			printf("process %d exited during a capture (no file written); %ld captures\n",
+			       (int)w->pid, x->captures);
+			return STEP_STOP;
+		}
+		fprintf(stderr, "hsnap: watch: %s; no file written\n", err.msg);
+		*rc = capture_exit_code(r);
+		return STEP_STOP;
+	}
+	return keep_capture(x, reason, &res, rc);
+}
+
+/* One look at the process: a capture when a condition holds and the
+ * cooldown has passed. */
+static enum step watch_step(struct watch *x, int *rc)
+{
+	const struct wopts *w = x->w;
+	char reason[128] = "";
+	uint64_t rss, heap = 0;
+	double t = hs_now();
+	enum step st;
+
+	if (!proc_alive(w->pid)) {
+		printf("process %d exited; %ld captures\n", (int)w->pid, x->captures);
+		return STEP_STOP;
+	}
+	rss = proc_rss(w->pid);
+	if (w->heap_above && (st = heap_probe(x, &heap, rc)) != STEP_NAP)
+		return st;
+	if (w->rss_above && rss > w->rss_above)
+		snprintf(reason, sizeof(reason), "RSS %" PRIu64 " > %" PRIu64, rss, w->rss_above);
+	else if (w->heap_above && heap > w->heap_above)
+		snprintf(reason, sizeof(reason), "JS heap %" PRIu64 " > %" PRIu64, heap, w->heap_above);
+	else if (w->every > 0 && t - x->last >= w->every)
+		snprintf(reason, sizeof(reason), "every %.3g s", w->every);
+	if (reason[0] && t - x->last >= w->cooldown)
+		return take(x, reason, rc);
+	return STEP_NAP;
+}
+
 static int watch_loop(struct wopts *w)
 {
-	struct kept *series;
-	struct insp in;
-	struct hs_error err;
-	double last = -1e18, start = hs_now();
-	long captures = 0;
-	int n = 0, rc = 0, session = 0;
-	char label[64];
+	struct watch x;
+	int rc = 0;
 
-	memset(&in, 0, sizeof(in));
-	HS_CALLOC_ARRAY(series, (size_t)w->keep + 1);
-	snprintf(label, sizeof(label), "hsnap watch %d", (int)w->pid);
+	memset(&x, 0, sizeof(x));
+	x.w = w;
+	x.last = -1e18;
+	x.start = hs_now();
+	HS_CALLOC_ARRAY(x.series, (size_t)w->keep + 1);
+	snprintf(x.label, sizeof(x.label), "hsnap watch %d", (int)w->pid);
 	if (!w->quiet && isatty(2)) {
 		w->co.progress = capture_progress;
-		w->co.user = label;
+		w->co.user = x.label;
 	}
 	printf("watching process %d:", (int)w->pid);
 	if (w->rss_above) printf(" RSS above %" PRIu64 " bytes;", w->rss_above);
@@ -349,127 +550,19 @@ static int watch_loop(struct wopts *w)
 	printf(" cooldown %.3g s; keeping %ld in %s\n", w->cooldown, w->keep, w->dir);
 	fflush(stdout);
 	while (!capture_signals) {
-		char reason[128] = "";
-		uint64_t rss, heap = 0;
-		double t = hs_now();
-		if (!proc_alive(w->pid)) {
-			printf("process %d exited; %ld captures\n", (int)w->pid, captures);
+		enum step st = watch_step(&x, &rc);
+		if (st == STEP_STOP)
 			break;
-		}
-		rss = proc_rss(w->pid);
-		if (w->heap_above) {
-			if (!session) {
-				memset(&err, 0, sizeof(err));
-				if ((rc = insp_attach(&w->co, &in, &err))) {
-					insp_detach(&in);
-					if (!proc_alive(w->pid)) { rc = 0; continue; }
-					fprintf(stderr, "hsnap: watch: %s\n", err.msg);
-					rc = capture_exit_code(rc);
-					break;
-				}
-				session = 1;
-			}
-			memset(&err, 0, sizeof(err));
-			if (insp_heap_used(&in, &heap, &err)) {
-				insp_detach(&in);
-				session = 0;
-				if (!proc_alive(w->pid)) continue;
-				fprintf(stderr, "hsnap: watch: %s\n", err.msg);
-				rc = EXIT_INPUT;
-				break;
-			}
-		}
-		if (w->rss_above && rss > w->rss_above)
-			snprintf(reason, sizeof(reason), "RSS %" PRIu64 " > %" PRIu64, rss, w->rss_above);
-		else if (w->heap_above && heap > w->heap_above)
-			snprintf(reason, sizeof(reason), "JS heap %" PRIu64 " > %" PRIu64, heap, w->heap_above);
-		else if (w->every > 0 && t - last >= w->every)
-			snprintf(reason, sizeof(reason), "every %.3g s", w->every);
-		if (reason[0] && t - last >= w->cooldown) {
-			struct kept *k = &series[n];
-			struct capture_result res;
-			char ts[32], fname[4096];
-			struct tm tm;
-			struct stat st;
-			int r, seq = 0;
-			k->when = time(NULL);
-			gmtime_r(&k->when, &tm);
-			strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
-			do {
-				if (seq)
-					snprintf(fname, sizeof(fname), "%s/%d-%s-%d.heapsnapshot%s", w->dir, (int)w->pid, ts,
-						 seq, w->gz ? ".gz" : "");
-				else
-					snprintf(fname, sizeof(fname), "%s/%d-%s.heapsnapshot%s", w->dir, (int)w->pid, ts,
-						 w->gz ? ".gz" : "");
-				seq++;
-			} while (lstat(fname, &st) == 0 && seq < 1000);
-			w->co.out = fname;
-			if (!session) {
-				memset(&err, 0, sizeof(err));
-				if ((r = insp_attach(&w->co, &in, &err))) {
-					insp_detach(&in);
-					if (!proc_alive(w->pid)) continue;
-					fprintf(stderr, "hsnap: watch: %s\n", err.msg);
-					rc = capture_exit_code(r);
-					break;
-				}
-			}
-			memset(&err, 0, sizeof(err));
-			r = insp_snapshot(&in, &w->co, &res, &capture_signals, &capture_abort, &err);
-			capture_progress_clear();
-			/* the session stays: V8 forgets its object ids when a session
-			 * ends, and diff/leaks match objects across snapshots by id */
-			session = 1;
-			last = hs_now();
-			if (r == CDP_STOPPED)
-				break;
-			if (r) {
-				if (!proc_alive(w->pid)) {
-					printf("process %d exited during a capture (no file written); %ld captures\n",
-					       (int)w->pid, captures);
-					break;
-				}
-				fprintf(stderr, "hsnap: watch: %s; no file written\n", err.msg);
-				rc = capture_exit_code(r);
-				break;
-			}
-			captures++;
-			snprintf(k->file, sizeof(k->file), "%s", fname);
-			snprintf(k->reason, sizeof(k->reason), "%s", reason);
-			k->res = res;
-			{
-				char b1[32];
-				printf("capture %ld (%s, after %.0f s): %s, %s, target paused %.2f s\n", captures, reason,
-				       last - start, fname, human_size(res.bytes, b1, sizeof(b1)), res.pause);
-			}
-			n++;
-			if (n > w->keep) {
-				remove_snapshot(series[0].file);
-				memmove(series, series + 1, sizeof(*series) * (size_t)w->keep);
-				n = (int)w->keep;
-			}
-			fflush(stdout);
-			r = analyse(w, series, n);
-			fflush(stdout);
-			if (r) {
-				rc = r;
-				if (r == EXIT_GATE)
-					fprintf(stderr, "hsnap: watch: a --fail-on rule was violated; stopping\n");
-				break;
-			}
-			if (w->count && captures >= w->count)
-				break;
-		}
-		nap(w->interval);
+		if (st == STEP_NAP)
+			nap(w->interval);
 	}
 	if (capture_signals && rc == 0)
-		printf("stopped by signal %d; %ld captures\n", capture_last_signal, captures);
-	if (session || in.connected) {
-		if (!insp_detach(&in) && proc_alive(w->pid))
-			fprintf(stderr, "hsnap: watch: %s\n", capture_inspector_text(&in, 0));
+		printf("stopped by signal %d; %ld captures\n", capture_last_signal, x.captures);
+	if (x.session || x.in.connected) {
+		if (!insp_detach(&x.in) && proc_alive(w->pid))
+			fprintf(stderr, "hsnap: watch: %s\n", capture_inspector_text(&x.in, 0));
 	}
-	free(series);
+	free(x.series);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "capture_cli.h"
 #include "gendoc.h"
 #include "options.h"
+#include "oom.h"
 
 static const struct command commands[] = {
 	{ "summary", cmd_summary, "statistics, top classes and objects by retained size" },
@@ -171,6 +172,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	const struct gendoc_main doc = { main_usage, main_description, main_notes, commands, NCOMMANDS, globals };
 
+	cli_oom_install(); /* before any library call: only src/cli exits */
 	timing_start();
 	safe_stdout_install();
 	memset(&sa, 0, sizeof(sa));

@@ -8,8 +8,8 @@
  *              memory never written, or another message);
  *   unchanged  the same file without a change loads (the hook does nothing);
  *   oom        eight threads running out of memory at once print exactly one
- *              line and exit 4 (a child process; the line comes from
- *              whichever thread is first).
+ *              line and exit 4 (a child process with the CLI's handler,
+ *              src/cli/oom.c; the line comes from whichever thread is first).
  * Run one case: test_hostile <name>. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +25,7 @@
 #include <cmocka.h>
 #include "hsnap/hsnap.h"
 #include "hsnap/snapshot.h"
+#include "oom.h"
 
 /* src/load.c */
 extern void (*hs_load_between_passes)(int fd);
@@ -250,6 +251,7 @@ static void test_oom(void **state)
 			pthread_t th[8];
 			int k;
 			dup2(fd, 2);
+			cli_oom_install(); /* the CLI's handler (the library alone aborts) */
 			pthread_barrier_init(&go, NULL, 8);
 			for (k = 1; k < 8; k++)
 				pthread_create(&th[k], NULL, hog, NULL);
