@@ -1,0 +1,160 @@
+/* Retainer paths a person reads: among the shortest paths to each node, the
+ * one with the fewest internal, hidden and shortcut edges and V8-internal
+ * objects (hs_paths_prefer_user, see paths.h). */
+#include <stdlib.h>
+#include <string.h>
+#include "hsnap/paths.h"
+#include "hsnap/graph.h"
+#include "alloc.h"
+
+/* A step a person reads past: an edge that is not a property, element or
+ * context variable (internal, hidden, shortcut), and one more for entering a
+ * V8-internal object (hidden, code, internal array, object shape, synthetic:
+ * MemLab's "less preferable" edges and nodes are the same idea). */
+static unsigned step_cost(const struct hs_snapshot *s, uint32_t e, uint32_t to)
+{
+	uint8_t et = s->edge_type[e], nt = s->node_type[to];
+	unsigned c = !(et == s->t.e_property || et == s->t.e_element || et == s->t.e_context);
+
+	return c + (nt == s->t.hidden || nt == s->t.code || nt == s->t.array ||
+		    nt == s->t.object_shape || nt == s->t.synthetic);
+}
+
+/* An edge the BFS could have followed whatever order it met edges in: the
+ * three filters of distances.c that depend on the edge or its order
+ * (sloppy_function_map, descriptor links, WeakMap ephemeron pairs) never
+ * give a replacement parent, only the one the BFS chose. */
+static int alt_ok(const struct hs_snapshot *s, uint32_t from, uint32_t e)
+{
+	uint8_t et = s->edge_type[e], ft = s->node_type[from];
+
+	if (et == s->t.e_weak)
+		return 0;
+	if (ft == s->t.array && !strcmp(hs_node_name(s, from), "(map descriptors)"))
+		return 0;
+	if (hs_edge_has_string_name(s, e) && (et == s->t.e_internal || ft == s->t.hidden)) {
+		uint32_t nm = s->edge_name[e];
+		uint64_t table;
+		size_t dup;
+		if (!strcmp(hs_str(&s->strings, nm), "sloppy_function_map") ||
+		    hs_weakmap_edge_parse(hs_str(&s->strings, nm), hs_strlen(&s->strings, nm), &table, &dup))
+			return 0;
+	}
+	return 1;
+}
+
+#define COST_MAX 0xfffeu
+
+/* v's retainer u is one step nearer a root on some shortest path. */
+static int one_nearer(const int32_t *dist, uint32_t u, uint32_t v)
+{
+	return dist[u] != HS_NO_DISTANCE && dist[v] != HS_NO_DISTANCE &&
+	       (int64_t)dist[v] == (int64_t)dist[u] + 1;
+}
+
+/* The nodes that have a distance, sorted by it (a counting sort): the user
+ * pass 1..maxu first, then the system pass from HS_BASE_SYSTEM_DISTANCE on.
+ * Returns how many there are in *order (allocated, n entries). */
+static uint32_t order_by_distance(uint32_t n, const int32_t *dist, uint32_t **order)
+{
+	uint32_t i, k, *bucket, maxu = 0, nkeys = 0, m;
+
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE && dist[i] < HS_BASE_SYSTEM_DISTANCE && (uint32_t)dist[i] > maxu)
+			maxu = (uint32_t)dist[i];
+#define KEY(d) ((d) < HS_BASE_SYSTEM_DISTANCE ? (uint32_t)(d) : (uint32_t)((d) - HS_BASE_SYSTEM_DISTANCE) + maxu + 1)
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE && KEY(dist[i]) + 1 > nkeys)
+			nkeys = KEY(dist[i]) + 1;
+	HS_CALLOC_ARRAY(bucket, (size_t)nkeys + 1);
+	HS_ALLOC_ARRAY(*order, n);
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE)
+			bucket[KEY(dist[i]) + 1]++;
+	for (k = 0; k < nkeys; k++)
+		bucket[k + 1] += bucket[k];
+	for (i = 0; i < n; i++)
+		if (dist[i] != HS_NO_DISTANCE)
+			(*order)[bucket[KEY(dist[i])]++] = i;
+#undef KEY
+	/* bucket[k] is now the end of key k */
+	m = nkeys ? bucket[nkeys - 1] : 0;
+	free(bucket);
+	return m;
+}
+
+/* 1: the least cost of a shortest path to each node, level by level (roots
+ * cost 0; 0xffff: not reached) */
+static uint16_t *least_costs(const struct hs_snapshot *s, const int32_t *dist, const uint32_t *parent_edge)
+{
+	uint32_t n = s->node_count, i, e, m, *order;
+	uint16_t *cost;
+
+	m = order_by_distance(n, dist, &order);
+	HS_ALLOC_ARRAY(cost, n);
+	for (i = 0; i < n; i++)
+		cost[i] = parent_edge[i] == HS_NO_EDGE ? 0 : 0xffffu;
+	for (i = 0; i < m; i++) {
+		uint32_t u = order[i];
+		if (cost[u] == 0xffffu)
+			continue;
+		for (e = hs_edge_begin(s, u); e < hs_edge_end(s, u); e++) {
+			uint32_t v = s->edge_to[e];
+			unsigned c;
+			if (parent_edge[v] == HS_NO_EDGE || !one_nearer(dist, u, v) ||
+			    s->edge_type[e] == s->t.e_weak)
+				continue;
+			c = cost[u] + step_cost(s, e, v);
+			if (c > COST_MAX)
+				c = COST_MAX;
+			if (c < cost[v] && (e == parent_edge[v] || alt_ok(s, u, e)))
+				cost[v] = (uint16_t)c;
+		}
+	}
+	free(order);
+	return cost;
+}
+
+/* The cost of reaching v over e from i, capped; 0xffff when i is not reached */
+static unsigned via(const struct hs_snapshot *s, const uint16_t *cost, uint32_t i, uint32_t e, uint32_t v)
+{
+	unsigned c;
+
+	if (cost[i] == 0xffffu)
+		return 0xffffu;
+	c = cost[i] + step_cost(s, e, v);
+	return c > COST_MAX ? COST_MAX : c;
+}
+
+void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge)
+{
+	uint32_t n = s->node_count, i, e;
+	uint16_t *cost;
+	uint64_t *keep;
+
+	if (!n)
+		return;
+	cost = least_costs(s, dist, parent_edge);
+	/* 2: keep the BFS's own parent where it is one of the cheapest;
+	 * 3: else the first cheapest retainer, by source ordinal */
+	keep = hs_bits_new(n);
+	for (i = 0; i < n; i++)
+		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
+			uint32_t v = s->edge_to[e];
+			if (e == parent_edge[v] && cost[i] != 0xffffu && via(s, cost, i, e, v) == cost[v])
+				hs_bit_set(keep, v);
+		}
+	for (i = 0; i < n; i++)
+		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
+			uint32_t v = s->edge_to[e];
+			if (parent_edge[v] == HS_NO_EDGE || hs_bit_get(keep, v) || cost[i] == 0xffffu ||
+			    !one_nearer(dist, i, v) || s->edge_type[e] == s->t.e_weak)
+				continue;
+			if (via(s, cost, i, e, v) == cost[v] && alt_ok(s, i, e)) {
+				parent_edge[v] = e;
+				hs_bit_set(keep, v);
+			}
+		}
+	free(keep);
+	free(cost);
+}
