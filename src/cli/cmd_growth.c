@@ -43,6 +43,10 @@ struct gctx {
 	int cur;            /* the snapshot being loaded */
 	int filter_rc;      /* a snapshot the filter does not apply to: EXIT_USAGE */
 	struct cgrow *cg;
+	int realms;                  /* --realms: the realms table */
+	int need_realms;             /* --realms or a realm: rule */
+	struct hs_realm_sizes *z;    /* [n]: each snapshot's realms, measured while loaded */
+	struct hs_realm_series m;    /* matched, S1 first */
 };
 
 static const struct hs_class_row *row_at(const struct hs_side *s, uint32_t gid)
@@ -66,8 +70,14 @@ static void check(const struct gctx *c, const struct hs_rule *rules, int nrules,
 	struct hs_growth g = { c->rows, c->nrows };
 	struct hs_gate_row total, *rows;
 
+	struct hs_gate_row realm_total, *realm_rows = NULL;
+
 	hs_growth_gate_rows(&g, &c->ns, c->sides, c->n, &total, &rows);
-	hs_gate_check(rules, nrules, &total, rows, c->nrows, out);
+	if (c->need_realms)
+		hs_realm_gate_rows(&c->m, 0, c->n - 1, &realm_total, &realm_rows);
+	hs_gate_check_realms(rules, nrules, &total, rows, c->nrows, realm_rows,
+			     c->need_realms ? c->m.nrows : 0, out);
+	free(realm_rows);
 	free(rows);
 }
 
@@ -193,7 +203,11 @@ static void write_report(const struct gctx *c, struct cgrow *cg, long top, const
 	write_classes(o, c, top);
 	if (out_view(o) != OUT_FLAT) /* CSV: the class table only */
 		cgrow_out(cg, o);
-	growth_realms_section(o, c->sides, c->n);
+	if (c->realms && out_view(o) != OUT_FLAT) {
+		out_say(o, "\nRealms over %d snapshots (matched by native context id), attributed size\n",
+			"\n### Realms over %d snapshots\n\n", c->n);
+		realms_series_table(o, &c->m);
+	}
 	violations_out(o, vs); /* --fail-on's rules and violations */
 	out_close(o);
 }
@@ -233,7 +247,8 @@ static void warn_pairs(const struct gctx *c)
  * keys are kept only until each pair of consecutive snapshots is checked
  * (one process, in order).  ifs: receives the last one's definitions. */
 /* load_side's hook, on each snapshot's analysis: --filter's class rows
- * replace the side's; the containers are measured (on every node). */
+ * replace the side's; the realms and the containers are measured (on every
+ * node). */
 static void side_hook(void *ctx, const struct hs_analysis *a)
 {
 	struct gctx *c = ctx;
@@ -242,6 +257,12 @@ static void side_hook(void *ctx, const struct hs_analysis *a)
 	if (c->filter_name && !c->filter_rc &&
 	    hs_growth_filter_side(&c->sides[c->cur], &c->ns, a, &c->filter, &err))
 		c->filter_rc = usage_error("growth", "S%d (%s): %s", c->cur + 1, c->sides[c->cur].file, err.msg);
+	if (c->need_realms) {
+		struct hs_realms r;
+		hs_realms_compute(&r, a);
+		hs_realm_sizes_from(&c->z[c->cur], a, &r);
+		hs_realms_release(&r);
+	}
 	cgrow_hook(c->cg, a);
 }
 
@@ -263,6 +284,8 @@ static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, str
 
 	HS_CALLOC_ARRAY(c->sides, (size_t)c->n);
 	HS_CALLOC_ARRAY(c->overlap, (size_t)c->n - 1);
+	HS_CALLOC_ARRAY(c->z, (size_t)c->n);
+	hs_realm_series_init(&c->m, c->n);
 	hs_class_names_init(&c->ns);
 	cg->enabled = cg->top > 0;
 	cg->n = c->n;
@@ -279,6 +302,8 @@ static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, str
 		if (i == c->n - 2)
 			check_pair(c, i);
 	}
+	for (i = 0; c->need_realms && i < c->n; i++)
+		hs_realm_series_add(&c->m, i, &c->z[i]);
 	return EXIT_OK;
 }
 
@@ -315,6 +340,12 @@ static void gctx_release(struct gctx *c, struct cgrow *cg)
 	free(c->sides);
 	free(c->overlap);
 	free(c->rows);
+	if (c->z) {
+		for (i = 0; i < c->n; i++)
+			hs_realm_sizes_release(&c->z[i]);
+		free(c->z);
+		hs_realm_series_release(&c->m);
+	}
 	cgrow_release(cg);
 	if (c->ns.names.off)
 		hs_class_names_release(&c->ns);
@@ -345,10 +376,11 @@ static int opt_filter(const struct opt_call *call, const char *arg)
 	return 0;
 }
 
-/* --fail-on RULE, into a growing array */
+/* --fail-on RULE, into a growing array; a realm: rule needs the realms */
 struct rules_ref {
 	struct hs_rule **rules;
 	int *n;
+	int *need_realms;
 };
 
 static int opt_fail_on(const struct opt_call *call, const char *arg)
@@ -358,10 +390,12 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 	int rc = 0;
 
 	HS_REALLOC_ARRAY(*r->rules, (size_t)*r->n + 1);
-	if (hs_rule_parse(arg, &(*r->rules)[*r->n], &err) < 0)
+	if (hs_rule_parse_scoped(arg, &(*r->rules)[*r->n], &err) < 0)
 		rc = usage_error("growth", "%s", err.msg);
 	else if ((*r->rules)[*r->n].metric == HS_METRIC_NEW)
 		rc = usage_error("growth", "rule '%s': the metric 'new' is for diff; growth rules use count, self or retained", arg);
+	else
+		*r->need_realms |= (*r->rules)[*r->n].realm;
 	++*r->n;
 	return rc;
 }
@@ -376,7 +410,7 @@ int cmd_growth(int argc, char **argv)
 	long top = 20, min_steps = -1;
 	const char *min_steps_arg = NULL;
 	int nrules = 0, raw = 0, rc = 0;
-	struct rules_ref fail_on = { &rules, &nrules };
+	struct rules_ref fail_on = { &rules, &nrules, &c.need_realms };
 	const struct opt opts[] = {
 		OPT_STRING("min-steps", &min_steps_arg, "K", "report classes growing on at least K steps and from S1\n"
 			   "to SN (default: every step, N-1)", NULL),
@@ -389,7 +423,10 @@ int cmd_growth(int argc, char **argv)
 			     "count, self or retained growth from S1 to SN of a\n"
 			     "reported class (or 'total'); LIMIT as in diff; a rule\n"
 			     "matching no class of any snapshot is an error unless\n"
-			     "it ends with '?'", opt_fail_on, NULL),
+			     "it ends with '?'; realm:SELECTOR:METRIC>LIMIT is a rule\n"
+			     "on the realms (as --realms matches them, growth from S1\n"
+			     "to SN): SELECTOR a glob over the realm's global,\n"
+			     "METRIC self (attributed size) or retained", opt_fail_on, NULL),
 		OPT_COUNT("containers", &cg.top, "N", "containers (Arrays, Maps, Sets, objects) that grew at\n"
 			  "every step, matched by id, shown with what holds them\n"
 			  "and what they accumulate (default 10; 0: none)"),
@@ -405,8 +442,8 @@ int cmd_growth(int argc, char **argv)
 		OPT_FORMAT_HTML(&c.f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("raw-sizes", &raw, "the files' shallow sizes (no DevTools re-attribution)"),
-		OPT_CALLBACK("realms", &raw, NULL, "which realm grew: the realms of 'hsnap realms S1 .. SN'\n"
-			     "(read from each snapshot again)", growth_realms_opt, NULL),
+		OPT_BOOL("realms", &c.realms, "which realm grew: the realms of 'hsnap realms S1 .. SN'\n"
+			 "(measured while each snapshot is loaded)"),
 		OPT_END()
 	};
 
@@ -415,6 +452,7 @@ int cmd_growth(int argc, char **argv)
 	c.sort_relative = 1;
 	cg.top = 10;
 	rc = parse_options(&help_doc, opts, argc, argv);
+	c.need_realms |= c.realms;
 	if (rc == 0 && argc - optind < 3)
 		rc = usage_error("growth", "expected at least three snapshots, got %d", argc - optind);
 	if (rc == 0 && min_steps_arg &&

@@ -98,45 +98,6 @@ static int realms_multi(char **files, int n, int raw, enum fmt f, const struct h
 	return rc;
 }
 
-/* ---- growth --realms ------------------------------------------------------ */
-
-static const int *growth_raw; /* growth's --raw-sizes; NULL: no --realms */
-
-int growth_realms_opt(const struct opt_call *call, const char *arg)
-{
-	(void)arg;
-	growth_raw = call->opt->value;
-	return 0;
-}
-
-void growth_realms_section(struct out *o, const struct hs_side *sides, int n)
-{
-	struct hs_realm_series m;
-	int k, rc = 0;
-
-	if (!growth_raw || (out_view(o) & OUT_FLAT))
-		return;
-	for (k = 0; k < n; k++)
-		if (!strcmp(sides[k].file, "-")) {
-			fprintf(stderr, "hsnap: growth: --realms: standard input cannot be read again; no realms section\n");
-			return;
-		}
-	hs_realm_series_init(&m, n);
-	for (k = 0; k < n && !rc; k++) {
-		struct hs_realm_sizes z;
-		if ((rc = load_realms(sides[k].file, *growth_raw, &z)))
-			break;
-		hs_realm_series_add(&m, k, &z);
-		hs_realm_sizes_release(&z);
-	}
-	if (!rc) {
-		out_say(o, "\nRealms over %d snapshots (matched by native context id), attributed size\n",
-			"\n### Realms over %d snapshots\n\n", n);
-		realms_series_table(o, &m);
-	}
-	hs_realm_series_release(&m);
-}
-
 /* --fail-on RULE: at most 32, self or retained */
 struct rules_ref {
 	struct hs_rule *rules;

@@ -20,14 +20,4 @@ void realms_series_table(struct out *o, const struct hs_realm_series *m);
  * (m holds the two snapshots, A first) and their deltas. */
 void realms_pair_out(struct out *o, const struct hs_realm_series *m);
 
-/* growth --realms (cmd_realms.c): the option's callback (its value: growth's
- * --raw-sizes flag, read when the section is written) and the section, which
- * reads the snapshots again (from their index when there is one; not at all
- * when one is standard input), into growth's result (CSV: nothing, as
- * growth's CSV is its class table). */
-struct opt_call;
-struct hs_side;
-int growth_realms_opt(const struct opt_call *call, const char *arg);
-void growth_realms_section(struct out *o, const struct hs_side *sides, int n);
-
 #endif

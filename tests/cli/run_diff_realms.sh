@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI test of diff --realms, realm: rules, diff --filter and growth --realms (the numbers themselves are
+# CLI test of diff --realms, realm: rules (diff and growth), diff --filter and growth --realms (the numbers themselves are
 # checked against DevTools by tests/parity/run_parity2026.sh, the matching by hand in
 # tests/test_gate.c): diff --realms lists the realms of 'hsnap realms A B' with the same
 # sizes; realm rules fail, pass and are refused as documented; --filter changes the answer.
@@ -100,6 +100,28 @@ if (JSON.stringify(g.realms) !== JSON.stringify(p.realms)) process.exit(1);
 ' "$TMP/growth-json.out" "$TMP/growth-pair.out" || fail "growth --realms rows differ from hsnap realms S1 S2 S3"
 run growth-off 0 -- growth "$L1" "$L2" "$L3" --containers 0 --format json
 CHECKS=$((CHECKS + 1)); ! grep -q '"realms"' "$TMP/growth-off.out" || fail "growth-off: realms without --realms"
+
+# growth's realm: rules, on S1 S2 S2 of the closures page (fixtures/gen/chrome-closures.mjs:
+# between the two captures only the iframe's realm gained 2000 FrameItem)
+run ggate 1 -- growth "$A" "$B" "$B" --containers 0 --fail-on 'realm:Window*:self>100KB' --fail-on 'realm:(shared):retained>0'
+has ggate "$TMP/ggate.err" "hsnap: growth: rule 'realm:Window*:self>100KB' violated by Window / ://: self +122344 bytes > limit 100000"
+CHECKS=$((CHECKS + 1)); [ "$(wc -l <"$TMP/ggate.err")" = 1 ] || fail "ggate: one violation wanted"
+run ggate-json 1 -- growth "$A" "$B" "$B" --containers 0 --fail-on 'realm:Window*:self>100KB' --format json
+has ggate-json "$TMP/ggate-json.out" '"rule": "realm:Window*:self>100KB"'
+CHECKS=$((CHECKS + 1)); ! grep -q '"realms"' "$TMP/ggate-json.out" || fail "ggate-json: a realm rule alone adds no realms table"
+run gpass 0 -- growth "$A" "$B" "$B" --containers 0 --fail-on 'realm:Window*:self>200KB' --fail-on 'realm:total:self>50%'
+run gbad-metric 2 -- growth "$A" "$B" "$B" --fail-on 'realm:global:count>5'
+has gbad-metric "$TMP/gbad-metric.err" "realm rules use self"
+# the rule's numbers are those of growth --realms' table (first to last snapshot)
+run grealms 0 -- growth "$A" "$B" "$B" --containers 0 --realms --format json
+CHECKS=$((CHECKS + 1))
+node -e '
+const g = JSON.parse(require("fs").readFileSync(process.argv[1]));
+const w = g.realms.filter((r) => r.growth > 100000);
+if (w.length !== 1 || w[0].label !== "Window / ://" || w[0].growth !== 122344) process.exit(1);
+' "$TMP/grealms.out" || fail "grealms: one Window realm should grow by the violation's amount"
+run ghelp 0 -- growth --help
+has ghelp "$TMP/ghelp.out" "realm:SELECTOR:METRIC>LIMIT"
 
 echo "run_diff_realms.sh: $CHECKS checks, $FAILS failed"
 [ "$FAILS" = 0 ]
