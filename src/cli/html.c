@@ -164,7 +164,7 @@ static uint32_t tm_kids(const struct hs_analysis *a, uint32_t n, uint32_t k, uin
 	return m;
 }
 
-struct tm {
+struct tmap {
 	struct out *out;
 	const struct hs_analysis *a;
 	struct tmq *q;
@@ -175,7 +175,7 @@ struct tm {
 
 /* The children of cur worth a tile (queued for their own children), then
  * one "other" tile for the rest. */
-static void tm_children(struct tm *t, struct tmq cur)
+static void tm_children(struct tmap *t, struct tmq cur)
 {
 	const struct hs_analysis *a = t->a;
 	uint32_t m, i, shown = 0, total = a->dom.dom_first[cur.node + 1] - a->dom.dom_first[cur.node];
@@ -210,7 +210,7 @@ static void tm_children(struct tm *t, struct tmq cur)
 
 void html_treemap(struct out *out, const struct hs_analysis *a)
 {
-	struct tm t = { out, a, NULL, 0, 0, NULL, 0, a->stats.total / 1000 * TM_MIN_PERMILLE };
+	struct tmap t = { out, a, NULL, 0, 0, NULL, 0, a->stats.total / 1000 * TM_MIN_PERMILLE };
 
 	if (!cli_html_kind || !(out_view(out) & OUT_TREE))
 		return;
