@@ -393,9 +393,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
 			     "nativeContext_ID (ID: a native context's id, see hsnap realms);\n"
 			     "applied to A and to B, the diff is of the filtered classes", opt_filter,
-			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
-			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
-			     "duplicatedStrings sharedNativeContext noNativeContext"),
+			     OPT_FILTER_NAMES),
 		OPT_BOOL("realms", &c->realms, "a table of realms (native contexts: page, iframes, vm\n"
 			 "contexts) matched by id, as 'hsnap realms A B': A's and\n"
 			 "B's attributed and retained sizes and their growth"),

@@ -432,13 +432,8 @@ int cmd_growth(int argc, char **argv)
 			  "and what they accumulate (default 10; 0: none)"),
 		OPT_CALLBACK("filter", &c, "NAME", "class rows of DevTools' named filter only, in every\n"
 			     "snapshot (as summary --filter shows them):\n"
-			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
-			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
-			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
-			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
-			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
-			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
-			     "duplicatedStrings sharedNativeContext noNativeContext"),
+			     OPT_FILTER_NAMES_HELP, opt_filter,
+			     OPT_FILTER_NAMES),
 		OPT_FORMAT_HTML(&c.f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("raw-sizes", &raw, "the files' shallow sizes (no DevTools re-attribution)"),

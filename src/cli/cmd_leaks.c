@@ -214,13 +214,8 @@ static int parse(struct lopts *o, int argc, char **argv)
 			     "to the class in C; a rule matching no class of A, B or\n"
 			     "C is an error unless it ends with '?'", opt_fail_on, NULL),
 		OPT_CALLBACK("filter", o, "NAME", "leaked objects that DevTools' named filter keeps in C only:\n"
-			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
-			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
-			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
-			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
-			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
-			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
-			     "duplicatedStrings sharedNativeContext noNativeContext"),
+			     OPT_FILTER_NAMES_HELP, opt_filter,
+			     OPT_FILTER_NAMES),
 		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"

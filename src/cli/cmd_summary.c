@@ -364,13 +364,8 @@ int cmd_summary(int argc, char **argv)
 			 "internal arrays owned by one object moves to that object,\n"
 			 "as DevTools does"),
 		OPT_CALLBACK("filter", &o.filter, "NAME", "classes and objects of DevTools' named filter only:\n"
-			     "objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n"
-			     "objectsRetainedByEventHandlers, objectsRetainedByContexts,\n"
-			     "duplicatedStrings, sharedNativeContext, noNativeContext,\n"
-			     "nativeContext_ID (ID: a native context's id, see hsnap realms)", opt_filter,
-			     "objectsRetainedByDetachedDomNodes objectsRetainedByConsole "
-			     "objectsRetainedByEventHandlers objectsRetainedByContexts "
-			     "duplicatedStrings sharedNativeContext noNativeContext"),
+			     OPT_FILTER_NAMES_HELP, opt_filter,
+			     OPT_FILTER_NAMES),
 		OPT_CHOICE("group", &o.by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
 			   "which split `object` classes by allocation location\n"
 			   "(script, line, column; JSON adds DevTools' row key)"),

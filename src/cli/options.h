@@ -135,4 +135,17 @@ extern void (*opt_dump_hook)(const struct cmd_doc *doc, const struct opt *opts);
 /* The entry of the implicit -h/--help (for gendoc.c). */
 extern const struct opt opt_help_entry;
 
+/* DevTools' named filters (src/filters.c), for the --filter option of
+ * summary, diff, leaks and growth: the end of its help text, and its
+ * completions */
+#define OPT_FILTER_NAMES_HELP \
+	"objectsRetainedByDetachedDomNodes, objectsRetainedByConsole,\n" \
+	"objectsRetainedByEventHandlers, objectsRetainedByContexts,\n" \
+	"duplicatedStrings, sharedNativeContext, noNativeContext,\n" \
+	"nativeContext_ID (ID: a native context's id, see hsnap realms)"
+#define OPT_FILTER_NAMES \
+	"objectsRetainedByDetachedDomNodes objectsRetainedByConsole " \
+	"objectsRetainedByEventHandlers objectsRetainedByContexts " \
+	"duplicatedStrings sharedNativeContext noNativeContext"
+
 #endif
