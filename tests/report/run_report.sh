@@ -34,6 +34,7 @@ run 1 /dev/null -- diff "$L1" "$L3" --fail-on 'LeakyConnection:new>0' --fail-on 
 run 0 "$TMP/leaks.html" -- leaks "$L1" "$L2" "$L3" --format html
 run 0 "$TMP/growth.html" -- growth "$L1" "$L2" "$L3" --format html
 C1=$FIX/2026/chrome-closures.heapsnapshot.gz C2=$FIX/2026/chrome-closures-2.heapsnapshot.gz
+run 0 "$TMP/summary-chrome.html" -- summary "$FIX/chrome-detached.heapsnapshot.gz" --format html
 run 0 /dev/null -- contexts "$C1" --format html -o "$TMP/contexts.html"
 run 0 "$TMP/contexts-none.html" -- contexts "$FIX/2026/node-vm.heapsnapshot.gz" --format html
 run 0 "$TMP/realms.html" -- realms "$C1" --format html
@@ -91,6 +92,11 @@ const checks = [
   { name: "growth", page: tmp + "/growth.html", shot: "report-growth.png", expect: {
     sections: ["classes", "containers"], rows: { classes: [["LeakyConnection", lc.counts.map(f).join(" → ")]],
       containers: [[null, "Array", lc.counts.map(f).join(" → ")]] } } },
+  // a Chromium page (fixtures/gen/chrome-detached.mjs): 20 div and 5 span removed from the
+  // document and kept by window.leakedNodes
+  { name: "summary (Chromium page)", page: tmp + "/summary-chrome.html", expect: {
+    title: "Heap snapshot summary", sections: ["stats", "treemap", "classes", "detached"],
+    cards: [["^Detached <div>: 20,"], ["^Detached <span>: 5,"]] } },
   // fixtures/gen/chrome-closures.mjs: replaceThing() ran 5 times; the context of each call keeps
   // payload (a BigPayload) and originalThing (a Thing, null in the first call) that only
   // the dead closure unused reads
