@@ -7,6 +7,7 @@
 #include <string.h>
 #include "hsnap/gate.h"
 #include "hsnap/diff.h"
+#include "hsnap/classes.h"
 #include "vec.h"
 
 const char *hs_metric_name(enum hs_metric m)
@@ -141,14 +142,34 @@ int hs_class_is_internal(const char *name)
 	       !strncmp(name, "Detached Node / ", 16);
 }
 
+/* A function row (--by function, classes.h) answers to its whole key and
+ * to its function's name, and is the program's code, never an internal. */
+static int function_matches(const struct hs_rule *r, const char *name)
+{
+	struct hs_fn_key k;
+	char fn[512];
+
+	if (!hs_function_key_parse(name, &k))
+		return 0;
+	if (!fnmatch(r->selector, name, 0))
+		return 1;
+	if (k.name_len >= sizeof(fn))
+		return 0;
+	memcpy(fn, name, k.name_len);
+	fn[k.name_len] = '\0';
+	return !fnmatch(r->selector, fn, 0);
+}
+
 int hs_rule_matches(const struct hs_rule *r, const char *name)
 {
-	if (r->is_total || fnmatch(r->selector, name, 0) != 0)
+	if (r->is_total)
 		return 0;
+	if (fnmatch(r->selector, name, 0) != 0)
+		return function_matches(r, name);
 	/* a pattern that begins with a wildcard ('*', '*Connection') covers the
 	 * program's classes; '**', or a pattern that begins with the name
 	 * ('system / *', 'Node / *'), reaches V8's and Node's internals too */
-	return r->all_classes || !r->wildcard || !hs_class_is_internal(name);
+	return r->all_classes || !r->wildcard || !hs_class_is_internal(name) || function_matches(r, name);
 }
 
 double hs_rule_limit(const struct hs_rule *r, uint64_t base)

@@ -8,6 +8,7 @@
  * name. */
 #ifndef HSNAP_CLASSES_H
 #define HSNAP_CLASSES_H
+#include <stddef.h>
 #include <stdint.h>
 #include "hsnap/snapshot.h"
 #include "hsnap/dominators.h"
@@ -48,5 +49,31 @@ static inline const char *hs_class_name(const struct hs_classes *c, uint32_t id)
 {
 	return hs_str(&c->names, id);
 }
+
+/* ---- function rows (--by function; classes_fn.c) ------------------------
+ * The class table with the Function class (closures) split by function:
+ * each closure's row is keyed "NAME (URL:LINE:COL)", the closure's name
+ * ("(anonymous)" when it has none), its script's URL as the snapshot names
+ * it (HS_UNKNOWN_SCRIPT when the snapshot does not) and its 1-based line and
+ * column; "NAME (no location)" without a location.  Other classes keep
+ * their rows and ids; the Function row stays, empty. */
+#define HS_UNKNOWN_SCRIPT "(unknown script)"
+/* out: c's names plus the function keys, class_of with closures re-keyed,
+ * and the rows aggregated as hs_classes_aggregate (distance may be NULL). */
+void hs_classes_by_function(struct hs_classes *out, const struct hs_classes *c, const struct hs_snapshot *s,
+			    const uint64_t *self, const struct hs_dominators *d, const int32_t *distance);
+/* Closure n's key into buf (snprintf's contract: returns its length). */
+size_t hs_function_key(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len);
+/* A function key taken apart: the name is key[0..name_len), script (NULL:
+ * no location) points into the key, line/column 1-based (0: none). */
+struct hs_fn_key {
+	size_t name_len;
+	const char *script;
+	size_t script_len;
+	uint32_t line, column;
+};
+/* 1 when key has a function key's form (filling k), else 0.  The name ends
+ * at the first " (": a script path may hold one, a function name not. */
+int hs_function_key_parse(const char *key, struct hs_fn_key *k);
 
 #endif

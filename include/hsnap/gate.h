@@ -1,5 +1,6 @@
 /* CI gate rules: SELECTOR:METRIC>LIMIT.
- *   SELECTOR  `total`, or a class-name glob (fnmatch: `*`, `?`, `[...]`)
+ *   SELECTOR  `total`, or a class-name glob (fnmatch: `*`, `?`, `[...]`);
+ *             with --by function also a function's name or key
  *   METRIC    count | self | retained  (growth B - A)   or  new (objects new in B)
  *   LIMIT     integer; size with unit KB MB GB (1000^n) or KiB MiB GiB (1024^n)
  *             (B and decimals allowed: 1.5MB); or N% of A's value.
@@ -46,7 +47,10 @@ int hs_rule_parse_scoped(const char *text, struct hs_rule *r, struct hs_error *e
 /* 1 for classes of V8's and Node's internals: "(...)", "system / ...",
  * "Node / ..." and "Detached Node / ...". */
 int hs_class_is_internal(const char *name);
-/* 1 when class `name` is selected by r (never for `total` rules). */
+/* 1 when class `name` is selected by r (never for `total` rules).  A
+ * function row of --by function ("onMessage (/app/chat.js:78:20)",
+ * hs_function_key_parse) is selected by its whole key or by its function's
+ * name ('onMessage:new>0', 'on*:count>10'), and is no internal. */
 int hs_rule_matches(const struct hs_rule *r, const char *name);
 /* The absolute limit for A's value `base`. */
 double hs_rule_limit(const struct hs_rule *r, uint64_t base);

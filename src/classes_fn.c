@@ -1,0 +1,120 @@
+/* Function rows (--by function): the class table with the Function class
+ * (closures) split by function name and source location (classes.h).  The
+ * key names the script by its URL, never by its id, so that the rows of two
+ * snapshots of one program line up. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hsnap/classes.h"
+#include "alloc.h"
+#include "strbuf.h"
+
+static const char no_location[] = "no location";
+
+/* the parts of closure n's key: its name, then the location or none */
+static void key_parts(const struct hs_snapshot *s, uint32_t n, const char **name, const char **url,
+		      const struct hs_location **loc)
+{
+	*name = hs_node_name(s, n);
+	if (!**name)
+		*name = "(anonymous)";
+	*loc = hs_snapshot_location(s, n);
+	*url = *loc ? hs_script_url(s, (*loc)->script_node) : "";
+	if (!**url)
+		*url = HS_UNKNOWN_SCRIPT;
+}
+
+size_t hs_function_key(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len)
+{
+	const struct hs_location *loc;
+	const char *name, *url;
+	int w;
+
+	key_parts(s, n, &name, &url, &loc);
+	if (!loc)
+		w = snprintf(buf, len, "%s (%s)", name, no_location);
+	else
+		w = snprintf(buf, len, "%s (%s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
+	return w < 0 ? 0 : (size_t)w;
+}
+
+static void key_add(struct hs_strbuf *b, const struct hs_snapshot *s, uint32_t n)
+{
+	const struct hs_location *loc;
+	const char *name, *url;
+
+	key_parts(s, n, &name, &url, &loc);
+	hs_strbuf_reset(b);
+	if (!loc)
+		hs_strbuf_addf(b, "%s (%s)", name, no_location);
+	else
+		hs_strbuf_addf(b, "%s (%s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
+}
+
+/* digits ending at end (exclusive), at least one, the value below 2^32;
+ * returns where they begin, or NULL */
+static const char *digits_before(const char *begin, const char *end, uint32_t *v)
+{
+	const char *p = end;
+	uint64_t x = 0, mult = 1;
+
+	while (p > begin && p[-1] >= '0' && p[-1] <= '9' && end - p < 10) {
+		p--;
+		x += (uint64_t)(*p - '0') * mult;
+		mult *= 10;
+	}
+	if (p == end || x > UINT32_MAX || (p > begin && p[-1] >= '0' && p[-1] <= '9'))
+		return NULL;
+	*v = (uint32_t)x;
+	return p;
+}
+
+int hs_function_key_parse(const char *key, struct hs_fn_key *k)
+{
+	const char *open = strstr(key, " ("), *end, *p;
+	size_t len = strlen(key);
+
+	memset(k, 0, sizeof(*k));
+	if (!open || open == key || len < 2 || key[len - 1] != ')')
+		return 0;
+	k->name_len = (size_t)(open - key);
+	p = open + 2;
+	end = key + len - 1;
+	if ((size_t)(end - p) == sizeof(no_location) - 1 && !memcmp(p, no_location, sizeof(no_location) - 1))
+		return 1;
+	if (!(end = digits_before(p, end, &k->column)) || end == p || *--end != ':' ||
+	    !(end = digits_before(p, end, &k->line)) || end == p || *--end != ':' || end == p ||
+	    !k->line || !k->column)
+		return 0;
+	k->script = p;
+	k->script_len = (size_t)(end - p);
+	return 1;
+}
+
+void hs_classes_by_function(struct hs_classes *out, const struct hs_classes *c, const struct hs_snapshot *s,
+			    const uint64_t *self, const struct hs_dominators *d, const int32_t *distance)
+{
+	struct hs_strset set = { NULL };
+	struct hs_strbuf buf = HS_STRBUF_INIT;
+	uint32_t i, n;
+
+	memset(out, 0, sizeof(*out));
+	hs_strtab_init(&out->names);
+	/* the class ids stay: the names are unique, interned in their order */
+	for (i = 0; i < c->names.count; i++)
+		hs_strtab_intern(&out->names, &set, hs_str(&c->names, i), hs_strlen(&c->names, i));
+	HS_ALLOC_ARRAY(out->class_of, s->node_count ? s->node_count : 1);
+	for (n = 0; n < s->node_count; n++) {
+		if (s->t.closure == HS_NO_TYPE || s->node_type[n] != s->t.closure) {
+			out->class_of[n] = c->class_of[n];
+			continue;
+		}
+		key_add(&buf, s, n);
+		out->class_of[n] = hs_strtab_intern(&out->names, &set, buf.buf, buf.len);
+	}
+	hs_strset_release(&set);
+	hs_strbuf_release(&buf);
+	out->n_interfaces = c->n_interfaces;
+	hs_interfaces_copy(&out->interfaces, &c->interfaces);
+	out->cls = hs_class_rows(s, self, d, distance, out->class_of, out->names.count, NULL);
+}
