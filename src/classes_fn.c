@@ -118,3 +118,19 @@ void hs_classes_by_function(struct hs_classes *out, const struct hs_classes *c, 
 	hs_interfaces_copy(&out->interfaces, &c->interfaces);
 	out->cls = hs_class_rows(s, self, d, distance, out->class_of, out->names.count, NULL);
 }
+
+int hs_function_key_selects(const char *key, const char *sel)
+{
+	struct hs_fn_key k, q;
+
+	if (!hs_function_key_parse(key, &k))
+		return 0;
+	if (!strcmp(key, sel) || (strlen(sel) == k.name_len && !memcmp(sel, key, k.name_len)))
+		return 1;
+	/* the key as text prints it: the script's path cut at a '/' */
+	if (!hs_function_key_parse(sel, &q) || q.name_len != k.name_len || memcmp(sel, key, k.name_len) ||
+	    !k.script || !q.script || q.line != k.line || q.column != k.column || q.script_len >= k.script_len)
+		return 0;
+	return k.script[k.script_len - q.script_len - 1] == '/' &&
+	       !memcmp(k.script + k.script_len - q.script_len, q.script, q.script_len);
+}

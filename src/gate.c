@@ -143,7 +143,9 @@ int hs_class_is_internal(const char *name)
 }
 
 /* A function row (--by function, classes.h) answers to its whole key and
- * to its function's name, and is the program's code, never an internal. */
+ * to its function's name (a glob over either, or the key as text prints it,
+ * its script's path cut at a '/'), and is the program's code, never an
+ * internal. */
 static int function_matches(const struct hs_rule *r, const char *name)
 {
 	struct hs_fn_key k;
@@ -151,7 +153,7 @@ static int function_matches(const struct hs_rule *r, const char *name)
 
 	if (!hs_function_key_parse(name, &k))
 		return 0;
-	if (!fnmatch(r->selector, name, 0))
+	if (!fnmatch(r->selector, name, 0) || hs_function_key_selects(name, r->selector))
 		return 1;
 	if (k.name_len >= sizeof(fn))
 		return 0;

@@ -164,6 +164,24 @@ static void test_parse(void **state)
 			fail_msg("'%s' parsed as a function key", not_keys[i]);
 }
 
+/* what a user may type for a row: the key, the name, the key as text prints it */
+static void test_selects(void **state)
+{
+	const char *key = "onMessage (/app/lib/chat.js:78:20)";
+	(void)state;
+	assert_true(hs_function_key_selects(key, key));
+	assert_true(hs_function_key_selects(key, "onMessage"));
+	assert_true(hs_function_key_selects(key, "onMessage (lib/chat.js:78:20)"));
+	assert_true(hs_function_key_selects(key, "onMessage (chat.js:78:20)"));
+	assert_false(hs_function_key_selects(key, "onMessage (at.js:78:20)"));     /* not at a '/' */
+	assert_false(hs_function_key_selects(key, "onMessage (chat.js:78:21)"));
+	assert_false(hs_function_key_selects(key, "onMessag (chat.js:78:20)"));
+	assert_false(hs_function_key_selects(key, "onMessag"));
+	assert_false(hs_function_key_selects(key, "(app/lib/chat.js:78:20)"));
+	assert_false(hs_function_key_selects("Foo", "Foo"));                         /* a class row */
+	assert_true(hs_function_key_selects("tick (no location)", "tick"));
+}
+
 static int matches(const char *rule, const char *name)
 {
 	struct hs_rule r;
@@ -189,6 +207,7 @@ static void test_gate(void **state)
 	assert_false(matches("onMes:count>0", key));
 	assert_false(matches("onMessage:count>0", "onMessage (/app/chat.js:78:20) x"));
 	assert_true(matches("tick:count>0", "tick (no location)"));
+	assert_true(matches("onMessage (chat.js:78:20):new>0", key));
 	/* a function row is the program's, even when it begins with '(' */
 	assert_true(matches("*:count>0", anon));
 	assert_true(matches("(anonymous):count>0", anon));
@@ -218,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_selects),
 		cmocka_unit_test(test_gate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -75,5 +75,10 @@ struct hs_fn_key {
 /* 1 when key has a function key's form (filling k), else 0.  The name ends
  * at the first " (": a script path may hold one, a function name not. */
 int hs_function_key_parse(const char *key, struct hs_fn_key *k);
+/* 1 when a user's `sel` names function row `key`: the whole key, the
+ * function's name alone, or the key with its script's path cut at a '/'
+ * ("onMessage (lib/chat.js:78:20)" for "onMessage (/app/lib/chat.js:78:20)",
+ * as text output prints it). */
+int hs_function_key_selects(const char *key, const char *sel);
 
 #endif

@@ -93,6 +93,7 @@ struct side_opts {
 	int with_objects;                    /* the (class, id) keys too, not only class rows */
 	void (*hook)(void *ctx, const struct hs_analysis *a); /* called before the analysis is freed */
 	void *hook_ctx;
+	int by_function;                     /* --by function: function rows (hook's a has them) */
 };
 /* Loads and analyses FILE (in: as for load_snapshot; no distances) into a
  * comparison side, then frees the graph.  Returns an exit code. */
@@ -202,7 +203,8 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 /* triage.c: sections of `summary`, described to the output layer */
 void triage_detached(struct out *out, const struct hs_analysis *a, uint32_t top);
 void triage_duplicates(struct out *out, const struct hs_analysis *a, uint32_t top);
-void triage_suspects(struct out *out, const struct hs_analysis *a, double pct);
+/* rows: a's classes, or --by function's rows (the suspect classes among them) */
+void triage_suspects(struct out *out, const struct hs_analysis *a, const struct hs_classes *rows, double pct);
 /* Closures grouped by function (name and source location), most closures first. */
 void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top);
 

@@ -8,6 +8,7 @@
 #include "input.h"
 #include "gate_report.h"
 #include "realms_report.h"
+#include "byfn.h"
 #include "hsnap/filters.h"
 #include "vec.h"
 
@@ -51,6 +52,7 @@ struct ctx {
 	struct hs_filter filter;
 	struct hs_error filter_err; /* a side the filter could not apply to */
 	int filter_missing;         /* sides without the filter's native context */
+	int by;                     /* --by: BY_CLASS or BY_FUNCTION */
 };
 
 /* load_side's hook for side k (0 A, 1 B) */
@@ -187,7 +189,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 	if (baseline)
 		rc = usage_error("diff", "B (%s) must be a heap snapshot; only A can be a JSON baseline", pb);
 	else
-		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, hook, &hb });
+		rc = load_side(&c->ns, pb, in, &c->b, &(struct side_opts){ raw, NULL, &ifs, 1, hook, &hb, c->by == BY_FUNCTION });
 	hs_input_close(in);
 	if (rc == 0 && c->filter_err.status) /* B's: A is not read */
 		rc = usage_error("diff", "%s", c->filter_err.msg);
@@ -206,6 +208,8 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 			}
 	if (rc == 0 && baseline && c->need_realms)
 		rc = usage_error("diff", "realms (--realms, realm: rules) need two snapshots: A (%s) is a JSON baseline", pa);
+	if (rc == 0 && baseline && c->by == BY_FUNCTION)
+		rc = usage_error("diff", "--by function needs two snapshots: A (%s) is a JSON baseline", pa);
 	if (rc == 0 && baseline && c->filter_name)
 		rc = usage_error("diff", "--filter needs two snapshots: A (%s) is a JSON baseline", pa);
 	if (rc == 0 && baseline) {
@@ -213,7 +217,7 @@ static int load_sides(struct ctx *c, const char *pa, const char *pb, int raw)
 			rc = file_error(strcmp(pa, "-") ? pa : "<stdin>", err.msg, exit_code_for(rc));
 		}
 	} else if (rc == 0) {
-		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, hook, &ha });
+		rc = load_side(&c->ns, pa, in, &c->a, &(struct side_opts){ raw, &ifs, NULL, 1, hook, &ha, c->by == BY_FUNCTION });
 	}
 	hs_input_close(in);
 	hs_interfaces_release(&ifs);
@@ -261,9 +265,10 @@ static const struct out_table class_table = { .key = "classes", OUT_COLS(class_c
 static void class_row(struct out *out, const struct ctx *c, const struct hs_diff_row *r)
 {
 	const char *name = hs_str(&c->ns.names, r->gid);
-	int ids = c->d.has_ids;
+	int ids = c->d.has_ids, fn = c->by == BY_FUNCTION;
+	char label[1400];
 	struct out_val v[22] = {
-		ov_str(name), ov_count(r->count_a), ov_count(r->count_b), ov_signed(delta(r->count_a, r->count_b)),
+		ov_str(fn ? row_label(name, label, sizeof(label)) : name), ov_count(r->count_a), ov_count(r->count_b), ov_signed(delta(r->count_a, r->count_b)),
 		ids ? ov_count(r->added) : ov_str("-"), ids ? ov_count(r->deleted) : ov_str("-"),
 		ov_signed_bytes(delta(r->self_a, r->self_b)), ov_signed_bytes(delta(r->retained_a, r->retained_b)),
 		ov_bytes(r->retained_b),
@@ -273,7 +278,7 @@ static void class_row(struct out *out, const struct ctx *c, const struct hs_diff
 		ov_int(delta(r->self_a, r->self_b)), ov_uint(r->retained_a), ov_uint(r->retained_b),
 		ov_int(delta(r->retained_a, r->retained_b)),
 	};
-	out_row(out, v);
+	row_out(out, v, name, fn);
 }
 
 static void render(struct ctx *c)
@@ -394,6 +399,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 			     "nativeContext_ID (ID: a native context's id, see hsnap realms);\n"
 			     "applied to A and to B, the diff is of the filtered classes", opt_filter,
 			     OPT_FILTER_NAMES),
+		OPT_BY(&c->by, "the rows of the class table:"),
 		OPT_BOOL("realms", &c->realms, "a table of realms (native contexts: page, iframes, vm\n"
 			 "contexts) matched by id, as 'hsnap realms A B': A's and\n"
 			 "B's attributed and retained sizes and their growth"),

@@ -8,6 +8,7 @@
 #include "containers_report.h"
 #include "realms_report.h"
 #include "gate_report.h"
+#include "byfn.h"
 #include "hsnap/growth.h"
 #include "vec.h"
 
@@ -47,6 +48,7 @@ struct gctx {
 	int need_realms;             /* --realms or a realm: rule */
 	struct hs_realm_sizes *z;    /* [n]: each snapshot's realms, measured while loaded */
 	struct hs_realm_series m;    /* matched, S1 first */
+	int by;                      /* --by: BY_CLASS or BY_FUNCTION */
 };
 
 static const struct hs_class_row *row_at(const struct hs_side *s, uint32_t gid)
@@ -156,19 +158,20 @@ static void class_lists(struct out *o, const struct gctx *c, uint32_t gid)
 static void class_row(struct out *o, const struct gctx *c, const struct hs_growth_row *r)
 {
 	const char *name = hs_str(&c->ns.names, r->gid);
-	char human[512], machine[512], st[32];
+	char human[512], machine[512], st[32], label[1400];
 	int steps = c->sort_retained ? r->steps_retained : r->steps_count;
 	struct out_val v[9];
 
 	series_text(c, r->gid, 0, human, sizeof(human));
 	series_text(c, r->gid, 1, machine, sizeof(machine));
 	snprintf(st, sizeof(st), "%d/%d", steps, c->n - 1);
-	v[0] = ov_str(name); v[1] = ov_str(name);
+	v[0] = ov_str(c->by == BY_FUNCTION ? row_label(name, label, sizeof(label)) : name); v[1] = ov_str(name);
 	v[2] = ov_str(human); v[3] = ov_str(machine);
 	v[4] = ov_signed(r->count_growth); v[5] = ov_signed_bytes(r->retained_growth);
 	v[6] = ov_bytes(row_at(&c->sides[c->n - 1], r->gid)->retained_size);
 	v[7] = ov_str(st); v[8] = ov_int(steps);
 	out_row_open(o, v);
+	row_location(o, name, c->by == BY_FUNCTION);
 	class_lists(o, c, r->gid);
 	out_field(o, "count_growth", ov_int(r->count_growth));
 	out_field(o, "self_growth", ov_int(r->self_growth));
@@ -278,8 +281,8 @@ static int load_one(struct gctx *c, char **files, int i, const struct side_opts 
 
 static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, struct hs_interfaces *ifs)
 {
-	struct side_opts last = { raw, NULL, ifs, 1, side_hook, c };
-	struct side_opts so = { raw, ifs, NULL, 1, side_hook, c };
+	struct side_opts last = { raw, NULL, ifs, 1, side_hook, c, c->by == BY_FUNCTION };
+	struct side_opts so = { raw, ifs, NULL, 1, side_hook, c, c->by == BY_FUNCTION };
 	int i, rc;
 
 	HS_CALLOC_ARRAY(c->sides, (size_t)c->n);
@@ -419,6 +422,7 @@ int cmd_growth(int argc, char **argv)
 			     "count: by count growth; retained: the retained size must\n"
 			     "grow, largest first.  'Steps grew' counts what must grow", opt_sort, "growth count retained"),
 		OPT_COUNT("top", &top, "N", "classes shown in text/markdown (default 20)"),
+		OPT_BY(&c.by, "the rows of the class table:"),
 		OPT_CALLBACK("fail-on", &fail_on, "RULE", "exit 1 when RULE is violated (repeatable); METRIC is\n"
 			     "count, self or retained growth from S1 to SN of a\n"
 			     "reported class (or 'total'); LIMIT as in diff; a rule\n"

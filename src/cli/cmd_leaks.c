@@ -7,6 +7,7 @@
 #include "containers_report.h"
 #include "output.h"
 #include "path_groups.h"
+#include "byfn.h"
 #include "hsnap/filters.h"
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
@@ -34,7 +35,7 @@ static const struct cmd_doc help_doc = { "leaks", usage_lines, help_text, NULL, 
 struct lopts {
 	enum fmt f;
 	long top, paths, depth, containers;
-	int all, raw, nrules;
+	int all, raw, nrules, by;
 	struct hs_rule *rules;
 	const char *filter_name;     /* --filter, or NULL */
 	struct hs_filter filter;
@@ -72,9 +73,10 @@ static const struct out_table class_table = { .key = "classes", OUT_COLS(class_c
 struct lview {
 	const struct lopts *o;
 	const struct hs_leaks *r;
-	const struct hs_analysis *a;
+	const struct hs_analysis *a;   /* the rows' (--by function: function rows) */
 	const uint32_t *parent;
 	uint32_t shown;         /* classes with their paths: min(--top, classes) */
+	const struct hs_analysis *pa;  /* the paths' (DevTools' class names) */
 };
 
 static void header(struct out *out, const struct lview *v, char **files)
@@ -116,7 +118,9 @@ static void human_classes(struct out *out, const struct lview *v)
 	out_table_begin(out, &human_table);
 	for (k = 0; k < v->shown; k++) {
 		const struct hs_leak_class *c = &v->r->v[k];
-		struct out_val cells[4] = { ov_str(hs_class_name(&v->a->classes, c->cls)), ov_count(c->count),
+		char label[1400];
+		const char *name = hs_class_name(&v->a->classes, c->cls);
+		struct out_val cells[4] = { ov_str(v->o->by ? row_label(name, label, sizeof(label)) : name), ov_count(c->count),
 					    ov_bytes(c->self_size), ov_bytes(c->retained_size) };
 		out_row(out, cells);
 	}
@@ -132,18 +136,20 @@ static void class_row(struct out *out, const struct lview *v, uint32_t k, const 
 	struct out_val cells[5] = { ov_str(name), ov_str(name), ov_uint(c->count), ov_uint(c->self_size),
 				    ov_uint(c->retained_size) };
 	struct hs_path_groups pg;
-	char b1[32];
+	char b1[32], label[1400];
 
 	if (v->o->paths <= 0 || k >= v->shown || out_view(out) == OUT_FLAT) {
-		out_row(out, cells);
+		row_out(out, cells, name, v->o->by);
 		return;
 	}
 	out_row_open(out, cells);
-	hs_merge_paths_top(&pg, v->a, v->parent, c->nodes, c->n, v->r->outer, (uint32_t)v->o->depth,
+	row_location(out, name, v->o->by);
+	hs_merge_paths_top(&pg, v->pa, v->parent, c->nodes, c->n, v->r->outer, (uint32_t)v->o->depth,
 			   (uint32_t)v->o->paths);
-	out_say(out, "\n  %s: %s object%s\n", "\n**%s** (%s object%s)\n\n", name,
+	out_say(out, "\n  %s: %s object%s\n", "\n**%s** (%s object%s)\n\n",
+		v->o->by ? row_label(name, label, sizeof(label)) : name,
 		group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
-	path_groups(out, paths, v->a, &pg, (uint32_t)v->o->paths, 2, 0);
+	path_groups(out, paths, v->pa, &pg, (uint32_t)v->o->paths, 2, 0);
 	hs_path_groups_release(&pg);
 	out_row_close(out);
 }
@@ -206,6 +212,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 		OPT_COUNT("containers", &o->containers, "N", "containers (Arrays, Maps, Sets, objects) that grew from A\n"
 			  "to B to C, matched by id, with what holds them in C and\n"
 			  "what they accumulate (default 10; 0: none)"),
+		OPT_BY(&o->by, "the rows of the leaked objects' table:"),
 		OPT_BOOL("all", &o->all, "include V8 internals (hidden, code, object shapes,\n"
 			 "internal arrays, 'system / ...' objects); hidden by default"),
 		OPT_CALLBACK("fail-on", o, "RULE", "exit 1 when RULE is violated (repeatable); METRIC is\n"
@@ -242,12 +249,14 @@ static int filter_nodes(const struct hs_analysis *a, const struct hs_filter *f, 
 	return 0;
 }
 
-/* After C (analysed in a): C's side, then A's and B's, named with C's
- * interface definitions; the containers are measured on the way. */
-static int load_ab(const struct lopts *o, char **files, const struct hs_analysis *a, struct hs_class_names *ns,
-		   struct hs_side *sa, struct hs_side *sb, struct hs_side *sc, struct cgrow *cg)
+/* After C (analysed in a; its rows in ra): C's side, then A's and B's,
+ * named with C's interface definitions; the containers are measured on the
+ * way. */
+static int load_ab(const struct lopts *o, char **files, const struct hs_analysis *a, const struct hs_analysis *ra,
+		   struct hs_class_names *ns, struct hs_side *sa, struct hs_side *sb, struct hs_side *sc,
+		   struct cgrow *cg)
 {
-	struct side_opts so = { o->raw, &a->classes.interfaces, NULL, 1, cgrow_hook, cg };
+	struct side_opts so = { o->raw, &a->classes.interfaces, NULL, 1, cgrow_hook, cg, o->by };
 	int rc;
 
 	cg->enabled = o->containers > 0;
@@ -257,7 +266,7 @@ static int load_ab(const struct lopts *o, char **files, const struct hs_analysis
 	cg->last_path = files[2];
 	cg->cur = 2;
 	cgrow_hook(cg, a);
-	hs_side_from_analysis(sc, ns, a);
+	hs_side_from_analysis(sc, ns, ra);
 	cg->cur = 0;
 	if ((rc = load_side(ns, files[0], NULL, sa, &so)))
 		return rc;
@@ -270,7 +279,7 @@ static int load_ab(const struct lopts *o, char **files, const struct hs_analysis
 
 int cmd_leaks(int argc, char **argv)
 {
-	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, NULL, NULL, { 0, 0 } };
+	struct lopts o = { FMT_TEXT, 20, 3, 16, 10, 0, 0, 0, 0, NULL, NULL, { 0, 0 } };
 	struct cgrow cg;
 	struct hs_leaks r;
 	struct hs_class_names ns;
@@ -278,7 +287,8 @@ int cmd_leaks(int argc, char **argv)
 	const uint32_t *parent = NULL;
 	struct loaded lc;
 	struct hs_snapshot *c = NULL;
-	struct hs_analysis a;
+	struct hs_analysis a, fa;
+	const struct hs_analysis *ra = &a; /* the rows: a's, or fa's function rows */
 	int analysed = 0;
 	struct hs_violations viol = { NULL, 0, 0, NULL, 0 };
 	uint64_t *keep = NULL;
@@ -303,9 +313,13 @@ int cmd_leaks(int argc, char **argv)
 	if ((rc = analyze_snapshot(&lc, o.raw, o.paths > 0, &a)))
 		goto out;
 	analysed = 1;
+	if (o.by) {
+		by_function_begin(&fa, &a);
+		ra = &fa;
+	}
 	if (o.filter_name && (rc = filter_nodes(&a, &o.filter, &keep)))
 		goto out;
-	if ((rc = load_ab(&o, files, &a, &ns, &sa, &sb, &sc, &cg)))
+	if ((rc = load_ab(&o, files, &a, ra, &ns, &sa, &sb, &sc, &cg)))
 		goto out;
 	cg.last_a = &a;
 	{
@@ -315,16 +329,18 @@ int cmd_leaks(int argc, char **argv)
 	}
 	warn_pair("leaks", "A", &sa, "B", &sb, "the objects new in B, and so the leaks, are meaningless");
 	warn_pair("leaks", "B", &sb, "C", &sc, "the leaked objects are meaningless");
-	hs_leaks_find(&r, &sa, &sb, &sc, &a, &ns, o.all, keep);
+	hs_leaks_find(&r, &sa, &sb, &sc, ra, &ns, o.all, keep);
 	parent = a.parent_edge;
-	gate(&o, &r, &a, &viol);
+	gate(&o, &r, ra, &viol);
 	{
-		struct lview v = { &o, &r, &a, parent, r.n < (uint32_t)o.top ? r.n : (uint32_t)o.top };
+		struct lview v = { &o, &r, ra, parent, r.n < (uint32_t)o.top ? r.n : (uint32_t)o.top, &a };
 		render(&o, &v, files, &viol, &cg);
 	}
 	violations_stderr("leaks", &viol);
 	rc = fflush(stdout) ? EXIT_INPUT : viol.n ? EXIT_GATE : EXIT_OK;
 out:
+	if (analysed && o.by)
+		by_function_end(&fa, &a);
 	if (analysed)
 		hs_analysis_release(&a);
 	hs_leaks_release(&r);

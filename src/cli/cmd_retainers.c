@@ -6,6 +6,7 @@
 #include "options.h"
 #include "output.h"
 #include "path_groups.h"
+#include "byfn.h"
 #include "hsnap/paths.h"
 #include "vec.h"
 
@@ -26,7 +27,7 @@ static const struct cmd_doc help_doc = { "retainers", usage_lines, help_text, NU
 struct ropts {
 	enum fmt f;
 	long paths, depth, top;
-	int raw;
+	int raw, by;
 	const char *cls;
 	uint64_t id;
 	int have_id;
@@ -468,28 +469,37 @@ void print_path_groups(const struct hs_analysis *a, const struct hs_path_groups 
 	out_close(out);
 }
 
-static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct ropts *o)
+/* rows: a's classes, or with --by function its function rows, of which
+ * --class selects those it names (hs_function_key_selects) */
+static int by_class(const struct hs_analysis *a, const struct hs_classes *rows, const uint32_t *parent,
+		    struct ropts *o)
 {
 	const struct hs_snapshot *s = a->s;
-	uint32_t n, m = 0, *nodes, cid = UINT32_MAX, k;
-	uint64_t *members, *outer, total_ret = 0;
+	uint32_t n, m = 0, *nodes, k;
+	uint64_t *members, *outer, total_ret = 0, want = 0;
 	struct hs_path_groups g;
 	char b1[32], b2[32];
 	struct out *out;
+	uint8_t *pick;
 
-	for (k = 0; k < a->classes.names.count; k++)
-		if (!strcmp(hs_class_name(&a->classes, k), o->cls))
-			cid = k;
-	if (cid == UINT32_MAX || !a->classes.cls[cid].count) {
+	HS_CALLOC_ARRAY(pick, rows->names.count ? rows->names.count : 1);
+	for (k = 0; k < rows->names.count; k++)
+		if (!strcmp(hs_class_name(rows, k), o->cls) ||
+		    (o->by && hs_function_key_selects(hs_class_name(rows, k), o->cls))) {
+			pick[k] = 1;
+			want += rows->cls[k].count;
+		}
+	if (!want) {
 		fprintf(stderr, "hsnap: %s: no objects of class '%s' (see 'hsnap summary' for class names)\n",
 			s->file, o->cls);
+		free(pick);
 		return EXIT_USAGE;
 	}
 	members = hs_bits_new(s->node_count);
 	outer = hs_bits_new(s->node_count);
-	HS_ALLOC_ARRAY(nodes, a->classes.cls[cid].count);
+	HS_ALLOC_ARRAY(nodes, want);
 	for (n = 0; n < s->node_count; n++)
-		if (a->classes.class_of[n] == cid && a->self_size[n]) {
+		if (pick[rows->class_of[n]] && a->self_size[n]) {
 			nodes[m++] = n;
 			hs_bit_set(members, n);
 		}
@@ -512,6 +522,7 @@ static int by_class(const struct hs_analysis *a, const uint32_t *parent, struct 
 	free(nodes);
 	free(members);
 	free(outer);
+	free(pick);
 	return EXIT_OK;
 }
 
@@ -546,6 +557,7 @@ static int parse(struct ropts *o, int argc, char **argv)
 			   "grouped by the shape of their shortest path (classes and\n"
 			   "edge names, array indices folded), largest retained first", NULL),
 		OPT_GROUP("Options:"),
+		OPT_BY(&o->by, "the rows --class NAME selects from:"),
 		OPT_COUNT("paths", &o->paths, "K", "alternative paths for --id (default 3)"),
 		OPT_RANGE("max-depth", &o->depth, 1, 100000, "D", "steps shown nearest the object (default 16; longer paths\n"
 			  "start with '…')"),
@@ -626,8 +638,16 @@ int cmd_retainers(int argc, char **argv)
 		HS_ALLOC_ARRAY(parent, s->node_count);
 		hs_distances_ex(s, dist, parent, ignored);
 	}
-	rc = o.have_id ? by_id(&a, dist ? dist : a.distance, &o, target)
-		       : by_class(&a, parent ? parent : a.parent_edge, &o);
+	if (o.have_id) {
+		rc = by_id(&a, dist ? dist : a.distance, &o, target);
+	} else if (o.by) {
+		struct hs_analysis fa;
+		by_function_begin(&fa, &a);
+		rc = by_class(&a, &fa.classes, parent ? parent : a.parent_edge, &o);
+		by_function_end(&fa, &a);
+	} else {
+		rc = by_class(&a, &a.classes, parent ? parent : a.parent_edge, &o);
+	}
 	hs_analysis_release(&a);
 	if (rc == EXIT_OK && fflush(stdout) != 0)
 		rc = EXIT_INPUT;

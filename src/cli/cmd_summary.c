@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "byfn.h"
 #include "options.h"
 #include "output.h"
 #include "hsnap/filters.h"
@@ -58,6 +59,7 @@ static uint32_t sorted_classes(const struct hs_classes *c, enum sort_key key, ui
 static const uint64_t *g_filter; /* --filter: the nodes it keeps, or NULL */
 static const char *g_filter_name;
 static const struct hs_sites *g_sites; /* --group site: the rows' locations, or NULL */
+static const struct hs_classes *g_fn_rows; /* --by function: the triage's rows, or NULL */
 
 /* " (url:line:col)" of a site row, "" for a class row. */
 static const char *site_text(const struct hs_analysis *a, uint32_t row, char *buf, size_t len)
@@ -211,7 +213,7 @@ struct sopts {
 	enum sort_key key;
 	long ntopc, strings;
 	double suspects;
-	int raw, by_site;
+	int raw, by_site, by;
 };
 
 static void render(struct out *out, const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
@@ -247,7 +249,7 @@ static void render(struct out *out, const struct hs_analysis *a, const uint32_t 
 		triage_detached(out, a, 20);
 		triage_closures(out, a, 10);
 		triage_duplicates(out, a, (uint32_t)o->strings);
-		triage_suspects(out, a, o->suspects);
+		triage_suspects(out, a, g_fn_rows ? g_fn_rows : &a->classes, o->suspects);
 	}
 }
 
@@ -322,11 +324,20 @@ static int summarize(struct out *out, struct hs_analysis *a, const struct sopts 
 	uint64_t *fbits = NULL;
 	struct hs_sites sites;
 	struct hs_classes saved;
+	struct hs_analysis fa;
 	uint32_t *ids, n, *top, ntop;
 	int rc;
 
 	if (g_filter_name && (rc = use_filter(a, &o->filter, &fbits)))
 		return rc;
+	if (o->by) { /* the triage's rows: the function rows of the (filtered) classes */
+		by_function_begin(&fa, a);
+		if (fbits) {
+			free(fa.classes.cls);
+			fa.classes.cls = hs_filter_classes(&fa, fbits);
+		}
+		g_fn_rows = &fa.classes;
+	}
 	if (o->by_site)
 		sites_begin(a, &sites, &saved, fbits);
 	n = sorted_classes(&a->classes, o->key, &ids);
@@ -339,6 +350,9 @@ static int summarize(struct out *out, struct hs_analysis *a, const struct sopts 
 	g_filter = NULL;
 	if (o->by_site)
 		sites_end(a, &sites, &saved);
+	if (o->by)
+		by_function_end(&fa, a);
+	g_fn_rows = NULL;
 	return EXIT_OK;
 }
 
@@ -369,6 +383,8 @@ int cmd_summary(int argc, char **argv)
 		OPT_CHOICE("group", &o.by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
 			   "which split `object` classes by allocation location\n"
 			   "(script, line, column; JSON adds DevTools' row key)"),
+		OPT_BY(&o.by, "the rows of the leak suspects' classes (the class\n"
+		       "table stays DevTools'):"),
 		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
 			 "shares with the first path shown as one line)"),
 		OPT_END()

@@ -10,6 +10,7 @@
 #include "platform.h"
 #include "hsnap/index.h"
 #include "input.h"
+#include "byfn.h"
 
 int cli_jobs; /* --jobs N (0: all cores) */
 int cli_no_index; /* --no-index */
@@ -499,7 +500,7 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, 
 {
 	struct analysis_req rq = { so->raw, 0, 1, so->given, path, 0 };
 	struct loaded ld;
-	struct hs_analysis a;
+	struct hs_analysis a, fa;
 	int rc;
 
 	if ((rc = load_snapshot(path, in, &ld)))
@@ -509,14 +510,18 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, 
 		hs_snapshot_free(ld.s);
 		return rc;
 	}
+	if (so->by_function)
+		by_function_begin(&fa, &a);
 	if (so->with_objects)
-		hs_side_from_analysis(side, ns, &a);
+		hs_side_from_analysis(side, ns, so->by_function ? &fa : &a);
 	else
-		hs_side_rows_from_analysis(side, ns, &a);
+		hs_side_rows_from_analysis(side, ns, so->by_function ? &fa : &a);
 	if (so->keep)
 		hs_interfaces_copy(so->keep, &a.classes.interfaces);
 	if (so->hook)
-		so->hook(so->hook_ctx, &a);
+		so->hook(so->hook_ctx, so->by_function ? &fa : &a);
+	if (so->by_function)
+		by_function_end(&fa, &a);
 	hs_analysis_release(&a);
 	hs_snapshot_free(ld.s);
 	return EXIT_OK;

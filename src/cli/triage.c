@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "output.h"
+#include "byfn.h"
 #include "hsnap/paths.h"
 #include "hsnap/triage.h"
 
@@ -221,19 +222,20 @@ static const struct out_table suspect_class_table = {
 	.key = "classes", OUT_COLS(suspect_class_cols), .views = OUT_TREE
 };
 
-static void suspect_classes(struct out *out, const struct hs_analysis *a, const struct hs_suspects *r)
+/* c: a's classes, or (fn) the function rows of --by function */
+static void suspect_classes(struct out *out, const struct hs_analysis *a, const struct hs_classes *c, int fn,
+			    const struct hs_suspects *r)
 {
-	const struct hs_classes *c = &a->classes;
-	char b2[32], b3[32], b4[32];
+	char b2[32], b3[32], b4[32], label[1400];
 	uint32_t i;
 
 	out_table_begin(out, &suspect_class_table);
 	for (i = 0; i < r->ncls; i++) {
 		const struct hs_class *cl = &c->cls[r->cls[i]];
-		struct out_val v[3] = { ov_str(hs_class_name(c, r->cls[i])), ov_uint(cl->count),
-					ov_uint(cl->retained_size) };
-		out_row(out, v);
-		out_item(out, "class %s: %s object%s retain%s %s (%s)", hs_class_name(c, r->cls[i]),
+		const char *name = hs_class_name(c, r->cls[i]);
+		struct out_val v[3] = { ov_str(name), ov_uint(cl->count), ov_uint(cl->retained_size) };
+		row_out(out, v, name, fn);
+		out_item(out, "class %s: %s object%s retain%s %s (%s)", fn ? row_label(name, label, sizeof(label)) : name,
 			 group_digits(cl->count, b4, sizeof(b4)), cl->count == 1 ? "" : "s", cl->count == 1 ? "s" : "",
 			 human_size(cl->retained_size, b2, sizeof(b2)),
 			 percent(cl->retained_size, a->stats.total, b3, sizeof(b3)));
@@ -241,17 +243,19 @@ static void suspect_classes(struct out *out, const struct hs_analysis *a, const 
 	out_table_end(out);
 }
 
-void triage_suspects(struct out *out, const struct hs_analysis *a, double pct)
+void triage_suspects(struct out *out, const struct hs_analysis *a, const struct hs_classes *rows, double pct)
 {
+	struct hs_analysis ra = *a; /* the suspect classes among rows */
 	struct hs_suspects r;
 
-	hs_suspects_find(&r, a, pct);
+	ra.classes = *rows;
+	hs_suspects_find(&r, &ra, pct);
 	out_say(out, "\nLeak suspects (retaining at least %g%% of the heap)\n",
 		"\n### Leak suspects (retaining at least %g%% of the heap)\n\n", pct);
 	out_obj_begin(out, "suspects");
 	out_field(out, "threshold_percent", ov_num(pct));
 	suspect_objects(out, a, &r);
-	suspect_classes(out, a, &r);
+	suspect_classes(out, a, rows, rows != &a->classes, &r);
 	out_obj_end(out);
 	hs_suspects_release(&r);
 }
