@@ -10,45 +10,40 @@
 #include "strbuf.h"
 
 static const char no_location[] = "no location";
+/* a key holds at most this much of a name and of a URL: a crafted snapshot
+ * with huge names costs no more than a real one per closure */
+#define NAME_MAX_KEY 1024
+#define URL_MAX_KEY 4096
 
-/* the parts of closure n's key: its name, then the location or none */
-static void key_parts(const struct hs_snapshot *s, uint32_t n, const char **name, const char **url,
-		      const struct hs_location **loc)
+/* closure n's key into b (replacing what it held) */
+static void key_add(struct hs_strbuf *b, const struct hs_snapshot *s, uint32_t n)
 {
-	*name = hs_node_name(s, n);
-	if (!**name)
-		*name = "(anonymous)";
-	*loc = hs_snapshot_location(s, n);
-	*url = *loc ? hs_script_url(s, (*loc)->script_node) : "";
-	if (!**url)
-		*url = HS_UNKNOWN_SCRIPT;
+	const struct hs_location *loc = hs_snapshot_location(s, n);
+	const char *name = hs_node_name(s, n), *url = loc ? hs_script_url(s, loc->script_node) : "";
+
+	if (!*name)
+		name = "(anonymous)";
+	if (!*url)
+		url = HS_UNKNOWN_SCRIPT;
+	hs_strbuf_reset(b);
+	if (!loc)
+		hs_strbuf_addf(b, "%.*s (%s)", NAME_MAX_KEY, name, no_location);
+	else
+		hs_strbuf_addf(b, "%.*s (%.*s:%u:%u)", NAME_MAX_KEY, name, URL_MAX_KEY, url, loc->line + 1,
+			       loc->column + 1);
 }
 
 size_t hs_function_key(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len)
 {
-	const struct hs_location *loc;
-	const char *name, *url;
-	int w;
+	struct hs_strbuf b = HS_STRBUF_INIT;
+	size_t l;
 
-	key_parts(s, n, &name, &url, &loc);
-	if (!loc)
-		w = snprintf(buf, len, "%s (%s)", name, no_location);
-	else
-		w = snprintf(buf, len, "%s (%s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
-	return w < 0 ? 0 : (size_t)w;
-}
-
-static void key_add(struct hs_strbuf *b, const struct hs_snapshot *s, uint32_t n)
-{
-	const struct hs_location *loc;
-	const char *name, *url;
-
-	key_parts(s, n, &name, &url, &loc);
-	hs_strbuf_reset(b);
-	if (!loc)
-		hs_strbuf_addf(b, "%s (%s)", name, no_location);
-	else
-		hs_strbuf_addf(b, "%s (%s:%u:%u)", name, url, loc->line + 1, loc->column + 1);
+	key_add(&b, s, n);
+	l = b.len;
+	if (len)
+		snprintf(buf, len, "%s", hs_strbuf_str(&b));
+	hs_strbuf_release(&b);
+	return l;
 }
 
 /* digits ending at end (exclusive), at least one, the value below 2^32;

@@ -33,12 +33,14 @@ static void build(struct snap *r)
 	struct hs_analysis_opts o;
 	struct hs_error err = { 0, "" };
 	struct tb t;
-	uint32_t win, f4;
+	uint32_t root, win, f4;
 	size_t len;
 	char *j;
 
 	tb_init(&t);
-	tb_edge_i(&t, tb_node(&t, "synthetic", "", 1, 0), "element", 1, win = tb_node(&t, "object", "Window", 3, 100));
+	root = tb_node(&t, "synthetic", "", 1, 0);
+	win = tb_node(&t, "object", "Window", 3, 100);
+	tb_edge_i(&t, root, "element", 1, win);
 	tb_edge(&t, win, "property", "s1", tb_node(&t, "code", "system / Script / /app/chat.js", 5, 10));
 	tb_edge(&t, win, "property", "s2", tb_node(&t, "code", "system / Script / /app/other.js", 7, 10));
 	tb_edge(&t, win, "property", "a", f4 = tb_node(&t, "closure", "onMessage", 9, 32));
@@ -101,6 +103,9 @@ static void test_rows(void **state)
 	row_is(&r.fc, "(anonymous) (/app/chat.js:10:3)", 1, 28, 28);
 	row_is(&r.fc, "tick (no location)", 1, 24, 24);
 	row_is(&r.fc, "Function", 0, 0, 0);
+	/* Window holds everything: 100 + 2 * 10 + 148 + 20 */
+	row_is(&r.fc, "Window", 1, 100, 288);
+	assert_int_equal(r.fc.cls[find(&r.fc, "onMessage (/app/chat.js:78:20)")].distance, 2);
 	assert_int_equal(r.fc.class_of[4], r.fc.class_of[5]);
 	assert_int_not_equal(r.fc.class_of[4], r.fc.class_of[6]);
 	/* the other classes keep their ids and rows */
@@ -128,6 +133,31 @@ static void test_key(void **state)
 	assert_int_equal(hs_function_key(r.s, 4, buf, 10), strlen("onMessage (/app/chat.js:78:20)"));
 	assert_string_equal(buf, "onMessage");
 	done(&r);
+}
+
+/* a key keeps 1024 bytes of a name: a crafted snapshot costs what a real one does */
+static void test_long_name(void **state)
+{
+	struct hs_snapshot *s;
+	struct tb t;
+	char name[2001], buf[1100];
+	uint32_t root;
+	size_t len;
+	char *j;
+	(void)state;
+	memset(name, 'x', 2000);
+	name[2000] = '\0';
+	tb_init(&t);
+	root = tb_node(&t, "synthetic", "", 1, 0);
+	tb_edge_i(&t, root, "element", 1, tb_node(&t, "closure", name, 3, 32));
+	j = tb_json(&t, &len);
+	s = load_ok(j, len, 0);
+	assert_int_equal(hs_function_key(s, 1, buf, sizeof(buf)), 1024 + strlen(" (no location)"));
+	assert_string_equal(buf + 1024, " (no location)");
+	assert_int_equal(strspn(buf, "x"), 1024);
+	hs_snapshot_free(s);
+	free(j);
+	tb_release(&t);
 }
 
 static void parse_is(const char *key, size_t name_len, const char *script, uint32_t line, uint32_t col)
@@ -236,6 +266,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_key),
+		cmocka_unit_test(test_long_name),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_selects),
 		cmocka_unit_test(test_gate),

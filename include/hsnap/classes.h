@@ -55,8 +55,9 @@ static inline const char *hs_class_name(const struct hs_classes *c, uint32_t id)
  * each closure's row is keyed "NAME (URL:LINE:COL)", the closure's name
  * ("(anonymous)" when it has none), its script's URL as the snapshot names
  * it (HS_UNKNOWN_SCRIPT when the snapshot does not) and its 1-based line and
- * column; "NAME (no location)" without a location.  Other classes keep
- * their rows and ids; the Function row stays, empty. */
+ * column; "NAME (no location)" without a location (a key keeps at most
+ * 1024 bytes of a name and 4096 of a URL).  Other classes keep their rows
+ * and ids; the Function row stays, empty. */
 #define HS_UNKNOWN_SCRIPT "(unknown script)"
 /* out: c's names plus the function keys, class_of with closures re-keyed,
  * and the rows aggregated as hs_classes_aggregate (distance may be NULL). */
