@@ -193,6 +193,9 @@ const char *script_dir_note(void);
 /* A script's url as labels print it (relative to that directory in text and
  * markdown, whole elsewhere). */
 const char *script_shown(const struct hs_snapshot *s, const char *url);
+/* --format html: that directory, found by the first script_shown (NULL when
+ * none or no common one); the page shows names relative to it. */
+const char *script_dir_page(void);
 /* "onMessage (lib/chat.js:78:20)" for closure n: name (or "(anonymous)") and location. */
 const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len);
 /* Display name of node n as DevTools shows it in lists: "Class @id"; a

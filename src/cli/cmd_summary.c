@@ -59,7 +59,8 @@ static const uint64_t *g_filter; /* --filter: the nodes it keeps, or NULL */
 static const char *g_filter_name;
 static const struct hs_sites *g_sites; /* --group site: the rows' locations, or NULL */
 
-/* " (url:line:col)" of a site row, "" for a class row. */
+/* " (url:line:col)" of a site row, "" for a class row; the url relative to
+ * the scripts' directory for people (script_shown), whole in CSV. */
 static const char *site_text(const struct hs_analysis *a, uint32_t row, char *buf, size_t len)
 {
 	const struct hs_site_row *r;
@@ -70,7 +71,7 @@ static const char *site_text(const struct hs_analysis *a, uint32_t row, char *bu
 	r = &g_sites->row[row];
 	url = hs_script_url(a->s, r->script_node);
 	if (*url)
-		snprintf(buf, len, " (%.100s:%u:%u)", url, r->line + 1, r->column + 1);
+		snprintf(buf, len, " (%.100s:%u:%u)", script_shown(a->s, url), r->line + 1, r->column + 1);
 	else
 		snprintf(buf, len, " (script %u:%u:%u)", r->script_id, r->line + 1, r->column + 1);
 	return buf;
