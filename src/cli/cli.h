@@ -181,8 +181,9 @@ static inline uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const 
  * was 10 GB of spaces). */
 #define MAX_INDENT_LEVELS 32
 int indent_cols(long level);
-/* --full-paths (report.c): 0 (default) lets text output print the steps a
- * path shares with the first path shown as one line (hs_path_ref_shared). */
+/* --full-paths (report.c): 0 (default) lets text output print the steps all
+ * shown paths share, and those a path shares with the first, as one line
+ * (shared_steps in cmd_retainers.c). */
 extern int cli_full_paths;
 /* The --format given (report.c; set by parse_format, FMT_TEXT by default). */
 extern enum fmt cli_fmt;

@@ -370,8 +370,8 @@ int cmd_summary(int argc, char **argv)
 		OPT_CHOICE("group", &o.by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
 			   "which split `object` classes by allocation location\n"
 			   "(script, line, column; JSON adds DevTools' row key)"),
-		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
-			 "shares with the first path shown as one line)"),
+		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n"
+			 "share, and those a path shares with the first, as one line)"),
 		OPT_END()
 	};
 
