@@ -158,8 +158,11 @@ static void class_rows(struct out *out, const struct hs_analysis *a, const uint3
 				continue;
 		}
 		if (r && r->has_loc) {
+			const char *url = hs_script_url(a->s, r->script_node);
 			out_obj_begin(out, "site");
 			out_kv_u64(out, "script_id", r->script_id);
+			if (*url) /* whole, as location.script (the html page shows it relative) */
+				out_kv_str(out, "script", url);
 			out_kv_u64(out, "line", r->line);
 			out_kv_u64(out, "column", r->column);
 			out_obj_end(out);

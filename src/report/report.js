@@ -282,8 +282,11 @@
     });
     if (!cards.childNodes.length) cards.appendChild(el("p", { "class": "muted" }, "No object or class retains " + d.suspects.threshold_percent + "% of the heap."));
     sus.appendChild(cards);
+    /* summary --group site: a row per allocation site (its line and column 0-based) */
+    var where = function (r) { var t = r.site;
+      return t ? r.name + " (" + (t.script || "script " + t.script_id) + ":" + (t.line + 1) + ":" + (t.column + 1) + ")" : r.name; };
     section("Classes", "classes").appendChild(table([
-      { key: "name", label: "Class" }, { key: "count", label: "Count", num: true, fmt: int },
+      { key: "name", label: "Class", get: where }, { key: "count", label: "Count", num: true, fmt: int },
       { key: "self_size", label: "Shallow", num: true, fmt: size }, { key: "retained_size", label: "Retained", num: true, fmt: size },
       { key: "pct", label: "% of total", num: true, get: function (r) { return r.retained_size; }, fmt: function (v) { return pct(v, total); } }
     ], d.classes, { filter: true, sort: "retained_size", what: "classes" }));

@@ -13,7 +13,7 @@
 #     "Script paths are relative to APP" (markdown: "... `APP`.");
 #   summary: "handler (lib/store.js:L:C)" with 200 closures, the same note;
 #   CSV: "Widget (APPmain.js:L:C)", no note; JSON: no note, the site rows keep
-#     their key (script id, 0-based line and column).
+#     their key (script id, 0-based line and column) and the whole script name.
 #   run_script_names.sh HSNAP   (skipped, exit 77, without node)
 set -u
 HSNAP=${1:?usage: run_script_names.sh HSNAP}
@@ -52,12 +52,12 @@ run site-csv 0 "$TMP/site.csv" "$TMP/err" -- summary "$S" --group site --format 
   if grep -q 'relative to' "$TMP/site.csv"; then fail "csv: a note"; else pass; fi; }
 run site-json 0 "$TMP/site.json" "$TMP/err" -- summary "$S" --group site --format json &&
 js "json: sites" '
-const fs = require("fs"), [file, w, e] = process.argv.slice(1);
+const fs = require("fs"), [file, w, e, app] = process.argv.slice(1);
 const d = JSON.parse(fs.readFileSync(file, "utf8"));
 const at = (name, pos) => { const [l, c] = pos.split(":").map(Number);
   return d.classes.find((r) => r.name === name && r.site && r.site.line === l - 1 && r.site.column === c - 1); };
 const W = at("Widget", w), E = at("Entry", e);
-if (!W || W.count !== 7) console.log("Widget row", JSON.stringify(W));
-if (!E || E.count !== 5) console.log("Entry row", JSON.stringify(E));
-if (JSON.stringify(d).includes("relative to")) console.log("a note in JSON");' "$TMP/site.json" "$W" "$E"
+if (!W || W.count !== 7 || W.site.script !== app + "main.js") console.log("Widget row", JSON.stringify(W));
+if (!E || E.count !== 5 || E.site.script !== app + "lib/store.js") console.log("Entry row", JSON.stringify(E));
+if (JSON.stringify(d).includes("relative to")) console.log("a note in JSON");' "$TMP/site.json" "$W" "$E" "$APP"
 lib_finish
