@@ -11,11 +11,14 @@
 
 enum { BY_CLASS, BY_FUNCTION };
 extern const struct opt_choice by_choices[];
-#define OPT_BY(v, what) OPT_CHOICE("by", (v), by_choices, "ROWS", what "\n" \
+#define OPT_BY_HELP(what) what "\n" \
 	"class (default: DevTools' classes) or function: the\n" \
 	"Function class (closures) split by function name and\n" \
-	"location, e.g. 'onMessage (lib/chat.js:78:20)'; --fail-on\n" \
-	"and --class select a function row by its name or key")
+	"location, e.g. 'onMessage (lib/chat.js:78:20)'"
+#define OPT_BY(v, what) OPT_CHOICE("by", (v), by_choices, "ROWS", OPT_BY_HELP(what) ";\n" \
+	"--fail-on and --class select a function row by its name or key")
+/* summary: no --fail-on or --class to select with */
+#define OPT_BY_ROWS(v, what) OPT_CHOICE("by", (v), by_choices, "ROWS", OPT_BY_HELP(what))
 
 /* fa: a copy of a whose classes are function rows (a keeps its own, for
  * labels and paths); by_function_end frees them and hands a what fa built

@@ -182,8 +182,9 @@ static inline uint32_t top_k(const uint64_t *key, uint32_t n, int (*keep)(const 
  * was 10 GB of spaces). */
 #define MAX_INDENT_LEVELS 32
 int indent_cols(long level);
-/* --full-paths (report.c): 0 (default) lets text output print the steps a
- * path shares with the first path shown as one line (hs_path_ref_shared). */
+/* --full-paths (report.c): 0 (default) lets text output print the steps all
+ * shown paths share, and those a path shares with the first, as one line
+ * (shared_steps in cmd_retainers.c). */
 extern int cli_full_paths;
 /* The --format given (report.c; set by parse_format, FMT_TEXT by default). */
 extern enum fmt cli_fmt;
@@ -194,6 +195,9 @@ const char *script_dir_note(void);
 /* A script's url as labels print it (relative to that directory in text and
  * markdown, whole elsewhere). */
 const char *script_shown(const struct hs_snapshot *s, const char *url);
+/* --format html: that directory, found by the first script_shown (NULL when
+ * none or no common one); the page shows names relative to it. */
+const char *script_dir_page(void);
 /* "onMessage (lib/chat.js:78:20)" for closure n: name (or "(anonymous)") and location. */
 const char *function_label(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len);
 /* Display name of node n as DevTools shows it in lists: "Class @id"; a

@@ -127,30 +127,27 @@ static void human_classes(struct out *out, const struct lview *v)
 	out_table_end(out);
 }
 
-/* Class k's row; for the first --top, its merged paths in C (nested in the
- * tree view, a section of its own for people). */
-static void class_row(struct out *out, const struct lview *v, uint32_t k, const struct out_table *paths)
+/* Class k's row; for the first --top, its merged paths in C pg (nested in
+ * the tree view, a section of its own for people). */
+static void class_row(struct out *out, const struct lview *v, uint32_t k, const struct out_table *paths,
+		      const struct hs_path_groups *pg)
 {
 	const struct hs_leak_class *c = &v->r->v[k];
 	const char *name = hs_class_name(&v->a->classes, c->cls);
 	struct out_val cells[5] = { ov_str(name), ov_str(name), ov_uint(c->count), ov_uint(c->self_size),
 				    ov_uint(c->retained_size) };
-	struct hs_path_groups pg;
 	char b1[32], label[1400];
 
-	if (v->o->paths <= 0 || k >= v->shown || out_view(out) == OUT_FLAT) {
+	if (!pg) {
 		row_out(out, cells, name, v->o->by);
 		return;
 	}
 	out_row_open(out, cells);
 	row_location(out, name, v->o->by);
-	hs_merge_paths_top(&pg, v->pa, v->parent, c->nodes, c->n, v->r->outer, (uint32_t)v->o->depth,
-			   (uint32_t)v->o->paths);
 	out_say(out, "\n  %s: %s object%s\n", "\n**%s** (%s object%s)\n\n",
 		v->o->by ? row_label(name, label, sizeof(label)) : name,
 		group_digits(c->count, b1, sizeof(b1)), c->count == 1 ? "" : "s");
-	path_groups(out, paths, v->pa, &pg, (uint32_t)v->o->paths, 2, 0);
-	hs_path_groups_release(&pg);
+	path_groups(out, paths, v->pa, pg, (uint32_t)v->o->paths, 2, 0);
 	out_row_close(out);
 }
 
@@ -159,8 +156,18 @@ static void render(const struct lopts *o, const struct lview *v, char **files, c
 {
 	struct out *out = out_open(o->f);
 	const struct out_table paths = path_groups_table("paths", OUT_TREE, 0);
-	uint32_t k;
+	struct hs_path_groups *pg = NULL;
+	uint32_t k, npg = o->paths > 0 && out_view(out) != OUT_FLAT ? v->shown : 0;
 
+	/* every class's paths before any is printed: text folds what they all share */
+	if (npg)
+		HS_ALLOC_ARRAY(pg, npg);
+	for (k = 0; k < npg; k++) {
+		const struct hs_leak_class *c = &v->r->v[k];
+		hs_merge_paths_top(&pg[k], v->pa, v->parent, c->nodes, c->n, v->r->outer, (uint32_t)o->depth,
+				   (uint32_t)o->paths);
+		path_groups_note(v->pa, &pg[k], (uint32_t)o->paths);
+	}
 	header(out, v, files);
 	human_classes(out, v);
 	if (o->paths > 0 && v->shown)
@@ -168,13 +175,16 @@ static void render(const struct lopts *o, const struct lview *v, char **files, c
 			"\n### Why they are alive (merged retainer paths in C)\n\n");
 	out_table_begin(out, &class_table);
 	for (k = 0; k < v->r->n; k++)
-		class_row(out, v, k, &paths);
+		class_row(out, v, k, &paths, k < npg ? &pg[k] : NULL);
 	out_table_end(out);
 	if (out_view(out) != OUT_FLAT) { /* CSV: the class table only */
 		cgrow_out(cg, out);
 		violations_out(out, vs);
 	}
 	out_close(out);
+	for (k = 0; k < npg; k++)
+		hs_path_groups_release(&pg[k]);
+	free(pg);
 }
 
 static int opt_fail_on(const struct opt_call *call, const char *arg)
@@ -225,8 +235,8 @@ static int parse(struct lopts *o, int argc, char **argv)
 			     OPT_FILTER_NAMES),
 		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
-		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
-			 "shares with the first path shown as one line)"),
+		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n"
+			 "share, and those a path shares with the first, as one line)"),
 		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
 	};

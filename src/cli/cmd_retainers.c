@@ -74,19 +74,63 @@ static const struct out_col path_cols[] = {
 };
 static const struct out_table paths_table = { .key = "paths", OUT_COLS(path_cols), .views = OUT_DATA };
 
-/* Text: the steps a path shares with the first one shown, when there are 3
- * or more (printed as one line instead); 0 in the other views and with
- * --full-paths. */
-static uint32_t shared_steps(struct out *out, const struct hs_analysis *a, const uint32_t *edges,
-			     uint32_t len, int truncated, int fold)
+/* Text folds the steps paths share into one line (the other views and
+ * --full-paths print every step).  A listing notes the paths it will print,
+ * in print order, before printing any (note_path, path_groups_note): the
+ * first path prints the steps all of them share as one line, but for the
+ * last one (whose edge names the holder of the node where they part); a
+ * later path folds the steps it shares with the first path (at least as
+ * many).  Without notes only later paths fold.  fold: merged paths
+ * (compared as printed) or --id's. */
+static struct listed {
+	struct hs_path_ref ref; /* the first path */
+	uint32_t all, noted, printed;
+} listed[2];
+
+static void note_path(const struct hs_analysis *a, const uint32_t *edges, uint32_t len, int truncated, int fold)
 {
-	static struct hs_path_ref first[2]; /* merged (folded), and --id's */
+	struct listed *w = &listed[fold];
 	uint32_t k;
 
+	w->ref.fold = fold;
+	if (!w->noted++) {
+		hs_path_ref_shared(&w->ref, a, edges, len, truncated);
+		w->all = truncated ? 0 : len;
+		return;
+	}
+	k = hs_path_common_prefix(a, w->ref.edges, w->ref.len, w->ref.truncated, edges, len, truncated, fold);
+	if (k < w->all)
+		w->all = k;
+}
+
+void path_groups_note(const struct hs_analysis *a, const struct hs_path_groups *g, uint32_t top)
+{
+	uint32_t i;
+
+	for (i = 0; i < g->count && i < top; i++)
+		note_path(a, g->v[i].edges, g->v[i].len, g->v[i].truncated, 1);
+}
+
+/* How many steps of this path text prints as one line (3 or more, else 0);
+ * *every: they are the steps every path shares (the first path's line). */
+static uint32_t shared_steps(struct out *out, const struct hs_analysis *a, const uint32_t *edges,
+			     uint32_t len, int truncated, int fold, int *every)
+{
+	struct listed *w = &listed[fold];
+	uint32_t k;
+
+	*every = 0;
 	if (cli_full_paths || out_view(out) != OUT_PLAIN)
 		return 0;
-	first[fold].fold = fold;
-	k = hs_path_ref_shared(&first[fold], a, edges, len, truncated);
+	w->ref.fold = fold;
+	if (w->noted && !w->printed++) { /* the first path, already the reference */
+		/* all but the last shared step: its edge (.leakedNodes, ->history)
+		 * names what holds the paths' common node, and no path shows it else */
+		k = w->noted < 2 || !w->all ? 0 : w->all - 1;
+		*every = 1;
+	} else {
+		k = hs_path_ref_shared(&w->ref, a, edges, len, truncated);
+	}
 	return k < 3 ? 0 : k; /* one line for two saves little and hides the route */
 }
 
@@ -151,7 +195,8 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 	const struct hs_analysis *a = p->a;
 	const struct hs_snapshot *s = a->s;
 	uint32_t i, skip, first = len ? hs_edge_source(s, edges[0]) : p->target;
-	char eb[128], *r;
+	char eb[128], lb[200], *r;
+	int every;
 
 	p->count++;
 	r = route(a, first, edges, len);
@@ -163,9 +208,10 @@ static void on_path(void *ctx, const uint32_t *edges, uint32_t len, int truncate
 		truncated ? ", nearest the object" : "");
 	if (truncated)
 		out_say(p->out, "  …\n", "- …\n");
-	skip = shared_steps(p->out, a, edges, len, truncated, 0);
+	skip = shared_steps(p->out, a, edges, len, truncated, 0, &every);
 	if (skip)
-		out_say(p->out, "  … %u steps as in path 1 …\n", OUT_SKIP, skip);
+		out_say(p->out, every ? "  … %u steps every path shares, from %s …\n" : "  … %u steps as in path 1 …\n",
+			OUT_SKIP, skip, node_label(a, first, lb, sizeof(lb)));
 	out_table_begin(p->out, &steps_table);
 	if (!skip) /* skip: text only, the first step shown is the last one shared */
 		step(p->out, a, p->dist, first, NULL, 1);
@@ -256,6 +302,7 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 	struct collect c = { NULL, 0, 0, HS_NO_EDGE };
 	struct holder *h;
 	size_t nh, i, j, shown = 0;
+	int pass;
 	char lb[200], sh[32], re[32], eb[128];
 	struct out *out;
 
@@ -298,14 +345,18 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 	}
 	c.extra = HS_NO_EDGE;
 	hs_paths_find(s, &ri, dist, target, (uint32_t)o->paths, (uint32_t)o->depth, on_collect, &c);
-	for (i = 0; i < c.n && shown < (size_t)o->paths; i++) {
-		for (j = 0; j < i && !same_path(&c.v[i], &c.v[j]); j++)
-			;
-		if (j < i)
-			continue;
-		on_path(&p, c.v[i].edges, c.v[i].len, c.v[i].truncated);
-		shown++;
-	}
+	for (pass = 0; pass < 2; pass++) /* the paths shown noted, then printed */
+		for (i = 0, shown = 0; i < c.n && shown < (size_t)o->paths; i++) {
+			for (j = 0; j < i && !same_path(&c.v[i], &c.v[j]); j++)
+				;
+			if (j < i)
+				continue;
+			if (pass)
+				on_path(&p, c.v[i].edges, c.v[i].len, c.v[i].truncated);
+			else
+				note_path(a, c.v[i].edges, c.v[i].len, c.v[i].truncated, 0);
+			shown++;
+		}
 	for (i = 0; i < c.n; i++)
 		free(c.v[i].edges);
 	free(c.v);
@@ -373,6 +424,7 @@ static void path_group(struct out *out, const struct hs_analysis *a, const struc
 	char eb[128], b1[32], b2[32], b3[32], *cell = NULL, *line = NULL;
 	size_t clen = 0, llen = 0;
 	uint32_t k, skip;
+	int every;
 	FILE *c, *m;
 
 	/* the whole path in one CSV field, however long (it was cut at 4 KiB),
@@ -411,9 +463,10 @@ static void path_group(struct out *out, const struct hs_analysis *a, const struc
 	out_say(out, OUT_SKIP, "%s\n", line);
 	if (p->truncated)
 		out_say(out, "%*s…\n", OUT_SKIP, indent + 5, "");
-	skip = shared_steps(out, a, p->edges, p->len, p->truncated, 1);
+	skip = shared_steps(out, a, p->edges, p->len, p->truncated, 1, &every);
 	if (skip)
-		out_say(out, "%*s… %u steps as in the first path …\n", OUT_SKIP, indent + 5, "", skip);
+		out_say(out, every ? "%*s… %u steps every path shares, from %s …\n" : "%*s… %u steps as in the first path …\n",
+			OUT_SKIP, indent + 5, "", skip, hs_path_node_name(a, hs_edge_source(s, p->edges[0])));
 	out_table_begin(out, &shape_steps_table);
 	for (k = 0; k <= p->len; k++) {
 		uint32_t n = k < p->len ? hs_edge_source(s, p->edges[k]) : p->example;
@@ -516,6 +569,7 @@ static int by_class(const struct hs_analysis *a, const struct hs_classes *rows, 
 	out_say(out, "%s: %s object%s, %s retained, %u path shape%s\n",
 		"### %s: %s object%s, %s retained, %u path shape%s\n\n", o->cls, group_digits(m, b1, sizeof(b1)),
 		m == 1 ? "" : "s", human_size(total_ret, b2, sizeof(b2)), g.count, g.count == 1 ? "" : "s");
+	path_groups_note(a, &g, (uint32_t)o->top);
 	path_groups(out, &shapes_table, a, &g, (uint32_t)o->top, 2, 2);
 	out_close(out);
 	hs_path_groups_release(&g);
@@ -565,8 +619,8 @@ static int parse(struct ropts *o, int argc, char **argv)
 			     "retainer\"); repeatable", opt_ignore, NULL),
 		OPT_COUNT("top", &o->top, "N", "path shapes shown for --class (default 10)"),
 		OPT_FORMAT(&o->f, "text (default), json, csv or markdown"),
-		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
-			 "shares with the first path shown as one line)"),
+		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n"
+			 "share, and those a path shares with the first, as one line)"),
 		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
 	};

@@ -61,7 +61,8 @@ static const char *g_filter_name;
 static const struct hs_sites *g_sites; /* --group site: the rows' locations, or NULL */
 static const struct hs_classes *g_fn_rows; /* --by function: the triage's rows, or NULL */
 
-/* " (url:line:col)" of a site row, "" for a class row. */
+/* " (url:line:col)" of a site row, "" for a class row; the url relative to
+ * the scripts' directory for people (script_shown), whole in CSV. */
 static const char *site_text(const struct hs_analysis *a, uint32_t row, char *buf, size_t len)
 {
 	const struct hs_site_row *r;
@@ -72,7 +73,7 @@ static const char *site_text(const struct hs_analysis *a, uint32_t row, char *bu
 	r = &g_sites->row[row];
 	url = hs_script_url(a->s, r->script_node);
 	if (*url)
-		snprintf(buf, len, " (%.100s:%u:%u)", url, r->line + 1, r->column + 1);
+		snprintf(buf, len, " (%.100s:%u:%u)", script_shown(a->s, url), r->line + 1, r->column + 1);
 	else
 		snprintf(buf, len, " (script %u:%u:%u)", r->script_id, r->line + 1, r->column + 1);
 	return buf;
@@ -159,8 +160,11 @@ static void class_rows(struct out *out, const struct hs_analysis *a, const uint3
 				continue;
 		}
 		if (r && r->has_loc) {
+			const char *url = hs_script_url(a->s, r->script_node);
 			out_obj_begin(out, "site");
 			out_kv_u64(out, "script_id", r->script_id);
+			if (*url) /* whole, as location.script (the html page shows it relative) */
+				out_kv_str(out, "script", url);
 			out_kv_u64(out, "line", r->line);
 			out_kv_u64(out, "column", r->column);
 			out_obj_end(out);
@@ -383,10 +387,10 @@ int cmd_summary(int argc, char **argv)
 		OPT_CHOICE("group", &o.by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
 			   "which split `object` classes by allocation location\n"
 			   "(script, line, column; JSON adds DevTools' row key)"),
-		OPT_BY(&o.by, "the rows of the leak suspects' classes (the class\n"
+		OPT_BY_ROWS(&o.by, "the rows of the leak suspects' classes (the class\n"
 		       "table stays DevTools'):"),
-		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps a path\n"
-			 "shares with the first path shown as one line)"),
+		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n"
+			 "share, and those a path shares with the first, as one line)"),
 		OPT_END()
 	};
 

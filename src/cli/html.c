@@ -77,6 +77,22 @@ static void write_json_escaped(FILE *f)
 	fwrite(buf + start, 1, buf_len - start, f);
 }
 
+/* s as the value of a double-quoted attribute: markup characters and
+ * control bytes as character references. */
+static void write_attr(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '&') fputs("&amp;", f);
+		else if (c == '<') fputs("&lt;", f);
+		else if (c == '>') fputs("&gt;", f);
+		else if (c == '"') fputs("&quot;", f);
+		else if (c == '\'') fputs("&#39;", f);
+		else if (c < 0x20 || c == 0x7f) fprintf(f, "&#%u;", c);
+		else putc(c, f);
+	}
+}
+
 void html_page_write(void)
 {
 	static const char *const titles[] = { "summary", "heap snapshot summary", "diff", "heap snapshot diff",
@@ -97,7 +113,13 @@ void html_page_write(void)
 	      "<meta name=\"generator\" content=\"hsnap " HSNAP_VERSION "\">\n", stdout);
 	printf("<title>hsnap: %s</title>\n<style>\n", title);
 	fwrite(report_css, 1, report_css_len, stdout);
-	printf("</style>\n</head>\n<body data-kind=\"%s\">\n", cli_html_kind);
+	printf("</style>\n</head>\n<body data-kind=\"%s\"", cli_html_kind);
+	if (script_dir_page()) { /* the page shows script names relative to it */
+		fputs(" data-script-dir=\"", stdout);
+		write_attr(stdout, script_dir_page());
+		putchar('"');
+	}
+	fputs(">\n", stdout);
 	fputs("<header><h1 id=\"title\">hsnap</h1><div class=\"files\" id=\"files\"></div></header>\n"
 	      "<main id=\"main\"><noscript>This report needs JavaScript to draw its tables; the data "
 	      "is in the page source as JSON (hsnap ... --format json gives the same).</noscript></main>\n"

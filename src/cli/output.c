@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "output.h"
 #include "vec.h"
 
@@ -128,8 +129,8 @@ void out_location(struct out *o, const struct hs_snapshot *s, uint32_t n)
 	}
 	out_obj_begin(o, "location");
 	out_kv_u64(o, "script_id", loc->script_id);
-	if (*hs_script_url(s, loc->script_node))
-		out_kv_str(o, "script", hs_script_url(s, loc->script_node));
+	if (*hs_script_url(s, loc->script_node)) /* whole (script_shown: for --format html's page) */
+		out_kv_str(o, "script", script_shown(s, hs_script_url(s, loc->script_node)));
 	out_kv_u64(o, "line", (uint64_t)loc->line + 1);
 	out_kv_u64(o, "column", (uint64_t)loc->column + 1);
 	out_obj_end(o);

@@ -17,4 +17,10 @@ struct out_table path_groups_table(const char *key, unsigned views, unsigned fla
 void path_groups(struct out *out, const struct out_table *t, const struct hs_analysis *a,
 		 const struct hs_path_groups *g, uint32_t top, int indent, int doc_indent);
 
+/* Before a listing of merged paths is printed: the first top groups of g
+ * noted, in print order, as paths it will show (text folds the steps all
+ * the noted paths share, in the first path too; see shared_steps in
+ * cmd_retainers.c).  Call for every group list of the output first. */
+void path_groups_note(const struct hs_analysis *a, const struct hs_path_groups *g, uint32_t top);
+
 #endif

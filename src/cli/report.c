@@ -358,11 +358,14 @@ static void script_dir_find(const struct hs_snapshot *s)
 }
 
 /* url as people read it: relative to the scripts' directory in text and
- * markdown (JSON and CSV keep it whole). */
+ * markdown (JSON and CSV keep it whole; so does the data of an HTML page,
+ * whose script shortens what it shows: script_dir_page). */
 const char *script_shown(const struct hs_snapshot *s, const char *url)
 {
 	size_t l;
 
+	if (cli_html_kind && !script_dir_done)
+		script_dir_find(s);
 	if ((cli_fmt != FMT_TEXT && cli_fmt != FMT_MD) || cli_html_kind)
 		return url;
 	if (!script_dir_done)
@@ -377,6 +380,11 @@ const char *script_shown(const struct hs_snapshot *s, const char *url)
 const char *script_dir_note(void)
 {
 	return script_dir_used ? script_dir : NULL;
+}
+
+const char *script_dir_page(void)
+{
+	return script_dir_done && script_dir[0] ? script_dir : NULL;
 }
 
 /* "onMessage (lib/chat.js:78:20)" for closure n. */

@@ -8,6 +8,7 @@
 #include "byfn.h"
 #include "hsnap/paths.h"
 #include "hsnap/triage.h"
+#include "path_groups.h"
 
 /* ---- detached DOM ------------------------------------------------------------ */
 
@@ -56,7 +57,8 @@ void triage_detached(struct out *out, const struct hs_analysis *a, uint32_t top)
 {
 	struct hs_detached d;
 	char b1[32], b2[32];
-	uint32_t k;
+	struct hs_path_groups why[3];
+	uint32_t k, nwhy = 0;
 
 	hs_detached_find(&d, a);
 	out_obj_begin(out, "detached_dom");
@@ -67,9 +69,17 @@ void triage_detached(struct out *out, const struct hs_analysis *a, uint32_t top)
 			group_digits(d.count, b1, sizeof(b1)), human_size(d.retained, b2, sizeof(b2)));
 	detached_rows(out, a, &d, top);
 	out_obj_end(out);
+	/* people: the first 3 classes' paths, all noted before any is printed
+	 * (text folds the steps they all share) */
 	for (k = 0; k < d.n && k < 3 && a->parent_edge && (out_view(out) & OUT_HUMAN); k++) {
+		hs_merge_paths_top(&why[k], a, a->parent_edge, d.v[k].nodes, d.v[k].n, d.outer, 16, 2);
+		path_groups_note(a, &why[k], 2);
+		nwhy = k + 1;
+	}
+	for (k = 0; k < nwhy; k++) {
 		out_say(out, "\n  Why %s is alive:\n", "\nWhy %s is alive:\n\n", hs_class_name(&a->classes, d.v[k].cls));
-		detached_paths(out, a, &d, k, NULL);
+		out_path_groups(out, NULL, a, &why[k], 2, 2);
+		hs_path_groups_release(&why[k]);
 	}
 	hs_detached_release(&d);
 }

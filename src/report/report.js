@@ -8,6 +8,11 @@
   var kind = document.body.getAttribute("data-kind");
   var main = document.getElementById("main");
   var SVG = "http://www.w3.org/2000/svg";
+  /* Script names as text output prints them: relative to the directory the
+   * snapshot's scripts share (hsnap gives it as data-script-dir), said once
+   * in the header; the whole name in the element's title.  The data keeps
+   * whole names, as --format json does. */
+  var scriptDir = document.body.getAttribute("data-script-dir") || "", relUsed = false;
 
   /* ---- helpers ---------------------------------------------------------- */
   function el(tag, attrs) {
@@ -35,6 +40,19 @@
     if (s >= 1000 && i < u.length - 1) { s = Number((s / 1000).toPrecision(3)); i++; }
     return (b < 0 ? "-" : "") + (s < 10 ? s.toFixed(2) : s < 100 ? s.toFixed(1) : s.toFixed(0)) + " " + u[i];
   }
+  /* s with the scripts' directory cut where a name starts: at the start, or after "(" */
+  function rel(s) {
+    if (!scriptDir || typeof s !== "string") return s;
+    var t = s.split("(" + scriptDir).join("(");
+    if (t.indexOf(scriptDir) === 0 && t.length > scriptDir.length) t = t.slice(scriptDir.length);
+    if (t !== s) relUsed = true;
+    return t;
+  }
+  /* text for a cell or a line: relative, the whole text in its title */
+  function named(s) {
+    var t = rel(s);
+    return t === s ? s : el("span", { title: s }, t);
+  }
   function int(n) { return Number(n).toLocaleString("en-US"); }
   function signed(n, f) { return (n > 0 ? "+" : "") + (f ? f(n) : int(n)); }
   function pct(part, whole) { return whole ? (100 * part / whole).toFixed(1) + "%" : "0.0%"; }
@@ -47,7 +65,7 @@
   function pathList(steps) {
     var ul = el("ul", { "class": "path" });
     (steps || []).forEach(function (st, i) {
-      ul.appendChild(el("li", {}, new Array(i + 1).join("  ") + (st.edge ? st.edge + "  " : "") + st["class"]));
+      ul.appendChild(el("li", {}, new Array(i + 1).join("  ") + (st.edge ? st.edge + "  " : ""), named(st["class"])));
     });
     return ul;
   }
@@ -89,7 +107,7 @@
       v.forEach(function (r) {
         var tr = el("tr");
         cols.forEach(function (c) {
-          var x = val(r, c), cell = c.fmt ? c.fmt(x, r) : x;
+          var x = val(r, c), cell = c.fmt ? c.fmt(x, r) : named(x);
           tr.appendChild(el("td", { "class": c.num ? "num" : "name" }, cell));
         });
         tbody.appendChild(tr);
@@ -132,7 +150,7 @@
       "Objects below " + tm.min_percent + "% of the heap are folded into \"other\"; " + nodes.length + " nodes embedded."));
     sec.appendChild(crumbs);
     sec.appendChild(box);
-    function label(n) { return n.other ? "other (" + int(n.other) + " objects)" : n.label; }
+    function label(n) { return n.other ? "other (" + int(n.other) + " objects)" : rel(n.label); }
     function squarify(items, x, y, w, h, out) {
       var sum = items.reduce(function (a, b) { return a + b.v; }, 0), i = 0;
       while (i < items.length && w > 0 && h > 0) {
@@ -253,19 +271,22 @@
     (d.suspects.objects || []).forEach(function (o) {
       var ap = o.accumulation_point;
       cards.appendChild(el("div", { "class": "card bad" },
-        el("h3", {}, "One " + o["class"] + " retains " + size(o.retained_size) + " (" + pct(o.retained_size, total) + ")"),
-        el("div", {}, o.label || (o["class"] + " @" + o.id)),
-        ap && ap.id !== o.id ? el("div", {}, "Accumulation point: " + (ap.label || ap["class"] + " @" + ap.id) + ", " + size(ap.retained_size)) : null,
+        el("h3", {}, "One ", named(o["class"]), " retains " + size(o.retained_size) + " (" + pct(o.retained_size, total) + ")"),
+        el("div", {}, named(o.label || (o["class"] + " @" + o.id))),
+        ap && ap.id !== o.id ? el("div", {}, "Accumulation point: ", named(ap.label || ap["class"] + " @" + ap.id), ", " + size(ap.retained_size)) : null,
         o.path ? pathList(o.path) : null));
     });
     (d.suspects.classes || []).forEach(function (c) {
       cards.appendChild(el("div", { "class": "card" },
-        el("h3", {}, int(c.count) + " objects of class " + c.name + " retain " + size(c.retained_size) + " (" + pct(c.retained_size, total) + ")")));
+        el("h3", {}, int(c.count) + " objects of class ", named(c.name), " retain " + size(c.retained_size) + " (" + pct(c.retained_size, total) + ")")));
     });
     if (!cards.childNodes.length) cards.appendChild(el("p", { "class": "muted" }, "No object or class retains " + d.suspects.threshold_percent + "% of the heap."));
     sus.appendChild(cards);
+    /* summary --group site: a row per allocation site (its line and column 0-based) */
+    var where = function (r) { var t = r.site;
+      return t ? r.name + " (" + (t.script || "script " + t.script_id) + ":" + (t.line + 1) + ":" + (t.column + 1) + ")" : r.name; };
     section("Classes", "classes").appendChild(table([
-      { key: "name", label: "Class" }, { key: "count", label: "Count", num: true, fmt: int },
+      { key: "name", label: "Class", get: where }, { key: "count", label: "Count", num: true, fmt: int },
       { key: "self_size", label: "Shallow", num: true, fmt: size }, { key: "retained_size", label: "Retained", num: true, fmt: size },
       { key: "pct", label: "% of total", num: true, get: function (r) { return r.retained_size; }, fmt: function (v) { return pct(v, total); } }
     ], d.classes, { filter: true, sort: "retained_size", what: "classes" }));
@@ -320,7 +341,8 @@
     rows.forEach(function (r) { max = Math.max(max, Math.abs(r.retained_delta)); });
     rows.forEach(function (r, i) {
       var y = 20 + i * rowH, w = (W - left - 110) * Math.abs(r.retained_delta) / max, t = svg("text", { x: 0, y: y + 14, "font-size": 12 });
-      t.textContent = r.name.length > 32 ? r.name.slice(0, 31) + "…" : r.name;
+      var nm = rel(r.name);
+      t.textContent = nm.length > 32 ? nm.slice(0, 31) + "…" : nm;
       s.appendChild(t);
       s.appendChild(svg("rect", { x: left, y: y + 3, width: Math.max(w, 1).toFixed(1), height: 14, fill: r.retained_delta >= 0 ? "#a40e26" : "#116329" }));
       var v = svg("text", { x: left + w + 6, y: y + 14, "font-size": 12 });
@@ -366,7 +388,7 @@
     if (d.violations && (d.violations.length || d.rules)) gate(d.violations);
     var sec = section("Leaking groups", "leaks"), cards = el("div", { "class": "cards" });
     d.classes.forEach(function (c) {
-      cards.appendChild(el("div", { "class": "card" }, el("h3", {}, c.name + ": " + int(c.count) + " leaked, " + size(c.retained_size) + " retained"),
+      cards.appendChild(el("div", { "class": "card" }, el("h3", {}, named(c.name), ": " + int(c.count) + " leaked, " + size(c.retained_size) + " retained"),
         (c.paths || []).map(function (p) {
           return [el("div", { "class": "muted" }, int(p.count) + " objects, retained " + size(p.retained_size) + " (e.g. @" + p.example_id + ")"), pathList(p.steps)];
         })));
@@ -410,7 +432,7 @@
     d.scopes.forEach(function (sc) {
       var dead = 0;
       sc.contexts.forEach(function (c) { dead += c.dead_retained_size; });
-      var where = cut(sc.script || "script " + sc.script_id, 90) + " [" + sc.start + "–" + sc.end + "]";
+      var where = cut(rel(sc.script) || "script " + sc.script_id, 90) + " [" + sc.start + "–" + sc.end + "]";
       var card = el("div", { "class": "card bad" },
         el("h3", {}, (sc.function_name || "(anonymous scope)") + ": dead variables retain " + size(dead) + " in " + int(sc.contexts.length) + (sc.contexts.length === 1 ? " context" : " contexts")),
         el("div", { "class": "muted", title: sc.script || "" }, where));
@@ -462,5 +484,7 @@
   }
 
   ({ summary: summaryPage, diff: diffPage, leaks: leaksPage, growth: growthPage, contexts: contextsPage, realms: realmsPage })[kind]();
+  if (relUsed)
+    document.getElementById("files").appendChild(el("div", { id: "script-dir" }, "Script paths are relative to " + scriptDir));
   document.body.setAttribute("data-ready", "1");
 })();

@@ -5,7 +5,9 @@
 #   history  (Array)  holds 100k message objects        -> held 100, 200, 300
 #   conns    (Map)    holds 40k string keys -> objects  -> held 80, 160, 240
 #   registry (object) has 30k properties                -> held 30, 60, 90
+#   tags     (Set)    holds 20k objects                 -> held 20, 40, 60
 #   lru      (Map)    bounded at 50 entries (control)   -> not listed
+#   seen     (Set)    bounded at 25 strings (control)   -> not listed
 #   listeners(Array)  shrinks at step 3 (control)       -> not listed
 # and each is held by a property of the global object: 'global .history' etc.
 #   run_containers.sh HSNAP
@@ -19,12 +21,15 @@ cat >"$TMP/gen.js" <<'JS'
 const v8 = require("v8");
 globalThis.history = []; globalThis.conns = new Map(); globalThis.registry = {};
 globalThis.lru = new Map(); globalThis.listeners = [];
+globalThis.tags = new Set(); globalThis.seen = new Set();
 let n = 0;
 for (let step = 1; step <= 3; step++) {
   for (let i = 0; i < 100; i++) history.push({ text: "message " + (n++) });
   for (let i = 0; i < 40; i++) conns.set("conn-" + step + "-" + i, { step });
   for (let i = 0; i < 30; i++) registry["key_" + step + "_" + i] = { i };
   for (let i = 0; i < 80; i++) { lru.set("k" + ((step * 80 + i) % 50), { step }); }
+  for (let i = 0; i < 20; i++) tags.add({ step, i });
+  for (let i = 0; i < 30; i++) seen.add("s" + ((step * 30 + i) % 25));
   if (step < 3) for (let i = 0; i < 10; i++) listeners.push({ f: () => i }); else listeners.length = 5;
   v8.writeHeapSnapshot(process.argv[2] + "/s" + step + ".heapsnapshot");
 }
@@ -37,7 +42,8 @@ fi
 	{ echo "FAIL: growth exited $?: $(cat "$TMP/err.txt")"; exit 1; }
 node -e '
 const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
-const want = { history: ["Array", [100, 200, 300]], conns: ["Map", [80, 160, 240]], registry: ["object", [30, 60, 90]] };
+const want = { history: ["Array", [100, 200, 300]], conns: ["Map", [80, 160, 240]], registry: ["object", [30, 60, 90]],
+  tags: ["Set", [20, 40, 60]] };
 let bad = 0, checks = 0;
 const by = h => d.containers.find(c => c.held_by === "global ." + h);
 for (const [h, [kind, held]] of Object.entries(want)) {
@@ -48,7 +54,7 @@ for (const [h, [kind, held]] of Object.entries(want)) {
     console.log("FAIL:", h, "expected", kind, JSON.stringify(held), "got", JSON.stringify(c)); bad++;
   }
 }
-for (const h of ["lru", "listeners"]) {
+for (const h of ["lru", "listeners", "seen"]) {
   checks++;
   if (by(h)) { console.log("FAIL: control", h, "is listed:", JSON.stringify(by(h))); bad++; }
 }

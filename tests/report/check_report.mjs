@@ -96,6 +96,7 @@ const FACTS = `(() => {
     sections: q("section").map((s) => s.id), tables,
     cards: q(".card").map((c) => ({ cls: c.className, text: c.textContent })),
     rects: q(".tm rect").length, crumbs: q(".crumbs button").map((b) => b.textContent),
+    titled: q("[title]").map((e) => [e.textContent, e.title]),
     imgs: q("img").length, scripts: q("script").length, injected: q("[onerror]").length,
     bodyText: document.body.innerText.slice(0, 200000) };
 })()`;
@@ -128,6 +129,9 @@ for (const c of checks) {
       hit.length && (!want || hit.every((h) => h.cls.includes(want))) ? ok(name + ": card /" + re + "/" + (want ? " " + want : "")) : bad(name + ": card /" + re + "/", JSON.stringify(f.cards.map((x) => x.cls + ": " + x.text.slice(0, 80))));
     }
     for (const t of e.text || []) f.bodyText.includes(t) ? ok(name + ": text " + JSON.stringify(t)) : bad(name + ": text " + JSON.stringify(t), "not on the page");
+    for (const t of e.once || []) expectEq(name + ": " + JSON.stringify(t) + " once on the page", f.bodyText.split(t).length - 1, 1);
+    for (const [t, title] of e.titled || []) f.titled.some((x) => x[0] === t && x[1] === title) ? ok(name + ": " + JSON.stringify(t) + " titled")
+      : bad(name + ": " + JSON.stringify(t) + " titled " + JSON.stringify(title), JSON.stringify(f.titled.slice(0, 5)));
     if (e.treemap) {
       // one <rect> per node shown (children and, in large cells, grandchildren)
       const shown = await p.evalJs(`(() => {

@@ -63,6 +63,29 @@ cat >"$TMP/evil.heapsnapshot" <<SNAP
 SNAP
 run 0 "$TMP/evil.html" -- summary "$TMP/evil.heapsnapshot" --format html
 
+# a program of two scripts in one folder (tests/cli/names: main.js and
+# lib/store.js, 200 closures of lib/store.js's handler, 7 Widget of main.js;
+# also with --group site, whose rows name their allocation site): the page names them
+# relative to the folder, the whole name in the element's title, and says so
+# once in the header; the data keeps whole names (the --format json output
+# plus the page's treemap)
+APP=$TMP/app/
+cp -r "$HERE/../cli/names" "$TMP/app"
+node "$TMP/app/main.js" "$TMP/names.heapsnapshot" || { echo "FAIL: tests/cli/names/main.js"; fail=1; }
+HANDLER=$(awk 'index($0, "function handler(") { print NR ":" index($0, "function handler(") + length("function handler"); exit }' "$TMP/app/lib/store.js")
+WIDGET=$(awk 'f && /constructor\(/ { print NR ":" index($0, "constructor(") + 11; exit } index($0, "class Widget ") { f = 1 }' "$TMP/app/main.js")
+run 0 "$TMP/names.html" -- summary "$TMP/names.heapsnapshot" --format html
+run 0 "$TMP/sites.html" -- summary "$TMP/names.heapsnapshot" --format html --group site --top 1000
+run 0 "$TMP/names.json" -- summary "$TMP/names.heapsnapshot" --format json
+if ! node -e '
+const fs = require("fs"), [html, json] = process.argv.slice(1);
+const page = fs.readFileSync(html, "utf8"), m = /<script type="application\/json" id="hsnap-data">([^<]*)<\/script>/.exec(page);
+const d = m && JSON.parse(m[1]);
+if (d) delete d.treemap; /* the page'"'"'s own */
+process.exit(d && JSON.stringify(d) === JSON.stringify(JSON.parse(fs.readFileSync(json, "utf8"))) ? 0 : 1);' "$TMP/names.html" "$TMP/names.json"; then
+	echo "FAIL: the page's data is not the JSON output"; fail=1
+fi
+
 # expectations: from the fixture generator's own record, and for the sorted
 # column from the JSON output the page embeds (it shows the same numbers)
 first3=$(node -e '
@@ -70,7 +93,7 @@ const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
 console.log(JSON.stringify(d.classes.map((c) => c.count).sort((a, b) => b - a).slice(0, 3).map((n) => n.toLocaleString("en-US"))));' "$TMP/summary.json")
 drill=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).top[0].id)' "$TMP/summary.json")
 node -e '
-const [exp, tmp, first3, drill, evil] = process.argv.slice(1);
+const [exp, tmp, first3, drill, evil, app, handler, widget] = process.argv.slice(1);
 const x = JSON.parse(require("fs").readFileSync(exp));
 const f = (n) => n.toLocaleString("en-US"), lc = x.LeakyConnection, ce = x.CacheEntry;
 const checks = [
@@ -115,7 +138,15 @@ const checks = [
     sections: ["gate", "realms"], cards: [["^FAIL realm:Window\\*:self>100KB", "bad"]], firstRow: { realms: ["Window / ://"] } } },
   { name: "growth --realms", page: tmp + "/growth-realms.html", expect: { sections: ["realms"], firstRow: { realms: ["Window / ://"] } } },
   { name: "hostile strings", page: tmp + "/evil.html", expect: { text: [evil], rows: { classes: [["</script><img>", "1"]] } } },
+  { name: "script names", page: tmp + "/names.html", expect: { sections: ["closures"],
+    rows: { closures: [["handler (lib/store.js:" + handler + ")", "200"]] },
+    titled: [["handler (lib/store.js:" + handler + ")", "handler (" + app + "lib/store.js:" + handler + ")"]],
+    text: ["Script paths are relative to " + app], once: [app] } },
+  // summary --group site: a row per allocation site, named as text names it (7 Widget)
+  { name: "script names (--group site)", page: tmp + "/sites.html", expect: {
+    rows: { classes: [["Widget (main.js:" + widget + ")", "7"]] },
+    titled: [["Widget (main.js:" + widget + ")", "Widget (" + app + "main.js:" + widget + ")"]], once: [app] } },
 ];
-require("fs").writeFileSync(tmp + "/checks.json", JSON.stringify(checks));' "$FIX/leak-series.expected.json" "$TMP" "$first3" "$drill" "$EVIL"
+require("fs").writeFileSync(tmp + "/checks.json", JSON.stringify(checks));' "$FIX/leak-series.expected.json" "$TMP" "$first3" "$drill" "$EVIL" "$APP" "$HANDLER" "$WIDGET"
 node --experimental-websocket --no-warnings "$HERE/check_report.mjs" "$CHROME" "$TMP/checks.json" $SHOTS || fail=1
 [ "$fail" = 0 ]
