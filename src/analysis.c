@@ -6,7 +6,7 @@
 #include <unistd.h>
 #include "hsnap/analysis.h"
 #include "hsnap/index.h"
-#include "vec.h"
+#include "alloc.h"
 
 /* JSHeapSnapshot.calculateArraySize: an Array's own size plus its `elements`
  * backing store when nothing else retains that store. */

@@ -7,7 +7,7 @@
 #include <string.h>
 #include "hsnap/gate.h"
 #include "hsnap/diff.h"
-#include "vec.h"
+#include "alloc.h"
 
 const char *hs_metric_name(enum hs_metric m)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "index_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 /* ---- what was lent ---------------------------------------------------------- */
 

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "index_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define MAX_THREADS 16
 #define CHUNK (256u << 10)

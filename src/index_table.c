@@ -7,7 +7,7 @@
 #include <string.h>
 #include "hsnap/paths.h"
 #include "index_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 _Static_assert(sizeof(struct ix_header) == 128, "index header layout");
 _Static_assert(sizeof(struct ix_section) == 32, "index section layout");

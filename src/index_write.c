@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include "index_internal.h"
 #include "input.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define KEY_SPAN 65536
 

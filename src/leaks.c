@@ -3,7 +3,8 @@
 #include <string.h>
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 /* An object of a comparison side: its (gid << 32 | low half of the id) key
  * and the id's high half (0 but for Julia's ids beyond 32 bits).  Sides are

@@ -23,7 +23,7 @@
 #include "hsnap/snapshot.h"
 #include "input.h"
 #include "load_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define CHUNK (4u << 20)
 #define MAX_DEPTH 4096

@@ -6,7 +6,6 @@
 #include "options.h"
 #include "output.h"
 #include "hsnap/contexts.h"
-#include "vec.h"
 
 static const char *const usage_lines[] = {
 	"hsnap contexts [options] FILE",

@@ -9,7 +9,8 @@
 #include "gate_report.h"
 #include "realms_report.h"
 #include "hsnap/filters.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap diff [options] A B",

@@ -9,7 +9,7 @@
 #include "realms_report.h"
 #include "gate_report.h"
 #include "hsnap/growth.h"
-#include "vec.h"
+#include "alloc.h"
 
 static const char *const usage_lines[] = {
 	"hsnap growth [options] S1 S2 S3 [... SN]",

@@ -21,7 +21,7 @@ static const char *index_state_text(int st)
 		: st == HS_INDEX_BLOCKED ? "none: its path is taken by something else, never replaced"
 		: "unusable; the next analysing command rebuilds it";
 }
-#include "vec.h"
+#include "alloc.h"
 
 static const char *const usage_lines[] = {
 	"hsnap info [options] FILE",

@@ -10,7 +10,7 @@
 #include "hsnap/filters.h"
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
 
 static const char *const usage_lines[] = {
 	"hsnap leaks [options] A B C",

@@ -9,7 +9,6 @@
 #include "realms_report.h"
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
-#include "vec.h"
 
 static const char *const usage_lines[] = {
 	"hsnap realms [options] FILE [FILE...]",

@@ -5,7 +5,8 @@
 #include "options.h"
 #include "output.h"
 #include "hsnap/filters.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap summary [options] FILE",

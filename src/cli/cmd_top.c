@@ -6,7 +6,8 @@
 #include "options.h"
 #include "output.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap top [options] FILE",

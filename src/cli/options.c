@@ -3,7 +3,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
-#include "vec.h"
+#include "alloc.h"
 
 const struct opt opt_help_entry = OPT_BOOL_S('h', "help", NULL, "show this help");
 void (*opt_dump_hook)(const struct cmd_doc *doc, const struct opt *opts);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output.h"
-#include "vec.h"
+#include "alloc.h"
 
 struct out_val ov_str(const char *s)
 {

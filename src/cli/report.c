@@ -5,7 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "hsnap/owners.h"
-#include "vec.h"
+#include "alloc.h"
 
 const char *human_size(uint64_t b, char *buf, size_t len)
 {
