@@ -347,7 +347,7 @@ int cmd_summary(int argc, char **argv)
 {
 	struct sopts o = { .f = FMT_TEXT, .key = SORT_RETAINED, .ntopc = 20, .strings = 10, .suspects = 10 };
 	struct loaded ld;
-	struct hs_snapshot *s;
+	const char *file;
 	struct hs_analysis a;
 	struct out *out;
 	int rc;
@@ -375,22 +375,16 @@ int cmd_summary(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind != 1)
-		return usage_error("summary", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
-		return rc;
-	s = ld.s;
-	warn_snapshot(s);
-	out = out_open(o.f);
 	/* the triage sections (not in CSV) need the parent edges for paths */
-	if (!(rc = analyze_snapshot(&ld, o.raw, out_view(out) != OUT_FLAT, &a))) {
-		rc = summarize(out, &a, &o);
-		hs_analysis_release(&a);
-	}
+	if ((rc = load_analyzed(file, o.raw, out_view_of(o.f) != OUT_FLAT, &ld, &a)))
+		return rc;
+	out = out_open(o.f);
+	rc = summarize(out, &a, &o);
+	hs_analysis_release(&a);
 	out_close(out);
-	hs_snapshot_free(s);
+	hs_snapshot_free(ld.s);
 	if (rc)
 		return rc;
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;

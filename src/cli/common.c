@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "options.h"
 #include "platform.h"
 #include "hsnap/index.h"
 #include "input.h"
@@ -494,6 +495,43 @@ int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_an
 	return analyze(ld, &rq, a);
 }
 
+/* load_snapshot, warn_snapshot, then analyze (rq->name NULL: the
+ * snapshot's file); on a failure nothing is left to release. */
+static int load_analyze(const char *path, struct hs_input *in, struct analysis_req *rq, struct loaded *ld,
+			struct hs_analysis *a)
+{
+	int rc;
+
+	if ((rc = load_snapshot(path, in, ld)))
+		return rc;
+	warn_snapshot(ld->s);
+	if (!rq->name)
+		rq->name = ld->s->file;
+	if ((rc = analyze(ld, rq, a))) {
+		hs_snapshot_free(ld->s);
+		return rc;
+	}
+	return EXIT_OK;
+}
+
+int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *ld, struct hs_analysis *a)
+{
+	struct analysis_req rq = { raw_sizes, parents, 0, NULL, NULL, 1 };
+	return load_analyze(path, NULL, &rq, ld, a);
+}
+
+int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, const char **file)
+{
+	int rc = parse_options(doc, opts, argc, argv);
+
+	if (rc)
+		return rc;
+	if (argc - optind != 1)
+		return usage_error(doc->name, "expected one FILE, got %d", argc - optind);
+	*file = argv[optind];
+	return 0;
+}
+
 int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
 	      const struct side_opts *so)
 {
@@ -502,13 +540,8 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, 
 	struct hs_analysis a;
 	int rc;
 
-	if ((rc = load_snapshot(path, in, &ld)))
+	if ((rc = load_analyze(path, in, &rq, &ld, &a)))
 		return rc;
-	warn_snapshot(ld.s);
-	if ((rc = analyze(&ld, &rq, &a))) {
-		hs_snapshot_free(ld.s);
-		return rc;
-	}
 	if (so->with_objects)
 		hs_side_from_analysis(side, ns, &a);
 	else

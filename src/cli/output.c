@@ -101,6 +101,7 @@ void out_close(struct out *o)
 }
 
 unsigned out_view(const struct out *o) { return o->r->view; }
+unsigned out_view_of(enum fmt f) { return renderer_for(f)->view; }
 void out_flush(struct out *o) { if (o->r->flush) o->r->flush(o); }
 yajl_gen out_yajl(struct out *o) { return o->r->view == OUT_TREE ? o->g : NULL; }
 
