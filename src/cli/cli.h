@@ -86,6 +86,9 @@ int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *l
 struct cmd_doc;
 struct opt;
 int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, const char **file);
+/* --filter NAME of command cmd: NAME parsed into *f and kept in *name, or
+ * the usage error printed and its exit code returned. */
+int filter_option(const char *cmd, const char *arg, struct hs_filter *f, const char **name);
 /* Every comparing command's check of two snapshot sides (with objects) given
  * in this order, named na and nb: one stderr warning when they do not look
  * like one process (then `consequence` says what it means), or when b looks

@@ -356,12 +356,7 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
 	struct ctx *c = call->opt->value;
-	struct hs_error err = { 0, "" };
-
-	if (hs_filter_parse(arg, &c->filter, &err))
-		return usage_error("diff", "%s", err.msg);
-	c->filter_name = arg;
-	return 0;
+	return filter_option("diff", arg, &c->filter, &c->filter_name);
 }
 
 static int parse_args(struct ctx *c, int argc, char **argv, int *raw)

@@ -368,12 +368,7 @@ static int opt_sort(const struct opt_call *call, const char *arg)
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
 	struct gctx *c = call->opt->value;
-	struct hs_error ferr = { 0, "" };
-
-	if (hs_filter_parse(arg, &c->filter, &ferr))
-		return usage_error("growth", "%s", ferr.msg);
-	c->filter_name = arg;
-	return 0;
+	return filter_option("growth", arg, &c->filter, &c->filter_name);
 }
 
 /* --fail-on RULE, into a growing array; a realm: rule needs the realms */

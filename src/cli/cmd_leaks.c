@@ -189,12 +189,7 @@ static int opt_fail_on(const struct opt_call *call, const char *arg)
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
 	struct lopts *o = call->opt->value;
-	struct hs_error err = { 0, "" };
-
-	if (hs_filter_parse(arg, &o->filter, &err))
-		return usage_error("leaks", "%s", err.msg);
-	o->filter_name = arg;
-	return 0;
+	return filter_option("leaks", arg, &o->filter, &o->filter_name);
 }
 
 static int parse(struct lopts *o, int argc, char **argv)

@@ -255,11 +255,7 @@ static void render(struct out *out, const struct hs_analysis *a, const uint32_t 
 /* --filter NAME: DevTools' named filter (its nodes are chosen after loading) */
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
-	struct hs_error ferr = { 0, "" };
-	if (hs_filter_parse(arg, call->opt->value, &ferr))
-		return usage_error("summary", "%s", ferr.msg);
-	g_filter_name = arg;
-	return 0;
+	return filter_option("summary", arg, call->opt->value, &g_filter_name);
 }
 
 static int opt_suspects(const struct opt_call *call, const char *arg)

@@ -554,3 +554,13 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, 
 	hs_snapshot_free(ld.s);
 	return EXIT_OK;
 }
+
+int filter_option(const char *cmd, const char *arg, struct hs_filter *f, const char **name)
+{
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_parse(arg, f, &err))
+		return usage_error(cmd, "%s", err.msg);
+	*name = arg;
+	return 0;
+}

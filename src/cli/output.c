@@ -146,19 +146,25 @@ static char *vformat(const char *fmt, va_list ap)
 	return p;
 }
 
+/* The text of fmt and ap to the renderer's event ev. */
+static void vemit(struct out *o, void (*ev)(struct out *, const char *), const char *fmt, va_list ap)
+{
+	char *p = vformat(fmt, ap);
+
+	ev(o, p);
+	free(p);
+}
+
 void out_say(struct out *o, const char *plain, const char *doc, ...)
 {
 	const char *fmt = o->r->view == OUT_PLAIN ? plain : o->r->view == OUT_DOC ? (doc ? doc : plain) : OUT_SKIP;
 	va_list ap;
-	char *p;
 
 	if (fmt == OUT_SKIP || !o->r->say)
 		return;
 	va_start(ap, doc);
-	p = vformat(fmt, ap);
+	vemit(o, o->r->say, fmt, ap);
 	va_end(ap);
-	o->r->say(o, p);
-	free(p);
 }
 
 char *out_strf(const char *fmt, ...)
@@ -175,15 +181,12 @@ char *out_strf(const char *fmt, ...)
 void out_item(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
 
 	if (!o->r->item)
 		return;
 	va_start(ap, fmt);
-	p = vformat(fmt, ap);
+	vemit(o, o->r->item, fmt, ap);
 	va_end(ap);
-	o->r->item(o, p);
-	free(p);
 }
 
 static int table_shown(const struct out *o, const struct out_table *t)
