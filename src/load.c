@@ -499,6 +499,23 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* After the last chunk: the byte count, the parser freed, and *out the
+ * snapshot (0), or the snapshot freed (rc < 0). */
+static int finish(struct parser *p, int rc, struct hs_snapshot **out)
+{
+	struct hs_snapshot *s = p->s;
+
+	s->file_bytes = p->bytes_fed;
+	yajl_free(p->h);
+	parser_release(p);
+	if (rc < 0) {
+		hs_snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
 int hs_snapshot_load_input(struct hs_input *in, const char *name, const struct hs_load_opts *opts,
 			   struct hs_snapshot **out, struct hs_error *err)
 {
@@ -547,16 +564,8 @@ int hs_snapshot_load_input(struct hs_input *in, const char *name, const struct h
 				       p.bytes_fed);
 		}
 	}
-	s->file_bytes = p.bytes_fed;
 	free(buf);
-	yajl_free(p.h);
-	parser_release(&p);
-	if (rc < 0) {
-		hs_snapshot_free(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
+	return finish(&p, rc, out);
 }
 
 int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
@@ -596,13 +605,5 @@ int hs_snapshot_load_mem(const char *name, const void *buf, size_t len, size_t c
 	}
 	if (rc == 0)
 		rc = complete(&p);
-	s->file_bytes = p.bytes_fed;
-	yajl_free(p.h);
-	parser_release(&p);
-	if (rc < 0) {
-		hs_snapshot_free(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
+	return finish(&p, rc, out);
 }

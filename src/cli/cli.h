@@ -89,6 +89,12 @@ int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, 
 /* --filter NAME of command cmd: NAME parsed into *f and kept in *name, or
  * the usage error printed and its exit code returned. */
 int filter_option(const char *cmd, const char *arg, struct hs_filter *f, const char **name);
+/* --fail-on RULE of command cmd, appended to *rules (*n of them): parsed
+ * with hs_rule_parse_scoped when `scoped` (realm: rules too), else
+ * hs_rule_parse; with no_new the metric 'new' (diff's) is refused; a realm
+ * rule sets *need_realms (NULL: none asked).  0, or the usage error's code. */
+int fail_on_option(const char *cmd, const char *arg, int scoped, int no_new, struct hs_rule **rules, int *n,
+		   int *need_realms);
 /* Every comparing command's check of two snapshot sides (with objects) given
  * in this order, named na and nb: one stderr warning when they do not look
  * like one process (then `consequence` says what it means), or when b looks

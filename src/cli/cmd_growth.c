@@ -381,18 +381,7 @@ struct rules_ref {
 static int opt_fail_on(const struct opt_call *call, const char *arg)
 {
 	const struct rules_ref *r = call->opt->value;
-	struct hs_error err;
-	int rc = 0;
-
-	HS_REALLOC_ARRAY(*r->rules, (size_t)*r->n + 1);
-	if (hs_rule_parse_scoped(arg, &(*r->rules)[*r->n], &err) < 0)
-		rc = usage_error("growth", "%s", err.msg);
-	else if ((*r->rules)[*r->n].metric == HS_METRIC_NEW)
-		rc = usage_error("growth", "rule '%s': the metric 'new' is for diff; growth rules use count, self or retained", arg);
-	else
-		*r->need_realms |= (*r->rules)[*r->n].realm;
-	++*r->n;
-	return rc;
+	return fail_on_option("growth", arg, 1, 1, r->rules, r->n, r->need_realms);
 }
 
 int cmd_growth(int argc, char **argv)

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "options.h"
 #include "platform.h"
+#include "alloc.h"
 #include "hsnap/index.h"
 #include "input.h"
 
@@ -562,5 +563,24 @@ int filter_option(const char *cmd, const char *arg, struct hs_filter *f, const c
 	if (hs_filter_parse(arg, f, &err))
 		return usage_error(cmd, "%s", err.msg);
 	*name = arg;
+	return 0;
+}
+
+int fail_on_option(const char *cmd, const char *arg, int scoped, int no_new, struct hs_rule **rules, int *n,
+		   int *need_realms)
+{
+	struct hs_error err;
+	struct hs_rule *r;
+
+	HS_REALLOC_ARRAY(*rules, (size_t)*n + 1);
+	r = &(*rules)[*n];
+	if ((scoped ? hs_rule_parse_scoped(arg, r, &err) : hs_rule_parse(arg, r, &err)) < 0)
+		return usage_error(cmd, "%s", err.msg);
+	if (no_new && r->metric == HS_METRIC_NEW)
+		return usage_error(cmd, "rule '%s': the metric 'new' is for diff; %s rules use count, self or retained",
+				   arg, cmd);
+	if (need_realms)
+		*need_realms |= r->realm;
+	++*n;
 	return 0;
 }
