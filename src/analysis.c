@@ -5,8 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "hsnap/analysis.h"
-#include "hsnap/index.h"
-#include "vec.h"
+#include "alloc.h"
 
 /* JSHeapSnapshot.calculateArraySize: an Array's own size plus its `elements`
  * backing store when nothing else retains that store. */
@@ -191,7 +190,8 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 
 void hs_analysis_release(struct hs_analysis *a)
 {
-	hs_index_disown(a); /* arrays that live in the index mapping are not ours */
+	if (a->index_disown)
+		a->index_disown(a); /* arrays that live in the index mapping are not ours */
 	hs_graph_release(&a->graph);
 	free(a->dom_state);
 	free(a->self_size);

@@ -130,16 +130,6 @@ static void apply_interfaces(struct namer *nm, uint32_t object_str, const struct
 	hs_iface_matcher_free(m);
 }
 
-static uint32_t find_string(const struct hs_snapshot *s, const char *text)
-{
-	uint32_t i;
-	/* V8 interns strings, so "Object" appears once; search from the start. */
-	for (i = 0; i < s->strings.count; i++)
-		if (!strcmp(hs_str(&s->strings, i), text))
-			return i;
-	return NONE;
-}
-
 void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const uint8_t *dom_state,
 		     const struct hs_interfaces *given)
 {
@@ -159,7 +149,8 @@ void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const ui
 	HS_ALLOC_ARRAY(c->class_of, s->node_count);
 	for (n = 0; n < s->node_count; n++)
 		c->class_of[n] = node_class(&nm, n, dom_state);
-	object_str = find_string(s, "Object");
+	/* V8 interns strings, so "Object" appears once (NONE when absent) */
+	object_str = hs_strtab_find(&s->strings, "Object");
 	if (object_str != NONE && s->t.object != HS_NO_TYPE && s->t.e_property != HS_NO_TYPE)
 		apply_interfaces(&nm, object_str, given);
 	hs_strset_release(&nm.set);

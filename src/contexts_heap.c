@@ -3,6 +3,7 @@
  * findInternalEdgeTarget), scanHeap and resolveScopeInfoScriptNodeIndex. */
 #include <string.h>
 #include "contexts_internal.h"
+#include "json.h"
 #include "alloc.h"
 
 static const char *const edge_names[E_COUNT] = {
@@ -88,20 +89,8 @@ uint32_t hs_ctx_internal(const struct ctxa *c, uint32_t n, enum etag t)
 /* JavaScript's parseInt(text, 10); NO_INT for NaN (and beyond 2^53). */
 static int64_t parse_int(const char *p)
 {
-	int neg = 0, any = 0;
-	int64_t v = 0;
-
-	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-		p++;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++) {
-		any = 1;
-		v = v * 10 + (*p - '0');
-		if (v > ((int64_t)1 << 53))
-			return NO_INT;
-	}
-	return any ? (neg ? -v : v) : NO_INT;
+	int64_t v;
+	return hs_js_parse_int(p, &v) == 1 ? v : NO_INT;
 }
 
 /* nodeValueAsInt: a `number` node named "int" whose internal `value` target

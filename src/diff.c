@@ -90,16 +90,6 @@ static void radix_sort(uint64_t *v, uint64_t n)
 	free(count);
 }
 
-struct wide_key { uint64_t key; uint32_t hi; };
-
-static int wide_cmp(const void *a, const void *b)
-{
-	const struct wide_key *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->hi < y->hi ? -1 : x->hi > y->hi;
-}
-
 /* The keys of a snapshot with ids beyond 32 bits (Julia's): sorted by
  * (gid << 32 | low half, high half), a total order on (class, id) that both
  * sides of a diff share, whatever the width of the other side's ids. */
@@ -113,7 +103,7 @@ static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const u
 		      const uint64_t *bits)
 {
 	const struct hs_snapshot *s = a->s;
-	struct wide_key *w;
+	struct hs_wide_key *w;
 	uint64_t m = 0, i;
 	uint32_t n;
 
@@ -123,7 +113,7 @@ static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const u
 			w[m].key = ((uint64_t)gid_of[a->classes.class_of[n]] << 32) | s->node_id[n];
 			w[m++].hi = s->node_id_hi[n];
 		}
-	hs_sort(w, m, sizeof(*w), wide_cmp);
+	hs_sort(w, m, sizeof(*w), hs_cmp_wide_key);
 	HS_ALLOC_ARRAY(side->objects_hi, m ? m : 1);
 	for (i = 0; i < m; i++) {
 		side->objects[i] = w[i].key;

@@ -9,7 +9,6 @@
 #include <uthash.h>
 #include "hsnap/distances.h"
 #include "hsnap/graph.h"
-#include "hsnap/paths.h"
 #include "alloc.h"
 
 struct pending {              /* a WeakMap edge pair seen once so far */

@@ -40,7 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/dominators.h"
-#include "vec.h"
+#include "alloc.h"
 
 
 struct ab {

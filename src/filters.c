@@ -7,6 +7,7 @@
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
 #include "alloc.h"
+#include "json.h"
 #include "sort.h"
 #include "strbuf.h"
 
@@ -44,18 +45,10 @@ int hs_filter_parse(const char *name, struct hs_filter *f, struct hs_error *err)
  * string name); *v its value. */
 static int js_parse_int(const char *p, long long *v)
 {
-	int neg = 0, any = 0;
-	long long x = 0;
-	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-		p++;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++) {
-		any = 1;
-		if (x < (1ll << 53))
-			x = x * 10 + (*p - '0');
-	}
-	*v = neg ? -x : x;
+	int64_t x;
+	int any = hs_js_parse_int(p, &x) != 0;
+
+	*v = x;
 	return any;
 }
 

@@ -8,7 +8,7 @@
 #include "hsnap/gate.h"
 #include "hsnap/diff.h"
 #include "hsnap/classes.h"
-#include "vec.h"
+#include "alloc.h"
 
 const char *hs_metric_name(enum hs_metric m)
 {

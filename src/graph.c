@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/graph.h"
-#include "vec.h"
+#include "alloc.h"
 
 int hs_is_user_root(const struct hs_snapshot *s, uint32_t n)
 {

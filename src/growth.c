@@ -3,7 +3,8 @@
 #include <string.h>
 #include "hsnap/growth.h"
 #include "hsnap/distances.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 const struct hs_class_row *hs_side_row(const struct hs_side *s, uint32_t gid)
 {

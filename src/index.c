@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "index_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 /* ---- what was lent ---------------------------------------------------------- */
 
@@ -52,6 +52,7 @@ int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a)
 		return 0;
 	a->s = s;
 	a->graph.s = s;
+	a->index_disown = hs_index_disown;
 	ix_decode_analysis(a, ix->sec[IX_A_META], ix->cnt[IX_A_META]);
 	for (i = 0; i < ix_nrows; i++) {
 		const struct ix_row *r = &ix_rows[i];

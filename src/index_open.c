@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "index_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define MAX_THREADS 16
 #define CHUNK (256u << 10)
@@ -360,6 +360,7 @@ static void lend_snapshot(const struct opener *o, struct hs_snapshot *s, const c
 	s->map = o->map;
 	s->map_len = o->map_len;
 	HS_CALLOC_ARRAY(s->index, 1);
+	s->index_release = hs_index_release;
 	for (i = 0; i < IX_NIDS; i++) {
 		s->index->sec[i] = ix_data(o, i);
 		s->index->cnt[i] = ix_cnt(o, i);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "index_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 /* Byte lengths of the four 2-bit codes: 1-4 bytes for 32-bit words, 1, 2,
  * 4 or 8 for 64-bit ones. */

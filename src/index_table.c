@@ -7,7 +7,7 @@
 #include <string.h>
 #include "hsnap/paths.h"
 #include "index_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 _Static_assert(sizeof(struct ix_header) == 128, "index header layout");
 _Static_assert(sizeof(struct ix_section) == 32, "index section layout");
@@ -281,23 +281,19 @@ static int check_increasing32(const uint32_t *v, uint64_t n, uint64_t lo, uint64
 	return !bad;
 }
 
-static int all_below8(const uint8_t *v, uint64_t lo, uint64_t hi, uint32_t lim)
-{
-	uint64_t i;
-	uint8_t bad = 0;
-	for (i = lo; i < hi; i++)
-		bad |= v[i] >= lim;
-	return !bad;
-}
-
-static int all_below32(const uint32_t *v, uint64_t lo, uint64_t hi, uint32_t lim)
-{
-	uint64_t i;
-	uint32_t bad = 0;
-	for (i = lo; i < hi; i++)
-		bad |= v[i] >= lim;
-	return !bad;
-}
+/* all_belowN(v, lo, hi, lim): 1 when every v[lo..hi) is below lim (no
+ * branch in the loop, so that it vectorises), for N-bit elements. */
+#define ALL_BELOW(name, type)                                              \
+	static int name(const type *v, uint64_t lo, uint64_t hi, uint32_t lim) \
+	{                                                                  \
+		uint64_t i;                                                \
+		type bad = 0;                                              \
+		for (i = lo; i < hi; i++)                                  \
+			bad |= v[i] >= lim;                                \
+		return !bad;                                               \
+	}
+ALL_BELOW(all_below8, uint8_t)
+ALL_BELOW(all_below32, uint32_t)
 
 #define O const struct opener *o, uint32_t id, uint64_t lo, uint64_t hi
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include "index_internal.h"
 #include "input.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define KEY_SPAN 65536
 
@@ -165,11 +165,14 @@ static void apply_policy(int fd, const struct hs_index_key *k)
 
 /* ---- writing -------------------------------------------------------------- */
 
-static int write_all(int fd, const void *p, uint64_t len)
+/* All len bytes of p at offset off (pwrite), or at the file position when
+ * off < 0 (write), at most 1 GiB a call; -1 with errno. */
+static int write_all_at(int fd, const void *p, uint64_t len, off_t off)
 {
 	const unsigned char *c = p;
 	while (len) {
-		ssize_t r = write(fd, c, len > (1u << 30) ? (1u << 30) : (size_t)len);
+		size_t n = len > (1u << 30) ? (1u << 30) : (size_t)len;
+		ssize_t r = off < 0 ? write(fd, c, n) : pwrite(fd, c, n, off);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -179,9 +182,13 @@ static int write_all(int fd, const void *p, uint64_t len)
 		}
 		c += r;
 		len -= (uint64_t)r;
+		if (off >= 0)
+			off += r;
 	}
 	return 0;
 }
+
+static int write_all(int fd, const void *p, uint64_t len) { return write_all_at(fd, p, len, -1); }
 
 /* The header, without the section table's fields and sizes. */
 static void header(struct ix_header *h, const struct hs_index_key *k, const struct hs_snapshot *s,
@@ -254,25 +261,6 @@ static int may_write(const char *index_path, const char *dir, uint64_t size, str
 	return 0;
 }
 
-static int pwrite_all(int fd, const void *p, size_t len, off_t off)
-{
-	const unsigned char *c = p;
-	while (len) {
-		ssize_t r = pwrite(fd, c, len, off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			return -1;
-		}
-		c += r;
-		len -= (size_t)r;
-		off += r;
-	}
-	return 0;
-}
-
 /* Writes the sections, packing one at a time, then the table and the header
  * in front of them; -1 with errno. */
 static int write_sections(int fd, struct ix_header *h, const struct hs_snapshot *s,
@@ -310,7 +298,7 @@ static int write_sections(int fd, struct ix_header *h, const struct hs_snapshot 
 	h->index_size = off;
 	h->table_crc = ix_crc(tab, (uint64_t)k * sizeof(tab[0]));
 	h->header_crc = ix_crc(h, sizeof(*h));
-	if (pwrite_all(fd, tab, (size_t)k * sizeof(tab[0]), sizeof(*h)) || pwrite_all(fd, h, sizeof(*h), 0))
+	if (write_all_at(fd, tab, (uint64_t)k * sizeof(tab[0]), sizeof(*h)) || write_all_at(fd, h, sizeof(*h), 0))
 		return -1;
 	return 0;
 }

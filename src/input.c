@@ -136,18 +136,24 @@ static long read_gzip(struct hs_input *in, unsigned char *buf, size_t cap, struc
 	return (long)(cap - in->z.avail_out);
 }
 
+/* Up to cap of the bytes held[*pos..len) into buf, *pos past them. */
+static long take_held(const unsigned char *held, size_t len, size_t *pos, unsigned char *buf, size_t cap)
+{
+	size_t n = len - *pos;
+
+	if (n > cap)
+		n = cap;
+	memcpy(buf, held + *pos, n);
+	*pos += n;
+	return (long)n;
+}
+
 static long read_raw(struct hs_input *in, unsigned char *buf, size_t cap, struct hs_error *err)
 {
 	if (in->gzip)
 		return read_gzip(in, buf, cap, err);
-	if (in->pre_pos < in->pre_len) {
-		size_t n = in->pre_len - in->pre_pos;
-		if (n > cap)
-			n = cap;
-		memcpy(buf, in->pre + in->pre_pos, n);
-		in->pre_pos += n;
-		return (long)n;
-	}
+	if (in->pre_pos < in->pre_len)
+		return take_held(in->pre, in->pre_len, &in->pre_pos, buf, cap);
 	return read_fd(in, buf, cap, err);
 }
 
@@ -172,14 +178,8 @@ long hs_input_read(struct hs_input *in, unsigned char *buf, size_t cap, struct h
 {
 	if (cap > (size_t)0x7fffffff)
 		cap = 0x7fffffff;
-	if (in->pb_pos < in->pb_len) {
-		size_t n = in->pb_len - in->pb_pos;
-		if (n > cap)
-			n = cap;
-		memcpy(buf, in->pb + in->pb_pos, n);
-		in->pb_pos += n;
-		return (long)n;
-	}
+	if (in->pb_pos < in->pb_len)
+		return take_held(in->pb, in->pb_len, &in->pb_pos, buf, cap);
 	return counted(in, read_raw(in, buf, cap, err), err);
 }
 

@@ -76,3 +76,25 @@ void hs_json_one_line(char *msg)
 		w--;
 	*w = '\0';
 }
+
+int hs_js_parse_int(const char *p, int64_t *v)
+{
+	int neg = 0, any = 0, big = 0;
+	int64_t x = 0;
+
+	while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	for (; *p >= '0' && *p <= '9'; p++) {
+		any = 1;
+		if (x < ((int64_t)1 << 53))
+			x = x * 10 + (*p - '0');
+		else
+			big = 1;
+		if (x > ((int64_t)1 << 53))
+			big = 1;
+	}
+	*v = neg ? -x : x;
+	return any ? 1 + big : 0;
+}

@@ -6,6 +6,7 @@
 #ifndef HSNAP_JSON_H
 #define HSNAP_JSON_H
 #include <stddef.h>
+#include <stdint.h>
 #include <yajl_tree.h>
 
 /* For yajl_alloc / yajl_gen_alloc: yajl's memory through hs_xmalloc and
@@ -30,5 +31,11 @@ size_t hs_json_too_deep(const char *text, size_t len, unsigned max);
  * message; the lines after it echo the input and point at the error), with
  * runs of spaces made one. */
 void hs_json_one_line(char *msg);
+
+/* JavaScript's parseInt(text, 10) on an edge or node name: white space,
+ * a sign, digits.  0 when there is no digit (NaN); else *v is the signed
+ * value of the digits, their accumulation stopped once it reaches 2^53,
+ * and the result is 1, or 2 when the digits' value is beyond 2^53. */
+int hs_js_parse_int(const char *p, int64_t *v);
 
 #endif

@@ -3,24 +3,14 @@
 #include <string.h>
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
-/* An object of a comparison side: its (gid << 32 | low half of the id) key
- * and the id's high half (0 but for Julia's ids beyond 32 bits).  Sides are
- * sorted by (key, hi) (diff.c), so merges compare both. */
-struct okey { uint64_t key; uint32_t hi; };
+/* Sides are sorted by (key, hi) (diff.c), so merges compare both. */
 
-static int okey_cmp(const void *a, const void *b)
+static struct hs_wide_key okey_at(const struct hs_side *s, uint64_t i)
 {
-	const struct okey *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->hi < y->hi ? -1 : x->hi > y->hi;
-}
-
-static struct okey okey_at(const struct hs_side *s, uint64_t i)
-{
-	struct okey k = { s->objects[i], s->objects_hi ? s->objects_hi[i] : 0 };
+	struct hs_wide_key k = { s->objects[i], s->objects_hi ? s->objects_hi[i] : 0 };
 	return k;
 }
 
@@ -28,21 +18,21 @@ static struct okey okey_at(const struct hs_side *s, uint64_t i)
  * allocated between A and B.  Returns their number; *out (malloc) holds
  * those also in C, the leaked ones, *nout of them. */
 static uint64_t new_in_b(const struct hs_side *a, const struct hs_side *b, const struct hs_side *c,
-			 struct okey **out, uint64_t *nout)
+			 struct hs_wide_key **out, uint64_t *nout)
 {
 	uint64_t i = 0, j = 0, k = 0, n = 0, m = 0;
 
 	HS_ALLOC_ARRAY(*out, b->nobjects ? b->nobjects : 1);
 	for (j = 0; j < b->nobjects; j++) {
-		struct okey key = okey_at(b, j), x;
-		while (i < a->nobjects && (x = okey_at(a, i), okey_cmp(&x, &key) < 0))
+		struct hs_wide_key key = okey_at(b, j), x;
+		while (i < a->nobjects && (x = okey_at(a, i), hs_cmp_wide_key(&x, &key) < 0))
 			i++;
-		if (i < a->nobjects && (x = okey_at(a, i), okey_cmp(&x, &key) == 0))
+		if (i < a->nobjects && (x = okey_at(a, i), hs_cmp_wide_key(&x, &key) == 0))
 			continue;
 		n++;
-		while (k < c->nobjects && (x = okey_at(c, k), okey_cmp(&x, &key) < 0))
+		while (k < c->nobjects && (x = okey_at(c, k), hs_cmp_wide_key(&x, &key) < 0))
 			k++;
-		if (k < c->nobjects && (x = okey_at(c, k), okey_cmp(&x, &key) == 0))
+		if (k < c->nobjects && (x = okey_at(c, k), hs_cmp_wide_key(&x, &key) == 0))
 			(*out)[m++] = key;
 	}
 	*nout = m;
@@ -110,7 +100,7 @@ static void retained_sizes(struct hs_leaks *r, const struct hs_analysis *a, cons
 
 /* leaked: the sorted (class, id) keys of C's objects allocated between A and
  * B; gid_of: C's class -> global class id of the keys. */
-static void group(struct hs_leaks *r, const struct hs_analysis *a, const struct okey *leaked, uint64_t nleaked,
+static void group(struct hs_leaks *r, const struct hs_analysis *a, const struct hs_wide_key *leaked, uint64_t nleaked,
 		  const uint32_t *gid_of, int all, const uint64_t *keep)
 {
 	const struct hs_snapshot *s = a->s;
@@ -123,8 +113,8 @@ static void group(struct hs_leaks *r, const struct hs_analysis *a, const struct 
 		slot[k] = UINT32_MAX;
 	for (x = 0; x < s->node_count; x++) {
 		uint32_t cls = a->classes.class_of[x];
-		struct okey key = { ((uint64_t)gid_of[cls] << 32) | s->node_id[x], s->node_id_hi ? s->node_id_hi[x] : 0 };
-		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), okey_cmp))
+		struct hs_wide_key key = { ((uint64_t)gid_of[cls] << 32) | s->node_id[x], s->node_id_hi ? s->node_id_hi[x] : 0 };
+		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), hs_cmp_wide_key))
 			continue;
 		if (keep && !hs_bit_get(keep, x)) {
 			r->filtered++;
@@ -148,7 +138,7 @@ void hs_leaks_find(struct hs_leaks *r, const struct hs_side *a, const struct hs_
 		   const uint64_t *keep)
 {
 	const struct hs_strtab *names = &ac->classes.names;
-	struct okey *leaked;
+	struct hs_wide_key *leaked;
 	uint64_t nleaked;
 	uint32_t *gid_of, k;
 

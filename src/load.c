@@ -23,7 +23,7 @@
 #include "hsnap/snapshot.h"
 #include "input.h"
 #include "load_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define CHUNK (4u << 20)
 #define MAX_DEPTH 4096
@@ -126,24 +126,36 @@ static int section_scalar(struct parser *p, const char *what)
 		    hs_load_section_names[p->sec], what);
 }
 
+/* A scalar outside the header and outside what the callbacks take: fine
+ * in a skipped section, else an error naming what it is (`what` for a
+ * section's value, `nested` inside one). */
+static int stray_scalar(struct parser *p, const char *what, const char *nested)
+{
+	if (p->depth == 0) return hs_load_fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
+	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
+	if (p->depth == 1) return section_scalar(p, what);
+	return hs_load_fail(p, HS_ERR_FORMAT, "%s: %s", hs_load_section_names[p->sec], nested);
+}
+
+/* A token re-serialised into the header: its status, then the size bound. */
+static int header_token(struct parser *p, yajl_gen_status st)
+{
+	if (st != yajl_gen_status_ok) return 0;
+	return !header_too_big(p);
+}
+
 static int cb_null(void *ctx)
 {
 	struct parser *p = ctx;
 	if (p->gen) return yajl_gen_null(p->gen) == yajl_gen_status_ok;
-	if (p->depth == 0) return hs_load_fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
-	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
-	if (p->depth == 1) return section_scalar(p, "null");
-	return hs_load_fail(p, HS_ERR_FORMAT, "%s: null where a value belongs", hs_load_section_names[p->sec]);
+	return stray_scalar(p, "null", "null where a value belongs");
 }
 
 static int cb_bool(void *ctx, int b)
 {
 	struct parser *p = ctx;
 	if (p->gen) return yajl_gen_bool(p->gen, b) == yajl_gen_status_ok;
-	if (p->depth == 0) return hs_load_fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
-	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
-	if (p->depth == 1) return section_scalar(p, "a boolean");
-	return hs_load_fail(p, HS_ERR_FORMAT, "%s: boolean where a value belongs", hs_load_section_names[p->sec]);
+	return stray_scalar(p, "a boolean", "boolean where a value belongs");
 }
 
 static int cb_number(void *ctx, const char *t, size_t len)
@@ -170,14 +182,9 @@ static int cb_number(void *ctx, const char *t, size_t len)
 			break;
 		}
 	}
-	if (p->gen) {
-		if (yajl_gen_number(p->gen, t, len) != yajl_gen_status_ok) return 0;
-		return !header_too_big(p);
-	}
-	if (p->depth == 0) return hs_load_fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
-	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
-	if (p->depth == 1) return section_scalar(p, "a number");
-	return hs_load_fail(p, HS_ERR_FORMAT, "%s: nested value where a number belongs", hs_load_section_names[p->sec]);
+	if (p->gen)
+		return header_token(p, yajl_gen_number(p->gen, t, len));
+	return stray_scalar(p, "a number", "nested value where a number belongs");
 }
 
 static int cb_string(void *ctx, const unsigned char *str, size_t len)
@@ -192,14 +199,9 @@ static int cb_string(void *ctx, const unsigned char *str, size_t len)
 		hs_strtab_add(&p->s->strings, (const char *)str, len);
 		return 1;
 	}
-	if (p->gen) {
-		if (yajl_gen_string(p->gen, str, len) != yajl_gen_status_ok) return 0;
-		return !header_too_big(p);
-	}
-	if (p->depth == 0) return hs_load_fail(p, HS_ERR_FORMAT, "not a heap snapshot: top-level JSON value is not an object");
-	if (p->sec == SEC_SKIP || p->sec == SEC_TRACE_TREE) return 1;
-	if (p->depth == 1) return section_scalar(p, "a string");
-	return hs_load_fail(p, HS_ERR_FORMAT, "%s: string where a number belongs", hs_load_section_names[p->sec]);
+	if (p->gen)
+		return header_token(p, yajl_gen_string(p->gen, str, len));
+	return stray_scalar(p, "a string", "string where a number belongs");
 }
 
 static enum section section_of(const unsigned char *key, size_t len)
@@ -217,10 +219,8 @@ static int cb_key(void *ctx, const unsigned char *key, size_t len)
 
 	if (p->priming)
 		return 1;
-	if (p->gen) {
-		if (yajl_gen_string(p->gen, key, len) != yajl_gen_status_ok) return 0;
-		return !header_too_big(p);
-	}
+	if (p->gen)
+		return header_token(p, yajl_gen_string(p->gen, key, len));
 	if (p->depth == 1) {
 		p->sec = section_of(key, len);
 		if (p->sec != SEC_SKIP) {
@@ -499,6 +499,23 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* After the last chunk: the byte count, the parser freed, and *out the
+ * snapshot (0), or the snapshot freed (rc < 0). */
+static int finish(struct parser *p, int rc, struct hs_snapshot **out)
+{
+	struct hs_snapshot *s = p->s;
+
+	s->file_bytes = p->bytes_fed;
+	yajl_free(p->h);
+	parser_release(p);
+	if (rc < 0) {
+		hs_snapshot_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
 int hs_snapshot_load_input(struct hs_input *in, const char *name, const struct hs_load_opts *opts,
 			   struct hs_snapshot **out, struct hs_error *err)
 {
@@ -547,16 +564,8 @@ int hs_snapshot_load_input(struct hs_input *in, const char *name, const struct h
 				       p.bytes_fed);
 		}
 	}
-	s->file_bytes = p.bytes_fed;
 	free(buf);
-	yajl_free(p.h);
-	parser_release(&p);
-	if (rc < 0) {
-		hs_snapshot_free(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
+	return finish(&p, rc, out);
 }
 
 int hs_snapshot_load(const char *path, const struct hs_load_opts *opts,
@@ -596,13 +605,5 @@ int hs_snapshot_load_mem(const char *name, const void *buf, size_t len, size_t c
 	}
 	if (rc == 0)
 		rc = complete(&p);
-	s->file_bytes = p.bytes_fed;
-	yajl_free(p.h);
-	parser_release(&p);
-	if (rc < 0) {
-		hs_snapshot_free(s);
-		return rc;
-	}
-	*out = s;
-	return 0;
+	return finish(&p, rc, out);
 }

@@ -9,7 +9,8 @@
 #include <string.h>
 #include "load_internal.h"
 #include "scripts.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 /* The header came after "nodes"/"edges": their values now go into the model. */
 static int replay(struct parser *p)

@@ -7,7 +7,7 @@
 #include <yajl_tree.h>
 #include "json.h"
 #include "load_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 static char **string_list(yajl_val v, uint32_t *n)
 {

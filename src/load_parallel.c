@@ -17,7 +17,7 @@
 #include <string.h>
 #include "input.h"
 #include "load_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define PREAD_CHUNK (1u << 20)
 #define CHANGED "the file changed while being read"

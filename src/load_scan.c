@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "load_internal.h"
-#include "vec.h"
+#include "alloc.h"
 
 #define CHANGED "the file changed while being read"
 

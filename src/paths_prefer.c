@@ -1,9 +1,9 @@
 /* Retainer paths a person reads: among the shortest paths to each node, the
  * one with the fewest internal, hidden and shortcut edges and V8-internal
- * objects (hs_paths_prefer_user, see paths.h). */
+ * objects (hs_paths_prefer_user, see distances.h). */
 #include <stdlib.h>
 #include <string.h>
-#include "hsnap/paths.h"
+#include "hsnap/distances.h"
 #include "hsnap/graph.h"
 #include "alloc.h"
 

@@ -22,16 +22,6 @@ int hs_is_native_context(const struct hs_analysis *a, uint32_t n)
 	return !strcmp(name, "system / NativeContext") || starts(name, "system / NativeContext / ");
 }
 
-/* strings.indexOf(text): the first string with that text, or UINT32_MAX. */
-static uint32_t first_string(const struct hs_snapshot *s, const char *text)
-{
-	uint32_t i;
-	for (i = 0; i < s->strings.count; i++)
-		if (!strcmp(hs_str(&s->strings, i), text))
-			return i;
-	return UINT32_MAX;
-}
-
 static int32_t merge(int32_t current, int32_t incoming)
 {
 	if (current == HS_REALM_SHARED || incoming == HS_REALM_SHARED)
@@ -49,8 +39,8 @@ static void fix_owners(struct hs_realms *r, const struct hs_analysis *a, const u
 		       uint32_t *index, uint64_t *fixed)
 {
 	const struct hs_snapshot *s = a->s;
-	uint32_t N = s->node_count, n, e, nc_name = first_string(s, "native_context"),
-		 map_name = first_string(s, "map");
+	uint32_t N = s->node_count, n, e, nc_name = hs_strtab_find(&s->strings, "native_context"),
+		 map_name = hs_strtab_find(&s->strings, "map");
 	uint32_t *nctx, *map;
 
 	HS_ALLOC_ARRAY(nctx, (size_t)N + 1);

@@ -1,7 +1,6 @@
 #include <string.h>
 /* Model accessors and release. */
 #include <stdlib.h>
-#include "hsnap/index.h"
 #include "hsnap/snapshot.h"
 
 static void free_list(char **l, uint32_t n)
@@ -18,7 +17,8 @@ void hs_snapshot_free(struct hs_snapshot *s)
 {
 	if (!s)
 		return;
-	hs_index_release(s); /* arrays mapped from an index go with the mapping */
+	if (s->index_release)
+		s->index_release(s); /* arrays mapped from an index go with the mapping */
 	free(s->file);
 	free(s->node_type);
 	free(s->node_name);

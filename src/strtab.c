@@ -42,6 +42,15 @@ void hs_strtab_release(struct hs_strtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+uint32_t hs_strtab_find(const struct hs_strtab *t, const char *text)
+{
+	uint32_t i;
+	for (i = 0; i < t->count; i++)
+		if (!strcmp(hs_str(t, i), text))
+			return i;
+	return UINT32_MAX;
+}
+
 struct hs_strset_entry {
 	char *key;
 	uint32_t id;

@@ -5,7 +5,8 @@
 #include <string.h>
 #include "hsnap/paths.h"
 #include "hsnap/triage.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 /* ---- detached DOM ------------------------------------------------------------ */
 

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/verify.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 #define DETAIL(c, ...) snprintf((c)->detail, sizeof((c)->detail), __VA_ARGS__)
 

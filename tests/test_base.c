@@ -1,5 +1,5 @@
-/* The small shared pieces: interning into a string table (src/strtab.c),
- * the shared comparators (src/sort.c) and the default thread count
+/* The small shared pieces: interning into and searching a string table
+ * (src/strtab.c), the shared comparators (src/sort.c, src/sort.h) and the default thread count
  * (src/platform.c).  Expected values are worked out by hand. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "hsnap/strtab.h"
+#include "json.h"
 #include "platform.h"
 #include "sort.h"
 
@@ -66,6 +67,66 @@ static void test_comparators(void **state)
 	hs_sort(NULL, 0, sizeof(*a), hs_cmp_u32); /* empty: no qsort(NULL, ...) */
 }
 
+/* (key, hi) order of comparison sides' objects: the key decides, then the
+ * high half of the id (Julia's ids beyond 32 bits). */
+static void test_wide_keys(void **state)
+{
+	struct hs_wide_key k[] = { { 5, 0 }, { 2, 9 }, { 5, 1 }, { 2, 3 }, { UINT64_MAX, 0 }, { 0, 0xffffffffu } };
+	(void)state;
+	hs_sort(k, 6, sizeof(*k), hs_cmp_wide_key);
+	assert_true(k[0].key == 0 && k[0].hi == 0xffffffffu);
+	assert_true(k[1].key == 2 && k[1].hi == 3);
+	assert_true(k[2].key == 2 && k[2].hi == 9);
+	assert_true(k[3].key == 5 && k[3].hi == 0);
+	assert_true(k[4].key == 5 && k[4].hi == 1);
+	assert_true(k[5].key == UINT64_MAX);
+	assert_int_equal(hs_cmp_wide_key(&k[3], &k[3]), 0);
+}
+
+/* parseInt(text, 10) as contexts and filters read names: values by hand,
+ * 2^53 = 9007199254740992 the last value within range. */
+static void test_parse_int(void **state)
+{
+	int64_t v;
+	(void)state;
+	assert_int_equal(hs_js_parse_int("", &v), 0);
+	assert_int_equal(hs_js_parse_int("abc", &v), 0);
+	assert_int_equal(hs_js_parse_int(" -", &v), 0);
+	assert_int_equal(hs_js_parse_int("12", &v), 1);
+	assert_true(v == 12);
+	assert_int_equal(hs_js_parse_int(" \t+007x9", &v), 1);
+	assert_true(v == 7);
+	assert_int_equal(hs_js_parse_int("-42", &v), 1);
+	assert_true(v == -42);
+	assert_int_equal(hs_js_parse_int("9007199254740992", &v), 1);
+	assert_true(v == (int64_t)1 << 53);
+	assert_int_equal(hs_js_parse_int("9007199254740993", &v), 2);
+	assert_true(v == ((int64_t)1 << 53) + 1);
+	/* accumulation stops at 2^53: the 17th digit is not added */
+	assert_int_equal(hs_js_parse_int("90071992547409921", &v), 2);
+	assert_true(v == (int64_t)1 << 53);
+	assert_int_equal(hs_js_parse_int("-99999999999999999999", &v), 2);
+	assert_true(v == -9999999999999999);
+}
+
+/* strings.indexOf: the first equal string, whole strings only. */
+static void test_find(void **state)
+{
+	struct hs_strtab t;
+	(void)state;
+	hs_strtab_init(&t);
+	assert_int_equal(hs_strtab_find(&t, "map"), UINT32_MAX); /* empty table */
+	hs_strtab_add(&t, "mapping", 7);
+	hs_strtab_add(&t, "", 0);
+	hs_strtab_add(&t, "map", 3);
+	hs_strtab_add(&t, "map", 3);
+	assert_int_equal(hs_strtab_find(&t, "map"), 2);
+	assert_int_equal(hs_strtab_find(&t, ""), 1);
+	assert_int_equal(hs_strtab_find(&t, "mapping"), 0);
+	assert_int_equal(hs_strtab_find(&t, "ma"), UINT32_MAX);
+	hs_strtab_release(&t);
+}
+
 static void test_jobs(void **state)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -99,6 +160,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_comparators),
+		cmocka_unit_test(test_wide_keys),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_parse_int),
 		cmocka_unit_test(test_jobs),
 		cmocka_unit_test(test_now),
 	};

@@ -50,6 +50,9 @@ struct hs_analysis {
 	void (*owners_release)(struct hs_context_owners *);
 	uint64_t borrowed;       /* bit 1 << section id per array lent by the index
 				    (hs_index_analysis), not freed with a */
+	/* Set by hs_index_analysis: gives the lent arrays back (hs_index_disown)
+	 * when hs_analysis_release runs, as owners_release does for owners. */
+	void (*index_disown)(struct hs_analysis *);
 };
 
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,

@@ -19,4 +19,14 @@ void hs_distances(const struct hs_snapshot *s, int32_t *out);
 void hs_distances_ex(const struct hs_snapshot *s, int32_t *dist, uint32_t *parent_edge,
 		     const uint64_t *ignored);
 
+/* Among the shortest paths, the ones a person reads: rewrites parent_edge
+ * (BFS parents from hs_distances_ex, with its dist) so that each node's path
+ * has the fewest steps through internal, hidden and shortcut edges and into
+ * V8-internal objects (hidden, code, (array), object shapes, synthetic);
+ * still a shortest path, the BFS's parent kept where it is as good.  Three
+ * passes over the edges, O(n + e), iterative, memory 6n bytes + n/8
+ * (src/paths_prefer.c; declared here, beside its one caller's contract,
+ * so that distances.c needs nothing of paths.h). */
+void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge);
+
 #endif

@@ -83,11 +83,13 @@ void hs_index_abandon(void);
  * them).  1 when s came from an index, 0 otherwise. */
 int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a);
 
-/* Gives back what the index lent (for hs_snapshot_free): s's borrowed arrays
+/* Gives back what the index lent (hs_snapshot_free calls it through
+ * s->index_release, which hs_index_open sets): s's borrowed arrays
  * become NULL, the decoded arrays are freed and the mapping is unmapped.
  * Nothing when s has no index. */
 void hs_index_release(struct hs_snapshot *s);
-/* The same for an analysis (for hs_analysis_release): the arrays marked in
+/* The same for an analysis (hs_analysis_release calls it through
+ * a->index_disown, which hs_index_analysis sets): the arrays marked in
  * a->borrowed become NULL. */
 void hs_index_disown(struct hs_analysis *a);
 

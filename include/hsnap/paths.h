@@ -42,14 +42,6 @@ uint32_t hs_paths_find(const struct hs_snapshot *s, const struct hs_retainer_ind
 uint32_t hs_path_shortest(const struct hs_snapshot *s, const uint32_t *parent_edge,
 			  uint32_t target, uint32_t max_depth, uint32_t *out, int *truncated);
 
-/* Among the shortest paths, the ones a person reads: rewrites parent_edge
- * (BFS parents from hs_distances_ex, with its dist) so that each node's path
- * has the fewest steps through internal, hidden and shortcut edges and into
- * V8-internal objects (hidden, code, (array), object shapes, synthetic);
- * still a shortest path, the BFS's parent kept where it is as good.  Three
- * passes over the edges, O(n + e), iterative, memory 6n bytes + n/8. */
-void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge);
-
 /* How many steps (edges, from the root side) path y shares with path x: the
  * same edges, or with fold the same node names and folded edge labels
  * (what merged paths print).  0 when either is truncated (it does not start

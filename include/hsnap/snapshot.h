@@ -88,10 +88,13 @@ struct hs_snapshot {
 	/* Set when the model comes from an index file (hsnap/index.h): the
 	 * arrays marked borrowed in `index` point into this read-only mapping
 	 * or into arrays the index decoded, which hs_snapshot_free releases
-	 * (hs_index_release) instead of freeing them one by one. */
+	 * instead of freeing them one by one, through the function the index
+	 * leaves beside them (hs_index_release), so that the model does not
+	 * depend on the index module. */
 	const unsigned char *map;
 	size_t map_len;
 	struct hs_index *index;
+	void (*index_release)(struct hs_snapshot *);
 };
 
 struct hs_load_opts {

@@ -24,6 +24,9 @@ static inline size_t hs_strlen(const struct hs_strtab *t, uint32_t i)
 void hs_strtab_init(struct hs_strtab *t);
 uint32_t hs_strtab_add(struct hs_strtab *t, const char *s, size_t len);
 void hs_strtab_release(struct hs_strtab *t);
+/* strings.indexOf(text): the id of the first string equal to text, or
+ * UINT32_MAX (a linear search, for the few names an analysis looks up). */
+uint32_t hs_strtab_find(const struct hs_strtab *t, const char *text);
 
 /* Interning: a string set remembers the strings added through it, so that
  * each is added to its table once (class names, global class ids). */

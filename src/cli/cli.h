@@ -76,6 +76,25 @@ int load_snapshot(const char *path, struct hs_input *in, struct loaded *ld);
 /* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
 int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_analysis *a);
 void warn_snapshot(const struct hs_snapshot *s);
+/* The one-file commands' start: load_snapshot(path, NULL, ld),
+ * warn_snapshot, analyze_snapshot(ld, raw_sizes, parents, a).  EXIT_OK with
+ * ld->s and *a to release, or the exit code with nothing to release. */
+int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *ld, struct hs_analysis *a);
+/* parse_options for a command of one FILE operand: 0 with *file set, -1
+ * after --help, or the exit code of an error it printed ("expected one FILE,
+ * got N" for another number of operands). */
+struct cmd_doc;
+struct opt;
+int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, const char **file);
+/* --filter NAME of command cmd: NAME parsed into *f and kept in *name, or
+ * the usage error printed and its exit code returned. */
+int filter_option(const char *cmd, const char *arg, struct hs_filter *f, const char **name);
+/* --fail-on RULE of command cmd, appended to *rules (*n of them): parsed
+ * with hs_rule_parse_scoped when `scoped` (realm: rules too), else
+ * hs_rule_parse; with no_new the metric 'new' (diff's) is refused; a realm
+ * rule sets *need_realms (NULL: none asked).  0, or the usage error's code. */
+int fail_on_option(const char *cmd, const char *arg, int scoped, int no_new, struct hs_rule **rules, int *n,
+		   int *need_realms);
 /* Every comparing command's check of two snapshot sides (with objects) given
  * in this order, named na and nb: one stderr warning when they do not look
  * like one process (then `consequence` says what it means), or when b looks
@@ -156,7 +175,6 @@ void json_i64(yajl_gen g, int64_t v);
 void json_num(yajl_gen g, double v);
 void json_kv_str(yajl_gen g, const char *k, const char *v);
 void json_kv_u64(yajl_gen g, const char *k, uint64_t v);
-void json_stats(yajl_gen g, const struct hs_statistics *st);
 
 /* gate_report.c: --fail-on violations (diff, leaks, growth, realms; gate.h
  * evaluates them) */

@@ -6,7 +6,6 @@
 #include "options.h"
 #include "output.h"
 #include "hsnap/contexts.h"
-#include "vec.h"
 
 static const char *const usage_lines[] = {
 	"hsnap contexts [options] FILE",
@@ -184,6 +183,7 @@ int cmd_contexts(int argc, char **argv)
 	long ntop = 20;
 	int raw = 0, rc;
 	struct loaded ld;
+	const char *file;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	struct hs_contexts cx;
@@ -198,19 +198,12 @@ int cmd_contexts(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind != 1)
-		return usage_error("contexts", "expected one FILE, got %d", argc - optind);
 	cli_no_index = 1; /* the index does not hold the scope tables */
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
+	if ((rc = load_analyzed(file, raw, 0, &ld, &a)))
 		return rc;
 	s = ld.s;
-	warn_snapshot(s);
-	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
-		hs_snapshot_free(s);
-		return rc;
-	}
 	if ((rc = hs_contexts_analyze(&cx, &a, &err)) < 0) {
 		fprintf(stderr, "hsnap: %s: %s\n", s->file, err.msg);
 		hs_analysis_release(&a);

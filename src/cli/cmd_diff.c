@@ -10,7 +10,8 @@
 #include "realms_report.h"
 #include "byfn.h"
 #include "hsnap/filters.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap diff [options] A B",
@@ -346,26 +347,14 @@ static const struct opt_choice sort_choices[] = {
 static int opt_fail_on(const struct opt_call *call, const char *arg)
 {
 	struct ctx *c = call->opt->value;
-	struct hs_error err;
-
-	HS_REALLOC_ARRAY(c->rules, (size_t)c->nrules + 1);
-	if (hs_rule_parse_scoped(arg, &c->rules[c->nrules], &err) < 0)
-		return usage_error("diff", "%s", err.msg);
-	c->need_realms |= c->rules[c->nrules].realm;
-	c->nrules++;
-	return 0;
+	return fail_on_option("diff", arg, 1, 0, &c->rules, &c->nrules, &c->need_realms);
 }
 
 /* --filter NAME: DevTools' named filter, applied to each side after loading */
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
 	struct ctx *c = call->opt->value;
-	struct hs_error err = { 0, "" };
-
-	if (hs_filter_parse(arg, &c->filter, &err))
-		return usage_error("diff", "%s", err.msg);
-	c->filter_name = arg;
-	return 0;
+	return filter_option("diff", arg, &c->filter, &c->filter_name);
 }
 
 static int parse_args(struct ctx *c, int argc, char **argv, int *raw)

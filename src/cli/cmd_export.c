@@ -54,6 +54,7 @@ int cmd_export(int argc, char **argv)
 	int rc, raw = 0;
 	uint32_t i;
 	struct loaded ld;
+	const char *file;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	const struct opt opts[] = {
@@ -65,18 +66,11 @@ int cmd_export(int argc, char **argv)
 	};
 	struct out *o;
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind != 1)
-		return usage_error("export", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
+	if ((rc = load_analyzed(file, raw, 0, &ld, &a)))
 		return rc;
 	s = ld.s;
-	warn_snapshot(s);
-	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
-		hs_snapshot_free(s);
-		return rc;
-	}
 	o = out_open(f);
 	out_table_begin(o, &nodes_table);
 	if (ntop >= 0) {

@@ -10,7 +10,7 @@
 #include "gate_report.h"
 #include "byfn.h"
 #include "hsnap/growth.h"
-#include "vec.h"
+#include "alloc.h"
 
 static const char *const usage_lines[] = {
 	"hsnap growth [options] S1 S2 S3 [... SN]",
@@ -371,12 +371,7 @@ static int opt_sort(const struct opt_call *call, const char *arg)
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
 	struct gctx *c = call->opt->value;
-	struct hs_error ferr = { 0, "" };
-
-	if (hs_filter_parse(arg, &c->filter, &ferr))
-		return usage_error("growth", "%s", ferr.msg);
-	c->filter_name = arg;
-	return 0;
+	return filter_option("growth", arg, &c->filter, &c->filter_name);
 }
 
 /* --fail-on RULE, into a growing array; a realm: rule needs the realms */
@@ -389,18 +384,7 @@ struct rules_ref {
 static int opt_fail_on(const struct opt_call *call, const char *arg)
 {
 	const struct rules_ref *r = call->opt->value;
-	struct hs_error err;
-	int rc = 0;
-
-	HS_REALLOC_ARRAY(*r->rules, (size_t)*r->n + 1);
-	if (hs_rule_parse_scoped(arg, &(*r->rules)[*r->n], &err) < 0)
-		rc = usage_error("growth", "%s", err.msg);
-	else if ((*r->rules)[*r->n].metric == HS_METRIC_NEW)
-		rc = usage_error("growth", "rule '%s': the metric 'new' is for diff; growth rules use count, self or retained", arg);
-	else
-		*r->need_realms |= (*r->rules)[*r->n].realm;
-	++*r->n;
-	return rc;
+	return fail_on_option("growth", arg, 1, 1, r->rules, r->n, r->need_realms);
 }
 
 int cmd_growth(int argc, char **argv)

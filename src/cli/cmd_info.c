@@ -21,7 +21,7 @@ static const char *index_state_text(int st)
 		: st == HS_INDEX_BLOCKED ? "none: its path is taken by something else, never replaced"
 		: "unusable; the next analysing command rebuilds it";
 }
-#include "vec.h"
+#include "alloc.h"
 
 static const char *const usage_lines[] = {
 	"hsnap info [options] FILE",
@@ -148,6 +148,7 @@ int cmd_info(int argc, char **argv)
 	uint64_t *ncount, *ecount, *nsize;
 	struct hs_snapshot *s;
 	struct loaded ld;
+	const char *file;
 	struct index_status ist;
 	const struct opt opts[] = {
 		OPT_FORMAT(&f, "text (default), json, csv (type counts) or markdown"),
@@ -155,11 +156,9 @@ int cmd_info(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind != 1)
-		return usage_error("info", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
+	if ((rc = load_snapshot(file, NULL, &ld)))
 		return rc;
 	s = ld.s;
 	ist = ld.ist;

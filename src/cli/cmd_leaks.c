@@ -11,7 +11,7 @@
 #include "hsnap/filters.h"
 #include "hsnap/leaks.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
 
 static const char *const usage_lines[] = {
 	"hsnap leaks [options] A B C",
@@ -190,27 +190,14 @@ static void render(const struct lopts *o, const struct lview *v, char **files, c
 static int opt_fail_on(const struct opt_call *call, const char *arg)
 {
 	struct lopts *o = call->opt->value;
-	struct hs_error err;
-
-	HS_REALLOC_ARRAY(o->rules, (size_t)o->nrules + 1);
-	if (hs_rule_parse(arg, &o->rules[o->nrules], &err) < 0)
-		return usage_error("leaks", "%s", err.msg);
-	if (o->rules[o->nrules].metric == HS_METRIC_NEW)
-		return usage_error("leaks", "rule '%s': the metric 'new' is for diff; leaks rules use count, self or retained", arg);
-	o->nrules++;
-	return 0;
+	return fail_on_option("leaks", arg, 0, 1, &o->rules, &o->nrules, NULL);
 }
 
 /* --filter NAME: DevTools' named filter (its nodes are chosen in C's analysis) */
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
 	struct lopts *o = call->opt->value;
-	struct hs_error err = { 0, "" };
-
-	if (hs_filter_parse(arg, &o->filter, &err))
-		return usage_error("leaks", "%s", err.msg);
-	o->filter_name = arg;
-	return 0;
+	return filter_option("leaks", arg, &o->filter, &o->filter_name);
 }
 
 static int parse(struct lopts *o, int argc, char **argv)

@@ -9,7 +9,6 @@
 #include "realms_report.h"
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
-#include "vec.h"
 
 static const char *const usage_lines[] = {
 	"hsnap realms [options] FILE [FILE...]",
@@ -53,13 +52,8 @@ static int load_realms(const char *file, int raw, struct hs_realm_sizes *z)
 	struct hs_realms r;
 	int rc;
 
-	if ((rc = load_snapshot(file, NULL, &ld)))
+	if ((rc = load_analyzed(file, raw, 0, &ld, &a)))
 		return rc;
-	warn_snapshot(ld.s);
-	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
-		hs_snapshot_free(ld.s);
-		return rc;
-	}
 	hs_realms_compute(&r, &a);
 	hs_realm_sizes_from(z, &a, &r);
 	hs_realms_release(&r);
@@ -154,14 +148,9 @@ int cmd_realms(int argc, char **argv)
 		return realms_multi(argv + optind, argc - optind, raw, f, rules, nrules);
 	if (nrules)
 		return usage_error("realms", "--fail-on needs two or more snapshots");
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
+	if ((rc = load_analyzed(argv[optind], raw, 0, &ld, &a)))
 		return rc;
 	s = ld.s;
-	warn_snapshot(s);
-	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
-		hs_snapshot_free(s);
-		return rc;
-	}
 	hs_realms_compute(&r, &a);
 	o = out_open(f);
 	realms_one_out(o, &a, &r);

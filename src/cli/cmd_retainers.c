@@ -8,7 +8,8 @@
 #include "path_groups.h"
 #include "byfn.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap retainers [options] FILE (--id ID | --class NAME)",

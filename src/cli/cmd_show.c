@@ -9,7 +9,8 @@
 #include "output.h"
 #include "hsnap/paths.h"
 #include "hsnap/values.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap show [options] FILE ID",

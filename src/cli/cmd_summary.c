@@ -6,7 +6,8 @@
 #include "options.h"
 #include "output.h"
 #include "hsnap/filters.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap summary [options] FILE",
@@ -260,11 +261,7 @@ static void render(struct out *out, const struct hs_analysis *a, const uint32_t 
 /* --filter NAME: DevTools' named filter (its nodes are chosen after loading) */
 static int opt_filter(const struct opt_call *call, const char *arg)
 {
-	struct hs_error ferr = { 0, "" };
-	if (hs_filter_parse(arg, call->opt->value, &ferr))
-		return usage_error("summary", "%s", ferr.msg);
-	g_filter_name = arg;
-	return 0;
+	return filter_option("summary", arg, call->opt->value, &g_filter_name);
 }
 
 static int opt_suspects(const struct opt_call *call, const char *arg)
@@ -364,7 +361,7 @@ int cmd_summary(int argc, char **argv)
 {
 	struct sopts o = { .f = FMT_TEXT, .key = SORT_RETAINED, .ntopc = 20, .strings = 10, .suspects = 10 };
 	struct loaded ld;
-	struct hs_snapshot *s;
+	const char *file;
 	struct hs_analysis a;
 	struct out *out;
 	int rc;
@@ -394,22 +391,16 @@ int cmd_summary(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind != 1)
-		return usage_error("summary", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
-		return rc;
-	s = ld.s;
-	warn_snapshot(s);
-	out = out_open(o.f);
 	/* the triage sections (not in CSV) need the parent edges for paths */
-	if (!(rc = analyze_snapshot(&ld, o.raw, out_view(out) != OUT_FLAT, &a))) {
-		rc = summarize(out, &a, &o);
-		hs_analysis_release(&a);
-	}
+	if ((rc = load_analyzed(file, o.raw, out_view_of(o.f) != OUT_FLAT, &ld, &a)))
+		return rc;
+	out = out_open(o.f);
+	rc = summarize(out, &a, &o);
+	hs_analysis_release(&a);
 	out_close(out);
-	hs_snapshot_free(s);
+	hs_snapshot_free(ld.s);
 	if (rc)
 		return rc;
 	return fflush(stdout) == 0 ? EXIT_OK : EXIT_INPUT;

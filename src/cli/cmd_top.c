@@ -6,7 +6,8 @@
 #include "options.h"
 #include "output.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 static const char *const usage_lines[] = {
 	"hsnap top [options] FILE",
@@ -203,6 +204,7 @@ int cmd_top(int argc, char **argv)
 	int rc, raw = 0;
 	uint32_t *top, m, i;
 	struct loaded ld;
+	const char *file;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	const struct opt opts[] = {
@@ -216,18 +218,11 @@ int cmd_top(int argc, char **argv)
 	};
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind != 1)
-		return usage_error("top", "expected one FILE, got %d", argc - optind);
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
+	if ((rc = load_analyzed(file, raw, 0, &ld, &a)))
 		return rc;
 	s = ld.s;
-	warn_snapshot(s);
-	if ((rc = analyze_snapshot(&ld, raw, 0, &a))) {
-		hs_snapshot_free(s);
-		return rc;
-	}
 	HS_ALLOC_ARRAY(top, (size_t)ntop + 1);
 	m = top_k(a.dom.retained, s->node_count, keep_top, &a, (uint32_t)ntop, top);
 	out = out_open(o.f);

@@ -64,6 +64,7 @@ int cmd_verify(int argc, char **argv)
 	enum fmt f = FMT_TEXT;
 	struct hs_check c[HS_VERIFY_MAX_CHECKS];
 	struct loaded ld;
+	const char *file;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
 	long ignored;
@@ -75,12 +76,10 @@ int cmd_verify(int argc, char **argv)
 		OPT_END()
 	};
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
-	if (argc - optind != 1)
-		return usage_error("verify", "expected one FILE, got %d", argc - optind);
 	cli_no_index = 1; /* verify reads the snapshot itself, never an index */
-	if ((rc = load_snapshot(argv[optind], NULL, &ld)))
+	if ((rc = load_snapshot(file, NULL, &ld)))
 		return rc;
 	s = ld.s;
 	if ((rc = analyze_snapshot(&ld, 1, 0, &a))) {

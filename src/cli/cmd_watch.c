@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "options.h"
 #include "capture_cli.h"
-#include "vec.h"
+#include "alloc.h"
 #include "platform.h"
 
 static const char *const usage_lines[] = {

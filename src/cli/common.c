@@ -7,7 +7,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "cli.h"
+#include "options.h"
 #include "platform.h"
+#include "alloc.h"
 #include "hsnap/index.h"
 #include "input.h"
 #include "byfn.h"
@@ -495,6 +497,43 @@ int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_an
 	return analyze(ld, &rq, a);
 }
 
+/* load_snapshot, warn_snapshot, then analyze (rq->name NULL: the
+ * snapshot's file); on a failure nothing is left to release. */
+static int load_analyze(const char *path, struct hs_input *in, struct analysis_req *rq, struct loaded *ld,
+			struct hs_analysis *a)
+{
+	int rc;
+
+	if ((rc = load_snapshot(path, in, ld)))
+		return rc;
+	warn_snapshot(ld->s);
+	if (!rq->name)
+		rq->name = ld->s->file;
+	if ((rc = analyze(ld, rq, a))) {
+		hs_snapshot_free(ld->s);
+		return rc;
+	}
+	return EXIT_OK;
+}
+
+int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *ld, struct hs_analysis *a)
+{
+	struct analysis_req rq = { raw_sizes, parents, 0, NULL, NULL, 1 };
+	return load_analyze(path, NULL, &rq, ld, a);
+}
+
+int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, const char **file)
+{
+	int rc = parse_options(doc, opts, argc, argv);
+
+	if (rc)
+		return rc;
+	if (argc - optind != 1)
+		return usage_error(doc->name, "expected one FILE, got %d", argc - optind);
+	*file = argv[optind];
+	return 0;
+}
+
 int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
 	      const struct side_opts *so)
 {
@@ -503,13 +542,8 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, 
 	struct hs_analysis a, fa;
 	int rc;
 
-	if ((rc = load_snapshot(path, in, &ld)))
+	if ((rc = load_analyze(path, in, &rq, &ld, &a)))
 		return rc;
-	warn_snapshot(ld.s);
-	if ((rc = analyze(&ld, &rq, &a))) {
-		hs_snapshot_free(ld.s);
-		return rc;
-	}
 	if (so->by_function)
 		by_function_begin(&fa, &a);
 	if (so->with_objects)
@@ -525,4 +559,33 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, 
 	hs_analysis_release(&a);
 	hs_snapshot_free(ld.s);
 	return EXIT_OK;
+}
+
+int filter_option(const char *cmd, const char *arg, struct hs_filter *f, const char **name)
+{
+	struct hs_error err = { 0, "" };
+
+	if (hs_filter_parse(arg, f, &err))
+		return usage_error(cmd, "%s", err.msg);
+	*name = arg;
+	return 0;
+}
+
+int fail_on_option(const char *cmd, const char *arg, int scoped, int no_new, struct hs_rule **rules, int *n,
+		   int *need_realms)
+{
+	struct hs_error err;
+	struct hs_rule *r;
+
+	HS_REALLOC_ARRAY(*rules, (size_t)*n + 1);
+	r = &(*rules)[*n];
+	if ((scoped ? hs_rule_parse_scoped(arg, r, &err) : hs_rule_parse(arg, r, &err)) < 0)
+		return usage_error(cmd, "%s", err.msg);
+	if (no_new && r->metric == HS_METRIC_NEW)
+		return usage_error(cmd, "rule '%s': the metric 'new' is for diff; %s rules use count, self or retained",
+				   arg, cmd);
+	if (need_realms)
+		*need_realms |= r->realm;
+	++*n;
+	return 0;
 }

@@ -10,7 +10,8 @@
 #include "output.h"
 #include "hsnap/owners.h"
 #include "hsnap/paths.h"
-#include "vec.h"
+#include "alloc.h"
+#include "sort.h"
 
 #define PATH_STEPS 4
 

@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "gate_report.h"
 #include "output.h"
-#include "vec.h"
 
 static const char *value_text(const struct hs_violation *v, char *buf, size_t len)
 {

@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "output.h"
-#include "vec.h"
+#include "alloc.h"
 #include "report_css.h"
 #include "report_js.h"
 

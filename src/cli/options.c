@@ -3,7 +3,7 @@
 #include <string.h>
 #include "cli.h"
 #include "options.h"
-#include "vec.h"
+#include "alloc.h"
 
 const struct opt opt_help_entry = OPT_BOOL_S('h', "help", NULL, "show this help");
 void (*opt_dump_hook)(const struct cmd_doc *doc, const struct opt *opts);
@@ -197,11 +197,31 @@ static int apply(const char *cmd, const char *spelled, const struct opt *o, cons
 	}
 }
 
+/* Applies option o (spelled so) of argv[*i] with its value: inl (what
+ * follows the name in the same argument), else the next argument (*i moves
+ * past it), else o's callback with NULL (OPT_OWN_MISSING) or an error. */
+static int with_value(const char *cmd, const char *spelled, const struct opt *o, const char *inl, int argc,
+		      char **argv, int *i)
+{
+	const char *arg;
+
+	if (inl)
+		arg = inl;
+	else if (*i + 1 < argc)
+		arg = argv[++*i];
+	else if (o->flags & OPT_OWN_MISSING) {
+		struct opt_call call = { cmd, spelled, o };
+		return o->cb(&call, NULL);
+	} else
+		return usage_error(cmd, "option '%s' needs a value", argv[*i]);
+	return apply(cmd, spelled, o, arg);
+}
+
 /* One option at argv[*i] (which starts with '-' and is not "-" or "--").
  * Returns 0, -1 for --help, or an exit code. */
 static int one_option(const char *cmd, const struct opt *opts, int argc, char **argv, int *i)
 {
-	const char *a = argv[*i], *arg;
+	const char *a = argv[*i];
 	const struct opt *o;
 	char spelled[128];
 	int rc;
@@ -216,16 +236,7 @@ static int one_option(const char *cmd, const struct opt *opts, int argc, char **
 			return -1;
 		if (!o->argh)
 			return apply(cmd, spelled, o, NULL);
-		if (eq)
-			arg = eq + 1;
-		else if (*i + 1 < argc)
-			arg = argv[++*i];
-		else if (o->flags & OPT_OWN_MISSING) {
-			struct opt_call call = { cmd, spelled, o };
-			return o->cb(&call, NULL);
-		} else
-			return usage_error(cmd, "option '%s' needs a value", a);
-		return apply(cmd, spelled, o, arg);
+		return with_value(cmd, spelled, o, eq ? eq + 1 : NULL, argc, argv, i);
 	}
 	for (a++; *a; a++) {
 		if (!(o = find_short(opts, *a)))
@@ -238,16 +249,7 @@ static int one_option(const char *cmd, const struct opt *opts, int argc, char **
 				return rc;
 			continue;
 		}
-		if (a[1])
-			arg = a + 1;
-		else if (*i + 1 < argc)
-			arg = argv[++*i];
-		else if (o->flags & OPT_OWN_MISSING) {
-			struct opt_call call = { cmd, spelled, o };
-			return o->cb(&call, NULL);
-		} else
-			return usage_error(cmd, "option '%s' needs a value", argv[*i]);
-		return apply(cmd, spelled, o, arg);
+		return with_value(cmd, spelled, o, a[1] ? a + 1 : NULL, argc, argv, i);
 	}
 	return 0;
 }

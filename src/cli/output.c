@@ -7,7 +7,7 @@
 #include <string.h>
 #include "cli.h"
 #include "output.h"
-#include "vec.h"
+#include "alloc.h"
 
 struct out_val ov_str(const char *s)
 {
@@ -102,6 +102,7 @@ void out_close(struct out *o)
 }
 
 unsigned out_view(const struct out *o) { return o->r->view; }
+unsigned out_view_of(enum fmt f) { return renderer_for(f)->view; }
 void out_flush(struct out *o) { if (o->r->flush) o->r->flush(o); }
 yajl_gen out_yajl(struct out *o) { return o->r->view == OUT_TREE ? o->g : NULL; }
 
@@ -146,19 +147,25 @@ static char *vformat(const char *fmt, va_list ap)
 	return p;
 }
 
+/* The text of fmt and ap to the renderer's event ev. */
+static void vemit(struct out *o, void (*ev)(struct out *, const char *), const char *fmt, va_list ap)
+{
+	char *p = vformat(fmt, ap);
+
+	ev(o, p);
+	free(p);
+}
+
 void out_say(struct out *o, const char *plain, const char *doc, ...)
 {
 	const char *fmt = o->r->view == OUT_PLAIN ? plain : o->r->view == OUT_DOC ? (doc ? doc : plain) : OUT_SKIP;
 	va_list ap;
-	char *p;
 
 	if (fmt == OUT_SKIP || !o->r->say)
 		return;
 	va_start(ap, doc);
-	p = vformat(fmt, ap);
+	vemit(o, o->r->say, fmt, ap);
 	va_end(ap);
-	o->r->say(o, p);
-	free(p);
 }
 
 char *out_strf(const char *fmt, ...)
@@ -175,15 +182,12 @@ char *out_strf(const char *fmt, ...)
 void out_item(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
 
 	if (!o->r->item)
 		return;
 	va_start(ap, fmt);
-	p = vformat(fmt, ap);
+	vemit(o, o->r->item, fmt, ap);
 	va_end(ap);
-	o->r->item(o, p);
-	free(p);
 }
 
 static int table_shown(const struct out *o, const struct out_table *t)

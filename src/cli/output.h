@@ -145,6 +145,8 @@ void out_close(struct out *o);
 /* Which view the format renders (for the few choices of *what* to compute,
  * e.g. summary's CSV being only the class table). */
 unsigned out_view(const struct out *o);
+/* The same for a format, before anything is opened. */
+unsigned out_view_of(enum fmt f);
 /* Writes what a renderer holds back (markdown keeps a pipe table open for
  * OUT_APPEND), before code that prints by itself (gate_report.c). */
 void out_flush(struct out *o);

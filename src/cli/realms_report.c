@@ -6,7 +6,7 @@
 #include "output.h"
 #include "realms_report.h"
 #include "hsnap/contexts.h"
-#include "vec.h"
+#include "alloc.h"
 
 /* ---- one snapshot ------------------------------------------------------- */
 

@@ -2,7 +2,7 @@
  * tables (cells escaped), records as |a|b| lines without padding. */
 #include <stdlib.h>
 #include "output.h"
-#include "vec.h"
+#include "alloc.h"
 
 /* A pipe table is printed when whatever follows it is not a table that
  * continues it (OUT_APPEND). */

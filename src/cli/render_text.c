@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output.h"
-#include "vec.h"
+#include "alloc.h"
 
 static void say(struct out *o, const char *text) { (void)o; fputs(text, stdout); }
 

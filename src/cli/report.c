@@ -5,7 +5,7 @@
 #include <string.h>
 #include "cli.h"
 #include "hsnap/owners.h"
-#include "vec.h"
+#include "alloc.h"
 
 const char *human_size(uint64_t b, char *buf, size_t len)
 {
@@ -285,20 +285,6 @@ void json_num(yajl_gen g, double v)
 
 void json_kv_str(yajl_gen g, const char *k, const char *v) { json_key(g, k); json_str(g, v); }
 void json_kv_u64(yajl_gen g, const char *k, uint64_t v) { json_key(g, k); json_u64(g, v); }
-
-void json_stats(yajl_gen g, const struct hs_statistics *st)
-{
-	yajl_gen_map_open(g);
-	json_kv_u64(g, "total", st->total);
-	json_kv_u64(g, "v8_heap", st->v8_heap);
-	json_kv_u64(g, "native", st->native);
-	json_kv_u64(g, "code", st->code);
-	json_kv_u64(g, "strings", st->strings);
-	json_kv_u64(g, "js_arrays", st->js_arrays);
-	json_kv_u64(g, "typed_arrays", st->typed_arrays);
-	json_kv_u64(g, "system", st->system);
-	yajl_gen_map_close(g);
-}
 
 int indent_cols(long level)
 {

@@ -21,7 +21,7 @@
 #include "hsnap/index.h"
 #include "hsnap/paths.h"
 #include "index_format.h"
-#include "vec.h"
+#include "alloc.h"
 #include "scratch.h"
 
 static char path[4200];

@@ -29,7 +29,7 @@
 
 /* src/load.c */
 extern void (*hs_load_between_passes)(int fd);
-/* src/vec.h */
+/* src/alloc.h */
 void *hs_xmalloc(size_t size);
 
 #define NODES 20000 /* about 330 KB of "nodes": 2 pieces with --jobs 2 */
