@@ -1576,7 +1576,7 @@ static void cyc_write(struct fix *f, int idom_only)
 {
 	unsigned char *c = copy_a(f, 0);
 	size_t len = f->len;
-	uint32_t x, y, *idom;
+	uint32_t x = 0, y = 0, *idom; /* set by cyc_pick, or it fails the test */
 	/* (since format 4 the dominator CSR is rebuilt from idom at open, so an
 	 * idom cycle is a dom_children cycle too: both cases are this edit) */
 	(void)idom_only;
