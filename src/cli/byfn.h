@@ -15,10 +15,9 @@ extern const struct opt_choice by_choices[];
 	"class (default: DevTools' classes) or function: the\n" \
 	"Function class (closures) split by function name and\n" \
 	"location, e.g. 'onMessage (lib/chat.js:78:20)'"
-#define OPT_BY(v, what) OPT_CHOICE("by", (v), by_choices, "ROWS", OPT_BY_HELP(what) ";\n" \
-	"--fail-on and --class select a function row by its name or key")
-/* summary: no --fail-on or --class to select with */
-#define OPT_BY_ROWS(v, what) OPT_CHOICE("by", (v), by_choices, "ROWS", OPT_BY_HELP(what))
+#define OPT_BY_TAIL(v, what, tail) OPT_CHOICE("by", (v), by_choices, "ROWS", OPT_BY_HELP(what) tail)
+#define OPT_BY(v, what) OPT_BY_TAIL(v, what, ";\n--fail-on and --class select a function row by its\n" \
+				    "name or key")
 
 /* fa: a copy of a whose classes are function rows (a keeps its own, for
  * labels and paths); by_function_end frees them and hands a what fa built

@@ -85,6 +85,9 @@ int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *l
  * got N" for another number of operands). */
 struct cmd_doc;
 struct opt;
+/* parse_options, then exactly n operands ("expected EXPECTED, got K" if not) */
+int parse_files(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, int n,
+		const char *expected);
 int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, const char **file);
 /* --filter NAME of command cmd: NAME parsed into *f and kept in *name, or
  * the usage error printed and its exit code returned. */
@@ -204,6 +207,9 @@ int indent_cols(long level);
  * shown paths share, and those a path shares with the first, as one line
  * (shared_steps in cmd_retainers.c). */
 extern int cli_full_paths;
+/* --full-paths of summary, leaks and retainers */
+#define OPT_FULL_PATHS OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n" \
+				"share, and those a path shares with the first, as one line)")
 /* The --format given (report.c; set by parse_format, FMT_TEXT by default). */
 extern enum fmt cli_fmt;
 /* Text and markdown print absolute script names relative to the directory

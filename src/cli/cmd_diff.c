@@ -401,10 +401,8 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 	};
 	int rc;
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_files(&help_doc, opts, argc, argv, 2, "two files A B")))
 		return rc;
-	if (argc - optind != 2)
-		return usage_error("diff", "expected two files A B, got %d", argc - optind);
 	c->need_realms |= c->realms;
 	return 0;
 }

@@ -222,17 +222,14 @@ static int parse(struct lopts *o, int argc, char **argv)
 			     OPT_FILTER_NAMES),
 		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
-		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n"
-			 "share, and those a path shares with the first, as one line)"),
+		OPT_FULL_PATHS,
 		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
 	};
 	int rc;
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_files(&help_doc, opts, argc, argv, 3, "three snapshots A B C")))
 		return rc;
-	if (argc - optind != 3)
-		return usage_error("leaks", "expected three snapshots A B C, got %d", argc - optind);
 	return 0;
 }
 

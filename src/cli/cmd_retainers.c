@@ -612,7 +612,8 @@ static int parse(struct ropts *o, int argc, char **argv)
 			   "grouped by the shape of their shortest path (classes and\n"
 			   "edge names, array indices folded), largest retained first", NULL),
 		OPT_GROUP("Options:"),
-		OPT_BY(&o->by, "the rows --class NAME selects from:"),
+		OPT_BY_TAIL(&o->by, "the rows --class NAME selects from:",
+			    ";\n--class selects a function row by its name or key"),
 		OPT_COUNT("paths", &o->paths, "K", "alternative paths for --id (default 3)"),
 		OPT_RANGE("max-depth", &o->depth, 1, 100000, "D", "steps shown nearest the object (default 16; longer paths\n"
 			  "start with '…')"),
@@ -620,17 +621,14 @@ static int parse(struct ropts *o, int argc, char **argv)
 			     "retainer\"); repeatable", opt_ignore, NULL),
 		OPT_COUNT("top", &o->top, "N", "path shapes shown for --class (default 10)"),
 		OPT_FORMAT(&o->f, "text (default), json, csv or markdown"),
-		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n"
-			 "share, and those a path shares with the first, as one line)"),
+		OPT_FULL_PATHS,
 		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
 		OPT_END()
 	};
 	int rc;
 
-	if ((rc = parse_options(&help_doc, opts, argc, argv)))
+	if ((rc = parse_files(&help_doc, opts, argc, argv, 1, "one FILE")))
 		return rc;
-	if (argc - optind != 1)
-		return usage_error("retainers", "expected one FILE, got %d", argc - optind);
 	if (o->have_id == !!o->cls)
 		return usage_error("retainers", "give exactly one of --id ID or --class NAME");
 	return 0;

@@ -384,10 +384,9 @@ int cmd_summary(int argc, char **argv)
 		OPT_CHOICE("group", &o.by_site, group_choices, "KEY", "class rows by name (default) or by site: DevTools' rows,\n"
 			   "which split `object` classes by allocation location\n"
 			   "(script, line, column; JSON adds DevTools' row key)"),
-		OPT_BY_ROWS(&o.by, "the rows of the leak suspects' classes (the class\n"
-		       "table stays DevTools'):"),
-		OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n"
-			 "share, and those a path shares with the first, as one line)"),
+		OPT_BY_TAIL(&o.by, "the rows of the leak suspects' classes (the class\n"
+			    "table stays DevTools'):", ""),
+		OPT_FULL_PATHS,
 		OPT_END()
 	};
 

@@ -522,14 +522,24 @@ int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *l
 	return load_analyze(path, NULL, &rq, ld, a);
 }
 
-int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, const char **file)
+int parse_files(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, int n,
+		const char *expected)
 {
 	int rc = parse_options(doc, opts, argc, argv);
 
 	if (rc)
 		return rc;
-	if (argc - optind != 1)
-		return usage_error(doc->name, "expected one FILE, got %d", argc - optind);
+	if (argc - optind != n)
+		return usage_error(doc->name, "expected %s, got %d", expected, argc - optind);
+	return 0;
+}
+
+int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, char **argv, const char **file)
+{
+	int rc = parse_files(doc, opts, argc, argv, 1, "one FILE");
+
+	if (rc)
+		return rc;
 	*file = argv[optind];
 	return 0;
 }
