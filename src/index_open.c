@@ -99,6 +99,9 @@ static void check_packed(struct opener *o, const struct ix_row *r)
 		fail_section(o, r->id, "checksum mismatch");
 		return;
 	}
+	free(o->own[r->id]); /* a decode that failed before (hs_index_analysis_for again) */
+	o->own[r->id] = NULL;
+	o->arr[r->id] = NULL;
 	out = malloc(n ? (size_t)(n * r->elem) : 1);
 	if (!out) {
 		fail_section(o, r->id, "cannot allocate its array");
