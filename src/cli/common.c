@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include "cli.h"
 #include "platform.h"
@@ -258,8 +259,9 @@ static void write_index(const struct hs_snapshot *s, const struct hs_index_key *
  *
  * The first command on a snapshot forks right after its analysis: the child
  * (a copy-on-write image of the snapshot and its analysis, frozen at that
- * point) writes the index, with /dev/null as its standard output, and exits;
- * the parent prints the answer meanwhile.  At exit (cli_index_writers_wait,
+ * point) writes the index, with /dev/null as its standard output and at nice
+ * +10 (the answer has the CPU first), and exits; the parent prints the
+ * answer meanwhile.  At exit (cli_index_writers_wait,
  * an atexit handler that runs after standard output is flushed) the parent
  * closes its standard output, so that a reader sees the end of the answer,
  * then waits for its writers: the index is complete when hsnap exits, and
@@ -318,6 +320,11 @@ static void write_index_behind(const struct hs_snapshot *s, const struct hs_inde
 		 * or flushes stdout (it leaves with _exit) and holds no copy of
 		 * the reader's end */
 		nwriters = 0;
+		/* the parent's answer first: the write takes what CPU is left */
+		errno = 0;
+		k = getpriority(PRIO_PROCESS, 0);
+		if (errno == 0)
+			setpriority(PRIO_PROCESS, 0, k + 10 > 19 ? 19 : k + 10);
 		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (fd >= 0 && fd != 1) {
 			dup2(fd, 1);
