@@ -194,6 +194,7 @@ struct opener {
 	uint32_t class_count;
 	long page;
 	uint64_t defer;                /* IX_BIT(id): only checksummed (hs_index_open_lazy) */
+	int derive_idom;               /* the dominator CSR is derived once idom is checked */
 	/* work queue: section ids to check */
 	uint32_t todo[IX_NIDS], ntodo;
 	atomic_uint next;

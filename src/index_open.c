@@ -156,12 +156,19 @@ static void check_one(struct opener *o, uint32_t id)
 		fail_section(o, id, "checksum mismatch");
 }
 
+static void derive(struct opener *o, const struct hs_snapshot *s);
+
+/* Takes sections off the queue; the one that checked idom derives the
+ * dominator CSR from it at once (o->derive_idom), while the others go on. */
 static void *worker(void *arg)
 {
 	struct opener *o = arg;
 	unsigned i;
-	while (!atomic_load(&o->failed) && (i = atomic_fetch_add(&o->next, 1)) < o->ntodo)
+	while (!atomic_load(&o->failed) && (i = atomic_fetch_add(&o->next, 1)) < o->ntodo) {
 		check_one(o, o->todo[i]);
+		if (o->todo[i] == IX_IDOM && o->derive_idom && !o->why[IX_IDOM][0] && o->arr[IX_IDOM])
+			derive(o, o->s);
+	}
 	return NULL;
 }
 
@@ -301,6 +308,8 @@ static void derive(struct opener *o, const struct hs_snapshot *s)
 {
 	uint32_t n = o->h->node_count, *first, *children;
 
+	free(o->own[IX_DOM_FIRST]); /* derived in a round that failed later */
+	free(o->own[IX_DOM_CHILDREN]);
 	ix_derive_dom(ix_data(o, IX_IDOM), n, s->root, &first, &children);
 	o->own[IX_DOM_FIRST] = first;
 	o->own[IX_DOM_CHILDREN] = children;
@@ -327,7 +336,8 @@ static int run_checks(struct opener *o, int jobs)
 	int nt;
 
 	for (i = 1; i < o->ntodo; i++) /* insertion sort of at most IX_NIDS ids */
-		for (j = i; j > 0 && weight(o, o->todo[j]) > weight(o, o->todo[j - 1]); j--) {
+		for (j = i; j > 0 && (weight(o, o->todo[j]) > weight(o, o->todo[j - 1]) ||
+				      (o->derive_idom && o->todo[j] == IX_IDOM)); j--) { /* idom first */
 			uint32_t t = o->todo[j];
 			o->todo[j] = o->todo[j - 1];
 			o->todo[j - 1] = t;
@@ -377,9 +387,10 @@ static enum hs_index_state check_sections(struct opener *o, struct hs_snapshot *
 	for (i = 0; i < ix_nrows; i++)
 		if (o->sec[ix_rows[i].id] && ix_rows[i].where != IXW_BLOB)
 			o->todo[o->ntodo++] = ix_rows[i].id;
+	o->derive_idom = !(o->defer & IX_BIT(IX_DOM_FIRST));
 	if (!run_checks(o, jobs))
 		return bad(err, why(o));
-	if (!(o->defer & IX_BIT(IX_DOM_FIRST)))
+	if (o->derive_idom && !o->own[IX_DOM_FIRST])
 		derive(o, s);
 	return HS_INDEX_OK;
 }
@@ -400,12 +411,13 @@ int ix_decode_pending(struct hs_index *ix, uint64_t want, struct hs_error *err)
 	for (i = 0; i < ix_nrows; i++)
 		if ((todo & IX_BIT(ix_rows[i].id)) && ix_rows[i].enc != IXE_DERIVED && o->sec[ix_rows[i].id])
 			o->todo[o->ntodo++] = ix_rows[i].id;
+	o->derive_idom = (todo & IX_BIT(IX_DOM_FIRST)) != 0;
+	if (o->derive_idom && !(ix->pending & IX_BIT(IX_IDOM))) /* decoded by an earlier round */
+		derive(o, o->s);
 	if (!run_checks(o, ix->jobs)) {
 		hs_error_set(err, HS_ERR_FORMAT, "%s", why(o));
 		return -1;
 	}
-	if (todo & IX_BIT(IX_DOM_FIRST))
-		derive(o, o->s);
 	for (i = 0; i < IX_NIDS; i++) {
 		if (!(todo & IX_BIT(i)))
 			continue;
