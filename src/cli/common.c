@@ -226,6 +226,10 @@ static void trace(const char *fmt, ...)
 		return;
 }
 
+/* 1 in the child that writes the index behind the answer: no progress line
+ * on a terminal, where the parent is printing the answer. */
+static int in_writer;
+
 /* Writes the index of s (parsed from the regular file s->file, whose key was
  * taken before parsing) from its default analysis a. */
 static void write_index(const struct hs_snapshot *s, const struct hs_index_key *key, const struct hs_analysis *a)
@@ -235,7 +239,7 @@ static void write_index(const struct hs_snapshot *s, const struct hs_index_key *
 	char *ipath = hs_index_path(s->file);
 	int rc, saved;
 
-	if ((isatty(2) && s->file_bytes > (64u << 20)) || timing())
+	if ((isatty(2) && s->file_bytes > (64u << 20) && !in_writer) || timing())
 		on_phase(&pr, "writing the index");
 	rc = hs_index_write(ipath, key, s, a, &err);
 	saved = errno;
@@ -320,6 +324,7 @@ static void write_index_behind(const struct hs_snapshot *s, const struct hs_inde
 		 * or flushes stdout (it leaves with _exit) and holds no copy of
 		 * the reader's end */
 		nwriters = 0;
+		in_writer = 1;
 		/* the parent's answer first: the write takes what CPU is left */
 		errno = 0;
 		k = getpriority(PRIO_PROCESS, 0);
