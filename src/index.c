@@ -22,6 +22,7 @@ void hs_index_release(struct hs_snapshot *s)
 			ix_set_array(&ix_rows[i], s, NULL);
 	for (i = 0; i < IX_NIDS; i++)
 		free(s->index->own[i]);
+	ix_lazy_free(s->index);
 	if (s->map)
 		munmap((void *)s->map, s->map_len);
 	s->map = NULL;
@@ -42,21 +43,42 @@ void hs_index_disown(struct hs_analysis *a)
 
 /* ---- analysis from the index ------------------------------------------------ */
 
-int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a)
+/* The analysis sections `need` asks for (the others are not lent). */
+static uint64_t needed(unsigned need)
 {
-	const struct hs_index *ix = s->index;
+	uint64_t m = ~(uint64_t)0;
+	if (!(need & HS_INDEX_NEED_DISTANCES))
+		m &= ~(IX_BIT(IX_DISTANCE) | IX_BIT(IX_PARENT_EDGE));
+	if (!(need & HS_INDEX_NEED_PARENTS))
+		m &= ~IX_BIT(IX_PARENT_EDGE);
+	return m;
+}
+
+int hs_index_analysis_for(const struct hs_snapshot *s, struct hs_analysis *a, unsigned need,
+			  struct hs_error *err)
+{
+	struct hs_index *ix = s->index;
+	uint64_t want = needed(need);
 	uint32_t nc, i;
+	int rc = 0;
 
 	memset(a, 0, sizeof(*a));
 	if (!ix || !ix->has_analysis)
 		return 0;
+	if (ix->lazy) {
+		pthread_mutex_lock(&ix->lock);
+		rc = ix_decode_pending(ix, want, err);
+		pthread_mutex_unlock(&ix->lock);
+		if (rc < 0)
+			return -1;
+	}
 	a->s = s;
 	a->graph.s = s;
 	a->index_disown = hs_index_disown;
 	ix_decode_analysis(a, ix->sec[IX_A_META], ix->cnt[IX_A_META]);
 	for (i = 0; i < ix_nrows; i++) {
 		const struct ix_row *r = &ix_rows[i];
-		if (r->where != IXW_ANALYSIS || (r->flags & IXF_COPIED))
+		if (r->where != IXW_ANALYSIS || (r->flags & IXF_COPIED) || !(want & IX_BIT(r->id)))
 			continue;
 		ix_set_array(r, a, ix->sec[r->id]);
 		if (ix->sec[r->id])
@@ -76,6 +98,28 @@ int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a)
 		memcpy(a->classes.cls, ix->sec[IX_CLS], sizeof(struct hs_class) * nc);
 	ix_decode_interfaces(&a->classes.interfaces, ix->sec[IX_INTERFACES], ix->cnt[IX_INTERFACES]);
 	return 1;
+}
+
+int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a)
+{
+	struct hs_error err = { 0, "" };
+	return hs_index_analysis_for(s, a, HS_INDEX_NEED_DISTANCES | HS_INDEX_NEED_PARENTS, &err) > 0;
+}
+
+uint64_t hs_index_decoded(const struct hs_snapshot *s)
+{
+	return s->index ? s->index->decoded : 0;
+}
+
+uint64_t hs_index_pending(const struct hs_snapshot *s)
+{
+	return s->index ? s->index->pending : 0;
+}
+
+const char *hs_index_section_name(uint32_t id)
+{
+	const struct ix_row *r = id < IX_NIDS ? ix_row(id) : NULL;
+	return r ? r->name : NULL;
 }
 
 void hs_analysis_rename(struct hs_analysis *a, const struct hs_interfaces *given)
@@ -123,6 +167,14 @@ int hs_index_compare(const struct hs_snapshot *s, const struct hs_snapshot *fres
 		return hs_error_set(err, HS_ERR_USAGE, "not loaded from an index"), 0;
 	if (!fa->distance || !fa->parent_edge || !fa->dom.dom_first)
 		return hs_error_set(err, HS_ERR_USAGE, "the analysis lacks distances or parent edges"), 0;
+	if (s->index->lazy) { /* every section, as decoded */
+		int rc;
+		pthread_mutex_lock(&s->index->lock);
+		rc = ix_decode_pending(s->index, ~(uint64_t)0, err);
+		pthread_mutex_unlock(&s->index->lock);
+		if (rc < 0)
+			return 0;
+	}
 	/* in file order, every array as decoded against the fresh one */
 	for (i = 0; same && i < ix_nrows; i++)
 		if (!same_section(&ix_rows[i], ix, fresh, fa, &b)) {

@@ -16,6 +16,7 @@
  * back before the owners free what is theirs. */
 #ifndef HSNAP_INDEX_INTERNAL_H
 #define HSNAP_INDEX_INTERNAL_H
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -159,7 +160,27 @@ struct hs_index {
 	void *own[IX_NIDS];        /* the decoded and derived arrays (malloc'd) */
 	uint64_t borrowed;     /* IX_BIT(id) per hs_snapshot array in the mapping */
 	int has_analysis;
+	/* hs_index_open_lazy: the analysis' packed and derived sections
+	 * (IX_LAZY) are decoded on first request (hs_index_analysis_for),
+	 * with this opener, under `lock`; `pending` are the ones not decoded
+	 * yet, `decoded` every section decoded or derived so far */
+	struct opener *lazy;
+	uint64_t pending, decoded;
+	pthread_mutex_t lock;
+	int jobs;
 };
+
+/* The sections hs_index_open_lazy defers: the analysis' packed arrays and
+ * the dominator CSR derived from idom. */
+#define IX_LAZY (IX_BIT(IX_A_SELF) | IX_BIT(IX_IDOM) | IX_BIT(IX_RETAINED) | IX_BIT(IX_DOM_FIRST) | \
+		 IX_BIT(IX_DOM_CHILDREN) | IX_BIT(IX_DISTANCE) | IX_BIT(IX_PARENT_EDGE) | IX_BIT(IX_CLASS_OF))
+
+/* Decodes and checks the pending sections of `want` (index_open.c; called
+ * with ix->lock held).  0, or -1 with err->msg naming the first section that
+ * failed (those stay pending and are never lent). */
+int ix_decode_pending(struct hs_index *ix, uint64_t want, struct hs_error *err);
+/* Frees the opener kept for lazy decoding. */
+void ix_lazy_free(struct hs_index *ix);
 
 struct opener {
 	const unsigned char *map;
@@ -172,6 +193,8 @@ struct opener {
 	const struct hs_snapshot *s;   /* decoded meta (types, counts) */
 	uint32_t class_count;
 	long page;
+	uint64_t defer;                /* IX_BIT(id): only checksummed (hs_index_open_lazy) */
+	int derive_idom;               /* the dominator CSR is derived once idom is checked */
 	/* work queue: section ids to check */
 	uint32_t todo[IX_NIDS], ntodo;
 	atomic_uint next;

@@ -99,6 +99,9 @@ static void check_packed(struct opener *o, const struct ix_row *r)
 		fail_section(o, r->id, "checksum mismatch");
 		return;
 	}
+	free(o->own[r->id]); /* a decode that failed before (hs_index_analysis_for again) */
+	o->own[r->id] = NULL;
+	o->arr[r->id] = NULL;
 	out = malloc(n ? (size_t)(n * r->elem) : 1);
 	if (!out) {
 		fail_section(o, r->id, "cannot allocate its array");
@@ -117,7 +120,8 @@ static void check_packed(struct opener *o, const struct ix_row *r)
 }
 
 /* Checksum and range checks of one section, chunk by chunk on a private copy
- * of its pages (raw), or decoded (packed). */
+ * of its pages (raw), or decoded (packed; a deferred one only checksummed
+ * now, and again when it is decoded). */
 static void check_one(struct opener *o, uint32_t id)
 {
 	const struct ix_row *r = ix_row(id);
@@ -125,6 +129,11 @@ static void check_one(struct opener *o, uint32_t id)
 	const unsigned char *p = o->map + x->offset;
 	uint64_t per = CHUNK / x->elem, i, c = 0;
 
+	if (o->defer & IX_BIT(id)) {
+		if (ix_crc(p, x->count) != x->crc)
+			fail_section(o, id, "checksum mismatch");
+		return;
+	}
 	if (r->enc != IXE_RAW) {
 		check_packed(o, r);
 		return;
@@ -147,12 +156,19 @@ static void check_one(struct opener *o, uint32_t id)
 		fail_section(o, id, "checksum mismatch");
 }
 
+static void derive(struct opener *o, const struct hs_snapshot *s);
+
+/* Takes sections off the queue; the one that checked idom derives the
+ * dominator CSR from it at once (o->derive_idom), while the others go on. */
 static void *worker(void *arg)
 {
 	struct opener *o = arg;
 	unsigned i;
-	while (!atomic_load(&o->failed) && (i = atomic_fetch_add(&o->next, 1)) < o->ntodo)
+	while (!atomic_load(&o->failed) && (i = atomic_fetch_add(&o->next, 1)) < o->ntodo) {
 		check_one(o, o->todo[i]);
+		if (o->todo[i] == IX_IDOM && o->derive_idom && !o->why[IX_IDOM][0] && o->arr[IX_IDOM])
+			derive(o, o->s);
+	}
 	return NULL;
 }
 
@@ -292,6 +308,8 @@ static void derive(struct opener *o, const struct hs_snapshot *s)
 {
 	uint32_t n = o->h->node_count, *first, *children;
 
+	free(o->own[IX_DOM_FIRST]); /* derived in a round that failed later */
+	free(o->own[IX_DOM_CHILDREN]);
 	ix_derive_dom(ix_data(o, IX_IDOM), n, s->root, &first, &children);
 	o->own[IX_DOM_FIRST] = first;
 	o->own[IX_DOM_CHILDREN] = children;
@@ -301,15 +319,60 @@ static void derive(struct opener *o, const struct hs_snapshot *s)
 	o->n[IX_DOM_CHILDREN] = n - 1;
 }
 
+/* Bytes a section's check touches (decoded size for a packed one). */
+static uint64_t weight(const struct opener *o, uint32_t id)
+{
+	const struct ix_row *r = ix_row(id);
+	return (o->defer & IX_BIT(id)) ? o->sec[id]->count : o->n[id] * r->elem;
+}
+
+/* Checks o->todo[0, ntodo) on nt threads (jobs; 0: all cores), the largest
+ * first so that the threads end together; 1 when all passed. */
+static int run_checks(struct opener *o, int jobs)
+{
+	pthread_t th[MAX_THREADS];
+	int started[MAX_THREADS] = { 0 };
+	uint32_t i, j;
+	int nt;
+
+	for (i = 1; i < o->ntodo; i++) /* insertion sort of at most IX_NIDS ids */
+		for (j = i; j > 0 && (weight(o, o->todo[j]) > weight(o, o->todo[j - 1]) ||
+				      (o->derive_idom && o->todo[j] == IX_IDOM)); j--) { /* idom first */
+			uint32_t t = o->todo[j];
+			o->todo[j] = o->todo[j - 1];
+			o->todo[j - 1] = t;
+		}
+	atomic_init(&o->next, 0);
+	atomic_init(&o->failed, 0);
+	nt = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (nt > MAX_THREADS)
+		nt = MAX_THREADS;
+	if (nt > (int)o->ntodo)
+		nt = o->ntodo ? (int)o->ntodo : 1;
+	for (i = 1; i < (uint32_t)nt; i++)
+		started[i] = pthread_create(&th[i], NULL, worker, o) == 0;
+	worker(o);
+	for (i = 1; i < (uint32_t)nt; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	return !atomic_load(&o->failed);
+}
+
+/* The first section's failure, for a message. */
+static const char *why(const struct opener *o)
+{
+	uint32_t i;
+	for (i = 0; i < IX_NIDS && !o->why[i][0]; i++)
+		;
+	return i < IX_NIDS ? o->why[i] : "a section failed its checks";
+}
+
 /* The blobs first (they give the type counts the other checks need), then
  * every other section on nt threads. */
 static enum hs_index_state check_sections(struct opener *o, struct hs_snapshot *s, int jobs,
 					  struct hs_error *err)
 {
-	pthread_t th[MAX_THREADS];
-	int started[MAX_THREADS] = { 0 };
 	uint32_t i;
-	int nt;
 
 	for (i = 0; i < ix_nrows; i++) {
 		uint32_t id = ix_rows[i].id;
@@ -324,29 +387,66 @@ static enum hs_index_state check_sections(struct opener *o, struct hs_snapshot *
 	for (i = 0; i < ix_nrows; i++)
 		if (o->sec[ix_rows[i].id] && ix_rows[i].where != IXW_BLOB)
 			o->todo[o->ntodo++] = ix_rows[i].id;
-	atomic_init(&o->next, 0);
-	atomic_init(&o->failed, 0);
-	nt = jobs > 0 ? jobs : (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (nt > MAX_THREADS)
-		nt = MAX_THREADS;
-	for (i = 1; i < (uint32_t)nt; i++)
-		started[i] = pthread_create(&th[i], NULL, worker, o) == 0;
-	worker(o);
-	for (i = 1; i < (uint32_t)nt; i++)
-		if (started[i])
-			pthread_join(th[i], NULL);
-	if (atomic_load(&o->failed)) {
-		for (i = 0; i < IX_NIDS && !o->why[i][0]; i++)
-			;
-		return bad(err, i < IX_NIDS ? o->why[i] : "a section failed its checks");
-	}
-	derive(o, s);
+	o->derive_idom = !(o->defer & IX_BIT(IX_DOM_FIRST));
+	if (!run_checks(o, jobs))
+		return bad(err, why(o));
+	if (o->derive_idom && !o->own[IX_DOM_FIRST])
+		derive(o, s);
 	return HS_INDEX_OK;
+}
+
+int ix_decode_pending(struct hs_index *ix, uint64_t want, struct hs_error *err)
+{
+	struct opener *o = ix->lazy;
+	uint64_t todo = ix->pending & want;
+	uint32_t i;
+
+	if (!o || !todo)
+		return 0;
+	if (todo & IX_BIT(IX_DOM_FIRST)) /* derived from idom */
+		todo |= IX_BIT(IX_IDOM) & ix->pending;
+	o->ntodo = 0;
+	memset(o->why, 0, sizeof(o->why));
+	o->defer = 0;
+	for (i = 0; i < ix_nrows; i++)
+		if ((todo & IX_BIT(ix_rows[i].id)) && ix_rows[i].enc != IXE_DERIVED && o->sec[ix_rows[i].id])
+			o->todo[o->ntodo++] = ix_rows[i].id;
+	o->derive_idom = (todo & IX_BIT(IX_DOM_FIRST)) != 0;
+	if (o->derive_idom && !(ix->pending & IX_BIT(IX_IDOM))) /* decoded by an earlier round */
+		derive(o, o->s);
+	if (!run_checks(o, ix->jobs)) {
+		hs_error_set(err, HS_ERR_FORMAT, "%s", why(o));
+		return -1;
+	}
+	for (i = 0; i < IX_NIDS; i++) {
+		if (!(todo & IX_BIT(i)))
+			continue;
+		ix->sec[i] = o->arr[i];
+		ix->cnt[i] = o->n[i];
+		ix->own[i] = o->own[i];
+		o->own[i] = NULL;
+		ix->pending &= ~IX_BIT(i);
+		ix->decoded |= IX_BIT(i);
+	}
+	return 0;
+}
+
+void ix_lazy_free(struct hs_index *ix)
+{
+	uint32_t i;
+
+	if (!ix->lazy)
+		return;
+	for (i = 0; i < IX_NIDS; i++)
+		free(ix->lazy->own[i]);
+	free(ix->lazy);
+	ix->lazy = NULL;
+	pthread_mutex_destroy(&ix->lock);
 }
 
 /* Points s's arrays (the table's IXW_SNAPSHOT rows) into the mapping, marked
  * as borrowed, and fills the counts. */
-static void lend_snapshot(const struct opener *o, struct hs_snapshot *s, const char *name)
+static void lend_snapshot(struct opener *o, struct hs_snapshot *s, const char *name)
 {
 	uint32_t i;
 
@@ -365,6 +465,14 @@ static void lend_snapshot(const struct opener *o, struct hs_snapshot *s, const c
 		s->index->sec[i] = ix_data(o, i);
 		s->index->cnt[i] = ix_cnt(o, i);
 		s->index->own[i] = o->own[i];
+		if (o->own[i]) /* decoded or derived */
+			s->index->decoded |= IX_BIT(i);
+		o->own[i] = NULL;
+	}
+	if (o->defer) {
+		s->index->pending = o->defer;
+		s->index->lazy = (struct opener *)o;
+		pthread_mutex_init(&s->index->lock, NULL);
 	}
 	for (i = 0; i < ix_nrows; i++) {
 		const struct ix_row *r = &ix_rows[i];
@@ -377,9 +485,9 @@ static void lend_snapshot(const struct opener *o, struct hs_snapshot *s, const c
 	s->index->has_analysis = 1;
 }
 
-enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_key *k,
-				  int jobs, const char *name, struct hs_snapshot **out,
-				  struct hs_error *err)
+static enum hs_index_state open_index(const char *index_path, const struct hs_index_key *k,
+				     int jobs, int lazy, const char *name, struct hs_snapshot **out,
+				     struct hs_error *err)
 {
 	struct opener *o;
 	struct hs_snapshot *s;
@@ -402,6 +510,10 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 		rc = bad(err, "cannot be read");
 	else
 		rc = check_layout(o, len, k, err);
+	if (rc == HS_INDEX_OK && lazy)
+		for (i = 0; i < ix_nrows; i++)
+			if ((IX_LAZY & IX_BIT(ix_rows[i].id)) && (o->sec[ix_rows[i].id] || ix_rows[i].enc == IXE_DERIVED))
+				o->defer |= IX_BIT(ix_rows[i].id);
 	if (rc == HS_INDEX_OK)
 		rc = check_sections(o, s, jobs, err);
 	if (rc != HS_INDEX_OK) {
@@ -418,7 +530,24 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 	}
 	mprotect(map, len, PROT_READ); /* nothing writes to it from here */
 	lend_snapshot(o, s, name);
-	free(o);
+	if (s->index->lazy)
+		s->index->jobs = jobs;
+	else
+		free(o);
 	*out = s;
 	return HS_INDEX_OK;
+}
+
+enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_key *k,
+				  int jobs, const char *name, struct hs_snapshot **out,
+				  struct hs_error *err)
+{
+	return open_index(index_path, k, jobs, 0, name, out, err);
+}
+
+enum hs_index_state hs_index_open_lazy(const char *index_path, const struct hs_index_key *k,
+				       int jobs, const char *name, struct hs_snapshot **out,
+				       struct hs_error *err)
+{
+	return open_index(index_path, k, jobs, 1, name, out, err);
 }

@@ -228,7 +228,7 @@ int ix_unpack(const struct ix_row *r, const unsigned char *p, uint64_t len, uint
  * (children by parent, in ordinal order); idom is checked (< n). */
 void ix_derive_dom(const uint32_t *idom, uint32_t n, uint32_t root, uint32_t **first, uint32_t **children)
 {
-	uint32_t i, *df, *ch, *fill;
+	uint32_t i, *df, *ch;
 
 	HS_CALLOC_ARRAY(df, (size_t)n + 1);
 	HS_ALLOC_ARRAY(ch, n > 1 ? n - 1 : 1);
@@ -237,12 +237,15 @@ void ix_derive_dom(const uint32_t *idom, uint32_t n, uint32_t root, uint32_t **f
 			df[idom[i] + 1]++;
 	for (i = 0; i < n; i++)
 		df[i + 1] += df[i];
-	HS_ALLOC_ARRAY(fill, n);
-	memcpy(fill, df, sizeof(*fill) * n);
+	/* df[p] is the fill position of p's next child: after the fill it is
+	 * p's end, i.e. df[p + 1] as it was; shifted back one place below
+	 * (no fill array of n words) */
 	for (i = 0; i < n; i++)
 		if (i != root)
-			ch[fill[idom[i]]++] = i;
-	free(fill);
+			ch[df[idom[i]]++] = i;
+	for (i = n; i > 0; i--)
+		df[i] = df[i - 1];
+	df[0] = 0;
 	*first = df;
 	*children = ch;
 }

@@ -1260,6 +1260,173 @@ static void test_changed_after_check(void **state)
 	fix_done(&f);
 }
 
+/* ---- lazy decoding (hs_index_open_lazy, issue 17) ------------------------------ */
+
+static const uint64_t LAZY = IX_BIT(IX_A_SELF) | IX_BIT(IX_IDOM) | IX_BIT(IX_RETAINED) | IX_BIT(IX_DOM_FIRST) |
+			     IX_BIT(IX_DOM_CHILDREN) | IX_BIT(IX_DISTANCE) | IX_BIT(IX_PARENT_EDGE) | IX_BIT(IX_CLASS_OF);
+
+static enum hs_index_state try_open_lazy(const char *path, const struct hs_index_key *k, int jobs,
+					 struct hs_snapshot **out, struct hs_error *err)
+{
+	err->status = 0;
+	err->msg[0] = '\0';
+	return hs_index_open_lazy(path, k, jobs, "snap", out, err);
+}
+
+#define SAME_ARR(x, y, n) assert_memory_equal((x), (y), sizeof(*(x)) * (size_t)(n))
+
+/* Opened lazily, no analysis section is decoded; each request decodes what
+ * it asks for and nothing else; what it gets equals the fresh analysis. */
+static void test_lazy_decodes_on_use(void **state)
+{
+	struct fix f;
+	int jobs;
+	(void)state;
+	fix_init(&f);
+	for (jobs = 1; jobs <= 4; jobs += 3) {
+		const struct hs_analysis *x = &f.a.a;
+		struct hs_snapshot *s = NULL;
+		struct hs_analysis a;
+		struct hs_error err;
+		uint32_t n = f.a.s->node_count;
+
+		if (try_open_lazy(f.ia, &KEY_A, jobs, &s, &err) != HS_INDEX_OK)
+			fail_msg("lazy open (jobs %d): %s", jobs, err.msg);
+		same_model(f.a.s, s);
+		assert_true(hs_index_pending(s) == LAZY);
+		assert_true((hs_index_decoded(s) & LAZY) == 0);
+		assert_true(hs_index_decoded(s) & IX_BIT(IX_EDGE_TO)); /* the model's, at open */
+		/* a comparison side: no distances, no parent edges */
+		assert_int_equal(hs_index_analysis_for(s, &a, 0, &err), 1);
+		assert_null(a.distance);
+		assert_null(a.parent_edge);
+		assert_true(hs_index_pending(s) == (IX_BIT(IX_DISTANCE) | IX_BIT(IX_PARENT_EDGE)));
+		SAME_ARR(x->dom.idom, a.dom.idom, n);
+		SAME_ARR(x->dom.retained, a.dom.retained, n);
+		SAME_ARR(x->self_size, a.self_size, n);
+		SAME_ARR(x->classes.class_of, a.classes.class_of, n);
+		SAME_ARR(x->dom.dom_first, a.dom.dom_first, n + 1);
+		SAME_ARR(x->dom.dom_children, a.dom.dom_children, n - 1);
+		hs_analysis_release(&a);
+		/* distances without parent edges */
+		assert_int_equal(hs_index_analysis_for(s, &a, HS_INDEX_NEED_DISTANCES, &err), 1);
+		assert_null(a.parent_edge);
+		SAME_ARR(x->distance, a.distance, n);
+		assert_true(hs_index_pending(s) == IX_BIT(IX_PARENT_EDGE));
+		hs_analysis_release(&a);
+		/* everything */
+		assert_int_equal(hs_index_analysis(s, &a), 1);
+		same_analysis(x, &a, n);
+		assert_true(hs_index_pending(s) == 0 && (hs_index_decoded(s) & LAZY) == LAZY);
+		hs_analysis_release(&a);
+		hs_snapshot_free(s);
+	}
+	fix_done(&f);
+}
+
+static void e_lazy_idom(struct fix *f, unsigned char *c) { (void)f; U32(c, IX_IDOM)[4] = hdr(c)->node_count; }
+static void e_lazy_parent(struct fix *f, unsigned char *c) { (void)f; U32(c, IX_PARENT_EDGE)[4] = hdr(c)->edge_count; }
+static void e_lazy_class(struct fix *f, unsigned char *c) { (void)f; U32(c, IX_CLASS_OF)[1] = hdr(c)->class_count; }
+static void e_lazy_dist(struct fix *f, unsigned char *c) { (void)f; ((int32_t *)sdata(c, IX_DISTANCE))[3] = -6; }
+
+/* A hostile analysis section (valid checksums) opens lazily, fails when it
+ * is asked for (never lent: the model stays sound) and is never checked, or
+ * used, when it is not. */
+static void test_lazy_hostile(void **state)
+{
+	static const struct { edit_fn edit; uint32_t id; unsigned need_ok; } cases[] = {
+		{ e_lazy_idom, IX_IDOM, 99 },
+		{ e_lazy_class, IX_CLASS_OF, 99 },
+		{ e_lazy_dist, IX_DISTANCE, 0 },
+		{ e_lazy_parent, IX_PARENT_EDGE, HS_INDEX_NEED_DISTANCES },
+	};
+	struct fix f;
+	size_t k;
+	(void)state;
+	fix_init(&f);
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct hs_snapshot *s = NULL;
+		struct hs_analysis a;
+		struct hs_error err;
+		unsigned char *c = copy_a(&f, 0);
+		size_t len = f.len;
+		char want[32];
+
+		cases[k].edit(&f, c);
+		repack(&c, &len);
+		refresh(c, len);
+		write_bytes(f.x, c, len);
+		free(c);
+		assert_int_equal(try_open(f.x, &KEY_A, 1, &s, &err), HS_INDEX_BAD); /* eager: at open */
+		if (try_open_lazy(f.x, &KEY_A, 2, &s, &err) != HS_INDEX_OK)
+			fail_msg("lazy open of a hostile section %u: %s", cases[k].id, err.msg);
+		same_model(f.a.s, s);
+		if (cases[k].need_ok != 99) {
+			assert_int_equal(hs_index_analysis_for(s, &a, cases[k].need_ok, &err), 1);
+			assert_true(hs_index_pending(s) & IX_BIT(cases[k].id));
+			hs_analysis_release(&a);
+		}
+		assert_int_equal(hs_index_analysis_for(s, &a, HS_INDEX_NEED_DISTANCES | HS_INDEX_NEED_PARENTS, &err), -1);
+		snprintf(want, sizeof(want), "section %u:", cases[k].id);
+		if (!strstr(err.msg, want) || !strstr(err.msg, "out of range"))
+			fail_msg("hostile section %u: reason '%s'", cases[k].id, err.msg);
+		assert_null(a.dom.idom);
+		assert_null(a.classes.class_of);
+		assert_true(hs_index_pending(s) & IX_BIT(cases[k].id));
+		assert_int_equal(hs_index_analysis(s, &a), 0);
+		hs_snapshot_free(s);
+	}
+	fix_done(&f);
+}
+
+/* The file overwritten after a lazy open: the model was checked and copied
+ * at open and stays what it was; the deferred sections fail their checksum
+ * when they are decoded, and are not lent. */
+static void test_lazy_changed_after_open(void **state)
+{
+	struct fix f;
+	struct hs_snapshot *s = NULL;
+	struct hs_analysis a;
+	struct hs_error err;
+	unsigned char ff[4096];
+	uint32_t i;
+	int fd, rc;
+	(void)state;
+	fix_init(&f);
+	memset(ff, 0xff, sizeof(ff));
+	write_bytes(f.x, f.buf, f.len);
+	if (try_open_lazy(f.x, &KEY_A, 2, &s, &err) != HS_INDEX_OK)
+		fail_msg("lazy open: %s", err.msg);
+	fd = open(f.x, O_WRONLY);
+	assert_true(fd >= 0);
+	for (i = 0; i < hdr(f.buf)->nsections; i++) {
+		const struct ix_section *t = (const struct ix_section *)(f.buf + sizeof(struct ix_header)) + i;
+		uint64_t off = t->offset, end = off + t->count * t->elem;
+		for (; off < end; off += sizeof(ff)) {
+			size_t n = end - off < sizeof(ff) ? (size_t)(end - off) : sizeof(ff);
+			assert_int_equal(pwrite(fd, ff, n, (off_t)off), (ssize_t)n);
+		}
+	}
+	assert_int_equal(close(fd), 0);
+	same_model(f.a.s, s);
+	/* bytes on a page that a raw section's check made private are the ones
+	 * checked at open (this small index has no page of its own for any
+	 * section): then the analysis is the fresh one; else the change is
+	 * seen, and nothing is lent */
+	rc = hs_index_analysis_for(s, &a, HS_INDEX_NEED_DISTANCES | HS_INDEX_NEED_PARENTS, &err);
+	if (rc == 1) {
+		same_analysis(&f.a.a, &a, f.a.s->node_count);
+		hs_analysis_release(&a);
+	} else {
+		assert_int_equal(rc, -1);
+		assert_non_null(strstr(err.msg, "checksum mismatch"));
+		assert_null(a.dom.retained);
+	}
+	same_model(f.a.s, s);
+	hs_snapshot_free(s);
+	fix_done(&f);
+}
+
 static void test_hostile(void **state)
 {
 	struct fix f;
@@ -2256,6 +2423,9 @@ int main(void)
 		cmocka_unit_test(test_dominator_cycle),
 		cmocka_unit_test(test_dominator_cycle_rename),
 		cmocka_unit_test(test_rename),
+		cmocka_unit_test(test_lazy_decodes_on_use),
+		cmocka_unit_test(test_lazy_hostile),
+		cmocka_unit_test(test_lazy_changed_after_open),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_rows_roundtrip),
 		cmocka_unit_test(test_rows_corrupt),

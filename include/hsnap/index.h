@@ -67,6 +67,16 @@ enum hs_index_state hs_index_open(const char *index_path, const struct hs_index_
 				  int jobs, const char *name, struct hs_snapshot **out,
 				  struct hs_error *err);
 
+/* hs_index_open, but the analysis' packed sections (shallow and retained
+ * sizes, idom, distances, parent edges, class ids) are only checksummed
+ * now, and decoded and range-checked (checksummed again) by the first
+ * hs_index_analysis_for that needs them, as is the dominator tree CSR
+ * derived from idom: a command that never asks for the analysis, or for its
+ * distances, never pays for them. */
+enum hs_index_state hs_index_open_lazy(const char *index_path, const struct hs_index_key *k,
+				       int jobs, const char *name, struct hs_snapshot **out,
+				       struct hs_error *err);
+
 /* Compares s's index (s from hs_index_open) with what writing fresh and fa
  * (a default analysis of a fresh parse of the same file) would give, section
  * by section.  1 when identical; 0 with err->msg naming the first section
@@ -80,8 +90,29 @@ void hs_index_abandon(void);
 
 /* Fills a from s's index: its arrays are lent by the index, each marked
  * in a->borrowed (hs_analysis_release gives them back instead of freeing
- * them).  1 when s came from an index, 0 otherwise. */
+ * them).  1 when s came from an index, 0 otherwise (also when a section
+ * decoded now fails its checks). */
 int hs_index_analysis(const struct hs_snapshot *s, struct hs_analysis *a);
+
+/* What an analysis from the index is to have besides the dominators,
+ * sizes and classes (as hs_analysis_opts asks a fresh one): */
+#define HS_INDEX_NEED_DISTANCES 1u  /* a->distance */
+#define HS_INDEX_NEED_PARENTS 2u    /* a->parent_edge (with distances) */
+/* hs_index_analysis with only what `need` asks for: the arrays not asked
+ * for are NULL, as in a fresh analysis, and stay undecoded (from
+ * hs_index_open_lazy; thread-safe).  1: filled; 0: s has no index; -1: a
+ * section decoded now failed its checks (err says which; a is empty, the
+ * model stays sound: analyse s instead). */
+int hs_index_analysis_for(const struct hs_snapshot *s, struct hs_analysis *a, unsigned need,
+			  struct hs_error *err);
+/* Bit (1 << section id, src/index_format.h) per packed or derived section
+ * of s's index that has been decoded (derived) so far, and per one that
+ * hs_index_open_lazy deferred and nothing has asked for yet (for tests and
+ * HSNAP_TRACE_INDEX). */
+uint64_t hs_index_decoded(const struct hs_snapshot *s);
+uint64_t hs_index_pending(const struct hs_snapshot *s);
+/* The name of section id (as docs/ARCHITECTURE.md's table), or NULL. */
+const char *hs_index_section_name(uint32_t id);
 
 /* Gives back what the index lent (hs_snapshot_free calls it through
  * s->index_release, which hs_index_open sets): s's borrowed arrays

@@ -73,6 +73,10 @@ struct loaded {
 	struct hs_index_key key;   /* FILE's, taken before parsing */
 };
 int load_snapshot(const char *path, struct hs_input *in, struct loaded *ld);
+/* The first analysis writes the index in a child process, behind the
+ * answer; this atexit handler (installed before the stdout filter's, so it
+ * runs after it) closes stdout and waits for those children. */
+void cli_index_writers_wait(void);
 /* parents: keep BFS parent edges (a->parent_edge) for retainer paths. */
 int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_analysis *a);
 void warn_snapshot(const struct hs_snapshot *s);

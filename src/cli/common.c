@@ -1,11 +1,14 @@
 /* Option helpers, loading with progress, error lines. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include "cli.h"
 #include "options.h"
 #include "platform.h"
@@ -209,16 +212,26 @@ static void progress_end(struct progress *p)
 static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void trace(const char *fmt, ...)
 {
+	char line[2048];
 	va_list ap;
+	int n;
 
 	if (!env_flag("HSNAP_TRACE_INDEX"))
 		return;
-	fputs("hsnap: index: ", stderr);
+	memcpy(line, "hsnap: index: ", 14);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(line + 14, sizeof(line) - 15, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	n = n < 0 ? 14 : n > (int)sizeof(line) - 16 ? (int)sizeof(line) - 2 : n + 14;
+	line[n++] = '\n';
+	/* one write: an index writer (a child process) traces too */
+	if (write(2, line, (size_t)n) < 0)
+		return;
 }
+
+/* 1 in the child that writes the index behind the answer: no progress line
+ * on a terminal, where the parent is printing the answer. */
+static int in_writer;
 
 /* Writes the index of s (parsed from the regular file s->file, whose key was
  * taken before parsing) from its default analysis a. */
@@ -229,7 +242,7 @@ static void write_index(const struct hs_snapshot *s, const struct hs_index_key *
 	char *ipath = hs_index_path(s->file);
 	int rc, saved;
 
-	if ((isatty(2) && s->file_bytes > (64u << 20)) || timing())
+	if ((isatty(2) && s->file_bytes > (64u << 20) && !in_writer) || timing())
 		on_phase(&pr, "writing the index");
 	rc = hs_index_write(ipath, key, s, a, &err);
 	saved = errno;
@@ -247,6 +260,88 @@ static void write_index(const struct hs_snapshot *s, const struct hs_index_key *
 		fprintf(stderr, "hsnap: warning: %s\n", err.msg);
 	}
 	free(ipath);
+}
+
+/* ---- answer first: the index is written behind the answer ---------------
+ *
+ * The first command on a snapshot forks right after its analysis: the child
+ * (a copy-on-write image of the snapshot and its analysis, frozen at that
+ * point) writes the index, with /dev/null as its standard output and at nice
+ * +10 (the answer has the CPU first), and exits; the parent prints the
+ * answer meanwhile.  At exit (cli_index_writers_wait,
+ * an atexit handler that runs after standard output is flushed) the parent
+ * closes its standard output, so that a reader sees the end of the answer,
+ * then waits for its writers: the index is complete when hsnap exits, and
+ * the child's trace or warning lines come before that.  The child's status
+ * never changes the parent's exit code (as a failed write never did). */
+
+#define MAX_WRITERS 4
+static pid_t writers[MAX_WRITERS];
+static int nwriters;
+
+/* Waits for writer k (blocking or not); 1 when it is gone. */
+static int reap(int k, int options)
+{
+	int status;
+	pid_t r;
+
+	while ((r = waitpid(writers[k], &status, options)) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		return 0;
+	writers[k] = writers[--nwriters];
+	return 1;
+}
+
+void cli_index_writers_wait(void)
+{
+	int saved = errno;
+
+	if (!nwriters)
+		return;
+	fflush(stdout);
+	close(1); /* the answer is complete: the reader sees its end now */
+	while (nwriters)
+		reap(nwriters - 1, 0);
+	errno = saved;
+}
+
+/* write_index(s, key, a) in a child process; in this one when fork fails or
+ * HSNAP_INDEX_SYNC is set. */
+static void write_index_behind(const struct hs_snapshot *s, const struct hs_index_key *key,
+			       const struct hs_analysis *a)
+{
+	pid_t pid;
+	int k, fd;
+
+	for (k = nwriters - 1; k >= 0; k--) /* a long `watch`: no zombies */
+		reap(k, WNOHANG);
+	if (nwriters == MAX_WRITERS)
+		reap(0, 0);
+	if (env_flag("HSNAP_INDEX_SYNC") || (pid = fork()) < 0) {
+		write_index(s, key, a);
+		return;
+	}
+	if (pid == 0) {
+		/* nothing of the parent's answer is ours: the child never writes
+		 * or flushes stdout (it leaves with _exit) and holds no copy of
+		 * the reader's end */
+		nwriters = 0;
+		in_writer = 1;
+		/* the parent's answer first: the write takes what CPU is left */
+		errno = 0;
+		k = getpriority(PRIO_PROCESS, 0);
+		if (errno == 0)
+			setpriority(PRIO_PROCESS, 0, k + 10 > 19 ? 19 : k + 10);
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd >= 0 && fd != 1) {
+			dup2(fd, 1);
+			close(fd);
+		}
+		write_index(s, key, a);
+		_exit(0);
+	}
+	writers[nwriters++] = pid;
 }
 
 /* A load failure after the index was mapped: frees it, returns the exit code. */
@@ -336,10 +431,10 @@ static int try_index(const char *path, const struct hs_load_opts *opts, struct l
 	if (isatty(2) && ld->key.size > (256u << 20)) {
 		struct progress pr = { path, hs_now() - 1.0, 0 };
 		on_phase(&pr, "checking the index");
-		st = hs_index_open(ipath, &ld->key, cli_jobs, path, &ld->s, &err);
+		st = hs_index_open_lazy(ipath, &ld->key, cli_jobs, path, &ld->s, &err);
 		progress_end(&pr);
 	} else {
-		st = hs_index_open(ipath, &ld->key, cli_jobs, path, &ld->s, &err);
+		st = hs_index_open_lazy(ipath, &ld->key, cli_jobs, path, &ld->s, &err);
 	}
 	ld->ist.state = (int)st;
 	snprintf(ld->ist.path, sizeof(ld->ist.path), "%s", ipath);
@@ -451,6 +546,43 @@ struct analysis_req {
 	int mark;                          /* HSNAP_TIMING: mark "analysed" */
 };
 
+/* HSNAP_TRACE_INDEX: which of the analysis sections the index deferred were
+ * decoded (hs_index_open_lazy), and which never were. */
+static void trace_decoded(const struct hs_snapshot *s, const char *what, double secs)
+{
+	char done[512] = "", left[512] = "";
+	uint64_t dec = hs_index_decoded(s), pend = hs_index_pending(s);
+	uint32_t id;
+
+	if (!env_flag("HSNAP_TRACE_INDEX"))
+		return;
+	for (id = 0; id < 64; id++) {
+		const char *nm = hs_index_section_name(id);
+		char *to = (pend >> id) & 1 ? left : (dec >> id) & 1 ? done : NULL;
+		if (nm && to && strlen(to) + strlen(nm) + 2 < sizeof(done))
+			snprintf(to + strlen(to), sizeof(done) - strlen(to), "%s%s", *to ? " " : "", nm);
+	}
+	trace("%s: %s in %.2f s; decoded: %s; not decoded: %s", s->file, what, secs, *done ? done : "none",
+	      *left ? left : "none");
+}
+
+/* The analysis from ld->s's index, with its analysis sections decoded now
+ * (only those rq needs: hs_index_open_lazy).  1: filled; 0: none; -1: a
+ * section failed its checks (traced; a is empty). */
+static int index_analysis(struct loaded *ld, const struct analysis_req *rq, struct hs_analysis *a)
+{
+	struct hs_error err = { 0, "" };
+	unsigned need = (rq->no_distances ? 0 : HS_INDEX_NEED_DISTANCES) | (rq->parents ? HS_INDEX_NEED_PARENTS : 0);
+	double start = hs_now();
+	int rc = hs_index_analysis_for(ld->s, a, need, &err);
+
+	if (rc < 0)
+		trace("%s: ignoring the analysis in %s: %s", ld->s->file, ld->ist.path, err.msg);
+	else if (rc > 0)
+		trace_decoded(ld->s, "analysis from the index", hs_now() - start);
+	return rc;
+}
+
 /* The analysis of ld->s: the index's (renamed with rq->given), or run; when
  * the index is due it is the default analysis (everything any command
  * needs), written to the index and then renamed.  Returns an exit code. */
@@ -462,10 +594,16 @@ static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_a
 	int rc, index = !rq->raw && ld->write_index;
 
 	o.jobs = cli_jobs;
-	if (!rq->raw && hs_index_analysis(ld->s, a)) {
-		if (rq->given)
-			hs_analysis_rename(a, rq->given);
-		return EXIT_OK;
+	if (rq->raw && ld->s->index)
+		trace_decoded(ld->s, "raw sizes: analysing the index's model, not its analysis", 0.0);
+	if (!rq->raw && ld->s->index) {
+		rc = index_analysis(ld, rq, a);
+		if (rc > 0) {
+			if (rq->given)
+				hs_analysis_rename(a, rq->given);
+			return EXIT_OK;
+		}
+		index = rc < 0; /* a section failed: analyse the checked model, rebuild the index */
 	}
 	if (index) {
 		o.interfaces = NULL;
@@ -484,7 +622,7 @@ static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_a
 		return file_error(rq->name, err.msg, exit_code_for(rc));
 	if (index) {
 		ld->write_index = 0; /* once */
-		write_index(ld->s, &ld->key, a);
+		write_index_behind(ld->s, &ld->key, a);
 		if (rq->given)
 			hs_analysis_rename(a, rq->given);
 	}

@@ -174,6 +174,7 @@ int main(int argc, char **argv)
 
 	cli_oom_install(); /* before any library call: only src/cli exits */
 	timing_start();
+	atexit(cli_index_writers_wait); /* before the stdout filter's: runs after it */
 	safe_stdout_install();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigbus;

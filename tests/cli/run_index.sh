@@ -659,6 +659,32 @@ has "$ERR" "using $L1.hsnapidx" "diff --raw-sizes with indexes"
 same "$TMP/out/rawd-expected.out" "$OUT" "diff --raw-sizes with indexes"
 ok "--raw-sizes with indexes present: summary, export, top, diff identical to --no-index"
 
+# ---- 9b. sections a command does not need are never decoded (issue 17) -------------------------
+# The analysis' packed sections are decoded when a command asks for them, and
+# only those it asks for (what a fresh analysis of that command would have):
+# the trace lists what was decoded and what never was, and the outputs stay
+# those of --no-index.
+LAZY="shallow_size idom retained dom_first dom_children distance parent_edge class_of"
+d=$(fresh lazy "$L1" "$L3")
+hs "$d" lazy-w summary --format json "$L1"
+hs "$d" lazy-w3 summary --format json "$L3"
+hs "$d" lazy-raw summary --raw-sizes --format json "$L1"
+has "$ERR" "raw sizes: analysing the index's model, not its analysis" "summary --raw-sizes with an index"
+has "$ERR" "not decoded: $LAZY" "summary --raw-sizes: no analysis section decoded"
+hs "$d" lazy-csv summary --format csv "$L1"
+has "$ERR" "decoded: node_name" "summary --format csv with an index"
+has "$ERR" "not decoded: parent_edge" "summary --format csv: no parent edges (no paths in CSV)"
+hs "$d" lazy-csv-ref --no-index summary --format csv "$L1"
+same "$OUT" "$TMP/out/lazy-csv.out" "summary --format csv, parent edges not decoded"
+hs "$d" lazy-diff diff --format json "$L1" "$L3"
+has "$ERR" "not decoded: distance parent_edge" "diff: the sides need no distances"
+hs "$d" lazy-diff-ref --no-index diff --format json "$L1" "$L3"
+same "$OUT" "$TMP/out/lazy-diff.out" "diff, distances not decoded"
+hs "$d" lazy-json summary --format json "$L1"
+has "$ERR" "not decoded: none" "summary --format json decodes every analysis section"
+same "$TMP/out/lazy-w.out" "$OUT" "summary from the index"
+ok "sections not needed are never decoded: --raw-sizes (none of the analysis), csv (parent edges), diff (distances); outputs identical"
+
 # ---- 9. a nearly full disk -------------------------------------------------------------------------
 # The index is not written when it would leave less than 256 MiB free: a
 # 200 MB tmpfs (root only; skipped where mounting is not allowed).
