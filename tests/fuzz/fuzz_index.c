@@ -7,7 +7,9 @@
  * the section table and of the header are recomputed.  What remains is a
  * hostile index with correct checksums: hs_index_open must reject it or give
  * a snapshot and analysis that every consumer below can walk without a crash,
- * a hang or a leak.
+ * a hang or a leak.  The last byte picks the open: hs_index_open, or the
+ * CLI's hs_index_open_lazy with the analysis' sections asked for (and then
+ * decoded and checked) by hs_index_analysis_for, in three mixes.
  *
  * Seeds: indexes of the tiny fixtures (tests/fuzz/make_corpus.sh index).
  * Build: tests/fuzz/build.sh; run: tests/fuzz/run.sh SECONDS index. */
@@ -81,10 +83,12 @@ static void consume(const struct hs_snapshot *s, struct hs_analysis *a)
 	for (n = 0; n < s->node_count; n++) {
 		sink += strlen(hs_node_name(s, n)) + strlen(hs_node_type_name(s, n));
 		sink += strlen(hs_class_name(&a->classes, a->classes.class_of[n]));
-		sink += a->dom.retained[a->dom.idom[n]] + (size_t)a->distance[n];
+		sink += a->dom.retained[a->dom.idom[n]];
+		if (a->distance)
+			sink += (size_t)a->distance[n];
 		if (hs_snapshot_location(s, n))
 			sink++;
-		if (a->parent_edge[n] != HS_NO_EDGE)
+		if (a->parent_edge && a->parent_edge[n] != HS_NO_EDGE)
 			sink += hs_edge_source(s, a->parent_edge[n]);
 		if (n % 3 == 0)
 			hs_bit_set(members, n);
@@ -97,7 +101,7 @@ static void consume(const struct hs_snapshot *s, struct hs_analysis *a)
 	hs_outermost_members(&a->dom, s->root, s->node_count, members, outer);
 	hs_outermost_by_class(&a->dom, s->root, s->node_count, members, a->classes.class_of,
 			      a->classes.names.count, outer);
-	{
+	if (a->parent_edge) {
 		uint32_t path_buf[64];
 		int trunc;
 		for (n = 0; n < s->node_count && n < 64; n++)
@@ -121,12 +125,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  .tail_crc = 4, .ino = 5, .ctime_sec = 6, .ctime_nsec = 7 };
 	struct hs_snapshot *s = NULL;
 	struct hs_analysis a;
-	struct hs_error err;
-	unsigned char *b;
+	struct hs_error err = { 0, "" };
+	unsigned char *b, mode;
 	FILE *f;
 
 	if (size > (8u << 20))
 		return 0;
+	/* the open to take: the last byte's low bits (0: hs_index_open; 1-3:
+	 * hs_index_open_lazy asking for all, for no parents, or for neither
+	 * first, on 1 or 2 threads) */
+	mode = size ? data[size - 1] & 3u : 0u;
 	if (!path[0]) {
 		snprintf(path, sizeof(path), "%s/fuzz_index.%ld", fuzz_scratch_dir(), (long)getpid());
 		atexit(remove_scratch); /* a process per job in fork mode */
@@ -141,11 +149,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	fclose(f);
 	free(b);
-	if (hs_index_open(path, &k, 1, "fuzz", &s, &err) == HS_INDEX_OK) {
-		if (!hs_index_analysis(s, &a))
-			abort();
-		consume(s, &a);
-		hs_analysis_release(&a);
+	if (mode == 0) { /* everything checked and decoded at open */
+		if (hs_index_open(path, &k, 1, "fuzz", &s, &err) == HS_INDEX_OK) {
+			if (!hs_index_analysis(s, &a))
+				abort();
+			consume(s, &a);
+			hs_analysis_release(&a);
+			hs_snapshot_free(s);
+		}
+	} else if (hs_index_open_lazy(path, &k, 1 + (mode == 3), "fuzz", &s, &err) == HS_INDEX_OK) {
+		/* as the CLI opens it: the analysis decoded (and checked) when asked
+		 * for, only what is asked for; asked twice, as diff's two uses do */
+		static const unsigned need[4] = { 0, HS_INDEX_NEED_DISTANCES | HS_INDEX_NEED_PARENTS,
+						  HS_INDEX_NEED_DISTANCES, 0 };
+		int round, rc;
+		for (round = 0; round < 2; round++) {
+			rc = hs_index_analysis_for(s, &a, need[mode] | (round ? HS_INDEX_NEED_PARENTS : 0), &err);
+			if (rc == 0)
+				abort(); /* it came from an index */
+			if (rc < 0) {
+				if (!err.msg[0])
+					abort(); /* a failed check says which */
+				continue;
+			}
+			consume(s, &a);
+			hs_analysis_release(&a);
+		}
 		hs_snapshot_free(s);
 	}
 	return 0;
