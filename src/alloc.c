@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <stdlib.h>
+#include <string.h>
 #include "hsnap/oom.h"
 #include "alloc.h"
 
@@ -82,4 +83,13 @@ void *hs_xrealloc(void *ptr, size_t size)
 	if (!p)
 		oom(size);
 	return p;
+}
+
+void hs_free_zero(void *obj, size_t size, void *const *ptrs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(ptrs[i]);
+	memset(obj, 0, size);
 }

@@ -23,6 +23,19 @@ void hs_populate(void *p, size_t size);
 #define HS_CALLOC_ARRAY(p, n) ((p) = hs_xcalloc((n), sizeof(*(p))))
 #define HS_REALLOC_ARRAY(p, n) ((p) = hs_xrealloc((p), hs_xmul((n), sizeof(*(p)))))
 
+/* A structure's release: frees the n pointers, then zeroes the size bytes
+ * at obj.  HS_RELEASE(obj, obj->a, obj->b, ...) is the usual call. */
+void hs_free_zero(void *obj, size_t size, void *const *ptrs, size_t n);
+#define HS_RELEASE(obj, ...)                                                  \
+	hs_free_zero((obj), sizeof(*(obj)), (void *const[]){ __VA_ARGS__ },  \
+		     sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
+/* free()s member m of each of the n elements of array v */
+#define HS_FREE_EACH(v, n, m)                                                \
+	do {                                                                 \
+		for (size_t hs_i_ = 0; hs_i_ < (size_t)(n); hs_i_++)         \
+			free((v)[hs_i_].m);                                  \
+	} while (0)
+
 /* 0 when slot nr exists in `alloc` slots, else the capacity to grow to so
  * that it does: half as many again, at least 16. */
 static inline size_t hs_grow_to(size_t nr, size_t alloc)

@@ -171,9 +171,5 @@ void hs_growing_step(struct hs_growing *g, const struct hs_containers *next)
 
 void hs_growing_release(struct hs_growing *g)
 {
-	free(g->id);
-	free(g->kind);
-	free(g->node);
-	free(g->held);
-	memset(g, 0, sizeof(*g));
+	HS_RELEASE(g, g->id, g->kind, g->node, g->held);
 }

@@ -269,14 +269,9 @@ static int classify_entry(struct run *r, struct hs_contexts *out, size_t e, cons
 	const struct entry *en = &r->ent[e];
 	uint32_t j;
 
-	sc->scope_info = en->scope_info;
-	sc->script = en->script;
-	sc->start = en->start;
-	sc->end = en->end;
-	sc->function_name = en->function_name;
-	sc->field_count = en->nfields;
-	sc->first_ctx = out->nctx;
-	sc->nctx = 0;
+	*sc = (struct hs_ctx_scope){ .scope_info = en->scope_info, .script = en->script, .start = en->start,
+				     .end = en->end, .function_name = en->function_name,
+				     .field_count = en->nfields, .first_ctx = out->nctx };
 	for (j = first; j < end; j++) {
 		struct hs_ctx_context cc = classify_context(r, out, en, &r->ec[order[j]]);
 		if (!cc.ndead)
@@ -386,9 +381,5 @@ int hs_contexts_analyze(struct hs_contexts *out, const struct hs_analysis *a, st
 
 void hs_contexts_release(struct hs_contexts *c)
 {
-	free(c->scopes);
-	free(c->ctx);
-	free(c->dead);
-	free(c->no_scopes);
-	memset(c, 0, sizeof(*c));
+	HS_RELEASE(c, c->scopes, c->ctx, c->dead, c->no_scopes);
 }

@@ -360,11 +360,7 @@ int hs_side_from_summary_json(struct hs_side *side, struct hs_class_names *ns,
 
 void hs_side_release(struct hs_side *side)
 {
-	free(side->file);
-	free(side->rows);
-	free(side->objects);
-	free(side->objects_hi);
-	memset(side, 0, sizeof(*side));
+	HS_RELEASE(side, side->file, side->rows, side->objects, side->objects_hi);
 }
 
 /* ---- the comparison ----------------------------------------------------- */
@@ -430,22 +426,15 @@ void hs_diff_compute(struct hs_diff *d, const struct hs_side *a, const struct hs
 	HS_ALLOC_ARRAY(d->rows, nclasses ? nclasses : 1);
 	for (g = 0; g < nclasses; g++) {
 		const struct hs_class_row *ra = row_of(a, g), *rb = row_of(b, g);
-		struct hs_diff_row *r;
 		if (!ra->present && !rb->present)
 			continue;
 		if (ra->count == rb->count && ra->self_size == rb->self_size &&
 		    ra->retained_size == rb->retained_size && !added[g] && !deleted[g])
 			continue;
-		r = &d->rows[d->nrows++];
-		r->gid = g;
-		r->count_a = ra->count;
-		r->count_b = rb->count;
-		r->self_a = ra->self_size;
-		r->self_b = rb->self_size;
-		r->retained_a = ra->retained_size;
-		r->retained_b = rb->retained_size;
-		r->added = added[g];
-		r->deleted = deleted[g];
+		d->rows[d->nrows++] = (struct hs_diff_row){
+			.gid = g, .added = added[g], .deleted = deleted[g],
+			.count_a = ra->count, .self_a = ra->self_size, .retained_a = ra->retained_size,
+			.count_b = rb->count, .self_b = rb->self_size, .retained_b = rb->retained_size };
 	}
 	free(added);
 	free(deleted);
@@ -486,6 +475,5 @@ void hs_id_overlap(const struct hs_side *a, const struct hs_side *b, struct hs_i
 
 void hs_diff_release(struct hs_diff *d)
 {
-	free(d->rows);
-	memset(d, 0, sizeof(*d));
+	HS_RELEASE(d, d->rows);
 }

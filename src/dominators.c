@@ -265,9 +265,5 @@ int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const uint6
 
 void hs_dominators_release(struct hs_dominators *d)
 {
-	free(d->idom);
-	free(d->retained);
-	free(d->dom_first);
-	free(d->dom_children);
-	memset(d, 0, sizeof(*d));
+	HS_RELEASE(d, d->idom, d->retained, d->dom_first, d->dom_children);
 }

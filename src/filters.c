@@ -401,22 +401,11 @@ struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *
 	return aggregate_rows(a, bits, a->classes.class_of, a->classes.names.count);
 }
 
-struct site_key { uint32_t cls, script, line, column, node; };
-static int site_cmp(const void *x, const void *y)
-{
-	const struct site_key *a = x, *b = y;
-	if (a->cls != b->cls) return a->cls < b->cls ? -1 : 1;
-	if (a->script != b->script) return a->script < b->script ? -1 : 1;
-	if (a->line != b->line) return a->line < b->line ? -1 : 1;
-	if (a->column != b->column) return a->column < b->column ? -1 : 1;
-	return a->node < b->node ? -1 : a->node > b->node;
-}
-
 void hs_sites_build(struct hs_sites *out, const struct hs_analysis *a, const uint64_t *bits)
 {
 	const struct hs_snapshot *s = a->s;
 	const struct hs_classes *c = &a->classes;
-	struct site_key *k = NULL;
+	struct hs_site_key *k = NULL;
 	size_t nk = 0, ka = 0, i;
 	uint32_t n, nrows = c->names.count, alloc;
 
@@ -428,19 +417,19 @@ void hs_sites_build(struct hs_sites *out, const struct hs_analysis *a, const uin
 		if (s->node_type[n] != s->t.object || !(l = hs_snapshot_location(s, n)))
 			continue;
 		HS_GROW(k, nk, ka);
-		k[nk++] = (struct site_key){ c->class_of[n], l->script_id, l->line, l->column, n };
+		k[nk++] = (struct hs_site_key){ .group = c->class_of[n], .script = l->script_id, .line = l->line,
+						 .column = l->column, .node = n };
 	}
-	hs_sort(k, nk, sizeof(*k), site_cmp);
+	hs_sort(k, nk, sizeof(*k), hs_cmp_site_key);
 	alloc = nrows + 16;
 	HS_CALLOC_ARRAY(out->row, alloc);
 	for (i = 0; i < nrows; i++)
 		out->row[i].cls = (uint32_t)i;
 	for (i = 0; i < nk; i++) {
-		if (!i || site_cmp(&(struct site_key){ k[i].cls, k[i].script, k[i].line, k[i].column, 0 },
-				   &(struct site_key){ k[i - 1].cls, k[i - 1].script, k[i - 1].line, k[i - 1].column, 0 })) {
+		if (!i || !hs_site_key_same(&k[i], &k[i - 1])) {
 			const struct hs_location *l = hs_snapshot_location(s, k[i].node);
 			HS_GROW(out->row, nrows, alloc);
-			out->row[nrows] = (struct hs_site_row){ k[i].cls, 1, l->script_id, l->line, l->column,
+			out->row[nrows] = (struct hs_site_row){ k[i].group, 1, l->script_id, l->line, l->column,
 							      l->script_node };
 			nrows++;
 		}
@@ -453,8 +442,5 @@ void hs_sites_build(struct hs_sites *out, const struct hs_analysis *a, const uin
 
 void hs_sites_release(struct hs_sites *s)
 {
-	free(s->row);
-	free(s->agg);
-	free(s->row_of);
-	memset(s, 0, sizeof(*s));
+	HS_RELEASE(s, s->row, s->agg, s->row_of);
 }

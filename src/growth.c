@@ -115,8 +115,7 @@ void hs_growth_gate_rows(const struct hs_growth *gr, const struct hs_class_names
 
 void hs_growth_release(struct hs_growth *gr)
 {
-	free(gr->rows);
-	memset(gr, 0, sizeof(*gr));
+	HS_RELEASE(gr, gr->rows);
 }
 
 int hs_growth_filter_side(struct hs_side *side, struct hs_class_names *ns, const struct hs_analysis *a,

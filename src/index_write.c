@@ -194,23 +194,14 @@ static int write_all(int fd, const void *p, uint64_t len) { return write_all_at(
 static void header(struct ix_header *h, const struct hs_index_key *k, const struct hs_snapshot *s,
 		   const struct hs_analysis *a)
 {
-	memset(h, 0, sizeof(*h));
-	memcpy(h->magic, IX_MAGIC, 8);
-	h->version = IX_VERSION;
-	h->endian = IX_ENDIAN;
-	h->file_size = k->size;
-	h->mtime_sec = k->mtime_sec;
-	h->mtime_nsec = k->mtime_nsec;
-	h->ino = k->ino;
-	h->ctime_sec = k->ctime_sec;
-	h->ctime_nsec = k->ctime_nsec;
-	h->head_crc = k->head_crc;
-	h->tail_crc = k->tail_crc;
-	h->node_count = s->node_count;
-	h->edge_count = s->edge_count;
-	h->string_count = s->strings.count;
-	h->class_count = a->classes.names.count;
-	h->location_count = s->location_count;
+	/* every byte is a member (no padding: index_table.c asserts its size) */
+	*h = (struct ix_header){ .magic = IX_MAGIC, .version = IX_VERSION, .endian = IX_ENDIAN,
+				 .file_size = k->size, .mtime_sec = k->mtime_sec, .mtime_nsec = k->mtime_nsec,
+				 .ino = k->ino, .ctime_sec = k->ctime_sec, .ctime_nsec = k->ctime_nsec,
+				 .head_crc = k->head_crc, .tail_crc = k->tail_crc,
+				 .node_count = s->node_count, .edge_count = s->edge_count,
+				 .string_count = s->strings.count, .class_count = a->classes.names.count,
+				 .location_count = s->location_count };
 }
 
 /* Sections the index of s and a has, and an upper bound of its size for the

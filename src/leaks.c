@@ -182,11 +182,6 @@ void hs_leaks_gate_rows(const struct hs_leaks *r, const struct hs_analysis *ac, 
 
 void hs_leaks_release(struct hs_leaks *r)
 {
-	uint32_t k;
-
-	for (k = 0; k < r->n; k++)
-		free(r->v[k].nodes);
-	free(r->v);
-	free(r->outer);
-	memset(r, 0, sizeof(*r));
+	HS_FREE_EACH(r->v, r->n, nodes);
+	HS_RELEASE(r, r->v, r->outer);
 }

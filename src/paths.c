@@ -83,9 +83,7 @@ void hs_retainer_index_build(struct hs_retainer_index *r, const struct hs_snapsh
 
 void hs_retainer_index_release(struct hs_retainer_index *r)
 {
-	free(r->first);
-	free(r->edge);
-	memset(r, 0, sizeof(*r));
+	HS_RELEASE(r, r->first, r->edge);
 }
 
 /* ---- k shortest paths of one object ------------------------------------- */

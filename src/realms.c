@@ -145,9 +145,7 @@ void hs_realms_compute(struct hs_realms *r, const struct hs_analysis *a)
 
 void hs_realms_release(struct hs_realms *r)
 {
-	free(r->v);
-	free(r->owner);
-	memset(r, 0, sizeof(*r));
+	HS_RELEASE(r, r->v, r->owner);
 }
 
 uint32_t hs_realm_global(const struct hs_snapshot *s, uint32_t nc)
@@ -205,11 +203,8 @@ void hs_realm_sizes_from(struct hs_realm_sizes *z, const struct hs_analysis *a, 
 
 void hs_realm_sizes_release(struct hs_realm_sizes *z)
 {
-	uint32_t i;
-	for (i = 0; i < z->count; i++)
-		free(z->v[i].label);
-	free(z->v);
-	memset(z, 0, sizeof(*z));
+	HS_FREE_EACH(z->v, z->count, label);
+	HS_RELEASE(z, z->v);
 }
 
 void hs_realm_series_init(struct hs_realm_series *m, int n)

@@ -19,6 +19,19 @@ int hs_cmp_u32(const void *a, const void *b);
 int hs_cmp_u64(const void *a, const void *b);
 int hs_cmp_str(const void *a, const void *b);
 
+/* A node at a source location, grouped by a first key (filters.c: its
+ * class; triage.c: its function's name), ordered by (group, script, line,
+ * column, node).  script: a script id or node, 64 bits so that one can be
+ * told from the other. */
+struct hs_site_key { uint64_t script; uint32_t group, line, column, node; };
+
+int hs_cmp_site_key(const void *a, const void *b);
+/* 1 when a and b have the same group and location (their nodes aside) */
+static inline int hs_site_key_same(const struct hs_site_key *a, const struct hs_site_key *b)
+{
+	return a->group == b->group && a->script == b->script && a->line == b->line && a->column == b->column;
+}
+
 /* An object of a comparison side (diff.c, leaks.c): its (gid << 32 | low
  * half of the id) key and the id's high half (0 but for Julia's ids beyond
  * 32 bits), ordered by (key, hi).  Inline: leaks' merge compares in its

@@ -37,9 +37,7 @@ uint32_t hs_strtab_add(struct hs_strtab *t, const char *s, size_t len)
 
 void hs_strtab_release(struct hs_strtab *t)
 {
-	free(t->arena);
-	free(t->off);
-	memset(t, 0, sizeof(*t));
+	HS_RELEASE(t, t->arena, t->off);
 }
 
 uint32_t hs_strtab_find(const struct hs_strtab *t, const char *text)

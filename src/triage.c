@@ -87,13 +87,8 @@ void hs_detached_find(struct hs_detached *d, const struct hs_analysis *a)
 
 void hs_detached_release(struct hs_detached *d)
 {
-	uint32_t k;
-
-	for (k = 0; k < d->n; k++)
-		free(d->v[k].nodes);
-	free(d->v);
-	free(d->outer);
-	memset(d, 0, sizeof(*d));
+	HS_FREE_EACH(d->v, d->n, nodes);
+	HS_RELEASE(d, d->v, d->outer);
 }
 
 /* ---- duplicate strings -------------------------------------------------------- */
@@ -223,8 +218,7 @@ void hs_duplicates_find(struct hs_duplicates *d, const struct hs_analysis *a, ui
 
 void hs_duplicates_release(struct hs_duplicates *d)
 {
-	free(d->v);
-	memset(d, 0, sizeof(*d));
+	HS_RELEASE(d, d->v);
 }
 
 /* ---- leak suspects ---------------------------------------------------------------- */
@@ -296,9 +290,7 @@ void hs_suspects_find(struct hs_suspects *r, const struct hs_analysis *a, double
 
 void hs_suspects_release(struct hs_suspects *r)
 {
-	free(r->obj);
-	free(r->cls);
-	memset(r, 0, sizeof(*r));
+	HS_RELEASE(r, r->obj, r->cls);
 }
 
 uint32_t hs_dominator_chain(const struct hs_analysis *a, uint32_t top, uint32_t ap, uint32_t chain[17])
@@ -326,19 +318,9 @@ uint32_t hs_edge_between(const struct hs_snapshot *s, uint32_t from, uint32_t to
 /* ---- closures by function ------------------------------------------------------- */
 
 /* Closures of one function: same name and source location (a listener added
- * per connection shows up as hundreds of closures of one function). */
-struct clo { uint32_t name, line, column, node; uint64_t script; };
-
-static int clo_cmp(const void *x, const void *y)
-{
-	const struct clo *a = x, *b = y;
-	if (a->name != b->name) return a->name < b->name ? -1 : 1;
-	if (a->script != b->script) return a->script < b->script ? -1 : 1;
-	if (a->line != b->line) return a->line < b->line ? -1 : 1;
-	if (a->column != b->column) return a->column < b->column ? -1 : 1;
-	return a->node < b->node ? -1 : a->node > b->node;
-}
-
+ * per connection shows up as hundreds of closures of one function): an
+ * hs_site_key (sort.h) each, the name as its group.  Groups: most closures
+ * first. */
 static int fgroup_cmp(const void *x, const void *y)
 {
 	const struct hs_fn_group *a = x, *b = y;
@@ -349,9 +331,9 @@ static int fgroup_cmp(const void *x, const void *y)
 
 /* The program's own closures (not builtins, which have no location, nor
  * Node's own JavaScript, node:internal/...), sorted; *hidden: the others. */
-static size_t program_closures(const struct hs_snapshot *s, struct clo **out, uint64_t *hidden)
+static size_t program_closures(const struct hs_snapshot *s, struct hs_site_key **out, uint64_t *hidden)
 {
-	struct clo *v = NULL;
+	struct hs_site_key *v = NULL;
 	size_t nv = 0, alloc = 0;
 	uint32_t x;
 
@@ -365,7 +347,7 @@ static size_t program_closures(const struct hs_snapshot *s, struct clo **out, ui
 			continue;
 		}
 		HS_GROW(v, nv, alloc);
-		v[nv].name = s->node_name[x];
+		v[nv].group = s->node_name[x];
 		v[nv].node = x;
 		v[nv].line = loc->line;
 		v[nv].column = loc->column;
@@ -373,20 +355,15 @@ static size_t program_closures(const struct hs_snapshot *s, struct clo **out, ui
 							       : ((uint64_t)1 << 32) | loc->script_id;
 		nv++;
 	}
-	hs_sort(v, nv, sizeof(*v), clo_cmp);
+	hs_sort(v, nv, sizeof(*v), hs_cmp_site_key);
 	*out = v;
 	return nv;
-}
-
-static int same_function(const struct clo *a, const struct clo *b)
-{
-	return a->name == b->name && a->script == b->script && a->line == b->line && a->column == b->column;
 }
 
 void hs_closures_by_function(struct hs_closures *r, const struct hs_analysis *a)
 {
 	const struct hs_snapshot *s = a->s;
-	struct clo *v;
+	struct hs_site_key *v;
 	size_t nv, i, j, galloc = 0;
 	uint64_t *members = hs_bits_new(s->node_count), *outer = hs_bits_new(s->node_count);
 	uint32_t *gid;
@@ -396,7 +373,7 @@ void hs_closures_by_function(struct hs_closures *r, const struct hs_analysis *a)
 	HS_CALLOC_ARRAY(gid, s->node_count);
 	for (i = 0; i < nv; i = j) {
 		struct hs_fn_group *g;
-		for (j = i + 1; j < nv && same_function(&v[j], &v[i]); j++)
+		for (j = i + 1; j < nv && hs_site_key_same(&v[j], &v[i]); j++)
 			;
 		HS_GROW(r->v, r->n, galloc);
 		g = &r->v[r->n];
@@ -425,6 +402,5 @@ void hs_closures_by_function(struct hs_closures *r, const struct hs_analysis *a)
 
 void hs_closures_release(struct hs_closures *r)
 {
-	free(r->v);
-	memset(r, 0, sizeof(*r));
+	HS_RELEASE(r, r->v);
 }

@@ -25,7 +25,5 @@ void capture_json_line(FILE *f, const struct insp *in, const struct capture_resu
  * inherited when -1); returns its exit status (or 3 when it could not run). */
 int capture_run_self(char *const *args, int out_fd);
 
-int cmd_capture(int argc, char **argv);
-int cmd_watch(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include "hsnap/hsnap.h"
 #include "hsnap/index.h"
 #include "hsnap/topk.h"
+#include "commands.h"
 
 enum { EXIT_OK = 0, EXIT_GATE = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_LIMIT = 4 };
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV, FMT_MD };
@@ -214,6 +215,11 @@ extern int cli_full_paths;
 /* --full-paths of summary, leaks and retainers */
 #define OPT_FULL_PATHS OPT_BOOL("full-paths", &cli_full_paths, "print every path whole (text prints the steps all paths\n" \
 				"share, and those a path shares with the first, as one line)")
+/* --raw-sizes of one file's command, of a command of several files */
+#define OPT_RAW_SIZES(v) OPT_BOOL("raw-sizes", (v), "the file's shallow sizes (no DevTools re-attribution)")
+#define OPT_RAW_SIZES_FILES(v) OPT_BOOL("raw-sizes", (v), "the files' shallow sizes (no DevTools re-attribution)")
+/* --top of a command that shows no top-N list (every command takes it) */
+#define OPT_TOP_IGNORED(v) OPT_COUNT("top", (v), "N", "accepted for uniformity; ignored")
 /* The --format given (report.c; set by parse_format, FMT_TEXT by default). */
 extern enum fmt cli_fmt;
 /* Text and markdown print absolute script names relative to the directory
@@ -240,18 +246,7 @@ void triage_suspects(struct out *out, const struct hs_analysis *a, const struct 
 /* Closures grouped by function (name and source location), most closures first. */
 void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top);
 
-int cmd_summary(int argc, char **argv);
-int cmd_top(int argc, char **argv);
-int cmd_info(int argc, char **argv);
-int cmd_export(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_retainers(int argc, char **argv);
-int cmd_leaks(int argc, char **argv);
-int cmd_verify(int argc, char **argv);
-int cmd_growth(int argc, char **argv);
-int cmd_show(int argc, char **argv);
-int cmd_contexts(int argc, char **argv);
-int cmd_realms(int argc, char **argv);
+/* the commands themselves: commands.h */
 
 struct hs_path_groups;
 /* Merged path shapes (retainers --class, leaks, detached DOM). json: when

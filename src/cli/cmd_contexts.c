@@ -194,7 +194,7 @@ int cmd_contexts(int argc, char **argv)
 		OPT_FORMAT_HTML(&f, "text (default), json, csv, markdown (csv/markdown: one\n"
 				"row per dead variable) or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
-		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES(&raw),
 		OPT_END()
 	};
 

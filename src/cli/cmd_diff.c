@@ -396,7 +396,7 @@ static int parse_args(struct ctx *c, int argc, char **argv, int *raw)
 				"html (a self-contained page, e.g. a CI artifact)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete; kept\n"
 			   "when a --fail-on rule fails)"),
-		OPT_BOOL("raw-sizes", raw, "the files' shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES_FILES(raw),
 		OPT_END()
 	};
 	int rc;

@@ -61,7 +61,7 @@ int cmd_export(int argc, char **argv)
 		OPT_FORMAT(&f, "text (tab-separated, default), csv, json (JSON Lines:\n"
 			   "one object per line) or markdown"),
 		OPT_COUNT("top", &ntop, "N", "export only the N nodes with the largest retained size"),
-		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES(&raw),
 		OPT_END()
 	};
 	struct out *o;

@@ -424,7 +424,7 @@ int cmd_growth(int argc, char **argv)
 			     OPT_FILTER_NAMES),
 		OPT_FORMAT_HTML(&c.f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
-		OPT_BOOL("raw-sizes", &raw, "the files' shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES_FILES(&raw),
 		OPT_BOOL("realms", &c.realms, "which realm grew: the realms of 'hsnap realms S1 .. SN'\n"
 			 "(measured while each snapshot is loaded)"),
 		OPT_END()

@@ -152,7 +152,7 @@ int cmd_info(int argc, char **argv)
 	struct index_status ist;
 	const struct opt opts[] = {
 		OPT_FORMAT(&f, "text (default), json, csv (type counts) or markdown"),
-		OPT_COUNT("top", &ignored, "N", "accepted for uniformity; ignored"),
+		OPT_TOP_IGNORED(&ignored),
 		OPT_END()
 	};
 

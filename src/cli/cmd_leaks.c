@@ -223,7 +223,7 @@ static int parse(struct lopts *o, int argc, char **argv)
 		OPT_FORMAT_HTML(&o->f, "text (default), json, csv, markdown or html (a page)"),
 		OPT_OUTPUT("F", "write to F (created 0600, replaced when complete)"),
 		OPT_FULL_PATHS,
-		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES(&o->raw),
 		OPT_END()
 	};
 	int rc;

@@ -136,7 +136,7 @@ int cmd_realms(int argc, char **argv)
 			     "size; growth from the first to the last snapshot; the\n"
 			     "'realm:' prefix of diff's realm rules is accepted", opt_fail_on, NULL),
 		OPT_COUNT("top", &ntop, "N", "accepted for uniformity; every realm is listed"),
-		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES(&raw),
 		OPT_END()
 	};
 

@@ -622,7 +622,7 @@ static int parse(struct ropts *o, int argc, char **argv)
 		OPT_COUNT("top", &o->top, "N", "path shapes shown for --class (default 10)"),
 		OPT_FORMAT(&o->f, "text (default), json, csv or markdown"),
 		OPT_FULL_PATHS,
-		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES(&o->raw),
 		OPT_END()
 	};
 	int rc;

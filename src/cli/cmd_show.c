@@ -468,7 +468,7 @@ static int parse(struct sopts *o, int argc, char **argv)
 		OPT_COUNT("retainers", &o->retainers, "N", "direct retainers listed (default 10)"),
 		OPT_COUNT("chain", &o->chain, "N", "dominator-chain steps listed (default 20)"),
 		OPT_FORMAT(&o->f, "text (default), json, csv or markdown"),
-		OPT_BOOL("raw-sizes", &o->raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES(&o->raw),
 		OPT_END()
 	};
 	int rc;

@@ -213,7 +213,7 @@ int cmd_top(int argc, char **argv)
 		OPT_COUNT("children", &kids, "K", "children shown per object (default 5)"),
 		OPT_FORMAT(&o.f, "text (default), json (nested), csv or markdown (flat,\n"
 			   "with a depth column)"),
-		OPT_BOOL("raw-sizes", &raw, "the file's shallow sizes (no DevTools re-attribution)"),
+		OPT_RAW_SIZES(&raw),
 		OPT_END()
 	};
 

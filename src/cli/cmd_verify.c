@@ -72,7 +72,7 @@ int cmd_verify(int argc, char **argv)
 	int rc, bad = 0;
 	const struct opt opts[] = {
 		OPT_FORMAT(&f, "text (default), json, csv or markdown"),
-		OPT_COUNT("top", &ignored, "N", "accepted for uniformity; ignored"),
+		OPT_TOP_IGNORED(&ignored),
 		OPT_END()
 	};
 

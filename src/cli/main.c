@@ -9,27 +9,14 @@
 #endif
 #include "cli.h"
 #include "hsnap/index.h"
-#include "capture_cli.h"
+#include "commands.h"
 #include "gendoc.h"
 #include "options.h"
 #include "oom.h"
 
-static const struct command commands[] = {
-	{ "summary", cmd_summary, "statistics, top classes and objects by retained size" },
-	{ "top", cmd_top, "largest objects with what they retain (dominator tree)" },
-	{ "info", cmd_info, "format facts of a snapshot, without analysis" },
-	{ "diff", cmd_diff, "what grew between two snapshots, per class; the CI gate (--fail-on)" },
-	{ "retainers", cmd_retainers, "why objects are alive: shortest retainer paths, merged per class" },
-	{ "show", cmd_show, "one object: its properties and values, retainers, dominator chain" },
-	{ "leaks", cmd_leaks, "three-snapshot technique: allocated between A and B, alive in C" },
-	{ "growth", cmd_growth, "classes that grow at every step over N snapshots" },
-	{ "verify", cmd_verify, "integrity report: counts, ids, reachability, sum checks" },
-	{ "export", cmd_export, "one row per node (CSV / JSON lines) for SQL and notebooks" },
-	{ "capture", cmd_capture, "take a snapshot of a running process (PID or inspector port)" },
-	{ "watch", cmd_watch, "capture on a threshold (RSS, heap, every T) and report growth" },
-	{ "contexts", cmd_contexts, "dead closure variables: contexts that keep values no closure can read" },
-	{ "realms", cmd_realms, "memory per native context (page, iframes, vm contexts) and shared" },
-};
+#define COMMAND_ROW(name, summary) { #name, cmd_##name, summary },
+static const struct command commands[] = { HS_COMMANDS(COMMAND_ROW) };
+#undef COMMAND_ROW
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char *const main_usage[] = {
