@@ -219,7 +219,7 @@ extern int cli_full_paths;
 #define OPT_RAW_SIZES(v) OPT_BOOL("raw-sizes", (v), "the file's shallow sizes (no DevTools re-attribution)")
 #define OPT_RAW_SIZES_FILES(v) OPT_BOOL("raw-sizes", (v), "the files' shallow sizes (no DevTools re-attribution)")
 /* --top of a command that shows no top-N list (every command takes it) */
-#define OPT_TOP_IGNORED(v) OPT_COUNT("top", (v), "N", "accepted for uniformity; ignored")
+#define OPT_TOP_IGNORED OPT_COUNT("top", NULL, "N", "accepted for uniformity; ignored")
 /* The --format given (report.c; set by parse_format, FMT_TEXT by default). */
 extern enum fmt cli_fmt;
 /* Text and markdown print absolute script names relative to the directory

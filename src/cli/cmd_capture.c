@@ -11,35 +11,34 @@
 #include "options.h"
 #include "capture_cli.h"
 
-static const char *const usage_lines[] = {
-	"hsnap capture PID [options]",
-	"hsnap capture --port N [--target SUBSTRING] [options]",
-	"hsnap capture --ws ws://127.0.0.1:N/ID [options]",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "capture",
+	.usage = (const char *const[]){
+		"hsnap capture PID [options]",
+		"hsnap capture --port N [--target SUBSTRING] [options]",
+		"hsnap capture --ws ws://127.0.0.1:N/ID [options]",
+		NULL },
+	.description =
+		"Takes a heap snapshot of a running Node (or Chrome/Chromium, Electron, Deno)\n"
+		"process through its inspector and streams it to a file as it arrives: hsnap\n"
+		"never holds the snapshot in memory, and neither does the target (no code in\n"
+		"it gathers the chunks).  With a PID and no inspector listening, hsnap\n"
+		"activates it with SIGUSR1 (Node's documented way), but only after checking\n"
+		"in /proc/PID/status that the process catches SIGUSR1 (for any other\n"
+		"process the signal would be fatal: hsnap refuses); the port is the one of\n"
+		"the process' --inspect* options (or NODE_OPTIONS), else 9229.  An inspector\n"
+		"hsnap opened is closed again afterwards; one already open is left open.\n"
+		"\n"
+		"The file is created with mode 0600 (snapshots hold the process' secrets)\n"
+		"under a temporary name and renamed when complete: an interrupted or failed\n"
+		"capture leaves no file under the final name.\n",
+	.epilog =
+		"\n"
+		"The report goes to stdout (to stderr with -o -).  Exit codes: 0 captured,\n"
+		"2 usage, 3 the capture failed (no inspector, refused, connection lost),\n"
+		"130/143 interrupted by SIGINT/SIGTERM (no file written).\n",
+	.operands = "<pid>",
 };
-
-static const char help_text[] =
-	"Takes a heap snapshot of a running Node (or Chrome/Chromium, Electron, Deno)\n"
-	"process through its inspector and streams it to a file as it arrives: hsnap\n"
-	"never holds the snapshot in memory, and neither does the target (no code in\n"
-	"it gathers the chunks).  With a PID and no inspector listening, hsnap\n"
-	"activates it with SIGUSR1 (Node's documented way), but only after checking\n"
-	"in /proc/PID/status that the process catches SIGUSR1 (for any other\n"
-	"process the signal would be fatal: hsnap refuses); the port is the one of\n"
-	"the process' --inspect* options (or NODE_OPTIONS), else 9229.  An inspector\n"
-	"hsnap opened is closed again afterwards; one already open is left open.\n"
-	"\n"
-	"The file is created with mode 0600 (snapshots hold the process' secrets)\n"
-	"under a temporary name and renamed when complete: an interrupted or failed\n"
-	"capture leaves no file under the final name.\n";
-
-static const char help_epilog[] =
-	"\n"
-	"The report goes to stdout (to stderr with -o -).  Exit codes: 0 captured,\n"
-	"2 usage, 3 the capture failed (no inspector, refused, connection lost),\n"
-	"130/143 interrupted by SIGINT/SIGTERM (no file written).\n";
-
-static const struct cmd_doc help_doc = { "capture", usage_lines, help_text, help_epilog, "<pid>" };
 
 volatile int capture_signals, capture_abort, capture_last_signal;
 

@@ -7,24 +7,22 @@
 #include "output.h"
 #include "hsnap/contexts.h"
 
-static const char *const usage_lines[] = {
-	"hsnap contexts [options] FILE",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "contexts",
+	.usage = (const char *const[]){ "hsnap contexts [options] FILE", NULL },
+	.description =
+		"Dead closure variables, as DevTools' context analysis: per script and scope,\n"
+		"the closure contexts that keep variables alive which no live function can\n"
+		"read, with each variable's value and its retained size, largest first.  The\n"
+		"classic V8 closure leak: two closures share a context; the one that read the\n"
+		"big value is gone, the live one keeps the value.\n"
+		"\n"
+		"Needs the closure-scope tables (scopes, scope_context_vars, scope_uses) that\n"
+		"current V8 writes (Chromium 156 and later); Node 20-22 snapshots have none,\n"
+		"and the report says so.  Always reads FILE itself (the index does not hold\n"
+		"the scope tables).\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"Dead closure variables, as DevTools' context analysis: per script and scope,\n"
-	"the closure contexts that keep variables alive which no live function can\n"
-	"read, with each variable's value and its retained size, largest first.  The\n"
-	"classic V8 closure leak: two closures share a context; the one that read the\n"
-	"big value is gone, the live one keeps the value.\n"
-	"\n"
-	"Needs the closure-scope tables (scopes, scope_context_vars, scope_uses) that\n"
-	"current V8 writes (Chromium 156 and later); Node 20-22 snapshots have none,\n"
-	"and the report says so.  Always reads FILE itself (the index does not hold\n"
-	"the scope tables).\n";
-
-static const struct cmd_doc help_doc = { "contexts", usage_lines, help_text, NULL, "<file>" };
 
 static const char no_tables_text[] =
 	"no closure-scope tables in this snapshot (scopes / scope_context_vars / scope_uses: "

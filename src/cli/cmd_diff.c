@@ -13,25 +13,22 @@
 #include "alloc.h"
 #include "sort.h"
 
-static const char *const usage_lines[] = {
-	"hsnap diff [options] A B",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "diff",
+	.usage = (const char *const[]){ "hsnap diff [options] A B", NULL },
+	.description =
+		"What grew from snapshot A to snapshot B, class by class: counts, objects\n"
+		"new in B and deleted since A (matched by V8 object id within a class, as\n"
+		"DevTools' Comparison view does), shallow and retained sizes with deltas.\n"
+		"A and B should come from the same process (ids are per process); hsnap\n"
+		"warns when they share hardly any ids, and when B looks older than A (its\n"
+		"largest id is smaller).  A may also be a JSON baseline\n"
+		"written by 'hsnap summary --format json' (class-level numbers only).\n",
+	.epilog =
+		"\n"
+		"Exit codes: 0 no rule violated, 1 a rule violated, 2 usage, 3 input, 4 memory.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"What grew from snapshot A to snapshot B, class by class: counts, objects\n"
-	"new in B and deleted since A (matched by V8 object id within a class, as\n"
-	"DevTools' Comparison view does), shallow and retained sizes with deltas.\n"
-	"A and B should come from the same process (ids are per process); hsnap\n"
-	"warns when they share hardly any ids, and when B looks older than A (its\n"
-	"largest id is smaller).  A may also be a JSON baseline\n"
-	"written by 'hsnap summary --format json' (class-level numbers only).\n";
-
-static const char help_epilog[] =
-	"\n"
-	"Exit codes: 0 no rule violated, 1 a rule violated, 2 usage, 3 input, 4 memory.\n";
-
-static const struct cmd_doc help_doc = { "diff", usage_lines, help_text, help_epilog, "<file>" };
 
 enum sort_key { S_RETAINED, S_SELF, S_COUNT, S_NEW };
 
@@ -254,12 +251,11 @@ static const struct out_col class_cols[] = {
 	{ "Δ Shallow", NULL, 'r', OUT_HUMAN }, { "Δ Retained", NULL, 'r', OUT_HUMAN },
 	{ "Retained B", NULL, 'r', OUT_HUMAN },
 	{ NULL, "class", 'l', OUT_FLAT }, { NULL, "name", 'l', OUT_TREE },
-	{ NULL, "count_a", 'r', OUT_DATA }, { NULL, "count_b", 'r', OUT_DATA },
-	{ NULL, "count_delta", 'r', OUT_DATA }, { NULL, "new", 'r', OUT_DATA },
-	{ NULL, "deleted", 'r', OUT_DATA }, { NULL, "self_a", 'r', OUT_DATA },
-	{ NULL, "self_b", 'r', OUT_DATA }, { NULL, "self_delta", 'r', OUT_DATA },
-	{ NULL, "retained_a", 'r', OUT_DATA }, { NULL, "retained_b", 'r', OUT_DATA },
-	{ NULL, "retained_delta", 'r', OUT_DATA },
+	/* A, B and the delta of each measure; the ids new in B and deleted from A */
+	{ NULL, "count_a", 'r', OUT_DATA }, { NULL, "count_b", 'r', OUT_DATA }, { NULL, "count_delta", 'r', OUT_DATA },
+	{ NULL, "new", 'r', OUT_DATA }, { NULL, "deleted", 'r', OUT_DATA },
+	{ NULL, "self_a", 'r', OUT_DATA }, { NULL, "self_b", 'r', OUT_DATA }, { NULL, "self_delta", 'r', OUT_DATA },
+	{ NULL, "retained_a", 'r', OUT_DATA }, { NULL, "retained_b", 'r', OUT_DATA }, { NULL, "retained_delta", 'r', OUT_DATA },
 };
 static const struct out_table class_table = { .key = "classes", OUT_COLS(class_cols), .indent = 2 };
 

@@ -6,19 +6,17 @@
 #include "options.h"
 #include "output.h"
 
-static const char *const usage_lines[] = {
-	"hsnap export [options] FILE",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "export",
+	.usage = (const char *const[]){ "hsnap export [options] FILE", NULL },
+	.description =
+		"One row per node, in snapshot order, for SQL and notebook tools:\n"
+		"id, type, name, class, self_size, retained_size, distance, edge_count,\n"
+		"detachedness.  self_size is the shallow size DevTools shows; distance is\n"
+		"empty (CSV) or null (JSON) for nodes unreachable from the roots, and\n"
+		">= 100000000 for nodes reachable only from system roots.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"One row per node, in snapshot order, for SQL and notebook tools:\n"
-	"id, type, name, class, self_size, retained_size, distance, edge_count,\n"
-	"detachedness.  self_size is the shallow size DevTools shows; distance is\n"
-	"empty (CSV) or null (JSON) for nodes unreachable from the roots, and\n"
-	">= 100000000 for nodes reachable only from system roots.\n";
-
-static const struct cmd_doc help_doc = { "export", usage_lines, help_text, NULL, "<file>" };
 
 static const struct out_col cols[] = {
 	{ "id", "id", 'r', 0 }, { "type", "type", 'l', 0 }, { "name", "name", 'l', 0 },

@@ -12,22 +12,20 @@
 #include "hsnap/growth.h"
 #include "alloc.h"
 
-static const char *const usage_lines[] = {
-	"hsnap growth [options] S1 S2 S3 [... SN]",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "growth",
+	.usage = (const char *const[]){ "hsnap growth [options] S1 S2 S3 [... SN]", NULL },
+	.description =
+		"Classes whose object count (with --sort retained: retained size) grows at\n"
+		"every step across N >= 3 snapshots of one process, with the per-step\n"
+		"series and the total growth; a class whose count never changed is not\n"
+		"listed by count, whatever its size does.  Snapshots are read one at a time and reduced to their class\n"
+		"table, so memory stays that of one snapshot's graph plus the tables.  The\n"
+		"last snapshot's {a, b} interface names are applied to all of them.  hsnap\n"
+		"warns when two consecutive snapshots do not look like one process, or the\n"
+		"later one looks older (a smaller largest id).\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"Classes whose object count (with --sort retained: retained size) grows at\n"
-	"every step across N >= 3 snapshots of one process, with the per-step\n"
-	"series and the total growth; a class whose count never changed is not\n"
-	"listed by count, whatever its size does.  Snapshots are read one at a time and reduced to their class\n"
-	"table, so memory stays that of one snapshot's graph plus the tables.  The\n"
-	"last snapshot's {a, b} interface names are applied to all of them.  hsnap\n"
-	"warns when two consecutive snapshots do not look like one process, or the\n"
-	"later one looks older (a smaller largest id).\n";
-
-static const struct cmd_doc help_doc = { "growth", usage_lines, help_text, NULL, "<file>" };
 
 struct gctx {
 	struct hs_class_names ns;

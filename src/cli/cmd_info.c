@@ -23,18 +23,16 @@ static const char *index_state_text(int st)
 }
 #include "alloc.h"
 
-static const char *const usage_lines[] = {
-	"hsnap info [options] FILE",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "info",
+	.usage = (const char *const[]){ "hsnap info [options] FILE", NULL },
+	.description =
+		"Format facts of a snapshot without running the analyses: node and edge\n"
+		"fields, node and edge types with how many of each, counts (and whether the\n"
+		"header agrees with the arrays), strings, and which optional sections\n"
+		"(locations, samples, allocation traces) are present.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"Format facts of a snapshot without running the analyses: node and edge\n"
-	"fields, node and edge types with how many of each, counts (and whether the\n"
-	"header agrees with the arrays), strings, and which optional sections\n"
-	"(locations, samples, allocation traces) are present.\n";
-
-static const struct cmd_doc help_doc = { "info", usage_lines, help_text, NULL, "<file>" };
 
 static void join(char *buf, size_t len, char **list, uint32_t n)
 {
@@ -142,7 +140,6 @@ static void render(const struct hs_snapshot *s, const struct index_status *ist, 
 int cmd_info(int argc, char **argv)
 {
 	enum fmt f = FMT_TEXT;
-	long ignored;
 	int rc;
 	uint32_t i, ntypes;
 	uint64_t *ncount, *ecount, *nsize;
@@ -152,7 +149,7 @@ int cmd_info(int argc, char **argv)
 	struct index_status ist;
 	const struct opt opts[] = {
 		OPT_FORMAT(&f, "text (default), json, csv (type counts) or markdown"),
-		OPT_TOP_IGNORED(&ignored),
+		OPT_TOP_IGNORED,
 		OPT_END()
 	};
 

@@ -13,24 +13,22 @@
 #include "hsnap/paths.h"
 #include "alloc.h"
 
-static const char *const usage_lines[] = {
-	"hsnap leaks [options] A B C",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "leaks",
+	.usage = (const char *const[]){ "hsnap leaks [options] A B C", NULL },
+	.description =
+		"The three-snapshot technique: objects allocated between A and B (V8 id in\n"
+		"B, not in A) that are still alive in C.  Take A after warm-up, B after\n"
+		"running the suspect action a few times, C after running it again: what\n"
+		"the first runs allocated should be gone by C.  The survivors are grouped\n"
+		"by class (in C: count, shallow and retained size) with their merged\n"
+		"retainer paths.  A, B and C must come from one process.  Objects are\n"
+		"matched by V8 id within a class, as in diff (V8 may give an id to another\n"
+		"object later); A and B are named with C's {a, b} interface definitions.\n"
+		"hsnap warns when A-B or B-C do not look like one process, or are out of\n"
+		"order.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"The three-snapshot technique: objects allocated between A and B (V8 id in\n"
-	"B, not in A) that are still alive in C.  Take A after warm-up, B after\n"
-	"running the suspect action a few times, C after running it again: what\n"
-	"the first runs allocated should be gone by C.  The survivors are grouped\n"
-	"by class (in C: count, shallow and retained size) with their merged\n"
-	"retainer paths.  A, B and C must come from one process.  Objects are\n"
-	"matched by V8 id within a class, as in diff (V8 may give an id to another\n"
-	"object later); A and B are named with C's {a, b} interface definitions.\n"
-	"hsnap warns when A-B or B-C do not look like one process, or are out of\n"
-	"order.\n";
-
-static const struct cmd_doc help_doc = { "leaks", usage_lines, help_text, NULL, "<file>" };
 
 struct lopts {
 	enum fmt f;
@@ -226,11 +224,8 @@ static int parse(struct lopts *o, int argc, char **argv)
 		OPT_RAW_SIZES(&o->raw),
 		OPT_END()
 	};
-	int rc;
 
-	if ((rc = parse_files(&help_doc, opts, argc, argv, 3, "three snapshots A B C")))
-		return rc;
-	return 0;
+	return parse_files(&help_doc, opts, argc, argv, 3, "three snapshots A B C");
 }
 
 /* --filter: the nodes of C (analysed in a) the named filter keeps */

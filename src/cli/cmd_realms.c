@@ -10,25 +10,23 @@
 #include "hsnap/contexts.h"
 #include "hsnap/realms.h"
 
-static const char *const usage_lines[] = {
-	"hsnap realms [options] FILE [FILE...]",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "realms",
+	.usage = (const char *const[]){ "hsnap realms [options] FILE [FILE...]", NULL },
+	.description =
+		"Memory attributed to each native context (realm): the main page and each\n"
+		"iframe in Chrome, the main context and each vm context in Node, as DevTools\n"
+		"attributes it.  An object belongs to a realm when its map's meta map names\n"
+		"that native context, or when only that realm's objects reach it (over all\n"
+		"edges but weak and shortcut ones); reached from several realms it is shared;\n"
+		"from none, unattributed.  Sizes are shallow sizes; retained is the native\n"
+		"context object's own retained size.\n"
+		"\n"
+		"With several snapshots of one process: which realm grew.  Realms are matched\n"
+		"by the native context's id; the table shows each one's attributed size per\n"
+		"snapshot and the growth from the first to the last.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"Memory attributed to each native context (realm): the main page and each\n"
-	"iframe in Chrome, the main context and each vm context in Node, as DevTools\n"
-	"attributes it.  An object belongs to a realm when its map's meta map names\n"
-	"that native context, or when only that realm's objects reach it (over all\n"
-	"edges but weak and shortcut ones); reached from several realms it is shared;\n"
-	"from none, unattributed.  Sizes are shallow sizes; retained is the native\n"
-	"context object's own retained size.\n"
-	"\n"
-	"With several snapshots of one process: which realm grew.  Realms are matched\n"
-	"by the native context's id; the table shows each one's attributed size per\n"
-	"snapshot and the growth from the first to the last.\n";
-
-static const struct cmd_doc help_doc = { "realms", usage_lines, help_text, NULL, "<file>" };
 
 /* ---- several snapshots: which realm grew ------------------------------- */
 

@@ -11,19 +11,17 @@
 #include "alloc.h"
 #include "sort.h"
 
-static const char *const usage_lines[] = {
-	"hsnap retainers [options] FILE (--id ID | --class NAME)",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "retainers",
+	.usage = (const char *const[]){ "hsnap retainers [options] FILE (--id ID | --class NAME)", NULL },
+	.description =
+		"Why objects are still in memory: their shortest retainer paths from the GC\n"
+		"roots (weak edges and edges from the root skipped, as in DevTools'\n"
+		"Retainers view), printed root first with DevTools' edge syntax\n"
+		"(.prop, [index], ->context, {internal}); each step shows the object's\n"
+		"class, id, shallow and retained size.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"Why objects are still in memory: their shortest retainer paths from the GC\n"
-	"roots (weak edges and edges from the root skipped, as in DevTools'\n"
-	"Retainers view), printed root first with DevTools' edge syntax\n"
-	"(.prop, [index], ->context, {internal}); each step shows the object's\n"
-	"class, id, shallow and retained size.\n";
-
-static const struct cmd_doc help_doc = { "retainers", usage_lines, help_text, NULL, "<file>" };
 
 struct ropts {
 	enum fmt f;
@@ -45,18 +43,12 @@ struct pctx {
 
 /* One object on a path: its fields (JSON), or a line (text, markdown). */
 static const struct out_col step_cols[] = {
-	{ NULL, "edge", 'l', OUT_TREE },
-	{ NULL, "id", 'r', OUT_TREE },
-	{ NULL, "name", 'l', OUT_TREE },
-	{ NULL, "type", 'l', OUT_TREE },
-	{ NULL, "class", 'l', OUT_TREE },
-	{ NULL, "self_size", 'r', OUT_TREE },
-	{ NULL, "retained_size", 'r', OUT_TREE },
-	{ NULL, "distance", 'r', OUT_TREE },
-	{ "Step", NULL, 'l', OUT_PLAIN },
-	{ "Step", NULL, 'l', OUT_DOC },
-	{ "Shallow", NULL, 'r', OUT_HUMAN },
-	{ "Retained", NULL, 'r', OUT_HUMAN },
+	{ NULL, "edge", 'l', OUT_TREE }, { NULL, "id", 'r', OUT_TREE },
+	{ NULL, "name", 'l', OUT_TREE }, { NULL, "type", 'l', OUT_TREE },
+	{ NULL, "class", 'l', OUT_TREE }, { NULL, "self_size", 'r', OUT_TREE },
+	{ NULL, "retained_size", 'r', OUT_TREE }, { NULL, "distance", 'r', OUT_TREE },
+	{ "Step", NULL, 'l', OUT_PLAIN }, { "Step", NULL, 'l', OUT_DOC },
+	{ "Shallow", NULL, 'r', OUT_HUMAN }, { "Retained", NULL, 'r', OUT_HUMAN },
 };
 static const struct out_table object_table = {
 	.key = "object", OUT_COLS(step_cols), .views = OUT_TREE, .flags = OUT_ONE
@@ -379,19 +371,15 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 /* Merged path shapes: one row per shape, its steps nested (JSON), written
  * as lines below it (text), one line of arrows (markdown) or one CSV field. */
 static const struct out_col shape_cols[] = {
-	{ NULL, "count", 'r', OUT_DATA },
-	{ NULL, "self_size", 'r', OUT_DATA },
-	{ NULL, "retained_size", 'r', OUT_DATA },
-	{ NULL, "example_id", 'r', OUT_TREE },
-	{ NULL, "truncated", 'l', OUT_TREE },
-	{ NULL, "path", 'l', OUT_FLAT },
+	{ NULL, "count", 'r', OUT_DATA }, { NULL, "self_size", 'r', OUT_DATA },
+	{ NULL, "retained_size", 'r', OUT_DATA }, { NULL, "example_id", 'r', OUT_TREE },
+	{ NULL, "truncated", 'l', OUT_TREE }, { NULL, "path", 'l', OUT_FLAT },
 };
 static const struct out_table shapes_table = { .key = "shapes", OUT_COLS(shape_cols), .views = OUT_DATA };
 /* print_path_groups' callers write their own CSV heading and JSON key */
 static const struct out_table groups_table = { OUT_COLS(shape_cols), .views = OUT_DATA, .flags = OUT_HEADLESS };
 static const struct out_col shape_step_cols[] = {
-	{ NULL, "edge", 'l', OUT_TREE },
-	{ NULL, "class", 'l', OUT_TREE },
+	{ NULL, "edge", 'l', OUT_TREE }, { NULL, "class", 'l', OUT_TREE },
 	{ "Step", NULL, 'l', OUT_PLAIN },
 };
 static const struct out_table shape_steps_table = {

@@ -12,26 +12,23 @@
 #include "alloc.h"
 #include "sort.h"
 
-static const char *const usage_lines[] = {
-	"hsnap show [options] FILE ID",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "show",
+	.usage = (const char *const[]){ "hsnap show [options] FILE ID", NULL },
+	.description =
+		"One object in detail (ID as 123 or @123, as hsnap prints ids): its class,\n"
+		"type, shallow and retained size, distance and source location; its\n"
+		"properties in snapshot order with DevTools' edge syntax (.prop, [index],\n"
+		"->context, {internal}) and the value where the snapshot records one\n"
+		"(strings, numbers of snapshots taken with numeric values, true/false/null/\n"
+		"undefined), other objects as 'Class @id' with their sizes; the objects\n"
+		"that hold it directly (nearest the roots first) with the edge names; and\n"
+		"its dominator chain (the objects that alone keep it alive, up to the root).\n",
+	.epilog =
+		"\n"
+		"Output is bounded: at most 10,000 property rows in all.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"One object in detail (ID as 123 or @123, as hsnap prints ids): its class,\n"
-	"type, shallow and retained size, distance and source location; its\n"
-	"properties in snapshot order with DevTools' edge syntax (.prop, [index],\n"
-	"->context, {internal}) and the value where the snapshot records one\n"
-	"(strings, numbers of snapshots taken with numeric values, true/false/null/\n"
-	"undefined), other objects as 'Class @id' with their sizes; the objects\n"
-	"that hold it directly (nearest the roots first) with the edge names; and\n"
-	"its dominator chain (the objects that alone keep it alive, up to the root).\n";
-
-static const char help_epilog[] =
-	"\n"
-	"Output is bounded: at most 10,000 property rows in all.\n";
-
-static const struct cmd_doc help_doc = { "show", usage_lines, help_text, help_epilog, "<file>" };
 
 #define MAX_ROWS 10000
 #define VALUE_CUT 80

@@ -9,21 +9,19 @@
 #include "alloc.h"
 #include "sort.h"
 
-static const char *const usage_lines[] = {
-	"hsnap summary [options] FILE",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "summary",
+	.usage = (const char *const[]){ "hsnap summary [options] FILE", NULL },
+	.description =
+		"What is in memory: node and edge counts, total size, statistics (V8 heap,\n"
+		"code, strings, JS arrays, typed arrays, system, native), the classes with\n"
+		"the largest retained size and the largest single objects; then triage:\n"
+		"detached DOM elements by tag with why they are alive (Chrome), duplicate\n"
+		"strings with who holds them, and leak suspects with their accumulation\n"
+		"point (the object below which the retained size fans out).  Class names,\n"
+		"shallow and retained sizes are those of Chrome DevTools' Summary view.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"What is in memory: node and edge counts, total size, statistics (V8 heap,\n"
-	"code, strings, JS arrays, typed arrays, system, native), the classes with\n"
-	"the largest retained size and the largest single objects; then triage:\n"
-	"detached DOM elements by tag with why they are alive (Chrome), duplicate\n"
-	"strings with who holds them, and leak suspects with their accumulation\n"
-	"point (the object below which the retained size fans out).  Class names,\n"
-	"shallow and retained sizes are those of Chrome DevTools' Summary view.\n";
-
-static const struct cmd_doc help_doc = { "summary", usage_lines, help_text, NULL, "<file>" };
 
 enum sort_key { SORT_RETAINED, SORT_SHALLOW, SORT_COUNT };
 

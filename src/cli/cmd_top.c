@@ -9,19 +9,17 @@
 #include "alloc.h"
 #include "sort.h"
 
-static const char *const usage_lines[] = {
-	"hsnap top [options] FILE",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "top",
+	.usage = (const char *const[]){ "hsnap top [options] FILE", NULL },
+	.description =
+		"The largest objects by retained size, each with the objects it retains:\n"
+		"its subtree in the dominator tree (what would be freed with it), largest\n"
+		"first, to a given depth.  Top-level objects are those directly under the\n"
+		"GC roots in the dominator tree.  Each child shows the edge from its\n"
+		"dominator when there is one (.prop, [index], ->context, {internal}).\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"The largest objects by retained size, each with the objects it retains:\n"
-	"its subtree in the dominator tree (what would be freed with it), largest\n"
-	"first, to a given depth.  Top-level objects are those directly under the\n"
-	"GC roots in the dominator tree.  Each child shows the edge from its\n"
-	"dominator when there is one (.prop, [index], ->context, {internal}).\n";
-
-static const struct cmd_doc help_doc = { "top", usage_lines, help_text, NULL, "<file>" };
 
 struct frame {
 	uint32_t node, *kids, *edge, nkids, next;

@@ -6,25 +6,23 @@
 #include "options.h"
 #include "output.h"
 
-static const char *const usage_lines[] = {
-	"hsnap verify [options] FILE",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "verify",
+	.usage = (const char *const[]){ "hsnap verify [options] FILE", NULL },
+	.description =
+		"Checks a snapshot without trusting it.  The loader already rejects (exit 3,\n"
+		"one line naming the problem) anything structurally wrong: invalid JSON,\n"
+		"missing meta fields, records cut short, node names, edge types, targets\n"
+		"(to_node) and string indices out of range, edge counts that do not add up,\n"
+		"locations pointing nowhere.  verify then reports: header counts against the\n"
+		"arrays, node types beyond meta.node_types (loaded as DevTools does),\n"
+		"duplicate node ids, nodes unreachable from the root and\n"
+		"nodes reachable only through weak edges, self-loops, and the sum check\n"
+		"(retained size of the root = total of shallow sizes).\n"
+		"\n"
+		"Exit 0 when sound (notes are informational), 3 when a check fails.\n",
+	.operands = "<file>",
 };
-
-static const char help_text[] =
-	"Checks a snapshot without trusting it.  The loader already rejects (exit 3,\n"
-	"one line naming the problem) anything structurally wrong: invalid JSON,\n"
-	"missing meta fields, records cut short, node names, edge types, targets\n"
-	"(to_node) and string indices out of range, edge counts that do not add up,\n"
-	"locations pointing nowhere.  verify then reports: header counts against the\n"
-	"arrays, node types beyond meta.node_types (loaded as DevTools does),\n"
-	"duplicate node ids, nodes unreachable from the root and\n"
-	"nodes reachable only through weak edges, self-loops, and the sum check\n"
-	"(retained size of the root = total of shallow sizes).\n"
-	"\n"
-	"Exit 0 when sound (notes are informational), 3 when a check fails.\n";
-
-static const struct cmd_doc help_doc = { "verify", usage_lines, help_text, NULL, "<file>" };
 
 static const char *const mark[] = { "FAIL", "ok", "note" };
 
@@ -62,19 +60,18 @@ static void print_checks(const struct hs_snapshot *s, const struct hs_check *c, 
 int cmd_verify(int argc, char **argv)
 {
 	enum fmt f = FMT_TEXT;
+	const struct opt opts[] = {
+		OPT_FORMAT(&f, "text (default), json, csv or markdown"),
+		OPT_TOP_IGNORED,
+		OPT_END()
+	};
 	struct hs_check c[HS_VERIFY_MAX_CHECKS];
 	struct loaded ld;
 	const char *file;
 	struct hs_snapshot *s;
 	struct hs_analysis a;
-	long ignored;
 	size_t n, i;
 	int rc, bad = 0;
-	const struct opt opts[] = {
-		OPT_FORMAT(&f, "text (default), json, csv or markdown"),
-		OPT_TOP_IGNORED(&ignored),
-		OPT_END()
-	};
 
 	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;

@@ -16,32 +16,30 @@
 #include "alloc.h"
 #include "platform.h"
 
-static const char *const usage_lines[] = {
-	"hsnap watch PID -d DIR [--rss-above SIZE] [--heap-above SIZE]\n"
-	"                   [--every DURATION] [options]",
-	NULL
+static const struct cmd_doc help_doc = {
+	.name = "watch",
+	.usage = (const char *const[]){ "hsnap watch PID -d DIR [--rss-above SIZE] [--heap-above SIZE]\n"
+					"                   [--every DURATION] [options]",
+					NULL },
+	.description =
+		"Watches a running Node process from the outside and captures a heap\n"
+		"snapshot (as hsnap capture does) into DIR whenever a condition holds and\n"
+		"the cooldown has passed; keeps the last N snapshots; after each capture\n"
+		"from the second on, compares the kept series: 'diff' of the two, then from\n"
+		"the third on 'growth' over all kept snapshots and 'leaks' over the last\n"
+		"three.  It prints the growing classes and writes the reports as JSON to\n"
+		"DIR/PID-watch.json.  It stops after --count captures, on SIGINT/SIGTERM\n"
+		"(a capture in progress is finished or removed) and when the process exits.\n"
+		"One inspector session lasts from the first capture (from the start with\n"
+		"--heap-above) to the end: V8 forgets its object ids when a session ends,\n"
+		"and diff and leaks match objects by id.  An inspector hsnap opened with\n"
+		"SIGUSR1 is closed when it stops.\n",
+	.epilog =
+		"\n"
+		"Exit codes: 0 stopped (count reached, signal, process exited), 1 a --fail-on\n"
+		"rule was violated, 2 usage, 3 a capture or an analysis failed.\n",
+	.operands = "<pid>",
 };
-
-static const char help_text[] =
-	"Watches a running Node process from the outside and captures a heap\n"
-	"snapshot (as hsnap capture does) into DIR whenever a condition holds and\n"
-	"the cooldown has passed; keeps the last N snapshots; after each capture\n"
-	"from the second on, compares the kept series: 'diff' of the two, then from\n"
-	"the third on 'growth' over all kept snapshots and 'leaks' over the last\n"
-	"three.  It prints the growing classes and writes the reports as JSON to\n"
-	"DIR/PID-watch.json.  It stops after --count captures, on SIGINT/SIGTERM\n"
-	"(a capture in progress is finished or removed) and when the process exits.\n"
-	"One inspector session lasts from the first capture (from the start with\n"
-	"--heap-above) to the end: V8 forgets its object ids when a session ends,\n"
-	"and diff and leaks match objects by id.  An inspector hsnap opened with\n"
-	"SIGUSR1 is closed when it stops.\n";
-
-static const char help_epilog[] =
-	"\n"
-	"Exit codes: 0 stopped (count reached, signal, process exited), 1 a --fail-on\n"
-	"rule was violated, 2 usage, 3 a capture or an analysis failed.\n";
-
-static const struct cmd_doc help_doc = { "watch", usage_lines, help_text, help_epilog, "<pid>" };
 
 struct kept {
 	char file[4096];

@@ -162,7 +162,10 @@ static int apply(const char *cmd, const char *spelled, const struct opt *o, cons
 	snprintf(name, sizeof(name), "--%s", o->long_name);
 	switch (o->type) {
 	case OPT_T_BOOL: *(int *)o->value = 1; return 0;
-	case OPT_T_COUNT: return parse_count(cmd, name, arg, o->value) ? EXIT_USAGE : 0;
+	case OPT_T_COUNT: {
+		long ignored; /* value NULL: checked, then ignored (OPT_TOP_IGNORED) */
+		return parse_count(cmd, name, arg, o->value ? o->value : &ignored) ? EXIT_USAGE : 0;
+	}
 	case OPT_T_RANGE: return parse_range(cmd, name, arg, o->lo, o->hi, o->value) ? EXIT_USAGE : 0;
 	case OPT_T_STRING: *(const char **)o->value = arg; return 0;
 	case OPT_T_FORMAT:

@@ -37,7 +37,7 @@ enum opt_type {
 	OPT_T_GROUP,    /* a heading in --help ("" : a blank line) */
 	OPT_T_TEXT,     /* free text in --help, printed as it is */
 	OPT_T_BOOL,     /* int *: set to 1 */
-	OPT_T_COUNT,    /* long *: 0..COUNT_MAX (parse_count) */
+	OPT_T_COUNT,    /* long *: 0..COUNT_MAX (parse_count); NULL: checked, not kept */
 	OPT_T_RANGE,    /* long *: lo..hi (parse_range) */
 	OPT_T_STRING,   /* const char **: the argument itself */
 	OPT_T_CHOICE,   /* int * (or an enum): the value of the named choice */
