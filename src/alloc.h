@@ -64,6 +64,7 @@ static inline size_t hs_grow_to(size_t nr, size_t alloc)
 /* Bit set over n bits. */
 static inline int hs_bit_get(const uint64_t *b, size_t i) { return (b[i >> 6] >> (i & 63)) & 1; }
 static inline void hs_bit_set(uint64_t *b, size_t i) { b[i >> 6] |= (uint64_t)1 << (i & 63); }
+static inline void hs_bit_clear(uint64_t *b, size_t i) { b[i >> 6] &= ~((uint64_t)1 << (i & 63)); }
 static inline uint64_t *hs_bits_new(size_t n) { return hs_xcalloc((n + 63) / 64 + 1, sizeof(uint64_t)); }
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "hsnap/distances.h"
 #include "hsnap/graph.h"
+#include "hsnap/paths.h"
 #include "alloc.h"
 
 /* A step a person reads past: an edge that is not a property, element or
@@ -83,38 +84,6 @@ static uint32_t order_by_distance(uint32_t n, const int32_t *dist, uint32_t **or
 	return m;
 }
 
-/* 1: the least cost of a shortest path to each node, level by level (roots
- * cost 0; 0xffff: not reached) */
-static uint16_t *least_costs(const struct hs_snapshot *s, const int32_t *dist, const uint32_t *parent_edge)
-{
-	uint32_t n = s->node_count, i, e, m, *order;
-	uint16_t *cost;
-
-	m = order_by_distance(n, dist, &order);
-	HS_ALLOC_ARRAY(cost, n);
-	for (i = 0; i < n; i++)
-		cost[i] = parent_edge[i] == HS_NO_EDGE ? 0 : 0xffffu;
-	for (i = 0; i < m; i++) {
-		uint32_t u = order[i];
-		if (cost[u] == 0xffffu)
-			continue;
-		for (e = hs_edge_begin(s, u); e < hs_edge_end(s, u); e++) {
-			uint32_t v = s->edge_to[e];
-			unsigned c;
-			if (parent_edge[v] == HS_NO_EDGE || !one_nearer(dist, u, v) ||
-			    s->edge_type[e] == s->t.e_weak)
-				continue;
-			c = cost[u] + step_cost(s, e, v);
-			if (c > COST_MAX)
-				c = COST_MAX;
-			if (c < cost[v] && (e == parent_edge[v] || alt_ok(s, u, e)))
-				cost[v] = (uint16_t)c;
-		}
-	}
-	free(order);
-	return cost;
-}
-
 /* The cost of reaching v over e from i, capped; 0xffff when i is not reached */
 static unsigned via(const struct hs_snapshot *s, const uint16_t *cost, uint32_t i, uint32_t e, uint32_t v)
 {
@@ -126,6 +95,60 @@ static unsigned via(const struct hs_snapshot *s, const uint16_t *cost, uint32_t 
 	return c > COST_MAX ? COST_MAX : c;
 }
 
+/* 1: the least cost of a shortest path to each node, level by level (roots
+ * cost 0; 0xffff: not reached); and 2: in keep, the nodes whose BFS parent
+ * edge is one of their cheapest.  A node's cost is final once every node one
+ * step nearer has been visited, so keep is set when the parent edge is met
+ * (its cost equals the node's so far) and cleared when a cheaper edge comes
+ * later.  A parent edge the pass does not follow (not one step nearer, or
+ * from a node it skips) is compared with the final cost afterwards. */
+static uint16_t *least_costs(const struct hs_snapshot *s, const int32_t *dist, const uint32_t *parent_edge,
+			     uint64_t *keep)
+{
+	uint32_t n = s->node_count, i, e, m, *order;
+	uint64_t *met = hs_bits_new(n); /* the parent edge was followed */
+	uint16_t *cost;
+
+	m = order_by_distance(n, dist, &order);
+	HS_ALLOC_ARRAY(cost, n);
+	for (i = 0; i < n; i++)
+		cost[i] = parent_edge[i] == HS_NO_EDGE ? 0 : 0xffffu;
+	for (i = 0; i < m; i++) {
+		uint32_t u = order[i];
+		if (cost[u] == 0xffffu)
+			continue;
+		for (e = hs_edge_begin(s, u); e < hs_edge_end(s, u); e++) {
+			uint32_t v = s->edge_to[e], pe;
+			unsigned c;
+			if (!one_nearer(dist, u, v) || s->edge_type[e] == s->t.e_weak ||
+			    (pe = parent_edge[v]) == HS_NO_EDGE)
+				continue;
+			c = via(s, cost, u, e, v);
+			if (e == pe) {
+				hs_bit_set(met, v);
+				if (c < cost[v])
+					cost[v] = (uint16_t)c;
+				if (c == cost[v])
+					hs_bit_set(keep, v);
+			} else if (c < cost[v] && alt_ok(s, u, e)) {
+				cost[v] = (uint16_t)c;
+				hs_bit_clear(keep, v);
+			}
+		}
+	}
+	/* the parent edges not followed: a BFS parent is one step nearer, so
+	 * these are rare (the root's own parent aside, which has none) */
+	for (i = 0; i < n; i++)
+		if (parent_edge[i] != HS_NO_EDGE && !hs_bit_get(met, i)) {
+			uint32_t u = hs_edge_source(s, parent_edge[i]);
+			if (via(s, cost, u, parent_edge[i], i) == cost[i] && cost[u] != 0xffffu)
+				hs_bit_set(keep, i);
+		}
+	free(met);
+	free(order);
+	return cost;
+}
+
 void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge)
 {
 	uint32_t n = s->node_count, i, e;
@@ -134,27 +157,25 @@ void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint
 
 	if (!n)
 		return;
-	cost = least_costs(s, dist, parent_edge);
-	/* 2: keep the BFS's own parent where it is one of the cheapest;
-	 * 3: else the first cheapest retainer, by source ordinal */
 	keep = hs_bits_new(n);
-	for (i = 0; i < n; i++)
+	cost = least_costs(s, dist, parent_edge, keep);
+	/* 3: a node whose BFS parent is not one of the cheapest takes the first
+	 * cheapest retainer, by source ordinal (the keep bit first: most nodes
+	 * keep their parent, and the bit set stays in cache) */
+	for (i = 0; i < n; i++) {
+		if (cost[i] == 0xffffu)
+			continue;
 		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
 			uint32_t v = s->edge_to[e];
-			if (e == parent_edge[v] && cost[i] != 0xffffu && via(s, cost, i, e, v) == cost[v])
-				hs_bit_set(keep, v);
-		}
-	for (i = 0; i < n; i++)
-		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
-			uint32_t v = s->edge_to[e];
-			if (parent_edge[v] == HS_NO_EDGE || hs_bit_get(keep, v) || cost[i] == 0xffffu ||
-			    !one_nearer(dist, i, v) || s->edge_type[e] == s->t.e_weak)
+			if (hs_bit_get(keep, v) || parent_edge[v] == HS_NO_EDGE || !one_nearer(dist, i, v) ||
+			    s->edge_type[e] == s->t.e_weak)
 				continue;
 			if (via(s, cost, i, e, v) == cost[v] && alt_ok(s, i, e)) {
 				parent_edge[v] = e;
 				hs_bit_set(keep, v);
 			}
 		}
+	}
 	free(keep);
 	free(cost);
 }
