@@ -7,6 +7,7 @@
 #include "hsnap/triage.h"
 #include "alloc.h"
 #include "sort.h"
+#include "hsnap/topk.h"
 
 /* ---- detached DOM ------------------------------------------------------------ */
 
@@ -93,14 +94,6 @@ void hs_detached_release(struct hs_detached *d)
 
 /* ---- duplicate strings -------------------------------------------------------- */
 
-static int dup_cmp(const void *x, const void *y)
-{
-	const struct hs_dup_string *a = x, *b = y;
-	if (a->wasted != b->wasted)
-		return a->wasted > b->wasted ? -1 : 1;
-	return a->str < b->str ? -1 : a->str > b->str;
-}
-
 static int str_cmp(const void *x, const void *y)
 {
 	return strcmp(*(char *const *)x, *(char *const *)y);
@@ -147,12 +140,17 @@ static int counted_string(const struct hs_snapshot *s, uint32_t x)
 	return s->node_type[x] == s->t.string && s->self_size[x];
 }
 
-/* Every text with more than one copy, into d->v (all of them). */
-static void dup_texts(struct hs_duplicates *d, const struct hs_snapshot *s)
+static int dup_keep(const void *count, uint32_t k)
 {
-	uint32_t ns = s->strings.count, x, k, *count;
-	size_t alloc = 0;
-	uint64_t *size;
+	return ((const uint32_t *)count)[k] > 1;
+}
+
+/* The top texts with more than one copy, into d->v, by wasted size, then
+ * string index (hs_top_k's order); d->wasted: of all of them. */
+static void dup_texts(struct hs_duplicates *d, const struct hs_snapshot *s, uint32_t top)
+{
+	uint32_t ns = s->strings.count, x, k, n, *count, *pick;
+	uint64_t *size, *wasted;
 
 	HS_CALLOC_ARRAY(count, ns ? ns : 1);
 	HS_CALLOC_ARRAY(size, ns ? ns : 1);
@@ -161,18 +159,24 @@ static void dup_texts(struct hs_duplicates *d, const struct hs_snapshot *s)
 			count[s->node_name[x]]++;
 			size[s->node_name[x]] += s->self_size[x];
 		}
-	for (k = 0; k < ns; k++)
-		if (count[k] > 1) {
-			struct hs_dup_string *v;
-			HS_GROW(d->v, d->n, alloc);
-			v = &d->v[d->n++];
-			memset(v, 0, sizeof(*v));
-			v->str = k;
-			v->count = count[k];
-			v->size = size[k];
-			v->wasted = size[k] - size[k] / count[k];
-			d->wasted += v->wasted;
-		}
+	HS_ALLOC_ARRAY(wasted, ns ? ns : 1);
+	for (k = 0; k < ns; k++) {
+		wasted[k] = count[k] > 1 ? size[k] - size[k] / count[k] : 0;
+		d->wasted += wasted[k];
+	}
+	HS_ALLOC_ARRAY(pick, top ? top : 1);
+	n = hs_top_k(wasted, ns, dup_keep, count, top, pick);
+	HS_CALLOC_ARRAY(d->v, n ? n : 1);
+	for (k = 0; k < n; k++) {
+		struct hs_dup_string *v = &d->v[k];
+		v->str = pick[k];
+		v->count = count[pick[k]];
+		v->size = size[pick[k]];
+		v->wasted = wasted[pick[k]];
+	}
+	d->n = n;
+	free(pick);
+	free(wasted);
 	free(count);
 	free(size);
 }
@@ -209,10 +213,7 @@ static void dup_holders(struct hs_duplicates *d, const struct hs_analysis *a)
 void hs_duplicates_find(struct hs_duplicates *d, const struct hs_analysis *a, uint32_t top)
 {
 	memset(d, 0, sizeof(*d));
-	dup_texts(d, a->s);
-	hs_sort(d->v, d->n, sizeof(*d->v), dup_cmp);
-	if (d->n > top)
-		d->n = top;
+	dup_texts(d, a->s, top);
 	dup_holders(d, a);
 }
 
