@@ -47,49 +47,6 @@ static void side_init(struct hs_side *side, const char *file)
 	strcpy(side->file, file);
 }
 
-/* LSD radix sort, 16-bit digits; digits equal in every key are skipped.
- * Small arrays go to qsort (the digit table alone is 512 KiB). */
-static void radix_sort(uint64_t *v, uint64_t n)
-{
-	uint64_t *tmp, *src = v, *dst, i, or_all = 0, and_all = ~(uint64_t)0;
-	uint64_t *count;
-	int shift;
-
-	if (n < 65536) {
-		hs_sort(v, n, sizeof(*v), hs_cmp_u64);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		or_all |= v[i];
-		and_all &= v[i];
-	}
-	HS_ALLOC_ARRAY(tmp, n ? n : 1);
-	HS_ALLOC_ARRAY(count, 65536);
-	dst = tmp;
-	for (shift = 0; shift < 64; shift += 16) {
-		uint64_t sum = 0, *t;
-		if ((((or_all ^ and_all) >> shift) & 0xffff) == 0)
-			continue;
-		memset(count, 0, 65536 * sizeof(*count));
-		for (i = 0; i < n; i++)
-			count[(src[i] >> shift) & 0xffff]++;
-		for (i = 0; i < 65536; i++) {
-			uint64_t c = count[i];
-			count[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != v)
-		memcpy(v, src, n * sizeof(*v));
-	free(tmp);
-	free(count);
-}
-
 /* The keys of a snapshot with ids beyond 32 bits (Julia's): sorted by
  * (gid << 32 | low half, high half), a total order on (class, id) that both
  * sides of a diff share, whatever the width of the other side's ids. */
@@ -163,7 +120,7 @@ static void side_build(struct hs_side *side, struct hs_class_names *ns, const st
 	for (n = 0; n < s->node_count; n++)
 		if (counted(a, bits, n))
 			side->objects[m++] = ((uint64_t)gid_of[c->class_of[n]] << 32) | s->node_id[n];
-	radix_sort(side->objects, m);
+	hs_radix_sort_u64(side->objects, m, 0);
 	free(gid_of);
 }
 

@@ -107,20 +107,16 @@ static int check_edges(struct parser *p)
 	return 1;
 }
 
-static int loc_cmp(const void *a, const void *b)
-{
-	const struct hs_location *x = a, *y = b;
-	if (x->node != y->node)
-		return x->node < y->node ? -1 : 1;
-	/* script_id temporarily holds the record number: later records win. */
-	return x->script_id < y->script_id ? -1 : x->script_id > y->script_id;
-}
-
+/* The locations, one per node that has any (DevTools: the last record of a
+ * node wins), in node order.  V8 writes them nearly in node order: the
+ * records are checked and keyed (node << 32 | record) in file order, the keys
+ * radix-sorted (their record halves are in order already: two passes), and
+ * the locations built from the records in key order. */
 static int build_locations(struct parser *p)
 {
 	struct hs_snapshot *s = p->s;
 	size_t n, i, out = 0;
-	uint32_t *script;
+	uint64_t *key;
 
 	if (!p->raw_locs.nr)
 		return 1;
@@ -131,42 +127,39 @@ static int build_locations(struct parser *p)
 	n = p->raw_locs.nr / p->lf;
 	if (n > UINT32_MAX)
 		return hs_load_fail(p, HS_ERR_LIMIT, "too many locations");
-	HS_ALLOC_ARRAY(s->locations, n ? n : 1);
-	HS_ALLOC_ARRAY(script, n ? n : 1);
+	HS_ALLOC_ARRAY(key, n ? n : 1);
 	for (i = 0; i < n; i++) {
 		const uint64_t *r = p->raw_locs.v + i * p->lf;
 		uint64_t off = r[p->loc_node];
 		if (off % p->nf || off / p->nf >= s->node_count) {
-			free(script);
+			free(key);
 			return hs_load_fail(p, HS_ERR_FORMAT, "location %zu: object_index %llu is not a node offset",
 				    i, (unsigned long long)off);
 		}
 		if (r[p->loc_script] > UINT32_MAX || r[p->loc_line] > UINT32_MAX || r[p->loc_col] > UINT32_MAX) {
-			free(script);
+			free(key);
 			return hs_load_fail(p, HS_ERR_FORMAT, "location %zu: value exceeds 32 bits", i);
 		}
-		s->locations[i].node = (uint32_t)(off / p->nf);
-		s->locations[i].script_id = (uint32_t)i;
-		script[i] = (uint32_t)r[p->loc_script];
-		s->locations[i].line = (uint32_t)r[p->loc_line];
-		s->locations[i].column = (uint32_t)r[p->loc_col];
-		s->locations[i].script_node = UINT32_MAX;
+		key[i] = off / p->nf << 32 | i;
+	}
+	hs_radix_sort_u64(key, n, 32);
+	HS_ALLOC_ARRAY(s->locations, n ? n : 1);
+	for (i = 0; i < n; i++) {
+		const uint64_t *r = p->raw_locs.v + (size_t)(uint32_t)key[i] * p->lf;
+		struct hs_location l = { .node = (uint32_t)(key[i] >> 32), .script_id = (uint32_t)r[p->loc_script],
+					 .line = (uint32_t)r[p->loc_line], .column = (uint32_t)r[p->loc_col],
+					 .script_node = UINT32_MAX };
 		if (p->loc_script_obj >= 0) {
 			uint64_t so = r[p->loc_script_obj];
 			if (so % p->nf == 0 && so / p->nf < s->node_count)
-				s->locations[i].script_node = (uint32_t)(so / p->nf);
+				l.script_node = (uint32_t)(so / p->nf);
 		}
-	}
-	hs_sort(s->locations, n, sizeof(*s->locations), loc_cmp);
-	for (i = 0; i < n; i++) {
-		struct hs_location l = s->locations[i];
-		l.script_id = script[l.script_id];
 		if (out && s->locations[out - 1].node == l.node)
-			s->locations[out - 1] = l; /* DevTools: the last record wins */
+			s->locations[out - 1] = l;
 		else
 			s->locations[out++] = l;
 	}
-	free(script);
+	free(key);
 	s->location_count = (uint32_t)out;
 	return 1;
 }

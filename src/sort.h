@@ -19,6 +19,11 @@ int hs_cmp_u32(const void *a, const void *b);
 int hs_cmp_u64(const void *a, const void *b);
 int hs_cmp_str(const void *a, const void *b);
 
+/* Sorts n uint64_t values ascending (LSD radix, stable).  sorted_below: the
+ * values are already in order of their low bits below it (a multiple of 16;
+ * 0: no such knowledge), whose digits are then not sorted again. */
+void hs_radix_sort_u64(uint64_t *v, uint64_t n, int sorted_below);
+
 /* A node at a source location, grouped by a first key (filters.c: its
  * class; triage.c: its function's name), ordered by (group, script, line,
  * column, node).  script: a script id or node, 64 bits so that one can be

@@ -83,6 +83,34 @@ static void test_wide_keys(void **state)
 	assert_int_equal(hs_cmp_wide_key(&k[3], &k[3]), 0);
 }
 
+/* hs_radix_sort_u64 against qsort (hs_cmp_u64) as the oracle: 200,000 keys
+ * (above the qsort cut-off of 65,536), full 64-bit ones, then keys whose low
+ * 32 bits are already in order (node << 32 | record, as the locations are
+ * sorted), where only the high digits are sorted; and a short array. */
+static void test_radix_sort(void **state)
+{
+	enum { N = 200000 };
+	uint64_t *v = malloc(N * sizeof(*v)), *w = malloc(N * sizeof(*w)), x = 88172645463325252ull;
+	size_t i;
+	int pass;
+	(void)state;
+	for (pass = 0; pass < 3; pass++) {
+		size_t n = pass == 2 ? 1000 : N;
+		for (i = 0; i < n; i++) {
+			x ^= x << 13; /* xorshift64 */
+			x ^= x >> 7;
+			x ^= x << 17;
+			v[i] = pass == 1 ? (x % 7000u) << 32 | i : x;
+			w[i] = v[i];
+		}
+		hs_radix_sort_u64(v, n, pass == 1 ? 32 : 0);
+		hs_sort(w, n, sizeof(*w), hs_cmp_u64);
+		assert_memory_equal(v, w, n * sizeof(*v));
+	}
+	free(v);
+	free(w);
+}
+
 /* parseInt(text, 10) as contexts and filters read names: values by hand,
  * 2^53 = 9007199254740992 the last value within range. */
 static void test_parse_int(void **state)
@@ -161,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_intern),
 		cmocka_unit_test(test_comparators),
 		cmocka_unit_test(test_wide_keys),
+		cmocka_unit_test(test_radix_sort),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_parse_int),
 		cmocka_unit_test(test_jobs),
