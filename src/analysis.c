@@ -109,9 +109,10 @@ static void distances_and_names(struct hs_analysis *a, const struct hs_analysis_
 	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
 }
 
-/* The second thread's share: the phases that do not need the graph, in two
- * parts (states and sizes beside the edge indexing, which the dominators
- * need; distances and names beside the dominators).  Their results are
+/* The second thread's share: the phases that do not need the graph's
+ * retainer index, in two parts (states and sizes beside the edge indexing,
+ * which the dominators need; statistics, distances and names beside the
+ * dominators).  Their results are
  * separate arrays, so they are the same whichever thread runs them. */
 struct side {
 	struct hs_analysis *a;
@@ -127,10 +128,19 @@ static void *side_sizes(void *arg)
 	return NULL;
 }
 
+/* Statistics need the retainer-count and page bits (3 bits a node), which
+ * are freed right after; the dominators read neither. */
+static void statistics(struct hs_analysis *a)
+{
+	hs_statistics_compute(&a->stats, a->s, &a->graph, a->self_size, 0);
+	hs_graph_release_counts(&a->graph);
+}
+
 static void *side_names(void *arg)
 {
 	struct side *w = arg;
 
+	statistics(w->a);
 	distances_and_names(w->a, w->opts, 0);
 	return NULL;
 }
@@ -168,14 +178,13 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		hs_graph_build(&a->graph, s);
 		states_and_sizes(a, opts, &a->graph, 1);
 	}
-	/* Statistics need the retainer counts; compute them now so that the
-	 * counts and page bits can be freed before the dominator work arrays. */
-	hs_statistics_compute(&a->stats, s, &a->graph, a->self_size, 0);
-	hs_graph_release_counts(&a->graph);
 	phase(opts, "computing dominators");
-	/* and distances and class names beside them on a second core */
+	/* and the statistics, distances and class names beside them on a
+	 * second core */
 	if (two && pthread_create(&tid, NULL, side_names, &w) == 0)
 		named = 1;
+	else
+		statistics(a);
 	hs_dominators_build(&a->dom, &a->graph, a->self_size); /* frees the retainers */
 	if (named)
 		pthread_join(tid, NULL);
