@@ -240,7 +240,9 @@ const char *node_label(const struct hs_analysis *a, uint32_t n, char *buf, size_
 
 /* triage.c: sections of `summary`, described to the output layer */
 void triage_detached(struct out *out, const struct hs_analysis *a, uint32_t top);
-void triage_duplicates(struct out *out, const struct hs_analysis *a, uint32_t top);
+struct hs_duplicates;
+/* d: hs_duplicates_find's result, released here */
+void triage_duplicates(struct out *out, const struct hs_analysis *a, struct hs_duplicates *d);
 /* rows: a's classes, or --by function's rows (the suspect classes among them) */
 void triage_suspects(struct out *out, const struct hs_analysis *a, const struct hs_classes *rows, double pct);
 /* Closures grouped by function (name and source location), most closures first. */

@@ -1,4 +1,5 @@
 /* hsnap summary: header, statistics, top classes and top objects. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
@@ -6,6 +7,7 @@
 #include "options.h"
 #include "output.h"
 #include "hsnap/filters.h"
+#include "hsnap/triage.h"
 #include "alloc.h"
 #include "sort.h"
 
@@ -219,8 +221,44 @@ struct sopts {
 	int raw, by_site, by;
 };
 
+/* Duplicate strings, found on a second thread while the sections before
+ * them are written: nothing changes the analysis from dup_start to
+ * dup_wait (render only reads it).  --jobs 1: found in this thread. */
+struct dup_job {
+	const struct hs_analysis *a;
+	uint32_t top;
+	struct hs_duplicates d;
+	pthread_t tid;
+	int started;
+};
+
+static void *dup_run(void *arg)
+{
+	struct dup_job *j = arg;
+
+	hs_duplicates_find(&j->d, j->a, j->top);
+	return NULL;
+}
+
+static void dup_start(struct dup_job *j, const struct hs_analysis *a, uint32_t top)
+{
+	j->a = a;
+	j->top = top;
+	j->started = cli_jobs != 1 && pthread_create(&j->tid, NULL, dup_run, j) == 0;
+	if (!j->started)
+		dup_run(j);
+}
+
+static struct hs_duplicates *dup_wait(struct dup_job *j)
+{
+	if (j->started)
+		pthread_join(j->tid, NULL);
+	j->started = 0;
+	return &j->d;
+}
+
 static void render(struct out *out, const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-		   const uint32_t *top, uint32_t ntop, const struct sopts *o)
+		   const uint32_t *top, uint32_t ntop, const struct sopts *o, struct dup_job *dups)
 {
 	const struct hs_snapshot *s = a->s;
 	const char *by = o->key == SORT_COUNT ? "count" : o->key == SORT_SHALLOW ? "shallow size" : "retained size";
@@ -251,7 +289,7 @@ static void render(struct out *out, const struct hs_analysis *a, const uint32_t 
 		html_treemap(out, a);
 		triage_detached(out, a, 20);
 		triage_closures(out, a, 10);
-		triage_duplicates(out, a, (uint32_t)o->strings);
+		triage_duplicates(out, a, dup_wait(dups));
 		triage_suspects(out, a, g_fn_rows ? g_fn_rows : &a->classes, o->suspects);
 	}
 }
@@ -325,6 +363,7 @@ static int summarize(struct out *out, struct hs_analysis *a, const struct sopts 
 	struct hs_classes saved;
 	struct hs_analysis fa;
 	uint32_t *ids, n, *top, ntop;
+	struct dup_job dups;
 	int rc;
 
 	if (g_filter_name && (rc = use_filter(a, &o->filter, &fbits)))
@@ -342,7 +381,9 @@ static int summarize(struct out *out, struct hs_analysis *a, const struct sopts 
 	n = sorted_classes(&a->classes, o->key, &ids);
 	HS_ALLOC_ARRAY(top, (size_t)o->ntopc + 1);
 	ntop = top_k(a->dom.retained, a->s->node_count, keep_object, a, (uint32_t)o->ntopc, top);
-	render(out, a, ids, n, top, ntop, o);
+	if (out_view(out) != OUT_FLAT) /* CSV has no duplicate strings */
+		dup_start(&dups, a, (uint32_t)o->strings);
+	render(out, a, ids, n, top, ntop, o, &dups);
 	free(ids);
 	free(top);
 	free(fbits);

@@ -115,14 +115,13 @@ static const struct out_table duplicate_table = {
 	.key = "strings", OUT_COLS(duplicate_cols), .views = OUT_HUMAN | OUT_TREE, .indent = 2
 };
 
-void triage_duplicates(struct out *out, const struct hs_analysis *a, uint32_t top)
+void triage_duplicates(struct out *out, const struct hs_analysis *a, struct hs_duplicates *dups)
 {
 	const struct hs_strtab *st = &a->s->strings;
-	struct hs_duplicates d;
+	const struct hs_duplicates d = *dups;
 	char b1[32];
 	uint32_t k;
 
-	hs_duplicates_find(&d, a, top);
 	out_obj_begin(out, "duplicate_strings");
 	out_kv_u64(out, "wasted_size", d.wasted);
 	if (d.n) {
@@ -145,7 +144,7 @@ void triage_duplicates(struct out *out, const struct hs_analysis *a, uint32_t to
 	else
 		out_list_end(out);
 	out_obj_end(out);
-	hs_duplicates_release(&d);
+	hs_duplicates_release(dups);
 }
 
 /* ---- leak suspects ---------------------------------------------------------------- */
