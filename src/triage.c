@@ -164,6 +164,8 @@ static void dup_texts(struct hs_duplicates *d, const struct hs_snapshot *s, uint
 		wasted[k] = count[k] > 1 ? size[k] - size[k] / count[k] : 0;
 		d->wasted += wasted[k];
 	}
+	if (top > ns) /* --strings N may be far beyond the texts there are */
+		top = ns;
 	HS_ALLOC_ARRAY(pick, top ? top : 1);
 	n = hs_top_k(wasted, ns, dup_keep, count, top, pick);
 	HS_CALLOC_ARRAY(d->v, n ? n : 1);
