@@ -24,12 +24,10 @@ int hs_cmp_str(const void *a, const void *b)
 int hs_cmp_site_key(const void *x, const void *y)
 {
 	const struct hs_site_key *a = x, *b = y;
-	if (!hs_site_key_same(a, b)) {
-		if (a->group != b->group) return a->group < b->group ? -1 : 1;
-		if (a->script != b->script) return a->script < b->script ? -1 : 1;
-		if (a->line != b->line) return a->line < b->line ? -1 : 1;
-		return a->column < b->column ? -1 : 1;
-	}
+	if (a->group != b->group) return a->group < b->group ? -1 : 1;
+	if (a->script != b->script) return a->script < b->script ? -1 : 1;
+	if (a->line != b->line) return a->line < b->line ? -1 : 1;
+	if (a->column != b->column) return a->column < b->column ? -1 : 1;
 	return a->node < b->node ? -1 : a->node > b->node;
 }
 
