@@ -402,8 +402,9 @@ static inline uint64_t swar_value(uint64_t x, unsigned n)
 }
 
 /* The common case of a numeric array: 1 to 15 digits, no leading zero,
- * then ','.  p[0..15] must be readable.  Returns the digits (0: not that
- * case; the byte loop takes it, errors included) with *v their value. */
+ * then ',' or V8's end of a record, "\n,".  p[0..16] must be readable.
+ * Returns the bytes before the ',' (0: not that case; the byte loop takes
+ * it, errors included) with *v the value of the digits. */
 static inline unsigned swar_number(const unsigned char *p, uint64_t *v)
 {
 	static const uint64_t pow10[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
@@ -415,17 +416,16 @@ static inline unsigned swar_number(const unsigned char *p, uint64_t *v)
 	if (n == 0 || (n > 1 && p[0] == '0'))
 		return 0;
 	if (n < 8) {
-		if (p[n] != ',')
-			return 0;
 		*v = swar_value(a, n);
-		return n;
+		return p[n] == ',' ? n : p[n] == '\n' && p[n + 1] == ',' ? n + 1 : 0;
 	}
 	memcpy(&b, p + 8, 8);
 	m = swar_digits(b);
-	if (m == 8 || p[8 + m] != ',')
+	if (m == 8)
 		return 0;
 	*v = swar_value(a, 8) * pow10[m] + (m ? swar_value(b, m) : 0);
-	return 8 + m;
+	n = 8 + m;
+	return p[n] == ',' ? n : p[n] == '\n' && p[n + 1] == ',' ? n + 1 : 0;
 }
 
 /* Byte c at offset `at` is not allowed where it is. */
@@ -456,7 +456,7 @@ long hs_scan_text(struct scan *sc, const unsigned char *buf, size_t len, uint64_
 
 	for (i = 0; i < len; i++) {
 		unsigned c, d;
-		if ((state == SC_COMMA || state == SC_OPEN) && len - i >= 16) {
+		if ((state == SC_COMMA || state == SC_OPEN) && len - i >= 17) {
 			uint64_t sv;
 			unsigned n = swar_number(buf + i, &sv);
 			if (n) { /* the number and its ',' */

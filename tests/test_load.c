@@ -838,26 +838,37 @@ static void test_error_numbers(void **state)
 }
 
 /* The numeric scanner (src/load_scan.c) in every chunking: numbers of 1 to
- * 19 digits (its 8-byte steps take 1 to 15 digits followed by ',', its byte
- * loop the rest, and a chunk boundary may fall anywhere) give the same model. */
+ * 19 digits (its 8-byte steps take 1 to 15 digits followed by ',' or by
+ * V8's "\n," at the end of a record, its byte loop the rest, and a chunk
+ * boundary may fall anywhere) give the same model. */
 static void test_scanner_chunkings(void **state)
 {
 	static const char *const sizes[] = { "0", "7", "12345678", "123456789", "123456789012345",
 		"1234567890123456", "98765432109876543", "9223372036854775807" };
+	/* after the number: a comma, V8's newline and comma, other white space */
+	static const char *const seps[] = { ",", "\n,", "\n ,", " ,", "\n\n," };
 	char text[1024];
-	size_t k, c;
+	size_t k, c, j;
 	(void)state;
-	for (k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
-		snprintf(text, sizeof(text), META5 "\"nodes\":[2,0,1,0,1,1,2,3,%s,0]," GOOD_EDGES "," GOOD_STRINGS "}",
-			 sizes[k]);
-		for (c = 0; c <= 40; c++) {
-			struct hs_snapshot *s = load_ok(text, strlen(text), c);
-			assert_true(s->self_size[1] == strtoull(sizes[k], NULL, 10));
-			assert_int_equal(s->node_count, 2);
-			assert_int_equal(s->edge_to[0], 1);
-			hs_snapshot_free(s);
+	for (k = 0; k < sizeof(sizes) / sizeof(*sizes); k++)
+		for (j = 0; j < sizeof(seps) / sizeof(*seps); j++) {
+			/* the size is a record's last field but one (it is followed
+			 * by the separator) and then the last field of the edge */
+			snprintf(text, sizeof(text),
+				 META5 "\"nodes\":[2,0,1,0,1\n,1,2,3,%s%s1\n],"
+				       "\"edges\":[1,1,5%s%s]," GOOD_STRINGS "}",
+				 sizes[k], seps[j], seps[j], "0,0,0");
+			for (c = 0; c <= 48; c++) {
+				struct hs_snapshot *s = load_ok(text, strlen(text), c);
+				assert_true(s->self_size[1] == strtoull(sizes[k], NULL, 10));
+				assert_int_equal(s->node_count, 2);
+				assert_int_equal(s->edge_count, 2);
+				assert_int_equal(s->edge_to[0], 1);
+				assert_int_equal(s->edge_type[1], 0);
+				assert_int_equal(s->edge_to[1], 0);
+				hs_snapshot_free(s);
+			}
 		}
-	}
 }
 
 /* A fault in a numeric array names its byte (found in the text here: `k`
@@ -885,6 +896,13 @@ static void test_scanner_faults(void **state)
 	static const struct { const char *nodes, *needle; size_t k; const char *fmt; } cases[] = {
 		{ "\"nodes\":[2,0,1,0,1,1,2,3,10 0]", "10 0", 3,
 		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,10\n0]", "10\n0", 3,
+		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,10\n,]", "\n,]", 2,
+		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,10\n,,0]", "\n,,", 2,
+		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
+		{ "\"nodes\":[2,0,1,0,1,1,2,3,010\n,0]", "010", 1, "invalid JSON at byte %llu: number with a leading zero" },
 		{ "\"nodes\":[2,0,1,0,1,1,2,3,10,0,]", ",]", 1,
 		  "invalid JSON at byte %llu: unexpected character in the \"nodes\" array" },
 		{ "\"nodes\":[2,0,1,0,1,1,2,3,,10,0]", ",,", 1,
