@@ -36,7 +36,9 @@
  *   ab[i].best    DFS edge cursor; once i is linked, the smallest
  *                 semidominator on its compressed forest path
  * Path compression reverses ancestor links on the way up instead of using a
- * stack, so no further array is needed. */
+ * stack, so no further array is needed.  The results then take over the work
+ * arrays: num is the idom array, ab the retained sizes, idom and vertex the
+ * dominated-node lists. */
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/dominators.h"
@@ -46,6 +48,8 @@
 struct ab {
 	uint32_t anc, best;
 };
+/* the retained sizes reuse ab's memory */
+_Static_assert(sizeof(struct ab) == sizeof(uint64_t), "struct ab is 8 bytes");
 
 struct lt {
 	const struct hs_graph *g;
@@ -183,13 +187,13 @@ static void semi_nca(struct lt *t, uint32_t searched, uint32_t *semi)
 }
 
 /* Retained sizes in DevTools' order (DFS numbers from n down to 2), by
- * ordinal: each vertex adds its size to its dominator's. */
+ * ordinal: each vertex adds its size to its dominator's.  d->retained is
+ * the memory of ab (nc + 1 entries of 8 bytes), no longer needed. */
 static void retained_sizes(struct hs_dominators *d, const uint32_t *vertex, uint32_t n,
 			   uint32_t nc, const uint64_t *self)
 {
 	uint32_t i;
 
-	HS_ALLOC_ARRAY(d->retained, nc);
 	memcpy(d->retained, self, sizeof(*self) * nc);
 	for (i = n; i > 1; i--) {
 		uint32_t o = vertex[i];
@@ -197,15 +201,14 @@ static void retained_sizes(struct hs_dominators *d, const uint32_t *vertex, uint
 	}
 }
 
+/* d->dom_first and d->dom_children are the memory of the work arrays idom
+ * and vertex (nc + 1 entries of 4 bytes each), no longer needed. */
 static void dominated_nodes(struct hs_dominators *d, uint32_t nc, uint32_t root)
 {
 	uint32_t i, *first;
 
-	HS_CALLOC_ARRAY(d->dom_first, (size_t)nc + 1);
-	HS_ALLOC_ARRAY(d->dom_children, nc);
-	hs_populate(d->dom_first, sizeof(*d->dom_first) * ((size_t)nc + 1));
-	hs_populate(d->dom_children, sizeof(*d->dom_children) * nc);
 	first = d->dom_first;
+	memset(first, 0, sizeof(*first) * ((size_t)nc + 1));
 	for (i = 0; i < nc; i++)
 		if (i != root)
 			first[d->idom[i] + 1]++;
@@ -250,15 +253,18 @@ int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const uint6
 	g->essential = NULL;
 	/* num is not needed until the end: it holds the semidominators */
 	semi_nca(&t, searched, t.num);
-	free(t.ab);
 	hs_graph_release_retainers(g);
-	/* num becomes the idom array (by ordinal) */
+	/* The results take the work arrays' memory as each is done with, its
+	 * pages already mapped (fresh pages cost a fault and zeroing each):
+	 * num becomes the idom array (by ordinal), ab the retained sizes, the
+	 * DFS-space idom the list starts and vertex the lists. */
 	d->idom = t.num;
 	for (i = 1; i <= nc; i++)
 		d->idom[t.vertex[i]] = t.vertex[t.idom[i]];
-	free(t.idom);
+	d->retained = (uint64_t *)(void *)t.ab;
+	d->dom_first = t.idom;
 	retained_sizes(d, t.vertex, nc, nc, self_size);
-	free(t.vertex);
+	d->dom_children = t.vertex;
 	dominated_nodes(d, nc, g->s->root);
 	return 0;
 }
