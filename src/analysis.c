@@ -118,13 +118,17 @@ struct side {
 	struct hs_analysis *a;
 	const struct hs_analysis_opts *opts;
 	struct hs_graph roots; /* user_roots only */
+	struct hs_dom_work work; /* the dominators' work arrays, mapped */
 };
 
+/* and then the dominators' work arrays: this thread has time to spare
+ * while the other indexes edges, and fresh pages are dear */
 static void *side_sizes(void *arg)
 {
 	struct side *w = arg;
 
 	states_and_sizes(w->a, w->opts, &w->roots, 0);
+	hs_dominators_prepare(&w->work, w->a->s->node_count);
 	return NULL;
 }
 
@@ -185,7 +189,9 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		named = 1;
 	else
 		statistics(a);
-	hs_dominators_build(&a->dom, &a->graph, a->self_size); /* frees the retainers */
+	if (!sized)
+		hs_dominators_prepare(&w.work, s->node_count);
+	hs_dominators_build_in(&a->dom, &a->graph, a->self_size, &w.work); /* frees the retainers */
 	if (named)
 		pthread_join(tid, NULL);
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;

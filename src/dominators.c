@@ -225,26 +225,54 @@ static void dominated_nodes(struct hs_dominators *d, uint32_t nc, uint32_t root)
 	}
 }
 
+void hs_dominators_prepare(struct hs_dom_work *w, uint32_t node_count)
+{
+	size_t len = (size_t)node_count + 1;
+	uint32_t *num, *vertex, *idom;
+	struct ab *ab;
+
+	HS_CALLOC_ARRAY(num, len);
+	HS_ALLOC_ARRAY(vertex, len);
+	HS_ALLOC_ARRAY(idom, len);
+	HS_ALLOC_ARRAY(ab, len);
+	/* the DFS writes all of every one (num at random places, the others in
+	 * DFS order; every node gets a number): map their pages at once */
+	hs_populate(num, sizeof(*num) * len);
+	hs_populate(vertex, sizeof(*vertex) * len);
+	hs_populate(idom, sizeof(*idom) * len);
+	hs_populate(ab, sizeof(*ab) * len);
+	w->num = num;
+	w->vertex = vertex;
+	w->idom = idom;
+	w->ab = ab;
+	w->node_count = node_count;
+}
+
 int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const uint64_t *self_size)
 {
+	struct hs_dom_work w;
+
+	hs_dominators_prepare(&w, g->s->node_count);
+	return hs_dominators_build_in(d, g, self_size, &w);
+}
+
+int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g, const uint64_t *self_size,
+			   struct hs_dom_work *w)
+{
 	struct lt t;
-	size_t len = (size_t)g->s->node_count + 1;
 	uint32_t searched, i, nc = g->s->node_count;
 
 	memset(d, 0, sizeof(*d));
 	memset(&t, 0, sizeof(t));
+	if (w->node_count != nc)
+		abort(); /* a caller's bug: the arrays are too short */
 	t.g = g;
 	t.n = nc;
-	HS_CALLOC_ARRAY(t.num, len);
-	HS_ALLOC_ARRAY(t.vertex, len);
-	HS_ALLOC_ARRAY(t.idom, len);
-	HS_ALLOC_ARRAY(t.ab, len);
-	/* the DFS writes all of every one (num at random places, the others in
-	 * DFS order; every node gets a number): map their pages at once */
-	hs_populate(t.num, sizeof(*t.num) * len);
-	hs_populate(t.vertex, sizeof(*t.vertex) * len);
-	hs_populate(t.idom, sizeof(*t.idom) * len);
-	hs_populate(t.ab, sizeof(*t.ab) * len);
+	t.num = w->num;
+	t.vertex = w->vertex;
+	t.idom = w->idom;
+	t.ab = w->ab;
+	memset(w, 0, sizeof(*w));
 	t.vertex[0] = t.idom[0] = 0;
 	t.ab[0].anc = t.ab[0].best = 0;
 	searched = number_vertices(&t, g->s->root, &d->unreachable);

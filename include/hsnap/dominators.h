@@ -22,6 +22,19 @@ struct hs_dominators {
  * (hs_graph_release_retainers) once the dominators are known. */
 int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g,
 			const uint64_t *self_size);
+
+/* The work arrays of hs_dominators_build (20 bytes a node), allocated and
+ * their pages mapped ahead, e.g. by a second thread while this one builds
+ * the graph: fresh pages cost a fault and a zeroing each.  Opaque. */
+struct hs_dom_work {
+	void *num, *vertex, *idom, *ab;
+	uint32_t node_count;
+};
+void hs_dominators_prepare(struct hs_dom_work *w, uint32_t node_count);
+/* hs_dominators_build with w from hs_dominators_prepare for g's node count
+ * (w's arrays become d's results; w is left empty). */
+int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g,
+			   const uint64_t *self_size, struct hs_dom_work *w);
 void hs_dominators_release(struct hs_dominators *d);
 
 #endif
