@@ -144,6 +144,8 @@ static void *side_names(void *arg)
 {
 	struct side *w = arg;
 
+	/* the retainer lists' pages, while the dominators' DFS runs */
+	hs_graph_map_retainers(&w->a->graph);
 	statistics(w->a);
 	distances_and_names(w->a, w->opts, 0);
 	return NULL;

@@ -199,6 +199,14 @@ static void count_retainers(struct hs_graph *g, uint32_t paged)
 	free(wm);
 	for (n = 0; n < s->node_count; n++)
 		ret_first[n + 1] += ret_first[n];
+	g->ret_total = ret_first[s->node_count];
+	HS_ALLOC_ARRAY(g->ret_from, g->ret_total ? g->ret_total : 1);
+}
+
+/* reads only ret_total and the pointer: ret_first may be being filled */
+void hs_graph_map_retainers(const struct hs_graph *g)
+{
+	hs_populate(g->ret_from, sizeof(*g->ret_from) * (g->ret_total ? g->ret_total : 1));
 }
 
 void hs_graph_fill_retainers(struct hs_graph *g, const uint32_t *label)
@@ -206,11 +214,9 @@ void hs_graph_fill_retainers(struct hs_graph *g, const uint32_t *label)
 	const struct hs_snapshot *s = g->s;
 	const uint32_t *edge_to = s->edge_to;
 	const uint64_t *ess = g->essential;
-	uint32_t n, e, total = g->ret_first[s->node_count], *at = g->ret_first, *from;
+	uint32_t n, e, *at = g->ret_first, *from = g->ret_from;
 
-	HS_ALLOC_ARRAY(g->ret_from, total ? total : 1);
-	from = g->ret_from;
-	hs_populate(from, sizeof(*from) * (total ? total : 1));
+	hs_graph_map_retainers(g); /* at once, if no other thread did */
 	/* at[t] is t's fill position; once filled it is t's end, i.e. the start
 	 * of t + 1: one shift makes it the index again */
 	for (n = 0; n < s->node_count; n++) {

@@ -14,15 +14,21 @@ struct hs_graph {
 	uint64_t *essential;   /* bit per edge: used for dominators */
 	uint32_t *ret_first;   /* [node_count + 1] into ret_from */
 	uint32_t *ret_from;    /* essential retainers, grouped by target (ordinal);
-				* NULL until hs_graph_fill_retainers */
+				* allocated by hs_graph_build, filled by
+				* hs_graph_fill_retainers */
 	uint64_t *retained_once, *retained_more; /* bit per node: 1+, 2+ retaining
 				* edges of any type (weak included) */
 	uint32_t user_roots;   /* root edges to user roots (DevTools isUserRoot) */
+	uint32_t ret_total;    /* essential edges: ret_from's length */
 };
 
 /* Flags, essential bits and the essential retainers' counts (ret_first as
- * list starts); ret_from stays NULL. */
+ * list starts); ret_from is allocated, its pages not mapped yet. */
 int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s);
+/* Maps ret_from's pages (fresh pages cost a fault each), e.g. on a second
+ * thread while the dominators' DFS runs; hs_graph_fill_retainers does it
+ * otherwise.  Safe beside the fill: it does not change the contents. */
+void hs_graph_map_retainers(const struct hs_graph *g);
 /* Fills ret_from: for each essential edge from -> to, label[from] (the
  * ordinal itself when label is NULL) in to's list, in ascending order of
  * `from`.  Called by hs_dominators_build with DFS numbers, once it has them. */
