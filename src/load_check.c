@@ -3,6 +3,7 @@
  * string indexes, edge targets, the edge_count sum, sizes that cannot wrap;
  * locations are sorted (the last record per node wins, as in DevTools) and
  * each is given its script's node. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +113,7 @@ static int check_edges(struct parser *p)
  * records are checked and keyed (node << 32 | record) in file order, the keys
  * radix-sorted (their record halves are in order already: two passes), and
  * the locations built from the records in key order. */
-static int build_locations(struct parser *p)
+static int build_locations(const struct parser *p, struct hs_error *err)
 {
 	struct hs_snapshot *s = p->s;
 	size_t n, i, out = 0;
@@ -123,22 +124,23 @@ static int build_locations(struct parser *p)
 	if (p->loc_node < 0 || p->loc_script < 0 || p->loc_line < 0 || p->loc_col < 0 || !p->lf)
 		return 1; /* unknown layout: ignore, as DevTools would mis-read it */
 	if (p->raw_locs.nr % p->lf)
-		return hs_load_fail(p, HS_ERR_FORMAT, "locations array length is not a multiple of location_fields (%u)", p->lf);
+		return !hs_error_set(err, HS_ERR_FORMAT, "locations array length is not a multiple of location_fields (%u)",
+				     p->lf);
 	n = p->raw_locs.nr / p->lf;
 	if (n > UINT32_MAX)
-		return hs_load_fail(p, HS_ERR_LIMIT, "too many locations");
+		return !hs_error_set(err, HS_ERR_LIMIT, "too many locations");
 	HS_ALLOC_ARRAY(key, n ? n : 1);
 	for (i = 0; i < n; i++) {
 		const uint64_t *r = p->raw_locs.v + i * p->lf;
 		uint64_t off = r[p->loc_node];
 		if (off % p->nf || off / p->nf >= s->node_count) {
 			free(key);
-			return hs_load_fail(p, HS_ERR_FORMAT, "location %zu: object_index %llu is not a node offset",
-				    i, (unsigned long long)off);
+			return !hs_error_set(err, HS_ERR_FORMAT, "location %zu: object_index %llu is not a node offset",
+					     i, (unsigned long long)off);
 		}
 		if (r[p->loc_script] > UINT32_MAX || r[p->loc_line] > UINT32_MAX || r[p->loc_col] > UINT32_MAX) {
 			free(key);
-			return hs_load_fail(p, HS_ERR_FORMAT, "location %zu: value exceeds 32 bits", i);
+			return !hs_error_set(err, HS_ERR_FORMAT, "location %zu: value exceeds 32 bits", i);
 		}
 		key[i] = off / p->nf << 32 | i;
 	}
@@ -164,6 +166,40 @@ static int build_locations(struct parser *p)
 	return 1;
 }
 
+/* The locations are built on a second thread beside the node and edge
+ * checks (they read only node_count and the raw records, and write only
+ * the locations); a failure of theirs is reported only when the checks
+ * before them pass, as one after the other would. */
+struct loc_job {
+	const struct parser *p;
+	int ok;
+	struct hs_error err;
+};
+
+static void *loc_run(void *arg)
+{
+	struct loc_job *j = arg;
+
+	j->ok = build_locations(j->p, &j->err);
+	return NULL;
+}
+
+static int check_all(struct parser *p)
+{
+	struct loc_job j = { p, 0, { 0, "" } };
+	pthread_t tid;
+	int started = p->jobs > 1 && p->raw_locs.nr && pthread_create(&tid, NULL, loc_run, &j) == 0, ok;
+
+	ok = check_nodes(p) && check_edges(p);
+	if (started)
+		pthread_join(tid, NULL);
+	else if (ok)
+		loc_run(&j);
+	if (ok && !j.ok)
+		return hs_load_fail(p, j.err.status, "%s", j.err.msg);
+	return ok;
+}
+
 int hs_load_finish(struct parser *p)
 {
 	struct hs_snapshot *s = p->s;
@@ -183,7 +219,7 @@ int hs_load_finish(struct parser *p)
 	s->has_trace_tree = !!(p->seen & (1u << SEC_TRACE_TREE));
 	s->has_trace_function_infos = !!(p->seen & (1u << SEC_TFI));
 	s->scopes.seen = (p->seen >> SEC_SCOPES) & ((1u << HS_SCOPE_TABLES) - 1);
-	if (!replay(p) || !check_nodes(p) || !check_edges(p) || !build_locations(p))
+	if (!replay(p) || !check_all(p))
 		return 0;
 	hs_resolve_scripts(s);
 	if (s->header_node_count != s->node_count || s->header_edge_count != s->edge_count)

@@ -483,6 +483,29 @@ static void test_locations(void **state)
 	tb_release(&t);
 	load_fails(j, len, 0, "object_index");
 	free(j);
+	/* a bad location and a bad edge target or node name: the checks of
+	 * nodes and edges come first (the locations are built beside them on
+	 * another thread), in every chunking */
+	{
+		size_t c;
+		int k;
+		for (k = 0; k < 2; k++) {
+			tb_init(&t);
+			make_tiny(&t);
+			if (k == 0)
+				t.edges[3].to = 99; /* past the 6 nodes */
+			else
+				t.nodes[4].name = 9999; /* past the strings */
+			t.location_fields = "object_index,script_id,line,column";
+			t.locations_raw = "[29,11,3,4]";
+			t.order = "snapshot,nodes,edges,locations,strings";
+			j = tb_json(&t, &len);
+			tb_release(&t);
+			for (c = 0; c <= 64; c += 16)
+				load_fails(j, len, c, k == 0 ? "beyond the last node" : "is not a string index");
+			free(j);
+		}
+	}
 }
 
 static void test_extra_native_bytes(void **state)
