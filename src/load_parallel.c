@@ -11,6 +11,7 @@
  * ']' (the caller seeks there). */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +169,83 @@ static uint64_t find_byte(int fd, uint64_t off, uint64_t limit, int c, unsigned 
 	return UINT64_MAX;
 }
 
+/* find_byte on several threads: thread k reads the 1 MiB blocks k, k + n,
+ * k + 2n, ... and stops at the first block that starts past the smallest
+ * hit so far, so every block before the first `c` is read by some thread
+ * and the answer is find_byte's.  A short read (the file ended: it shrank)
+ * counts from where it ends: a hit past it is no hit, as for find_byte. */
+struct finder {
+	int fd, c, n;
+	uint64_t begin, limit;
+	_Atomic uint64_t found, ended;
+};
+
+struct find_job {
+	struct finder *f;
+	int k;
+	unsigned char *buf;
+};
+
+static void lower(_Atomic uint64_t *v, uint64_t x)
+{
+	uint64_t cur = atomic_load(v);
+
+	while (x < cur && !atomic_compare_exchange_weak(v, &cur, x))
+		;
+}
+
+static void *find_run(void *arg)
+{
+	struct find_job *j = arg;
+	struct finder *f = j->f;
+	uint64_t off;
+
+	for (off = f->begin + (uint64_t)j->k * PREAD_CHUNK; off < f->limit; off += (uint64_t)f->n * PREAD_CHUNK) {
+		size_t want = f->limit - off < PREAD_CHUNK ? (size_t)(f->limit - off) : PREAD_CHUNK;
+		unsigned char *hit;
+		long r;
+		if (off >= atomic_load(&f->found) || off >= atomic_load(&f->ended))
+			break;
+		r = hs_pread_full(f->fd, j->buf, want, off);
+		if (r > 0 && (hit = memchr(j->buf, f->c, (size_t)r)) != NULL) {
+			lower(&f->found, off + (uint64_t)(hit - j->buf));
+			break;
+		}
+		if (r < (long)want) {
+			lower(&f->ended, off + (uint64_t)(r > 0 ? r : 0));
+			break;
+		}
+	}
+	return NULL;
+}
+
+static uint64_t find_byte_parallel(struct parser *p, uint64_t off, uint64_t limit, int c, unsigned char *buf)
+{
+	struct finder f = { p->par_fd, c, p->jobs, off, limit, UINT64_MAX, UINT64_MAX };
+	struct find_job j[MAX_JOBS];
+	pthread_t th[MAX_JOBS];
+	int started[MAX_JOBS] = { 0 }, i;
+
+	if (p->jobs < 2 || limit - off <= PREAD_CHUNK) /* one block */
+		return find_byte(p->par_fd, off, limit, c, buf);
+	for (i = 0; i < f.n; i++) {
+		j[i].f = &f;
+		j[i].k = i;
+		j[i].buf = i ? hs_xmalloc(PREAD_CHUNK) : buf;
+	}
+	for (i = 1; i < f.n; i++)
+		started[i] = pthread_create(&th[i], NULL, find_run, &j[i]) == 0;
+	find_run(&j[0]);
+	for (i = 1; i < f.n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			find_run(&j[i]);
+		free(j[i].buf);
+	}
+	return f.found < f.ended ? f.found : UINT64_MAX;
+}
+
 /* Cuts [begin, end) into at most p->jobs pieces of 64 KiB or more, each
  * after the first starting just after a comma; returns how many. */
 static int cut_pieces(struct parser *p, struct piece *pc, uint64_t begin, uint64_t end, unsigned char *probe)
@@ -260,7 +338,7 @@ int hs_load_parallel_array(struct parser *p, uint64_t begin)
 {
 	struct piece pc[MAX_JOBS];
 	unsigned char *probe = hs_xmalloc(PREAD_CHUNK);
-	uint64_t end = find_byte(p->par_fd, begin, p->par_size, ']', probe), total = 0;
+	uint64_t end = find_byte_parallel(p, begin, p->par_size, ']', probe), total = 0;
 	int n, i, ok;
 
 	if (end == UINT64_MAX) {

@@ -1035,6 +1035,54 @@ static void test_threads_agree(void **state)
 	free(j);
 }
 
+/* The end of a numeric array is looked for by several threads, 1 MiB
+ * blocks each (src/load_parallel.c): on a file of several MiB, 2 to 4
+ * threads give the model of one, and a file cut or broken near the block
+ * boundaries gives one's message. */
+static void test_find_end_threads(void **state)
+{
+	size_t len, i, k;
+	char *j = big_snapshot(300000, &len), *m = malloc(len + 1);
+	size_t nodes = (size_t)(strstr(j, "\"nodes\":[") + 9 - j), edges = (size_t)(strstr(j, "\"edges\":[") + 9 - j);
+	struct hs_snapshot *one = NULL, *s = NULL;
+	struct hs_error err1 = { 0, "" }, err = { 0, "" };
+	int jobs;
+	(void)state;
+	assert_true(len > 5u << 20 && edges - nodes > 3u << 20); /* blocks for 4 threads */
+	assert_int_equal(load_file(j, len, 1, &one, &err1), 0);
+	for (jobs = 2; jobs <= 4; jobs++) {
+		assert_int_equal(load_file(j, len, jobs, &s, &err), 0);
+		assert_same_model(one, s);
+		hs_snapshot_free(s);
+		s = NULL;
+	}
+	hs_snapshot_free(one);
+	one = NULL;
+	for (i = 0; i < 24; i++) {
+		/* around the 1st to 3rd MiB after each array's '[': cut there,
+		 * or the array's ']' turned into a ',' (then its end is the next
+		 * array's) */
+		size_t base = i < 12 ? nodes : edges, at = base + ((i % 12) / 4 + 1) * (1u << 20) + (i % 4) - 2;
+		size_t mlen = len;
+		memcpy(m, j, len);
+		if (i % 2)
+			mlen = at;
+		else
+			m[(size_t)(strchr(j + base, ']') - j)] = ',';
+		for (k = 2; k <= 4; k += 2) {
+			int rc1 = load_file(m, mlen, 1, &one, &err1), rc = load_file(m, mlen, (int)k, &s, &err);
+			assert_true(rc1 < 0);
+			assert_int_equal(rc1, rc);
+			assert_string_equal(err1.msg, err.msg);
+			hs_snapshot_free(one);
+			hs_snapshot_free(s);
+			one = s = NULL;
+		}
+	}
+	free(m);
+	free(j);
+}
+
 static void test_truncation_every_offset(void **state)
 {
 	size_t len, i;
@@ -1126,6 +1174,7 @@ int main(void)
 		cmocka_unit_test(test_scanner_chunkings),
 		cmocka_unit_test(test_scanner_faults),
 		cmocka_unit_test(test_threads_agree),
+		cmocka_unit_test(test_find_end_threads),
 		cmocka_unit_test(test_truncation_every_offset),
 		cmocka_unit_test(test_mutations),
 	};
