@@ -19,6 +19,20 @@ size_t hs_xmul(size_t nmemb, size_t size);
  * are about to be written all over in random order; a no-op where the kernel
  * lacks it and for arrays under 8 MiB. */
 void hs_populate(void *p, size_t size);
+/* Large blocks kept for the next snapshot of one run (diff, growth, leaks
+ * load their snapshots one after another, with arrays of about the same
+ * sizes).  Between hs_recycle_begin and hs_recycle_end, hs_free keeps blocks
+ * of 16 MiB or more (up to 64) instead of freeing them, and hs_xmalloc /
+ * hs_xcalloc take the smallest kept block that fits and is at most 1/8
+ * larger, its pages already mapped: fresh pages cost a fault and a zeroing
+ * each (about 0.6-2.5 us a page on the project VM, bench/touch.c).  When
+ * none fits, kept blocks (the largest first) of at least the size asked for
+ * are freed first, so that what is kept never adds to the peak.  Thread-safe;
+ * hs_recycle_end frees what is kept. */
+void hs_recycle_begin(void);
+void hs_recycle_end(void);
+/* free(p), or keep p for reuse (above); p from hs_xmalloc & friends. */
+void hs_free(void *p);
 #define HS_ALLOC_ARRAY(p, n) ((p) = hs_xmalloc(hs_xmul((n), sizeof(*(p)))))
 #define HS_CALLOC_ARRAY(p, n) ((p) = hs_xcalloc((n), sizeof(*(p))))
 #define HS_REALLOC_ARRAY(p, n) ((p) = hs_xrealloc((p), hs_xmul((n), sizeof(*(p)))))

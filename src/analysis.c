@@ -210,11 +210,11 @@ void hs_analysis_release(struct hs_analysis *a)
 	if (a->index_disown)
 		a->index_disown(a); /* arrays that live in the index mapping are not ours */
 	hs_graph_release(&a->graph);
-	free(a->dom_state);
-	free(a->self_size);
+	hs_free(a->dom_state);
+	hs_free(a->self_size);
 	hs_dominators_release(&a->dom);
-	free(a->distance);
-	free(a->parent_edge);
+	hs_free(a->distance);
+	hs_free(a->parent_edge);
 	hs_classes_release(&a->classes);
 	if (a->owners && a->owners_release)
 		a->owners_release(a->owners);

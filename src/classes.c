@@ -240,6 +240,6 @@ void hs_classes_release(struct hs_classes *c)
 	hs_strtab_release(&c->names);
 	hs_interfaces_release(&c->interfaces);
 	free(c->cls);
-	free(c->class_of);
+	hs_free(c->class_of);
 	memset(c, 0, sizeof(*c));
 }

@@ -2,6 +2,7 @@
 /* Model accessors and release. */
 #include <stdlib.h>
 #include "hsnap/snapshot.h"
+#include "alloc.h"
 
 static void free_list(char **l, uint32_t n)
 {
@@ -20,22 +21,22 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	if (s->index_release)
 		s->index_release(s); /* arrays mapped from an index go with the mapping */
 	free(s->file);
-	free(s->node_type);
-	free(s->node_name);
-	free(s->node_id);
-	free(s->node_id_hi);
-	free(s->self_size);
-	free(s->first_edge);
-	free(s->detachedness);
-	free(s->edge_type);
-	free(s->edge_name);
-	free(s->edge_to);
+	hs_free(s->node_type);
+	hs_free(s->node_name);
+	hs_free(s->node_id);
+	hs_free(s->node_id_hi);
+	hs_free(s->self_size);
+	hs_free(s->first_edge);
+	hs_free(s->detachedness);
+	hs_free(s->edge_type);
+	hs_free(s->edge_name);
+	hs_free(s->edge_to);
 	hs_strtab_release(&s->strings);
 	free_list(s->node_type_names, s->n_node_types);
 	free_list(s->edge_type_names, s->n_edge_types);
 	free_list(s->node_fields, s->n_node_fields);
 	free_list(s->edge_fields, s->n_edge_fields);
-	free(s->locations);
+	hs_free(s->locations);
 	for (int t = 0; t < HS_SCOPE_TABLES; t++) {
 		free_list(s->scopes.fields[t], s->scopes.nfields[t]);
 		free(s->scopes.v[t]);

@@ -417,6 +417,7 @@ int cmd_diff(int argc, char **argv)
 		rc = usage_error("diff", "A and B cannot both be '-' (standard input)");
 	if (rc == 0)
 		rc = load_sides(&c, argv[optind], argv[optind + 1], raw);
+	hs_recycle_end(); /* what B left for A (load_side) */
 	if (rc == 0) {
 		hs_diff_compute(&c.d, &c.a, &c.b);
 		hs_realm_series_init(&c.m, 2);

@@ -297,12 +297,15 @@ static int load_all(struct gctx *c, struct cgrow *cg, char **files, int raw, str
 		return rc;
 	for (i = 0; i < c->n - 1; i++) {
 		if ((rc = load_one(c, files, i, &so)))
-			return rc;
+			break;
 		if (i > 0)
 			check_pair(c, i - 1);
 		if (i == c->n - 2)
 			check_pair(c, i);
 	}
+	hs_recycle_end(); /* what each snapshot left for the next (load_side) */
+	if (rc)
+		return rc;
 	for (i = 0; c->need_realms && i < c->n; i++)
 		hs_realm_series_add(&c->m, i, &c->z[i]);
 	return EXIT_OK;

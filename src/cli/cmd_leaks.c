@@ -260,7 +260,9 @@ static int load_ab(const struct lopts *o, char **files, const struct hs_analysis
 	if ((rc = load_side(ns, files[0], NULL, sa, &so)))
 		return rc;
 	cg->cur = 1;
-	if ((rc = load_side(ns, files[1], NULL, sb, &so)))
+	rc = load_side(ns, files[1], NULL, sb, &so);
+	hs_recycle_end(); /* what A left for B (load_side) */
+	if (rc)
 		return rc;
 	cgrow_finish(cg);
 	return EXIT_OK;

@@ -704,6 +704,9 @@ int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, 
 		so->hook(so->hook_ctx, so->by_function ? &fa : &a);
 	if (so->by_function)
 		by_function_end(&fa, &a);
+	/* the next side's arrays are about as large: they take these over
+	 * (the command ends the recycling once its sides are loaded) */
+	hs_recycle_begin();
 	hs_analysis_release(&a);
 	hs_snapshot_free(ld.s);
 	return EXIT_OK;
