@@ -151,6 +151,15 @@ static void *side_names(void *arg)
 	return NULL;
 }
 
+/* the caller's work beside the class aggregation (opts->beside_aggregates) */
+static void *beside_run(void *arg)
+{
+	struct side *w = arg;
+
+	w->opts->beside_aggregates(w->opts->beside_ctx, w->a);
+	return NULL;
+}
+
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		    const struct hs_analysis_opts *opts, struct hs_error *err)
 {
@@ -201,7 +210,16 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	if (!named)
 		distances_and_names(a, opts, 1);
 	phase(opts, "aggregating classes");
-	hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
+	if (opts && opts->beside_aggregates) {
+		int beside = two && pthread_create(&tid, NULL, beside_run, &w) == 0;
+		hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
+		if (beside)
+			pthread_join(tid, NULL);
+		else
+			beside_run(&w);
+	} else {
+		hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
+	}
 	return 0;
 }
 

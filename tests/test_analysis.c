@@ -2,6 +2,7 @@
  * DOM state, class names (incl. inferred {a, b} interfaces), per-class
  * aggregates and statistics.  Every expected value is worked out by hand in
  * the comment above its test. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -508,6 +509,79 @@ static void test_aggregates(void **state)
 	tb_release(&t);
 }
 
+/* opts.beside_aggregates is called once per run, with the finished
+ * dominators, distances and class names (the graph of test_aggregates:
+ * node 2 is a Foo at distance 2 retaining 158), on the second thread with
+ * two jobs and on this one with one. */
+struct beside_seen {
+	int calls, other_thread;
+	pthread_t main;
+	uint64_t retained2;
+	int32_t distance2;
+	char class2[16];
+};
+
+static void beside_record(void *ctx, const struct hs_analysis *a)
+{
+	struct beside_seen *b = ctx;
+
+	b->calls++;
+	b->other_thread = !pthread_equal(pthread_self(), b->main);
+	b->retained2 = a->dom.retained[2];
+	b->distance2 = a->distance[2];
+	snprintf(b->class2, sizeof(b->class2), "%s", hs_class_name(&a->classes, a->classes.class_of[2]));
+}
+
+static void test_beside_aggregates(void **state)
+{
+	struct tb t;
+	int jobs;
+	(void)state;
+	tb_init(&t);
+	tb_node(&t, "synthetic", "", 1, 0);
+	tb_node(&t, "object", "Window", 3, 10);
+	tb_node(&t, "object", "Foo", 5, 100);
+	tb_node(&t, "object", "Foo", 7, 50);
+	tb_node(&t, "object", "Bar", 9, 7);
+	tb_node(&t, "object", "Foo", 11, 30);
+	tb_node(&t, "object", "Foo", 13, 0);
+	tb_node(&t, "object", "Bar", 15, 9);
+	tb_node(&t, "object", "Bar", 17, 1);
+	tb_edge(&t, 0, "shortcut", "global", 1);
+	tb_edge(&t, 1, "property", "a", 2);
+	tb_edge(&t, 2, "property", "b", 3);
+	tb_edge(&t, 3, "property", "c", 4);
+	tb_edge(&t, 4, "property", "d", 8);
+	tb_edge(&t, 1, "property", "e", 5);
+	tb_edge(&t, 1, "property", "f", 6);
+	tb_edge(&t, 6, "property", "g", 7);
+	for (jobs = 1; jobs <= 2; jobs++) {
+		struct beside_seen b = { 0, 0, pthread_self(), 0, 0, "" };
+		struct hs_analysis_opts o;
+		struct hs_error err = { 0, "" };
+		struct hs_snapshot *s;
+		struct hs_analysis a;
+		size_t len;
+		char *j = tb_json(&t, &len);
+		memset(&o, 0, sizeof(o));
+		o.jobs = jobs;
+		o.beside_aggregates = beside_record;
+		o.beside_ctx = &b;
+		s = load_ok(j, len, 0);
+		free(j);
+		assert_int_equal(hs_analysis_run(&a, s, &o, &err), 0);
+		assert_int_equal(b.calls, 1);
+		assert_int_equal(b.other_thread, jobs == 2);
+		assert_int_equal(b.retained2, 158);
+		assert_int_equal(b.distance2, 2);
+		assert_string_equal(b.class2, "Foo");
+		assert_non_null(a.classes.cls); /* and the rows were aggregated */
+		hs_analysis_release(&a);
+		hs_snapshot_free(s);
+	}
+	tb_release(&t);
+}
+
 /* ---- statistics -------------------------------------------------------------- */
 
 /* No user roots (only (GC roots) under the root), so sizes are the file's.
@@ -582,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_interfaces),
 		cmocka_unit_test(test_interfaces_repeated_names),
 		cmocka_unit_test(test_aggregates),
+		cmocka_unit_test(test_beside_aggregates),
 		cmocka_unit_test(test_statistics),
 		cmocka_unit_test(test_utf16_len),
 	};

@@ -20,6 +20,8 @@ struct hs_statistics {
 	uint64_t total, v8_heap, native, code, strings, js_arrays, typed_arrays, system;
 };
 
+struct hs_analysis;
+
 struct hs_analysis_opts {
 	int raw_sizes;   /* 1: keep the file's self sizes (no re-attribution) */
 	const struct hs_interfaces *interfaces; /* NULL: infer from the snapshot */
@@ -31,6 +33,13 @@ struct hs_analysis_opts {
 	 * need only the model run beside the edge indexing; results do not
 	 * depend on it. */
 	int jobs;
+	/* Called with the analysis while the class rows are aggregated, on the
+	 * second thread (after them on this one with one job): work that reads
+	 * the finished dominators, distances, parent edges and class names but
+	 * not the class rows (a->classes.cls), e.g. summary's duplicate strings
+	 * and closures.  NULL: none. */
+	void (*beside_aggregates)(void *ctx, const struct hs_analysis *a);
+	void *beside_ctx;
 };
 
 struct hs_analysis {

@@ -85,6 +85,16 @@ void warn_snapshot(const struct hs_snapshot *s);
  * warn_snapshot, analyze_snapshot(ld, raw_sizes, parents, a).  EXIT_OK with
  * ld->s and *a to release, or the exit code with nothing to release. */
 int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *ld, struct hs_analysis *a);
+/* Work for a second thread while the class rows are aggregated
+ * (hs_analysis_opts.beside_aggregates); not called when the analysis comes
+ * from the index, so the caller checks that it ran. */
+struct beside {
+	void (*fn)(void *ctx, const struct hs_analysis *a);
+	void *ctx;
+};
+/* load_analyzed with `beside` (NULL: none) run beside the aggregation */
+int load_analyzed_beside(const char *path, int raw_sizes, int parents, const struct beside *beside,
+			 struct loaded *ld, struct hs_analysis *a);
 /* parse_options for a command of one FILE operand: 0 with *file set, -1
  * after --help, or the exit code of an error it printed ("expected one FILE,
  * got N" for another number of operands). */
@@ -245,8 +255,11 @@ struct hs_duplicates;
 void triage_duplicates(struct out *out, const struct hs_analysis *a, struct hs_duplicates *d);
 /* rows: a's classes, or --by function's rows (the suspect classes among them) */
 void triage_suspects(struct out *out, const struct hs_analysis *a, const struct hs_classes *rows, double pct);
-/* Closures grouped by function (name and source location), most closures first. */
-void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top);
+/* Closures grouped by function (name and source location), most closures
+ * first.  found: hs_closures_by_function's result, released here (and
+ * zeroed), or NULL to find them now. */
+struct hs_closures;
+void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top, struct hs_closures *found);
 
 /* the commands themselves: commands.h */
 

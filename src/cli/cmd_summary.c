@@ -221,35 +221,52 @@ struct sopts {
 	int raw, by_site, by;
 };
 
-/* Duplicate strings, found on a second thread while the sections before
- * them are written: nothing changes the analysis from dup_start to
- * dup_wait (render only reads it).  --jobs 1: found in this thread. */
-struct dup_job {
+/* Summary's duplicate strings and closures by function: found beside the
+ * class aggregation when the analysis is computed (load_analyzed_beside;
+ * `ready` then), else the strings on a second thread while the sections
+ * before them are written and the closures in their turn (--jobs 1: all in
+ * this thread).  Nothing changes what they read from then to their use:
+ * render only reads the analysis, --filter and --by replace class rows,
+ * which they do not read, and --group site (which renames the rows that
+ * name the strings' holders) finds them after its rows are in place. */
+struct side_job {
 	const struct hs_analysis *a;
 	uint32_t top;
 	struct hs_duplicates d;
+	struct hs_closures c;
 	pthread_t tid;
-	int started;
+	int started, ready;
 };
+
+/* beside the aggregation (struct beside) */
+static void side_beside(void *ctx, const struct hs_analysis *a)
+{
+	struct side_job *j = ctx;
+
+	hs_duplicates_find(&j->d, a, j->top);
+	hs_closures_by_function(&j->c, a);
+	j->ready = 1;
+}
 
 static void *dup_run(void *arg)
 {
-	struct dup_job *j = arg;
+	struct side_job *j = arg;
 
 	hs_duplicates_find(&j->d, j->a, j->top);
 	return NULL;
 }
 
-static void dup_start(struct dup_job *j, const struct hs_analysis *a, uint32_t top)
+static void dup_start(struct side_job *j, const struct hs_analysis *a)
 {
+	if (j->ready)
+		return;
 	j->a = a;
-	j->top = top;
 	j->started = cli_jobs != 1 && pthread_create(&j->tid, NULL, dup_run, j) == 0;
 	if (!j->started)
 		dup_run(j);
 }
 
-static struct hs_duplicates *dup_wait(struct dup_job *j)
+static struct hs_duplicates *dup_wait(struct side_job *j)
 {
 	if (j->started)
 		pthread_join(j->tid, NULL);
@@ -257,8 +274,15 @@ static struct hs_duplicates *dup_wait(struct dup_job *j)
 	return &j->d;
 }
 
+/* what was found and not shown (an error before the sections) */
+static void side_release(struct side_job *j)
+{
+	hs_duplicates_release(&j->d);
+	hs_closures_release(&j->c);
+}
+
 static void render(struct out *out, const struct hs_analysis *a, const uint32_t *ids, uint32_t n,
-		   const uint32_t *top, uint32_t ntop, const struct sopts *o, struct dup_job *dups)
+		   const uint32_t *top, uint32_t ntop, const struct sopts *o, struct side_job *side)
 {
 	const struct hs_snapshot *s = a->s;
 	const char *by = o->key == SORT_COUNT ? "count" : o->key == SORT_SHALLOW ? "shallow size" : "retained size";
@@ -288,8 +312,8 @@ static void render(struct out *out, const struct hs_analysis *a, const uint32_t 
 	if (out_view(out) != OUT_FLAT) { /* CSV is the class table only */
 		html_treemap(out, a);
 		triage_detached(out, a, 20);
-		triage_closures(out, a, 10);
-		triage_duplicates(out, a, dup_wait(dups));
+		triage_closures(out, a, 10, side->ready ? &side->c : NULL);
+		triage_duplicates(out, a, dup_wait(side));
 		triage_suspects(out, a, g_fn_rows ? g_fn_rows : &a->classes, o->suspects);
 	}
 }
@@ -356,14 +380,13 @@ static void sites_end(struct hs_analysis *a, struct hs_sites *sites, const struc
 	g_sites = NULL;
 }
 
-static int summarize(struct out *out, struct hs_analysis *a, const struct sopts *o)
+static int summarize(struct out *out, struct hs_analysis *a, const struct sopts *o, struct side_job *side)
 {
 	uint64_t *fbits = NULL;
 	struct hs_sites sites;
 	struct hs_classes saved;
 	struct hs_analysis fa;
 	uint32_t *ids, n, *top, ntop;
-	struct dup_job dups;
 	int rc;
 
 	if (g_filter_name && (rc = use_filter(a, &o->filter, &fbits)))
@@ -382,8 +405,8 @@ static int summarize(struct out *out, struct hs_analysis *a, const struct sopts 
 	HS_ALLOC_ARRAY(top, (size_t)o->ntopc + 1);
 	ntop = top_k(a->dom.retained, a->s->node_count, keep_object, a, (uint32_t)o->ntopc, top);
 	if (out_view(out) != OUT_FLAT) /* CSV has no duplicate strings */
-		dup_start(&dups, a, (uint32_t)o->strings);
-	render(out, a, ids, n, top, ntop, o, &dups);
+		dup_start(side, a);
+	render(out, a, ids, n, top, ntop, o, side);
 	free(ids);
 	free(top);
 	free(fbits);
@@ -399,6 +422,8 @@ static int summarize(struct out *out, struct hs_analysis *a, const struct sopts 
 int cmd_summary(int argc, char **argv)
 {
 	struct sopts o = { .f = FMT_TEXT, .key = SORT_RETAINED, .ntopc = 20, .strings = 10, .suspects = 10 };
+	struct side_job side = { 0 };
+	const struct beside beside = { side_beside, &side };
 	struct loaded ld;
 	const char *file;
 	struct hs_analysis a;
@@ -432,10 +457,13 @@ int cmd_summary(int argc, char **argv)
 	if ((rc = parse_one_file(&help_doc, opts, argc, argv, &file)))
 		return rc < 0 ? EXIT_OK : rc;
 	/* the triage sections (not in CSV) need the parent edges for paths */
-	if ((rc = load_analyzed(file, o.raw, out_view_of(o.f) != OUT_FLAT, &ld, &a)))
+	side.top = (uint32_t)o.strings;
+	if ((rc = load_analyzed_beside(file, o.raw, out_view_of(o.f) != OUT_FLAT,
+				       out_view_of(o.f) != OUT_FLAT && !o.by_site ? &beside : NULL, &ld, &a)))
 		return rc;
 	out = out_open(o.f);
-	rc = summarize(out, &a, &o);
+	rc = summarize(out, &a, &o, &side);
+	side_release(&side);
 	hs_analysis_release(&a);
 	out_close(out);
 	hs_snapshot_free(ld.s);

@@ -544,6 +544,7 @@ struct analysis_req {
 	const struct hs_interfaces *given; /* interface definitions to apply (NULL: infer) */
 	const char *name;                  /* the file, for an error line */
 	int mark;                          /* HSNAP_TIMING: mark "analysed" */
+	const struct beside *beside;       /* work beside the class aggregation, or NULL */
 };
 
 /* HSNAP_TRACE_INDEX: which of the analysis sections the index deferred were
@@ -590,10 +591,14 @@ static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_a
 {
 	struct hs_error err = { 0, "" };
 	struct progress p = { ld->s->file, hs_now(), 0 };
-	struct hs_analysis_opts o = { rq->raw, rq->given, rq->no_distances, rq->parents, NULL, NULL, 0 };
+	struct hs_analysis_opts o = { rq->raw, rq->given, rq->no_distances, rq->parents, NULL, NULL, 0, NULL, NULL };
 	int rc, index = !rq->raw && ld->write_index;
 
 	o.jobs = cli_jobs;
+	if (rq->beside) {
+		o.beside_aggregates = rq->beside->fn;
+		o.beside_ctx = rq->beside->ctx;
+	}
 	if (rq->raw && ld->s->index)
 		trace_decoded(ld->s, "raw sizes: analysing the index's model, not its analysis", 0.0);
 	if (!rq->raw && ld->s->index) {
@@ -631,7 +636,7 @@ static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_a
 
 int analyze_snapshot(struct loaded *ld, int raw_sizes, int parents, struct hs_analysis *a)
 {
-	struct analysis_req rq = { raw_sizes, parents, 0, NULL, ld->s->file, 1 };
+	struct analysis_req rq = { raw_sizes, parents, 0, NULL, ld->s->file, 1, NULL };
 	return analyze(ld, &rq, a);
 }
 
@@ -656,7 +661,13 @@ static int load_analyze(const char *path, struct hs_input *in, struct analysis_r
 
 int load_analyzed(const char *path, int raw_sizes, int parents, struct loaded *ld, struct hs_analysis *a)
 {
-	struct analysis_req rq = { raw_sizes, parents, 0, NULL, NULL, 1 };
+	return load_analyzed_beside(path, raw_sizes, parents, NULL, ld, a);
+}
+
+int load_analyzed_beside(const char *path, int raw_sizes, int parents, const struct beside *beside,
+			 struct loaded *ld, struct hs_analysis *a)
+{
+	struct analysis_req rq = { raw_sizes, parents, 0, NULL, NULL, 1, beside };
 	return load_analyze(path, NULL, &rq, ld, a);
 }
 
@@ -685,7 +696,7 @@ int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, 
 int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
 	      const struct side_opts *so)
 {
-	struct analysis_req rq = { so->raw, 0, 1, so->given, path, 0 };
+	struct analysis_req rq = { so->raw, 0, 1, so->given, path, 0, NULL };
 	struct loaded ld;
 	struct hs_analysis a, fa;
 	int rc;

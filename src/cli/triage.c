@@ -301,13 +301,16 @@ static void closure_rows(struct out *out, const struct hs_snapshot *s, const str
 	out_table_end(out);
 }
 
-void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top)
+void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top, struct hs_closures *found)
 {
 	struct hs_closures r;
 	size_t shown;
 	char b1[32], b2[32];
 
-	hs_closures_by_function(&r, a);
+	if (found)
+		r = *found;
+	else
+		hs_closures_by_function(&r, a);
 	shown = r.n < top ? r.n : top;
 	out_kv_u64(out, "closures_hidden", r.hidden);
 	if (shown) {
@@ -323,4 +326,6 @@ void triage_closures(struct out *out, const struct hs_analysis *a, uint32_t top)
 		out_list_end(out);
 	}
 	hs_closures_release(&r);
+	if (found)
+		memset(found, 0, sizeof(*found));
 }
