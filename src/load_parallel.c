@@ -136,21 +136,55 @@ static int all_space(int fd, uint64_t off, uint64_t end, unsigned char *buf)
 	return 1;
 }
 
-/* Runs fn over the pieces, one thread each (the first on this thread). */
-static void run_pieces(struct piece *pc, int n, void *(*fn)(void *))
-{
-	pthread_t th[MAX_JOBS];
-	int started[MAX_JOBS] = { 0 }, i;
+/* Runs fn over the pieces on p->jobs threads (this one among them), each
+ * taking the next piece not taken yet: pieces of one length can cost
+ * different times (a piece of the edges array where the targets have more
+ * digits, its pages faulted in later), and with one piece a thread the
+ * first to finish would wait for the last.  Each thread reads through a
+ * buffer of its own. */
+struct worker {
+	struct piece *pc;
+	int n;
+	atomic_int *next;
+	void *(*fn)(void *);
+	unsigned char *buf;
+};
 
-	for (i = 1; i < n; i++)
-		started[i] = pthread_create(&th[i], NULL, fn, &pc[i]) == 0;
-	fn(&pc[0]);
-	for (i = 1; i < n; i++) {
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	int i;
+
+	while ((i = atomic_fetch_add(w->next, 1)) < w->n) {
+		w->pc[i].buf = w->buf;
+		w->fn(&w->pc[i]);
+		w->pc[i].buf = NULL;
+	}
+	return NULL;
+}
+
+static void run_pieces(struct parser *p, struct piece *pc, int n, void *(*fn)(void *))
+{
+	struct worker w[MAX_JOBS];
+	pthread_t th[MAX_JOBS];
+	int started[MAX_JOBS] = { 0 }, i, nw = p->jobs < n ? p->jobs : n;
+	atomic_int next = 0;
+
+	for (i = 0; i < nw; i++) {
+		w[i].pc = pc;
+		w[i].n = n;
+		w[i].next = &next;
+		w[i].fn = fn;
+		w[i].buf = hs_xmalloc(PREAD_CHUNK);
+	}
+	for (i = 1; i < nw; i++)
+		started[i] = pthread_create(&th[i], NULL, work, &w[i]) == 0;
+	work(&w[0]); /* and what threads that could not start would have taken */
+	for (i = 1; i < nw; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
-		else
-			fn(&pc[i]); /* could not start a thread: do it here */
-	}
+	for (i = 0; i < nw; i++)
+		free(w[i].buf);
 }
 
 /* Offset of the first `c` at or after `off` before `limit`, or UINT64_MAX. */
@@ -246,12 +280,14 @@ static uint64_t find_byte_parallel(struct parser *p, uint64_t off, uint64_t limi
 	return f.found < f.ended ? f.found : UINT64_MAX;
 }
 
-/* Cuts [begin, end) into at most p->jobs pieces of 64 KiB or more, each
- * after the first starting just after a comma; returns how many. */
+/* Cuts [begin, end) into at most PIECES_PER_JOB * p->jobs pieces (and
+ * MAX_JOBS) of 64 KiB or more, each after the first starting just after a
+ * comma; returns how many. */
+#define PIECES_PER_JOB 4
 static int cut_pieces(struct parser *p, struct piece *pc, uint64_t begin, uint64_t end, unsigned char *probe)
 {
 	uint64_t len = end - begin;
-	int n = p->jobs, i;
+	int n = p->jobs * PIECES_PER_JOB < MAX_JOBS ? p->jobs * PIECES_PER_JOB : MAX_JOBS, i;
 
 	if ((uint64_t)n > len / 65536 + 1)
 		n = (int)(len / 65536 + 1);
@@ -275,7 +311,6 @@ static int cut_pieces(struct parser *p, struct piece *pc, uint64_t begin, uint64
 		pc[i].end = i + 1 < n ? pc[i + 1].begin : end;
 		pc[i].first_piece = i == 0;
 		pc[i].last = i + 1 == n;
-		pc[i].buf = hs_xmalloc(PREAD_CHUNK);
 	}
 	return n;
 }
@@ -293,12 +328,12 @@ static int first_error(struct parser *p, const struct piece *pc, int n)
 
 /* Pass one: each piece's first index; the values in the array. */
 static int count_values(struct parser *p, struct piece *pc, int n, uint64_t begin, uint64_t end,
-			uint64_t *values)
+			uint64_t *values, unsigned char *buf)
 {
 	uint64_t total = 0;
 	int i;
 
-	run_pieces(pc, n, count_piece);
+	run_pieces(p, pc, n, count_piece);
 	if (!first_error(p, pc, n))
 		return 0;
 	for (i = 0; i < n; i++) {
@@ -306,7 +341,7 @@ static int count_values(struct parser *p, struct piece *pc, int n, uint64_t begi
 		total += pc[i].commas;
 	}
 	/* one value more than commas, unless the array is only white space */
-	if (total || !all_space(p->par_fd, begin, end, pc[0].buf))
+	if (total || !all_space(p->par_fd, begin, end, buf))
 		total++;
 	*values = total;
 	return 1;
@@ -318,7 +353,7 @@ static int decode_values(struct parser *p, struct piece *pc, int n, uint64_t end
 	unsigned char c = 0;
 	int i;
 
-	run_pieces(pc, n, decode_piece);
+	run_pieces(p, pc, n, decode_piece);
 	if (!first_error(p, pc, n))
 		return 0;
 	/* each piece must hold what pass one counted in it, or the arrays
@@ -339,7 +374,7 @@ int hs_load_parallel_array(struct parser *p, uint64_t begin)
 	struct piece pc[MAX_JOBS];
 	unsigned char *probe = hs_xmalloc(PREAD_CHUNK);
 	uint64_t end = find_byte_parallel(p, begin, p->par_size, ']', probe), total = 0;
-	int n, i, ok;
+	int n, ok;
 
 	if (end == UINT64_MAX) {
 		free(probe);
@@ -347,14 +382,12 @@ int hs_load_parallel_array(struct parser *p, uint64_t begin)
 				    hs_load_section_names[p->sec], (unsigned long long)p->par_size);
 	}
 	n = cut_pieces(p, pc, begin, end, probe);
+	ok = count_values(p, pc, n, begin, end, &total, probe) && hs_scan_alloc_exact(p, total);
 	free(probe);
-	ok = count_values(p, pc, n, begin, end, &total) && hs_scan_alloc_exact(p, total);
 	if (ok && hs_load_between_passes)
 		hs_load_between_passes(p->par_fd);
 	ok = ok && decode_values(p, pc, n, end, total);
 	if (ok)
 		p->bytes_fed = end + 1;
-	for (i = 0; i < n; i++)
-		free(pc[i].buf);
 	return ok;
 }
