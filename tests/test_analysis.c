@@ -17,17 +17,22 @@ struct run {
 	struct hs_analysis a;
 };
 
-static void run(struct run *r, struct tb *t, int raw)
+static void run_opts(struct run *r, struct tb *t, const struct hs_analysis_opts *o)
 {
-	struct hs_analysis_opts o;
 	struct hs_error err = { 0, "" };
 	size_t len;
 	char *j = tb_json(t, &len);
-	memset(&o, 0, sizeof(o));
-	o.raw_sizes = raw;
 	r->s = load_ok(j, len, 0);
 	free(j);
-	assert_int_equal(hs_analysis_run(&r->a, r->s, &o, &err), 0);
+	assert_int_equal(hs_analysis_run(&r->a, r->s, o, &err), 0);
+}
+
+static void run(struct run *r, struct tb *t, int raw)
+{
+	struct hs_analysis_opts o;
+	memset(&o, 0, sizeof(o));
+	o.raw_sizes = raw;
+	run_opts(r, t, &o);
 }
 
 static void unrun(struct run *r)
@@ -459,30 +464,35 @@ static void test_interfaces_repeated_names(void **state)
  * Bar: count 3, self 17, retained 8 (4; 8 is inside 4) + 9 (7) = 17,
  *      distance min(4, 3, 5) = 3.
  * Window: count 1, self 10, retained 207, distance 1. */
+static void aggregates_graph(struct tb *t)
+{
+	tb_init(t);
+	tb_node(t, "synthetic", "", 1, 0);
+	tb_node(t, "object", "Window", 3, 10);
+	tb_node(t, "object", "Foo", 5, 100);
+	tb_node(t, "object", "Foo", 7, 50);
+	tb_node(t, "object", "Bar", 9, 7);
+	tb_node(t, "object", "Foo", 11, 30);
+	tb_node(t, "object", "Foo", 13, 0);
+	tb_node(t, "object", "Bar", 15, 9);
+	tb_node(t, "object", "Bar", 17, 1);
+	tb_edge(t, 0, "shortcut", "global", 1);
+	tb_edge(t, 1, "property", "a", 2);
+	tb_edge(t, 2, "property", "b", 3);
+	tb_edge(t, 3, "property", "c", 4);
+	tb_edge(t, 4, "property", "d", 8);
+	tb_edge(t, 1, "property", "e", 5);
+	tb_edge(t, 1, "property", "f", 6);
+	tb_edge(t, 6, "property", "g", 7);
+}
+
 static void test_aggregates(void **state)
 {
 	struct tb t;
 	struct run r;
 	const struct hs_class *c;
 	(void)state;
-	tb_init(&t);
-	tb_node(&t, "synthetic", "", 1, 0);
-	tb_node(&t, "object", "Window", 3, 10);
-	tb_node(&t, "object", "Foo", 5, 100);
-	tb_node(&t, "object", "Foo", 7, 50);
-	tb_node(&t, "object", "Bar", 9, 7);
-	tb_node(&t, "object", "Foo", 11, 30);
-	tb_node(&t, "object", "Foo", 13, 0);
-	tb_node(&t, "object", "Bar", 15, 9);
-	tb_node(&t, "object", "Bar", 17, 1);
-	tb_edge(&t, 0, "shortcut", "global", 1);
-	tb_edge(&t, 1, "property", "a", 2);
-	tb_edge(&t, 2, "property", "b", 3);
-	tb_edge(&t, 3, "property", "c", 4);
-	tb_edge(&t, 4, "property", "d", 8);
-	tb_edge(&t, 1, "property", "e", 5);
-	tb_edge(&t, 1, "property", "f", 6);
-	tb_edge(&t, 6, "property", "g", 7);
+	aggregates_graph(&t);
 	run(&r, &t, 0);
 	assert_int_equal(r.a.dom.retained[0], 207);
 	assert_int_equal(r.a.dom.retained[1], 207);
@@ -537,47 +547,23 @@ static void test_beside_aggregates(void **state)
 	struct tb t;
 	int jobs;
 	(void)state;
-	tb_init(&t);
-	tb_node(&t, "synthetic", "", 1, 0);
-	tb_node(&t, "object", "Window", 3, 10);
-	tb_node(&t, "object", "Foo", 5, 100);
-	tb_node(&t, "object", "Foo", 7, 50);
-	tb_node(&t, "object", "Bar", 9, 7);
-	tb_node(&t, "object", "Foo", 11, 30);
-	tb_node(&t, "object", "Foo", 13, 0);
-	tb_node(&t, "object", "Bar", 15, 9);
-	tb_node(&t, "object", "Bar", 17, 1);
-	tb_edge(&t, 0, "shortcut", "global", 1);
-	tb_edge(&t, 1, "property", "a", 2);
-	tb_edge(&t, 2, "property", "b", 3);
-	tb_edge(&t, 3, "property", "c", 4);
-	tb_edge(&t, 4, "property", "d", 8);
-	tb_edge(&t, 1, "property", "e", 5);
-	tb_edge(&t, 1, "property", "f", 6);
-	tb_edge(&t, 6, "property", "g", 7);
+	aggregates_graph(&t);
 	for (jobs = 1; jobs <= 2; jobs++) {
 		struct beside_seen b = { 0, 0, pthread_self(), 0, 0, "" };
 		struct hs_analysis_opts o;
-		struct hs_error err = { 0, "" };
-		struct hs_snapshot *s;
-		struct hs_analysis a;
-		size_t len;
-		char *j = tb_json(&t, &len);
+		struct run r;
 		memset(&o, 0, sizeof(o));
 		o.jobs = jobs;
 		o.beside_aggregates = beside_record;
 		o.beside_ctx = &b;
-		s = load_ok(j, len, 0);
-		free(j);
-		assert_int_equal(hs_analysis_run(&a, s, &o, &err), 0);
+		run_opts(&r, &t, &o);
 		assert_int_equal(b.calls, 1);
 		assert_int_equal(b.other_thread, jobs == 2);
 		assert_int_equal(b.retained2, 158);
 		assert_int_equal(b.distance2, 2);
 		assert_string_equal(b.class2, "Foo");
-		assert_non_null(a.classes.cls); /* and the rows were aggregated */
-		hs_analysis_release(&a);
-		hs_snapshot_free(s);
+		assert_non_null(r.a.classes.cls); /* and the rows were aggregated */
+		unrun(&r);
 	}
 	tb_release(&t);
 }
