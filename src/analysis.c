@@ -196,9 +196,14 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	phase(opts, "computing dominators");
 	/* and the statistics, distances and class names beside them on a
 	 * second core */
-	if (two && pthread_create(&tid, NULL, side_names, &w) == 0)
-		named = 1;
-	else
+	if (two) {
+		hs_graph_map_retainers_expect(&a->graph);
+		if (pthread_create(&tid, NULL, side_names, &w) == 0)
+			named = 1;
+		else
+			hs_graph_map_retainers_done(&a->graph);
+	}
+	if (!named)
 		statistics(a);
 	if (!sized)
 		hs_dominators_prepare(&w.work, s->node_count);

@@ -1,5 +1,6 @@
 /* Node flags, essential edges and retainer indexes, after DevTools'
  * JSHeapSnapshot.calculateFlags / initEssentialEdges / buildRetainers. */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include "hsnap/graph.h"
@@ -203,10 +204,21 @@ static void count_retainers(struct hs_graph *g, uint32_t paged)
 	HS_ALLOC_ARRAY(g->ret_from, g->ret_total ? g->ret_total : 1);
 }
 
+void hs_graph_map_retainers_expect(struct hs_graph *g)
+{
+	atomic_store(&g->mapping, 1);
+}
+
+void hs_graph_map_retainers_done(struct hs_graph *g)
+{
+	atomic_store(&g->mapping, 0);
+}
+
 /* reads only ret_total and the pointer: ret_first may be being filled */
-void hs_graph_map_retainers(const struct hs_graph *g)
+void hs_graph_map_retainers(struct hs_graph *g)
 {
 	hs_populate(g->ret_from, sizeof(*g->ret_from) * (g->ret_total ? g->ret_total : 1));
+	hs_graph_map_retainers_done(g);
 }
 
 void hs_graph_fill_retainers(struct hs_graph *g, const uint32_t *label)
@@ -216,7 +228,8 @@ void hs_graph_fill_retainers(struct hs_graph *g, const uint32_t *label)
 	const uint64_t *ess = g->essential;
 	uint32_t n, e, *at = g->ret_first, *from = g->ret_from;
 
-	hs_graph_map_retainers(g); /* at once, if no other thread did */
+	/* at once, if no other thread did */
+	hs_populate(from, sizeof(*from) * (g->ret_total ? g->ret_total : 1));
 	/* at[t] is t's fill position; once filled it is t's end, i.e. the start
 	 * of t + 1: one shift makes it the index again */
 	for (n = 0; n < s->node_count; n++) {
@@ -261,6 +274,8 @@ void hs_graph_release_counts(struct hs_graph *g)
 
 void hs_graph_release_retainers(struct hs_graph *g)
 {
+	while (atomic_load(&g->mapping)) /* another thread still maps ret_from */
+		sched_yield();
 	free(g->essential);
 	free(g->ret_first);
 	free(g->ret_from);

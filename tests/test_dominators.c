@@ -1,7 +1,10 @@
 /* Dominator tree and retained sizes: hand-computed tiny graphs, a brute-force
  * oracle on thousands of seeded random graphs, and 1,000,000-node chains and
  * fan-outs (no recursion).  Node 0 is the root in every graph here. */
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdio.h>
@@ -97,6 +100,63 @@ static void test_diamond(void **state)
 	build(&b, &t, 0);
 	expect(&b, idom, ret);
 	assert_int_equal(b.d.unreachable, 0);
+	unbuild(&b);
+	tb_release(&t);
+}
+
+/* A second thread that maps the retainer lists (hs_graph_map_retainers,
+ * as hs_analysis_run's does beside the DFS) and is late: the dominators must
+ * not free the lists before it is done with them.  The mapper sleeps 200 ms
+ * first; the dominators of the diamond above take microseconds, so without
+ * the wait they would return before it is done. */
+struct late_mapper {
+	struct hs_graph *g;
+	atomic_int done;
+};
+
+static void *map_late(void *arg)
+{
+	struct late_mapper *m = arg;
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+	atomic_store(&m->done, 1);
+	hs_graph_map_retainers(m->g);
+	return NULL;
+}
+
+static void test_late_mapper(void **state)
+{
+	static const uint64_t sz[] = { 0, 10, 20, 30, 40 };
+	static const uint32_t idom[] = { 0, 0, 1, 1, 1 };
+	static const uint64_t ret[] = { 100, 100, 20, 30, 40 };
+	struct late_mapper m;
+	struct tb t;
+	struct built b;
+	pthread_t tid;
+	size_t len;
+	char *j;
+	(void)state;
+	tb_init(&t);
+	nodes(&t, sz, 5);
+	tb_edge_i(&t, 0, "element", 1, 1);
+	tb_edge(&t, 1, "property", "a", 2);
+	tb_edge(&t, 1, "property", "b", 3);
+	tb_edge(&t, 2, "property", "x", 4);
+	tb_edge(&t, 3, "internal", "y", 4);
+	j = tb_json(&t, &len);
+	b.s = load_ok(j, len, 0);
+	free(j);
+	assert_int_equal(hs_graph_build(&b.g, b.s), 0);
+	m.g = &b.g;
+	atomic_init(&m.done, 0);
+	hs_graph_map_retainers_expect(&b.g);
+	assert_int_equal(pthread_create(&tid, NULL, map_late, &m), 0);
+	assert_int_equal(hs_dominators_build(&b.d, &b.g, b.s->self_size), 0);
+	assert_int_equal(atomic_load(&m.done), 1); /* it waited for the mapper */
+	pthread_join(tid, NULL);
+	assert_null(b.g.ret_from);
+	expect(&b, idom, ret);
 	unbuild(&b);
 	tb_release(&t);
 }
@@ -801,6 +861,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diamond),
+		cmocka_unit_test(test_late_mapper),
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_weak),
 		cmocka_unit_test(test_unreachable_cycle),

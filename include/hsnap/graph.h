@@ -4,6 +4,7 @@
  * hs_graph_fill_retainers (lists). */
 #ifndef HSNAP_GRAPH_H
 #define HSNAP_GRAPH_H
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "hsnap/snapshot.h"
@@ -20,15 +21,23 @@ struct hs_graph {
 				* edges of any type (weak included) */
 	uint32_t user_roots;   /* root edges to user roots (DevTools isUserRoot) */
 	uint32_t ret_total;    /* essential edges: ret_from's length */
+	/* 1 from hs_graph_map_retainers_expect until hs_graph_map_retainers
+	 * is done: hs_graph_release_retainers waits for it */
+	atomic_int mapping;
 };
 
 /* Flags, essential bits and the essential retainers' counts (ret_first as
  * list starts); ret_from is allocated, its pages not mapped yet. */
 int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s);
-/* Maps ret_from's pages (fresh pages cost a fault each), e.g. on a second
- * thread while the dominators' DFS runs; hs_graph_fill_retainers does it
- * otherwise.  Safe beside the fill: it does not change the contents. */
-void hs_graph_map_retainers(const struct hs_graph *g);
+/* Maps ret_from's pages (fresh pages cost a fault each) on a second thread
+ * while the dominators' DFS runs; hs_graph_fill_retainers does it otherwise.
+ * Safe beside the fill: it does not change the contents.  The thread that
+ * starts the second one calls hs_graph_map_retainers_expect first (and
+ * hs_graph_map_retainers_done if it could not start it), so that the lists
+ * are not freed while they are being mapped. */
+void hs_graph_map_retainers_expect(struct hs_graph *g);
+void hs_graph_map_retainers(struct hs_graph *g);
+void hs_graph_map_retainers_done(struct hs_graph *g);
 /* Fills ret_from: for each essential edge from -> to, label[from] (the
  * ordinal itself when label is NULL) in to's list, in ascending order of
  * `from`.  Called by hs_dominators_build with DFS numbers, once it has them. */
