@@ -19,13 +19,19 @@ struct built {
 	struct hs_dominators d;
 };
 
-static void build(struct built *b, const struct tb *t, size_t chunk)
+/* the snapshot and its graph, no dominators yet */
+static void build_graph(struct built *b, const struct tb *t, size_t chunk)
 {
 	size_t len;
 	char *j = tb_json(t, &len);
 	b->s = load_ok(j, len, chunk);
 	free(j);
 	assert_int_equal(hs_graph_build(&b->g, b->s), 0);
+}
+
+static void build(struct built *b, const struct tb *t, size_t chunk)
+{
+	build_graph(b, t, chunk);
 	assert_int_equal(hs_dominators_build(&b->d, &b->g, b->s->self_size), 0);
 }
 
@@ -82,23 +88,30 @@ static void nodes(struct tb *t, const uint64_t *sizes, uint32_t n)
 /* Diamond: 0->1, 1->2, 1->3, 2->4, 3->4; sizes 1:10 2:20 3:30 4:40.
  * 4 is reached through 2 and 3, so only 1 dominates it:
  * idom = [0,0,1,1,1]; retained 4=40, 3=30, 2=20, 1=10+20+30+40=100, 0=100. */
-static void test_diamond(void **state)
+static const uint32_t diamond_idom[] = { 0, 0, 1, 1, 1 };
+static const uint64_t diamond_ret[] = { 100, 100, 20, 30, 40 };
+
+static void diamond(struct tb *t)
 {
 	static const uint64_t sz[] = { 0, 10, 20, 30, 40 };
-	static const uint32_t idom[] = { 0, 0, 1, 1, 1 };
-	static const uint64_t ret[] = { 100, 100, 20, 30, 40 };
+
+	tb_init(t);
+	nodes(t, sz, 5);
+	tb_edge_i(t, 0, "element", 1, 1);
+	tb_edge(t, 1, "property", "a", 2);
+	tb_edge(t, 1, "property", "b", 3);
+	tb_edge(t, 2, "property", "x", 4);
+	tb_edge(t, 3, "internal", "y", 4);
+}
+
+static void test_diamond(void **state)
+{
 	struct tb t;
 	struct built b;
 	(void)state;
-	tb_init(&t);
-	nodes(&t, sz, 5);
-	tb_edge_i(&t, 0, "element", 1, 1);
-	tb_edge(&t, 1, "property", "a", 2);
-	tb_edge(&t, 1, "property", "b", 3);
-	tb_edge(&t, 2, "property", "x", 4);
-	tb_edge(&t, 3, "internal", "y", 4);
+	diamond(&t);
 	build(&b, &t, 0);
-	expect(&b, idom, ret);
+	expect(&b, diamond_idom, diamond_ret);
 	assert_int_equal(b.d.unreachable, 0);
 	unbuild(&b);
 	tb_release(&t);
@@ -127,27 +140,13 @@ static void *map_late(void *arg)
 
 static void test_late_mapper(void **state)
 {
-	static const uint64_t sz[] = { 0, 10, 20, 30, 40 };
-	static const uint32_t idom[] = { 0, 0, 1, 1, 1 };
-	static const uint64_t ret[] = { 100, 100, 20, 30, 40 };
 	struct late_mapper m;
 	struct tb t;
 	struct built b;
 	pthread_t tid;
-	size_t len;
-	char *j;
 	(void)state;
-	tb_init(&t);
-	nodes(&t, sz, 5);
-	tb_edge_i(&t, 0, "element", 1, 1);
-	tb_edge(&t, 1, "property", "a", 2);
-	tb_edge(&t, 1, "property", "b", 3);
-	tb_edge(&t, 2, "property", "x", 4);
-	tb_edge(&t, 3, "internal", "y", 4);
-	j = tb_json(&t, &len);
-	b.s = load_ok(j, len, 0);
-	free(j);
-	assert_int_equal(hs_graph_build(&b.g, b.s), 0);
+	diamond(&t);
+	build_graph(&b, &t, 0);
 	m.g = &b.g;
 	atomic_init(&m.done, 0);
 	hs_graph_map_retainers_expect(&b.g);
@@ -156,7 +155,7 @@ static void test_late_mapper(void **state)
 	assert_int_equal(atomic_load(&m.done), 1); /* it waited for the mapper */
 	pthread_join(tid, NULL);
 	assert_null(b.g.ret_from);
-	expect(&b, idom, ret);
+	expect(&b, diamond_idom, diamond_ret);
 	unbuild(&b);
 	tb_release(&t);
 }
