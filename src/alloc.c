@@ -121,7 +121,7 @@ static void drop(int i)
  * many bytes in all have been freed, the largest first). */
 static void *take(size_t size)
 {
-	size_t freed = 0;
+	size_t freed = 0, got = 0;
 	void *p = NULL;
 	int i, best = -1;
 
@@ -134,6 +134,7 @@ static void *take(size_t size)
 			best = i;
 	if (best >= 0) {
 		p = kept[best].p;
+		got = kept[best].size;
 		kept[best] = kept[--nkept];
 	} else {
 		while (freed < size && nkept) {
@@ -152,7 +153,7 @@ static void *take(size_t size)
 		/* the pages past what is asked for (up to 1/8 of it) go back:
 		 * they would otherwise stay resident, unused */
 		uintptr_t a = ((uintptr_t)p + size + 4095) & ~(uintptr_t)4095;
-		uintptr_t e = ((uintptr_t)p + malloc_usable_size(p)) & ~(uintptr_t)4095;
+		uintptr_t e = ((uintptr_t)p + got) & ~(uintptr_t)4095;
 		if (e > a)
 			madvise((void *)a, e - a, MADV_DONTNEED);
 	}

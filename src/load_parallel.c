@@ -136,6 +136,26 @@ static int all_space(int fd, uint64_t off, uint64_t end, unsigned char *buf)
 	return 1;
 }
 
+/* fn(arg[0]) ... fn(arg[n - 1]) (arg: n records of `size` bytes), the first
+ * on this thread, the others on threads of their own; one whose thread
+ * could not start runs here after the first. */
+static void run_threads(void *arg, size_t size, int n, void *(*fn)(void *))
+{
+	pthread_t th[MAX_JOBS];
+	int started[MAX_JOBS] = { 0 }, i;
+	unsigned char *a = arg;
+
+	for (i = 1; i < n; i++)
+		started[i] = pthread_create(&th[i], NULL, fn, a + (size_t)i * size) == 0;
+	fn(a);
+	for (i = 1; i < n; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			fn(a + (size_t)i * size);
+	}
+}
+
 /* Runs fn over the pieces on p->jobs threads (this one among them), each
  * taking the next piece not taken yet: pieces of one length can cost
  * different times (a piece of the edges array where the targets have more
@@ -166,8 +186,7 @@ static void *work(void *arg)
 static void run_pieces(struct parser *p, struct piece *pc, int n, void *(*fn)(void *))
 {
 	struct worker w[MAX_JOBS];
-	pthread_t th[MAX_JOBS];
-	int started[MAX_JOBS] = { 0 }, i, nw = p->jobs < n ? p->jobs : n;
+	int i, nw = p->jobs < n ? p->jobs : n;
 	atomic_int next = 0;
 
 	for (i = 0; i < nw; i++) {
@@ -177,12 +196,7 @@ static void run_pieces(struct parser *p, struct piece *pc, int n, void *(*fn)(vo
 		w[i].fn = fn;
 		w[i].buf = hs_xmalloc(PREAD_CHUNK);
 	}
-	for (i = 1; i < nw; i++)
-		started[i] = pthread_create(&th[i], NULL, work, &w[i]) == 0;
-	work(&w[0]); /* and what threads that could not start would have taken */
-	for (i = 1; i < nw; i++)
-		if (started[i])
-			pthread_join(th[i], NULL);
+	run_threads(w, sizeof(w[0]), nw, work);
 	for (i = 0; i < nw; i++)
 		free(w[i].buf);
 }
@@ -257,8 +271,7 @@ static uint64_t find_byte_parallel(struct parser *p, uint64_t off, uint64_t limi
 {
 	struct finder f = { p->par_fd, c, p->jobs, off, limit, UINT64_MAX, UINT64_MAX };
 	struct find_job j[MAX_JOBS];
-	pthread_t th[MAX_JOBS];
-	int started[MAX_JOBS] = { 0 }, i;
+	int i;
 
 	if (p->jobs < 2 || limit - off <= PREAD_CHUNK) /* one block */
 		return find_byte(p->par_fd, off, limit, c, buf);
@@ -267,16 +280,9 @@ static uint64_t find_byte_parallel(struct parser *p, uint64_t off, uint64_t limi
 		j[i].k = i;
 		j[i].buf = i ? hs_xmalloc(PREAD_CHUNK) : buf;
 	}
+	run_threads(j, sizeof(j[0]), f.n, find_run);
 	for (i = 1; i < f.n; i++)
-		started[i] = pthread_create(&th[i], NULL, find_run, &j[i]) == 0;
-	find_run(&j[0]);
-	for (i = 1; i < f.n; i++) {
-		if (started[i])
-			pthread_join(th[i], NULL);
-		else
-			find_run(&j[i]);
 		free(j[i].buf);
-	}
 	return f.found < f.ended ? f.found : UINT64_MAX;
 }
 
