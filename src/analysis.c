@@ -1,6 +1,8 @@
 /* The analysis pipeline: a list of named phase calls in DevTools' order
  * (HeapSnapshot.initialize). */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -72,7 +74,8 @@ static int analysis_jobs(const struct hs_analysis_opts *o)
 }
 
 /* DOM state and shallow sizes.  g: only g->user_roots is read (all that
- * hs_shallow_sizes needs), so they can run beside hs_graph_build.
+ * hs_shallow_sizes needs, set by hs_graph_begin), so they can run beside the
+ * rest of the graph's building.
  * report: call the phase callback (the main thread only). */
 static void states_and_sizes(struct hs_analysis *a, const struct hs_analysis_opts *opts,
 			     const struct hs_graph *g, int report)
@@ -110,25 +113,25 @@ static void distances_and_names(struct hs_analysis *a, const struct hs_analysis_
 }
 
 /* The second thread's share: the phases that do not need the graph's
- * retainer index, in two parts (states and sizes beside the edge indexing,
- * which the dominators need; statistics, distances and names beside the
- * dominators).  Their results are
- * separate arrays, so they are the same whichever thread runs them. */
+ * retainer index, in two parts (the retainer counts, DOM state and sizes
+ * while the first thread marks the page-owned nodes, which the counts do
+ * not need until hs_graph_finish; statistics, distances and names beside
+ * the dominators).  Their results are separate arrays, so they are the same
+ * whichever thread runs them. */
 struct side {
 	struct hs_analysis *a;
 	const struct hs_analysis_opts *opts;
-	struct hs_graph roots; /* user_roots only */
-	struct hs_dom_work work; /* the dominators' work arrays, mapped */
+	atomic_int counted; /* hs_graph_count is done */
 };
 
-/* and then the dominators' work arrays: this thread has time to spare
- * while the other indexes edges, and fresh pages are dear */
+/* the counts first: the first thread waits for them after its share */
 static void *side_sizes(void *arg)
 {
 	struct side *w = arg;
 
-	states_and_sizes(w->a, w->opts, &w->roots, 0);
-	hs_dominators_prepare(&w->work, w->a->s->node_count);
+	hs_graph_count(&w->a->graph);
+	atomic_store(&w->counted, 1);
+	states_and_sizes(w->a, w->opts, &w->a->graph, 0);
 	return NULL;
 }
 
@@ -165,6 +168,7 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 {
 	int two = analysis_jobs(opts) > 1, sized = 0, named = 0;
 	struct side w;
+	struct hs_dom_work work; /* the dominators' work arrays, mapped */
 	pthread_t tid;
 
 	(void)err;
@@ -173,25 +177,26 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	memset(&w, 0, sizeof(w));
 	w.a = a;
 	w.opts = opts;
-	w.roots.s = s;
 	phase(opts, "indexing edges");
-	if (two) {
-		/* Two cores: DOM state and shallow sizes run while this thread
-		 * indexes edges. */
-		uint32_t e;
-
-		for (e = hs_edge_begin(s, s->root); e < hs_edge_end(s, s->root); e++)
-			if (hs_is_user_root(s, s->edge_to[e]))
-				w.roots.user_roots++;
-		if (pthread_create(&tid, NULL, side_sizes, &w) == 0) {
-			hs_graph_build(&a->graph, s);
-			pthread_join(tid, NULL);
-			sized = 1;
-		}
+	hs_graph_begin(&a->graph, s);
+	if (two && pthread_create(&tid, NULL, side_sizes, &w) == 0) {
+		/* Two cores: the retainer counts, DOM state and shallow sizes
+		 * run while this thread marks the page-owned nodes and maps
+		 * the dominators' work arrays (fresh pages are dear). */
+		hs_graph_mark_pages(&a->graph);
+		hs_dominators_prepare(&work, s->node_count);
+		while (!atomic_load(&w.counted))
+			sched_yield();
+		hs_graph_finish(&a->graph);
+		pthread_join(tid, NULL);
+		sized = 1;
 	}
 	if (!sized) {
-		hs_graph_build(&a->graph, s);
+		hs_graph_mark_pages(&a->graph);
+		hs_graph_count(&a->graph);
+		hs_graph_finish(&a->graph);
 		states_and_sizes(a, opts, &a->graph, 1);
+		hs_dominators_prepare(&work, s->node_count);
 	}
 	phase(opts, "computing dominators");
 	/* and the statistics, distances and class names beside them on a
@@ -205,9 +210,7 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	}
 	if (!named)
 		statistics(a);
-	if (!sized)
-		hs_dominators_prepare(&w.work, s->node_count);
-	hs_dominators_build_in(&a->dom, &a->graph, a->self_size, &w.work); /* frees the retainers */
+	hs_dominators_build_in(&a->dom, &a->graph, a->self_size, &work); /* frees the retainers */
 	if (named)
 		pthread_join(tid, NULL);
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;

@@ -77,8 +77,8 @@ int hs_weakmap_edge_parse(const char *name, size_t len, uint64_t *table_id, size
 
 /* DevTools' pageObject flag: nodes reachable, skipping weak edges, from the
  * root's shortcut edges and from its element edges to "(Document DOM trees)".
- * Returns the number of such nodes. */
-static uint32_t mark_page_owned(struct hs_graph *g)
+ * Sets g->page_owned to the number of such nodes. */
+void hs_graph_mark_pages(struct hs_graph *g)
 {
 	const struct hs_snapshot *s = g->s;
 	uint32_t *stack, sp = 0, e, r = s->root, marked = 0;
@@ -111,7 +111,7 @@ static uint32_t mark_page_owned(struct hs_graph *g)
 		}
 	}
 	free(stack);
-	return marked;
+	g->page_owned = marked;
 }
 
 /* One bit per string: set when the string is a WeakMap ephemeron edge name.
@@ -137,11 +137,12 @@ static uint64_t *weakmap_names(const struct hs_snapshot *s, int *any)
 	return bits;
 }
 
-/* DevTools' isEssentialEdge, with its WeakMap rule (the first of an
- * ephemeron's edges, from the table itself, is not essential).  page: the
- * page-owned bits, or NULL when no node is page-owned; wm likewise. */
-static inline int is_essential(const struct hs_snapshot *s, const uint64_t *page,
-			       const uint64_t *wm, uint32_t from, uint32_t e)
+/* DevTools' isEssentialEdge without its page-owned rule (hs_graph_finish
+ * applies that one), with its WeakMap rule (the first of an ephemeron's
+ * edges, from the table itself, is not essential).  wm: the WeakMap name
+ * bits, or NULL when no string is such a name. */
+static inline int is_essential(const struct hs_snapshot *s, const uint64_t *wm, uint32_t from,
+			       uint32_t e)
 {
 	uint8_t type = s->edge_type[e];
 	uint32_t to = s->edge_to[e];
@@ -156,48 +157,78 @@ static inline int is_essential(const struct hs_snapshot *s, const uint64_t *page
 		    table == hs_node_id(s, from))
 			return 0;
 	}
-	if (from != s->root) {
-		if (type == s->t.e_shortcut)
-			return 0;
-		if (page && hs_bit_get(page, to) && !hs_bit_get(page, from))
-			return 0;
-	}
-	return 1;
+	return from == s->root || type != s->t.e_shortcut;
 }
 
-/* One pass over the edges: the essential bits, the essential retainers of
- * each node counted into ret_first (then turned into list starts), and a
- * two-bit saturating count of all retaining edges (weak included). */
-static void count_retainers(struct hs_graph *g, uint32_t paged)
+/* One pass over the edges: the essential bits (but for the page-owned rule),
+ * the essential retainers of each node counted into ret_first[to + 1], and a
+ * two-bit saturating count of all retaining edges (weak included).  Reads
+ * only the model, so it can run beside hs_graph_mark_pages. */
+void hs_graph_count(struct hs_graph *g)
 {
 	const struct hs_snapshot *s = g->s;
 	const uint32_t *edge_to = s->edge_to;
-	uint32_t n, e, *ret_first;
-	uint64_t *once, *more, *ess;
-	const uint64_t *page = paged ? g->page : NULL;
+	uint32_t n, e, *ret_first = g->ret_first;
+	uint64_t *once = g->retained_once, *more = g->retained_more, *ess = g->essential;
 	int any_wm;
 	uint64_t *wm = weakmap_names(s, &any_wm);
 	const uint64_t *wmp = any_wm ? wm : NULL;
 
-	HS_CALLOC_ARRAY(g->ret_first, (size_t)s->node_count + 1);
-	ret_first = g->ret_first;
 	/* counted into at random places, and every page of it is touched */
 	hs_populate(ret_first, sizeof(*ret_first) * ((size_t)s->node_count + 1));
-	g->essential = ess = hs_bits_new(s->edge_count);
-	g->retained_once = once = hs_bits_new(s->node_count);
-	g->retained_more = more = hs_bits_new(s->node_count);
 	for (n = 0; n < s->node_count; n++)
 		for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
 			uint32_t to = edge_to[e];
 			uint64_t m = (uint64_t)1 << (to & 63);
 			more[to >> 6] |= once[to >> 6] & m;
 			once[to >> 6] |= m;
-			if (is_essential(s, page, wmp, n, e)) {
+			if (is_essential(s, wmp, n, e)) {
 				hs_bit_set(ess, e);
 				ret_first[to + 1]++;
 			}
 		}
 	free(wm);
+}
+
+/* DevTools' page-owned rule: an edge from a node that is not page-owned
+ * (but the root) to one that is, is not essential.  Only the edges of nodes
+ * that are not page-owned are read, so this costs little where nearly all
+ * are (a Node.js heap) and nothing where none is. */
+static void drop_page_entries(struct hs_graph *g)
+{
+	const struct hs_snapshot *s = g->s;
+	uint32_t w, words = (s->node_count + 63) / 64;
+
+	if (!g->page_owned)
+		return;
+	for (w = 0; w < words; w++) {
+		uint64_t outside = ~g->page[w];
+
+		while (outside) {
+			uint32_t n = w * 64 + (uint32_t)__builtin_ctzll(outside), e;
+
+			outside &= outside - 1;
+			if (n >= s->node_count)
+				break;
+			if (n == s->root)
+				continue;
+			for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
+				uint32_t to = s->edge_to[e];
+				if (hs_bit_get(g->essential, e) && hs_bit_get(g->page, to)) {
+					hs_bit_clear(g->essential, e);
+					g->ret_first[to + 1]--;
+				}
+			}
+		}
+	}
+}
+
+void hs_graph_finish(struct hs_graph *g)
+{
+	const struct hs_snapshot *s = g->s;
+	uint32_t n, *ret_first = g->ret_first;
+
+	drop_page_entries(g);
 	for (n = 0; n < s->node_count; n++)
 		ret_first[n + 1] += ret_first[n];
 	g->ret_total = ret_first[s->node_count];
@@ -249,18 +280,28 @@ int hs_graph_single_retainer(const struct hs_graph *g, uint32_t n)
 	return hs_bit_get(g->retained_once, n) && !hs_bit_get(g->retained_more, n);
 }
 
-int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s)
+void hs_graph_begin(struct hs_graph *g, const struct hs_snapshot *s)
 {
-	uint32_t e, paged;
+	uint32_t e;
 
 	memset(g, 0, sizeof(*g));
 	g->s = s;
 	g->page = hs_bits_new(s->node_count);
+	g->essential = hs_bits_new(s->edge_count);
+	g->retained_once = hs_bits_new(s->node_count);
+	g->retained_more = hs_bits_new(s->node_count);
+	HS_CALLOC_ARRAY(g->ret_first, (size_t)s->node_count + 1);
 	for (e = hs_edge_begin(s, s->root); e < hs_edge_end(s, s->root); e++)
 		if (hs_is_user_root(s, s->edge_to[e]))
 			g->user_roots++;
-	paged = mark_page_owned(g);
-	count_retainers(g, paged);
+}
+
+int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s)
+{
+	hs_graph_begin(g, s);
+	hs_graph_mark_pages(g);
+	hs_graph_count(g);
+	hs_graph_finish(g);
 	return 0;
 }
 

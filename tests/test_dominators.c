@@ -19,6 +19,16 @@ struct built {
 	struct hs_dominators d;
 };
 
+/* 1: build_graph builds in steps, the counts on a second thread beside the
+ * page-owned marking, as hs_analysis_run does on two cores */
+static int build_two;
+
+static void *count_beside(void *g)
+{
+	hs_graph_count(g);
+	return NULL;
+}
+
 /* the snapshot and its graph, no dominators yet */
 static void build_graph(struct built *b, const struct tb *t, size_t chunk)
 {
@@ -26,7 +36,16 @@ static void build_graph(struct built *b, const struct tb *t, size_t chunk)
 	char *j = tb_json(t, &len);
 	b->s = load_ok(j, len, chunk);
 	free(j);
-	assert_int_equal(hs_graph_build(&b->g, b->s), 0);
+	if (build_two) {
+		pthread_t tid;
+		hs_graph_begin(&b->g, b->s);
+		assert_int_equal(pthread_create(&tid, NULL, count_beside, &b->g), 0);
+		hs_graph_mark_pages(&b->g);
+		pthread_join(tid, NULL);
+		hs_graph_finish(&b->g);
+	} else {
+		assert_int_equal(hs_graph_build(&b->g, b->s), 0);
+	}
 }
 
 static void build(struct built *b, const struct tb *t, size_t chunk)
@@ -693,6 +712,16 @@ static void test_oracle_random_page(void **state)
 	oracle_batch(1, 900000, 800, 0);
 }
 
+/* The same with the graph built on two threads (hs_graph_count beside
+ * hs_graph_mark_pages, then hs_graph_finish's page-owned rule). */
+static void test_oracle_random_page_two(void **state)
+{
+	(void)state;
+	build_two = 1;
+	oracle_batch(1, 950000, 400, 0);
+	build_two = 0;
+}
+
 /* Graphs with cycles reachable from nothing (DevTools' last step). */
 static void test_oracle_random_last_step(void **state)
 {
@@ -871,6 +900,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_weakmap_parse),
 		cmocka_unit_test(test_oracle_random),
 		cmocka_unit_test(test_oracle_random_page),
+		cmocka_unit_test(test_oracle_random_page_two),
 		cmocka_unit_test(test_million_chain),
 		cmocka_unit_test(test_million_reverse_chain),
 		cmocka_unit_test(test_million_unreachable_cycle),

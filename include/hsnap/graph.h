@@ -21,6 +21,7 @@ struct hs_graph {
 				* edges of any type (weak included) */
 	uint32_t user_roots;   /* root edges to user roots (DevTools isUserRoot) */
 	uint32_t ret_total;    /* essential edges: ret_from's length */
+	uint32_t page_owned;   /* nodes with the page bit */
 	/* 1 from hs_graph_map_retainers_expect until hs_graph_map_retainers
 	 * is done: hs_graph_release_retainers waits for it */
 	atomic_int mapping;
@@ -29,6 +30,15 @@ struct hs_graph {
 /* Flags, essential bits and the essential retainers' counts (ret_first as
  * list starts); ret_from is allocated, its pages not mapped yet. */
 int hs_graph_build(struct hs_graph *g, const struct hs_snapshot *s);
+/* hs_graph_build in steps, for two threads: hs_graph_begin (allocates,
+ * counts user roots); then hs_graph_count and hs_graph_mark_pages, which
+ * write different arrays and may run at once on two threads; then, when
+ * both are done, hs_graph_finish (the page-owned rule, the list starts,
+ * ret_from). */
+void hs_graph_begin(struct hs_graph *g, const struct hs_snapshot *s);
+void hs_graph_count(struct hs_graph *g);
+void hs_graph_mark_pages(struct hs_graph *g);
+void hs_graph_finish(struct hs_graph *g);
 /* Maps ret_from's pages (fresh pages cost a fault each) on a second thread
  * while the dominators' DFS runs; hs_graph_fill_retainers does it otherwise.
  * Safe beside the fill: it does not change the contents.  The thread that
