@@ -112,27 +112,26 @@ static void distances_and_names(struct hs_analysis *a, const struct hs_analysis_
 	hs_classes_name(&a->classes, s, a->dom_state, opts ? opts->interfaces : NULL);
 }
 
-/* The second thread's share: the phases that do not need the graph's
- * retainer index, in two parts (the retainer counts, DOM state and sizes
- * while the first thread marks the page-owned nodes, which the counts do
- * not need until hs_graph_finish; statistics, distances and names beside
- * the dominators).  Their results are separate arrays, so they are the same
- * whichever thread runs them. */
+/* The second thread's share: the phases that do not need the dominators,
+ * in the order the first thread needs their results: the retainer counts
+ * (while the first thread marks the page-owned nodes, which the counts do
+ * not need until hs_graph_finish), DOM state and shallow sizes (the
+ * dominators read the sizes only at their end), then, once the graph is
+ * finished, the mapping of the retainer lists (while the dominators' DFS
+ * runs), the statistics, distances and class names.  Their results are
+ * separate arrays, so they are the same whichever thread runs them. */
 struct side {
 	struct hs_analysis *a;
 	const struct hs_analysis_opts *opts;
-	atomic_int counted; /* hs_graph_count is done */
+	atomic_int counted;  /* hs_graph_count is done: the first thread may finish the graph */
+	atomic_int sized;    /* self_size is done: the retained sizes may be added */
+	atomic_int finished; /* hs_graph_finish is done: ret_from and the page bits are there */
 };
 
-/* the counts first: the first thread waits for them after its share */
-static void *side_sizes(void *arg)
+static void wait_for(atomic_int *flag)
 {
-	struct side *w = arg;
-
-	hs_graph_count(&w->a->graph);
-	atomic_store(&w->counted, 1);
-	states_and_sizes(w->a, w->opts, &w->a->graph, 0);
-	return NULL;
+	while (!atomic_load(flag))
+		sched_yield();
 }
 
 /* Statistics need the retainer-count and page bits (3 bits a node), which
@@ -143,11 +142,15 @@ static void statistics(struct hs_analysis *a)
 	hs_graph_release_counts(&a->graph);
 }
 
-static void *side_names(void *arg)
+static void *side_run(void *arg)
 {
 	struct side *w = arg;
 
-	/* the retainer lists' pages, while the dominators' DFS runs */
+	hs_graph_count(&w->a->graph);
+	atomic_store(&w->counted, 1);
+	states_and_sizes(w->a, w->opts, &w->a->graph, 0);
+	atomic_store(&w->sized, 1);
+	wait_for(&w->finished);
 	hs_graph_map_retainers(&w->a->graph);
 	statistics(w->a);
 	distances_and_names(w->a, w->opts, 0);
@@ -166,7 +169,7 @@ static void *beside_run(void *arg)
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		    const struct hs_analysis_opts *opts, struct hs_error *err)
 {
-	int two = analysis_jobs(opts) > 1, sized = 0, named = 0;
+	int two = analysis_jobs(opts) > 1, side = 0;
 	struct side w;
 	struct hs_dom_work work; /* the dominators' work arrays, mapped */
 	pthread_t tid;
@@ -179,19 +182,22 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	w.opts = opts;
 	phase(opts, "indexing edges");
 	hs_graph_begin(&a->graph, s);
-	if (two && pthread_create(&tid, NULL, side_sizes, &w) == 0) {
-		/* Two cores: the retainer counts, DOM state and shallow sizes
-		 * run while this thread marks the page-owned nodes and maps
-		 * the dominators' work arrays (fresh pages are dear). */
+	if (two) {
+		/* the second thread maps the lists: they are not freed before */
+		hs_graph_map_retainers_expect(&a->graph);
+		side = pthread_create(&tid, NULL, side_run, &w) == 0;
+		if (!side)
+			hs_graph_map_retainers_done(&a->graph);
+	}
+	if (side) {
+		/* and this one marks the page-owned nodes and maps the
+		 * dominators' work arrays (fresh pages are dear) */
 		hs_graph_mark_pages(&a->graph);
 		hs_dominators_prepare(&work, s->node_count);
-		while (!atomic_load(&w.counted))
-			sched_yield();
+		wait_for(&w.counted);
 		hs_graph_finish(&a->graph);
-		pthread_join(tid, NULL);
-		sized = 1;
-	}
-	if (!sized) {
+		atomic_store(&w.finished, 1);
+	} else {
 		hs_graph_mark_pages(&a->graph);
 		hs_graph_count(&a->graph);
 		hs_graph_finish(&a->graph);
@@ -199,23 +205,17 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		hs_dominators_prepare(&work, s->node_count);
 	}
 	phase(opts, "computing dominators");
-	/* and the statistics, distances and class names beside them on a
-	 * second core */
-	if (two) {
-		hs_graph_map_retainers_expect(&a->graph);
-		if (pthread_create(&tid, NULL, side_names, &w) == 0)
-			named = 1;
-		else
-			hs_graph_map_retainers_done(&a->graph);
-	}
-	if (!named)
+	if (!side)
 		statistics(a);
-	hs_dominators_build_in(&a->dom, &a->graph, a->self_size, &work); /* frees the retainers */
-	if (named)
+	hs_dominators_tree_in(&a->dom, &a->graph, &work); /* frees the retainers */
+	if (side)
+		wait_for(&w.sized);
+	hs_dominators_sizes(&a->dom, s->node_count, s->root, a->self_size);
+	if (side)
 		pthread_join(tid, NULL);
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
 	a->stats.v8_heap = a->stats.total - a->stats.native;
-	if (!named)
+	if (!side)
 		distances_and_names(a, opts, 1);
 	phase(opts, "aggregating classes");
 	if (opts && opts->beside_aggregates) {

@@ -256,8 +256,7 @@ int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const uint6
 	return hs_dominators_build_in(d, g, self_size, &w);
 }
 
-int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g, const uint64_t *self_size,
-			   struct hs_dom_work *w)
+int hs_dominators_tree_in(struct hs_dominators *d, struct hs_graph *g, struct hs_dom_work *w)
 {
 	struct lt t;
 	uint32_t searched, i, nc = g->s->node_count;
@@ -285,15 +284,31 @@ int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g, const ui
 	/* The results take the work arrays' memory as each is done with, its
 	 * pages already mapped (fresh pages cost a fault and zeroing each):
 	 * num becomes the idom array (by ordinal), ab the retained sizes, the
-	 * DFS-space idom the list starts and vertex the lists. */
+	 * DFS-space idom the list starts and vertex the lists; until
+	 * hs_dominators_sizes, dom_children holds the DFS order (vertex). */
 	d->idom = t.num;
 	for (i = 1; i <= nc; i++)
 		d->idom[t.vertex[i]] = t.vertex[t.idom[i]];
 	d->retained = (uint64_t *)(void *)t.ab;
 	d->dom_first = t.idom;
-	retained_sizes(d, t.vertex, nc, nc, self_size);
 	d->dom_children = t.vertex;
-	dominated_nodes(d, nc, g->s->root);
+	return 0;
+}
+
+void hs_dominators_sizes(struct hs_dominators *d, uint32_t node_count, uint32_t root,
+			 const uint64_t *self_size)
+{
+	retained_sizes(d, d->dom_children, node_count, node_count, self_size);
+	dominated_nodes(d, node_count, root);
+}
+
+int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g, const uint64_t *self_size,
+			   struct hs_dom_work *w)
+{
+	uint32_t nc = g->s->node_count, root = g->s->root;
+
+	hs_dominators_tree_in(d, g, w);
+	hs_dominators_sizes(d, nc, root, self_size);
 	return 0;
 }
 

@@ -35,6 +35,14 @@ void hs_dominators_prepare(struct hs_dom_work *w, uint32_t node_count);
  * (w's arrays become d's results; w is left empty). */
 int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g,
 			   const uint64_t *self_size, struct hs_dom_work *w);
+/* hs_dominators_build_in in two steps, so that the sizes may still be being
+ * computed (on another thread) while the tree is: the immediate dominators
+ * (which read no size), then, with the graph's node count and root, the
+ * retained sizes and the dominated-node lists.  In between d is incomplete
+ * (only d->idom and d->unreachable are results). */
+int hs_dominators_tree_in(struct hs_dominators *d, struct hs_graph *g, struct hs_dom_work *w);
+void hs_dominators_sizes(struct hs_dominators *d, uint32_t node_count, uint32_t root,
+			 const uint64_t *self_size);
 void hs_dominators_release(struct hs_dominators *d);
 
 #endif
