@@ -10,6 +10,7 @@
 #include "hsnap/distances.h"
 #include "hsnap/graph.h"
 #include "alloc.h"
+#include "distances_prefer.h"
 
 struct pending {              /* a WeakMap edge pair seen once so far */
 	const char *key;      /* points into the string arena */
@@ -22,6 +23,8 @@ struct bfs {
 	const struct hs_snapshot *s;
 	int32_t *dist;
 	uint32_t *parent;         /* BFS parent edge, or NULL */
+	struct hs_prefer *prefer; /* hs_paths_prefer_user's cost pass, or NULL */
+	uint32_t skip;            /* a node whose edges the cost pass skips here */
 	const uint64_t *ignored;  /* nodes not to enter, or NULL */
 	uint32_t *queue, qlen;
 	struct pending *set;
@@ -108,26 +111,40 @@ static int edge_passes(struct bfs *b, uint32_t from, uint32_t e)
 	return 1;
 }
 
+/* The BFS, and with b->prefer the cost pass of hs_paths_prefer_user beside
+ * it: the queue holds the nodes in an order of nondecreasing distance, a
+ * node's cost is final when it is dequeued (every node one step nearer was
+ * dequeued before it), and every edge the cost pass can use (not weak, to a
+ * node one step further) has its target's final distance once the BFS has
+ * handled it: an edge the BFS skips for its target, either the target is
+ * never reached, or it is reached later by another edge, in which case the
+ * skipped one is of the kinds the cost pass does not take either (the
+ * filters of edge_passes, which hs_prefer_alt_ok rejects). */
 static void run(struct bfs *b, uint32_t start)
 {
 	const struct hs_snapshot *s = b->s;
+	struct hs_prefer *p = b->prefer;
 	uint32_t i = start, e;
 
 	while (i < b->qlen) {
 		uint32_t n = b->queue[i++];
 		int32_t d = b->dist[n] + 1;
+		int costs = p && p->cost[n] != HS_PREFER_NONE && n != b->skip;
 		for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
 			uint32_t t = s->edge_to[e];
-			if (s->edge_type[e] == s->t.e_weak || b->dist[t] != HS_NO_DISTANCE)
+			if (s->edge_type[e] == s->t.e_weak)
 				continue;
-			if (b->ignored && hs_bit_get(b->ignored, t))
-				continue;
-			if (!edge_passes(b, n, e))
-				continue;
-			b->dist[t] = d;
-			if (b->parent)
-				b->parent[t] = e;
-			b->queue[b->qlen++] = t;
+			if (b->dist[t] == HS_NO_DISTANCE && !(b->ignored && hs_bit_get(b->ignored, t)) &&
+			    edge_passes(b, n, e)) {
+				b->dist[t] = d;
+				if (b->parent)
+					b->parent[t] = e;
+				if (p)
+					p->cost[t] = HS_PREFER_NONE;
+				b->queue[b->qlen++] = t;
+			}
+			if (costs && b->dist[t] == d)
+				hs_prefer_edge(p, s, b->parent, n, e, t);
 		}
 	}
 }
@@ -137,17 +154,24 @@ void hs_distances(const struct hs_snapshot *s, int32_t *out)
 	hs_distances_ex(s, out, NULL, NULL);
 }
 
-void hs_distances_ex(const struct hs_snapshot *s, int32_t *out, uint32_t *parent_edge,
-		     const uint64_t *ignored)
+/* prefer: run hs_paths_prefer_user's choice (its cost pass beside the BFS) */
+static void distances(const struct hs_snapshot *s, int32_t *out, uint32_t *parent_edge,
+		      const uint64_t *ignored, int prefer)
 {
 	struct bfs b;
+	struct hs_prefer p;
 	uint32_t i, e, r = s->root, users;
+	int beside = prefer && parent_edge && s->node_count;
 
 	memset(&b, 0, sizeof(b));
 	b.s = s;
 	b.dist = out;
 	b.parent = parent_edge;
 	b.ignored = ignored;
+	if (beside) {
+		hs_prefer_init(&p, s->node_count);
+		b.prefer = &p;
+	}
 	for (i = 0; i < s->node_count; i++)
 		out[i] = HS_NO_DISTANCE;
 	if (parent_edge)
@@ -164,18 +188,45 @@ void hs_distances_ex(const struct hs_snapshot *s, int32_t *out, uint32_t *parent
 		}
 	}
 	users = b.qlen;
+	/* the root's distance in this pass, if it gets one, is not its last */
+	b.skip = r;
 	run(&b, 0);
+	/* a user-pass distance next to the system pass's (100 M steps deep)
+	 * would make a pair one step apart across the passes: the sorted pass */
+	if (beside && b.qlen && out[b.queue[b.qlen - 1]] >= HS_BASE_SYSTEM_DISTANCE - 1) {
+		hs_prefer_release(&p);
+		b.prefer = NULL;
+		beside = 0;
+	}
 	out[r] = users ? HS_BASE_SYSTEM_DISTANCE : 0;
 	if (parent_edge)
 		parent_edge[r] = HS_NO_EDGE;
+	if (beside)
+		p.cost[r] = 0;
+	b.skip = HS_NO_EDGE;
 	b.qlen = 0;
 	b.queue[b.qlen++] = r;
 	run(&b, 0);
-	if (parent_edge)
-		hs_paths_prefer_user(s, out, parent_edge); /* the user-level one of equal paths */
+	/* the user-level one of equal paths */
+	if (beside)
+		hs_prefer_choose(&p, s, out, parent_edge);
+	else if (prefer && parent_edge)
+		hs_paths_prefer_user(s, out, parent_edge);
 	HASH_CLEAR(hh, b.set);
 	for (i = 0; i < b.nblocks; i++)
 		free(b.blocks[i]);
 	free(b.blocks);
 	free(b.queue);
+}
+
+void hs_distances_ex(const struct hs_snapshot *s, int32_t *out, uint32_t *parent_edge,
+		     const uint64_t *ignored)
+{
+	distances(s, out, parent_edge, ignored, 1);
+}
+
+void hs_distances_bfs(const struct hs_snapshot *s, int32_t *out, uint32_t *parent_edge,
+		      const uint64_t *ignored)
+{
+	distances(s, out, parent_edge, ignored, 0);
 }

@@ -7,25 +7,13 @@
 #include "hsnap/graph.h"
 #include "hsnap/paths.h"
 #include "alloc.h"
-
-/* A step a person reads past: an edge that is not a property, element or
- * context variable (internal, hidden, shortcut), and one more for entering a
- * V8-internal object (hidden, code, internal array, object shape, synthetic:
- * MemLab's "less preferable" edges and nodes are the same idea). */
-static unsigned step_cost(const struct hs_snapshot *s, uint32_t e, uint32_t to)
-{
-	uint8_t et = s->edge_type[e], nt = s->node_type[to];
-	unsigned c = !(et == s->t.e_property || et == s->t.e_element || et == s->t.e_context);
-
-	return c + (nt == s->t.hidden || nt == s->t.code || nt == s->t.array ||
-		    nt == s->t.object_shape || nt == s->t.synthetic);
-}
+#include "distances_prefer.h"
 
 /* An edge the BFS could have followed whatever order it met edges in: the
  * three filters of distances.c that depend on the edge or its order
  * (sloppy_function_map, descriptor links, WeakMap ephemeron pairs) never
  * give a replacement parent, only the one the BFS chose. */
-static int alt_ok(const struct hs_snapshot *s, uint32_t from, uint32_t e)
+int hs_prefer_alt_ok(const struct hs_snapshot *s, uint32_t from, uint32_t e)
 {
 	uint8_t et = s->edge_type[e], ft = s->node_type[from];
 
@@ -43,8 +31,6 @@ static int alt_ok(const struct hs_snapshot *s, uint32_t from, uint32_t e)
 	}
 	return 1;
 }
-
-#define COST_MAX 0xfffeu
 
 /* v's retainer u is one step nearer a root on some shortest path. */
 static int one_nearer(const int32_t *dist, uint32_t u, uint32_t v)
@@ -89,10 +75,17 @@ static unsigned via(const struct hs_snapshot *s, const uint16_t *cost, uint32_t 
 {
 	unsigned c;
 
-	if (cost[i] == 0xffffu)
-		return 0xffffu;
-	c = cost[i] + step_cost(s, e, v);
-	return c > COST_MAX ? COST_MAX : c;
+	if (cost[i] == HS_PREFER_NONE)
+		return HS_PREFER_NONE;
+	c = cost[i] + hs_prefer_step_cost(s, e, v);
+	return c > HS_PREFER_COST_MAX ? HS_PREFER_COST_MAX : c;
+}
+
+void hs_prefer_init(struct hs_prefer *p, uint32_t n)
+{
+	HS_CALLOC_ARRAY(p->cost, n ? n : 1);
+	p->keep = hs_bits_new(n);
+	p->met = hs_bits_new(n);
 }
 
 /* 1: the least cost of a shortest path to each node, level by level (roots
@@ -100,82 +93,77 @@ static unsigned via(const struct hs_snapshot *s, const uint16_t *cost, uint32_t 
  * edge is one of their cheapest.  A node's cost is final once every node one
  * step nearer has been visited, so keep is set when the parent edge is met
  * (its cost equals the node's so far) and cleared when a cheaper edge comes
- * later.  A parent edge the pass does not follow (not one step nearer, or
- * from a node it skips) is compared with the final cost afterwards. */
-static uint16_t *least_costs(const struct hs_snapshot *s, const int32_t *dist, const uint32_t *parent_edge,
-			     uint64_t *keep)
+ * later (hs_prefer_edge).  Here in the order of the distances, sorted. */
+static void least_costs(struct hs_prefer *p, const struct hs_snapshot *s, const int32_t *dist,
+			const uint32_t *parent_edge)
 {
 	uint32_t n = s->node_count, i, e, m, *order;
-	uint64_t *met = hs_bits_new(n); /* the parent edge was followed */
-	uint16_t *cost;
 
 	m = order_by_distance(n, dist, &order);
-	HS_ALLOC_ARRAY(cost, n);
 	for (i = 0; i < n; i++)
-		cost[i] = parent_edge[i] == HS_NO_EDGE ? 0 : 0xffffu;
+		p->cost[i] = parent_edge[i] == HS_NO_EDGE ? 0 : HS_PREFER_NONE;
 	for (i = 0; i < m; i++) {
 		uint32_t u = order[i];
-		if (cost[u] == 0xffffu)
+		if (p->cost[u] == HS_PREFER_NONE)
 			continue;
 		for (e = hs_edge_begin(s, u); e < hs_edge_end(s, u); e++) {
-			uint32_t v = s->edge_to[e], pe;
-			unsigned c;
-			if (!one_nearer(dist, u, v) || s->edge_type[e] == s->t.e_weak ||
-			    (pe = parent_edge[v]) == HS_NO_EDGE)
+			uint32_t v = s->edge_to[e];
+			if (one_nearer(dist, u, v) && s->edge_type[e] != s->t.e_weak)
+				hs_prefer_edge(p, s, parent_edge, u, e, v);
+		}
+	}
+	free(order);
+}
+
+/* The parent edges the cost pass did not follow (a BFS parent is one step
+ * nearer, so these are rare, the root's own parent aside, which has none),
+ * then 3: a node whose BFS parent is not one of the cheapest takes the
+ * first cheapest retainer, by source ordinal (the keep bit first: most nodes
+ * keep their parent, and the bit set stays in cache). */
+void hs_prefer_choose(struct hs_prefer *p, const struct hs_snapshot *s, const int32_t *dist,
+		      uint32_t *parent_edge)
+{
+	uint32_t n = s->node_count, i, e;
+	const uint16_t *cost = p->cost;
+
+	for (i = 0; i < n; i++)
+		if (parent_edge[i] != HS_NO_EDGE && !hs_bit_get(p->met, i)) {
+			uint32_t u = hs_edge_source(s, parent_edge[i]);
+			if (via(s, cost, u, parent_edge[i], i) == cost[i] && cost[u] != HS_PREFER_NONE)
+				hs_bit_set(p->keep, i);
+		}
+	for (i = 0; i < n; i++) {
+		if (cost[i] == HS_PREFER_NONE)
+			continue;
+		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
+			uint32_t v = s->edge_to[e];
+			if (hs_bit_get(p->keep, v) || parent_edge[v] == HS_NO_EDGE || !one_nearer(dist, i, v) ||
+			    s->edge_type[e] == s->t.e_weak)
 				continue;
-			c = via(s, cost, u, e, v);
-			if (e == pe) {
-				hs_bit_set(met, v);
-				if (c < cost[v])
-					cost[v] = (uint16_t)c;
-				if (c == cost[v])
-					hs_bit_set(keep, v);
-			} else if (c < cost[v] && alt_ok(s, u, e)) {
-				cost[v] = (uint16_t)c;
-				hs_bit_clear(keep, v);
+			if (via(s, cost, i, e, v) == cost[v] && hs_prefer_alt_ok(s, i, e)) {
+				parent_edge[v] = e;
+				hs_bit_set(p->keep, v);
 			}
 		}
 	}
-	/* the parent edges not followed: a BFS parent is one step nearer, so
-	 * these are rare (the root's own parent aside, which has none) */
-	for (i = 0; i < n; i++)
-		if (parent_edge[i] != HS_NO_EDGE && !hs_bit_get(met, i)) {
-			uint32_t u = hs_edge_source(s, parent_edge[i]);
-			if (via(s, cost, u, parent_edge[i], i) == cost[i] && cost[u] != 0xffffu)
-				hs_bit_set(keep, i);
-		}
-	free(met);
-	free(order);
-	return cost;
+	hs_prefer_release(p);
+}
+
+void hs_prefer_release(struct hs_prefer *p)
+{
+	free(p->keep);
+	free(p->met);
+	free(p->cost);
+	memset(p, 0, sizeof(*p));
 }
 
 void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge)
 {
-	uint32_t n = s->node_count, i, e;
-	uint16_t *cost;
-	uint64_t *keep;
+	struct hs_prefer p;
 
-	if (!n)
+	if (!s->node_count)
 		return;
-	keep = hs_bits_new(n);
-	cost = least_costs(s, dist, parent_edge, keep);
-	/* 3: a node whose BFS parent is not one of the cheapest takes the first
-	 * cheapest retainer, by source ordinal (the keep bit first: most nodes
-	 * keep their parent, and the bit set stays in cache) */
-	for (i = 0; i < n; i++) {
-		if (cost[i] == 0xffffu)
-			continue;
-		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++) {
-			uint32_t v = s->edge_to[e];
-			if (hs_bit_get(keep, v) || parent_edge[v] == HS_NO_EDGE || !one_nearer(dist, i, v) ||
-			    s->edge_type[e] == s->t.e_weak)
-				continue;
-			if (via(s, cost, i, e, v) == cost[v] && alt_ok(s, i, e)) {
-				parent_edge[v] = e;
-				hs_bit_set(keep, v);
-			}
-		}
-	}
-	free(keep);
-	free(cost);
+	hs_prefer_init(&p, s->node_count);
+	least_costs(&p, s, dist, parent_edge);
+	hs_prefer_choose(&p, s, dist, parent_edge);
 }

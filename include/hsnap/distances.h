@@ -18,6 +18,11 @@ void hs_distances(const struct hs_snapshot *s, int32_t *out);
  * (edges into them are not followed: DevTools' "ignore this retainer"). */
 void hs_distances_ex(const struct hs_snapshot *s, int32_t *dist, uint32_t *parent_edge,
 		     const uint64_t *ignored);
+/* hs_distances_ex without the choice among equal paths: the parent edges as
+ * DevTools' BFS meets them (hs_distances_ex makes its choice while the BFS
+ * runs; this plus hs_paths_prefer_user gives the same result). */
+void hs_distances_bfs(const struct hs_snapshot *s, int32_t *dist, uint32_t *parent_edge,
+		      const uint64_t *ignored);
 
 /* Among the shortest paths, the ones a person reads: rewrites parent_edge
  * (BFS parents from hs_distances_ex, with its dist) so that each node's path
