@@ -25,13 +25,15 @@ void hs_distances_bfs(const struct hs_snapshot *s, int32_t *dist, uint32_t *pare
 		      const uint64_t *ignored);
 
 /* Among the shortest paths, the ones a person reads: rewrites parent_edge
- * (BFS parents from hs_distances_ex, with its dist) so that each node's path
+ * (BFS parents from hs_distances_bfs, with its dist) so that each node's path
  * has the fewest steps through internal, hidden and shortcut edges and into
  * V8-internal objects (hidden, code, (array), object shapes, synthetic);
  * still a shortest path, the BFS's parent kept where it is as good.  Three
  * passes over the edges, O(n + e), iterative, memory 6n bytes + n/8
- * (src/paths_prefer.c; declared here, beside its one caller's contract,
- * so that distances.c needs nothing of paths.h). */
+ * (src/paths_prefer.c; declared here, beside its callers' contract, so
+ * that distances.c needs nothing of paths.h).  hs_distances_ex gives the
+ * same result with the first two passes beside its BFS; the passes' ends are
+ * the same (src/distances_prefer.h). */
 void hs_paths_prefer_user(const struct hs_snapshot *s, const int32_t *dist, uint32_t *parent_edge);
 
 #endif
