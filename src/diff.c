@@ -79,22 +79,54 @@ static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const u
 	free(w);
 }
 
+/* gid_of[k]: the global id of a's class name k (interned in name order) */
+static uint32_t *intern_names(struct hs_class_names *ns, const struct hs_classes *c)
+{
+	uint32_t *gid_of, k;
+
+	HS_ALLOC_ARRAY(gid_of, c->names.count ? c->names.count : 1);
+	for (k = 0; k < c->names.count; k++)
+		gid_of[k] = hs_class_names_intern(ns, hs_str(&c->names, k), hs_strlen(&c->names, k));
+	return gid_of;
+}
+
+/* the sorted (class, id) keys of the counted objects (bits: NULL for all) */
+static void side_objects(struct hs_side *side, const struct hs_analysis *a, const uint32_t *gid_of,
+			 const uint64_t *bits)
+{
+	const struct hs_snapshot *s = a->s;
+	const struct hs_classes *c = &a->classes;
+	uint64_t m = 0;
+	uint32_t n;
+
+	for (n = 0; n < s->node_count; n++)
+		m += counted(a, bits, n) != 0;
+	HS_ALLOC_ARRAY(side->objects, m ? m : 1);
+	side->nobjects = m;
+	if (s->node_id_hi) {
+		sort_wide(side, a, gid_of, bits);
+		return;
+	}
+	m = 0;
+	for (n = 0; n < s->node_count; n++)
+		if (counted(a, bits, n))
+			side->objects[m++] = ((uint64_t)gid_of[c->class_of[n]] << 32) | s->node_id[n];
+	hs_radix_sort_u64(side->objects, m, 0);
+}
+
 /* cls: the class rows (a's, or a filter's); bits: the nodes counted (NULL: all) */
 static void side_build(struct hs_side *side, struct hs_class_names *ns, const struct hs_analysis *a,
 		       const struct hs_class *cls, const uint64_t *bits, int with_objects)
 {
-	const struct hs_snapshot *s = a->s;
 	const struct hs_classes *c = &a->classes;
-	uint32_t *gid_of, k, n;
-	uint64_t m = 0;
+	uint32_t *gid_of, k;
 
-	side_init(side, s->file);
-	side->node_count = s->node_count;
+	side_init(side, a->s->file);
+	side->node_count = a->s->node_count;
 	side->total_size = a->stats.total;
-	HS_ALLOC_ARRAY(gid_of, c->names.count ? c->names.count : 1);
+	gid_of = intern_names(ns, c);
 	for (k = 0; k < c->names.count; k++) {
 		struct hs_class_row *row;
-		gid_of[k] = hs_class_names_intern(ns, hs_str(&c->names, k), hs_strlen(&c->names, k));
 		if (!cls[k].count)
 			continue;
 		row = side_row(side, gid_of[k]);
@@ -103,25 +135,29 @@ static void side_build(struct hs_side *side, struct hs_class_names *ns, const st
 		row->self_size = cls[k].self_size;
 		row->retained_size = cls[k].retained_size;
 	}
-	if (!with_objects) {
-		free(gid_of);
-		return;
-	}
-	for (n = 0; n < s->node_count; n++)
-		m += counted(a, bits, n) != 0;
-	HS_ALLOC_ARRAY(side->objects, m ? m : 1);
-	side->nobjects = m;
-	if (s->node_id_hi) {
-		sort_wide(side, a, gid_of, bits);
-		free(gid_of);
-		return;
-	}
-	m = 0;
-	for (n = 0; n < s->node_count; n++)
-		if (counted(a, bits, n))
-			side->objects[m++] = ((uint64_t)gid_of[c->class_of[n]] << 32) | s->node_id[n];
-	hs_radix_sort_u64(side->objects, m, 0);
+	if (with_objects)
+		side_objects(side, a, gid_of, bits);
 	free(gid_of);
+}
+
+void hs_side_objects_from_analysis(struct hs_side *keys, struct hs_class_names *ns,
+				   const struct hs_analysis *a)
+{
+	uint32_t *gid_of = intern_names(ns, &a->classes);
+
+	memset(keys, 0, sizeof(*keys));
+	side_objects(keys, a, gid_of, NULL);
+	free(gid_of);
+}
+
+void hs_side_take_objects(struct hs_side *side, struct hs_side *keys)
+{
+	hs_free(side->objects);
+	hs_free(side->objects_hi);
+	side->objects = keys->objects;
+	side->objects_hi = keys->objects_hi;
+	side->nobjects = keys->nobjects;
+	memset(keys, 0, sizeof(*keys));
 }
 
 void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,

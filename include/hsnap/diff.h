@@ -41,6 +41,17 @@ void hs_side_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 /* The same with class rows only, no object keys (growth over N snapshots). */
 void hs_side_rows_from_analysis(struct hs_side *side, struct hs_class_names *ns,
 				const struct hs_analysis *a);
+/* hs_side_from_analysis in two parts, the object keys first: they read no
+ * retained size, so they can be found beside the class aggregation
+ * (hs_analysis_opts.beside_aggregates), once the class names are final.
+ * keys gets only the object keys (its other fields zero); they interned a's
+ * class names in the order hs_side_rows_from_analysis then does, so the
+ * gids are those of hs_side_from_analysis.  hs_side_take_objects moves them
+ * into side (from hs_side_rows_from_analysis of the same analysis and ns)
+ * and leaves keys empty. */
+void hs_side_objects_from_analysis(struct hs_side *keys, struct hs_class_names *ns,
+				   const struct hs_analysis *a);
+void hs_side_take_objects(struct hs_side *side, struct hs_side *keys);
 /* The same over the nodes a filter keeps (bits, hsnap/filters.h): cls the
  * filter's class rows (hs_filter_classes), the objects of kept nodes only;
  * node_count and total_size stay the whole snapshot's. */

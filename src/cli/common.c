@@ -595,10 +595,6 @@ static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_a
 	int rc, index = !rq->raw && ld->write_index;
 
 	o.jobs = cli_jobs;
-	if (rq->beside) {
-		o.beside_aggregates = rq->beside->fn;
-		o.beside_ctx = rq->beside->ctx;
-	}
 	if (rq->raw && ld->s->index)
 		trace_decoded(ld->s, "raw sizes: analysing the index's model, not its analysis", 0.0);
 	if (!rq->raw && ld->s->index) {
@@ -614,6 +610,12 @@ static int analyze(struct loaded *ld, const struct analysis_req *rq, struct hs_a
 		o.interfaces = NULL;
 		o.no_distances = 0;
 		o.parent_edges = 1;
+	}
+	/* the beside work reads the class names: not when they are renamed
+	 * after the analysis (the index holds the inferred ones) */
+	if (rq->beside && !(index && rq->given)) {
+		o.beside_aggregates = rq->beside->fn;
+		o.beside_ctx = rq->beside->ctx;
 	}
 	if (isatty(2) || timing()) {
 		o.phase = on_phase;
@@ -693,22 +695,48 @@ int parse_one_file(const struct cmd_doc *doc, const struct opt *opts, int argc, 
 	return 0;
 }
 
+/* a side's object keys, found beside the class aggregation */
+struct keys_job {
+	struct hs_class_names *ns;
+	struct hs_side keys;
+	int ready;
+};
+
+static void keys_beside(void *ctx, const struct hs_analysis *a)
+{
+	struct keys_job *j = ctx;
+
+	hs_side_objects_from_analysis(&j->keys, j->ns, a);
+	j->ready = 1;
+}
+
 int load_side(struct hs_class_names *ns, const char *path, struct hs_input *in, struct hs_side *side,
 	      const struct side_opts *so)
 {
+	struct keys_job kj = { ns, { 0 }, 0 };
+	const struct beside kb = { keys_beside, &kj };
 	struct analysis_req rq = { so->raw, 0, 1, so->given, path, 0, NULL };
 	struct loaded ld;
 	struct hs_analysis a, fa;
 	int rc;
 
-	if ((rc = load_analyze(path, in, &rq, &ld, &a)))
+	/* --by function keys the objects by the function rows, found later */
+	if (so->with_objects && !so->by_function)
+		rq.beside = &kb;
+	if ((rc = load_analyze(path, in, &rq, &ld, &a))) {
+		hs_side_release(&kj.keys);
 		return rc;
+	}
 	if (so->by_function)
 		by_function_begin(&fa, &a);
-	if (so->with_objects)
+	if (kj.ready) {
+		hs_side_rows_from_analysis(side, ns, &a);
+		hs_side_take_objects(side, &kj.keys);
+	} else if (so->with_objects) {
 		hs_side_from_analysis(side, ns, so->by_function ? &fa : &a);
-	else
+	} else {
 		hs_side_rows_from_analysis(side, ns, so->by_function ? &fa : &a);
+	}
 	if (so->keep)
 		hs_interfaces_copy(so->keep, &a.classes.interfaces);
 	if (so->hook)
