@@ -197,6 +197,15 @@ static int cb_string(void *ctx, const unsigned char *str, size_t len)
 		if (p->s->strings.count >= UINT32_MAX - 1024)
 			return hs_load_fail(p, HS_ERR_LIMIT, "more than %u strings", UINT32_MAX - 1024);
 		hs_strtab_add(&p->s->strings, (const char *)str, len);
+		/* and the fast path again after it, unless it hands over too
+		 * often for the new handles to pay (strings with escapes) */
+		p->strs.slow++;
+		if (hs_load_fast_strings && (p->strs.slow < 1024 || p->strs.slow * 8 < p->strs.fast)) {
+			p->fast.active = 2;
+			p->strs.state = STR_VALUE;
+			p->fast.resume_at = yajl_get_bytes_consumed(p->h);
+			return 0;
+		}
 		return 1;
 	}
 	if (p->gen)
@@ -265,6 +274,16 @@ static int open_container(struct parser *p, int is_map)
 			p->fast.resume_at = yajl_get_bytes_consumed(p->h);
 			hs_scan_stream(&p->scan, p);
 			return 0; /* the rest is the scanner's (feed) */
+		case SEC_STRINGS:
+			if (is_map)
+				return section_scalar(p, "an object");
+			if (!hs_load_fast_strings)
+				break;
+			p->depth = 2;
+			p->fast.active = 2;
+			p->strs.state = STR_OPEN;
+			p->fast.resume_at = yajl_get_bytes_consumed(p->h);
+			return 0; /* load_strings.c's, as far as it goes */
 		default:
 			if (is_map)
 				return section_scalar(p, "an object");
@@ -386,6 +405,22 @@ static void resume_yajl(struct parser *p)
 /* Follows string boundaries in text yajl has consumed; fails on a string
  * longer than MAX_STRING_BYTES or a number longer than MAX_NUMBER_CHARS
  * (see there). */
+/* A new handle inside the strings array, in the state the fast path left
+ * (p->strs.state), for yajl to parse on from there. */
+static void resume_yajl_strings(struct parser *p)
+{
+	static const char *const primer[] = { "{\"\":[", "{\"\":[\"\"", "{\"\":[\"\"," };
+	const char *pr = primer[p->strs.state];
+
+	p->fast.active = 0;
+	yajl_free(p->h);
+	p->h = new_handle(p);
+	p->priming = 1;
+	yajl_parse(p->h, (const unsigned char *)pr, strlen(pr));
+	p->priming = 0;
+	p->depth = 2;
+}
+
 static int track_strings(struct parser *p, const unsigned char *b, size_t len)
 {
 	size_t i;
@@ -424,6 +459,22 @@ static int feed(struct parser *p, const unsigned char *buf, size_t len)
 {
 	while (len) {
 		yajl_status st;
+		if (p->fast.active == 2) {
+			int stop;
+			long used = hs_scan_strings(p, buf, len, &stop);
+			if (used < 0)
+				return p->err ? p->err->status : HS_ERR_LIMIT;
+			buf += used;
+			len -= (size_t)used;
+			p->bytes_fed += (uint64_t)used;
+			if (stop == STR_CLOSED) {
+				p->fast.active = 0;
+				resume_yajl(p); /* after the array: depth 1 */
+			} else if (stop == STR_HAND_OVER) {
+				resume_yajl_strings(p);
+			}
+			continue;
+		}
 		if (p->fast.active) {
 			long used = hs_scan_text(&p->scan, buf, len, p->bytes_fed);
 			if (used < 0) {
@@ -447,7 +498,7 @@ static int feed(struct parser *p, const unsigned char *buf, size_t len)
 			buf += off;
 			len -= off;
 			p->bytes_fed += off;
-			if (p->par_fd >= 0 && p->jobs > 1 && p->header_done &&
+			if (p->fast.active == 1 && p->par_fd >= 0 && p->jobs > 1 && p->header_done &&
 			    p->par_size - p->bytes_fed >= p->par_min) {
 				if (!hs_load_parallel_array(p, p->bytes_fed))
 					return p->err ? p->err->status : HS_ERR_FORMAT;
@@ -471,6 +522,8 @@ static int complete(struct parser *p)
 {
 	if (p->bytes_fed == 0)
 		return hs_error_set(p->err, HS_ERR_FORMAT, "empty file");
+	if (p->fast.active == 2) /* yajl says what the end lacks */
+		resume_yajl_strings(p);
 	if (p->fast.active)
 		return hs_error_set(p->err, HS_ERR_FORMAT,
 				    "truncated: the JSON ends inside the \"%s\" array (after %llu bytes)",

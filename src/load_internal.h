@@ -110,6 +110,14 @@ struct fast {
 	size_t resume_at;        /* offset in the current chunk after '[' */
 };
 
+/* The "strings" array's fast path (load_strings.c): where it stands
+ * (after the '[', after a string, after a comma) and how often it ran. */
+enum str_state { STR_OPEN, STR_VALUE, STR_COMMA };
+struct str_scan {
+	enum str_state state;
+	uint64_t fast, slow;     /* strings it took; strings it left to yajl */
+};
+
 struct parser {
 	struct hs_snapshot *s;
 	struct hs_error *err;
@@ -128,8 +136,9 @@ struct parser {
 	struct u64vec raw_nodes, raw_edges, raw_locs;
 	uint64_t bytes_fed;
 	struct yajl_handle_t *h;   /* the handle currently parsing */
-	struct fast fast;
+	struct fast fast;          /* active: 1 a numeric array, 2 the strings */
 	struct scan scan;          /* the stream's scanner */
+	struct str_scan strs;      /* the strings' fast path */
 	int par_fd, jobs;          /* parallel scan: plain file's fd (-1: none) */
 	uint64_t par_size, par_min;
 	int priming;               /* callbacks from the `{"":""` primer */
@@ -142,6 +151,17 @@ struct parser {
  * yajl parse. */
 int hs_load_fail(struct parser *p, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* ---- the strings (load_strings.c) ------------------------------------------ */
+
+/* 0 turns the strings' fast path off (tests compare the two). */
+extern int hs_load_fast_strings;
+enum { STR_GO_ON, STR_CLOSED, STR_HAND_OVER };
+/* Takes what it can of buf (the text after p->strs.state): returns the bytes
+ * it consumed and in *stop STR_GO_ON (all of buf), STR_CLOSED (up to and
+ * with the ']') or STR_HAND_OVER (the rest is yajl's, from p->strs.state);
+ * -1 after hs_load_fail. */
+long hs_scan_strings(struct parser *p, const unsigned char *buf, size_t len, int *stop);
 
 /* ---- the header (load_meta.c) ---------------------------------------------- */
 

@@ -1083,6 +1083,130 @@ static void test_find_end_threads(void **state)
 	free(j);
 }
 
+/* The strings array's fast path (src/load_strings.c) against yajl alone:
+ * seeded documents whose "strings" start with random elements (plain
+ * strings, raw bytes >= 0x80, every escape yajl knows, control characters,
+ * bad escapes and \u digits, odd whitespace and separators, nested values,
+ * a cut anywhere) load, in chunks of 1, 2, 3, 5, 16, 64 bytes and whole,
+ * to the same string table or fail with the same message either way. */
+extern int hs_load_fast_strings; /* src/load_internal.h */
+
+static void random_element(struct sb *b, uint64_t *seed, int bad)
+{
+	static const char *const esc[] = { "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\b", "\\f", "\\r",
+					   "\\u00e9", "\\uD83D\\uDE00", "\\uD800x", "\\u0000" };
+	static const char *const odd[] = { "\x01", "\n", "\x1f", "\\x", "\\u12G4", "\\" };
+	uint32_t n = rnd_below(seed, 24), i;
+
+	if (bad && rnd_below(seed, 6) == 0) { /* not a string */
+		static const char *const other[] = { "5", "null", "[]", "{}", "\"a\" \"b\"", "" };
+		sb_puts(b, other[rnd_below(seed, 6)]);
+		return;
+	}
+	sb_puts(b, "\"");
+	for (i = 0; i < n; i++) {
+		uint32_t r = rnd_below(seed, 20);
+		char c[2] = { 0, 0 };
+		if (r < 12)
+			c[0] = (char)('a' + rnd_below(seed, 26));
+		else if (r < 14)
+			c[0] = ' ';
+		else if (r < 16)
+			c[0] = (char)(0x80 + rnd_below(seed, 0x80));
+		else if (r < 19 || !bad) {
+			sb_puts(b, esc[rnd_below(seed, 12)]);
+			continue;
+		} else {
+			sb_puts(b, odd[rnd_below(seed, 6)]);
+			continue;
+		}
+		sb_puts(b, c);
+	}
+	sb_puts(b, "\"");
+}
+
+static void random_separator(struct sb *b, uint64_t *seed, int bad)
+{
+	static const char *const ws[] = { "", " ", "\n", "\t", "\r\n", "  " };
+	static const char *const odd[] = { "\f", "\v", ",,", "", ";" };
+
+	sb_puts(b, ws[rnd_below(seed, 6)]);
+	sb_puts(b, bad && rnd_below(seed, 8) == 0 ? odd[rnd_below(seed, 5)] : ",");
+	sb_puts(b, ws[rnd_below(seed, 6)]);
+}
+
+static int load_strings_way(const char *j, size_t len, size_t chunk, int fast, struct hs_snapshot **s,
+			    struct hs_error *err)
+{
+	int rc;
+
+	hs_load_fast_strings = fast;
+	rc = hs_snapshot_load_mem("t", j, len, chunk, s, err);
+	hs_load_fast_strings = 1;
+	return rc;
+}
+
+static void test_strings_fast_path(void **state)
+{
+	static const size_t chunks[] = { 1, 2, 3, 5, 16, 64, 0 };
+	size_t len, at;
+	char *base = tiny_json(&len, NULL), *open = strstr(base, "\"strings\":[");
+	uint64_t seed = 4242;
+	int d, failed = 0, loaded = 0;
+	(void)state;
+
+	assert_non_null(open);
+	at = (size_t)(open - base) + strlen("\"strings\":[");
+	for (d = 0; d < 400; d++) {
+		struct sb b = { 0 };
+		int bad = d % 3 == 2, k;
+		uint32_t n = 1 + rnd_below(&seed, 30), i;
+		size_t jl, c;
+
+		sb_add(&b, base, at);
+		for (i = 0; i < n; i++) {
+			if (rnd_below(&seed, 2))
+				sb_puts(&b, rnd_below(&seed, 2) ? " " : "\n");
+			random_element(&b, &seed, bad);
+			random_separator(&b, &seed, bad);
+		}
+		sb_puts(&b, base + at);
+		jl = b.len;
+		if (d % 5 == 4) /* cut somewhere in the strings */
+			jl = at + rnd_below(&seed, (uint32_t)(b.len - at));
+		for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+			struct hs_snapshot *s[2] = { NULL, NULL };
+			struct hs_error err[2] = { { 0, "" }, { 0, "" } };
+			int rc[2];
+			for (k = 0; k < 2; k++)
+				rc[k] = load_strings_way(b.p, jl, chunks[c], k, &s[k], &err[k]);
+			if (rc[0] != rc[1] || strcmp(err[0].msg, err[1].msg))
+				fail_msg("document %d, chunks of %zu: yajl alone %d '%s', fast path %d '%s'", d, chunks[c],
+					 rc[0], err[0].msg, rc[1], err[1].msg);
+			if (rc[0] == 0) {
+				uint32_t x;
+				assert_int_equal(s[0]->strings.count, s[1]->strings.count);
+				for (x = 0; x < s[0]->strings.count; x++) {
+					size_t l0 = hs_strlen(&s[0]->strings, x);
+					if (l0 != hs_strlen(&s[1]->strings, x) ||
+					    memcmp(hs_str(&s[0]->strings, x), hs_str(&s[1]->strings, x), l0))
+						fail_msg("document %d, chunks of %zu: string %u differs", d, chunks[c], x);
+				}
+				loaded++;
+			} else {
+				failed++;
+			}
+			hs_snapshot_free(s[0]);
+			hs_snapshot_free(s[1]);
+		}
+		free(b.p);
+	}
+	fprintf(stderr, "strings fast path: %d loads agreed, %d failures agreed\n", loaded, failed);
+	assert_true(loaded > 1000);
+	assert_true(failed > 300);
+	free(base);
+}
+
 static void test_truncation_every_offset(void **state)
 {
 	size_t len, i;
@@ -1165,6 +1289,7 @@ int main(void)
 		cmocka_unit_test(test_locations),
 		cmocka_unit_test(test_extra_native_bytes),
 		cmocka_unit_test(test_string_escapes),
+		cmocka_unit_test(test_strings_fast_path),
 		cmocka_unit_test(test_lying_header),
 		cmocka_unit_test(test_raw_good),
 		cmocka_unit_test(test_bad_documents),
