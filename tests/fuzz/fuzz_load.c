@@ -3,8 +3,10 @@
  * Each input is loaded with hs_snapshot_load_mem twice: whole (chunk 0) and
  * fed in odd-sized chunks chosen from the first byte (1..128 plus a few
  * awkward sizes up to 4093), so every parser state is also crossed at a
- * chunk boundary.  Both loads must agree on success/failure.  When the input
- * loads, the full analysis pipeline runs (graph, DOM state, shallow sizes,
+ * chunk boundary.  Both loads must agree on success/failure, and the chunked
+ * one must equal a load in the same chunks without the strings' fast path
+ * (outcome, message, string table).  When the input loads, the full
+ * analysis pipeline runs (graph, DOM state, shallow sizes,
  * dominators, distances, class names, aggregates, statistics), then (see
  * FUZZ_SIDE_ALWAYS) the diff side extraction and a self-diff.  Everything
  * is freed, so LeakSanitizer sees any leak on the success and error paths.
@@ -123,6 +125,8 @@ static void analyse(const struct hs_snapshot *s, int raw, int side_stage)
 	hs_analysis_release(&a);
 }
 
+extern int hs_load_fast_strings; /* src/load_internal.h: 0 turns the path off */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const size_t odd[] = { 1, 2, 3, 7, 13, 61, 127, 4093 };
@@ -155,6 +159,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc2 == 0 && s2 && s &&
 	    (s->node_count != s2->node_count || s->edge_count != s2->edge_count))
 		abort();
+	/* the strings' fast path (src/load_strings.c) against yajl alone, in
+	 * the same chunks: the same outcome, message and string table */
+	{
+		struct hs_snapshot *s3 = NULL;
+		struct hs_error err3;
+		memset(&err3, 0, sizeof err3);
+		hs_load_fast_strings = 0;
+		int rc3 = hs_snapshot_load_mem("fuzz", data, size, chunk, &s3, &err3);
+		hs_load_fast_strings = 1;
+		if (rc3 != rc2 || strcmp(err3.msg, err2.msg)) {
+			fprintf(stderr, "fast strings: %d %s / yajl alone: %d %s\n", rc2, err2.msg, rc3, err3.msg);
+			abort();
+		}
+		if (s3 && s2) {
+			uint32_t i;
+			if (s3->strings.count != s2->strings.count)
+				abort();
+			for (i = 0; i < s3->strings.count; i++)
+				if (hs_strlen(&s3->strings, i) != hs_strlen(&s2->strings, i) ||
+				    memcmp(hs_str(&s3->strings, i), hs_str(&s2->strings, i), hs_strlen(&s2->strings, i)))
+					abort();
+		}
+		if (s3) hs_snapshot_free(s3);
+	}
 	if (s) hs_snapshot_free(s);
 	if (s2) hs_snapshot_free(s2);
 	return 0;
