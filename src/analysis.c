@@ -12,9 +12,9 @@
 /* JSHeapSnapshot.calculateArraySize: an Array's own size plus its `elements`
  * backing store when nothing else retains that store. */
 static uint64_t array_size(const struct hs_snapshot *s, const struct hs_graph *g,
-			   const uint64_t *self, uint32_t n)
+			   const struct hs_sizes *self, uint32_t n)
 {
-	uint64_t size = self[n];
+	uint64_t size = hs_size_at(self, n);
 	uint32_t e;
 
 	for (e = hs_edge_begin(s, n); e < hs_edge_end(s, n); e++) {
@@ -22,14 +22,14 @@ static uint64_t array_size(const struct hs_snapshot *s, const struct hs_graph *g
 		    strcmp(hs_str(&s->strings, s->edge_name[e]), "elements"))
 			continue;
 		if (hs_graph_single_retainer(g, s->edge_to[e]))
-			size += self[s->edge_to[e]];
+			size += hs_size_at(self, s->edge_to[e]);
 		break;
 	}
 	return size;
 }
 
 void hs_statistics_compute(struct hs_statistics *st, const struct hs_snapshot *s,
-			   const struct hs_graph *g, const uint64_t *self,
+			   const struct hs_graph *g, const struct hs_sizes *self,
 			   uint64_t total_retained)
 {
 	uint32_t n;
@@ -38,16 +38,17 @@ void hs_statistics_compute(struct hs_statistics *st, const struct hs_snapshot *s
 	st->native = s->extra_native_bytes;
 	for (n = 0; n < s->node_count; n++) {
 		uint8_t t = s->node_type[n];
+		uint64_t size = hs_size_at(self, n);
 		if (t == s->t.hidden) {
-			st->system += self[n];
+			st->system += size;
 		} else if (t == s->t.native) {
-			st->native += self[n];
+			st->native += size;
 			if (!strcmp(hs_node_name(s, n), "system / JSArrayBufferData"))
-				st->typed_arrays += self[n];
+				st->typed_arrays += size;
 		} else if (t == s->t.code) {
-			st->code += self[n];
+			st->code += size;
 		} else if (t == s->t.cons_string || t == s->t.sliced_string || t == s->t.string) {
-			st->strings += self[n];
+			st->strings += size;
 		} else if (!strcmp(hs_node_name(s, n), "Array")) {
 			st->js_arrays += array_size(s, g, self, n);
 		}
@@ -87,11 +88,10 @@ static void states_and_sizes(struct hs_analysis *a, const struct hs_analysis_opt
 	HS_ALLOC_ARRAY(a->dom_state, n);
 	hs_dom_state(s, a->dom_state);
 	phase(report ? opts : NULL, "calculating shallow sizes");
-	HS_ALLOC_ARRAY(a->self_size, n);
 	if (opts && opts->raw_sizes)
-		memcpy(a->self_size, s->self_size, sizeof(*a->self_size) * n);
+		hs_sizes_copy(&a->self_size, &s->self_size, n);
 	else
-		hs_shallow_sizes(s, g, a->self_size);
+		hs_shallow_sizes(s, g, &a->self_size);
 }
 
 /* Distances and class names: they read only the model and dom_state. */
@@ -138,7 +138,7 @@ static void wait_for(atomic_int *flag)
  * are freed right after; the dominators read neither. */
 static void statistics(struct hs_analysis *a)
 {
-	hs_statistics_compute(&a->stats, a->s, &a->graph, a->self_size, 0);
+	hs_statistics_compute(&a->stats, a->s, &a->graph, &a->self_size, 0);
 	hs_graph_release_counts(&a->graph);
 }
 
@@ -210,7 +210,7 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	hs_dominators_tree_in(&a->dom, &a->graph, &work); /* frees the retainers */
 	if (side)
 		wait_for(&w.sized);
-	hs_dominators_sizes(&a->dom, s->node_count, s->root, a->self_size);
+	hs_dominators_sizes(&a->dom, s->node_count, s->root, &a->self_size);
 	if (side)
 		pthread_join(tid, NULL);
 	a->stats.total = a->dom.retained[s->root] + s->extra_native_bytes;
@@ -220,13 +220,13 @@ int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 	phase(opts, "aggregating classes");
 	if (opts && opts->beside_aggregates) {
 		int beside = two && pthread_create(&tid, NULL, beside_run, &w) == 0;
-		hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
+		hs_classes_aggregate(&a->classes, s, &a->self_size, &a->dom, a->distance);
 		if (beside)
 			pthread_join(tid, NULL);
 		else
 			beside_run(&w);
 	} else {
-		hs_classes_aggregate(&a->classes, s, a->self_size, &a->dom, a->distance);
+		hs_classes_aggregate(&a->classes, s, &a->self_size, &a->dom, a->distance);
 	}
 	return 0;
 }
@@ -237,7 +237,7 @@ void hs_analysis_release(struct hs_analysis *a)
 		a->index_disown(a); /* arrays that live in the index mapping are not ours */
 	hs_graph_release(&a->graph);
 	hs_free(a->dom_state);
-	hs_free(a->self_size);
+	hs_sizes_release(&a->self_size);
 	hs_dominators_release(&a->dom);
 	hs_free(a->distance);
 	hs_free(a->parent_edge);

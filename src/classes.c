@@ -163,7 +163,7 @@ void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s, const ui
 /* calculateClassesRetainedSize: DFS over the dominator tree; an object adds
  * its retained size to its row unless an ancestor of the same row did (a
  * node the bit set leaves out adds nothing and hides nothing). */
-static void rows_retained(struct hs_class *cls, const struct hs_snapshot *s, const uint64_t *self,
+static void rows_retained(struct hs_class *cls, const struct hs_snapshot *s, const struct hs_sizes *self,
 			  const struct hs_dominators *d, const uint32_t *row_of, uint32_t nrows,
 			  const uint64_t *bits)
 {
@@ -180,7 +180,7 @@ static void rows_retained(struct hs_class *cls, const struct hs_snapshot *s, con
 	while (nl) {
 		uint32_t x = list[--nl], key = row_of[x], k;
 		uint32_t from = d->dom_first[x], to = d->dom_first[x + 1];
-		if (!seen[key] && (!bits || hs_bit_get(bits, x)) && self[x]) {
+		if (!seen[key] && (!bits || hs_bit_get(bits, x)) && hs_size_at(self, x)) {
 			cls[key].retained_size += d->retained[x];
 			if (from != to) {
 				seen[key] = 1;
@@ -204,7 +204,7 @@ static void rows_retained(struct hs_class *cls, const struct hs_snapshot *s, con
 	free(seen);
 }
 
-struct hs_class *hs_class_rows(const struct hs_snapshot *s, const uint64_t *self,
+struct hs_class *hs_class_rows(const struct hs_snapshot *s, const struct hs_sizes *self,
 			       const struct hs_dominators *d, const int32_t *distance,
 			       const uint32_t *row_of, uint32_t nrows, const uint64_t *bits)
 {
@@ -216,11 +216,11 @@ struct hs_class *hs_class_rows(const struct hs_snapshot *s, const uint64_t *self
 		cls[k].distance = INT32_MAX;
 	for (n = 0; n < s->node_count; n++) {
 		struct hs_class *cl;
-		if ((bits && !hs_bit_get(bits, n)) || !self[n])
+		if ((bits && !hs_bit_get(bits, n)) || !hs_size_at(self, n))
 			continue;
 		cl = &cls[row_of[n]];
 		cl->count++;
-		cl->self_size += self[n];
+		cl->self_size += hs_size_at(self, n);
 		if (distance && distance[n] < cl->distance)
 			cl->distance = distance[n];
 	}
@@ -229,7 +229,7 @@ struct hs_class *hs_class_rows(const struct hs_snapshot *s, const uint64_t *self
 }
 
 void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
-			  const uint64_t *self, const struct hs_dominators *d,
+			  const struct hs_sizes *self, const struct hs_dominators *d,
 			  const int32_t *distance)
 {
 	c->cls = hs_class_rows(s, self, d, distance, c->class_of, c->names.count, NULL);

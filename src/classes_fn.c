@@ -87,7 +87,7 @@ int hs_function_key_parse(const char *key, struct hs_fn_key *k)
 }
 
 void hs_classes_by_function(struct hs_classes *out, const struct hs_classes *c, const struct hs_snapshot *s,
-			    const uint64_t *self, const struct hs_dominators *d, const int32_t *distance)
+			    const struct hs_sizes *self, const struct hs_dominators *d, const int32_t *distance)
 {
 	struct hs_strset set = { NULL };
 	struct hs_strbuf buf = HS_STRBUF_INIT;

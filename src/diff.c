@@ -53,7 +53,7 @@ static void side_init(struct hs_side *side, const char *file)
 /* an object the side counts: self size > 0 (as DevTools), kept by bits */
 static int counted(const struct hs_analysis *a, const uint64_t *bits, uint32_t n)
 {
-	return a->self_size[n] && (!bits || hs_bit_get(bits, n));
+	return hs_shallow_size(a, n) && (!bits || hs_bit_get(bits, n));
 }
 
 static void sort_wide(struct hs_side *side, const struct hs_analysis *a, const uint32_t *gid_of,

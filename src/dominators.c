@@ -190,11 +190,16 @@ static void semi_nca(struct lt *t, uint32_t searched, uint32_t *semi)
  * ordinal: each vertex adds its size to its dominator's.  d->retained is
  * the memory of ab (nc + 1 entries of 8 bytes), no longer needed. */
 static void retained_sizes(struct hs_dominators *d, const uint32_t *vertex, uint32_t n,
-			   uint32_t nc, const uint64_t *self)
+			   uint32_t nc, const struct hs_sizes *self)
 {
 	uint32_t i;
 
-	memcpy(d->retained, self, sizeof(*self) * nc);
+	if (self->hi)
+		for (i = 0; i < nc; i++)
+			d->retained[i] = (uint64_t)self->hi[i] << 32 | self->lo[i];
+	else
+		for (i = 0; i < nc; i++)
+			d->retained[i] = self->lo[i];
 	for (i = n; i > 1; i--) {
 		uint32_t o = vertex[i];
 		d->retained[d->idom[o]] += d->retained[o];
@@ -248,7 +253,7 @@ void hs_dominators_prepare(struct hs_dom_work *w, uint32_t node_count)
 	w->node_count = node_count;
 }
 
-int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const uint64_t *self_size)
+int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g, const struct hs_sizes *self_size)
 {
 	struct hs_dom_work w;
 
@@ -296,13 +301,13 @@ int hs_dominators_tree_in(struct hs_dominators *d, struct hs_graph *g, struct hs
 }
 
 void hs_dominators_sizes(struct hs_dominators *d, uint32_t node_count, uint32_t root,
-			 const uint64_t *self_size)
+			 const struct hs_sizes *self_size)
 {
 	retained_sizes(d, d->dom_children, node_count, node_count, self_size);
 	dominated_nodes(d, node_count, root);
 }
 
-int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g, const uint64_t *self_size,
+int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g, const struct hs_sizes *self_size,
 			   struct hs_dom_work *w)
 {
 	uint32_t nc = g->s->node_count, root = g->s->root;

@@ -308,7 +308,7 @@ static void duplicated_strings(const struct hs_analysis *a, uint64_t *keep)
 		struct cand *x;
 		if (s->node_type[n] != s->t.string && s->node_type[n] != s->t.cons_string)
 			continue;
-		if (flat_cons(a, n, &scratch, &stack, &salloc) || !a->self_size[n])
+		if (flat_cons(a, n, &scratch, &stack, &salloc) || !hs_shallow_size(a, n))
 			continue;
 		HS_GROW(c, nc, ca);
 		x = &c[nc++];
@@ -393,7 +393,7 @@ int hs_filter_nodes(const struct hs_analysis *a, const struct hs_filter *f, uint
 static struct hs_class *aggregate_rows(const struct hs_analysis *a, const uint64_t *bits,
 				       const uint32_t *row_of, uint32_t nrows)
 {
-	return hs_class_rows(a->s, a->self_size, &a->dom, a->distance, row_of, nrows, bits);
+	return hs_class_rows(a->s, &a->self_size, &a->dom, a->distance, row_of, nrows, bits);
 }
 
 struct hs_class *hs_filter_classes(const struct hs_analysis *a, const uint64_t *bits)

@@ -130,7 +130,7 @@ void hs_analysis_rename(struct hs_analysis *a, const struct hs_interfaces *given
 	}
 	hs_classes_release(&a->classes);
 	hs_classes_name(&a->classes, a->s, a->dom_state, given);
-	hs_classes_aggregate(&a->classes, a->s, a->self_size, &a->dom, a->distance);
+	hs_classes_aggregate(&a->classes, a->s, &a->self_size, &a->dom, a->distance);
 }
 
 /* ---- full verification --------------------------------------------------------- */

@@ -16,13 +16,15 @@
  * names changed (issue 10).  Version 4: most arrays packed as varints
  * (plain or of differences; elem 1, count in bytes: index_internal.h's
  * enum ix_enc), the dominator CSR (IX_DOM_FIRST, IX_DOM_CHILDREN) not stored
- * but rebuilt from idom.  Older indexes are rebuilt, not served. */
+ * but rebuilt from idom.  Version 6: self and shallow sizes in 32 bits, their
+ * high halves in optional sections (IX_SELF_HI, IX_A_SELF_HI) as node ids'.
+ * Older indexes are rebuilt, not served. */
 #ifndef HSNAP_INDEX_FORMAT_H
 #define HSNAP_INDEX_FORMAT_H
 #include <stdint.h>
 
 #define IX_MAGIC "HSNAPIX"     /* 8 bytes with the NUL */
-#define IX_VERSION 5u
+#define IX_VERSION 6u
 #define IX_ENDIAN 0x01020304u
 #define IX_ALIGN 64u
 
@@ -53,7 +55,7 @@ enum ix_id {
 	IX_NODE_TYPE,       /* u8  [n] */
 	IX_NODE_NAME,       /* u32 [n] */
 	IX_NODE_ID,         /* u32 [n] */
-	IX_SELF,            /* u64 [n] */
+	IX_SELF,            /* u32 [n]: low halves (u64 before version 6) */
 	IX_FIRST_EDGE,      /* u32 [n + 1] */
 	IX_DETACHED,        /* u8  [n] or absent */
 	IX_EDGE_TYPE,       /* u8  [e] */
@@ -64,7 +66,7 @@ enum ix_id {
 	IX_LOCATIONS,       /* struct hs_location [location_count] */
 	IX_A_META,          /* blob: analysis scalars */
 	IX_DOM_STATE,       /* u8  [n] */
-	IX_A_SELF,          /* u64 [n] */
+	IX_A_SELF,          /* u32 [n]: low halves (u64 before version 6) */
 	IX_IDOM,            /* u32 [n] */
 	IX_RETAINED,        /* u64 [n] */
 	IX_DOM_FIRST,       /* u32 [n + 1], not stored since version 4 */
@@ -77,6 +79,8 @@ enum ix_id {
 	IX_CLS,             /* struct hs_class [classes] */
 	IX_INTERFACES,      /* blob */
 	IX_NODE_ID_HI,      /* u32 [n] or absent: high halves of ids beyond 32 bits */
+	IX_SELF_HI,         /* u32 [n] or absent: high halves of IX_SELF (version 6) */
+	IX_A_SELF_HI,       /* u32 [n] or absent: high halves of IX_A_SELF (version 6) */
 	IX_NIDS
 };
 

@@ -172,7 +172,7 @@ struct hs_index {
 
 /* The sections hs_index_open_lazy defers: the analysis' packed arrays and
  * the dominator CSR derived from idom. */
-#define IX_LAZY (IX_BIT(IX_A_SELF) | IX_BIT(IX_IDOM) | IX_BIT(IX_RETAINED) | IX_BIT(IX_DOM_FIRST) | \
+#define IX_LAZY (IX_BIT(IX_A_SELF) | IX_BIT(IX_A_SELF_HI) | IX_BIT(IX_IDOM) | IX_BIT(IX_RETAINED) | IX_BIT(IX_DOM_FIRST) | \
 		 IX_BIT(IX_DOM_CHILDREN) | IX_BIT(IX_DISTANCE) | IX_BIT(IX_PARENT_EDGE) | IX_BIT(IX_CLASS_OF))
 
 /* Decodes and checks the pending sections of `want` (index_open.c; called

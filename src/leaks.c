@@ -72,7 +72,7 @@ static void add_member(struct hs_leaks *r, const struct hs_analysis *a, uint32_t
 	HS_GROW(c->nodes, c->n, c->alloc);
 	c->nodes[c->n++] = x;
 	c->count++;
-	c->self_size += a->self_size[x];
+	c->self_size += hs_shallow_size(a, x);
 	r->leaked++;
 }
 
@@ -114,7 +114,7 @@ static void group(struct hs_leaks *r, const struct hs_analysis *a, const struct 
 	for (x = 0; x < s->node_count; x++) {
 		uint32_t cls = a->classes.class_of[x];
 		struct hs_wide_key key = { ((uint64_t)gid_of[cls] << 32) | s->node_id[x], s->node_id_hi ? s->node_id_hi[x] : 0 };
-		if (!a->self_size[x] || !bsearch(&key, leaked, nleaked, sizeof(*leaked), hs_cmp_wide_key))
+		if (!hs_shallow_size(a, x) || !bsearch(&key, leaked, nleaked, sizeof(*leaked), hs_cmp_wide_key))
 			continue;
 		if (keep && !hs_bit_get(keep, x)) {
 			r->filtered++;

@@ -65,7 +65,7 @@ static int check_nodes(struct parser *p)
 		/* every size the analysis adds up (retained sizes, class and
 		 * category totals, diff deltas) is at most this sum: it must
 		 * not wrap, nor overflow a signed delta */
-		if (__builtin_add_overflow(bytes, s->self_size[i], &bytes) || bytes > INT64_MAX)
+		if (__builtin_add_overflow(bytes, hs_self_size(s, i), &bytes) || bytes > INT64_MAX)
 			return hs_load_fail(p, HS_ERR_FORMAT,
 				    "node %u: self sizes%s add up to more than 2^63 - 1 bytes", i,
 				    s->extra_native_bytes ? " and extra_native_bytes" : "");

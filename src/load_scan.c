@@ -30,11 +30,15 @@ static void grow_nodes(struct parser *p)
 	HS_REALLOC_ARRAY(s->node_type, a);
 	HS_REALLOC_ARRAY(s->node_name, a);
 	HS_REALLOC_ARRAY(s->node_id, a);
-	if (s->node_id_hi) { /* zero where no wide id is stored (see wide_id) */
+	if (s->node_id_hi) { /* zero where no wide id is stored (see wide_half) */
 		HS_REALLOC_ARRAY(s->node_id_hi, a);
 		memset(s->node_id_hi + p->node_alloc, 0, (a - p->node_alloc) * sizeof(*s->node_id_hi));
 	}
-	HS_REALLOC_ARRAY(s->self_size, a);
+	HS_REALLOC_ARRAY(s->self_size.lo, a);
+	if (s->self_size.hi) { /* the same for sizes (see wide_half) */
+		HS_REALLOC_ARRAY(s->self_size.hi, a);
+		memset(s->self_size.hi + p->node_alloc, 0, (a - p->node_alloc) * sizeof(*s->self_size.hi));
+	}
 	HS_REALLOC_ARRAY(s->first_edge, a + 1);
 	if (s->detachedness)
 		HS_REALLOC_ARRAY(s->detachedness, a);
@@ -53,21 +57,22 @@ static void grow_edges(struct parser *p)
 }
 
 /* Ids beyond 32 bits (Julia's reach 2^47) keep their high halves in
- * s->node_id_hi, allocated (zeroed, p->node_alloc long) by the first such id,
- * so the common 32-bit file pays nothing.  The parallel scanner's threads may
- * meet their first wide id at once: the lock makes one of them allocate. */
+ * s->node_id_hi, and sizes beyond 32 bits (rare native ones) in
+ * s->self_size.hi, each allocated (zeroed, p->node_alloc long) by the first
+ * such value, so the common file pays nothing.  The parallel scanner's
+ * threads may meet their first wide value at once: the lock makes one of
+ * them allocate. */
 static pthread_mutex_t wide_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void wide_id(struct parser *p, uint32_t n, uint64_t v)
+static void wide_half(struct parser *p, uint32_t **his, uint32_t n, uint64_t v)
 {
-	struct hs_snapshot *s = p->s;
-	uint32_t *hi = __atomic_load_n(&s->node_id_hi, __ATOMIC_ACQUIRE);
+	uint32_t *hi = __atomic_load_n(his, __ATOMIC_ACQUIRE);
 
 	if (!hi) {
 		pthread_mutex_lock(&wide_lock);
-		if (!(hi = s->node_id_hi)) {
+		if (!(hi = *his)) {
 			HS_CALLOC_ARRAY(hi, p->node_alloc);
-			__atomic_store_n(&s->node_id_hi, hi, __ATOMIC_RELEASE);
+			__atomic_store_n(his, hi, __ATOMIC_RELEASE);
 		}
 		pthread_mutex_unlock(&wide_lock);
 	}
@@ -92,7 +97,7 @@ static int store_node(struct parser *p, uint8_t role, uint32_t n, uint64_t v, ch
 	case R_ID:
 		s->node_id[n] = (uint32_t)v;
 		if (v > UINT32_MAX)
-			wide_id(p, n, v);
+			wide_half(p, &s->node_id_hi, n, v);
 		break;
 	case R_NAME: /* limits of the strings (2^32 - 1024) and edges (2^32 - 3) tables */
 		if (v >= UINT32_MAX - 1024) {
@@ -111,7 +116,9 @@ static int store_node(struct parser *p, uint8_t role, uint32_t n, uint64_t v, ch
 		s->first_edge[n + 1] = (uint32_t)v;
 		break;
 	case R_SELF:
-		s->self_size[n] = v;
+		s->self_size.lo[n] = (uint32_t)v;
+		if (v > UINT32_MAX)
+			wide_half(p, &s->self_size.hi, n, v);
 		break;
 	case R_DETACH:
 		if (v > 3) {
@@ -581,7 +588,7 @@ int hs_scan_alloc_exact(struct parser *p, uint64_t values)
 	HS_ALLOC_ARRAY(s->node_type, begun + 1);
 	HS_ALLOC_ARRAY(s->node_name, begun + 1);
 	HS_ALLOC_ARRAY(s->node_id, begun + 1);
-	HS_ALLOC_ARRAY(s->self_size, begun + 1);
+	HS_ALLOC_ARRAY(s->self_size.lo, begun + 1);
 	HS_CALLOC_ARRAY(s->first_edge, begun + 2);
 	if (s->detachedness) {
 		free(s->detachedness);

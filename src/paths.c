@@ -651,7 +651,7 @@ void hs_merge_paths_top(struct hs_path_groups *g, const struct hs_analysis *a,
 		}
 		gs = &v[gid[k]];
 		gs->g.count++;
-		gs->g.self_size += a->self_size[x];
+		gs->g.self_size += hs_shallow_size(a, x);
 		if (!outer || hs_bit_get(outer, x))
 			gs->g.retained_size += a->dom.retained[x];
 	}

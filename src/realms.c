@@ -127,7 +127,7 @@ void hs_realms_compute(struct hs_realms *r, const struct hs_analysis *a)
 	free(fixed);
 	/* calculateNativeContextSizes */
 	for (n = 0; n < N; n++) {
-		uint64_t sz = a->self_size[n];
+		uint64_t sz = hs_shallow_size(a, n);
 		if (owner[n] == HS_REALM_SHARED)
 			r->shared += sz;
 		else if (owner[n] == HS_REALM_NONE)

@@ -19,11 +19,11 @@ static int is_owned(const struct hs_snapshot *s, uint32_t i)
 	       (t == s->t.native && !strcmp(hs_node_name(s, i), "system / ExternalStringData"));
 }
 
-void hs_shallow_sizes(const struct hs_snapshot *s, const struct hs_graph *g, uint64_t *out)
+void hs_shallow_sizes(const struct hs_snapshot *s, const struct hs_graph *g, struct hs_sizes *out)
 {
 	uint32_t n = s->node_count, i, e, *owners, *work, wn = 0;
 
-	memcpy(out, s->self_size, sizeof(*out) * n);
+	hs_sizes_copy(out, &s->self_size, n);
 	if (!g->user_roots || n >= MULTIPLE)
 		return;
 	HS_ALLOC_ARRAY(owners, n);
@@ -58,8 +58,10 @@ void hs_shallow_sizes(const struct hs_snapshot *s, const struct hs_graph *g, uin
 			continue;
 		if (s->node_type[o] == s->t.synthetic || o == s->root)
 			continue;
-		out[o] += out[i];
-		out[i] = 0;
+		/* no overflow: the loader checked that all sizes add up to
+		 * less than 2^63 */
+		hs_sizes_set(out, n, o, hs_size_at(out, o) + hs_size_at(out, i));
+		hs_sizes_set(out, n, i, 0);
 	}
 	free(owners);
 	free(work);

@@ -25,7 +25,7 @@ void hs_snapshot_free(struct hs_snapshot *s)
 	hs_free(s->node_name);
 	hs_free(s->node_id);
 	hs_free(s->node_id_hi);
-	hs_free(s->self_size);
+	hs_sizes_release(&s->self_size);
 	hs_free(s->first_edge);
 	hs_free(s->detachedness);
 	hs_free(s->edge_type);
@@ -42,6 +42,38 @@ void hs_snapshot_free(struct hs_snapshot *s)
 		free(s->scopes.v[t]);
 	}
 	free(s);
+}
+
+void hs_sizes_alloc(struct hs_sizes *z, size_t count)
+{
+	HS_ALLOC_ARRAY(z->lo, count);
+	z->hi = NULL;
+}
+
+void hs_sizes_set(struct hs_sizes *z, size_t count, uint32_t n, uint64_t v)
+{
+	z->lo[n] = (uint32_t)v;
+	if (v > UINT32_MAX && !z->hi)
+		HS_CALLOC_ARRAY(z->hi, count);
+	if (z->hi)
+		z->hi[n] = (uint32_t)(v >> 32);
+}
+
+void hs_sizes_copy(struct hs_sizes *dst, const struct hs_sizes *src, size_t count)
+{
+	hs_sizes_alloc(dst, count);
+	memcpy(dst->lo, src->lo, sizeof(*dst->lo) * count);
+	if (src->hi) {
+		HS_ALLOC_ARRAY(dst->hi, count);
+		memcpy(dst->hi, src->hi, sizeof(*dst->hi) * count);
+	}
+}
+
+void hs_sizes_release(struct hs_sizes *z)
+{
+	hs_free(z->lo);
+	hs_free(z->hi);
+	z->lo = z->hi = NULL;
 }
 
 const char *hs_type_name(const struct hs_snapshot *s, uint8_t t)

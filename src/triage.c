@@ -24,7 +24,7 @@ static int is_detached(const struct hs_analysis *a, uint32_t x)
 	const struct hs_snapshot *s = a->s;
 	/* "Node / ..." natives are Node.js's own C++ objects (BindingData,
 	 * AliasedBuffers), which Node marks detached: not DOM */
-	return s->node_type[x] == s->t.native && a->self_size[x] &&
+	return s->node_type[x] == s->t.native && hs_shallow_size(a, x) &&
 	       !strncmp(hs_class_name(&a->classes, a->classes.class_of[x]), "Detached ", 9) &&
 	       strncmp(hs_node_name(s, x), "Node / ", 7);
 }
@@ -137,7 +137,7 @@ static void holder_of(const struct hs_analysis *a, const uint32_t *nodes, uint32
 
 static int counted_string(const struct hs_snapshot *s, uint32_t x)
 {
-	return s->node_type[x] == s->t.string && s->self_size[x];
+	return s->node_type[x] == s->t.string && hs_self_size(s, x);
 }
 
 static int dup_keep(const void *count, uint32_t k)
@@ -157,7 +157,7 @@ static void dup_texts(struct hs_duplicates *d, const struct hs_snapshot *s, uint
 	for (x = 0; x < s->node_count; x++)
 		if (counted_string(s, x)) {
 			count[s->node_name[x]]++;
-			size[s->node_name[x]] += s->self_size[x];
+			size[s->node_name[x]] += hs_self_size(s, x);
 		}
 	HS_ALLOC_ARRAY(wasted, ns ? ns : 1);
 	for (k = 0; k < ns; k++) {
@@ -387,7 +387,7 @@ void hs_closures_by_function(struct hs_closures *r, const struct hs_analysis *a)
 		for (; i < j; i++) {
 			gid[v[i].node] = (uint32_t)r->n;
 			hs_bit_set(members, v[i].node);
-			g->self += a->self_size[v[i].node];
+			g->self += hs_shallow_size(a, v[i].node);
 		}
 		r->n++;
 	}

@@ -108,7 +108,7 @@ static void check_sums(const struct hs_snapshot *s, const struct hs_analysis *a,
 		uint32_t e;
 		for (e = hs_edge_begin(s, i); e < hs_edge_end(s, i); e++)
 			loops += s->edge_to[e] == i;
-		sum += a->self_size[i];
+		sum += hs_shallow_size(a, i);
 	}
 	c[0].name = "self-loops";
 	c[0].ok = HS_CHECK_OK;

@@ -71,11 +71,11 @@ static const struct hs_class *klass(const struct run *r, const char *name)
  * Result: 1 = 10+5+3+4+6 = 28; 2, 8, 9, 10 = 0; 3 = 20; 5 = 7; 6 = 11;
  * 11 = 13; 12 = 17.  Without user roots (1 and 12 hang off (GC roots)
  * instead) nothing moves. */
-static void shallow_graph(struct tb *t, int user_roots)
+static void shallow_graph_sized(struct tb *t, int user_roots, uint64_t global, uint64_t root_owned)
 {
 	tb_init(t);
 	tb_node(t, "synthetic", "", 1, 0);
-	tb_node(t, "object", "global", 3, 10);
+	tb_node(t, "object", "global", 3, global);
 	tb_node(t, "hidden", "system / Context", 5, 5);
 	tb_node(t, "object", "Foo", 7, 20);
 	tb_node(t, "object", "Unused", 9, 0);
@@ -86,7 +86,7 @@ static void shallow_graph(struct tb *t, int user_roots)
 	tb_node(t, "array", "(object properties)", 19, 4);
 	tb_node(t, "hidden", "system / W", 21, 6);
 	tb_node(t, "hidden", "system / Lone", 23, 13);
-	tb_node(t, "hidden", "system / RootOwned", 25, 17);
+	tb_node(t, "hidden", "system / RootOwned", 25, root_owned);
 	tb_edge_i(t, 0, "element", 1, 7);
 	if (user_roots) {
 		tb_edge(t, 0, "shortcut", "global", 1);
@@ -106,6 +106,11 @@ static void shallow_graph(struct tb *t, int user_roots)
 	tb_edge(t, 3, "weak", "w", 10);
 }
 
+static void shallow_graph(struct tb *t, int user_roots)
+{
+	shallow_graph_sized(t, user_roots, 10, 17);
+}
+
 static void test_shallow_sizes(void **state)
 {
 	static const uint64_t want[] = { 0, 28, 0, 20, 0, 7, 11, 0, 0, 0, 0, 13, 17 };
@@ -118,18 +123,18 @@ static void test_shallow_sizes(void **state)
 	run(&r, &t, 0);
 	assert_int_equal(r.a.graph.user_roots, 2);
 	for (i = 0; i < 13; i++)
-		if (r.a.self_size[i] != want[i])
+		if (hs_shallow_size(&r.a, i) != want[i])
 			fail_msg("node %u: shallow %llu, expected %llu", i,
-				 (unsigned long long)r.a.self_size[i], (unsigned long long)want[i]);
+				 (unsigned long long)hs_shallow_size(&r.a, i), (unsigned long long)want[i]);
 	/* the model keeps the file's sizes; the total is unchanged */
 	for (i = 0; i < 13; i++)
-		assert_int_equal(r.s->self_size[i], file[i]);
+		assert_int_equal(hs_self_size(r.s, i), file[i]);
 	assert_int_equal(r.a.dom.retained[0], 96);
 	unrun(&r);
 	/* --raw sizes: nothing moves */
 	run(&r, &t, 1);
 	for (i = 0; i < 13; i++)
-		assert_int_equal(r.a.self_size[i], file[i]);
+		assert_int_equal(hs_shallow_size(&r.a, i), file[i]);
 	unrun(&r);
 	tb_release(&t);
 	/* no user roots: nothing moves */
@@ -137,9 +142,44 @@ static void test_shallow_sizes(void **state)
 	run(&r, &t, 0);
 	assert_int_equal(r.a.graph.user_roots, 0);
 	for (i = 0; i < 13; i++)
-		assert_int_equal(r.a.self_size[i], file[i]);
+		assert_int_equal(hs_shallow_size(&r.a, i), file[i]);
 	unrun(&r);
 	tb_release(&t);
+}
+
+/* The same graph with sizes beyond 32 bits: global's 2^32 - 10 becomes
+ * 2^32 + 8 with the 18 bytes it owns (the first wide size appears during the
+ * re-attribution), and then RootOwned's 2^40 is wide in the file as well. */
+static void test_shallow_sizes_wide(void **state)
+{
+	const uint64_t g = ((uint64_t)1 << 32) - 10, big = (uint64_t)1 << 40;
+	const uint64_t want[] = { 0, g + 18, 0, 20, 0, 7, 11, 0, 0, 0, 0, 13, 17 };
+	struct tb t;
+	struct run r;
+	uint32_t i, k;
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		uint64_t w12 = k ? big : 17;
+		shallow_graph_sized(&t, 1, g, w12);
+		run(&r, &t, 0);
+		if (k)
+			assert_non_null(r.s->self_size.hi);
+		else
+			assert_null(r.s->self_size.hi);
+		assert_non_null(r.a.self_size.hi);
+		for (i = 0; i < 13; i++) {
+			uint64_t w = i == 12 ? w12 : want[i];
+			if (hs_shallow_size(&r.a, i) != w)
+				fail_msg("case %u node %u: shallow %llu, expected %llu", k, i,
+					 (unsigned long long)hs_shallow_size(&r.a, i), (unsigned long long)w);
+		}
+		assert_true(hs_self_size(r.s, 1) == g);
+		assert_true(hs_self_size(r.s, 12) == w12);
+		assert_true(r.a.dom.retained[0] == 96 - 10 - 17 + g + w12);
+		assert_true(r.a.dom.retained[1] == g + 18 + 20 + 7); /* global dominates Foo and the array */
+		unrun(&r);
+		tb_release(&t);
+	}
 }
 
 /* ---- distances ------------------------------------------------------------ */
@@ -636,6 +676,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shallow_sizes),
+		cmocka_unit_test(test_shallow_sizes_wide),
 		cmocka_unit_test(test_distances),
 		cmocka_unit_test(test_distances_no_user_roots),
 		cmocka_unit_test(test_class_names),

@@ -61,7 +61,7 @@ static void build(struct snap *r)
 	o.raw_sizes = 1;
 	if (hs_analysis_run(&r->a, r->s, &o, &err) != 0)
 		fail_msg("analysis failed: %s", err.msg);
-	hs_classes_by_function(&r->fc, &r->a.classes, r->s, r->a.self_size, &r->a.dom, r->a.distance);
+	hs_classes_by_function(&r->fc, &r->a.classes, r->s, &r->a.self_size, &r->a.dom, r->a.distance);
 }
 
 static void done(struct snap *r)

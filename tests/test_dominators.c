@@ -51,7 +51,7 @@ static void build_graph(struct built *b, const struct tb *t, size_t chunk)
 static void build(struct built *b, const struct tb *t, size_t chunk)
 {
 	build_graph(b, t, chunk);
-	assert_int_equal(hs_dominators_build(&b->d, &b->g, b->s->self_size), 0);
+	assert_int_equal(hs_dominators_build(&b->d, &b->g, &b->s->self_size), 0);
 }
 
 static void unbuild(struct built *b)
@@ -170,7 +170,7 @@ static void test_late_mapper(void **state)
 	atomic_init(&m.done, 0);
 	hs_graph_map_retainers_expect(&b.g);
 	assert_int_equal(pthread_create(&tid, NULL, map_late, &m), 0);
-	assert_int_equal(hs_dominators_build(&b.d, &b.g, b.s->self_size), 0);
+	assert_int_equal(hs_dominators_build(&b.d, &b.g, &b.s->self_size), 0);
 	assert_int_equal(atomic_load(&m.done), 1); /* it waited for the mapper */
 	pthread_join(tid, NULL);
 	assert_null(b.g.ret_from);

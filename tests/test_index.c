@@ -283,6 +283,14 @@ static void same_list(char **x, uint32_t nx, char **y, uint32_t ny)
 		fail_msg("%s differs from the original", #x); \
 } while (0)
 
+/* Sizes: the low halves, and the high ones when either has them. */
+#define SAME_SIZES(x, y, n) do { \
+	SAME_ARRAY((x).lo, (y).lo, n); \
+	assert_int_equal(!(x).hi, !(y).hi); \
+	if ((x).hi) \
+		SAME_ARRAY((x).hi, (y).hi, n); \
+} while (0)
+
 /* Every field of the model that the index holds. */
 static void same_model(const struct hs_snapshot *o, const struct hs_snapshot *s)
 {
@@ -298,7 +306,7 @@ static void same_model(const struct hs_snapshot *o, const struct hs_snapshot *s)
 	SAME_ARRAY(s->node_type, o->node_type, n);
 	SAME_ARRAY(s->node_name, o->node_name, n);
 	SAME_ARRAY(s->node_id, o->node_id, n);
-	SAME_ARRAY(s->self_size, o->self_size, n);
+	SAME_SIZES(s->self_size, o->self_size, n);
 	SAME_ARRAY(s->first_edge, o->first_edge, (size_t)n + 1);
 	if (o->detachedness)
 		SAME_ARRAY(s->detachedness, o->detachedness, n);
@@ -359,7 +367,7 @@ static void same_classes(const struct hs_classes *o, const struct hs_classes *c,
 static void same_analysis(const struct hs_analysis *o, const struct hs_analysis *a, uint32_t n)
 {
 	SAME_ARRAY(a->dom_state, o->dom_state, n);
-	SAME_ARRAY(a->self_size, o->self_size, n);
+	SAME_SIZES(a->self_size, o->self_size, n);
 	SAME_ARRAY(a->dom.idom, o->dom.idom, n);
 	SAME_ARRAY(a->dom.retained, o->dom.retained, n);
 	SAME_ARRAY(a->dom.dom_first, o->dom.dom_first, (size_t)n + 1);
@@ -1303,7 +1311,10 @@ static void test_lazy_decodes_on_use(void **state)
 		assert_true(hs_index_pending(s) == (IX_BIT(IX_DISTANCE) | IX_BIT(IX_PARENT_EDGE)));
 		SAME_ARR(x->dom.idom, a.dom.idom, n);
 		SAME_ARR(x->dom.retained, a.dom.retained, n);
-		SAME_ARR(x->self_size, a.self_size, n);
+		SAME_ARR(x->self_size.lo, a.self_size.lo, n);
+		assert_int_equal(!x->self_size.hi, !a.self_size.hi);
+		if (x->self_size.hi)
+			SAME_ARR(x->self_size.hi, a.self_size.hi, n);
 		SAME_ARR(x->classes.class_of, a.classes.class_of, n);
 		SAME_ARR(x->dom.dom_first, a.dom.dom_first, n + 1);
 		SAME_ARR(x->dom.dom_children, a.dom.dom_children, n - 1);
@@ -1882,10 +1893,12 @@ static void test_rename(void **state)
  *   1 synthetic "(GC roots)"  id 3   self 0
  *   2 object "A"              id 5   self 10  edges: property "b" -> 3, property "s" -> 4
  *   3 object "B"              id 7   self 20  edge:  property "s" -> 4; detachedness 1
- *   4 string "s"              id 2^32 + 9 (a wide id: NODE_ID_HI)  self 5
+ *   4 string "s"              id 2^32 + 9 (a wide id: NODE_ID_HI)
+ *                             self 2^32 + 5 (a wide size: SELF_HI, A_SELF_HI)
  * one location (node 2).  Dominators: 1 and 2 by the root, 3 and 4 by 2
  * (4 is reached from 2 and from 3, both dominated by 2). */
 #define T_WIDE_ID 987654u
+#define T_WIDE_SELF (((uint64_t)1 << 32) + 5)
 static void make_t(struct tb *t)
 {
 	uint32_t n;
@@ -1898,7 +1911,7 @@ static void make_t(struct tb *t)
 	tb_node(t, "object", "A", 5, 10);
 	n = tb_node(t, "object", "B", 7, 20);
 	t->nodes[n].detach = 1;
-	tb_node(t, "string", "s", T_WIDE_ID, 5);
+	tb_node(t, "string", "s", T_WIDE_ID, T_WIDE_SELF);
 	tb_edge_i(t, 0, "element", 1, 1);
 	tb_edge(t, 0, "shortcut", "a", 2);
 	tb_edge(t, 2, "property", "b", 3);
@@ -1938,7 +1951,8 @@ static void t_by_hand(const struct hs_snapshot *s, const struct hs_analysis *a)
 {
 	static const uint32_t first_edge[] = { 0, 2, 2, 4, 5, 5 }, edge_to[] = { 1, 2, 3, 4, 4 };
 	static const uint32_t ids[] = { 1, 3, 5, 7, 9 }, ids_hi[] = { 0, 0, 0, 0, 1 };
-	static const uint64_t self[] = { 0, 0, 10, 20, 5 }, retained[] = { 35, 0, 35, 20, 5 };
+	static const uint64_t self[] = { 0, 0, 10, 20, T_WIDE_SELF };
+	static const uint64_t retained[] = { T_WIDE_SELF + 30, 0, T_WIDE_SELF + 30, 20, T_WIDE_SELF };
 	static const uint32_t idom[] = { 0, 0, 0, 2, 2 }, dom_first[] = { 0, 2, 2, 4, 4, 4 };
 	static const uint8_t detached[] = { 0, 0, 0, 1, 0 };
 	static const char *names[] = { "", "(GC roots)", "A", "B", "s" };
@@ -1951,7 +1965,12 @@ static void t_by_hand(const struct hs_snapshot *s, const struct hs_analysis *a)
 	assert_memory_equal(s->node_id, ids, sizeof(ids));
 	assert_non_null(s->node_id_hi);
 	assert_memory_equal(s->node_id_hi, ids_hi, sizeof(ids_hi));
-	assert_memory_equal(s->self_size, self, sizeof(self));
+	assert_non_null(s->self_size.hi);
+	assert_non_null(a->self_size.hi);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(hs_self_size(s, i), self[i]);
+		assert_int_equal(hs_shallow_size(a, i), self[i]);
+	}
 	assert_non_null(s->detachedness);
 	assert_memory_equal(s->detachedness, detached, sizeof(detached));
 	for (i = 0; i < 5; i++) {
@@ -1976,7 +1995,7 @@ static void t_by_hand(const struct hs_snapshot *s, const struct hs_analysis *a)
 	assert_int_equal(a->distance[3], a->distance[2] + 1);
 	assert_int_equal(a->distance[4], a->distance[2] + 1);
 	assert_int_equal(a->parent_edge[3], 2);    /* 2 -b-> 3 */
-	assert_int_equal(a->stats.total, 35);
+	assert_int_equal(a->stats.total, T_WIDE_SELF + 30);
 	assert_string_equal(hs_class_name(&a->classes, a->classes.class_of[2]), "A");
 	assert_string_equal(hs_class_name(&a->classes, a->classes.class_of[3]), "B");
 	assert_int_equal(a->classes.cls[a->classes.class_of[3]].retained_size, 20);
@@ -2002,6 +2021,7 @@ static void r_node_name(struct fix *f, unsigned char *c) { (void)f; U32(c, IX_NO
 static void r_node_id(struct fix *f, unsigned char *c) { (void)f; all_ff(c, IX_NODE_ID); }
 static void r_node_id_hi(struct fix *f, unsigned char *c) { (void)f; all_ff(c, IX_NODE_ID_HI); }
 static void r_self(struct fix *f, unsigned char *c) { (void)f; all_ff(c, IX_SELF); }
+static void r_self_hi(struct fix *f, unsigned char *c) { (void)f; all_ff(c, IX_SELF_HI); }
 static void r_first_edge(struct fix *f, unsigned char *c) { (void)f; U32(c, IX_FIRST_EDGE)[2] = 1; }
 static void r_detached(struct fix *f, unsigned char *c) { (void)f; U8(c, IX_DETACHED)[3] = 4; }
 static void r_edge_type(struct fix *f, unsigned char *c) { U8(c, IX_EDGE_TYPE)[0] = (uint8_t)f->a.s->n_edge_types; }
@@ -2013,6 +2033,7 @@ static void r_locations(struct fix *f, unsigned char *c) { (void)f; ((struct hs_
 static void r_a_meta(struct fix *f, unsigned char *c) { (void)f; U64(c, IX_A_META)[0] = 12345; }
 static void r_dom_state(struct fix *f, unsigned char *c) { (void)f; U8(c, IX_DOM_STATE)[3] = 4; }
 static void r_a_self(struct fix *f, unsigned char *c) { (void)f; all_ff(c, IX_A_SELF); }
+static void r_a_self_hi(struct fix *f, unsigned char *c) { (void)f; all_ff(c, IX_A_SELF_HI); }
 static void r_idom(struct fix *f, unsigned char *c) { (void)f; U32(c, IX_IDOM)[3] = nn(c); }
 static void r_retained(struct fix *f, unsigned char *c) { (void)f; all_ff(c, IX_RETAINED); }
 static void r_distance(struct fix *f, unsigned char *c) { (void)f; ((int32_t *)sdata(c, IX_DISTANCE))[2] = -1; }
@@ -2034,9 +2055,12 @@ static void k_ids_hi(const struct hs_snapshot *s, const struct hs_analysis *a)
 	(void)a;
 	assert_int_equal(hs_node_id(s, 4), ((uint64_t)UINT32_MAX << 32) | 9);
 }
-static void k_self(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)a; assert_int_equal(s->self_size[2], UINT64_MAX); }
+/* node 2's size is 10, its high half 0 (node 4's is 1) */
+static void k_self(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)a; assert_int_equal(hs_self_size(s, 2), UINT32_MAX); }
+static void k_self_hi(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)a; assert_int_equal(hs_self_size(s, 2), (uint64_t)UINT32_MAX << 32 | 10); }
 static void k_a_meta(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)s; assert_int_equal(a->stats.total, 12345); }
-static void k_a_self(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)s; assert_int_equal(a->self_size[2], UINT64_MAX); }
+static void k_a_self(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)s; assert_int_equal(hs_shallow_size(a, 2), UINT32_MAX); }
+static void k_a_self_hi(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)s; assert_int_equal(hs_shallow_size(a, 2), (uint64_t)UINT32_MAX << 32 | 10); }
 static void k_retained(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)s; assert_int_equal(a->dom.retained[2], UINT64_MAX); }
 static void k_cls(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)s; assert_int_equal(a->classes.cls[0].count, UINT64_MAX); }
 static void k_interfaces(const struct hs_snapshot *s, const struct hs_analysis *a) { (void)s; assert_int_equal(a->classes.interfaces.count, 0); }
@@ -2048,6 +2072,7 @@ static const struct row_case row_cases[] = {
 	{ IX_NODE_ID, r_node_id, NULL, k_ids },
 	{ IX_NODE_ID_HI, r_node_id_hi, NULL, k_ids_hi },
 	{ IX_SELF, r_self, NULL, k_self },
+	{ IX_SELF_HI, r_self_hi, NULL, k_self_hi },
 	{ IX_FIRST_EDGE, r_first_edge, "section 6: value out of range", NULL },
 	{ IX_DETACHED, r_detached, "section 7: value out of range", NULL },
 	{ IX_EDGE_TYPE, r_edge_type, "section 8: value out of range", NULL },
@@ -2060,6 +2085,7 @@ static const struct row_case row_cases[] = {
 	{ IX_A_META, r_a_meta, NULL, k_a_meta },
 	{ IX_DOM_STATE, r_dom_state, "section 15: value out of range", NULL },
 	{ IX_A_SELF, r_a_self, NULL, k_a_self },
+	{ IX_A_SELF_HI, r_a_self_hi, NULL, k_a_self_hi },
 	{ IX_IDOM, r_idom, "section 17: value out of range", NULL },
 	{ IX_RETAINED, r_retained, NULL, k_retained },
 	/* not stored: rebuilt from idom (whose case is above) */
@@ -2124,7 +2150,7 @@ static void test_table(void **state)
 	f.ia = dir_file(&f.d, "t.hsnapidx");
 	write_index(f.ia, &KEY_A, &f.a);
 	f.buf = read_bytes(f.ia, &f.len);
-	assert_int_equal(hdr(f.buf)->version, 5);
+	assert_int_equal(hdr(f.buf)->version, 6);
 	assert_int_equal(hdr(f.buf)->nsections, ix_nrows - 2);
 	t = (struct ix_section *)(f.buf + sizeof(struct ix_header));
 	for (i = 0, id = 0; i < ix_nrows; i++) {

@@ -1166,7 +1166,7 @@ static void test_merge_paths_brute(void **state)
 					for (i = 0; i < m; i++)
 						if (!strcmp(key[i], ek)) {
 							cnt++;
-							self += r.a.self_size[nodes[i]];
+							self += hs_shallow_size(&r.a, nodes[i]);
 							grp[i] = a;
 						}
 					assert_int_equal(g.v[a].count, cnt);

@@ -71,7 +71,7 @@ static struct hs_snapshot *load_variant(const char *name)
 		for (i = 0; i < s->node_count; i++) {
 			assert_int_equal(o->node_type[i], s->node_type[i]);
 			assert_true(hs_node_id(o, i) == hs_node_id(s, i));
-			assert_int_equal(o->self_size[i], s->self_size[i]);
+			assert_int_equal(hs_self_size(o, i), hs_self_size(s, i));
 			assert_int_equal(o->first_edge[i + 1], s->first_edge[i + 1]);
 		}
 		for (i = 0; i < s->edge_count; i++)
@@ -109,9 +109,9 @@ static void expect_self(const struct hs_analysis *a, const uint64_t *want)
 {
 	uint32_t i;
 	for (i = 0; i < a->s->node_count; i++)
-		if (a->self_size[i] != want[i])
+		if (hs_shallow_size(a, i) != want[i])
 			fail_msg("node %u: shallow size %llu, expected %llu", i,
-				 (unsigned long long)a->self_size[i], (unsigned long long)want[i]);
+				 (unsigned long long)hs_shallow_size(a, i), (unsigned long long)want[i]);
 }
 
 static const char *class_of(const struct hs_analysis *a, uint32_t n)
@@ -129,11 +129,12 @@ static const struct hs_class *class_named(const struct hs_analysis *a, const cha
 	return NULL;
 }
 
-/* Writes s + a to an index, opens it and compares what the index keeps of
- * the model (ids, types) and of the analysis (class names). */
-static void index_round_trip(const char *name, const struct hs_snapshot *s, const struct hs_analysis *a)
+/* Writes s + a (loaded from path) to an index, opens it and compares what
+ * the index keeps of the model (ids, types, sizes) and of the analysis
+ * (class names, sizes). */
+static void index_round_trip_at(const char *path, const struct hs_snapshot *s, const struct hs_analysis *a)
 {
-	char *path = path_of(name), dir[] = "/tmp/hsnap-variants.XXXXXX", ipath[256];
+	char dir[] = "/tmp/hsnap-variants.XXXXXX", ipath[256];
 	struct hs_index_key key;
 	struct hs_error err = { 0, "" };
 	struct hs_snapshot *o = NULL;
@@ -148,6 +149,7 @@ static void index_round_trip(const char *name, const struct hs_snapshot *s, cons
 	if (hs_index_open(ipath, &key, 1, "x", &o, &err) != HS_INDEX_OK)
 		fail_msg("index open: %s", err.msg);
 	assert_int_equal(!o->node_id_hi, !s->node_id_hi);
+	assert_int_equal(!o->self_size.hi, !s->self_size.hi);
 	assert_string_equal(o->warning, s->warning);
 	assert_int_equal(hs_index_analysis(o, &b), 1);
 	for (i = 0; i < s->node_count; i++) {
@@ -156,11 +158,19 @@ static void index_round_trip(const char *name, const struct hs_snapshot *s, cons
 		assert_string_equal(hs_node_type_name(o, i), hs_node_type_name(s, i));
 		assert_string_equal(class_of(&b, i), class_of(a, i));
 		assert_int_equal(b.dom.retained[i], a->dom.retained[i]);
+		assert_true(hs_self_size(o, i) == hs_self_size(s, i));
+		assert_true(hs_shallow_size(&b, i) == hs_shallow_size(a, i));
 	}
 	hs_analysis_release(&b);
 	hs_snapshot_free(o);
 	unlink(ipath);
 	rmdir(dir);
+}
+
+static void index_round_trip(const char *name, const struct hs_snapshot *s, const struct hs_analysis *a)
+{
+	char *path = path_of(name);
+	index_round_trip_at(path, s, a);
 	free(path);
 }
 
@@ -347,8 +357,11 @@ static void test_v8_2026_scopes(void **state)
 	hs_snapshot_free(s);
 }
 
-/* A Julia-like chain of n nodes; node i's id is id_of(i).  Root -> 1 -> 2 ... */
-static char *julia_chain(uint32_t n, uint64_t (*id_of)(uint32_t), size_t *len)
+static uint64_t small_self(uint32_t i) { return i % 97; }
+
+/* A Julia-like chain of n nodes; node i's id is id_of(i), its self size
+ * self_of(i).  Root -> 1 -> 2 ... */
+static char *chain_of(uint32_t n, uint64_t (*id_of)(uint32_t), uint64_t (*self_of)(uint32_t), size_t *len)
 {
 	struct sb b = { 0 };
 	uint32_t i;
@@ -358,14 +371,19 @@ static char *julia_chain(uint32_t n, uint64_t (*id_of)(uint32_t), size_t *len)
 		"\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],"
 		"\"edge_types\":[[\"internal\",\"element\"],\"string_or_number\",\"node\"]}},\n\"nodes\":[");
 	for (i = 0; i < n; i++)
-		sb_printf(&b, "%s%u,1,%llu,%u,%u\n", i ? "," : "", i ? 1 : 0, (unsigned long long)id_of(i), i % 97,
-			  i + 1 < n);
+		sb_printf(&b, "%s%u,1,%llu,%llu,%u\n", i ? "," : "", i ? 1 : 0, (unsigned long long)id_of(i),
+			  (unsigned long long)self_of(i), i + 1 < n);
 	sb_puts(&b, "],\n\"edges\":[");
 	for (i = 0; i + 1 < n; i++)
 		sb_printf(&b, "%s1,0,%u\n", i ? "," : "", (i + 1) * 5);
 	sb_puts(&b, "],\n\"strings\":[\"main_module\",\"Node\"]}");
 	*len = b.len;
 	return b.p;
+}
+
+static char *julia_chain(uint32_t n, uint64_t (*id_of)(uint32_t), size_t *len)
+{
+	return chain_of(n, id_of, small_self, len);
 }
 
 #define CHAIN 60000u
@@ -413,6 +431,62 @@ static void test_wide_ids_parallel(void **state)
 	}
 }
 
+static uint64_t odd_id(uint32_t i) { return 2ULL * i + 1; }
+
+/* The same for self sizes beyond 32 bits (their high halves are a side table
+ * too, s->self_size.hi): loaded by 4 threads and by yajl alone, analysed
+ * (the chain's retained sizes are the suffix sums, the root's all of them),
+ * written to an index and read back. */
+static void test_wide_sizes_parallel(void **state)
+{
+	uint64_t (*const cases[])(uint32_t) = { all_wide, last_wide, first_wide };
+	char path[] = "/tmp/hsnap-wide.XXXXXX";
+	size_t k, len;
+	(void)state;
+
+	for (k = 0; k < 3; k++) {
+		char *text = chain_of(CHAIN, odd_id, cases[k], &len);
+		struct hs_load_opts opts = { NULL, NULL, 4, 1, 0 };
+		struct hs_error err = { 0, "" };
+		struct hs_snapshot *s = NULL, *m;
+		struct hs_analysis a;
+		int fd = mkstemp(path);
+		uint64_t suffix = 0;
+		uint32_t i;
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, text, len), (ssize_t)len);
+		close(fd);
+		if (hs_snapshot_load(path, &opts, &s, &err))
+			fail_msg("%s", err.msg);
+		m = load_ok(text, len, 4096);
+		assert_int_equal(s->node_count, CHAIN);
+		assert_non_null(s->self_size.hi);
+		assert_null(s->node_id_hi);
+		for (i = 0; i < CHAIN; i++) {
+			if (hs_self_size(s, i) != cases[k](i))
+				fail_msg("case %zu node %u: self size %llu, expected %llu", k, i,
+					 (unsigned long long)hs_self_size(s, i), (unsigned long long)cases[k](i));
+			assert_true(hs_self_size(m, i) == cases[k](i));
+		}
+		analyse(&a, s);
+		for (i = CHAIN; i-- > 0;) {
+			suffix += cases[k](i);
+			if (a.dom.retained[i] != suffix)
+				fail_msg("case %zu node %u: retained %llu, expected %llu", k, i,
+					 (unsigned long long)a.dom.retained[i], (unsigned long long)suffix);
+			assert_true(hs_shallow_size(&a, i) == cases[k](i));
+		}
+		index_round_trip_at(path, s, &a);
+		hs_analysis_release(&a);
+		hs_snapshot_free(s);
+		hs_snapshot_free(m);
+		unlink(path);
+		strcpy(path, "/tmp/hsnap-wide.XXXXXX");
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +495,7 @@ int main(void)
 		cmocka_unit_test(test_julia_diff_exact_ids),
 		cmocka_unit_test(test_v8_2026_scopes),
 		cmocka_unit_test(test_wide_ids_parallel),
+		cmocka_unit_test(test_wide_sizes_parallel),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,7 +46,7 @@ struct hs_analysis {
 	const struct hs_snapshot *s;
 	struct hs_graph graph;
 	uint8_t *dom_state;      /* [n] propagated detachedness 0/1/2 */
-	uint64_t *self_size;     /* [n] shallow sizes as DevTools shows them */
+	struct hs_sizes self_size; /* [n] shallow sizes as DevTools shows them: hs_shallow_size */
 	struct hs_dominators dom;
 	int32_t *distance;       /* [n] HS_NO_DISTANCE when unreachable */
 	uint32_t *parent_edge;   /* [n] BFS parent edge (opts->parent_edges), or NULL */
@@ -64,6 +64,9 @@ struct hs_analysis {
 	void (*index_disown)(struct hs_analysis *);
 };
 
+/* The shallow size DevTools shows for node n (after the re-attribution). */
+static inline uint64_t hs_shallow_size(const struct hs_analysis *a, uint32_t n) { return hs_size_at(&a->self_size, n); }
+
 int hs_analysis_run(struct hs_analysis *a, const struct hs_snapshot *s,
 		    const struct hs_analysis_opts *opts, struct hs_error *err);
 void hs_analysis_release(struct hs_analysis *a);
@@ -72,7 +75,7 @@ void hs_analysis_release(struct hs_analysis *a);
  * headers: hs_dom_state in dom_state.h, hs_shallow_sizes in shallow.h,
  * hs_distances in distances.h). */
 void hs_statistics_compute(struct hs_statistics *st, const struct hs_snapshot *s,
-			   const struct hs_graph *g, const uint64_t *self,
+			   const struct hs_graph *g, const struct hs_sizes *self,
 			   uint64_t total_retained);
 
 #endif

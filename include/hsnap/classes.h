@@ -36,13 +36,13 @@ void hs_classes_name(struct hs_classes *c, const struct hs_snapshot *s,
 		     const uint8_t *dom_state, const struct hs_interfaces *given);
 /* Aggregates over nodes with self_size > 0. */
 void hs_classes_aggregate(struct hs_classes *c, const struct hs_snapshot *s,
-			  const uint64_t *self_size, const struct hs_dominators *d,
+			  const struct hs_sizes *self_size, const struct hs_dominators *d,
 			  const int32_t *distance);
 void hs_classes_release(struct hs_classes *c);
 /* The same aggregates keyed by row_of[node] (nrows rows) over the nodes the
  * bit set keeps (NULL: all); a node left out does not hide the nested
  * objects of its row.  Returns nrows rows (at least one; free() them). */
-struct hs_class *hs_class_rows(const struct hs_snapshot *s, const uint64_t *self_size,
+struct hs_class *hs_class_rows(const struct hs_snapshot *s, const struct hs_sizes *self_size,
 			       const struct hs_dominators *d, const int32_t *distance,
 			       const uint32_t *row_of, uint32_t nrows, const uint64_t *bits);
 static inline const char *hs_class_name(const struct hs_classes *c, uint32_t id)
@@ -62,7 +62,7 @@ static inline const char *hs_class_name(const struct hs_classes *c, uint32_t id)
 /* out: c's names plus the function keys, class_of with closures re-keyed,
  * and the rows aggregated as hs_classes_aggregate (distance may be NULL). */
 void hs_classes_by_function(struct hs_classes *out, const struct hs_classes *c, const struct hs_snapshot *s,
-			    const uint64_t *self, const struct hs_dominators *d, const int32_t *distance);
+			    const struct hs_sizes *self, const struct hs_dominators *d, const int32_t *distance);
 /* Closure n's key into buf (snprintf's contract: returns its length). */
 size_t hs_function_key(const struct hs_snapshot *s, uint32_t n, char *buf, size_t len);
 /* A function key taken apart: the name is key[0..name_len), script (NULL:

@@ -21,7 +21,7 @@ struct hs_dominators {
  * g comes from hs_graph_build; its retainer index is filled here and freed
  * (hs_graph_release_retainers) once the dominators are known. */
 int hs_dominators_build(struct hs_dominators *d, struct hs_graph *g,
-			const uint64_t *self_size);
+			const struct hs_sizes *self_size);
 
 /* The work arrays of hs_dominators_build (20 bytes a node), allocated and
  * their pages mapped ahead, e.g. by a second thread while this one builds
@@ -34,7 +34,7 @@ void hs_dominators_prepare(struct hs_dom_work *w, uint32_t node_count);
 /* hs_dominators_build with w from hs_dominators_prepare for g's node count
  * (w's arrays become d's results; w is left empty). */
 int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g,
-			   const uint64_t *self_size, struct hs_dom_work *w);
+			   const struct hs_sizes *self_size, struct hs_dom_work *w);
 /* hs_dominators_build_in in two steps, so that the sizes may still be being
  * computed (on another thread) while the tree is: the immediate dominators
  * (which read no size), then, with the graph's node count and root, the
@@ -42,7 +42,7 @@ int hs_dominators_build_in(struct hs_dominators *d, struct hs_graph *g,
  * (only d->idom and d->unreachable are results). */
 int hs_dominators_tree_in(struct hs_dominators *d, struct hs_graph *g, struct hs_dom_work *w);
 void hs_dominators_sizes(struct hs_dominators *d, uint32_t node_count, uint32_t root,
-			 const uint64_t *self_size);
+			 const struct hs_sizes *self_size);
 void hs_dominators_release(struct hs_dominators *d);
 
 #endif

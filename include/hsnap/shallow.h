@@ -6,8 +6,9 @@
 #include "hsnap/snapshot.h"
 #include "hsnap/graph.h"
 
-/* out[n]: the self size DevTools shows for node n (owned hidden/array nodes
- * moved to their single owner); g: only g->user_roots is read. */
-void hs_shallow_sizes(const struct hs_snapshot *s, const struct hs_graph *g, uint64_t *out);
+/* Allocates and fills out with the self size DevTools shows for each node
+ * (owned hidden/array nodes moved to their single owner); g: only
+ * g->user_roots is read. */
+void hs_shallow_sizes(const struct hs_snapshot *s, const struct hs_graph *g, struct hs_sizes *out);
 
 #endif

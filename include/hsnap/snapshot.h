@@ -42,6 +42,27 @@ struct hs_scope_tables {
 	unsigned seen; /* bit per table: the array was in the file */
 };
 
+/* Sizes of up to 64 bits kept in 32 a node: lo holds every size's low half,
+ * hi (NULL unless some size needs more than 32 bits, as node_id_hi) the high
+ * halves.  V8's sizes fit in 32 bits but for rare native ones (an ArrayBuffer's
+ * backing store), so the common file pays 4 bytes a size, not 8. */
+struct hs_sizes {
+	uint32_t *lo;
+	uint32_t *hi;
+};
+static inline uint64_t hs_size_at(const struct hs_sizes *z, uint32_t n)
+{
+	return z->hi ? (uint64_t)z->hi[n] << 32 | z->lo[n] : z->lo[n];
+}
+/* Allocates z->lo for count sizes (not zeroed); z->hi stays NULL. */
+void hs_sizes_alloc(struct hs_sizes *z, size_t count);
+/* Stores size v of n, allocating z->hi (zeroed, count long) for the first
+ * that needs it.  Not thread-safe (the loader has its own, load_scan.c). */
+void hs_sizes_set(struct hs_sizes *z, size_t count, uint32_t n, uint64_t v);
+/* Copies src's count sizes into dst (allocated here; hi only when src has it). */
+void hs_sizes_copy(struct hs_sizes *dst, const struct hs_sizes *src, size_t count);
+void hs_sizes_release(struct hs_sizes *z);
+
 struct hs_snapshot {
 	char *file;               /* name used in messages */
 	uint64_t file_bytes;      /* bytes of JSON read (after gunzip) */
@@ -57,7 +78,7 @@ struct hs_snapshot {
 	uint32_t *node_id;        /* V8 id, its low 32 bits when node_id_hi is set: use hs_node_id */
 	uint32_t *node_id_hi;     /* NULL unless some id exceeds 32 bits (Julia writes ids up to
 				   * 2^47): the high 32 bits of every id */
-	uint64_t *self_size;      /* as written in the file */
+	struct hs_sizes self_size; /* as written in the file: hs_self_size */
 	uint32_t *first_edge;     /* [node_count + 1], prefix sums of edge_count */
 	uint8_t *detachedness;    /* NULL when the file has no such field */
 
@@ -139,6 +160,8 @@ static inline uint64_t hs_node_id(const struct hs_snapshot *s, uint32_t n)
 {
 	return s->node_id_hi ? (uint64_t)s->node_id_hi[n] << 32 | s->node_id[n] : s->node_id[n];
 }
+/* The self size of node n as written in the file. */
+static inline uint64_t hs_self_size(const struct hs_snapshot *s, uint32_t n) { return hs_size_at(&s->self_size, n); }
 static inline const char *hs_node_name(const struct hs_snapshot *s, uint32_t n) { return hs_str(&s->strings, s->node_name[n]); }
 /* The name of node type t of this file; "undefined" for a type beyond
  * meta.node_types (2015-2016 V8 wrote `symbol` nodes, type 12, with a

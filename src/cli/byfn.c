@@ -11,7 +11,7 @@ const struct opt_choice by_choices[] = { { "class", BY_CLASS, 0 }, { "function",
 void by_function_begin(struct hs_analysis *fa, const struct hs_analysis *a)
 {
 	*fa = *a;
-	hs_classes_by_function(&fa->classes, &a->classes, a->s, a->self_size, &a->dom, a->distance);
+	hs_classes_by_function(&fa->classes, &a->classes, a->s, &a->self_size, &a->dom, a->distance);
 	(void)script_shown(a->s, "");
 	primed = 1;
 }

@@ -94,7 +94,7 @@ static void dead_row(struct out *out, const struct hs_analysis *a, const struct 
 			ov_uint(cx->retained), ov_str(name), ov_uint(hs_node_id(s, d->value)), ov_str(cls),
 			ov_uint(d->retained),
 			ov_str(name), ov_uint(hs_node_id(s, d->value)), ov_str(cls),
-			ov_str(hs_node_type_name(s, d->value)), ov_uint(a->self_size[d->value]), ov_uint(d->retained),
+			ov_str(hs_node_type_name(s, d->value)), ov_uint(hs_shallow_size(a, d->value)), ov_uint(d->retained),
 		};
 		out_row(out, v);
 	}

@@ -34,7 +34,7 @@ static void row(const struct hs_analysis *a, uint32_t n, struct out *o)
 		ov_uint(hs_node_id(s, n)), ov_str(hs_node_type_name(s, n)),
 		ov_strn(hs_node_name(s, n), hs_strlen(&s->strings, s->node_name[n])),
 		ov_str(hs_class_name(&a->classes, a->classes.class_of[n])),
-		ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]),
+		ov_uint(hs_shallow_size(a, n)), ov_uint(a->dom.retained[n]),
 		d == HS_NO_DISTANCE ? ov_null() : ov_int(d),
 		ov_uint(hs_edge_end(s, n) - hs_edge_begin(s, n)), ov_uint(a->dom_state[n]),
 	};

@@ -167,7 +167,7 @@ int cmd_info(int argc, char **argv)
 	for (i = 0; i < s->node_count; i++) {
 		uint32_t t = s->node_type[i] < s->n_node_types ? s->node_type[i] : s->n_node_types;
 		ncount[t]++;
-		nsize[t] += s->self_size[i];
+		nsize[t] += hs_self_size(s, i);
 	}
 	ntypes = s->n_node_types + !!ncount[s->n_node_types];
 	for (i = 0; i < s->edge_count; i++)

@@ -142,9 +142,9 @@ static void step(struct out *out, const struct hs_analysis *a, const int32_t *di
 		struct out_val v[12] = {
 			edge ? ov_str(edge) : ov_none(), ov_uint(hs_node_id(s, n)), ov_str(hs_node_name(s, n)),
 			ov_str(hs_node_type_name(s, n)), ov_str(hs_class_name(&a->classes, a->classes.class_of[n])),
-			ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]),
+			ov_uint(hs_shallow_size(a, n)), ov_uint(a->dom.retained[n]),
 			dist[n] == HS_NO_DISTANCE ? ov_null() : ov_int(dist[n]),
-			ov_str(plain), ov_str(doc), ov_bytes(a->self_size[n]), ov_bytes(a->dom.retained[n]),
+			ov_str(plain), ov_str(doc), ov_bytes(hs_shallow_size(a, n)), ov_bytes(a->dom.retained[n]),
 		};
 		out_row_open(out, v);
 	}
@@ -312,7 +312,7 @@ static int by_id(const struct hs_analysis *a, const int32_t *dist, struct ropts 
 	out_table_end(out);
 	out_kv_u64(out, "holders_total", nh);
 	out_say(out, "%s: %s shallow, %s retained\n", "### Retainers of %s\n\n%s shallow, %s retained\n",
-		node_label(a, target, lb, sizeof(lb)), human_size(a->self_size[target], sh, sizeof(sh)),
+		node_label(a, target, lb, sizeof(lb)), human_size(hs_shallow_size(a, target), sh, sizeof(sh)),
 		human_size(a->dom.retained[target], re, sizeof(re)));
 	if (nh) {
 		out_say(out, "\nHeld directly by %zu object%s\n", "\nHeld directly by %zu object%s:\n\n", nh,
@@ -541,7 +541,7 @@ static int by_class(const struct hs_analysis *a, const struct hs_classes *rows, 
 	outer = hs_bits_new(s->node_count);
 	HS_ALLOC_ARRAY(nodes, want);
 	for (n = 0; n < s->node_count; n++)
-		if (pick[rows->class_of[n]] && a->self_size[n]) {
+		if (pick[rows->class_of[n]] && hs_shallow_size(a, n)) {
 			nodes[m++] = n;
 			hs_bit_set(members, n);
 		}

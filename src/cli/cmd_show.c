@@ -199,10 +199,10 @@ static void node_cells(struct out_val *v, const struct hs_analysis *a, uint32_t 
 	const char *cls = hs_class_name(&a->classes, a->classes.class_of[n]);
 	struct out_val sec[9] = { ov_str(section), ov_str(depth), ov_str(edge), ov_uint(hs_node_id(s, n)),
 				  ov_str(cls), ov_str(hs_node_type_name(s, n)), ov_str(value),
-				  ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]) };
+				  ov_uint(hs_shallow_size(a, n)), ov_uint(a->dom.retained[n]) };
 	struct out_val node[6] = { ov_uint(hs_node_id(s, n)), ov_str(hs_node_name(s, n)),
 				   ov_str(hs_node_type_name(s, n)), ov_str(cls),
-				   ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]) };
+				   ov_uint(hs_shallow_size(a, n)), ov_uint(a->dom.retained[n]) };
 	memcpy(v, sec, sizeof(sec));
 	memcpy(v + 9, node, sizeof(node));
 }
@@ -227,7 +227,7 @@ static void show_header(struct view *o, uint32_t n)
 
 	out_say(o->out, "%s\n", OUT_SKIP, node_label(a, n, lb, sizeof(lb)));
 	out_say(o->out, "  type %s, shallow %s, retained %s (%s of the heap), distance %s\n", OUT_SKIP,
-		hs_node_type_name(s, n), human_size(a->self_size[n], sh, sizeof(sh)),
+		hs_node_type_name(s, n), human_size(hs_shallow_size(a, n), sh, sizeof(sh)),
 		human_size(a->dom.retained[n], re, sizeof(re)),
 		percent(a->dom.retained[n], a->stats.total, pc, sizeof(pc)),
 		distance_text(a->distance[n], db, sizeof(db)));
@@ -268,7 +268,7 @@ static void prop_row(struct view *o, uint32_t e, int depth)
 	} else {
 		cells[18] = ov_str(val ? val : node_label(a, x, lb, sizeof(lb)));
 	}
-	cells[19] = ov_bytes(a->self_size[x]);
+	cells[19] = ov_bytes(hs_shallow_size(a, x));
 	cells[20] = ov_bytes(a->dom.retained[x]);
 	out_row_open(o->out, cells);
 	value_fields(o->out, v);
@@ -403,7 +403,7 @@ static void show_retainers(struct view *o, uint32_t n)
 		cells[17] = r[i].dist == HS_NO_DISTANCE ? ov_null() : ov_int(r[i].dist);
 		cells[18] = ov_str(eb);
 		cells[19] = ov_str(node_label(a, x, lb, sizeof(lb)));
-		cells[20] = ov_bytes(a->self_size[x]);
+		cells[20] = ov_bytes(hs_shallow_size(a, x));
 		cells[21] = ov_bytes(a->dom.retained[x]);
 		cells[22] = ov_str(distance_text(r[i].dist, db, sizeof(db)));
 		out_row(o->out, cells);
@@ -443,7 +443,7 @@ static void show_chain(struct view *o, uint32_t n)
 				 x == s->root ? "(root)" : node_label(a, x, lb, sizeof(lb)));
 		node_cells(cells, a, x, "dominator", d, "", "");
 		cells[15] = ov_str(label);
-		cells[16] = ov_bytes(a->self_size[x]);
+		cells[16] = ov_bytes(hs_shallow_size(a, x));
 		cells[17] = ov_bytes(a->dom.retained[x]);
 		out_row(o->out, cells);
 		free(label);

@@ -202,7 +202,7 @@ static void object_rows(struct out *out, const struct hs_analysis *a, const uint
 			ov_str(node_label(a, x, lb, sizeof(lb))), ov_uint(hs_node_id(s, x)),
 			ov_str(node_label(a, x, lj, sizeof(lj))), ov_str(hs_node_name(s, x)),
 			ov_str(hs_node_type_name(s, x)), ov_str(hs_class_name(&a->classes, a->classes.class_of[x])),
-			ov_bytes(a->self_size[x]), ov_bytes(a->dom.retained[x]),
+			ov_bytes(hs_shallow_size(a, x)), ov_bytes(a->dom.retained[x]),
 			ov_percent(a->dom.retained[x], a->stats.total),
 		};
 		out_row_open(out, v);

@@ -148,12 +148,12 @@ static void emit_node(struct out *o, const struct hs_analysis *a, uint32_t n, ui
 		 node_label(a, n, lb, sizeof(lb)));
 	{
 		struct out_val v[14] = {
-			ov_bytes(a->dom.retained[n]), ov_bytes(a->self_size[n]),
+			ov_bytes(a->dom.retained[n]), ov_bytes(hs_shallow_size(a, n)),
 			ov_percent(a->dom.retained[n], a->stats.total), ov_str(obj),
 			ov_uint((uint64_t)depth), has_parent ? ov_str(eb) : ov_none(),
 			ov_uint(hs_node_id(s, n)), ov_str(cls), ov_str(hs_node_name(s, n)),
 			ov_str(hs_node_type_name(s, n)), ov_str(cls),
-			ov_uint(a->self_size[n]), ov_uint(a->dom.retained[n]),
+			ov_uint(hs_shallow_size(a, n)), ov_uint(a->dom.retained[n]),
 			ov_percent(a->dom.retained[n], a->stats.total),
 		};
 		out_row_open(o, v);

@@ -153,7 +153,7 @@ static void tm_node(struct out *out, const struct hs_analysis *a, uint32_t n, in
 	out_kv_u64(out, "id", hs_node_id(s, n));
 	out_kv_str(out, "label", n == s->root ? "(root)" : node_label(a, n, lb, sizeof(lb)));
 	out_kv_str(out, "cls", hs_class_name(&a->classes, a->classes.class_of[n]));
-	out_kv_u64(out, "s", a->self_size[n]);
+	out_kv_u64(out, "s", hs_shallow_size(a, n));
 	out_kv_u64(out, "r", a->dom.retained[n]);
 	if (loc && loc->script_node != UINT32_MAX) {
 		const char *url = hs_script_url(s, loc->script_node);
@@ -201,7 +201,7 @@ static void tm_children(struct tmap *t, struct tmq cur)
 {
 	const struct hs_analysis *a = t->a;
 	uint32_t m, i, shown = 0, total = a->dom.dom_first[cur.node + 1] - a->dom.dom_first[cur.node];
-	uint64_t rest = a->dom.retained[cur.node] - a->self_size[cur.node];
+	uint64_t rest = a->dom.retained[cur.node] - hs_shallow_size(a, cur.node);
 
 	m = tm_kids(a, cur.node, TM_MAX_KIDS, t->kids);
 	for (i = 0; i < m && t->emitted < TM_MAX_NODES; i++) {

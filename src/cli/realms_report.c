@@ -40,9 +40,9 @@ static void one_row(struct out *o, const struct hs_analysis *a, uint32_t n, uint
 	{
 		struct out_val v[13] = {
 			ov_str(name), ov_str(id), ov_uint(s->node_id[n]), ov_str(gl), ov_bytes(attributed),
-			ov_percent(attributed, total), ov_bytes(a->dom.retained[n]), ov_bytes(a->self_size[n]),
+			ov_percent(attributed, total), ov_bytes(a->dom.retained[n]), ov_bytes(hs_shallow_size(a, n)),
 			ov_uint(s->node_id[n]), ov_str(name), ov_uint(attributed), ov_uint(a->dom.retained[n]),
-			ov_uint(a->self_size[n]),
+			ov_uint(hs_shallow_size(a, n)),
 		};
 		out_row_open(o, v);
 	}

@@ -84,7 +84,7 @@ static void analyse(const struct hs_snapshot *s, int raw, int side_stage)
 				sum += rl.v[i].attributed;
 			uint64_t all = 0;
 			for (uint32_t n = 0; n < s->node_count; n++)
-				all += a.self_size[n];
+				all += hs_shallow_size(&a, n);
 			if (sum != all) abort(); /* every node is attributed exactly once */
 		}
 		for (int k = 0; k < HS_FILTER_COUNT; k++) {

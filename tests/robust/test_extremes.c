@@ -148,7 +148,7 @@ static uint64_t total_self(const struct run *r)
 {
 	uint64_t t = 0;
 	for (uint32_t n = 0; n < r->s->node_count; n++)
-		t += r->a.self_size[n];
+		t += hs_shallow_size(&r->a, n);
 	return t;
 }
 /* The diff side of a snapshot against itself: no rows may differ. */

@@ -163,7 +163,7 @@ static void test_unchanged(void **state)
 	assert_int_equal(s->node_count, NODES + 1);
 	for (i = 1; i <= NODES; i++) {
 		assert_int_equal(s->node_id[i], 2 * i + 1);
-		assert_int_equal(s->self_size[i], 100);
+		assert_int_equal(hs_self_size(s, i), 100);
 	}
 	hs_snapshot_free(s);
 }
