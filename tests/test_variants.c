@@ -391,30 +391,40 @@ static uint64_t all_wide(uint32_t i) { return 140737488355328ULL + 16ULL * i; }
 static uint64_t last_wide(uint32_t i) { return i + 1 == CHAIN ? 4775375728ULL : 2ULL * i; }
 static uint64_t first_wide(uint32_t i) { return i == 0 ? 4775375728ULL : 2ULL * i; }
 
+/* text loaded from a file by 4 threads (*s) and from memory by yajl alone
+ * in 4 KiB pieces (*m). */
+static void load_both(const char *text, size_t len, struct hs_snapshot **s, struct hs_snapshot **m)
+{
+	char path[] = "/tmp/hsnap-wide.XXXXXX";
+	struct hs_load_opts opts = { NULL, NULL, 4, 1, 0 };
+	struct hs_error err = { 0, "" };
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	*s = NULL;
+	if (hs_snapshot_load(path, &opts, s, &err))
+		fail_msg("%s", err.msg);
+	unlink(path);
+	*m = load_ok(text, len, 4096);
+}
+
 /* The parallel scanner on ids beyond 32 bits: pieces of the nodes array are
  * decoded by 4 threads, the first wide id may turn up in any of them (the
  * side table is then allocated while other pieces have stored narrow ids). */
 static void test_wide_ids_parallel(void **state)
 {
 	uint64_t (*const cases[])(uint32_t) = { all_wide, last_wide, first_wide };
-	char path[] = "/tmp/hsnap-wide.XXXXXX";
 	size_t k, len;
 	(void)state;
 
 	for (k = 0; k < 3; k++) {
 		char *text = julia_chain(CHAIN, cases[k], &len);
-		struct hs_load_opts opts = { NULL, NULL, 4, 1, 0 };
-		struct hs_error err = { 0, "" };
-		struct hs_snapshot *s = NULL, *m;
-		int fd = mkstemp(path);
+		struct hs_snapshot *s, *m;
 		uint32_t i;
 
-		assert_true(fd >= 0);
-		assert_int_equal(write(fd, text, len), (ssize_t)len);
-		close(fd);
-		if (hs_snapshot_load(path, &opts, &s, &err))
-			fail_msg("%s", err.msg);
-		m = load_ok(text, len, 4096);
+		load_both(text, len, &s, &m);
 		assert_int_equal(s->node_count, CHAIN);
 		assert_non_null(s->node_id_hi);
 		for (i = 0; i < CHAIN; i++) {
@@ -425,8 +435,6 @@ static void test_wide_ids_parallel(void **state)
 		}
 		hs_snapshot_free(s);
 		hs_snapshot_free(m);
-		unlink(path);
-		strcpy(path, "/tmp/hsnap-wide.XXXXXX");
 		free(text);
 	}
 }
@@ -446,20 +454,16 @@ static void test_wide_sizes_parallel(void **state)
 
 	for (k = 0; k < 3; k++) {
 		char *text = chain_of(CHAIN, odd_id, cases[k], &len);
-		struct hs_load_opts opts = { NULL, NULL, 4, 1, 0 };
-		struct hs_error err = { 0, "" };
-		struct hs_snapshot *s = NULL, *m;
+		struct hs_snapshot *s, *m;
 		struct hs_analysis a;
-		int fd = mkstemp(path);
+		int fd = mkstemp(path); /* the index's key: a file of this text */
 		uint64_t suffix = 0;
 		uint32_t i;
 
 		assert_true(fd >= 0);
 		assert_int_equal(write(fd, text, len), (ssize_t)len);
 		close(fd);
-		if (hs_snapshot_load(path, &opts, &s, &err))
-			fail_msg("%s", err.msg);
-		m = load_ok(text, len, 4096);
+		load_both(text, len, &s, &m);
 		assert_int_equal(s->node_count, CHAIN);
 		assert_non_null(s->self_size.hi);
 		assert_null(s->node_id_hi);
